@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * crypto_mbedtls.c: the mbedTLS 2.28 backend of zc/crypto.h.
+ *
+ * Signing and verification call the ECDSA functions on the key pair
+ * (mbedtls_pk_ec) rather than mbedtls_pk_sign/verify, which copy the curve
+ * group on every call and lose its cached fixed-point table (MEASURED.md).
+ * A key object is therefore not safe for concurrent use from two threads;
+ * the shared random generator is (it holds a mutex).
+ */
+#include "zc/crypto.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/ecdsa.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/platform_util.h>
+#include <mbedtls/sha256.h>
+
+#include "zc/err.h"
+
+_Static_assert(sizeof(mbedtls_sha256_context) <= sizeof(zc_sha256_ctx), "zc_sha256_ctx too small");
+
+struct zc_privkey {
+	mbedtls_pk_context pk;
+};
+
+struct zc_pubkey {
+	mbedtls_pk_context pk;
+};
+
+/* ---- hashing ---- */
+
+void zc_sha256(const void *data, size_t len, uint8_t out[ZC_HASH_LEN])
+{
+	mbedtls_sha256_ret(data, len, out, 0);
+}
+
+void zc_sha256_start(zc_sha256_ctx *c)
+{
+	mbedtls_sha256_context *m = (mbedtls_sha256_context *)c;
+	mbedtls_sha256_init(m);
+	mbedtls_sha256_starts_ret(m, 0);
+}
+
+void zc_sha256_update(zc_sha256_ctx *c, const void *data, size_t len)
+{
+	mbedtls_sha256_update_ret((mbedtls_sha256_context *)c, data, len);
+}
+
+void zc_sha256_finish(zc_sha256_ctx *c, uint8_t out[ZC_HASH_LEN])
+{
+	mbedtls_sha256_context *m = (mbedtls_sha256_context *)c;
+	mbedtls_sha256_finish_ret(m, out);
+	mbedtls_sha256_free(m);
+}
+
+/* ---- randomness: one CTR-DRBG for the process ---- */
+
+static pthread_once_t rng_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t rng_lock = PTHREAD_MUTEX_INITIALIZER;
+static mbedtls_entropy_context rng_entropy;
+static mbedtls_ctr_drbg_context rng_drbg;
+static int rng_ok;
+
+static void rng_init(void)
+{
+	static const char pers[] = "zhucun";
+	mbedtls_entropy_init(&rng_entropy);
+	mbedtls_ctr_drbg_init(&rng_drbg);
+	rng_ok = mbedtls_ctr_drbg_seed(&rng_drbg, mbedtls_entropy_func, &rng_entropy,
+				       (const unsigned char *)pers, sizeof pers - 1) == 0;
+}
+
+static int rng_fill(void *unused, unsigned char *buf, size_t n)
+{
+	(void)unused;
+	pthread_once(&rng_once, rng_init);
+	if (!rng_ok)
+		return MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
+	pthread_mutex_lock(&rng_lock);
+	int rc = 0;
+	while (n && !rc) {
+		size_t k = n > MBEDTLS_CTR_DRBG_MAX_REQUEST ? MBEDTLS_CTR_DRBG_MAX_REQUEST : n;
+		rc = mbedtls_ctr_drbg_random(&rng_drbg, buf, k);
+		buf += k;
+		n -= k;
+	}
+	pthread_mutex_unlock(&rng_lock);
+	return rc;
+}
+
+int zc_random(void *buf, size_t n)
+{
+	return rng_fill(NULL, buf, n) ? ZC_ECRYPTO : 0;
+}
+
+/* ---- helpers ---- */
+
+static int is_p256(mbedtls_pk_context *pk)
+{
+	return mbedtls_pk_get_type(pk) == MBEDTLS_PK_ECKEY && mbedtls_pk_ec(*pk)->grp.id == MBEDTLS_ECP_DP_SECP256R1;
+}
+
+/* mbedTLS wants PEM NUL-terminated with the NUL counted. */
+static uint8_t *nul_terminated(const uint8_t *buf, size_t len, size_t *out_len)
+{
+	if (len && buf[len - 1] == 0) {
+		uint8_t *c = malloc(len);
+		if (c)
+			memcpy(c, buf, len);
+		*out_len = len;
+		return c;
+	}
+	uint8_t *c = malloc(len + 1);
+	if (!c)
+		return NULL;
+	memcpy(c, buf, len);
+	c[len] = 0;
+	/* DER must not get the extra byte: only PEM text starts with '-'. */
+	*out_len = (len && buf[0] == '-') ? len + 1 : len;
+	return c;
+}
+
+static int read_file(const char *path, uint8_t **buf, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return errno == ENOENT ? ZC_ENOENT : ZC_EIO;
+	uint8_t *b = malloc(65536);
+	if (!b) {
+		fclose(f);
+		return ZC_ENOMEM;
+	}
+	size_t n = fread(b, 1, 65536, f);
+	int err = ferror(f);
+	fclose(f);
+	if (err) {
+		free(b);
+		return ZC_EIO;
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+static int pubkey_der(const mbedtls_pk_context *pk, uint8_t *buf, size_t cap, const uint8_t **der)
+{
+	int n = mbedtls_pk_write_pubkey_der((mbedtls_pk_context *)pk, buf, cap);
+	if (n <= 0)
+		return ZC_ECRYPTO;
+	*der = buf + cap - (size_t)n;
+	return n;
+}
+
+static int fingerprint(const mbedtls_pk_context *pk, uint8_t fp[ZC_HASH_LEN])
+{
+	uint8_t buf[256];
+	const uint8_t *der;
+	int n = pubkey_der(pk, buf, sizeof buf, &der);
+	if (n < 0)
+		return n;
+	zc_sha256(der, (size_t)n, fp);
+	return 0;
+}
+
+static int public_pem(const mbedtls_pk_context *pk, char *buf, size_t cap)
+{
+	return mbedtls_pk_write_pubkey_pem((mbedtls_pk_context *)pk, (unsigned char *)buf, cap) ? ZC_ECRYPTO : 0;
+}
+
+/* ---- private keys ---- */
+
+int zc_privkey_generate(zc_privkey **out)
+{
+	zc_privkey *k = calloc(1, sizeof *k);
+	if (!k)
+		return ZC_ENOMEM;
+	mbedtls_pk_init(&k->pk);
+	int rc = ZC_ECRYPTO;
+	if (mbedtls_pk_setup(&k->pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)))
+		goto out;
+	if (mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(k->pk), rng_fill, NULL))
+		goto out;
+	rc = 0;
+out:
+	if (rc)
+		zc_privkey_free(k);
+	else
+		*out = k;
+	return rc;
+}
+
+int zc_privkey_parse(const uint8_t *buf, size_t len, zc_privkey **out)
+{
+	size_t n;
+	uint8_t *c = nul_terminated(buf, len, &n);
+	if (!c)
+		return ZC_ENOMEM;
+	zc_privkey *k = calloc(1, sizeof *k);
+	int rc = ZC_ENOMEM;
+	if (!k)
+		goto out;
+	mbedtls_pk_init(&k->pk);
+	rc = ZC_EMALFORMED;
+	if (mbedtls_pk_parse_key(&k->pk, c, n, NULL, 0) || !is_p256(&k->pk))
+		goto out;
+	rc = 0;
+out:
+	mbedtls_platform_zeroize(c, n);
+	free(c);
+	if (rc)
+		zc_privkey_free(k);
+	else
+		*out = k;
+	return rc;
+}
+
+int zc_privkey_load(const char *path, zc_privkey **out)
+{
+	uint8_t *buf;
+	size_t len;
+	int rc = read_file(path, &buf, &len);
+	if (rc)
+		return rc;
+	rc = zc_privkey_parse(buf, len, out);
+	mbedtls_platform_zeroize(buf, len);
+	free(buf);
+	return rc;
+}
+
+int zc_privkey_save(const zc_privkey *k, const char *path)
+{
+	unsigned char pem[ZC_PEM_MAX];
+	char tmp[4096];
+	int rc = ZC_ECRYPTO, fd = -1;
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+		return ZC_EARG;
+	if (mbedtls_pk_write_key_pem((mbedtls_pk_context *)&k->pk, pem, sizeof pem))
+		goto out;
+	size_t len = strlen((char *)pem);
+	rc = ZC_EIO;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		goto out;
+	if (fchmod(fd, 0600) || write(fd, pem, len) != (ssize_t)len || fsync(fd))
+		goto out;
+	if (close(fd)) {
+		fd = -1;
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path))
+		goto out;
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", path);
+	int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	rc = 0;
+out:
+	if (fd >= 0) {
+		close(fd);
+		unlink(tmp);
+	}
+	mbedtls_platform_zeroize(pem, sizeof pem);
+	return rc;
+}
+
+int zc_privkey_sign(zc_privkey *k, const uint8_t digest[ZC_HASH_LEN], uint8_t *sig, size_t *sig_len)
+{
+	unsigned char buf[MBEDTLS_ECDSA_MAX_LEN];
+	size_t n = 0;
+	if (mbedtls_ecdsa_write_signature(mbedtls_pk_ec(k->pk), MBEDTLS_MD_SHA256, digest, ZC_HASH_LEN, buf, &n,
+					  rng_fill, NULL))
+		return ZC_ECRYPTO;
+	if (n > ZC_SIG_MAX)
+		return ZC_ECRYPTO;
+	memcpy(sig, buf, n);
+	*sig_len = n;
+	return 0;
+}
+
+int zc_privkey_public_pem(const zc_privkey *k, char *buf, size_t cap)
+{
+	return public_pem(&k->pk, buf, cap);
+}
+
+int zc_privkey_fingerprint(const zc_privkey *k, uint8_t fp[ZC_HASH_LEN])
+{
+	return fingerprint(&k->pk, fp);
+}
+
+void zc_privkey_free(zc_privkey *k)
+{
+	if (!k)
+		return;
+	mbedtls_pk_free(&k->pk); /* zeroizes the key material */
+	free(k);
+}
+
+/* ---- public keys ---- */
+
+int zc_pubkey_parse(const uint8_t *buf, size_t len, zc_pubkey **out)
+{
+	size_t n;
+	uint8_t *c = nul_terminated(buf, len, &n);
+	if (!c)
+		return ZC_ENOMEM;
+	zc_pubkey *k = calloc(1, sizeof *k);
+	int rc = ZC_ENOMEM;
+	if (!k)
+		goto out;
+	mbedtls_pk_init(&k->pk);
+	rc = ZC_EMALFORMED;
+	if (mbedtls_pk_parse_public_key(&k->pk, c, n) || !is_p256(&k->pk))
+		goto out;
+	rc = 0;
+out:
+	free(c);
+	if (rc)
+		zc_pubkey_free(k);
+	else
+		*out = k;
+	return rc;
+}
+
+int zc_pubkey_load(const char *path, zc_pubkey **out)
+{
+	uint8_t *buf;
+	size_t len;
+	int rc = read_file(path, &buf, &len);
+	if (rc)
+		return rc;
+	rc = zc_pubkey_parse(buf, len, out);
+	free(buf);
+	return rc;
+}
+
+int zc_pubkey_from_priv(const zc_privkey *k, zc_pubkey **out)
+{
+	uint8_t buf[256];
+	const uint8_t *der;
+	int n = pubkey_der(&k->pk, buf, sizeof buf, &der);
+	if (n < 0)
+		return n;
+	return zc_pubkey_parse(der, (size_t)n, out);
+}
+
+int zc_pubkey_verify(zc_pubkey *k, const uint8_t digest[ZC_HASH_LEN], const uint8_t *sig, size_t sig_len)
+{
+	if (!sig_len || sig_len > ZC_SIG_MAX)
+		return ZC_ESIG;
+	return mbedtls_ecdsa_read_signature(mbedtls_pk_ec(k->pk), digest, ZC_HASH_LEN, sig, sig_len) ? ZC_ESIG : 0;
+}
+
+int zc_pubkey_pem(const zc_pubkey *k, char *buf, size_t cap)
+{
+	return public_pem(&k->pk, buf, cap);
+}
+
+int zc_pubkey_fingerprint(const zc_pubkey *k, uint8_t fp[ZC_HASH_LEN])
+{
+	return fingerprint(&k->pk, fp);
+}
+
+void zc_pubkey_free(zc_pubkey *k)
+{
+	if (!k)
+		return;
+	mbedtls_pk_free(&k->pk);
+	free(k);
+}
