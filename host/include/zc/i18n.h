@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * zc/i18n.h: user-facing language selection. Every message a person reads
+ * exists in Simplified Chinese (the default) and English. The language comes
+ * from --lang, else ZHUCUN_LANG, else LANGUAGE/LC_ALL/LC_MESSAGES/LANG
+ * starting with "en" selects English; anything else selects Chinese.
+ */
+#ifndef ZC_I18N_H
+#define ZC_I18N_H
+
+typedef enum { ZC_LANG_ZH = 0, ZC_LANG_EN = 1 } zc_lang;
+
+/* Decide the language from the environment (call once at start). */
+void zc_lang_init(void);
+/* Force a language: "zh" or "en"; returns 0, or -1 for anything else. */
+int zc_lang_set(const char *name);
+zc_lang zc_lang_get(void);
+/* Pick the message for the current language. */
+const char *zc_tr(const char *zh, const char *en);
+#define T(zh, en) zc_tr(zh, en)
+
+#endif

@@ -1,0 +1,512 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_record.c: the record format. Round trips of every kind, every decoder
+ * rejection, the checked-in test vectors (shared/vectors/), signatures and
+ * the tap challenge, journal entry framing and the read-only journal reader.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "testutil.h"
+#include "zc/bytes.h"
+#include "zc/err.h"
+#include "zc/jfile.h"
+#include "zc/jreader.h"
+#include "zc/recjson.h"
+#include "zc/record.h"
+
+static zc_privkey *key;
+
+static int setup(void **state)
+{
+	(void)state;
+	return zc_privkey_generate(&key);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	zc_privkey_free(key);
+	return 0;
+}
+
+/* A record of each kind with every field set to something recognisable. */
+static void make(zc_rec *r, uint8_t kind, uint64_t seq)
+{
+	zc_rec_init(r, kind);
+	strcpy(r->terminal, "K-01.x_y");
+	r->seq = seq;
+	r->boot = 7;
+	r->utc_ms = -1234567; /* negative times must survive too */
+	r->mono_ms = UINT64_MAX - 5;
+	if (seq > 1)
+		memset(r->prev_hash, 0xEE, ZC_HASH_LEN);
+	switch (kind) {
+	case ZC_KIND_TAP:
+		r->u.tap.badge_kind = ZC_BADGE_PIV;
+		r->u.tap.result = ZC_TAP_REVOKED;
+		r->u.tap.badge_id_len = ZC_BADGE_ID_MAX;
+		memset(r->u.tap.badge_id, 0xB1, ZC_BADGE_ID_MAX);
+		memset(r->u.tap.cert_fp, 0xC1, ZC_HASH_LEN);
+		memset(r->u.tap.nonce, 0xD1, ZC_NONCE_LEN);
+		r->u.tap.badge_sig_len = 8;
+		memcpy(r->u.tap.badge_sig, "\x30\x06\x02\x01\x01\x02\x01\x01", 8);
+		break;
+	case ZC_KIND_BOOT: strcpy(r->u.boot.firmware, "fw 1.2.3"); break;
+	case ZC_KIND_CLOCK_SET:
+		r->u.clock.old_utc_ms = 1;
+		r->u.clock.new_utc_ms = INT64_MAX;
+		memset(r->u.clock.by_fp, 0xA5, ZC_HASH_LEN);
+		break;
+	case ZC_KIND_PROVISIONED:
+		strcpy(r->u.prov.township, "T01");
+		memset(r->u.prov.host_fp, 1, ZC_HASH_LEN);
+		memset(r->u.prov.ca_fp, 2, ZC_HASH_LEN);
+		memset(r->u.prov.key_fp, 3, ZC_HASH_LEN);
+		break;
+	case ZC_KIND_COLLECTED:
+		r->u.collected.up_to_seq = 99;
+		memset(r->u.collected.up_to_hash, 4, ZC_HASH_LEN);
+		memset(r->u.collected.host_fp, 5, ZC_HASH_LEN);
+		break;
+	case ZC_KIND_READER_FAULT:
+		r->u.fault.code = INT32_MIN;
+		memset(r->u.fault.text, 'x', ZC_TEXT_MAX);
+		r->u.fault.text[ZC_TEXT_MAX] = 0;
+		break;
+	case ZC_KIND_JOURNAL_REPAIR:
+		r->u.repair.offset = 1;
+		r->u.repair.dropped_bytes = 2;
+		r->u.repair.last_good_seq = 3;
+		break;
+	default:
+		r->payload_len = ZC_PAYLOAD_MAX;
+		memset(r->payload, 0x77, ZC_PAYLOAD_MAX);
+	}
+}
+
+static void test_round_trip_every_kind(void **state)
+{
+	(void)state;
+	const uint8_t kinds[] = {ZC_KIND_TAP,	     ZC_KIND_BOOT,	    ZC_KIND_CLOCK_SET, ZC_KIND_PROVISIONED,
+				 ZC_KIND_COLLECTED, ZC_KIND_READER_FAULT, ZC_KIND_JOURNAL_REPAIR, 8, 255};
+	for (size_t i = 0; i < sizeof kinds; i++) {
+		for (uint64_t seq = 1; seq <= 2; seq++) {
+			zc_rec r, d;
+			uint8_t buf[ZC_REC_MAX], buf2[ZC_REC_MAX], h[ZC_HASH_LEN];
+			size_t len, blen;
+			make(&r, kinds[i], seq);
+			assert_int_equal(zc_rec_sign(&r, key, buf, sizeof buf, &len, h), 0);
+			assert_true(len <= ZC_REC_MAX);
+			assert_int_equal(zc_rec_decode(buf, len, &d, &blen, NULL), 0);
+			/* every field survives */
+			assert_int_equal(d.version, 1);
+			assert_int_equal(d.kind, kinds[i]);
+			assert_string_equal(d.terminal, r.terminal);
+			assert_true(d.seq == r.seq && d.boot == r.boot && d.utc_ms == r.utc_ms &&
+				    d.mono_ms == r.mono_ms);
+			assert_memory_equal(d.prev_hash, r.prev_hash, ZC_HASH_LEN);
+			assert_int_equal(d.payload_len, r.payload_len);
+			assert_memory_equal(d.payload, r.payload, r.payload_len);
+			assert_memory_equal(&d.u, &r.u, sizeof r.u);
+			/* canonical: re-encoding gives the same bytes */
+			int n = zc_rec_encode(&d, buf2, sizeof buf2);
+			assert_int_equal(n, (int)len);
+			assert_memory_equal(buf, buf2, len);
+			/* signature and hash */
+			zc_pubkey *pk;
+			assert_int_equal(zc_pubkey_from_priv(key, &pk), 0);
+			assert_int_equal(zc_rec_verify(pk, buf, blen, &d), 0);
+			uint8_t h2[ZC_HASH_LEN];
+			zc_rec_hash_body(buf, blen, h2);
+			assert_memory_equal(h, h2, ZC_HASH_LEN);
+			zc_pubkey_free(pk);
+		}
+	}
+}
+
+static void test_encoder_refuses_invalid(void **state)
+{
+	(void)state;
+	zc_rec r;
+	uint8_t buf[ZC_REC_MAX];
+	make(&r, ZC_KIND_BOOT, 2);
+	strcpy(r.terminal, "");
+	assert_int_equal(zc_rec_encode_body(&r, buf, sizeof buf), ZC_EARG);
+	strcpy(r.terminal, "bad/id");
+	assert_int_equal(zc_rec_encode_body(&r, buf, sizeof buf), ZC_EARG);
+	make(&r, ZC_KIND_BOOT, 0);
+	assert_int_equal(zc_rec_encode_body(&r, buf, sizeof buf), ZC_EARG);
+	make(&r, ZC_KIND_BOOT, 1);
+	r.prev_hash[3] = 1; /* seq 1 must link to zeros */
+	assert_int_equal(zc_rec_encode_body(&r, buf, sizeof buf), ZC_EARG);
+	make(&r, ZC_KIND_TAP, 2);
+	r.u.tap.badge_kind = ZC_BADGE_UID; /* UID with a signature */
+	assert_int_equal(zc_rec_encode_body(&r, buf, sizeof buf), ZC_EARG);
+	make(&r, ZC_KIND_TAP, 2);
+	r.u.tap.badge_id_len = 0;
+	assert_int_equal(zc_rec_encode_body(&r, buf, sizeof buf), ZC_EARG);
+	make(&r, ZC_KIND_BOOT, 2);
+	strcpy(r.u.boot.firmware, "caf\xc3\xa9"); /* not printable ASCII */
+	assert_int_equal(zc_rec_encode_body(&r, buf, sizeof buf), ZC_EARG);
+	make(&r, ZC_KIND_BOOT, 2);
+	assert_int_equal(zc_rec_encode_body(&r, buf, 20), ZC_EARG); /* no room */
+	make(&r, 0, 2);
+	assert_int_equal(zc_rec_encode_body(&r, buf, sizeof buf), ZC_EARG);
+}
+
+/* Every prefix of a valid record is rejected as truncated or malformed,
+ * and every single-bit change either is rejected or breaks the signature. */
+static void test_truncation_and_bitflips(void **state)
+{
+	(void)state;
+	zc_pubkey *pk;
+	assert_int_equal(zc_pubkey_from_priv(key, &pk), 0);
+	const uint8_t kinds[] = {ZC_KIND_TAP, ZC_KIND_BOOT, ZC_KIND_READER_FAULT, 42};
+	for (size_t k = 0; k < sizeof kinds; k++) {
+		zc_rec r, d;
+		uint8_t buf[ZC_REC_MAX];
+		size_t len, blen;
+		make(&r, kinds[k], 5);
+		if (kinds[k] == 42)
+			r.payload_len = 9;
+		assert_int_equal(zc_rec_sign(&r, key, buf, sizeof buf, &len, NULL), 0);
+		for (size_t n = 0; n < len; n++) {
+			zc_rec_error e = {0};
+			int rc = zc_rec_decode(buf, n, &d, NULL, &e);
+			assert_true(rc == ZC_ETRUNC || rc == ZC_EMALFORMED);
+			assert_int_equal(e.code, rc);
+			assert_non_null(e.field);
+			assert_non_null(e.why);
+			assert_true(e.offset <= n);
+		}
+		for (size_t i = 0; i < len; i++) {
+			for (int bit = 0; bit < 8; bit++) {
+				uint8_t m[ZC_REC_MAX];
+				memcpy(m, buf, len);
+				m[i] ^= (uint8_t)(1u << bit);
+				if (zc_rec_decode(m, len, &d, &blen, NULL) == 0)
+					assert_int_equal(zc_rec_verify(pk, m, blen, &d), ZC_ESIG);
+			}
+		}
+	}
+	zc_pubkey_free(pk);
+}
+
+/* Hand-built rejections, each with the exact field it names. */
+static void expect_reject(const uint8_t *b, size_t n, int code, const char *field)
+{
+	zc_rec d;
+	zc_rec_error e = {0};
+	assert_int_equal(zc_rec_decode(b, n, &d, NULL, &e), code);
+	assert_string_equal(e.field, field);
+}
+
+static void test_every_rejection(void **state)
+{
+	(void)state;
+	zc_rec r;
+	uint8_t g[ZC_REC_MAX], b[ZC_REC_MAX + 4];
+	size_t len;
+	make(&r, ZC_KIND_TAP, 2);
+	strcpy(r.terminal, "K01");
+	assert_int_equal(zc_rec_sign(&r, key, g, sizeof g, &len, NULL), 0);
+	size_t blen = len - 1 - r.sig_len;
+	/* Offsets for terminal "K01": see shared/FORMAT.md. */
+#define MUT(stmt, code, field)                                                                                 \
+	do {                                                                                                   \
+		size_t n = len;                                                                                \
+		memcpy(b, g, len);                                                                             \
+		stmt;                                                                                          \
+		expect_reject(b, n, code, field);                                                              \
+	} while (0)
+	MUT(n = 0, ZC_ETRUNC, "magic");
+	MUT(b[1] = 'X', ZC_EMALFORMED, "magic");
+	MUT(b[2] = 2, ZC_EVERSION, "version");
+	MUT(b[2] = 0, ZC_EVERSION, "version");
+	MUT(b[3] = 0, ZC_EMALFORMED, "kind");
+	MUT(b[4] = 0, ZC_EMALFORMED, "terminal");
+	MUT(b[4] = 33, ZC_EMALFORMED, "terminal");
+	MUT(b[6] = ' ', ZC_EMALFORMED, "terminal");
+	MUT(b[6] = 0, ZC_EMALFORMED, "terminal");
+	MUT(memset(b + 8, 0, 8), ZC_EMALFORMED, "seq");
+	MUT(n = 10, ZC_ETRUNC, "seq");
+	MUT(n = 18, ZC_ETRUNC, "boot");
+	MUT(n = 30, ZC_ETRUNC, "mono_ms");
+	MUT(n = 50, ZC_ETRUNC, "prev_hash");
+	MUT(zc_put_u16(b + 68, ZC_PAYLOAD_MAX + 1), ZC_EMALFORMED, "payload_len");
+	MUT(zc_put_u16(b + 68, 1000), ZC_ETRUNC, "payload");
+	MUT(b[70] = 0, ZC_EMALFORMED, "tap.badge_kind");
+	MUT(b[72] = 0, ZC_EMALFORMED, "tap.badge_id_len");
+	MUT(b[72] = 33, ZC_EMALFORMED, "tap.badge_id_len");
+	MUT(b[70] = ZC_BADGE_UID, ZC_EMALFORMED, "tap.uid_has_pki_fields");
+	/* payload length one short: the tap's signature runs past it */
+	MUT((zc_put_u16(b + 68, (uint16_t)(r.payload_len - 1)), memmove(b + 69 + r.payload_len, b + 70 + r.payload_len,
+		len - 70 - r.payload_len), n = len - 1),
+	    ZC_EMALFORMED, "tap.badge_sig");
+	MUT(n = blen, ZC_ETRUNC, "sig_len");
+	MUT(b[blen] = 7, ZC_EMALFORMED, "sig_len");
+	MUT(b[blen] = 73, ZC_EMALFORMED, "sig_len");
+	MUT(n = len - 1, ZC_ETRUNC, "sig");
+	MUT(b[blen + 1] = 0x31, ZC_EMALFORMED, "sig");
+	MUT((b[len] = 0, n = len + 1), ZC_EMALFORMED, "trailing_bytes");
+#undef MUT
+	/* seq 1 with a non-zero prev_hash */
+	make(&r, ZC_KIND_BOOT, 2);
+	strcpy(r.terminal, "K01");
+	assert_int_equal(zc_rec_sign(&r, key, g, sizeof g, &len, NULL), 0);
+	memcpy(b, g, len);
+	zc_put_u64(b + 8, 1);
+	expect_reject(b, len, ZC_EMALFORMED, "prev_hash");
+	/* trailing byte inside a known payload */
+	make(&r, 99, 2);
+	strcpy(r.terminal, "K01");
+	r.payload_len = 49;
+	assert_int_equal(zc_rec_sign(&r, key, g, sizeof g, &len, NULL), 0);
+	g[3] = ZC_KIND_CLOCK_SET; /* now a clock-set payload one byte too long */
+	expect_reject(g, len, ZC_EMALFORMED, "payload.trailing_bytes");
+	g[3] = ZC_KIND_BOOT; /* a boot payload whose text is not printable */
+	expect_reject(g, len, ZC_EMALFORMED, "boot.firmware_len");
+}
+
+/* ---- checked-in vectors ---- */
+
+static json_t *manifest(void)
+{
+	json_error_t je;
+	json_t *m = json_load_file(tu_src_path("shared/vectors/manifest.json"), 0, &je);
+	if (!m)
+		fail_msg("shared/vectors/manifest.json: %s (line %d)", je.text, je.line);
+	return m;
+}
+
+static uint8_t *vec(const char *name, size_t *len)
+{
+	char rel[256];
+	snprintf(rel, sizeof rel, "shared/vectors/%s", name);
+	uint8_t *b = tu_read_file(tu_src_path(rel), len);
+	if (!b)
+		fail_msg("cannot read %s", rel);
+	return b;
+}
+
+static void test_vectors_good(void **state)
+{
+	(void)state;
+	json_t *m = manifest();
+	zc_pubkey *pk;
+	zc_privkey *sk;
+	assert_int_equal(zc_pubkey_load(tu_src_path("shared/vectors/vector-terminal.pub.pem"), &pk), 0);
+	assert_int_equal(zc_privkey_load(tu_src_path("shared/vectors/vector-terminal.key.pem"), &sk), 0);
+	json_t *recs = json_object_get(m, "records");
+	assert_true(json_array_size(recs) >= 8);
+	uint8_t prev[ZC_HASH_LEN] = {0};
+	size_t i;
+	json_t *g;
+	json_array_foreach(recs, i, g) {
+		size_t len, blen;
+		uint8_t *b = vec(json_string_value(json_object_get(g, "file")), &len);
+		zc_rec r;
+		assert_int_equal(zc_rec_decode(b, len, &r, &blen, NULL), 0);
+		assert_int_equal((json_int_t)blen, json_integer_value(json_object_get(g, "body_len")));
+		uint8_t h[ZC_HASH_LEN];
+		zc_rec_hash_body(b, blen, h);
+		json_t *got = zc_rec_to_json(&r, h);
+		if (!json_equal(got, json_object_get(g, "record"))) {
+			char *a = json_dumps(got, JSON_SORT_KEYS), *e = json_dumps(json_object_get(g, "record"), JSON_SORT_KEYS);
+			fail_msg("vector %zu decodes differently:\n got %s\n want %s", i, a, e);
+		}
+		json_decref(got);
+		assert_int_equal(zc_rec_verify(pk, b, blen, &r), 0);
+		assert_memory_equal(r.prev_hash, prev, ZC_HASH_LEN); /* the vectors form a chain */
+		memcpy(prev, h, ZC_HASH_LEN);
+		/* deterministic signing reproduces the vector byte for byte */
+		uint8_t again[ZC_REC_MAX];
+		size_t alen;
+		zc_rec r2 = r;
+		assert_int_equal(zc_rec_sign(&r2, sk, again, sizeof again, &alen, NULL), 0);
+		assert_int_equal(alen, len);
+		assert_memory_equal(again, b, len);
+		if (r.kind == ZC_KIND_TAP && r.u.tap.badge_kind == ZC_BADGE_PIV) {
+			zc_pubkey *bk;
+			uint8_t ch[ZC_HASH_LEN], fp[ZC_HASH_LEN];
+			assert_int_equal(zc_pubkey_load(tu_src_path("shared/vectors/vector-badge.pub.pem"), &bk), 0);
+			zc_rec_tap_challenge(&r, ch);
+			assert_int_equal(zc_pubkey_verify(bk, ch, r.u.tap.badge_sig, r.u.tap.badge_sig_len), 0);
+			assert_int_equal(zc_pubkey_fingerprint(bk, fp), 0);
+			assert_memory_equal(fp, r.u.tap.cert_fp, ZC_HASH_LEN);
+			/* the challenge binds seq: another seq gives another challenge */
+			r.seq++;
+			zc_rec_tap_challenge(&r, ch);
+			assert_int_equal(zc_pubkey_verify(bk, ch, r.u.tap.badge_sig, r.u.tap.badge_sig_len), ZC_ESIG);
+			zc_pubkey_free(bk);
+		}
+		free(b);
+	}
+	zc_pubkey_free(pk);
+	zc_privkey_free(sk);
+	json_decref(m);
+}
+
+static void test_vectors_bad(void **state)
+{
+	(void)state;
+	json_t *m = manifest();
+	json_t *bads = json_object_get(m, "bad");
+	assert_true(json_array_size(bads) >= 10);
+	size_t i;
+	json_t *x;
+	json_array_foreach(bads, i, x) {
+		size_t len;
+		uint8_t *b = vec(json_string_value(json_object_get(x, "file")), &len);
+		zc_rec r;
+		zc_rec_error e = {0};
+		int rc = zc_rec_decode(b, len, &r, NULL, &e);
+		assert_int_equal(rc, json_integer_value(json_object_get(x, "code")));
+		assert_string_equal(e.field, json_string_value(json_object_get(x, "field")));
+		assert_int_equal((json_int_t)e.offset, json_integer_value(json_object_get(x, "offset")));
+		free(b);
+	}
+	json_decref(m);
+}
+
+/* The vector segment file reads back as the same records, in order. */
+static void test_vector_segment(void **state)
+{
+	(void)state;
+	json_t *m = manifest();
+	char rel[256];
+	snprintf(rel, sizeof rel, "shared/vectors/%s", json_string_value(json_object_get(m, "segment")));
+	zc_jreader *jr;
+	assert_int_equal(zc_jreader_open(tu_src_path(rel), &jr), 0);
+	json_t *recs = json_object_get(m, "records");
+	zc_jitem it;
+	size_t n = 0;
+	while (zc_jreader_next(jr, &it) > 0) {
+		assert_int_equal(it.status, 0);
+		size_t len;
+		uint8_t *b = vec(json_string_value(json_object_get(json_array_get(recs, n), "file")), &len);
+		assert_int_equal(it.len, len);
+		assert_memory_equal(it.rec, b, len);
+		free(b);
+		n++;
+	}
+	assert_int_equal(n, json_array_size(recs));
+	zc_jreader_close(jr);
+	json_decref(m);
+}
+
+/* ---- journal framing and reader ---- */
+
+static void test_jentry(void **state)
+{
+	(void)state;
+	uint8_t rec[100], ent[200];
+	memset(rec, 0x33, sizeof rec);
+	int n = zc_jentry_encode(rec, sizeof rec, ent, sizeof ent);
+	assert_int_equal(n, 106);
+	const uint8_t *p;
+	size_t l, next;
+	assert_int_equal(zc_jentry_parse(ent, (size_t)n, 0, &p, &l, &next), 0);
+	assert_int_equal(l, 100);
+	assert_int_equal(next, 106);
+	for (int k = 0; k < n; k++)
+		assert_int_equal(zc_jentry_parse(ent, (size_t)k, 0, &p, &l, &next), ZC_ETRUNC);
+	ent[50] ^= 1;
+	assert_int_equal(zc_jentry_parse(ent, (size_t)n, 0, &p, &l, &next), ZC_ECHECKSUM);
+	zc_put_u16(ent, 0);
+	assert_int_equal(zc_jentry_parse(ent, (size_t)n, 0, &p, &l, &next), ZC_EMALFORMED);
+	assert_int_equal(zc_jentry_encode(rec, 0, ent, sizeof ent), ZC_EARG);
+	assert_int_equal(zc_jentry_encode(rec, sizeof rec, ent, 50), ZC_EARG);
+	char name[ZC_JSEG_NAME_LEN + 1];
+	uint64_t first;
+	zc_jseg_name(42, name);
+	assert_string_equal(name, "seg-000000000042.zcj");
+	assert_int_equal(zc_jseg_name_parse(name, &first), 1);
+	assert_int_equal(first, 42);
+	assert_int_equal(zc_jseg_name_parse("seg-00000000004x.zcj", &first), 0);
+	assert_int_equal(zc_jseg_name_parse("seg-000000000000.zcj", &first), 0);
+	assert_int_equal(zc_jseg_name_parse("collected", &first), 0);
+	uint8_t hdr[ZC_JSEG_HEADER_LEN];
+	zc_jseg_header(hdr, 7);
+	assert_int_equal(zc_jseg_parse_header(hdr, sizeof hdr, &first), 0);
+	assert_int_equal(first, 7);
+	assert_int_equal(zc_jseg_parse_header(hdr, 15, &first), ZC_ETRUNC);
+	hdr[0] = 'X';
+	assert_int_equal(zc_jseg_parse_header(hdr, sizeof hdr, &first), ZC_EMALFORMED);
+}
+
+/* A damaged entry in the middle is reported and the records after it are
+ * still delivered; a torn tail is reported as truncated. */
+static void test_jreader_damage(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir("jreader");
+	uint8_t seg[8192];
+	size_t len = ZC_JSEG_HEADER_LEN, offs[6];
+	zc_jseg_header(seg, 1);
+	uint8_t prev[ZC_HASH_LEN] = {0};
+	for (int i = 0; i < 6; i++) {
+		zc_rec r;
+		uint8_t buf[ZC_REC_MAX];
+		size_t n;
+		make(&r, ZC_KIND_BOOT, (uint64_t)i + 1);
+		memcpy(r.prev_hash, prev, ZC_HASH_LEN);
+		assert_int_equal(zc_rec_sign(&r, key, buf, sizeof buf, &n, prev), 0);
+		offs[i] = len;
+		len += (size_t)zc_jentry_encode(buf, n, seg + len, sizeof seg - len);
+	}
+	seg[offs[1] + 10] ^= 0x10; /* record 2: body damaged, length intact */
+	seg[offs[3]] = 0xFF;       /* record 4: length damaged */
+	seg[offs[3] + 1] = 0xFF;
+	len -= 5;                  /* record 6: torn */
+	char path[4200];
+	snprintf(path, sizeof path, "%s/seg-000000000001.zcj", dir);
+	assert_int_equal(tu_write_file(path, seg, len), 0);
+	zc_jreader *jr;
+	assert_int_equal(zc_jreader_open(dir, &jr), 0);
+	zc_jitem it;
+	int st[10], k = 0;
+	uint64_t off[10];
+	while (zc_jreader_next(jr, &it) > 0 && k < 10) {
+		st[k] = it.status;
+		off[k++] = it.offset;
+	}
+	assert_int_equal(k, 6);
+	assert_int_equal(st[0], 0);
+	assert_int_equal(st[1], ZC_ECHECKSUM);
+	assert_int_equal(off[1], offs[1]);
+	assert_int_equal(st[2], 0);
+	assert_int_equal(st[3], ZC_EMALFORMED);
+	assert_int_equal(st[4], 0);
+	assert_int_equal(off[4], offs[4]);
+	assert_int_equal(st[5], ZC_ETRUNC);
+	zc_jreader_close(jr);
+	assert_int_equal(zc_jreader_open("/nonexistent/zc", &jr), ZC_ENOENT);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip_every_kind),
+		cmocka_unit_test(test_encoder_refuses_invalid),
+		cmocka_unit_test(test_truncation_and_bitflips),
+		cmocka_unit_test(test_every_rejection),
+		cmocka_unit_test(test_vectors_good),
+		cmocka_unit_test(test_vectors_bad),
+		cmocka_unit_test(test_vector_segment),
+		cmocka_unit_test(test_jentry),
+		cmocka_unit_test(test_jreader_damage),
+	};
+	return cmocka_run_group_tests_name("record", tests, setup, teardown);
+}
