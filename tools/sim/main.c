@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "synth.h"
+#include "tamper.h"
 #include "vectors.h"
 #include "zc/err.h"
 #include "zc/record.h"
@@ -23,6 +24,8 @@ static void usage(FILE *f)
 	      "  journal --out DIR --records N [--terminal ID] [--badges N] [--start YYYY-MM-DD]\n"
 	      "      写一个合成的已签名终端日志 / write a synthetic signed terminal journal:\n"
 	      "      DIR/terminal.key (0600), DIR/terminal.pub.pem, DIR/journal/\n"
+	      "  tamper JOURNAL --seq N --how flip|drop|truncate\n"
+	      "      故意损坏日志（测试用）/ damage a journal on purpose (tests, demo)\n"
 	      "  vectors --out DIR --terminal-key PEM --badge-key PEM\n"
 	      "      重新生成记录格式测试向量 / regenerate the record-format test vectors\n"
 	      "\n"
@@ -141,6 +144,39 @@ static int cmd_vectors(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_tamper(int argc, char **argv)
+{
+	static const struct option opts[] = {{"seq", required_argument, 0, 's'},
+					     {"how", required_argument, 0, 'w'},
+					     {0, 0, 0, 0}};
+	uint64_t seq = 0;
+	const char *how = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "s:w:", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (parse_u64(optarg, &seq) || !seq) {
+				fprintf(stderr, "zhucun-sim tamper: --seq needs a positive number\n");
+				return 2;
+			}
+			break;
+		case 'w': how = optarg; break;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind + 1 != argc || !seq || !how) {
+		fprintf(stderr, "zhucun-sim tamper: needs JOURNAL --seq N --how flip|drop|truncate\n");
+		return 2;
+	}
+	int rc = zc_tamper(argv[optind], seq, how);
+	if (rc) {
+		fprintf(stderr, "zhucun-sim tamper: %s: %s\n", argv[optind],
+			rc == ZC_EARG ? "--how must be flip, drop or truncate" : zc_strerror(rc));
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -157,6 +193,8 @@ int main(int argc, char **argv)
 	argv++;
 	if (!strcmp(cmd, "journal"))
 		return cmd_journal(argc, argv);
+	if (!strcmp(cmd, "tamper"))
+		return cmd_tamper(argc, argv);
 	if (!strcmp(cmd, "vectors"))
 		return cmd_vectors(argc, argv);
 	fprintf(stderr, "zhucun-sim: unknown command '%s' (see zhucun-sim --help)\n", cmd);

@@ -18,15 +18,30 @@
 #include <stdint.h>
 
 #include "zc/crypto.h"
+#include "zc/record.h"
 
+/* The schema version this program writes (PRAGMA user_version). */
+#define ZC_STORE_SCHEMA_VERSION 1
+
+/* A store handle is one database connection: use it from one thread at a
+ * time, and with at most one ingest batch open. */
 typedef struct zc_store zc_store;
 
 /* Open or create the database at path and migrate it to the current schema.
  * On failure returns a negative zc_err and writes a one-line English
  * explanation to errbuf (e.g. "not a zhucun database", "database is
- * corrupt", "schema version 9 is newer than this program (3)"). */
+ * corrupt", "schema version 9 is newer than this program (3)"). Errors: ZC_EMALFORMED
+ * (not an SQLite file, or an SQLite database of another application),
+ * ZC_ECORRUPT (damage found while reading the header and schema),
+ * ZC_EVERSION (newer schema), ZC_EAGAIN (locked by another process),
+ * ZC_EIO / ZC_EDB otherwise. A file that is not a zhucun store is never
+ * modified. Opening does not read every page; zc_store_check does. */
 int zc_store_open(const char *path, zc_store **out, char *errbuf, size_t errlen);
+/* Close; an open ingest batch is rolled back. NULL is allowed. */
 void zc_store_close(zc_store *s);
+/* Full consistency check (PRAGMA integrity_check and foreign_key_check):
+ * 0, or ZC_ECORRUPT with the first problem in errbuf. Reads the whole file. */
+int zc_store_check(zc_store *s, char *errbuf, size_t errlen);
 /* Schema version of the open database. */
 int zc_store_schema_version(zc_store *s);
 /* The last SQLite error message, for diagnostics. */
@@ -35,12 +50,32 @@ const char *zc_store_errmsg(zc_store *s);
 /* ---- terminals ---- */
 
 /* Register terminal id with its public key (PEM). If it exists with the same
- * key: 0. With a different key: ZC_EEXIST (never replaced silently). */
+ * key: 0. With a different key: ZC_EEXIST (never replaced silently). Keys are
+ * compared by fingerprint; the PEM is stored as re-encoded by the crypto
+ * wrapper. ZC_EARG for an invalid id, ZC_EMALFORMED for a PEM that is not a
+ * P-256 public key. */
 int zc_store_terminal_add(zc_store *s, const char *id, const char *pubkey_pem);
 /* Fetch a terminal's key PEM into buf; ZC_ENOENT if unknown. */
 int zc_store_terminal_key(zc_store *s, const char *id, char *buf, size_t cap);
-/* Last stored sequence number of a terminal (0 if none) and its hash. */
+/* The verified head of a terminal: the highest seq n such that records 1..n
+ * are all stored with a valid signature and an intact link (0 if none; hash
+ * then zeros). Records stored above a gap, a bad signature or a broken link
+ * are not covered by it, so it is a safe basis for acknowledging collection.
+ * ZC_ENOENT for an unknown terminal. */
 int zc_store_terminal_head(zc_store *s, const char *id, uint64_t *seq, uint8_t hash[ZC_HASH_LEN]);
+
+/* One registered terminal, as listed by zc_store_terminals. */
+typedef struct zc_store_terminal_info {
+	char id[ZC_TERMINAL_ID_MAX + 1];
+	uint8_t key_fp[ZC_HASH_LEN]; /* SHA-256 of the key's SubjectPublicKeyInfo */
+	int64_t records;             /* stored records (all, including failed ones) */
+	uint64_t head;               /* verified head, as zc_store_terminal_head */
+	int64_t added_ms;
+} zc_store_terminal_info;
+/* All registered terminals ordered by id, in a malloc'd array (*out NULL
+ * when *n is 0) to release with zc_store_terminals_free. */
+int zc_store_terminals(zc_store *s, zc_store_terminal_info **out, size_t *n);
+void zc_store_terminals_free(zc_store_terminal_info *ti, size_t n);
 
 /* ---- ingest ---- */
 
@@ -68,22 +103,29 @@ typedef struct zc_ingest_stats {
 typedef struct zc_ingest zc_ingest;
 
 typedef struct zc_ingest_opts {
-	int64_t clock_rollback_tolerance_ms; /* policy; default 300000 */
+	int64_t clock_rollback_tolerance_ms; /* policy; 0 means the default 300000 */
 	const char *source;                  /* where the records came from (file, port); kept with findings */
 } zc_ingest_opts;
 
 /* Start a batch (one transaction) for terminal_id, which must be
- * registered (ZC_ENOENT otherwise). */
+ * registered (ZC_ENOENT otherwise). opts may be NULL (defaults); it is copied.
+ * ZC_ESTATE if the store already has a batch open, ZC_EAGAIN if another
+ * process holds the write lock beyond the busy timeout. The batch is made
+ * durable (fsynced) by its commit. */
 int zc_ingest_begin(zc_store *s, const char *terminal_id, const zc_ingest_opts *opts, zc_ingest **out);
 /* Verify and store one encoded record (where: a human-readable location
- * such as "seg-000000000001.zcj@4096", kept with any finding). Returns 0
- * whether the record was stored, was a duplicate or produced findings; a
- * negative zc_err only for failures of the store itself. */
+ * such as "seg-000000000001.zcj@4096", kept with any finding; may be NULL).
+ * Returns 0 whether the record was stored, was a duplicate or produced
+ * findings; a negative zc_err only for failures of the store itself, after
+ * which the batch accepts nothing more and can only be aborted (commit
+ * then rolls back and returns that error). */
 int zc_ingest_record(zc_ingest *in, const uint8_t *raw, size_t len, const char *where);
 /* Record a finding about input that is not a record at all (for example a
- * journal entry whose checksum fails). */
+ * journal entry whose checksum fails). The same (kind, seq, where, detail)
+ * is recorded once. ZC_EARG for an unknown kind or a NULL detail. */
 int zc_ingest_note(zc_ingest *in, int kind, uint64_t seq, const char *where, const char *detail);
-/* Commit the batch and free it; stats (may be NULL) receives the counts. */
+/* Commit the batch and free it; stats (may be NULL) receives the counts
+ * (zeros on failure, when everything is rolled back). */
 int zc_ingest_commit(zc_ingest *in, zc_ingest_stats *stats);
 /* Roll back and free. */
 void zc_ingest_abort(zc_ingest *in);
@@ -101,7 +143,8 @@ typedef struct zc_finding {
 } zc_finding;
 
 /* Call fn for every finding (of one terminal, or all when terminal is
- * NULL), oldest first. fn returns nonzero to stop. */
+ * NULL), oldest first. fn returns nonzero to stop. The strings in *f are
+ * valid only during the call. */
 typedef int (*zc_finding_fn)(void *arg, const zc_finding *f);
 int zc_store_findings(zc_store *s, const char *terminal, zc_finding_fn fn, void *arg);
 
