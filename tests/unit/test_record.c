@@ -188,14 +188,14 @@ static void test_truncation_and_bitflips(void **state)
 			assert_non_null(e.why);
 			assert_true(e.offset <= n);
 		}
+		/* One bit per byte (rotating through the bit positions) keeps
+		 * the signature checks, ~1.6 ms each, to a few seconds. */
 		for (size_t i = 0; i < len; i++) {
-			for (int bit = 0; bit < 8; bit++) {
-				uint8_t m[ZC_REC_MAX];
-				memcpy(m, buf, len);
-				m[i] ^= (uint8_t)(1u << bit);
-				if (zc_rec_decode(m, len, &d, &blen, NULL) == 0)
-					assert_int_equal(zc_rec_verify(pk, m, blen, &d), ZC_ESIG);
-			}
+			uint8_t m[ZC_REC_MAX];
+			memcpy(m, buf, len);
+			m[i] ^= (uint8_t)(1u << ((i + k) % 8));
+			if (zc_rec_decode(m, len, &d, &blen, NULL) == 0)
+				assert_int_equal(zc_rec_verify(pk, m, blen, &d), ZC_ESIG);
 		}
 	}
 	zc_pubkey_free(pk);
