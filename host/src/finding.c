@@ -2,6 +2,8 @@
 /* finding.c: stable names of integrity finding kinds (zc/store.h). */
 #include "zc/store.h"
 
+#include "zc/i18n.h"
+
 const char *zc_finding_name(int kind)
 {
 	switch (kind) {
@@ -13,5 +15,19 @@ const char *zc_finding_name(int kind)
 	case ZC_FIND_FORK: return "fork";
 	case ZC_FIND_CLOCK_ROLLBACK: return "clock_rollback";
 	default: return "unknown";
+	}
+}
+
+const char *zc_finding_label(int kind)
+{
+	switch (kind) {
+	case ZC_FIND_MALFORMED: return T("记录损坏", "malformed record");
+	case ZC_FIND_WRONG_TERMINAL: return T("终端编号不符", "wrong terminal");
+	case ZC_FIND_BAD_SIGNATURE: return T("终端签名无效", "bad terminal signature");
+	case ZC_FIND_BROKEN_LINK: return T("哈希链断裂", "broken hash link");
+	case ZC_FIND_GAP: return T("序号缺失", "sequence gap");
+	case ZC_FIND_FORK: return T("记录分叉", "fork");
+	case ZC_FIND_CLOCK_ROLLBACK: return T("时钟回拨", "clock rollback");
+	default: return T("未知问题", "unknown finding");
 	}
 }

@@ -348,7 +348,8 @@ static int cmd_ingest(int argc, char **argv)
 		       (unsigned long long)total.duplicates, (unsigned long long)total.findings, secs);
 		for (int k = 1; k < 16; k++)
 			if (total.by_kind[k])
-				printf("  %s: %llu\n", zc_finding_name(k), (unsigned long long)total.by_kind[k]);
+				printf("  %s (%s): %llu\n", zc_finding_label(k), zc_finding_name(k),
+				       (unsigned long long)total.by_kind[k]);
 	}
 	rc = total.findings ? 3 : 0;
 out:
@@ -553,8 +554,9 @@ static int print_finding(void *arg, const zc_finding *f)
 		free(txt);
 		json_decref(o);
 	} else {
-		printf("%-8s %-15s seq %-8llu %s  %s\n", f->terminal, zc_finding_name(f->kind),
-		       (unsigned long long)f->seq, f->where ? f->where : "", f->detail ? f->detail : "");
+		printf(T("%-8s %s（%s） 序号 %llu  位置 %s\n    %s\n", "%-8s %s (%s) seq %llu  at %s\n    %s\n"),
+		       f->terminal, zc_finding_label(f->kind), zc_finding_name(f->kind), (unsigned long long)f->seq,
+		       f->where ? f->where : "", f->detail ? f->detail : "");
 	}
 	return 0;
 }

@@ -91,6 +91,8 @@ enum zc_finding_kind {
 	ZC_FIND_CLOCK_ROLLBACK,    /* earlier than the previous record by > tolerance */
 };
 const char *zc_finding_name(int kind);
+/* Human-readable label in the current language (zc/i18n.h). */
+const char *zc_finding_label(int kind);
 
 typedef struct zc_ingest_stats {
 	uint64_t seen;        /* records offered */
