@@ -10,15 +10,12 @@
  */
 #include "zc/termlog.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "zc/err.h"
+#include "zc/fileio.h"
 
 struct zc_termlog {
 	zc_journal *j;
@@ -28,47 +25,6 @@ struct zc_termlog {
 	uint32_t boot;
 	uint8_t buf[ZC_REC_MAX];
 };
-
-/* Write buf to path (mode 0644) through path.tmp, fsync, rename, fsync dir. */
-static int write_public(const char *path, const char *buf, size_t len)
-{
-	char tmp[4096], dir[4096];
-	int fd = -1, rc = ZC_EARG;
-	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
-		goto out;
-	rc = ZC_EIO;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		goto out;
-	size_t done = 0;
-	while (done < len) {
-		ssize_t k = write(fd, buf + done, len - done);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			goto out;
-		done += (size_t)k;
-	}
-	if (fsync(fd))
-		goto out;
-	int c = close(fd);
-	fd = -1;
-	if (c || rename(tmp, path))
-		goto out;
-	snprintf(dir, sizeof dir, "%s", path);
-	int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	rc = 0;
-out:
-	if (fd >= 0) {
-		close(fd);
-		unlink(tmp);
-	}
-	return rc;
-}
 
 int zc_termkey_load_or_create(const char *key_path, const char *pub_path, zc_privkey **out, int *created)
 {
@@ -93,7 +49,7 @@ int zc_termkey_load_or_create(const char *key_path, const char *pub_path, zc_pri
 	if (pub_path) {
 		if ((rc = zc_privkey_public_pem(k, pem, sizeof pem)))
 			goto out;
-		if ((rc = write_public(pub_path, pem, strlen(pem))))
+		if ((rc = zc_file_write_atomic(pub_path, pem, strlen(pem), 0644)))
 			goto out;
 	}
 	if (created)

@@ -167,6 +167,26 @@ static int progress_tty(void)
 	return isatty(2) && !json_out;
 }
 
+/* Commit the open batch *in (and clear it), adding its counts to *total.
+ * Prints the error and returns nonzero on failure. */
+static int commit_batch(zc_store *s, zc_ingest **in, zc_ingest_stats *total)
+{
+	zc_ingest_stats st;
+	int rc = zc_ingest_commit(*in, &st);
+	*in = NULL;
+	if (rc) {
+		err_line(T("提交事务失败：%s", "commit failed: %s"), zc_store_errmsg(s));
+		return rc;
+	}
+	total->seen += st.seen;
+	total->stored += st.stored;
+	total->duplicates += st.duplicates;
+	total->findings += st.findings;
+	for (int k = 0; k < 16; k++)
+		total->by_kind[k] += st.by_kind[k];
+	return 0;
+}
+
 static int cmd_ingest(int argc, char **argv)
 {
 	static const struct option opts[] = {{"terminal-key", required_argument, 0, 'k'},
@@ -282,19 +302,8 @@ static int cmd_ingest(int argc, char **argv)
 		}
 		items++;
 		if (++in_batch >= batch) {
-			zc_ingest_stats st;
-			int crc = zc_ingest_commit(in, &st);
-			in = NULL;
-			if (crc) {
-				err_line(T("提交事务失败：%s", "commit failed: %s"), zc_store_errmsg(s));
+			if (commit_batch(s, &in, &total))
 				goto out;
-			}
-			total.seen += st.seen;
-			total.stored += st.stored;
-			total.duplicates += st.duplicates;
-			total.findings += st.findings;
-			for (int k = 0; k < 16; k++)
-				total.by_kind[k] += st.by_kind[k];
 			in_batch = 0;
 			if (progress_tty())
 				fprintf(stderr, T("\r已处理 %llu 条", "\r%llu processed"), (unsigned long long)items);
@@ -304,21 +313,8 @@ static int cmd_ingest(int argc, char **argv)
 		err_line(T("读取日志 %s 失败：%s", "reading journal %s failed: %s"), jpath, zc_strerror(n));
 		goto out;
 	}
-	if (in) {
-		zc_ingest_stats st;
-		int crc = zc_ingest_commit(in, &st);
-		in = NULL;
-		if (crc) {
-			err_line(T("提交事务失败：%s", "commit failed: %s"), zc_store_errmsg(s));
-			goto out;
-		}
-		total.seen += st.seen;
-		total.stored += st.stored;
-		total.duplicates += st.duplicates;
-		total.findings += st.findings;
-		for (int k = 0; k < 16; k++)
-			total.by_kind[k] += st.by_kind[k];
-	}
+	if (in && commit_batch(s, &in, &total))
+		goto out;
 	if (progress_tty() && items >= (uint64_t)batch)
 		fputc('\n', stderr);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

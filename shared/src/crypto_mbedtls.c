@@ -10,15 +10,9 @@
  */
 #include "zc/crypto.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/ecdsa.h>
@@ -28,6 +22,7 @@
 #include <mbedtls/sha256.h>
 
 #include "zc/err.h"
+#include "zc/fileio.h"
 
 _Static_assert(sizeof(mbedtls_sha256_context) <= sizeof(zc_sha256_ctx), "zc_sha256_ctx too small");
 
@@ -134,24 +129,7 @@ static uint8_t *nul_terminated(const uint8_t *buf, size_t len, size_t *out_len)
 
 static int read_file(const char *path, uint8_t **buf, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return errno == ENOENT ? ZC_ENOENT : ZC_EIO;
-	uint8_t *b = malloc(65536);
-	if (!b) {
-		fclose(f);
-		return ZC_ENOMEM;
-	}
-	size_t n = fread(b, 1, 65536, f);
-	int err = ferror(f);
-	fclose(f);
-	if (err) {
-		free(b);
-		return ZC_EIO;
-	}
-	*buf = b;
-	*len = n;
-	return 0;
+	return zc_file_read(path, 65536, buf, len);
 }
 
 static int pubkey_der(const mbedtls_pk_context *pk, uint8_t *buf, size_t cap, const uint8_t **der)
@@ -242,39 +220,9 @@ int zc_privkey_load(const char *path, zc_privkey **out)
 int zc_privkey_save(const zc_privkey *k, const char *path)
 {
 	unsigned char pem[ZC_PEM_MAX];
-	char tmp[4096];
-	int rc = ZC_ECRYPTO, fd = -1;
-	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
-		return ZC_EARG;
-	if (mbedtls_pk_write_key_pem((mbedtls_pk_context *)&k->pk, pem, sizeof pem))
-		goto out;
-	size_t len = strlen((char *)pem);
-	rc = ZC_EIO;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		goto out;
-	if (fchmod(fd, 0600) || write(fd, pem, len) != (ssize_t)len || fsync(fd))
-		goto out;
-	if (close(fd)) {
-		fd = -1;
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path))
-		goto out;
-	char dir[4096];
-	snprintf(dir, sizeof dir, "%s", path);
-	int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	rc = 0;
-out:
-	if (fd >= 0) {
-		close(fd);
-		unlink(tmp);
-	}
+	int rc = ZC_ECRYPTO;
+	if (!mbedtls_pk_write_key_pem((mbedtls_pk_context *)&k->pk, pem, sizeof pem))
+		rc = zc_file_write_atomic(path, pem, strlen((char *)pem), 0600);
 	mbedtls_platform_zeroize(pem, sizeof pem);
 	return rc;
 }
