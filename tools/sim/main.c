@@ -3,7 +3,8 @@
  * main.c: zhucun-sim, the simulator. Subcommands:
  *   journal  write a synthetic signed terminal journal
  *   vectors  regenerate the record-format test vectors
- * Later: the virtual PN532 reader and the scenario runner.
+ *   reader   a virtual PN532 reader on a pseudo-terminal (reader.h)
+ * Later: the scenario runner.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "pn532.h"
+#include "reader.h"
 #include "synth.h"
 #include "tamper.h"
 #include "vectors.h"
@@ -28,6 +31,13 @@ static void usage(FILE *f)
 	      "      故意损坏日志（测试用）/ damage a journal on purpose (tests, demo)\n"
 	      "  vectors --out DIR --terminal-key PEM --badge-key PEM\n"
 	      "      重新生成记录格式测试向量 / regenerate the record-format test vectors\n"
+	      "  reader --link PATH [--card SPEC]... [--control SOCKET] [--latency MS|model] [--verbose]\n"
+	      "      虚拟 PN532 读卡器 / a virtual PN532 on a pty, for pn532_uart:PATH;\n"
+	      "      SPEC is uid:HEX or piv:CARDFILE, the first card is in the field at start;\n"
+	      "      control socket (default PATH.ctl) takes: present SPEC|N, remove, status,\n"
+	      "      unplug, plug, latency MS|model, quit\n"
+	      "  reader --link PATH --send 'COMMAND'   (or --control SOCKET --send ...)\n"
+	      "      向运行中的读卡器发命令 / send one command to a running reader, print its answer\n"
 	      "\n"
 	      "  -h, --help   本帮助 / this help\n",
 	      f);
@@ -177,6 +187,71 @@ static int cmd_tamper(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_reader(int argc, char **argv)
+{
+	static const struct option opts[] = {{"link", required_argument, 0, 'l'},
+					     {"card", required_argument, 0, 'c'},
+					     {"control", required_argument, 0, 'C'},
+					     {"latency", required_argument, 0, 'L'},
+					     {"send", required_argument, 0, 's'},
+					     {"verbose", no_argument, 0, 'v'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	enum { MAX_CARDS = 64 };
+	const char *cards[MAX_CARDS];
+	zc_simreader_opts o = {.cards = cards};
+	const char *send = NULL;
+	uint64_t v;
+	int c;
+	while ((c = getopt_long(argc, argv, "l:c:C:L:s:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l': o.link = optarg; break;
+		case 'c':
+			if (o.ncards == MAX_CARDS) {
+				fprintf(stderr, "zhucun-sim reader: at most %d --card\n", MAX_CARDS);
+				return 2;
+			}
+			cards[o.ncards++] = optarg;
+			break;
+		case 'C': o.control = optarg; break;
+		case 'L':
+			if (!strcmp(optarg, "model")) {
+				o.latency_ms = ZC_PN532_LATENCY_MODEL;
+			} else if (parse_u64(optarg, &v) || v > 60000) {
+				fprintf(stderr, "zhucun-sim reader: --latency needs 0-60000 (ms) or 'model', not '%s'\n",
+					optarg);
+				return 2;
+			} else {
+				o.latency_ms = (int)v;
+			}
+			break;
+		case 's': send = optarg; break;
+		case 'v': o.verbose = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc || (!o.link && !(send && o.control))) {
+		fprintf(stderr, "zhucun-sim reader: needs --link PATH (see zhucun-sim --help)\n");
+		return 2;
+	}
+	if (send) {
+		char ctl[4096], answer[1024];
+		if (o.control)
+			snprintf(ctl, sizeof ctl, "%s", o.control);
+		else
+			snprintf(ctl, sizeof ctl, "%s.ctl", o.link);
+		int rc = zc_simreader_send(ctl, send, answer, sizeof answer);
+		if (rc == 2) {
+			fprintf(stderr, "zhucun-sim reader: %s\n", answer);
+			return 1;
+		}
+		printf("%s\n", answer);
+		return rc;
+	}
+	return zc_simreader_run(&o);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -197,6 +272,8 @@ int main(int argc, char **argv)
 		return cmd_tamper(argc, argv);
 	if (!strcmp(cmd, "vectors"))
 		return cmd_vectors(argc, argv);
+	if (!strcmp(cmd, "reader"))
+		return cmd_reader(argc, argv);
 	fprintf(stderr, "zhucun-sim: unknown command '%s' (see zhucun-sim --help)\n", cmd);
 	return 2;
 }

@@ -1,0 +1,610 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * main_terminal.c: zhucun-terminal, the terminal program. It reads a board
+ * file, opens the terminal's state (key, journal, provisioning), the reader,
+ * the clock and the feedback devices, and runs the tap loop. On the
+ * simulated board a control socket sets the simulated clock and reports
+ * status.
+ *
+ *   zhucun-terminal --board boards/sim.conf [--set KEY=VALUE]... [run]
+ *   zhucun-terminal --board FILE provision --terminal K01 --township T01 --ca CA.pem [--revocations F]
+ *   zhucun-terminal --board FILE info
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "zc/badge.h"
+#include "zc/board.h"
+#include "zc/bytes.h"
+#include "zc/clock.h"
+#include "zc/err.h"
+#include "zc/feedback.h"
+#include "zc/fileio.h"
+#include "zc/journal.h"
+#include "zc/reader.h"
+#include "zc/record.h"
+#include "zc/terminal.h"
+#include "zc/termlog.h"
+
+#define FIRMWARE "zhucun-terminal 0.1.0"
+#define MAX_CLIENTS 4
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void die_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void die_line(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("zhucun-terminal: 错误 / error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage(FILE *f)
+{
+	fputs("用法 / usage: zhucun-terminal --board FILE [--set KEY=VALUE]... [COMMAND]\n"
+	      "\n"
+	      "  run (默认 / default)   运行刷卡循环 / run the tap loop\n"
+	      "  provision --terminal ID --township ID --ca CA.pem [--revocations FILE]\n"
+	      "                         本地初始化终端 / provision this terminal locally\n"
+	      "  info                   显示终端身份与日志状态 / show identity and journal state\n"
+	      "\n"
+	      "  --board FILE           板卡配置 / board file (boards/*.conf)\n"
+	      "  --set KEY=VALUE        覆盖配置项 / override a board setting\n",
+	      f);
+}
+
+/* ---- state folder ---- */
+
+typedef struct state {
+	zc_board board;
+	char terminal[ZC_TERMINAL_ID_MAX + 1];
+	char township[ZC_TERMINAL_ID_MAX + 1];
+	zc_privkey *key;
+	zc_storage *st;
+	zc_journal *j;
+} state;
+
+static void path_in(const state *s, const char *name, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s/%s", s->board.state, name);
+}
+
+static int read_identity(state *s)
+{
+	char p[1200];
+	path_in(s, "identity.conf", p, sizeof p);
+	FILE *f = fopen(p, "r");
+	if (!f)
+		return ZC_ENOENT;
+	char line[256];
+	while (fgets(line, sizeof line, f)) {
+		char k[64], v[ZC_TERMINAL_ID_MAX + 1];
+		if (sscanf(line, " %63[a-z] = %32s", k, v) != 2)
+			continue;
+		if (!strcmp(k, "terminal"))
+			snprintf(s->terminal, sizeof s->terminal, "%s", v);
+		else if (!strcmp(k, "township"))
+			snprintf(s->township, sizeof s->township, "%s", v);
+	}
+	fclose(f);
+	return zc_id_valid(s->terminal) && zc_id_valid(s->township) ? 0 : ZC_EMALFORMED;
+}
+
+static int open_state(state *s)
+{
+	char kp[1200], pp[1200], jp[1200], err[256];
+	if (mkdir(s->board.state, 0700) && errno != EEXIST) {
+		die_line("无法创建状态目录 / cannot create state folder %s: %s", s->board.state, strerror(errno));
+		return ZC_EIO;
+	}
+	path_in(s, "terminal.key", kp, sizeof kp);
+	path_in(s, "terminal.pub.pem", pp, sizeof pp);
+	path_in(s, "journal", jp, sizeof jp);
+	int created = 0, rc = zc_termkey_load_or_create(kp, pp, &s->key, &created);
+	if (rc) {
+		die_line("终端密钥 / terminal key %s: %s", kp, zc_strerror(rc));
+		return rc;
+	}
+	if (created)
+		fprintf(stderr, "zhucun-terminal: 已生成终端密钥 / new terminal key %s\n", kp);
+	if ((rc = zc_storage_posix_open(jp, &s->st))) {
+		die_line("日志目录 / journal folder %s: %s", jp, zc_strerror(rc));
+		return rc;
+	}
+	zc_journal_cfg jc = {s->board.journal_capacity, 0};
+	if ((rc = zc_journal_open(s->st, &jc, &s->j))) {
+		die_line("无法打开日志 / cannot open journal %s: %s", jp, zc_strerror(rc));
+		return rc;
+	}
+	const zc_journal_repair *rep = zc_journal_repair_info(s->j);
+	if (rep->happened)
+		fprintf(stderr, "zhucun-terminal: 日志尾部损坏已截断 / journal tail cut: %s at %llu, %llu bytes\n",
+			rep->segment, (unsigned long long)rep->offset, (unsigned long long)rep->dropped_bytes);
+	(void)err;
+	return 0;
+}
+
+static void close_state(state *s)
+{
+	zc_journal_close(s->j);
+	zc_storage_close(s->st);
+	zc_privkey_free(s->key);
+}
+
+static int load_ca(state *s, zc_badge_ca **ca, time_t *rev_mtime)
+{
+	char cp[1200], rp[1200];
+	path_in(s, "ca.pem", cp, sizeof cp);
+	path_in(s, "revocations.zrl", rp, sizeof rp);
+	int rc = zc_badge_ca_load(cp, ca);
+	if (rc)
+		return rc;
+	struct stat st;
+	if (!stat(rp, &st)) {
+		*rev_mtime = st.st_mtime;
+		rc = zc_badge_ca_load_revocations(*ca, rp, NULL);
+		if (rc)
+			fprintf(stderr, "zhucun-terminal: 吊销列表无效 / revocation list %s refused: %s\n", rp,
+				zc_strerror(rc));
+	}
+	return 0;
+}
+
+/* ---- control socket (simulated board and tests) ---- */
+
+typedef struct ctl {
+	int lfd;
+	int cfd[MAX_CLIENTS];
+	char buf[MAX_CLIENTS][512];
+	size_t len[MAX_CLIENTS];
+} ctl;
+
+static int ctl_open(ctl *c, const char *path)
+{
+	c->lfd = -1;
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		c->cfd[i] = -1;
+	if (!*path)
+		return 0;
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof sa.sun_path)
+		return ZC_EARG;
+	strcpy(sa.sun_path, path);
+	unlink(path);
+	c->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->lfd < 0 || bind(c->lfd, (struct sockaddr *)&sa, sizeof sa) || listen(c->lfd, 4))
+		return ZC_EIO;
+	return 0;
+}
+
+static void ctl_close(ctl *c, const char *path)
+{
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		if (c->cfd[i] >= 0)
+			close(c->cfd[i]);
+	if (c->lfd >= 0) {
+		close(c->lfd);
+		unlink(path);
+	}
+}
+
+static int parse_time_ms(const char *s, int64_t *out)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (*s && !*end) {
+		*out = v;
+		return 0;
+	}
+	struct tm tm = {0};
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!end)
+		return -1;
+	int64_t off = 0;
+	if (*end == 'Z') {
+		end++;
+	} else if (*end == '+' || *end == '-') {
+		int h, m;
+		if (sscanf(end + 1, "%2d:%2d", &h, &m) != 2)
+			return -1;
+		off = (*end == '-' ? -1 : 1) * (int64_t)(h * 3600 + m * 60);
+		end += 6;
+	}
+	if (*end)
+		return -1;
+	*out = ((int64_t)timegm(&tm) - off) * 1000;
+	return 0;
+}
+
+static void ctl_reply(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void ctl_reply(int fd, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof line - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof line - 2)
+		n = (int)sizeof line - 2;
+	line[n++] = '\n';
+	if (write(fd, line, (size_t)n) != n) {
+		/* the client went away */
+	}
+}
+
+static void ctl_command(int fd, char *cmd, zc_simclock *sc, zc_terminal *term, zc_journal *j)
+{
+	char *arg = strchr(cmd, ' ');
+	if (arg)
+		*arg++ = 0;
+	if (!strcmp(cmd, "time") && arg) {
+		int64_t ms;
+		if (!sc) {
+			ctl_reply(fd, "error the clock is not simulated (board clock = system)");
+		} else if (parse_time_ms(arg, &ms)) {
+			ctl_reply(fd, "error time needs ms since the epoch or YYYY-MM-DDThh:mm:ss[Z|+hh:mm]");
+		} else {
+			if (ms > sc->utc_ms)
+				sc->mono_ms += (uint64_t)(ms - sc->utc_ms);
+			sc->utc_ms = ms;
+			ctl_reply(fd, "ok %lld", (long long)ms);
+		}
+	} else if (!strcmp(cmd, "advance") && arg && sc) {
+		zc_simclock_advance(sc, strtoull(arg, NULL, 10));
+		ctl_reply(fd, "ok %lld", (long long)sc->utc_ms);
+	} else if (!strcmp(cmd, "status")) {
+		zc_terminal_stats st;
+		zc_terminal_stats_get(term, &st);
+		ctl_reply(fd, "ok reader=%d taps=%llu rejected=%llu duplicates=%llu faults=%llu head=%llu", st.reader_ok,
+			  (unsigned long long)st.taps, (unsigned long long)st.rejected,
+			  (unsigned long long)st.duplicates, (unsigned long long)st.faults,
+			  (unsigned long long)zc_journal_head(j, NULL));
+	} else if (!strcmp(cmd, "quit")) {
+		ctl_reply(fd, "ok bye");
+		stop = 1;
+	} else {
+		ctl_reply(fd, "error unknown command (time, advance, status, quit)");
+	}
+}
+
+static void ctl_poll(ctl *c, zc_simclock *sc, zc_terminal *term, zc_journal *j)
+{
+	if (c->lfd < 0)
+		return;
+	int fd;
+	while ((fd = accept4(c->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		int slot = -1;
+		for (int i = 0; i < MAX_CLIENTS && slot < 0; i++)
+			if (c->cfd[i] < 0)
+				slot = i;
+		if (slot < 0) {
+			close(fd);
+			continue;
+		}
+		c->cfd[slot] = fd;
+		c->len[slot] = 0;
+	}
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		if (c->cfd[i] < 0)
+			continue;
+		ssize_t n = read(c->cfd[i], c->buf[i] + c->len[i], sizeof c->buf[i] - 1 - c->len[i]);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			close(c->cfd[i]);
+			c->cfd[i] = -1;
+			continue;
+		}
+		if (n > 0)
+			c->len[i] += (size_t)n;
+		char *nl;
+		while ((nl = memchr(c->buf[i], '\n', c->len[i]))) {
+			*nl = 0;
+			if (nl > c->buf[i] && nl[-1] == '\r')
+				nl[-1] = 0;
+			ctl_command(c->cfd[i], c->buf[i], sc, term, j);
+			size_t used = (size_t)(nl - c->buf[i]) + 1;
+			memmove(c->buf[i], nl + 1, c->len[i] - used);
+			c->len[i] -= used;
+		}
+		if (c->len[i] == sizeof c->buf[i] - 1)
+			c->len[i] = 0; /* an overlong line: drop it */
+	}
+}
+
+/* ---- commands ---- */
+
+static int cmd_run(state *s)
+{
+	zc_badge_ca *ca = NULL;
+	zc_reader *rd = NULL;
+	zc_feedback *fb = NULL;
+	zc_termlog *log = NULL;
+	zc_terminal *term = NULL;
+	ctl c = {.lfd = -1};
+	zc_simclock sc = {0, 0};
+	zc_clock clk;
+	time_t rev_mtime = 0;
+	char err[512], rp[1200];
+	int rc = 1;
+
+	if (read_identity(s)) {
+		die_line("终端尚未初始化，请先运行 provision / not provisioned: run 'zhucun-terminal --board ... provision' first");
+		return 1;
+	}
+	if (open_state(s))
+		goto out;
+	if (load_ca(s, &ca, &rev_mtime)) {
+		die_line("无法读取工牌CA / cannot read the badge CA in %s", s->board.state);
+		goto out;
+	}
+	if (!strcmp(s->board.clock, "sim")) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		sc.utc_ms = (int64_t)ts.tv_sec * 1000;
+		sc.mono_ms = 1000;
+		clk = zc_clock_sim(&sc);
+	} else {
+		clk = zc_clock_system();
+	}
+	if (zc_feedback_from_spec(*s->board.feedback ? s->board.feedback : "console", &fb, err, sizeof err)) {
+		die_line("feedback: %s", err);
+		goto out;
+	}
+	if (!*s->board.reader || zc_reader_nfc_new(s->board.reader, &rd)) {
+		die_line("读卡器连接串无效 / bad reader connection string '%s'", s->board.reader);
+		goto out;
+	}
+	if ((rc = zc_termlog_open(s->j, s->key, s->terminal, &clk, FIRMWARE, &log))) {
+		die_line("无法写入日志 / cannot write the journal: %s", zc_strerror(rc));
+		rc = 1;
+		goto out;
+	}
+	rc = 1;
+	zc_terminal_cfg tc = {s->board.tz_offset_min, s->board.duplicate_window_s, s->board.poll_interval_ms};
+	if (zc_terminal_new(log, rd, &clk, fb, ca, &tc, &term))
+		goto out;
+	if (ctl_open(&c, s->board.control)) {
+		die_line("无法创建控制套接字 / cannot create control socket %s", s->board.control);
+		goto out;
+	}
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	path_in(s, "revocations.zrl", rp, sizeof rp);
+	printf("ready %s %s\n", s->terminal, s->board.reader);
+	fflush(stdout);
+	zc_fb_event ev = {ZC_FB_READY, "", "请刷工牌", "tap your badge", clk.utc_ms(clk.ctx), 0};
+	fb->show(fb->ctx, &ev);
+	time_t last_check = 0;
+	rc = 0;
+	while (!stop) {
+		int src = zc_terminal_step(term);
+		if (src) {
+			die_line("日志不可写，终端停止 / journal unwritable, stopping: %s", zc_strerror(src));
+			rc = 1;
+			break;
+		}
+		ctl_poll(&c, clk.ctx == &sc ? &sc : NULL, term, s->j);
+		time_t now = time(NULL);
+		if (now != last_check) { /* pick up a new revocation list */
+			last_check = now;
+			struct stat st;
+			if (!stat(rp, &st) && st.st_mtime != rev_mtime) {
+				rev_mtime = st.st_mtime;
+				int lrc = zc_badge_ca_load_revocations(ca, rp, NULL);
+				fprintf(stderr, "zhucun-terminal: 吊销列表 / revocation list %s: %s\n", rp,
+					lrc ? zc_strerror(lrc) : "loaded");
+			}
+		}
+	}
+out:
+	ctl_close(&c, s->board.control);
+	zc_terminal_free(term);
+	zc_termlog_close(log);
+	zc_reader_free(rd);
+	zc_feedback_free(fb);
+	zc_badge_ca_free(ca);
+	close_state(s);
+	return rc;
+}
+
+static int copy_file(const char *from, const char *to, mode_t mode)
+{
+	uint8_t *buf;
+	size_t len;
+	int rc = zc_file_read(from, 1 << 20, &buf, &len);
+	if (rc)
+		return rc;
+	rc = zc_file_write_atomic(to, buf, len, mode);
+	free(buf);
+	return rc;
+}
+
+static int cmd_provision(state *s, int argc, char **argv)
+{
+	static const struct option opts[] = {{"terminal", required_argument, 0, 't'},
+					     {"township", required_argument, 0, 'w'},
+					     {"ca", required_argument, 0, 'c'},
+					     {"revocations", required_argument, 0, 'r'},
+					     {0, 0, 0, 0}};
+	const char *tid = NULL, *town = NULL, *cap = NULL, *revp = NULL;
+	int ch;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "t:w:c:r:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 't': tid = optarg; break;
+		case 'w': town = optarg; break;
+		case 'c': cap = optarg; break;
+		case 'r': revp = optarg; break;
+		default: return 2;
+		}
+	}
+	if (!tid || !town || !cap || optind != argc) {
+		die_line("provision 需要 / needs --terminal ID --township ID --ca CA.pem");
+		return 2;
+	}
+	if (!zc_id_valid(tid) || !zc_id_valid(town)) {
+		die_line("编号只能由 A-Z a-z 0-9 . _ - 组成 / ids are 1-32 of A-Z a-z 0-9 . _ -");
+		return 2;
+	}
+	if (!read_identity(s)) {
+		die_line("终端已初始化为 %s（%s），拒绝重复初始化 / already provisioned as %s (%s)", s->terminal,
+			 s->township, s->terminal, s->township);
+		return 1;
+	}
+	zc_badge_ca *ca = NULL;
+	int rc = zc_badge_ca_load(cap, &ca);
+	if (rc) {
+		die_line("%s 不是有效的工牌CA证书 / is not a usable badge CA certificate: %s", cap, zc_strerror(rc));
+		return 1;
+	}
+	if (revp && (rc = zc_badge_ca_load_revocations(ca, revp, NULL))) {
+		die_line("吊销列表 / revocation list %s: %s", revp, zc_strerror(rc));
+		zc_badge_ca_free(ca);
+		return 1;
+	}
+	if (open_state(s)) {
+		zc_badge_ca_free(ca);
+		return 1;
+	}
+	char p[1200], ident[256];
+	path_in(s, "ca.pem", p, sizeof p);
+	rc = copy_file(cap, p, 0644);
+	if (!rc && revp) {
+		path_in(s, "revocations.zrl", p, sizeof p);
+		rc = copy_file(revp, p, 0644);
+	}
+	zc_termlog *log = NULL;
+	zc_clock clk = zc_clock_system();
+	if (!rc)
+		rc = zc_termlog_open(s->j, s->key, tid, &clk, FIRMWARE, &log);
+	if (!rc) {
+		zc_rec r;
+		zc_termlog_prepare(log, &r, ZC_KIND_PROVISIONED);
+		snprintf(r.u.prov.township, sizeof r.u.prov.township, "%s", town);
+		zc_badge_ca_fingerprint(ca, r.u.prov.ca_fp);
+		zc_privkey_fingerprint(s->key, r.u.prov.key_fp);
+		rc = zc_termlog_commit(log, &r, NULL);
+	}
+	if (!rc) {
+		/* identity last: a terminal is provisioned once this file exists */
+		snprintf(ident, sizeof ident, "terminal = %s\ntownship = %s\n", tid, town);
+		path_in(s, "identity.conf", p, sizeof p);
+		rc = zc_file_write_atomic(p, ident, strlen(ident), 0644);
+	}
+	zc_termlog_close(log);
+	zc_badge_ca_free(ca);
+	if (rc) {
+		die_line("初始化失败 / provisioning failed: %s", zc_strerror(rc));
+		close_state(s);
+		return 1;
+	}
+	uint8_t fp[ZC_HASH_LEN];
+	char hx[65];
+	zc_privkey_fingerprint(s->key, fp);
+	printf("终端 / terminal %s（%s）已初始化 / provisioned; 公钥 / key %s/terminal.pub.pem %s\n", tid, town,
+	       s->board.state, zc_hex(fp, 8, hx));
+	close_state(s);
+	return 0;
+}
+
+static int cmd_info(state *s)
+{
+	int prov = !read_identity(s);
+	if (open_state(s))
+		return 1;
+	uint8_t fp[ZC_HASH_LEN], h[ZC_HASH_LEN];
+	char hx[65], hh[65];
+	zc_privkey_fingerprint(s->key, fp);
+	uint64_t head = zc_journal_head(s->j, h);
+	zc_journal_stats st;
+	zc_journal_stats_get(s->j, &st);
+	printf("terminal: %s\ntownship: %s\nkey_fp: %s\njournal_head: %llu\nhead_hash: %s\ncollected: %llu\n"
+	       "records: %llu\nbytes_used: %llu\ncapacity: %llu\n",
+	       prov ? s->terminal : "-", prov ? s->township : "-", zc_hex(fp, ZC_HASH_LEN, hx),
+	       (unsigned long long)head, zc_hex(h, ZC_HASH_LEN, hh),
+	       (unsigned long long)zc_journal_collected(s->j), (unsigned long long)st.records,
+	       (unsigned long long)st.bytes_used, (unsigned long long)st.capacity_bytes);
+	close_state(s);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	state s;
+	memset(&s, 0, sizeof s);
+	const char *board = NULL;
+	char err[1024];
+	int i = 1;
+	/* Global options first, then the command and its options. */
+	const char *sets[32];
+	int nsets = 0;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--board") && i + 1 < argc) {
+			board = argv[++i];
+		} else if (!strcmp(argv[i], "--set") && i + 1 < argc && nsets < 32) {
+			sets[nsets++] = argv[++i];
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		} else {
+			die_line("未知选项 / unknown option '%s' (see --help)", argv[i]);
+			return 2;
+		}
+	}
+	if (!board) {
+		die_line("需要 --board 板卡配置文件 / --board FILE is required");
+		usage(stderr);
+		return 2;
+	}
+	if (zc_board_load(board, &s.board, err, sizeof err)) {
+		die_line("%s", err);
+		return 2;
+	}
+	for (int k = 0; k < nsets; k++) {
+		char kv[1100];
+		snprintf(kv, sizeof kv, "%s", sets[k]);
+		char *eq = strchr(kv, '=');
+		if (!eq) {
+			die_line("--set 需要 KEY=VALUE / --set needs KEY=VALUE, got '%s'", sets[k]);
+			return 2;
+		}
+		*eq = 0;
+		if (zc_board_set(&s.board, kv, eq + 1, err, sizeof err)) {
+			die_line("--set %s", err);
+			return 2;
+		}
+	}
+	const char *cmd = i < argc ? argv[i] : "run";
+	if (!strcmp(cmd, "run"))
+		return cmd_run(&s);
+	if (!strcmp(cmd, "provision"))
+		return cmd_provision(&s, argc - i, argv + i);
+	if (!strcmp(cmd, "info"))
+		return cmd_info(&s);
+	die_line("未知命令 / unknown command '%s' (run, provision, info)", cmd);
+	return 2;
+}
