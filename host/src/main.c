@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "zc/badge.h"
 #include "zc/bytes.h"
 #include "zc/err.h"
 #include "zc/i18n.h"
@@ -53,8 +54,9 @@ static void usage(FILE *f)
 		      "      verify a terminal journal (folder or segment file) and store it\n"
 		      "  journal export JOURNAL --out DIR [--terminal-key PEM]\n"
 		      "      write N.body, N.sig per record and terminal.pub.pem, checkable with openssl\n"
-		      "  journal show JOURNAL [--json]\n"
-		      "      list the records of a journal without storing them\n"
+		      "  journal show JOURNAL [--json] [--cert CERT|CARDFILE]...\n"
+		      "      list the records of a journal without storing them; with --cert, check\n"
+		      "      each PIV tap's badge signature over its recomputed challenge\n"
 		      "  terminals [--json]          registered terminals\n"
 		      "  findings [--terminal ID] [--json]\n"
 		      "      integrity findings (bad signature, broken link, gap, fork, clock rollback...)\n"
@@ -74,8 +76,8 @@ static void usage(FILE *f)
 		      "      校验终端日志（目录或段文件）并存入数据库\n"
 		      "  journal export 日志 --out 目录 [--terminal-key 公钥PEM]\n"
 		      "      每条记录写出 N.body、N.sig 及 terminal.pub.pem，可用 openssl 独立验证\n"
-		      "  journal show 日志 [--json]\n"
-		      "      列出日志中的记录（不入库）\n"
+		      "  journal show 日志 [--json] [--cert 证书或卡文件]…\n"
+		      "      列出日志中的记录（不入库）；给出 --cert 时按重算的挑战值验证工牌签名\n"
 		      "  terminals [--json]          已登记的终端\n"
 		      "  findings [--terminal 编号] [--json]\n"
 		      "      完整性问题（签名无效、链断裂、缺号、分叉、时钟回拨等）\n"
@@ -471,23 +473,60 @@ out:
 	return rc;
 }
 
+#define MAX_CERTS 256
+
+/* The badge signature of a PIV tap checked against the certificate whose
+ * fingerprint the record names: 1 verifies, 0 does not, -1 no such
+ * certificate among those given. */
+static int badge_sig_state(zc_badge_cert **certs, int ncerts, const zc_rec *r)
+{
+	for (int i = 0; i < ncerts; i++) {
+		uint8_t fp[ZC_HASH_LEN], ch[ZC_HASH_LEN];
+		zc_badge_cert_fingerprint(certs[i], fp);
+		if (memcmp(fp, r->u.tap.cert_fp, ZC_HASH_LEN))
+			continue;
+		zc_rec_tap_challenge(r, ch);
+		return zc_badge_cert_verify(certs[i], ch, r->u.tap.badge_sig, r->u.tap.badge_sig_len) == 0;
+	}
+	return -1;
+}
+
 static int cmd_journal_show(int argc, char **argv)
 {
-	static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {0, 0, 0, 0}};
-	int c;
-	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
-		if (c == 'j')
+	static const struct option opts[] = {{"json", no_argument, 0, 'j'},
+					     {"cert", required_argument, 0, 'c'},
+					     {0, 0, 0, 0}};
+	zc_badge_cert *certs[MAX_CERTS];
+	int ncerts = 0, c, rc = 1;
+	while ((c = getopt_long(argc, argv, "jc:", opts, NULL)) != -1) {
+		if (c == 'j') {
 			json_out = 1;
-		else
-			return 2;
+		} else if (c == 'c') {
+			if (ncerts == MAX_CERTS) {
+				err_line(T("--cert 最多 %d 个", "at most %d --cert"), MAX_CERTS);
+				goto out;
+			}
+			int lrc = zc_badge_cert_load(optarg, &certs[ncerts]);
+			if (lrc) {
+				err_line(T("无法读取工牌证书 %s：%s", "cannot read badge certificate %s: %s"), optarg,
+					 zc_strerror(lrc));
+				goto out;
+			}
+			ncerts++;
+		} else {
+			rc = 2;
+			goto out;
+		}
 	}
 	if (optind + 1 != argc) {
-		err_line(T("用法：zhucun journal show 日志 [--json]", "usage: zhucun journal show JOURNAL [--json]"));
-		return 2;
+		err_line(T("用法：zhucun journal show 日志 [--json] [--cert 证书或卡文件]…",
+			   "usage: zhucun journal show JOURNAL [--json] [--cert CERT|CARDFILE]..."));
+		rc = 2;
+		goto out;
 	}
 	zc_jreader *jr = NULL;
 	if (journal_open(argv[optind], &jr))
-		return 1;
+		goto out;
 	zc_jitem it;
 	int n;
 	while ((n = zc_jreader_next(jr, &it)) > 0) {
@@ -507,8 +546,13 @@ static int cmd_journal_show(int argc, char **argv)
 		}
 		uint8_t h[ZC_HASH_LEN];
 		zc_rec_hash_body(it.rec, blen, h);
+		int piv = r.kind == ZC_KIND_TAP && r.u.tap.badge_kind == ZC_BADGE_PIV && r.u.tap.badge_sig_len;
+		int sig = piv && ncerts ? badge_sig_state(certs, ncerts, &r) : -2;
 		if (json_out) {
 			json_t *o = zc_rec_to_json(&r, h);
+			if (sig >= -1)
+				json_object_set_new(json_object_get(o, "payload"), "badge_sig_ok",
+						    sig < 0 ? json_null() : json_boolean(sig));
 			char *txt = json_dumps(o, JSON_COMPACT);
 			puts(txt);
 			free(txt);
@@ -523,12 +567,22 @@ static int cmd_journal_show(int argc, char **argv)
 				printf("  %s %s %s", zc_badge_kind_name(r.u.tap.badge_kind),
 				       zc_hex(r.u.tap.badge_id, r.u.tap.badge_id_len, id),
 				       zc_tap_result_name(r.u.tap.result));
+				if (sig >= -1)
+					printf("  %s", sig == 1   ? T("工牌签名有效", "badge signature ok")
+						       : sig == 0 ? T("工牌签名无效", "badge signature BAD")
+								  : T("无对应证书", "no certificate given"));
+			} else if (r.kind == ZC_KIND_READER_FAULT) {
+				printf("  %d %s", r.u.fault.code, r.u.fault.text);
 			}
 			putchar('\n');
 		}
 	}
 	zc_jreader_close(jr);
-	return n < 0 ? 1 : 0;
+	rc = n < 0 ? 1 : 0;
+out:
+	for (int i = 0; i < ncerts; i++)
+		zc_badge_cert_free(certs[i]);
+	return rc;
 }
 
 /* ---- terminals / findings ---- */

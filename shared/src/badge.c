@@ -854,3 +854,29 @@ void zc_badge_cert_free(zc_badge_cert *c)
 	free(c->district);
 	free(c);
 }
+
+int zc_badge_cert_load(const char *path, zc_badge_cert **out)
+{
+	static const char head[] = "-----BEGIN CERTIFICATE-----", foot[] = "-----END CERTIFICATE-----";
+	uint8_t *buf;
+	size_t len;
+	int rc = zc_file_read(path, 1 << 20, &buf, &len);
+	if (rc)
+		return rc;
+	/* zc_file_read NUL-terminates: a PEM block anywhere (a card file has
+	 * header lines before it), else the whole file as DER. */
+	const char *at = strlen((char *)buf) == len ? strstr((char *)buf, head) : NULL;
+	if (at) {
+		mbedtls_pem_context pem;
+		mbedtls_pem_init(&pem);
+		size_t used = 0;
+		rc = ZC_EMALFORMED;
+		if (!mbedtls_pem_read_buffer(&pem, head, foot, (const unsigned char *)at, NULL, 0, &used))
+			rc = zc_badge_cert_parse(pem.buf, pem.buflen, out);
+		mbedtls_pem_free(&pem);
+	} else {
+		rc = zc_badge_cert_parse(buf, len, out);
+	}
+	free(buf);
+	return rc;
+}

@@ -127,6 +127,9 @@ void zc_badge_ca_free(zc_badge_ca *ca);
  * with a P-256 key and subject strings that are valid UTF-8 without control
  * characters. ZC_EMALFORMED otherwise, ZC_ENOMEM. */
 int zc_badge_cert_parse(const uint8_t *der, size_t len, zc_badge_cert **out);
+/* Load a badge certificate from a file: DER, PEM, or a virtual card file
+ * (the first CERTIFICATE block in it). Also ZC_ENOENT / ZC_EIO. */
+int zc_badge_cert_load(const char *path, zc_badge_cert **out);
 /* Check a badge certificate against the CA at time utc_ms. Returns 0 and
  * sets *result to an enum zc_tap_result (zc/record.h):
  *   ZC_TAP_UNKNOWN_CA  not issued by this CA (issuer name or signature),
