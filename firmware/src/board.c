@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "zc/err.h"
 
@@ -122,6 +123,44 @@ static int parse_tz(const char *v, int *out)
 	return 0;
 }
 
+int zc_parse_time_ms(const char *s, int64_t *out)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (*s && !*end) {
+		*out = v;
+		return 0;
+	}
+	struct tm tm = {0};
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!end)
+		return -1;
+	int64_t ms = 0, off = 0;
+	if (*end == '.') {
+		int digits = 0;
+		for (end++; *end >= '0' && *end <= '9'; end++, digits++)
+			if (digits < 3)
+				ms = ms * 10 + (*end - '0');
+		if (!digits)
+			return -1;
+		for (; digits < 3; digits++)
+			ms *= 10;
+	}
+	if (*end == 'Z') {
+		end++;
+	} else if (*end == '+' || *end == '-') {
+		int h, m;
+		if (strlen(end) != 6 || end[3] != ':' || sscanf(end + 1, "%2d:%2d", &h, &m) != 2)
+			return -1;
+		off = (*end == '-' ? -1 : 1) * (int64_t)(h * 3600 + m * 60);
+		end += 6;
+	}
+	if (*end)
+		return -1;
+	*out = ((int64_t)timegm(&tm) - off) * 1000 + ms;
+	return 0;
+}
+
 int zc_board_set(zc_board *b, const char *key, const char *value, char *errbuf, size_t errlen)
 {
 	char v[1024];
@@ -157,6 +196,9 @@ int zc_board_set(zc_board *b, const char *key, const char *value, char *errbuf, 
 	} else if (!strcmp(key, "duplicate_window")) {
 		why = "duplicate_window must be 0-3600 seconds";
 		bad = parse_int(v, 0, 3600, &b->duplicate_window_s);
+	} else if (!strcmp(key, "sim_start")) {
+		why = "sim_start must be ms since the epoch or YYYY-MM-DDThh:mm:ss with Z or +hh:mm";
+		bad = zc_parse_time_ms(v, &b->sim_start_ms);
 	} else if (!strcmp(key, "latency_ms")) {
 		why = "latency_ms must be 1-5000";
 		bad = parse_int(v, 1, 5000, &b->poll_interval_ms);

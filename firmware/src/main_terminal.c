@@ -68,6 +68,8 @@ static void usage(FILE *f)
 	      "  provision --terminal ID --township ID --ca CA.pem [--revocations FILE]\n"
 	      "                         本地初始化终端 / provision this terminal locally\n"
 	      "  info                   显示终端身份与日志状态 / show identity and journal state\n"
+	      "  ctl COMMAND            向运行中的终端发控制命令 / send a control command to the running\n"
+	      "                         terminal: time T | advance MS | status | quit\n"
 	      "\n"
 	      "  --board FILE           板卡配置 / board file (boards/*.conf)\n"
 	      "  --set KEY=VALUE        覆盖配置项 / override a board setting\n",
@@ -171,6 +173,19 @@ static int load_ca(state *s, zc_badge_ca **ca, time_t *rev_mtime)
 	return 0;
 }
 
+/* The board's clock: the system clock, or a simulated one starting at
+ * sim_start (default: now) that only the control socket moves. */
+static zc_clock board_clock(const state *s, zc_simclock *sc)
+{
+	if (strcmp(s->board.clock, "sim"))
+		return zc_clock_system();
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	sc->utc_ms = s->board.sim_start_ms ? s->board.sim_start_ms : (int64_t)ts.tv_sec * 1000;
+	sc->mono_ms = 1000;
+	return zc_clock_sim(sc);
+}
+
 /* ---- control socket (simulated board and tests) ---- */
 
 typedef struct ctl {
@@ -209,34 +224,6 @@ static void ctl_close(ctl *c, const char *path)
 	}
 }
 
-static int parse_time_ms(const char *s, int64_t *out)
-{
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	if (*s && !*end) {
-		*out = v;
-		return 0;
-	}
-	struct tm tm = {0};
-	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!end)
-		return -1;
-	int64_t off = 0;
-	if (*end == 'Z') {
-		end++;
-	} else if (*end == '+' || *end == '-') {
-		int h, m;
-		if (sscanf(end + 1, "%2d:%2d", &h, &m) != 2)
-			return -1;
-		off = (*end == '-' ? -1 : 1) * (int64_t)(h * 3600 + m * 60);
-		end += 6;
-	}
-	if (*end)
-		return -1;
-	*out = ((int64_t)timegm(&tm) - off) * 1000;
-	return 0;
-}
-
 static void ctl_reply(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void ctl_reply(int fd, const char *fmt, ...)
 {
@@ -262,10 +249,16 @@ static void ctl_command(int fd, char *cmd, zc_simclock *sc, zc_terminal *term, z
 		*arg++ = 0;
 	if (!strcmp(cmd, "time") && arg) {
 		int64_t ms;
+		char *force = strstr(arg, " force");
+		if (force)
+			*force = 0;
 		if (!sc) {
 			ctl_reply(fd, "error the clock is not simulated (board clock = system)");
-		} else if (parse_time_ms(arg, &ms)) {
+		} else if (zc_parse_time_ms(arg, &ms)) {
 			ctl_reply(fd, "error time needs ms since the epoch or YYYY-MM-DDThh:mm:ss[Z|+hh:mm]");
+		} else if (ms < sc->utc_ms && !force) {
+			/* Simulated time passes forward; a clock set is another matter. */
+			ctl_reply(fd, "error time may not go backwards (add 'force' to do it anyway)");
 		} else {
 			if (ms > sc->utc_ms)
 				sc->mono_ms += (uint64_t)(ms - sc->utc_ms);
@@ -359,15 +352,7 @@ static int cmd_run(state *s)
 		die_line("无法读取工牌CA / cannot read the badge CA in %s", s->board.state);
 		goto out;
 	}
-	if (!strcmp(s->board.clock, "sim")) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		sc.utc_ms = (int64_t)ts.tv_sec * 1000;
-		sc.mono_ms = 1000;
-		clk = zc_clock_sim(&sc);
-	} else {
-		clk = zc_clock_system();
-	}
+	clk = board_clock(s, &sc);
 	if (zc_feedback_from_spec(*s->board.feedback ? s->board.feedback : "console", &fb, err, sizeof err)) {
 		die_line("feedback: %s", err);
 		goto out;
@@ -498,7 +483,8 @@ static int cmd_provision(state *s, int argc, char **argv)
 		rc = copy_file(revp, p, 0644);
 	}
 	zc_termlog *log = NULL;
-	zc_clock clk = zc_clock_system();
+	zc_simclock sc;
+	zc_clock clk = board_clock(s, &sc);
 	if (!rc)
 		rc = zc_termlog_open(s->j, s->key, tid, &clk, FIRMWARE, &log);
 	if (!rc) {
@@ -550,6 +536,55 @@ static int cmd_info(state *s)
 	       (unsigned long long)st.bytes_used, (unsigned long long)st.capacity_bytes);
 	close_state(s);
 	return 0;
+}
+
+/* Send one line to a running terminal's control socket, print the answer. */
+static int cmd_ctl(state *s, int argc, char **argv)
+{
+	if (!*s->board.control) {
+		die_line("板卡配置没有 control 套接字 / the board has no control socket");
+		return 2;
+	}
+	if (argc < 2) {
+		die_line("ctl 需要命令 / ctl needs a command: time T | advance MS | status | quit");
+		return 2;
+	}
+	char line[512] = "";
+	for (int i = 1; i < argc; i++) {
+		size_t l = strlen(line);
+		snprintf(line + l, sizeof line - l, "%s%s", i > 1 ? " " : "", argv[i]);
+	}
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (strlen(s->board.control) >= sizeof sa.sun_path) {
+		die_line("控制套接字路径过长 / control socket path too long: %s", s->board.control);
+		return 2;
+	}
+	memcpy(sa.sun_path, s->board.control, strlen(s->board.control) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa)) {
+		die_line("无法连接终端 / cannot reach the terminal at %s: %s", s->board.control, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	size_t l = strlen(line);
+	line[l++] = '\n';
+	if (write(fd, line, l) != (ssize_t)l) {
+		close(fd);
+		return 1;
+	}
+	char ans[512];
+	size_t n = 0;
+	while (n < sizeof ans - 1) {
+		ssize_t k = read(fd, ans + n, 1);
+		if (k <= 0 || ans[n] == '\n')
+			break;
+		n++;
+	}
+	ans[n] = 0;
+	close(fd);
+	puts(ans);
+	return strncmp(ans, "ok", 2) ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -605,6 +640,8 @@ int main(int argc, char **argv)
 		return cmd_provision(&s, argc - i, argv + i);
 	if (!strcmp(cmd, "info"))
 		return cmd_info(&s);
-	die_line("未知命令 / unknown command '%s' (run, provision, info)", cmd);
+	if (!strcmp(cmd, "ctl"))
+		return cmd_ctl(&s, argc - i, argv + i);
+	die_line("未知命令 / unknown command '%s' (run, provision, info, ctl)", cmd);
 	return 2;
 }

@@ -34,7 +34,7 @@ static void usage(FILE *f)
 	      "  reader --link PATH [--card SPEC]... [--control SOCKET] [--latency MS|model] [--verbose]\n"
 	      "      虚拟 PN532 读卡器 / a virtual PN532 on a pty, for pn532_uart:PATH;\n"
 	      "      SPEC is uid:HEX or piv:CARDFILE, the first card is in the field at start;\n"
-	      "      control socket (default PATH.ctl) takes: present SPEC|N, remove, status,\n"
+	      "      control socket (default PATH.ctl) takes: present SPEC|N [remove-after N], remove, status,\n"
 	      "      unplug, plug, latency MS|model, quit\n"
 	      "  reader --link PATH --send 'COMMAND'   (or --control SOCKET --send ...)\n"
 	      "      向运行中的读卡器发命令 / send one command to a running reader, print its answer\n"

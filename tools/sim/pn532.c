@@ -42,6 +42,7 @@ struct zc_pn532 {
 	uint8_t mx_rty_pa; /* MxRtyPassiveActivation; FF = endless */
 	zc_vcard *card;
 	uint64_t card_gen; /* changes whenever a card enters or leaves */
+	int remove_after;  /* the card leaves after this many more APDUs; -1 never */
 	/* target 1 */
 	int tg_listed; /* the chip knows a target (InListPassiveTarget) */
 	int tg_active; /* and it is selected */
@@ -574,6 +575,12 @@ static int cmd_in_data_exchange(zc_pn532 *p, const uint8_t *a, size_t n)
 		free(whole);
 		return 0;
 	}
+	if (p->remove_after == 0) { /* pulled away mid-tap: this APDU is lost */
+		zc_pn532_set_card(p, NULL, p->now);
+		return send_status(p, 0x40, ST_TIMEOUT, 5000);
+	}
+	if (p->remove_after > 0)
+		p->remove_after--;
 	return exchange_apdu(p, 0x40, a + 1, n - 1, 0);
 }
 
@@ -889,6 +896,7 @@ int zc_pn532_new(zc_pn532 **out)
 	zc_pn532 *p = calloc(1, sizeof *p);
 	if (!p)
 		return ZC_ENOMEM;
+	p->remove_after = -1;
 	power_on(p);
 	*out = p;
 	return 0;
@@ -923,10 +931,17 @@ void zc_pn532_set_card(zc_pn532 *p, zc_vcard *card, uint64_t now_ms)
 		zc_vcard_free(p->card);
 	p->card = card;
 	p->card_gen++;
+	p->remove_after = -1;
 	if (card)
 		zc_vcard_reset(card);
 	if (p->held)
 		held_check(p);
+}
+
+void zc_pn532_remove_after(zc_pn532 *p, int apdus)
+{
+	if (p)
+		p->remove_after = apdus;
 }
 
 const zc_vcard *zc_pn532_card(const zc_pn532 *p)

@@ -71,6 +71,9 @@ void zc_pn532_reset(zc_pn532 *p);
 void zc_pn532_set_card(zc_pn532 *p, zc_vcard *card, uint64_t now_ms);
 /* The card in the field (owned by the chip) or NULL. */
 const zc_vcard *zc_pn532_card(const zc_pn532 *p);
+/* The present card leaves the field after n more APDU exchanges: the next
+ * one gets no answer (a badge pulled away mid-authentication). */
+void zc_pn532_remove_after(zc_pn532 *p, int apdus);
 
 /* Reply latency in ms (0: none), or ZC_PN532_LATENCY_MODEL. */
 void zc_pn532_set_latency(zc_pn532 *p, int ms);

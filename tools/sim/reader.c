@@ -244,6 +244,20 @@ static int do_command(sim *s, client *c, char *line)
 	}
 	uint64_t now = now_ms();
 	if (!strcmp(line, "present")) {
+		/* "present SPEC [remove-after N]": the card leaves after N APDUs */
+		char specbuf[1024];
+		int after = -1;
+		snprintf(specbuf, sizeof specbuf, "%s", arg);
+		char *ra = strstr(specbuf, " remove-after ");
+		if (ra) {
+			char *end;
+			long v = strtol(ra + 14, &end, 10);
+			if (*end || v < 0 || v > 1000)
+				return reply(c, "error remove-after needs a number of APDUs (0-1000)");
+			after = (int)v;
+			*ra = 0;
+			arg = specbuf;
+		}
 		const char *spec = arg;
 		if (all_digits(arg)) {
 			long i = strtol(arg, NULL, 10);
@@ -258,6 +272,8 @@ static int do_command(sim *s, client *c, char *line)
 		if (zc_vcard_from_spec(spec, &card, err, sizeof err))
 			return reply(c, "error %s", err);
 		zc_pn532_set_card(s->chip, card, now);
+		if (after >= 0)
+			zc_pn532_remove_after(s->chip, after);
 		note(s, "card present: %s", zc_vcard_describe(card));
 		return reply(c, "ok present %s", zc_vcard_describe(card));
 	}

@@ -14,6 +14,8 @@
  *   journal_capacity   bytes the journal may use (suffix K, M, G; default 64M)
  *   duplicate_window   seconds within which the same badge counts as already recorded (60)
  *   latency_ms  pause between reader polls (default 100)
+ *   sim_start   with clock = sim: the simulated time at start (ms since the
+ *               epoch, or YYYY-MM-DDThh:mm:ss with Z or +hh:mm); default now
  * Unknown keys are an error, so a typo never passes silently.
  */
 #ifndef ZC_BOARD_H
@@ -34,7 +36,12 @@ typedef struct zc_board {
 	uint64_t journal_capacity;
 	int duplicate_window_s;
 	int poll_interval_ms;
+	int64_t sim_start_ms; /* 0: the real time at start */
 } zc_board;
+
+/* Parse ms since the epoch, or YYYY-MM-DDThh:mm:ss[.sss] with Z or +hh:mm /
+ * -hh:mm (no zone: UTC). 0 or -1. */
+int zc_parse_time_ms(const char *s, int64_t *out);
 
 /* Parse a board file. On error returns ZC_EMALFORMED/ZC_ENOENT/ZC_EIO and
  * writes "FILE:LINE: reason" to errbuf. */
