@@ -8,6 +8,8 @@
  *   zhucun-bench ingest  [--records N] [--dir DIR]
  */
 #include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -21,8 +23,16 @@
 #include <mbedtls/pk.h>
 #include <sqlite3.h>
 
+#include "ca.h"
+#include "reader.h"
 #include "synth.h"
+#include "vcard.h"
+#include "vreader.h"
+#include "pn532.h"
+#include "zc/badge.h"
 #include "zc/clock.h"
+#include "zc/feedback.h"
+#include "zc/terminal.h"
 #include "zc/err.h"
 #include "zc/jreader.h"
 #include "zc/journal.h"
@@ -331,6 +341,233 @@ out:
 	return rc;
 }
 
+
+/* ---- tap: one badge tap, split into reader, crypto and append ---- */
+
+typedef struct tap_split {
+	double total, reader, crypto, append;
+	unsigned trips;
+} tap_split;
+
+static int cmp_split(const void *a, const void *b)
+{
+	return cmp_double(&((const tap_split *)a)->total, &((const tap_split *)b)->total);
+}
+
+typedef struct tap_env {
+	zc_privkey *key;
+	zc_storage *st;
+	zc_journal *j;
+	zc_simclock sc;
+	zc_clock clk;
+	zc_termlog *log;
+	zc_feedback *fb;
+	zc_badge_ca *ca;
+} tap_env;
+
+/* Present (via fn) and run one tap on a terminal; returns the split. */
+typedef int (*present_fn)(void *arg, int on);
+
+static int one_tap(tap_env *e, zc_terminal *term, present_fn present, void *arg, tap_split *out)
+{
+	zc_terminal_stats st;
+	zc_terminal_stats_get(term, &st);
+	uint64_t before = st.taps;
+	if (present(arg, 1))
+		return -1;
+	double t0 = now_s();
+	for (int i = 0; i < 200 && st.taps == before; i++) {
+		if (zc_terminal_step(term))
+			return -1;
+		zc_terminal_stats_get(term, &st);
+	}
+	double total = now_s() - t0;
+	present(arg, 0);
+	zc_terminal_step(term); /* it notices the removal */
+	if (st.taps == before)
+		return -1;
+	e->sc.utc_ms += 120000;
+	out->total = total * 1e3;
+	/* reader: everything but the cryptography and the append, that is the
+	 * card's selection and every APDU round trip */
+	out->crypto = st.last_crypto_ms;
+	out->append = st.last_append_ms;
+	out->reader = out->total - out->crypto - out->append;
+	out->trips = st.last_round_trips;
+	return 0;
+}
+
+/* first: n taps each on a fresh terminal (empty certificate cache);
+ * cached: n taps on one terminal. */
+static int tap_series(tap_env *e, zc_reader *rd, present_fn present, void *arg, int n, tap_split *first,
+		      tap_split *cached)
+{
+	zc_terminal_cfg tc = {480, 0, 50};
+	zc_terminal *term = NULL;
+	for (int i = 0; i < n; i++) {
+		if (zc_terminal_new(e->log, rd, &e->clk, e->fb, e->ca, &tc, &term))
+			return -1;
+		zc_terminal_step(term); /* opens the reader: not part of a tap */
+		int rc = one_tap(e, term, present, arg, &first[i]);
+		zc_terminal_free(term);
+		if (rc)
+			return -1;
+	}
+	if (zc_terminal_new(e->log, rd, &e->clk, e->fb, e->ca, &tc, &term))
+		return -1;
+	tap_split warm;
+	int rc = one_tap(e, term, present, arg, &warm);
+	for (int i = 0; !rc && i < n; i++)
+		rc = one_tap(e, term, present, arg, &cached[i]);
+	zc_terminal_free(term);
+	return rc;
+}
+
+static void print_split(const char *prefix, tap_split *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_split);
+	tap_split m = v[n / 2];
+	printf("%s: %.2f\n", prefix, m.total);
+	printf("%s_reader: %.2f\n", prefix, m.reader);
+	printf("%s_crypto: %.2f\n", prefix, m.crypto);
+	printf("%s_append: %.2f\n", prefix, m.append);
+	printf("%s_round_trips: %u\n", prefix, m.trips);
+}
+
+typedef struct nfc_arg {
+	char ctl[4300];
+	char spec[4300];
+} nfc_arg;
+
+static int nfc_present(void *a, int on)
+{
+	nfc_arg *x = a;
+	char line[4400], reply[256];
+	snprintf(line, sizeof line, on ? "present %s" : "remove", x->spec);
+	return zc_simreader_send(x->ctl, line, reply, sizeof reply) ? -1 : 0;
+}
+
+typedef struct vr_arg {
+	zc_vreader *vr;
+	zc_vcard *card;
+} vr_arg;
+
+static int vr_present(void *a, int on)
+{
+	vr_arg *x = a;
+	if (on)
+		zc_vreader_present(x->vr, x->card);
+	else
+		zc_vreader_remove(x->vr);
+	return 0;
+}
+
+static int bench_tap(int n, const char *base, const char *latency)
+{
+	char *dir = make_dir(base, "tap");
+	if (!dir)
+		return 1;
+	char cadir[4200], card[4200], p[4300], link[4200], err[256];
+	tap_env e;
+	memset(&e, 0, sizeof e);
+	zc_reader *nrd = NULL, *vrd = NULL;
+	zc_vreader *vr = NULL;
+	zc_vcard *vc = NULL;
+	pid_t child = -1;
+	int rc = 1;
+	tap_split *first = calloc((size_t)n, sizeof *first), *cached = calloc((size_t)n, sizeof *cached);
+	snprintf(cadir, sizeof cadir, "%s/ca", dir);
+	snprintf(card, sizeof card, "%s/b001.card", dir);
+	zc_ca_init_opts io = {.dir = cadir, .name = "Bench CA", .district = "Bench"};
+	zc_ca_issue_opts is = {.dir = cadir, .badge = "B001", .cadre = "C001", .name = "张三", .out = card};
+	zc_ca_issued res;
+	if (!first || !cached || zc_ca_init(&io, err, sizeof err) || zc_ca_issue(&is, &res, err, sizeof err)) {
+		fprintf(stderr, "zhucun-bench tap: CA: %s\n", err);
+		goto out;
+	}
+	snprintf(p, sizeof p, "%s/ca.pem", cadir);
+	if (zc_badge_ca_load(p, &e.ca) || zc_privkey_generate(&e.key))
+		goto out;
+	snprintf(p, sizeof p, "%s/journal", dir);
+	zc_journal_cfg jc = {0, 0};
+	if (zc_storage_posix_open(p, &e.st) || zc_journal_open(e.st, &jc, &e.j))
+		goto out;
+	e.sc.utc_ms = 1751330000000LL;
+	e.sc.mono_ms = 1;
+	e.clk = zc_clock_sim(&e.sc);
+	snprintf(p, sizeof p, "log:%s/feedback.log", dir);
+	if (zc_termlog_open(e.j, e.key, "BENCH", &e.clk, "bench", &e.log) ||
+	    zc_feedback_from_spec(p, &e.fb, err, sizeof err))
+		goto out;
+
+	/* libnfc path: a real zhucun-sim reader process on a pty */
+	snprintf(link, sizeof link, "%s/pn532", dir);
+	child = fork();
+	if (child == 0) {
+		zc_simreader_opts ro = {.link = link};
+		ro.latency_ms = strcmp(latency, "model") ? atoi(latency) : ZC_PN532_LATENCY_MODEL;
+		if (!freopen("/dev/null", "w", stdout)) {
+			/* the ready line is not needed: we poll for the socket */
+		}
+		_exit(zc_simreader_run(&ro));
+	}
+	nfc_arg na;
+	snprintf(na.ctl, sizeof na.ctl, "%s.ctl", link);
+	snprintf(na.spec, sizeof na.spec, "piv:%s", card);
+	char reply[256];
+	int up = 0;
+	for (int i = 0; i < 100 && !up; i++) {
+		up = zc_simreader_send(na.ctl, "status", reply, sizeof reply) == 0;
+		if (!up)
+			usleep(50000);
+	}
+	snprintf(p, sizeof p, "pn532_uart:%s", link);
+	if (!up || zc_reader_nfc_new(p, &nrd)) {
+		fprintf(stderr, "zhucun-bench tap: the virtual reader did not start\n");
+		goto out;
+	}
+	if (tap_series(&e, nrd, nfc_present, &na, n, first, cached)) {
+		fprintf(stderr, "zhucun-bench tap: a libnfc tap failed\n");
+		goto out;
+	}
+	printf("taps: %d\n", n);
+	printf("reader_latency: %s\n", latency);
+	print_split("tap_ms_first", first, n);
+	print_split("tap_ms_cached", cached, n);
+
+	/* in-process path: the same loop on the virtual reader */
+	if (zc_vreader_new(&vrd, &vr) || zc_vcard_piv_load(card, &vc, err, sizeof err))
+		goto out;
+	vr_arg va = {vr, vc};
+	if (tap_series(&e, vrd, vr_present, &va, n, first, cached)) {
+		fprintf(stderr, "zhucun-bench tap: an in-process tap failed\n");
+		goto out;
+	}
+	print_split("inproc_tap_ms_first", first, n);
+	print_split("inproc_tap_ms_cached", cached, n);
+	rc = 0;
+out:
+	if (child > 0) {
+		kill(child, SIGTERM);
+		waitpid(child, NULL, 0);
+	}
+	zc_reader_free(nrd);
+	zc_reader_free(vrd);
+	zc_vcard_free(vc);
+	zc_termlog_close(e.log);
+	zc_feedback_free(e.fb);
+	zc_journal_close(e.j);
+	zc_storage_close(e.st);
+	zc_privkey_free(e.key);
+	zc_badge_ca_free(e.ca);
+	free(first);
+	free(cached);
+	if (!base)
+		rm_rf(dir);
+	free(dir);
+	return rc;
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: zhucun-bench BENCHMARK [--records N] [--dir DIR]\n"
@@ -338,6 +575,10 @@ static void usage(FILE *f)
 	      "  ingest    records verified and stored per second (ingest_per_s), vs raw\n"
 	      "            mbedTLS ECDSA P-256 verifies (verify_baseline_per_s) and raw SQLite\n"
 	      "            inserts in one transaction (insert_baseline_per_s)\n"
+	      "  tap       time per badge tap, first (certificate read) and cached, split into\n"
+	      "            reader round trips, cryptography and the durable append, over real\n"
+	      "            libnfc to a zhucun-sim reader process and over the in-process reader\n"
+	      "            (--records N taps each, default 15; --latency MS|model, default model)\n"
 	      "Output is 'key: value' lines. --dir keeps the work files there.\n",
 	      f);
 }
@@ -355,12 +596,14 @@ int main(int argc, char **argv)
 	}
 	static const struct option opts[] = {{"records", required_argument, 0, 'n'},
 					     {"dir", required_argument, 0, 'd'},
+					     {"latency", required_argument, 0, 'l'},
 					     {0, 0, 0, 0}};
+	const char *latency = "model";
 	uint64_t n = 0;
 	const char *dir = NULL;
 	int c;
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "n:d:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:d:l:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': {
 			char *end;
@@ -372,6 +615,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'd': dir = optarg; break;
+		case 'l': latency = optarg; break;
 		default: usage(stderr); return 2;
 		}
 	}
@@ -379,6 +623,8 @@ int main(int argc, char **argv)
 		return bench_journal(n ? n : 2000, dir);
 	if (!strcmp(which, "ingest"))
 		return bench_ingest(n ? n : 2000, dir);
+	if (!strcmp(which, "tap"))
+		return bench_tap(n ? (int)(n > 1000 ? 1000 : n) : 15, dir, latency);
 	fprintf(stderr, "zhucun-bench: unknown benchmark '%s'\n", which);
 	usage(stderr);
 	return 2;
