@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # tools/demo.sh: the main job on the simulated board, end to end, as far as
-# the project goes today: a simulated terminal writes a signed journal of
-# taps, the host verifies and stores it, a clerk re-runs the import (nothing
-# changes), the records are exported and checked with openssl alone, and a
-# tampered copy of the journal is caught. Everything lands in out/demo/.
+# the project goes today: the district issues PIV badges; zhucun-terminal on
+# boards/sim.conf reads them through the real libnfc driver from the virtual
+# PN532 (a good badge, the same badge again, a clone, a revoked badge, a UID
+# card); the host verifies and stores the journal; a bigger synthetic journal
+# is imported twice (nothing changes), exported and checked with openssl
+# alone, and a tampered copy is caught. Everything lands in out/demo/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -25,21 +27,67 @@ rm -rf "$out"
 mkdir -p "$out"
 db=$out/host.db
 
-echo "== 1. 模拟终端 K01 记录 500 次刷卡（签名、哈希链、每条落盘） / terminal K01 records 500 taps"
-"$bin/zhucun-sim" journal --out "$out/K01" --records 500 --terminal K01
+export ZHUCUN_SIM_DIR=$out/sim LIBNFC_AUTO_SCAN=false
+mkdir -p "$ZHUCUN_SIM_DIR"
+board=$root/boards/sim.conf
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null' EXIT
+wait_line() { for _ in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+present() {
+  local n0; n0=$(wc -l <"$ZHUCUN_SIM_DIR/feedback.log")
+  "$bin/zhucun-sim" reader --link "$ZHUCUN_SIM_DIR/pn532" --send "present $1" >/dev/null
+  for _ in $(seq 100); do [ "$(wc -l <"$ZHUCUN_SIM_DIR/feedback.log")" -gt "$n0" ] && break; sleep 0.1; done
+  "$bin/zhucun-sim" reader --link "$ZHUCUN_SIM_DIR/pn532" --send remove >/dev/null
+  printf '   %-28s -> %s\n' "$2" "$(tail -n 1 "$ZHUCUN_SIM_DIR/feedback.log" | cut -d'|' -f2)"
+  sleep 0.2
+}
+
+echo "== 0. 区驻村办签发工牌 / the district issues PIV badges"
+"$bin/zhucun-ca" init --dir "$out/ca" --name "海勃湾区驻村干部工牌CA" --district "海勃湾区"
+"$bin/zhucun-ca" issue --dir "$out/ca" --badge B001 --cadre C001 --name "张三" --out "$out/B001.card" >/dev/null
+"$bin/zhucun-ca" issue --dir "$out/ca" --badge B002 --cadre C002 --name "李四" --out "$out/B002.card" >/dev/null
+"$bin/zhucun-ca" clone "$out/B001.card" --out "$out/B001-clone.card" >/dev/null
+"$bin/zhucun-ca" revoke --dir "$out/ca" --badge B002 --at 2025-06-01T00:00:00Z >/dev/null
+echo "   B001 张三, B002 李四（2025-06-01 起吊销 / revoked）, B001 的复制卡 / a clone of B001"
+
+echo "== 1. 乡镇终端 K01：虚拟 PN532 + libnfc + zhucun-terminal / terminal K01 on the simulated board"
+"$bin/zhucun-sim" reader --link "$ZHUCUN_SIM_DIR/pn532" --latency model >"$out/reader.out" 2>&1 &
+pids+=($!)
+wait_line "$out/reader.out" "ready"
+"$bin/zhucun-terminal" --board "$board" --set sim_start=2025-07-01T08:00:00+08:00 provision \
+  --terminal K01 --township T01 --ca "$out/ca/ca.pem" --revocations "$out/ca/revocations.zrl"
+"$bin/zhucun-terminal" --board "$board" --set sim_start=2025-07-01T08:00:00+08:00 >"$out/terminal.out" 2>&1 &
+pids+=($!)
+wait_line "$out/terminal.out" "ready K01"
+tclock() { "$bin/zhucun-terminal" --board "$board" ctl time "$1" >/dev/null; }
+tclock 2025-07-01T08:30:00+08:00
+present "piv:$out/B001.card" "张三 B001"
+tclock 2025-07-01T08:30:40+08:00
+present "piv:$out/B001.card" "张三 B001 again / 再刷一次"
+tclock 2025-07-01T08:35:00+08:00
+present "piv:$out/B001-clone.card" "B001 clone / 复制卡"
+present "piv:$out/B002.card" "李四 B002 (revoked / 已吊销)"
+present "uid:04A1B2C3" "UID card / 普通卡"
+"$bin/zhucun-terminal" --board "$board" ctl quit >/dev/null
+echo "   终端日志 / the terminal's journal (badge signatures checked against the certificates):"
+"$bin/zhucun" journal show "$ZHUCUN_SIM_DIR/state/journal" --cert "$out/B001.card" --cert "$out/B002.card" | sed 's/^/   /'
+"$bin/zhucun" --db "$db" ingest "$ZHUCUN_SIM_DIR/state/journal" --terminal-key "$ZHUCUN_SIM_DIR/state/terminal.pub.pem"
+
+echo "== 1b. 合成终端 K02 记录 500 次刷卡（签名、哈希链、每条落盘） / a synthetic terminal K02 records 500 taps"
+"$bin/zhucun-sim" journal --out "$out/K02" --records 500 --terminal K02
 
 echo "== 2. 主机校验并入库 / the host verifies and stores the journal"
-"$bin/zhucun" --db "$db" ingest "$out/K01/journal" --terminal-key "$out/K01/terminal.pub.pem"
+"$bin/zhucun" --db "$db" ingest "$out/K02/journal" --terminal-key "$out/K02/terminal.pub.pem"
 
 echo "== 3. 再次导入：不重复入库 / importing again changes nothing"
-"$bin/zhucun" --db "$db" ingest "$out/K01/journal" --terminal-key "$out/K01/terminal.pub.pem"
+"$bin/zhucun" --db "$db" ingest "$out/K02/journal" --terminal-key "$out/K02/terminal.pub.pem"
 
 echo "== 4. 导出并用 openssl 独立验签 / export and verify every record with openssl alone"
-"$bin/zhucun" journal export "$out/K01/journal" --out "$out/K01-export"
+"$bin/zhucun" journal export "$out/K02/journal" --out "$out/K02-export"
 ok=0; bad=0
-for body in "$out"/K01-export/*.body; do
+for body in "$out"/K02-export/*.body; do
   n=${body%.body}
-  if openssl dgst -sha256 -verify "$out/K01-export/terminal.pub.pem" -signature "$n.sig" "$body" >/dev/null; then
+  if openssl dgst -sha256 -verify "$out/K02-export/terminal.pub.pem" -signature "$n.sig" "$body" >/dev/null; then
     ok=$((ok + 1))
   else
     bad=$((bad + 1))
@@ -48,10 +96,10 @@ done
 echo "openssl: ${ok} 条验证通过 / verified OK, ${bad} 条失败 / failed"
 
 echo "== 5. 篡改一条记录（改动第 100 条的时间）后再导入 / tamper with one record and ingest"
-cp -r "$out/K01" "$out/K01-tampered"
-"$bin/zhucun-sim" tamper "$out/K01-tampered/journal" --seq 100 --how flip
+cp -r "$out/K02" "$out/K02-tampered"
+"$bin/zhucun-sim" tamper "$out/K02-tampered/journal" --seq 100 --how flip
 set +e
-"$bin/zhucun" --db "$out/tampered.db" ingest "$out/K01-tampered/journal" --terminal-key "$out/K01-tampered/terminal.pub.pem"
+"$bin/zhucun" --db "$out/tampered.db" ingest "$out/K02-tampered/journal" --terminal-key "$out/K02-tampered/terminal.pub.pem"
 echo "（退出码 / exit status $?: 3 = 发现完整性问题 / integrity problems found）"
 set -e
 "$bin/zhucun" --db "$out/tampered.db" findings
@@ -59,6 +107,8 @@ set -e
 echo
 echo "结果在 / results in: $out"
 echo "  host.db          主机数据库 / host database"
-echo "  K01/journal      终端日志 / terminal journal;  K01/terminal.pub.pem 终端公钥 / terminal key"
-echo "  K01-export/      每条记录的 N.body + N.sig / per-record signed bytes and signature"
+echo "  sim/state/       终端 K01 的密钥与日志 / terminal K01's key and journal; sim/feedback.log 显示屏 / display lines"
+echo "  ca/, *.card      工牌CA与虚拟卡 / the badge CA and virtual cards"
+echo "  K02/journal      合成终端 K02 的日志 / the synthetic terminal K02's journal"
+echo "  K02-export/      每条记录的 N.body + N.sig / per-record signed bytes and signature"
 echo "  tampered.db      篡改日志的导入结果 / the tampered journal's import and findings"
