@@ -31,7 +31,7 @@ export ZHUCUN_SIM_DIR=$out/sim LIBNFC_AUTO_SCAN=false
 mkdir -p "$ZHUCUN_SIM_DIR"
 board=$root/boards/sim.conf
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null' EXIT
+trap 'rc=$?; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; exit $rc' EXIT
 wait_line() { for _ in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 present() {
   local n0; n0=$(wc -l <"$ZHUCUN_SIM_DIR/feedback.log")

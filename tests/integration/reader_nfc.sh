@@ -19,7 +19,7 @@ PPID_=
 cleanup() {
   [ -n "$PPID_" ] && kill "$PPID_" 2>/dev/null
   [ -n "$RPID" ] && kill "$RPID" 2>/dev/null
-  wait 2>/dev/null
+  wait 2>/dev/null || true
   rm -rf "$T"
 }
 trap cleanup EXIT

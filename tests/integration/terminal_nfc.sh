@@ -17,7 +17,7 @@ RPID= TPID=
 cleanup() {
   [ -n "$TPID" ] && kill "$TPID" 2>/dev/null
   [ -n "$RPID" ] && kill "$RPID" 2>/dev/null
-  wait 2>/dev/null
+  wait 2>/dev/null || true
   rm -rf "$T"
 }
 trap cleanup EXIT
