@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * zc/rules.h: the compliance engine of ../shared/RULES.md. Pure functions:
+ * data in, report out, no I/O, no clock, no globals. The store, the CLI, the
+ * service and the simulator load the data and call zc_rules_evaluate.
+ *
+ * Dates are local calendar dates as day numbers (days since 1970-01-01);
+ * times are UTC milliseconds; the policy's time zone offset maps one to the
+ * other. Every number of RULES.md is a field of zc_policy.
+ */
+#ifndef ZC_RULES_H
+#define ZC_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef int32_t zc_day; /* days since 1970-01-01 */
+
+zc_day zc_day_from_ymd(int y, int m, int d);
+void zc_day_to_ymd(zc_day day, int *y, int *m, int *d);
+/* "YYYY-MM-DD" (a real date) -> 0, else -1. */
+int zc_day_parse(const char *s, zc_day *out);
+/* "YYYY-MM-DD" into out (11 bytes). */
+void zc_day_format(zc_day day, char out[11]);
+/* 0 Monday .. 6 Sunday. */
+int zc_weekday(zc_day day);
+int zc_days_in_year(int y);
+/* The same month and day n years earlier; 29 February maps to 28 February. */
+zc_day zc_day_years_before(zc_day day, int n);
+/* The local date of a UTC time at a fixed offset. */
+zc_day zc_day_of_utc(int64_t utc_ms, int tz_offset_min);
+
+typedef struct zc_policy {
+	int min_taps_per_day;             /* 1 */
+	int township_max_leave_days;      /* 3 */
+	int district_max_leave_days;      /* 7 */
+	int min_days_per_year;            /* 200 */
+	int max_consecutive_absence_days; /* 15 */
+	int max_absent_days_per_year;     /* 30 */
+	int allowance_on_rest_days;       /* 0 */
+	int accept_uid_badges;            /* 0 */
+	int handover_days;                /* 60 */
+	int64_t clock_rollback_tolerance_s; /* 300 */
+	int min_travel_minutes;           /* 30 */
+	int64_t daily_rate_fen;           /* 10000 */
+	int tz_offset_min;                /* 480 (Asia/Shanghai) */
+	int term_years;                   /* 2 */
+	int training_warning_percent;     /* 75 */
+} zc_policy;
+
+void zc_policy_default(zc_policy *p);
+/* Set a policy by its RULES.md name from text ("on"/"off", numbers).
+ * 0, or -1 for an unknown name or a bad value. */
+int zc_policy_set(zc_policy *p, const char *name, const char *value);
+
+enum zc_level { ZC_LEVEL_NONE = 0, ZC_LEVEL_TOWNSHIP = 1, ZC_LEVEL_DISTRICT = 2, ZC_LEVEL_CITY = 3 };
+enum zc_role { ZC_ROLE_MEMBER = 0, ZC_ROLE_FIRST_SECRETARY = 1 };
+enum zc_duty_kind { ZC_DUTY_TRIP = 0, ZC_DUTY_MEETING = 1, ZC_DUTY_TRAINING = 2 };
+enum zc_status { ZC_ST_NONE = 0, ZC_ST_PRESENT, ZC_ST_DUTY, ZC_ST_LEAVE, ZC_ST_REST, ZC_ST_ABSENT };
+
+const char *zc_level_name(int level);
+int zc_level_parse(const char *s); /* -1 if unknown */
+
+/* ---- input ---- */
+
+typedef struct zc_r_township {
+	const char *id;
+} zc_r_township;
+
+typedef struct zc_r_village {
+	const char *id;
+	int township;     /* index into townships */
+	int64_t rate_fen; /* daily allowance */
+} zc_r_village;
+
+typedef struct zc_r_terminal {
+	const char *id;
+	int township;
+} zc_r_terminal;
+
+typedef struct zc_r_cadre {
+	const char *id;
+	const char *name;
+	int role;             /* enum zc_role */
+	int has_party;        /* party member */
+	zc_day party_since;
+	zc_day work_since;
+	const char *unit;     /* dispatching unit */
+} zc_r_cadre;
+
+typedef struct zc_r_assignment {
+	int cadre;
+	int village;
+	zc_day start, end; /* inclusive */
+} zc_r_assignment;
+
+typedef struct zc_r_leave {
+	int cadre;
+	zc_day start, end;
+	int level; /* enum zc_level */
+	const char *ref;
+} zc_r_leave;
+
+typedef struct zc_r_duty {
+	int cadre;
+	zc_day start, end;
+	int kind;  /* enum zc_duty_kind */
+	int level; /* enum zc_level */
+} zc_r_duty;
+
+/* A badge bound to a cadre from a date on; revoked from an instant. */
+typedef struct zc_r_badge {
+	const char *id;
+	int cadre;
+	zc_day bound_from;
+	int uid_only;          /* UID card (weak) */
+	int64_t revoked_at_ms; /* INT64_MAX: never */
+} zc_r_badge;
+
+/* Why a tap is not accepted (RULES.md section 3); 0 accepted. */
+enum zc_tap_reject {
+	ZC_REJ_NONE = 0,
+	ZC_REJ_RECORD,      /* terminal signature or chain */
+	ZC_REJ_BADGE_AUTH,  /* badge signature or certificate */
+	ZC_REJ_REVOKED,
+	ZC_REJ_UID,         /* UID badges not accepted by policy */
+	ZC_REJ_UNBOUND,     /* badge not bound to a cadre at that time */
+	ZC_REJ_CLOCK,       /* terminal clock not trusted at that record */
+};
+const char *zc_tap_reject_name(int why);
+
+typedef struct zc_r_tap {
+	int badge;       /* index into badges, -1: unknown badge */
+	int terminal;    /* index into terminals */
+	int64_t utc_ms;
+	int record_ok;   /* terminal signature verified and linked into the chain */
+	int badge_ok;    /* PKI: the badge signature verified with its certificate chained to the CA */
+	int clock_ok;    /* the terminal's clock was trusted at this record */
+	uint64_t seq;    /* for reporting */
+} zc_r_tap;
+
+typedef struct zc_rules_input {
+	zc_policy policy;
+	zc_day as_of;
+	const zc_day *holidays; size_t nholidays;
+	const zc_day *workdays; size_t nworkdays;
+	const zc_r_township *townships; size_t ntownships;
+	const zc_r_village *villages; size_t nvillages;
+	const zc_r_terminal *terminals; size_t nterminals;
+	const zc_r_cadre *cadres; size_t ncadres;
+	const zc_r_assignment *assignments; size_t nassignments;
+	const zc_r_leave *leaves; size_t nleaves;
+	const zc_r_duty *duties; size_t nduties;
+	const zc_r_badge *badges; size_t nbadges;
+	const zc_r_tap *taps; size_t ntaps;
+} zc_rules_input;
+
+/* ---- output ---- */
+
+enum zc_severity { ZC_SEV_NOTICE = 0, ZC_SEV_WARNING = 1, ZC_SEV_VIOLATION = 2 };
+const char *zc_severity_name(int s);
+
+enum zc_subject { ZC_SUBJ_CADRE = 0, ZC_SUBJ_VILLAGE = 1, ZC_SUBJ_TERMINAL = 2 };
+
+typedef struct zc_r_finding {
+	const char *type;   /* static: "consecutive_absence", ... */
+	int severity;
+	int subject_kind;   /* enum zc_subject */
+	int subject;        /* index into cadres / villages / terminals */
+	zc_day date;
+	char detail[192];   /* English */
+} zc_r_finding;
+
+typedef struct zc_r_year {
+	int cadre;
+	int year;
+	int present_days, duty_days, leave_days, rest_days, absent_days;
+	int counted_days, required_days;
+	int allowance_days;
+	int64_t allowance_fen;
+} zc_r_year;
+
+typedef struct zc_r_month {
+	int cadre;
+	int year, month;
+	int allowance_days;
+	int64_t allowance_fen;
+} zc_r_month;
+
+typedef struct zc_r_recall {
+	int cadre;
+	int consecutive; /* has consecutive_absence */
+	int cumulative;  /* has cumulative_absence */
+} zc_r_recall;
+
+typedef struct zc_report {
+	zc_day as_of;
+	zc_r_year *years; size_t nyears;
+	zc_r_month *months; size_t nmonths;
+	zc_r_finding *findings; size_t nfindings;
+	zc_r_recall *recall; size_t nrecall;
+	/* day status per cadre: status[c] has span[c] entries from first[c] */
+	uint8_t **status; zc_day *first; int32_t *span;
+	size_t ncadres;
+	int *tap_reject;    /* per input tap: enum zc_tap_reject */
+} zc_report;
+
+/* Evaluate. Returns 0 and a report to free with zc_report_free, or
+ * ZC_EARG (inconsistent input: an index out of range, a date range
+ * backwards) / ZC_ENOMEM. */
+int zc_rules_evaluate(const zc_rules_input *in, zc_report **out);
+void zc_report_free(zc_report *r);
+/* Status of cadre c on a date (ZC_ST_NONE when not evaluated). */
+int zc_report_status(const zc_report *r, int cadre, zc_day day);
+
+/* Working day by the default week and the calendar overrides. */
+int zc_rules_is_workday(const zc_rules_input *in, zc_day day);
+
+#endif

@@ -1,0 +1,1068 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * rules.c: the compliance engine (zc/rules.h), section by section of
+ * ../shared/RULES.md. Pure: it reads only its input and writes only the
+ * report it allocates.
+ */
+#include "zc/rules.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zc/err.h"
+
+/* ---- dates (proleptic Gregorian, days since 1970-01-01) ---- */
+
+zc_day zc_day_from_ymd(int y, int m, int d)
+{
+	y -= m <= 2;
+	int era = (y >= 0 ? y : y - 399) / 400;
+	int yoe = y - era * 400;
+	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (zc_day)(era * 146097 + doe - 719468);
+}
+
+void zc_day_to_ymd(zc_day z, int *y, int *m, int *d)
+{
+	z += 719468;
+	int era = (z >= 0 ? z : z - 146096) / 146097;
+	int doe = z - era * 146097;
+	int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int yy = yoe + era * 400;
+	int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int mp = (5 * doy + 2) / 153;
+	int dd = doy - (153 * mp + 2) / 5 + 1;
+	int mm = mp + (mp < 10 ? 3 : -9);
+	*y = yy + (mm <= 2);
+	*m = mm;
+	*d = dd;
+}
+
+int zc_days_in_year(int y)
+{
+	return (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 366 : 365;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	return m == 2 && zc_days_in_year(y) == 366 ? 29 : dm[m - 1];
+}
+
+int zc_day_parse(const char *s, zc_day *out)
+{
+	int y, m, d;
+	char tail;
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+		return -1;
+	if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+		return -1;
+	*out = zc_day_from_ymd(y, m, d);
+	return 0;
+}
+
+void zc_day_format(zc_day day, char out[11])
+{
+	int y, m, d;
+	zc_day_to_ymd(day, &y, &m, &d);
+	unsigned uy = (unsigned)(y < 0 ? 0 : y) % 10000, um = (unsigned)m % 100, ud = (unsigned)d % 100;
+	out[0] = (char)('0' + uy / 1000);
+	out[1] = (char)('0' + uy / 100 % 10);
+	out[2] = (char)('0' + uy / 10 % 10);
+	out[3] = (char)('0' + uy % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + um / 10);
+	out[6] = (char)('0' + um % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + ud / 10);
+	out[9] = (char)('0' + ud % 10);
+	out[10] = 0;
+}
+
+int zc_weekday(zc_day day)
+{
+	/* 1970-01-01 was a Thursday (3) */
+	int w = (int)((day % 7 + 7) % 7);
+	return (w + 3) % 7;
+}
+
+zc_day zc_day_years_before(zc_day day, int n)
+{
+	int y, m, d;
+	zc_day_to_ymd(day, &y, &m, &d);
+	y -= n;
+	if (m == 2 && d == 29 && zc_days_in_year(y) == 365)
+		d = 28;
+	return zc_day_from_ymd(y, m, d);
+}
+
+static zc_day years_after(zc_day day, int n)
+{
+	return zc_day_years_before(day, -n);
+}
+
+zc_day zc_day_of_utc(int64_t utc_ms, int tz_offset_min)
+{
+	int64_t s = utc_ms / 1000 - (utc_ms % 1000 < 0) + (int64_t)tz_offset_min * 60;
+	int64_t d = s / 86400 - (s % 86400 < 0);
+	return (zc_day)d;
+}
+
+/* ---- policy ---- */
+
+void zc_policy_default(zc_policy *p)
+{
+	p->min_taps_per_day = 1;
+	p->township_max_leave_days = 3;
+	p->district_max_leave_days = 7;
+	p->min_days_per_year = 200;
+	p->max_consecutive_absence_days = 15;
+	p->max_absent_days_per_year = 30;
+	p->allowance_on_rest_days = 0;
+	p->accept_uid_badges = 0;
+	p->handover_days = 60;
+	p->clock_rollback_tolerance_s = 300;
+	p->min_travel_minutes = 30;
+	p->daily_rate_fen = 10000;
+	p->tz_offset_min = 480;
+	p->term_years = 2;
+	p->training_warning_percent = 75;
+}
+
+static int parse_num(const char *v, long lo, long hi, long *out)
+{
+	char *end;
+	if (!v || !*v)
+		return -1;
+	long n = strtol(v, &end, 10);
+	if (*end || n < lo || n > hi)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+	if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1"))
+		*out = 1;
+	else if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "0"))
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+int zc_policy_set(zc_policy *p, const char *name, const char *value)
+{
+	long n;
+	struct {
+		const char *name;
+		int *field;
+		long lo, hi;
+	} ints[] = {
+	    {"min_taps_per_day", &p->min_taps_per_day, 1, 100},
+	    {"township_max_leave_days", &p->township_max_leave_days, 0, 366},
+	    {"district_max_leave_days", &p->district_max_leave_days, 0, 366},
+	    {"min_days_per_year", &p->min_days_per_year, 0, 366},
+	    {"max_consecutive_absence_days", &p->max_consecutive_absence_days, 0, 366},
+	    {"max_absent_days_per_year", &p->max_absent_days_per_year, 0, 366},
+	    {"handover_days", &p->handover_days, 0, 3660},
+	    {"min_travel_minutes", &p->min_travel_minutes, 0, 10080},
+	    {"term_years", &p->term_years, 1, 50},
+	    {"training_warning_percent", &p->training_warning_percent, 0, 100},
+	};
+	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+		if (strcmp(name, ints[i].name))
+			continue;
+		if (parse_num(value, ints[i].lo, ints[i].hi, &n))
+			return -1;
+		*ints[i].field = (int)n;
+		return 0;
+	}
+	if (!strcmp(name, "allowance_on_rest_days"))
+		return parse_bool(value, &p->allowance_on_rest_days);
+	if (!strcmp(name, "accept_uid_badges"))
+		return parse_bool(value, &p->accept_uid_badges);
+	if (!strcmp(name, "clock_rollback_tolerance_s")) {
+		if (parse_num(value, 0, 86400 * 365, &n))
+			return -1;
+		p->clock_rollback_tolerance_s = n;
+		return 0;
+	}
+	if (!strcmp(name, "daily_rate_fen") || !strcmp(name, "default_rate_fen")) {
+		if (parse_num(value, 0, 100000000, &n))
+			return -1;
+		p->daily_rate_fen = n;
+		return 0;
+	}
+	return -1;
+}
+
+const char *zc_level_name(int level)
+{
+	switch (level) {
+	case ZC_LEVEL_TOWNSHIP: return "township";
+	case ZC_LEVEL_DISTRICT: return "district";
+	case ZC_LEVEL_CITY: return "city";
+	default: return "none";
+	}
+}
+
+int zc_level_parse(const char *s)
+{
+	if (!strcmp(s, "none"))
+		return ZC_LEVEL_NONE;
+	if (!strcmp(s, "township"))
+		return ZC_LEVEL_TOWNSHIP;
+	if (!strcmp(s, "district"))
+		return ZC_LEVEL_DISTRICT;
+	if (!strcmp(s, "city"))
+		return ZC_LEVEL_CITY;
+	return -1;
+}
+
+const char *zc_severity_name(int s)
+{
+	return s == ZC_SEV_VIOLATION ? "violation" : s == ZC_SEV_WARNING ? "warning" : "notice";
+}
+
+const char *zc_tap_reject_name(int why)
+{
+	switch (why) {
+	case ZC_REJ_NONE: return "accepted";
+	case ZC_REJ_RECORD: return "record_not_verified";
+	case ZC_REJ_BADGE_AUTH: return "badge_not_authenticated";
+	case ZC_REJ_REVOKED: return "badge_revoked";
+	case ZC_REJ_UID: return "uid_badge_not_accepted";
+	case ZC_REJ_UNBOUND: return "badge_not_bound";
+	case ZC_REJ_CLOCK: return "clock_not_trusted";
+	default: return "rejected";
+	}
+}
+
+/* ---- calendar ---- */
+
+static int in_sorted(const zc_day *a, size_t n, zc_day d)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (a[mid] < d)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && a[lo] == d;
+}
+
+static int day_cmp(const void *a, const void *b)
+{
+	zc_day x = *(const zc_day *)a, y = *(const zc_day *)b;
+	return x < y ? -1 : x > y;
+}
+
+typedef struct cal {
+	zc_day *hol, *work;
+	size_t nhol, nwork;
+} cal;
+
+static int cal_workday(const cal *c, zc_day d)
+{
+	if (in_sorted(c->work, c->nwork, d))
+		return 1;
+	if (in_sorted(c->hol, c->nhol, d))
+		return 0;
+	return zc_weekday(d) < 5;
+}
+
+int zc_rules_is_workday(const zc_rules_input *in, zc_day day)
+{
+	for (size_t i = 0; i < in->nworkdays; i++)
+		if (in->workdays[i] == day)
+			return 1;
+	for (size_t i = 0; i < in->nholidays; i++)
+		if (in->holidays[i] == day)
+			return 0;
+	return zc_weekday(day) < 5;
+}
+
+/* ---- the report under construction ---- */
+
+/* Indices of one kind of row grouped by cadre: rows of cadre c are
+ * idx[off[c] .. off[c+1]). */
+typedef struct bucket {
+	int *off;
+	int *idx;
+} bucket;
+
+typedef struct build {
+	const zc_rules_input *in;
+	bucket taps, leaves, duties;
+	cal cal;
+	zc_report *r;
+	size_t cap_find, cap_year, cap_month, cap_recall;
+	int oom;
+} build;
+
+static zc_r_finding *add_finding(build *b, const char *type, int sev, int kind, int subject, zc_day date)
+{
+	if (b->r->nfindings == b->cap_find) {
+		size_t nc = b->cap_find ? b->cap_find * 2 : 64;
+		zc_r_finding *n = realloc(b->r->findings, nc * sizeof *n);
+		if (!n) {
+			b->oom = 1;
+			return NULL;
+		}
+		b->r->findings = n;
+		b->cap_find = nc;
+	}
+	zc_r_finding *f = &b->r->findings[b->r->nfindings++];
+	memset(f, 0, sizeof *f);
+	f->type = type;
+	f->severity = sev;
+	f->subject_kind = kind;
+	f->subject = subject;
+	f->date = date;
+	return f;
+}
+
+#define GROW(b, arr, n, cap)                                                                                   \
+	do {                                                                                                   \
+		if ((n) == (cap)) {                                                                            \
+			size_t nc_ = (cap) ? (cap) * 2 : 64;                                                   \
+			void *p_ = realloc((arr), nc_ * sizeof *(arr));                                         \
+			if (!p_) {                                                                             \
+				(b)->oom = 1;                                                                  \
+				break;                                                                         \
+			}                                                                                      \
+			(arr) = p_;                                                                            \
+			(cap) = nc_;                                                                           \
+		}                                                                                              \
+	} while (0)
+
+/* Group n rows by cadre_of(row) (rows with cadre -1 are left out). */
+static int bucket_make(bucket *bk, size_t ncadres, size_t n, int (*cadre_of)(const zc_rules_input *, size_t, const int *),
+		       const zc_rules_input *in, const int *aux)
+{
+	bk->off = calloc(ncadres + 2, sizeof *bk->off);
+	bk->idx = malloc((n + 1) * sizeof *bk->idx);
+	if (!bk->off || !bk->idx)
+		return ZC_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		int c = cadre_of(in, i, aux);
+		if (c >= 0)
+			bk->off[c + 1]++;
+	}
+	for (size_t c = 0; c < ncadres; c++)
+		bk->off[c + 1] += bk->off[c];
+	int *fill = calloc(ncadres + 1, sizeof *fill);
+	if (!fill)
+		return ZC_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		int c = cadre_of(in, i, aux);
+		if (c >= 0)
+			bk->idx[bk->off[c] + fill[c]++] = (int)i;
+	}
+	free(fill);
+	return 0;
+}
+
+static void bucket_free(bucket *bk)
+{
+	free(bk->off);
+	free(bk->idx);
+}
+
+static int leave_cadre(const zc_rules_input *in, size_t i, const int *aux)
+{
+	(void)aux;
+	return in->leaves[i].cadre;
+}
+
+static int duty_cadre(const zc_rules_input *in, size_t i, const int *aux)
+{
+	(void)aux;
+	return in->duties[i].cadre;
+}
+
+/* accepted taps only (aux: the verdicts) */
+static int tap_cadre(const zc_rules_input *in, size_t i, const int *aux)
+{
+	return aux[i] == ZC_REJ_NONE ? in->badges[in->taps[i].badge].cadre : -1;
+}
+
+/* ---- section 3: accepted taps ---- */
+
+static int tap_verdict(const zc_rules_input *in, const zc_r_tap *t, zc_day *day)
+{
+	*day = zc_day_of_utc(t->utc_ms, in->policy.tz_offset_min);
+	if (!t->record_ok)
+		return ZC_REJ_RECORD;
+	if (t->badge < 0)
+		return ZC_REJ_UNBOUND;
+	const zc_r_badge *bg = &in->badges[t->badge];
+	if (bg->uid_only) {
+		if (!in->policy.accept_uid_badges)
+			return ZC_REJ_UID;
+	} else if (!t->badge_ok) {
+		return ZC_REJ_BADGE_AUTH;
+	}
+	if (t->utc_ms >= bg->revoked_at_ms)
+		return ZC_REJ_REVOKED;
+	if (bg->cadre < 0 || *day < bg->bound_from)
+		return ZC_REJ_UNBOUND;
+	if (!t->clock_ok)
+		return ZC_REJ_CLOCK;
+	return ZC_REJ_NONE;
+}
+
+/* ---- per cadre ---- */
+
+typedef struct cadre_ctx {
+	int c;
+	int *asg;   /* assignment indices of this cadre, by start */
+	int nasg;
+	zc_day first, last; /* evaluated range (last <= as_of), first > last: none */
+	uint16_t *taps;     /* accepted post-terminal taps per day of [first, last] */
+	uint8_t *foreign;   /* a tap at another terminal that day */
+	int *asg_of;        /* assignment index per day, -1 outside */
+} cadre_ctx;
+
+static int asg_cmp(const void *a, const void *b, void *ctx)
+{
+	const zc_rules_input *in = ctx;
+	const zc_r_assignment *x = &in->assignments[*(const int *)a];
+	const zc_r_assignment *y = &in->assignments[*(const int *)b];
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int leave_required_level(const zc_policy *p, int len)
+{
+	if (len <= p->township_max_leave_days)
+		return ZC_LEVEL_TOWNSHIP;
+	if (len <= p->district_max_leave_days)
+		return ZC_LEVEL_DISTRICT;
+	return ZC_LEVEL_CITY;
+}
+
+/* Section 5: validity of each leave of cadre c (valid[i] for in->leaves). */
+static void leave_validity(build *b, int c, uint8_t *valid)
+{
+	const zc_rules_input *in = b->in;
+	int n = b->leaves.off[c + 1] - b->leaves.off[c];
+	int *idx = malloc(((size_t)n + 1) * sizeof *idx);
+	if (!idx) {
+		b->oom = 1;
+		return;
+	}
+	memcpy(idx, b->leaves.idx + b->leaves.off[c], (size_t)n * sizeof *idx);
+	/* insertion sort by start (few leaves per cadre) */
+	for (int i = 1; i < n; i++)
+		for (int k = i; k > 0 && in->leaves[idx[k]].start < in->leaves[idx[k - 1]].start; k--) {
+			int t = idx[k];
+			idx[k] = idx[k - 1];
+			idx[k - 1] = t;
+		}
+	int i = 0;
+	while (i < n) {
+		zc_day bstart = in->leaves[idx[i]].start, bend = in->leaves[idx[i]].end;
+		int j = i + 1;
+		for (; j < n; j++) {
+			zc_day s = in->leaves[idx[j]].start;
+			int joins = s <= bend + 1;
+			if (!joins) {
+				joins = 1;
+				for (zc_day d = bend + 1; d < s && joins; d++)
+					joins = !cal_workday(&b->cal, d);
+			}
+			if (!joins)
+				break;
+			if (in->leaves[idx[j]].end > bend)
+				bend = in->leaves[idx[j]].end;
+		}
+		int span = bend - bstart + 1;
+		int need = leave_required_level(&in->policy, span);
+		for (int k = i; k < j; k++) {
+			const zc_r_leave *l = &in->leaves[idx[k]];
+			valid[idx[k]] = l->level != ZC_LEVEL_NONE && l->level >= need;
+			if (!valid[idx[k]]) {
+				zc_r_finding *f = add_finding(b, "leave_approval_level", ZC_SEV_VIOLATION, ZC_SUBJ_CADRE,
+							      c, l->start);
+				if (f) {
+					char s1[11], s2[11];
+					zc_day_format(bstart, s1);
+					zc_day_format(bend, s2);
+					snprintf(f->detail, sizeof f->detail,
+						 "leave block %s..%s (%d days) requires %s approval; approved: %s%s%s", s1,
+						 s2, span, zc_level_name(need), zc_level_name(l->level),
+						 l->ref && *l->ref ? ", ref " : "", l->ref ? l->ref : "");
+				}
+			}
+		}
+		i = j;
+	}
+	free(idx);
+}
+
+static int covers(const zc_r_assignment *a, zc_day d)
+{
+	return d >= a->start && d <= a->end;
+}
+
+static void eval_cadre(build *b, cadre_ctx *cc, const int *tap_rej, const zc_day *tap_day, uint8_t *leave_ok)
+{
+	const zc_rules_input *in = b->in;
+	const zc_policy *p = &in->policy;
+	zc_report *r = b->r;
+	int c = cc->c;
+	zc_day as_of = in->as_of;
+
+	/* evaluated range */
+	cc->first = INT32_MAX;
+	cc->last = INT32_MIN;
+	for (int k = 0; k < cc->nasg; k++) {
+		const zc_r_assignment *a = &in->assignments[cc->asg[k]];
+		if (a->start > as_of)
+			continue;
+		if (a->start < cc->first)
+			cc->first = a->start;
+		zc_day e = a->end < as_of ? a->end : as_of;
+		if (e > cc->last)
+			cc->last = e;
+	}
+	int span = cc->first <= cc->last ? cc->last - cc->first + 1 : 0;
+	r->first[c] = cc->first;
+	r->span[c] = span;
+	if (!span)
+		return;
+	uint8_t *st = calloc((size_t)span, 1);
+	cc->taps = calloc((size_t)span, sizeof *cc->taps);
+	cc->foreign = calloc((size_t)span, 1);
+	cc->asg_of = malloc((size_t)span * sizeof *cc->asg_of);
+	r->status[c] = st;
+	if (!st || !cc->taps || !cc->foreign || !cc->asg_of) {
+		b->oom = 1;
+		return;
+	}
+	for (int i = 0; i < span; i++)
+		cc->asg_of[i] = -1;
+	for (int k = 0; k < cc->nasg; k++) {
+		const zc_r_assignment *a = &in->assignments[cc->asg[k]];
+		for (zc_day d = a->start; d <= a->end && d <= cc->last; d++)
+			if (d >= cc->first)
+				cc->asg_of[d - cc->first] = cc->asg[k];
+	}
+
+	/* accepted taps of this cadre */
+	(void)tap_rej;
+	for (int ti = b->taps.off[c]; ti < b->taps.off[c + 1]; ti++) {
+		int t = b->taps.idx[ti];
+		const zc_r_tap *tp = &in->taps[t];
+		zc_day d = tap_day[t];
+		if (d < cc->first || d > cc->last || cc->asg_of[d - cc->first] < 0)
+			continue;
+		const zc_r_assignment *a = &in->assignments[cc->asg_of[d - cc->first]];
+		int post = in->terminals[tp->terminal].township == in->villages[a->village].township;
+		if (post) {
+			if (cc->taps[d - cc->first] < UINT16_MAX)
+				cc->taps[d - cc->first]++;
+		} else if (!cc->foreign[d - cc->first]) {
+			cc->foreign[d - cc->first] = 1;
+			zc_r_finding *f = add_finding(b, "foreign_terminal", ZC_SEV_NOTICE, ZC_SUBJ_CADRE, c, d);
+			if (f)
+				snprintf(f->detail, sizeof f->detail,
+					 "tap at terminal %s, not a terminal of the assigned village's township",
+					 in->terminals[tp->terminal].id);
+		}
+	}
+
+	/* section 4: day status */
+	for (int i = 0; i < span; i++) {
+		zc_day d = cc->first + i;
+		if (cc->asg_of[i] < 0)
+			continue;
+		int s;
+		if (cc->taps[i] >= p->min_taps_per_day) {
+			s = ZC_ST_PRESENT;
+		} else {
+			s = 0;
+			for (int ki = b->duties.off[c]; ki < b->duties.off[c + 1] && !s; ki++) {
+				const zc_r_duty *du = &in->duties[b->duties.idx[ki]];
+				if (d >= du->start && d <= du->end)
+					s = ZC_ST_DUTY;
+			}
+			for (int ki = b->leaves.off[c]; ki < b->leaves.off[c + 1] && !s; ki++) {
+				int k = b->leaves.idx[ki];
+				if (leave_ok[k] && d >= in->leaves[k].start && d <= in->leaves[k].end)
+					s = ZC_ST_LEAVE;
+			}
+			if (!s)
+				s = cal_workday(&b->cal, d) ? ZC_ST_ABSENT : ZC_ST_REST;
+		}
+		st[i] = (uint8_t)s;
+	}
+
+	/* section 7: absence spells, per assignment (its edges end a spell) */
+	int max_consec = p->max_consecutive_absence_days;
+	int had_consec = 0, had_cumul = 0;
+	for (int k = 0; k < cc->nasg; k++) {
+		const zc_r_assignment *a = &in->assignments[cc->asg[k]];
+		zc_day end = a->end < cc->last ? a->end : cc->last;
+		zc_day sp_first = 0, sp_last = 0;
+		int in_spell = 0;
+		for (zc_day d = a->start; d <= end + 1; d++) {
+			int s = d <= end ? st[d - cc->first] : ZC_ST_NONE;
+			if (s == ZC_ST_ABSENT) {
+				if (!in_spell) {
+					in_spell = 1;
+					sp_first = d;
+				}
+				sp_last = d;
+			} else if (s == ZC_ST_REST && in_spell) {
+				continue;
+			} else if (in_spell) {
+				int len = sp_last - sp_first + 1;
+				if (len > max_consec) {
+					had_consec = 1;
+					zc_r_finding *f = add_finding(b, "consecutive_absence", ZC_SEV_VIOLATION,
+								      ZC_SUBJ_CADRE, c, sp_first + max_consec);
+					if (f) {
+						char s1[11], s2[11];
+						zc_day_format(sp_first, s1);
+						zc_day_format(sp_last, s2);
+						snprintf(f->detail, sizeof f->detail,
+							 "absent %s..%s: %d consecutive days (more than %d)", s1, s2, len,
+							 max_consec);
+					}
+				}
+				in_spell = 0;
+			}
+		}
+	}
+
+	/* years: counts, cumulative absence, 200-day rule; months: allowance */
+	int y0, y1, m_, d_;
+	zc_day_to_ymd(cc->first, &y0, &m_, &d_);
+	zc_day_to_ymd(cc->last, &y1, &m_, &d_);
+	for (int y = y0; y <= y1; y++) {
+		zc_day ys = zc_day_from_ymd(y, 1, 1), ye = zc_day_from_ymd(y, 12, 31);
+		zc_r_year yr;
+		memset(&yr, 0, sizeof yr);
+		yr.cadre = c;
+		yr.year = y;
+		int absent_seen = 0, any = 0;
+		for (int mo = 1; mo <= 12; mo++) {
+			zc_day ms = zc_day_from_ymd(y, mo, 1), me = ms + days_in_month(y, mo) - 1;
+			int mdays = 0, many = 0;
+			int64_t mfen = 0;
+			for (zc_day d = ms; d <= me; d++) {
+				if (d < cc->first || d > cc->last || cc->asg_of[d - cc->first] < 0)
+					continue;
+				int s = st[d - cc->first];
+				any = many = 1;
+				switch (s) {
+				case ZC_ST_PRESENT: yr.present_days++; break;
+				case ZC_ST_DUTY: yr.duty_days++; break;
+				case ZC_ST_LEAVE: yr.leave_days++; break;
+				case ZC_ST_REST: yr.rest_days++; break;
+				case ZC_ST_ABSENT:
+					yr.absent_days++;
+					if (++absent_seen == p->max_absent_days_per_year + 1) {
+						had_cumul = 1;
+						zc_r_finding *f = add_finding(b, "cumulative_absence", ZC_SEV_VIOLATION,
+									      ZC_SUBJ_CADRE, c, d);
+						if (f)
+							snprintf(f->detail, sizeof f->detail,
+								 "more than %d absent days in %d",
+								 p->max_absent_days_per_year, y);
+					}
+					break;
+				}
+				if (s == ZC_ST_PRESENT && (p->allowance_on_rest_days || cal_workday(&b->cal, d))) {
+					const zc_r_assignment *a = &in->assignments[cc->asg_of[d - cc->first]];
+					int64_t rate = in->villages[a->village].rate_fen;
+					mdays++;
+					mfen += rate > 0 ? rate : p->daily_rate_fen;
+				}
+			}
+			if (many) {
+				yr.allowance_days += mdays;
+				yr.allowance_fen += mfen;
+				GROW(b, r->months, r->nmonths, b->cap_month);
+				if (b->oom)
+					return;
+				zc_r_month *mr = &r->months[r->nmonths++];
+				mr->cadre = c;
+				mr->year = y;
+				mr->month = mo;
+				mr->allowance_days = mdays;
+				mr->allowance_fen = mfen;
+			}
+		}
+		if (!any)
+			continue;
+		yr.counted_days = yr.present_days + yr.duty_days;
+		/* section 6: required days over the whole year's assignments */
+		int covered = 0, after = 0;
+		zc_day lastd = INT32_MIN;
+		for (zc_day d = ys; d <= ye; d++) {
+			int cov = 0;
+			for (int k = 0; k < cc->nasg && !cov; k++)
+				cov = covers(&in->assignments[cc->asg[k]], d);
+			if (!cov)
+				continue;
+			covered++;
+			lastd = d;
+			if (d > as_of)
+				after++;
+		}
+		int diy = zc_days_in_year(y);
+		int64_t minreq = p->min_days_per_year;
+		yr.required_days = covered == diy ? (int)minreq : (int)((minreq * covered + diy - 1) / diy);
+		if (as_of >= lastd) {
+			if (yr.counted_days < yr.required_days) {
+				zc_r_finding *f = add_finding(b, "min_days", ZC_SEV_VIOLATION, ZC_SUBJ_CADRE, c, lastd);
+				if (f)
+					snprintf(f->detail, sizeof f->detail, "%d counted days in %d, %d required",
+						 yr.counted_days, y, yr.required_days);
+			}
+		} else if (yr.counted_days + after < yr.required_days) {
+			zc_r_finding *f = add_finding(b, "min_days_unreachable", ZC_SEV_WARNING, ZC_SUBJ_CADRE, c, as_of);
+			if (f)
+				snprintf(f->detail, sizeof f->detail,
+					 "%d counted days in %d and %d days left: %d required can no longer be reached",
+					 yr.counted_days, y, after, yr.required_days);
+		}
+		GROW(b, r->years, r->nyears, b->cap_year);
+		if (b->oom)
+			return;
+		r->years[r->nyears++] = yr;
+	}
+	if (had_consec || had_cumul) {
+		GROW(b, r->recall, r->nrecall, b->cap_recall);
+		if (b->oom)
+			return;
+		zc_r_recall *rc = &r->recall[r->nrecall++];
+		rc->cadre = c;
+		rc->consecutive = had_consec;
+		rc->cumulative = had_cumul;
+	}
+}
+
+/* ---- section 9: registry checks ---- */
+
+static void registry_checks(build *b)
+{
+	const zc_rules_input *in = b->in;
+	const zc_policy *p = &in->policy;
+	zc_day as_of = in->as_of;
+	for (size_t i = 0; i < in->nassignments; i++) {
+		const zc_r_assignment *a = &in->assignments[i];
+		const zc_r_cadre *cd = &in->cadres[a->cadre];
+		char s1[11], s2[11];
+		if (cd->role == ZC_ROLE_FIRST_SECRETARY && a->start <= as_of) {
+			int party_ok = cd->has_party && cd->party_since <= zc_day_years_before(a->start, 1);
+			int work_ok = cd->work_since <= zc_day_years_before(a->start, 2);
+			if (!party_ok || !work_ok) {
+				zc_r_finding *f = add_finding(b, "first_secretary_eligibility", ZC_SEV_VIOLATION,
+							      ZC_SUBJ_CADRE, a->cadre, a->start);
+				if (f)
+					snprintf(f->detail, sizeof f->detail, "at the start of the assignment: %s%s%s",
+						 party_ok ? "" : "party standing under 1 year",
+						 !party_ok && !work_ok ? "; " : "", work_ok ? "" : "work experience under 2 years");
+			}
+		}
+		/* term length and rotation */
+		zc_day term_end = years_after(a->start, p->term_years) - 1;
+		if (a->end > term_end + p->handover_days) {
+			zc_r_finding *f = add_finding(b, "term_length", ZC_SEV_VIOLATION, ZC_SUBJ_CADRE, a->cadre, a->start);
+			if (f) {
+				zc_day_format(a->start, s1);
+				zc_day_format(a->end, s2);
+				snprintf(f->detail, sizeof f->detail,
+					 "assignment %s..%s is longer than %d years plus %d days of hand-over", s1, s2,
+					 p->term_years, p->handover_days);
+			}
+		}
+		zc_day due = a->end - p->handover_days;
+		if (due <= as_of && as_of <= a->end) {
+			zc_r_finding *f = add_finding(b, "rotation_due", ZC_SEV_NOTICE, ZC_SUBJ_CADRE, a->cadre, due);
+			if (f) {
+				zc_day_format(a->end, s2);
+				snprintf(f->detail, sizeof f->detail, "term ends %s", s2);
+			}
+		}
+		/* training at district level or above during the term */
+		int trained = 0;
+		for (int ki = b->duties.off[a->cadre]; ki < b->duties.off[a->cadre + 1] && !trained; ki++) {
+			const zc_r_duty *du = &in->duties[b->duties.idx[ki]];
+			trained = du->kind == ZC_DUTY_TRAINING && du->level >= ZC_LEVEL_DISTRICT && du->start <= a->end &&
+				  du->end >= a->start;
+		}
+		if (!trained) {
+			int len = a->end - a->start + 1;
+			zc_day warn = a->start + (zc_day)(((int64_t)len * p->training_warning_percent + 99) / 100) - 1;
+			if (as_of >= a->end) {
+				zc_r_finding *f = add_finding(b, "training", ZC_SEV_VIOLATION, ZC_SUBJ_CADRE, a->cadre, a->end);
+				if (f)
+					snprintf(f->detail, sizeof f->detail,
+						 "no training at district level or above during the term");
+			} else if (as_of >= warn) {
+				zc_r_finding *f = add_finding(b, "training", ZC_SEV_WARNING, ZC_SUBJ_CADRE, a->cadre, warn);
+				if (f)
+					snprintf(f->detail, sizeof f->detail,
+						 "%d%% of the term has passed without training at district level or above",
+						 p->training_warning_percent);
+			}
+		}
+	}
+	/* teams on as_of */
+	for (size_t v = 0; v < in->nvillages; v++) {
+		int n = 0, fs = 0;
+		for (size_t i = 0; i < in->nassignments; i++) {
+			const zc_r_assignment *a = &in->assignments[i];
+			if (a->village != (int)v || !covers(a, as_of))
+				continue;
+			n++;
+			fs += in->cadres[a->cadre].role == ZC_ROLE_FIRST_SECRETARY;
+		}
+		if (n < 3) {
+			zc_r_finding *f = add_finding(b, "team_size", ZC_SEV_VIOLATION, ZC_SUBJ_VILLAGE, (int)v, as_of);
+			if (f)
+				snprintf(f->detail, sizeof f->detail, "%d cadres on assignment, at least 3 required", n);
+		}
+		if (fs != 1) {
+			zc_r_finding *f = add_finding(b, "team_leader", ZC_SEV_VIOLATION, ZC_SUBJ_VILLAGE, (int)v, as_of);
+			if (f)
+				snprintf(f->detail, sizeof f->detail, "%d first secretaries on assignment, exactly 1 required",
+					 fs);
+		}
+	}
+}
+
+/* ---- section 10 (from taps): impossible travel; rejected and weak taps ---- */
+
+static int tap_time_cmp(const void *a, const void *b, void *ctx)
+{
+	const zc_rules_input *in = ctx;
+	const zc_r_tap *x = &in->taps[*(const int *)a], *y = &in->taps[*(const int *)b];
+	if (x->badge != y->badge)
+		return x->badge < y->badge ? -1 : 1;
+	return x->utc_ms < y->utc_ms ? -1 : x->utc_ms > y->utc_ms;
+}
+
+static void tap_findings(build *b, const int *rej, const zc_day *day)
+{
+	const zc_rules_input *in = b->in;
+	for (size_t t = 0; t < in->ntaps; t++) {
+		const zc_r_tap *tp = &in->taps[t];
+		int cadre = tp->badge >= 0 ? in->badges[tp->badge].cadre : -1;
+		if (rej[t] != ZC_REJ_NONE) {
+			zc_r_finding *f = cadre >= 0 ? add_finding(b, "rejected_tap", ZC_SEV_NOTICE, ZC_SUBJ_CADRE, cadre, day[t])
+						     : add_finding(b, "rejected_tap", ZC_SEV_NOTICE, ZC_SUBJ_TERMINAL,
+								   tp->terminal, day[t]);
+			if (f)
+				snprintf(f->detail, sizeof f->detail, "tap at %s (record %llu) not counted: %s",
+					 in->terminals[tp->terminal].id, (unsigned long long)tp->seq,
+					 zc_tap_reject_name(rej[t]));
+		} else if (in->badges[tp->badge].uid_only) {
+			zc_r_finding *f = add_finding(b, "weak_tap", ZC_SEV_NOTICE, ZC_SUBJ_CADRE, cadre, day[t]);
+			if (f)
+				snprintf(f->detail, sizeof f->detail, "UID-only badge %s counted (policy accept_uid_badges)",
+					 in->badges[tp->badge].id);
+		}
+	}
+	/* one badge at two townships too close in time */
+	int *idx = malloc((in->ntaps + 1) * sizeof *idx);
+	if (!idx) {
+		b->oom = 1;
+		return;
+	}
+	size_t n = 0;
+	for (size_t t = 0; t < in->ntaps; t++)
+		if (in->taps[t].badge >= 0 && in->taps[t].record_ok)
+			idx[n++] = (int)t;
+	qsort_r(idx, n, sizeof *idx, tap_time_cmp, (void *)in);
+	int64_t gap = (int64_t)in->policy.min_travel_minutes * 60000;
+	for (size_t i = 1; i < n; i++) {
+		const zc_r_tap *x = &in->taps[idx[i - 1]], *y = &in->taps[idx[i]];
+		if (x->badge != y->badge)
+			continue;
+		if (in->terminals[x->terminal].township == in->terminals[y->terminal].township)
+			continue;
+		if (y->utc_ms - x->utc_ms < gap) {
+			zc_r_finding *f = add_finding(b, "impossible_travel", ZC_SEV_VIOLATION, ZC_SUBJ_TERMINAL, y->terminal,
+						      day[idx[i]]);
+			if (f)
+				snprintf(f->detail, sizeof f->detail,
+					 "badge %s at %s and %s within %lld minutes", in->badges[y->badge].id,
+					 in->terminals[x->terminal].id, in->terminals[y->terminal].id,
+					 (long long)((y->utc_ms - x->utc_ms) / 60000));
+		}
+	}
+	free(idx);
+}
+
+/* ---- evaluate ---- */
+
+static int check_input(const zc_rules_input *in)
+{
+#define IDX(v, n) ((v) >= 0 && (size_t)(v) < (n))
+	for (size_t i = 0; i < in->nvillages; i++)
+		if (!IDX(in->villages[i].township, in->ntownships))
+			return ZC_EARG;
+	for (size_t i = 0; i < in->nterminals; i++)
+		if (!IDX(in->terminals[i].township, in->ntownships))
+			return ZC_EARG;
+	for (size_t i = 0; i < in->nassignments; i++) {
+		const zc_r_assignment *a = &in->assignments[i];
+		if (!IDX(a->cadre, in->ncadres) || !IDX(a->village, in->nvillages) || a->end < a->start)
+			return ZC_EARG;
+	}
+	for (size_t i = 0; i < in->nleaves; i++)
+		if (!IDX(in->leaves[i].cadre, in->ncadres) || in->leaves[i].end < in->leaves[i].start)
+			return ZC_EARG;
+	for (size_t i = 0; i < in->nduties; i++)
+		if (!IDX(in->duties[i].cadre, in->ncadres) || in->duties[i].end < in->duties[i].start)
+			return ZC_EARG;
+	for (size_t i = 0; i < in->nbadges; i++)
+		if (in->badges[i].cadre != -1 && !IDX(in->badges[i].cadre, in->ncadres))
+			return ZC_EARG;
+	for (size_t i = 0; i < in->ntaps; i++)
+		if ((in->taps[i].badge != -1 && !IDX(in->taps[i].badge, in->nbadges)) ||
+		    !IDX(in->taps[i].terminal, in->nterminals))
+			return ZC_EARG;
+	return 0;
+#undef IDX
+}
+
+static int find_cmp(const void *a, const void *b)
+{
+	const zc_r_finding *x = a, *y = b;
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	int c = strcmp(x->type, y->type);
+	if (c)
+		return c;
+	if (x->subject_kind != y->subject_kind)
+		return x->subject_kind - y->subject_kind;
+	return x->subject - y->subject;
+}
+
+int zc_rules_evaluate(const zc_rules_input *in, zc_report **out)
+{
+	int rc = check_input(in);
+	if (rc)
+		return rc;
+	build b;
+	memset(&b, 0, sizeof b);
+	b.in = in;
+	zc_report *r = calloc(1, sizeof *r);
+	int *rej = calloc(in->ntaps + 1, sizeof *rej);
+	zc_day *tday = calloc(in->ntaps + 1, sizeof *tday);
+	uint8_t *leave_ok = calloc(in->nleaves + 1, 1);
+	int *asg = malloc((in->nassignments + 1) * sizeof *asg);
+	b.cal.hol = malloc((in->nholidays + 1) * sizeof(zc_day));
+	b.cal.work = malloc((in->nworkdays + 1) * sizeof(zc_day));
+	rc = ZC_ENOMEM;
+	if (!r || !rej || !tday || !leave_ok || !asg || !b.cal.hol || !b.cal.work)
+		goto out;
+	b.r = r;
+	r->as_of = in->as_of;
+	r->ncadres = in->ncadres;
+	r->status = calloc(in->ncadres + 1, sizeof *r->status);
+	r->first = calloc(in->ncadres + 1, sizeof *r->first);
+	r->span = calloc(in->ncadres + 1, sizeof *r->span);
+	if (!r->status || !r->first || !r->span)
+		goto out;
+	if (in->nholidays)
+		memcpy(b.cal.hol, in->holidays, in->nholidays * sizeof(zc_day));
+	if (in->nworkdays)
+		memcpy(b.cal.work, in->workdays, in->nworkdays * sizeof(zc_day));
+	b.cal.nhol = in->nholidays;
+	b.cal.nwork = in->nworkdays;
+	qsort(b.cal.hol, b.cal.nhol, sizeof(zc_day), day_cmp);
+	qsort(b.cal.work, b.cal.nwork, sizeof(zc_day), day_cmp);
+
+	for (size_t t = 0; t < in->ntaps; t++)
+		rej[t] = tap_verdict(in, &in->taps[t], &tday[t]);
+	if (bucket_make(&b.taps, in->ncadres, in->ntaps, tap_cadre, in, rej) ||
+	    bucket_make(&b.leaves, in->ncadres, in->nleaves, leave_cadre, in, NULL) ||
+	    bucket_make(&b.duties, in->ncadres, in->nduties, duty_cadre, in, NULL))
+		goto out;
+	for (size_t c = 0; c < in->ncadres && !b.oom; c++) {
+		cadre_ctx cc;
+		memset(&cc, 0, sizeof cc);
+		cc.c = (int)c;
+		for (size_t i = 0; i < in->nassignments; i++)
+			if (in->assignments[i].cadre == (int)c)
+				asg[cc.nasg++] = (int)i;
+		qsort_r(asg, (size_t)cc.nasg, sizeof *asg, asg_cmp, (void *)in);
+		cc.asg = asg;
+		leave_validity(&b, (int)c, leave_ok);
+		if (!b.oom)
+			eval_cadre(&b, &cc, rej, tday, leave_ok);
+		free(cc.taps);
+		free(cc.foreign);
+		free(cc.asg_of);
+	}
+	if (!b.oom)
+		registry_checks(&b);
+	if (!b.oom)
+		tap_findings(&b, rej, tday);
+	if (b.oom)
+		goto out;
+	qsort(r->findings, r->nfindings, sizeof *r->findings, find_cmp);
+	r->tap_reject = rej;
+	rej = NULL;
+	*out = r;
+	r = NULL;
+	rc = 0;
+out:
+	zc_report_free(r);
+	free(rej);
+	free(tday);
+	free(leave_ok);
+	free(asg);
+	free(b.cal.hol);
+	free(b.cal.work);
+	bucket_free(&b.taps);
+	bucket_free(&b.leaves);
+	bucket_free(&b.duties);
+	return rc;
+}
+
+void zc_report_free(zc_report *r)
+{
+	if (!r)
+		return;
+	for (size_t c = 0; r->status && c < r->ncadres; c++)
+		free(r->status[c]);
+	free(r->status);
+	free(r->first);
+	free(r->span);
+	free(r->years);
+	free(r->months);
+	free(r->findings);
+	free(r->recall);
+	free(r->tap_reject);
+	free(r);
+}
+
+int zc_report_status(const zc_report *r, int cadre, zc_day day)
+{
+	if (cadre < 0 || (size_t)cadre >= r->ncadres || !r->status[cadre])
+		return ZC_ST_NONE;
+	int off = day - r->first[cadre];
+	if (off < 0 || off >= r->span[cadre])
+		return ZC_ST_NONE;
+	return r->status[cadre][off];
+}

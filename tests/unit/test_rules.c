@@ -1,0 +1,776 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_rules.c: the compliance engine against RULES.md: dates, every worked
+ * example, the boundaries (15/16 and 30/31 days, 3/4/7/8-day leave, leap
+ * years, adjusted workdays, local midnight in UTC+8), the registry checks,
+ * and every scenario in ../shared/scenarios/ with an expected report
+ * (evaluated on the scenario's data directly; the end-to-end run through
+ * terminals and the serial link is the scenario suite's job).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <dirent.h>
+#include <jansson.h>
+
+#include "testutil.h"
+#include "zc/err.h"
+#include "zc/report.h"
+#include "zc/rules.h"
+#include "zc/scenario.h"
+
+static zc_day D(const char *s)
+{
+	zc_day d;
+	if (zc_day_parse(s, &d))
+		fail_msg("bad date %s", s);
+	return d;
+}
+
+static void test_dates(void **state)
+{
+	(void)state;
+	assert_int_equal(D("1970-01-01"), 0);
+	assert_int_equal(zc_weekday(D("2025-01-01")), 2); /* Wednesday */
+	assert_int_equal(zc_weekday(D("2025-03-03")), 0); /* Monday */
+	assert_int_equal(zc_days_in_year(2024), 366);
+	assert_int_equal(zc_days_in_year(2100), 365);
+	assert_int_equal(zc_days_in_year(2000), 366);
+	for (zc_day d = D("1999-12-01"); d < D("2030-02-01"); d++) {
+		int y, m, dd;
+		char s[11];
+		zc_day_to_ymd(d, &y, &m, &dd);
+		assert_int_equal(zc_day_from_ymd(y, m, dd), d);
+		zc_day_format(d, s);
+		assert_int_equal(D(s), d);
+	}
+	zc_day x;
+	assert_int_equal(zc_day_parse("2025-02-29", &x), -1);
+	assert_int_equal(zc_day_parse("2024-02-29", &x), 0);
+	assert_int_equal(zc_day_parse("2025-1-01", &x), -1);
+	assert_int_equal(zc_day_parse("2025-13-01", &x), -1);
+	/* N years before: 29 February maps to 28 February */
+	assert_int_equal(zc_day_years_before(D("2024-02-29"), 1), D("2023-02-28"));
+	assert_int_equal(zc_day_years_before(D("2028-02-29"), 4), D("2024-02-29"));
+	assert_int_equal(zc_day_years_before(D("2025-07-01"), 2), D("2023-07-01"));
+	/* local midnight in UTC+8 */
+	assert_int_equal(zc_day_of_utc(1735747199000LL, 480), D("2025-01-01")); /* 15:59:59Z */
+	assert_int_equal(zc_day_of_utc(1735747200000LL, 480), D("2025-01-02")); /* 16:00:00Z */
+	assert_int_equal(zc_day_of_utc(1735747200000LL, 0), D("2025-01-01"));
+	assert_int_equal(zc_day_of_utc(-1, 0), D("1969-12-31"));
+}
+
+/* ---- a small world: one township, one village, one terminal ---- */
+
+typedef struct world {
+	zc_rules_input in;
+	zc_r_township tw[2];
+	zc_r_village vi[2];
+	zc_r_terminal te[2];
+	zc_r_cadre ca[4];
+	zc_r_assignment as[4];
+	zc_r_badge ba[4];
+	zc_r_leave le[16];
+	zc_r_duty du[8];
+	zc_r_tap *taps;
+	size_t ntaps, cap;
+	zc_day hol[8], wd[8];
+} world;
+
+static void world_init(world *w, const char *start, const char *end, const char *as_of)
+{
+	memset(w, 0, sizeof *w);
+	zc_policy_default(&w->in.policy);
+	w->tw[0].id = "T01";
+	w->tw[1].id = "T02";
+	w->vi[0] = (zc_r_village){"V01", 0, 10000};
+	w->vi[1] = (zc_r_village){"V02", 1, 12000};
+	w->te[0] = (zc_r_terminal){"K01", 0};
+	w->te[1] = (zc_r_terminal){"K02", 1};
+	w->ca[0] = (zc_r_cadre){"C001", "张三", ZC_ROLE_FIRST_SECRETARY, 1, D("2015-07-01"), D("2010-09-01"), "市乡村振兴局"};
+	w->as[0] = (zc_r_assignment){0, 0, D(start), D(end)};
+	w->ba[0] = (zc_r_badge){"B001", 0, D(start), 0, INT64_MAX};
+	w->in.as_of = D(as_of);
+	w->in.townships = w->tw;
+	w->in.ntownships = 2;
+	w->in.villages = w->vi;
+	w->in.nvillages = 2;
+	w->in.terminals = w->te;
+	w->in.nterminals = 2;
+	w->in.cadres = w->ca;
+	w->in.ncadres = 1;
+	w->in.assignments = w->as;
+	w->in.nassignments = 1;
+	w->in.badges = w->ba;
+	w->in.nbadges = 1;
+	w->in.leaves = w->le;
+	w->in.duties = w->du;
+	w->in.holidays = w->hol;
+	w->in.workdays = w->wd;
+}
+
+static void tap_at(world *w, int terminal, int64_t utc_ms)
+{
+	if (w->ntaps == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 256;
+		w->taps = realloc(w->taps, w->cap * sizeof *w->taps);
+	}
+	w->taps[w->ntaps++] = (zc_r_tap){0, terminal, utc_ms, 1, 1, 1, w->ntaps + 1};
+	w->in.taps = w->taps;
+	w->in.ntaps = w->ntaps;
+}
+
+/* one tap at 08:30 local on every working day from..to (inclusive) */
+static void present_workdays(world *w, const char *from, const char *to)
+{
+	for (zc_day d = D(from); d <= D(to); d++)
+		if (zc_rules_is_workday(&w->in, d))
+			tap_at(w, 0, ((int64_t)d * 86400 + 30 * 60) * 1000); /* 00:30Z = 08:30 local */
+}
+
+static zc_report *eval(world *w)
+{
+	zc_report *r = NULL;
+	assert_int_equal(zc_rules_evaluate(&w->in, &r), 0);
+	return r;
+}
+
+static int count_findings(const zc_report *r, const char *type)
+{
+	int n = 0;
+	for (size_t i = 0; i < r->nfindings; i++)
+		n += !strcmp(r->findings[i].type, type);
+	return n;
+}
+
+static const zc_r_finding *finding(const zc_report *r, const char *type, int k)
+{
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (!strcmp(r->findings[i].type, type) && k-- == 0)
+			return &r->findings[i];
+	return NULL;
+}
+
+static const zc_r_year *year_row(const zc_report *r, int cadre, int year)
+{
+	for (size_t i = 0; i < r->nyears; i++)
+		if (r->years[i].cadre == cadre && r->years[i].year == year)
+			return &r->years[i];
+	return NULL;
+}
+
+static void world_free(world *w, zc_report *r)
+{
+	zc_report_free(r);
+	free(w->taps);
+}
+
+/* Worked example 1: absent 3..19 March, present 20 March. */
+static void test_example1_consecutive(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
+	present_workdays(&w, "2025-01-01", "2025-03-02");
+	present_workdays(&w, "2025-03-20", "2025-12-31");
+	zc_report *r = eval(&w);
+	assert_int_equal(count_findings(r, "consecutive_absence"), 1);
+	assert_int_equal(finding(r, "consecutive_absence", 0)->date, D("2025-03-18"));
+	assert_int_equal(finding(r, "consecutive_absence", 0)->severity, ZC_SEV_VIOLATION);
+	const zc_r_year *y = year_row(r, 0, 2025);
+	assert_int_equal(y->absent_days, 13);
+	assert_int_equal(y->present_days, 248);
+	assert_int_equal(r->nrecall, 1);
+	assert_int_equal(r->recall[0].consecutive, 1);
+	world_free(&w, r);
+}
+
+/* Boundary: a 15-day spell is allowed, 16 is not. */
+static void test_spell_15_vs_16(void **state)
+{
+	(void)state;
+	/* Mon 3 March .. Mon 17 March = 15 days; present Tue 18 */
+	world w;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-06-30");
+	present_workdays(&w, "2025-01-01", "2025-03-02");
+	present_workdays(&w, "2025-03-18", "2025-06-30");
+	zc_report *r = eval(&w);
+	assert_int_equal(count_findings(r, "consecutive_absence"), 0);
+	world_free(&w, r);
+	/* ... to Tue 18 March = 16 days: reported on the 16th day */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-06-30");
+	present_workdays(&w, "2025-01-01", "2025-03-02");
+	present_workdays(&w, "2025-03-19", "2025-06-30");
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "consecutive_absence"), 1);
+	assert_int_equal(finding(r, "consecutive_absence", 0)->date, D("2025-03-18"));
+	world_free(&w, r);
+}
+
+/* A spell is trimmed to ABSENT dates (rest days at the edges do not count),
+ * ends at as_of and at an assignment's edge, and runs across a year end. */
+static void test_spell_edges(void **state)
+{
+	(void)state;
+	world w;
+	/* absent Mon 3 .. Fri 14 March and rest Sat 15/Sun 16, present Mon 17:
+	 * trimmed to 3..14 = 12 days */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
+	present_workdays(&w, "2025-01-01", "2025-03-02");
+	present_workdays(&w, "2025-03-17", "2025-12-31");
+	zc_report *r = eval(&w);
+	assert_int_equal(count_findings(r, "consecutive_absence"), 0);
+	world_free(&w, r);
+	/* absent from 15 Dec 2025 to 9 Jan 2026: one spell across the year end */
+	world_init(&w, "2025-01-01", "2026-12-31", "2026-03-31");
+	present_workdays(&w, "2025-01-01", "2025-12-12");
+	present_workdays(&w, "2026-01-12", "2026-03-31");
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "consecutive_absence"), 1);
+	assert_int_equal(finding(r, "consecutive_absence", 0)->date, D("2025-12-30"));
+	world_free(&w, r);
+	/* as_of ends a spell: absent since 3 March, as_of 20 March */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-20");
+	present_workdays(&w, "2025-01-01", "2025-03-02");
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "consecutive_absence"), 1);
+	assert_int_equal(finding(r, "consecutive_absence", 0)->date, D("2025-03-18"));
+	world_free(&w, r);
+	/* an assignment edge ends it even when the next starts the next day */
+	world_init(&w, "2025-01-01", "2025-03-10", "2025-06-30");
+	w.as[1] = (zc_r_assignment){0, 0, D("2025-03-11"), D("2026-12-31")};
+	w.in.nassignments = 2;
+	present_workdays(&w, "2025-01-01", "2025-02-28");
+	present_workdays(&w, "2025-03-20", "2025-06-30");
+	r = eval(&w);
+	/* 3..10 March (8 days) and 11..19 March (9 days): no violation */
+	assert_int_equal(count_findings(r, "consecutive_absence"), 0);
+	world_free(&w, r);
+}
+
+/* Worked example 2 and the 30/31 boundary of cumulative absence. */
+static void test_cumulative_30_vs_31(void **state)
+{
+	(void)state;
+	world w;
+	/* six absent weeks spread out: 5 absent days each, with presence between */
+	const char *weeks[] = {"2025-02-03", "2025-03-03", "2025-04-07", "2025-05-05", "2025-06-02", "2025-07-07",
+			       "2025-08-04"};
+	for (int nweeks = 6; nweeks <= 7; nweeks++) {
+		world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
+		zc_day prev = D("2025-01-01");
+		for (int k = 0; k < nweeks; k++) {
+			zc_day s = D(weeks[k]);
+			for (zc_day d = prev; d < s; d++)
+				if (zc_rules_is_workday(&w.in, d))
+					tap_at(&w, 0, ((int64_t)d * 86400 + 1800) * 1000);
+			prev = s + 5;
+		}
+		for (zc_day d = prev; d <= D("2025-12-31"); d++)
+			if (zc_rules_is_workday(&w.in, d))
+				tap_at(&w, 0, ((int64_t)d * 86400 + 1800) * 1000);
+		zc_report *r = eval(&w);
+		assert_int_equal(year_row(r, 0, 2025)->absent_days, nweeks * 5);
+		assert_int_equal(count_findings(r, "consecutive_absence"), 0);
+		if (nweeks == 6) { /* exactly 30: allowed */
+			assert_int_equal(count_findings(r, "cumulative_absence"), 0);
+			assert_int_equal(r->nrecall, 0);
+		} else { /* 35: reported on the 31st absent date, Mon 4 August */
+			assert_int_equal(count_findings(r, "cumulative_absence"), 1);
+			assert_int_equal(finding(r, "cumulative_absence", 0)->date, D("2025-08-04"));
+			assert_int_equal(r->nrecall, 1);
+			assert_int_equal(r->recall[0].cumulative, 1);
+		}
+		world_free(&w, r);
+	}
+}
+
+/* Worked example 3: touching township leaves form a 5-day block. */
+static void test_example3_leave_block(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
+	present_workdays(&w, "2025-01-01", "2025-05-11");
+	present_workdays(&w, "2025-05-19", "2025-12-31");
+	w.le[0] = (zc_r_leave){0, D("2025-05-12"), D("2025-05-14"), ZC_LEVEL_TOWNSHIP, "L1"};
+	w.le[1] = (zc_r_leave){0, D("2025-05-15"), D("2025-05-16"), ZC_LEVEL_TOWNSHIP, "L2"};
+	w.in.nleaves = 2;
+	zc_report *r = eval(&w);
+	assert_int_equal(count_findings(r, "leave_approval_level"), 2);
+	assert_int_equal(finding(r, "leave_approval_level", 0)->date, D("2025-05-12"));
+	assert_int_equal(finding(r, "leave_approval_level", 1)->date, D("2025-05-15"));
+	assert_non_null(strstr(finding(r, "leave_approval_level", 0)->detail, "requires district"));
+	assert_int_equal(year_row(r, 0, 2025)->absent_days, 5);
+	assert_int_equal(year_row(r, 0, 2025)->leave_days, 0);
+	world_free(&w, r);
+}
+
+/* Leave lengths 3/4/7/8 and blocks joined across rest days only. */
+static void test_leave_levels(void **state)
+{
+	(void)state;
+	struct {
+		const char *s, *e;
+		int level, valid;
+	} cases[] = {
+	    {"2025-03-03", "2025-03-05", ZC_LEVEL_TOWNSHIP, 1}, /* 3 days */
+	    {"2025-03-03", "2025-03-06", ZC_LEVEL_TOWNSHIP, 0}, /* 4 days */
+	    {"2025-03-03", "2025-03-06", ZC_LEVEL_DISTRICT, 1},
+	    {"2025-03-03", "2025-03-09", ZC_LEVEL_DISTRICT, 1}, /* 7 */
+	    {"2025-03-03", "2025-03-10", ZC_LEVEL_DISTRICT, 0}, /* 8 */
+	    {"2025-03-03", "2025-03-10", ZC_LEVEL_CITY, 1},
+	    {"2025-03-03", "2025-03-03", ZC_LEVEL_NONE, 0},     /* not approved */
+	    {"2025-03-07", "2025-03-10", ZC_LEVEL_DISTRICT, 1}, /* example 4: Fri..Mon */
+	    {"2025-04-01", "2025-04-10", ZC_LEVEL_DISTRICT, 0}, /* example 4: 10 days */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		world w;
+		world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
+		w.le[0] = (zc_r_leave){0, D(cases[i].s), D(cases[i].e), cases[i].level, ""};
+		w.in.nleaves = 1;
+		zc_report *r = eval(&w);
+		assert_int_equal(count_findings(r, "leave_approval_level"), !cases[i].valid);
+		int st = zc_report_status(r, 0, D(cases[i].s));
+		assert_int_equal(st, cases[i].valid ? ZC_ST_LEAVE : (zc_rules_is_workday(&w.in, D(cases[i].s)) ? ZC_ST_ABSENT : ZC_ST_REST));
+		world_free(&w, r);
+	}
+	/* Fri + Mon leaves, a weekend between: one 4-day block -> district */
+	world w;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
+	w.le[0] = (zc_r_leave){0, D("2025-03-07"), D("2025-03-07"), ZC_LEVEL_TOWNSHIP, ""};
+	w.le[1] = (zc_r_leave){0, D("2025-03-10"), D("2025-03-10"), ZC_LEVEL_TOWNSHIP, ""};
+	w.in.nleaves = 2;
+	zc_report *r = eval(&w);
+	assert_int_equal(count_findings(r, "leave_approval_level"), 2);
+	world_free(&w, r);
+	/* ... but a working Tuesday between two leaves keeps them apart */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
+	w.le[0] = (zc_r_leave){0, D("2025-03-03"), D("2025-03-03"), ZC_LEVEL_TOWNSHIP, ""};
+	w.le[1] = (zc_r_leave){0, D("2025-03-05"), D("2025-03-07"), ZC_LEVEL_TOWNSHIP, ""};
+	w.in.nleaves = 2;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "leave_approval_level"), 0);
+	world_free(&w, r);
+	/* an adjusted working Saturday between leaves also keeps them apart */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
+	w.wd[0] = D("2025-03-08");
+	w.in.nworkdays = 1;
+	w.le[0] = (zc_r_leave){0, D("2025-03-05"), D("2025-03-07"), ZC_LEVEL_TOWNSHIP, ""};
+	w.le[1] = (zc_r_leave){0, D("2025-03-09"), D("2025-03-10"), ZC_LEVEL_TOWNSHIP, ""};
+	w.in.nleaves = 2;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "leave_approval_level"), 0);
+	world_free(&w, r);
+	/* an invalid leave after as_of is still reported */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-06-30");
+	w.le[0] = (zc_r_leave){0, D("2025-09-01"), D("2025-09-10"), ZC_LEVEL_DISTRICT, ""};
+	w.in.nleaves = 1;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "leave_approval_level"), 1);
+	world_free(&w, r);
+}
+
+/* Worked example 5: a half-year assignment; required days prorated; and
+ * the unreachable warning / min_days violation. */
+static void test_example5_required_days(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-07-01", "2027-06-30", "2025-12-31");
+	present_workdays(&w, "2025-07-01", "2025-12-31");
+	zc_report *r = eval(&w);
+	assert_int_equal(year_row(r, 0, 2025)->required_days, 101);
+	assert_int_equal(count_findings(r, "min_days"), 0);
+	world_free(&w, r);
+	/* a whole leap year: 200; half of it: ceil(200*182/366) = 100 */
+	world_init(&w, "2024-01-01", "2025-12-31", "2024-12-31");
+	r = eval(&w);
+	assert_int_equal(year_row(r, 0, 2024)->required_days, 200);
+	assert_int_equal(count_findings(r, "min_days"), 1); /* never present */
+	assert_int_equal(finding(r, "min_days", 0)->date, D("2024-12-31"));
+	world_free(&w, r);
+	world_init(&w, "2024-07-03", "2026-06-30", "2024-12-31");
+	r = eval(&w);
+	assert_int_equal(year_row(r, 0, 2024)->required_days, 100);
+	world_free(&w, r);
+	/* unreachable: by 30 June with 0 counted and 184 days left < 200 */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-06-30");
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "min_days_unreachable"), 1);
+	assert_int_equal(finding(r, "min_days_unreachable", 0)->date, D("2025-06-30"));
+	assert_int_equal(finding(r, "min_days_unreachable", 0)->severity, ZC_SEV_WARNING);
+	world_free(&w, r);
+	/* reachable: 130 days present by 30 June + 184 left */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-06-30");
+	present_workdays(&w, "2025-01-01", "2025-06-30");
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "min_days_unreachable"), 0);
+	world_free(&w, r);
+}
+
+/* Worked example 6: district training counts as DUTY and satisfies the
+ * per-term rule; without it the term ends with a violation. */
+static void test_example6_training(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2024-01-01", "2025-12-31", "2025-12-31");
+	w.du[0] = (zc_r_duty){0, D("2025-10-13"), D("2025-10-15"), ZC_DUTY_TRAINING, ZC_LEVEL_DISTRICT};
+	w.in.nduties = 1;
+	zc_report *r = eval(&w);
+	assert_int_equal(year_row(r, 0, 2025)->duty_days, 3);
+	assert_int_equal(year_row(r, 0, 2025)->counted_days, 3);
+	assert_int_equal(count_findings(r, "training"), 0);
+	world_free(&w, r);
+	world_init(&w, "2024-01-01", "2025-12-31", "2025-12-31");
+	w.du[0] = (zc_r_duty){0, D("2025-10-13"), D("2025-10-15"), ZC_DUTY_TRAINING, ZC_LEVEL_TOWNSHIP};
+	w.in.nduties = 1;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "training"), 1);
+	assert_int_equal(finding(r, "training", 0)->severity, ZC_SEV_VIOLATION);
+	assert_int_equal(finding(r, "training", 0)->date, D("2025-12-31"));
+	world_free(&w, r);
+	/* at 80% of the term: a warning */
+	world_init(&w, "2024-01-01", "2025-12-31", "2025-08-01");
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "training"), 1);
+	assert_int_equal(finding(r, "training", 0)->severity, ZC_SEV_WARNING);
+	world_free(&w, r);
+}
+
+/* Local midnight: a tap at 23:59 local counts that day, 00:00 the next;
+ * a tap at another township's terminal is a notice, not presence. */
+static void test_local_midnight_and_foreign(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-01-10");
+	tap_at(&w, 0, 1735747140000LL); /* 2025-01-01T15:59:00Z = 23:59 on the 1st */
+	tap_at(&w, 0, 1735747200000LL); /* 16:00Z = 00:00 on the 2nd */
+	tap_at(&w, 1, 1736150400000LL); /* 2025-01-06T08:00Z, at T02 */
+	zc_report *r = eval(&w);
+	assert_int_equal(zc_report_status(r, 0, D("2025-01-01")), ZC_ST_PRESENT);
+	assert_int_equal(zc_report_status(r, 0, D("2025-01-02")), ZC_ST_PRESENT);
+	assert_int_equal(zc_report_status(r, 0, D("2025-01-03")), ZC_ST_ABSENT);
+	assert_int_equal(zc_report_status(r, 0, D("2025-01-04")), ZC_ST_REST);
+	assert_int_equal(zc_report_status(r, 0, D("2025-01-06")), ZC_ST_ABSENT);
+	assert_int_equal(count_findings(r, "foreign_terminal"), 1);
+	assert_int_equal(finding(r, "foreign_terminal", 0)->date, D("2025-01-06"));
+	assert_int_equal(zc_report_status(r, 0, D("2025-01-11")), ZC_ST_NONE); /* after as_of: unknown */
+	world_free(&w, r);
+	/* holiday and adjusted working day */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-01-31");
+	w.hol[0] = D("2025-01-01");
+	w.in.nholidays = 1;
+	w.wd[0] = D("2025-01-26"); /* a working Sunday */
+	w.in.nworkdays = 1;
+	r = eval(&w);
+	assert_int_equal(zc_report_status(r, 0, D("2025-01-01")), ZC_ST_REST);
+	assert_int_equal(zc_report_status(r, 0, D("2025-01-26")), ZC_ST_ABSENT);
+	world_free(&w, r);
+	/* min_taps_per_day = 2 */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-01-02");
+	w.in.policy.min_taps_per_day = 2;
+	tap_at(&w, 0, 1735691400000LL); /* 2025-01-01 08:30 local */
+	tap_at(&w, 0, 1735713000000LL); /* 14:30 local */
+	tap_at(&w, 0, 1735777800000LL); /* 2025-01-02 08:30 local, only one */
+	r = eval(&w);
+	assert_int_equal(zc_report_status(r, 0, D("2025-01-01")), ZC_ST_PRESENT);
+	assert_int_equal(zc_report_status(r, 0, D("2025-01-02")), ZC_ST_ABSENT);
+	world_free(&w, r);
+}
+
+/* Section 3: revoked, UID, unbound, unverified and untrusted-clock taps do
+ * not count and are reported; allowance counts working days at the rate. */
+static void test_tap_acceptance_and_allowance(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-01-10");
+	w.ba[0].revoked_at_ms = 1735777800000LL; /* from 2025-01-02 08:30 local */
+	w.ba[1] = (zc_r_badge){"B002", 0, D("2025-01-01"), 1, INT64_MAX}; /* UID */
+	w.in.nbadges = 2;
+	tap_at(&w, 0, 1735691400000LL); /* Jan 1: ok */
+	tap_at(&w, 0, 1735777800000LL); /* Jan 2: at the revocation instant: rejected */
+	w.taps[w.ntaps - 1].seq = 2;
+	tap_at(&w, 0, 1735864200000LL); /* Jan 3 via the UID badge */
+	w.taps[w.ntaps - 1].badge = 1;
+	zc_report *r = eval(&w);
+	assert_int_equal(zc_report_status(r, 0, D("2025-01-01")), ZC_ST_PRESENT);
+	assert_int_equal(zc_report_status(r, 0, D("2025-01-02")), ZC_ST_ABSENT);
+	assert_int_equal(zc_report_status(r, 0, D("2025-01-03")), ZC_ST_ABSENT);
+	assert_int_equal(r->tap_reject[1], ZC_REJ_REVOKED);
+	assert_int_equal(r->tap_reject[2], ZC_REJ_UID);
+	assert_int_equal(count_findings(r, "rejected_tap"), 2);
+	assert_int_equal(year_row(r, 0, 2025)->allowance_days, 1);
+	assert_int_equal(year_row(r, 0, 2025)->allowance_fen, 10000);
+	world_free(&w, r);
+	w.in.policy.accept_uid_badges = 1;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-01-10");
+	w.in.policy.accept_uid_badges = 1;
+	w.ba[1] = (zc_r_badge){"B002", 0, D("2025-01-01"), 1, INT64_MAX};
+	w.in.nbadges = 2;
+	w.as[0].village = 1; /* V02, 12000 fen, township T02 */
+	tap_at(&w, 1, 1735864200000LL); /* Jan 3, UID, accepted now */
+	w.taps[0].badge = 1;
+	tap_at(&w, 1, 1736037000000LL); /* Sat 4 Jan: present, no allowance */
+	tap_at(&w, 1, 1736123400000LL); /* bad record */
+	w.taps[2].record_ok = 0;
+	r = eval(&w);
+	assert_int_equal(zc_report_status(r, 0, D("2025-01-03")), ZC_ST_PRESENT);
+	assert_int_equal(count_findings(r, "weak_tap"), 1);
+	assert_int_equal(year_row(r, 0, 2025)->present_days, 2);
+	assert_int_equal(year_row(r, 0, 2025)->allowance_days, 1);
+	assert_int_equal(year_row(r, 0, 2025)->allowance_fen, 12000);
+	assert_int_equal(r->tap_reject[2], ZC_REJ_RECORD);
+	world_free(&w, r);
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-01-10");
+	w.in.policy.allowance_on_rest_days = 1;
+	tap_at(&w, 0, 1736037000000LL); /* Saturday */
+	r = eval(&w);
+	assert_int_equal(year_row(r, 0, 2025)->allowance_days, 1);
+	world_free(&w, r);
+}
+
+/* Section 9: first secretary eligibility, team size and leader, term length. */
+static void test_registry(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-07-01", "2027-06-30", "2025-12-31");
+	w.ca[0].party_since = D("2024-07-01"); /* exactly one year: eligible */
+	w.ca[0].work_since = D("2023-07-01");  /* exactly two years */
+	zc_report *r = eval(&w);
+	assert_int_equal(count_findings(r, "first_secretary_eligibility"), 0);
+	assert_int_equal(count_findings(r, "team_size"), 2); /* V01 has 1, V02 has 0 */
+	assert_int_equal(count_findings(r, "team_leader"), 1); /* V02 */
+	assert_int_equal(count_findings(r, "term_length"), 0);
+	world_free(&w, r);
+	world_init(&w, "2025-07-01", "2027-06-30", "2025-12-31");
+	w.ca[0].party_since = D("2024-07-02"); /* a day short */
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "first_secretary_eligibility"), 1);
+	assert_int_equal(finding(r, "first_secretary_eligibility", 0)->date, D("2025-07-01"));
+	world_free(&w, r);
+	world_init(&w, "2025-07-01", "2027-06-30", "2025-12-31");
+	w.ca[0].has_party = 0;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "first_secretary_eligibility"), 1);
+	world_free(&w, r);
+	/* a term of 2 years + 61 days is too long; + 60 is fine */
+	world_init(&w, "2025-01-01", "2027-03-01", "2025-12-31");
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "term_length"), 0);
+	world_free(&w, r);
+	world_init(&w, "2025-01-01", "2027-03-02", "2025-12-31");
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "term_length"), 1);
+	world_free(&w, r);
+}
+
+/* ---- the shared scenarios, on their data ---- */
+
+static int compared(json_t *types, const char *t)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(types, i, v) if (!strcmp(json_string_value(v), t)) return 1;
+	return 0;
+}
+
+static char *finding_key(json_t *f)
+{
+	static char buf[256];
+	const char *subj = json_string_value(json_object_get(f, "cadre"));
+	const char *kind = "cadre";
+	if (!subj) {
+		subj = json_string_value(json_object_get(f, "village"));
+		kind = "village";
+	}
+	if (!subj) {
+		subj = json_string_value(json_object_get(f, "terminal"));
+		kind = "terminal";
+	}
+	snprintf(buf, sizeof buf, "%s %s=%s %s", json_string_value(json_object_get(f, "type")), kind,
+		 subj ? subj : "?", json_string_value(json_object_get(f, "date")));
+	return strdup(buf);
+}
+
+static int strp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void check_scenario(const char *scn, const char *expected)
+{
+	size_t len;
+	uint8_t *text = tu_read_file(scn, &len);
+	assert_non_null(text);
+	zc_scenario *s;
+	char err[512];
+	if (zc_scenario_parse((char *)text, len, scn, &s, err, sizeof err))
+		fail_msg("%s", err);
+	free(text);
+	zc_rules_input in;
+	assert_int_equal(zc_scenario_rules_input(s, &in), 0);
+	zc_report *r;
+	assert_int_equal(zc_rules_evaluate(&in, &r), 0);
+	json_t *got = zc_report_json(&in, r);
+	json_error_t je;
+	json_t *want = json_load_file(expected, 0, &je);
+	if (!want)
+		fail_msg("%s: %s", expected, je.text);
+	/* years: exactly these rows */
+	json_t *gy = json_object_get(got, "years"), *wy = json_object_get(want, "years");
+	assert_int_equal(json_array_size(gy), json_array_size(wy));
+	size_t i, k;
+	json_t *row;
+	json_array_foreach(wy, i, row) {
+		int found = 0;
+		json_t *g;
+		json_array_foreach(gy, k, g) {
+			if (json_equal(json_object_get(g, "cadre"), json_object_get(row, "cadre")) &&
+			    json_equal(json_object_get(g, "year"), json_object_get(row, "year"))) {
+				found = 1;
+				if (!json_equal(g, row)) {
+					char *a = json_dumps(g, JSON_SORT_KEYS), *b = json_dumps(row, JSON_SORT_KEYS);
+					fail_msg("%s: years row differs\n got  %s\n want %s", scn, a, b);
+				}
+			}
+		}
+		if (!found)
+			fail_msg("%s: no years row for %s", scn, json_string_value(json_object_get(row, "cadre")));
+	}
+	/* findings: exactly these among the compared types */
+	json_t *types = json_object_get(want, "compared_finding_types");
+	char *gk[512], *wk[512];
+	size_t ng = 0, nw = 0;
+	json_t *f;
+	json_array_foreach(json_object_get(got, "findings"), i, f) {
+		const char *t = json_string_value(json_object_get(f, "type"));
+		if (!compared(types, t))
+			continue;
+		if (!strcmp(t, "training") && strcmp(json_string_value(json_object_get(f, "severity")), "violation"))
+			continue;
+		if (ng < 512)
+			gk[ng++] = finding_key(f);
+	}
+	json_array_foreach(json_object_get(want, "findings"), i, f) if (nw < 512) wk[nw++] = finding_key(f);
+	qsort(gk, ng, sizeof *gk, strp_cmp);
+	qsort(wk, nw, sizeof *wk, strp_cmp);
+	int same = ng == nw;
+	for (size_t j = 0; same && j < ng; j++)
+		same = !strcmp(gk[j], wk[j]);
+	if (!same) {
+		fprintf(stderr, "%s: findings differ\n got:\n", scn);
+		for (size_t j = 0; j < ng; j++)
+			fprintf(stderr, "   %s\n", gk[j]);
+		fprintf(stderr, " want:\n");
+		for (size_t j = 0; j < nw; j++)
+			fprintf(stderr, "   %s\n", wk[j]);
+		fail();
+	}
+	for (size_t j = 0; j < ng; j++)
+		free(gk[j]);
+	for (size_t j = 0; j < nw; j++)
+		free(wk[j]);
+	json_decref(got);
+	json_decref(want);
+	zc_report_free(r);
+	zc_scenario_rules_input_free(&in);
+	zc_scenario_free(s);
+}
+
+static void test_shared_scenarios(void **state)
+{
+	(void)state;
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", tu_src_path("../shared/scenarios"));
+	DIR *d = opendir(dir);
+	if (!d)
+		skip(); /* the handbook is not beside this checkout */
+	struct dirent *e;
+	int n = 0;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l < 5 || strcmp(e->d_name + l - 4, ".scn"))
+			continue;
+		char scn[4400], exp[4400];
+		snprintf(scn, sizeof scn, "%s/%s", dir, e->d_name);
+		snprintf(exp, sizeof exp, "%s/%.*s.expected.json", dir, (int)(l - 4), e->d_name);
+		FILE *f = fopen(exp, "r");
+		if (!f)
+			continue;
+		fclose(f);
+		check_scenario(scn, exp);
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 2);
+}
+
+static void test_scenario_parse_errors(void **state)
+{
+	(void)state;
+	struct {
+		const char *text, *want;
+	} cases[] = {
+	    {"district D01 \"x\"\n", "no 'as-of DATE'"},
+	    {"as-of 2025-13-01\n", "t.scn:1: as-of: expected a date"},
+	    {"as-of 2025-01-01\nzone Europe/Paris\n", "t.scn:2: zone: only"},
+	    {"as-of 2025-01-01\ntownship T01 \"x\" district D09\n", "t.scn:2: district D09 is not declared"},
+	    {"as-of 2025-01-01\nfrobnicate\n", "t.scn:2: unknown statement 'frobnicate'"},
+	    {"as-of 2025-01-01\ndistrict D01 \"unclosed\n", "t.scn:2: a quote"},
+	    {"as-of 2025-01-01\npolicy nonsense 3\n", "t.scn:2: policy: unknown name"},
+	    {"as-of 2025-01-01\ndistrict D01 \"a\"\ndistrict D01 \"b\"\n", "t.scn:3: district D01 is declared twice"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		zc_scenario *s = NULL;
+		char err[256] = "";
+		assert_int_equal(zc_scenario_parse(cases[i].text, strlen(cases[i].text), "t.scn", &s, err, sizeof err),
+				 ZC_EMALFORMED);
+		if (!strstr(err, cases[i].want))
+			fail_msg("case %zu: '%s' lacks '%s'", i, err, cases[i].want);
+	}
+	/* times: local (the zone), Z and offsets */
+	const char *t = "zone UTC+05:30\nas-of 2025-01-31\ndistrict D \"d\"\ntownship T \"t\" district D\n"
+			"terminal K township T\ncadre C \"c\" role member party_since none work_since 2020-01-01 unit \"u\"\n"
+			"badge B C piv 2025-01-01\ntap B K 2025-01-02T08:00:00\ntap B K 2025-01-02T08:00:00Z\n"
+			"taps B K 2025-01-06 2025-01-12 workdays 09:00 # five\n";
+	zc_scenario *s;
+	char err[256];
+	assert_int_equal(zc_scenario_parse(t, strlen(t), "t.scn", &s, err, sizeof err), 0);
+	assert_int_equal(s->ntaps, 7);
+	assert_int_equal(s->taps[0].utc_ms, 1735785000000LL); /* 02:30Z */
+	assert_int_equal(s->taps[1].utc_ms, 1735804800000LL); /* 08:00Z */
+	assert_int_equal(s->tz_offset_min, 330);
+	zc_scenario_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_example1_consecutive),
+		cmocka_unit_test(test_spell_15_vs_16),
+		cmocka_unit_test(test_spell_edges),
+		cmocka_unit_test(test_cumulative_30_vs_31),
+		cmocka_unit_test(test_example3_leave_block),
+		cmocka_unit_test(test_leave_levels),
+		cmocka_unit_test(test_example5_required_days),
+		cmocka_unit_test(test_example6_training),
+		cmocka_unit_test(test_local_midnight_and_foreign),
+		cmocka_unit_test(test_tap_acceptance_and_allowance),
+		cmocka_unit_test(test_registry),
+		cmocka_unit_test(test_shared_scenarios),
+		cmocka_unit_test(test_scenario_parse_errors),
+	};
+	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
+}
