@@ -4,6 +4,7 @@
  *   journal  write a synthetic signed terminal journal
  *   vectors  regenerate the record-format test vectors
  *   reader   a virtual PN532 reader on a pseudo-terminal (reader.h)
+ *   vicc     the virtual PIV card behind pcscd through vsmartcard's vpcd (vicc.h)
  * Later: the scenario runner.
  */
 #include <getopt.h>
@@ -17,6 +18,7 @@
 #include "synth.h"
 #include "tamper.h"
 #include "vectors.h"
+#include "vicc.h"
 #include "zc/err.h"
 #include "zc/record.h"
 
@@ -38,6 +40,10 @@ static void usage(FILE *f)
 	      "      unplug, plug, latency MS|model, quit\n"
 	      "  reader --link PATH --send 'COMMAND'   (or --control SOCKET --send ...)\n"
 	      "      向运行中的读卡器发命令 / send one command to a running reader, print its answer\n"
+	      "  vicc --card piv:CARDFILE [--host 127.0.0.1] [--port 35963] [--verbose]\n"
+	      "      经 vpcd 接入 pcscd 的虚拟 PIV 卡 / the virtual PIV card behind pcscd, as a client of\n"
+	      "      vsmartcard's vpcd reader driver; prints 'ready HOST:PORT' when connected,\n"
+	      "      reconnects when vpcd restarts, stops on SIGTERM\n"
 	      "\n"
 	      "  -h, --help   本帮助 / this help\n",
 	      f);
@@ -252,6 +258,40 @@ static int cmd_reader(int argc, char **argv)
 	return zc_simreader_run(&o);
 }
 
+static int cmd_vicc(int argc, char **argv)
+{
+	static const struct option opts[] = {{"card", required_argument, 0, 'c'},
+					     {"host", required_argument, 0, 'H'},
+					     {"port", required_argument, 0, 'p'},
+					     {"verbose", no_argument, 0, 'v'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	zc_vicc_opts o = {0};
+	uint64_t v;
+	int c;
+	while ((c = getopt_long(argc, argv, "c:H:p:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': o.card = optarg; break;
+		case 'H': o.host = optarg; break;
+		case 'p':
+			if (parse_u64(optarg, &v) || v == 0 || v > 65535) {
+				fprintf(stderr, "zhucun-sim vicc: --port needs 1-65535, not '%s'\n", optarg);
+				return 2;
+			}
+			o.port = (uint16_t)v;
+			break;
+		case 'v': o.verbose = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc || !o.card) {
+		fprintf(stderr, "zhucun-sim vicc: needs --card piv:CARDFILE (see zhucun-sim --help)\n");
+		return 2;
+	}
+	return zc_vicc_run(&o);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -274,6 +314,8 @@ int main(int argc, char **argv)
 		return cmd_vectors(argc, argv);
 	if (!strcmp(cmd, "reader"))
 		return cmd_reader(argc, argv);
+	if (!strcmp(cmd, "vicc"))
+		return cmd_vicc(argc, argv);
 	fprintf(stderr, "zhucun-sim: unknown command '%s' (see zhucun-sim --help)\n", cmd);
 	return 2;
 }
