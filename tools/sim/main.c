@@ -19,6 +19,9 @@
 #include "tamper.h"
 #include "vectors.h"
 #include "vicc.h"
+#include "zc/fileio.h"
+#include "zc/report.h"
+#include "zc/scenario.h"
 #include "zc/err.h"
 #include "zc/record.h"
 
@@ -29,6 +32,9 @@ static void usage(FILE *f)
 	      "  journal --out DIR --records N [--terminal ID] [--badges N] [--start YYYY-MM-DD]\n"
 	      "      写一个合成的已签名终端日志 / write a synthetic signed terminal journal:\n"
 	      "      DIR/terminal.key (0600), DIR/terminal.pub.pem, DIR/journal/\n"
+	      "  evaluate FILE.scn [--out report.json]\n"
+	      "      用场景自身的数据直接计算考勤报告（不经终端与串口）/ the compliance report of\n"
+	      "      a scenario computed on its own data (no terminals, no serial link)\n"
 	      "  tamper JOURNAL --seq N --how flip|drop|truncate\n"
 	      "      故意损坏日志（测试用）/ damage a journal on purpose (tests, demo)\n"
 	      "  vectors --out DIR --terminal-key PEM --badge-key PEM\n"
@@ -292,6 +298,60 @@ static int cmd_vicc(int argc, char **argv)
 	return zc_vicc_run(&o);
 }
 
+/* The engine on a scenario's own data (no terminals, no link): what the
+ * report must say once the scenario is played through the real parts. */
+static int cmd_evaluate(int argc, char **argv)
+{
+	static const struct option opts[] = {{"out", required_argument, 0, 'o'}, {0, 0, 0, 0}};
+	const char *out = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		if (c == 'o')
+			out = optarg;
+		else
+			return 2;
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "zhucun-sim evaluate: needs FILE.scn [--out report.json]\n");
+		return 2;
+	}
+	uint8_t *text;
+	size_t len;
+	int rc = zc_file_read(argv[optind], 16 << 20, &text, &len);
+	if (rc) {
+		fprintf(stderr, "zhucun-sim evaluate: %s: %s\n", argv[optind], zc_strerror(rc));
+		return 1;
+	}
+	zc_scenario *s = NULL;
+	char err[512];
+	rc = zc_scenario_parse((char *)text, len, argv[optind], &s, err, sizeof err);
+	free(text);
+	if (rc) {
+		fprintf(stderr, "zhucun-sim evaluate: %s\n", err);
+		return 1;
+	}
+	zc_rules_input in;
+	zc_report *r = NULL;
+	if (zc_scenario_rules_input(s, &in) || zc_rules_evaluate(&in, &r)) {
+		fprintf(stderr, "zhucun-sim evaluate: the engine failed\n");
+		zc_scenario_free(s);
+		return 1;
+	}
+	json_t *j = zc_report_json(&in, r);
+	rc = out ? json_dump_file(j, out, JSON_INDENT(1) | JSON_SORT_KEYS) : json_dumpf(j, stdout, JSON_INDENT(1) | JSON_SORT_KEYS);
+	if (!out)
+		putchar('\n');
+	json_decref(j);
+	zc_report_free(r);
+	zc_scenario_rules_input_free(&in);
+	zc_scenario_free(s);
+	if (rc) {
+		fprintf(stderr, "zhucun-sim evaluate: cannot write %s\n", out ? out : "stdout");
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -308,6 +368,8 @@ int main(int argc, char **argv)
 	argv++;
 	if (!strcmp(cmd, "journal"))
 		return cmd_journal(argc, argv);
+	if (!strcmp(cmd, "evaluate"))
+		return cmd_evaluate(argc, argv);
 	if (!strcmp(cmd, "tamper"))
 		return cmd_tamper(argc, argv);
 	if (!strcmp(cmd, "vectors"))
