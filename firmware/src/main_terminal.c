@@ -2,12 +2,20 @@
 /*
  * main_terminal.c: zhucun-terminal, the terminal program. It reads a board
  * file, opens the terminal's state (key, journal, provisioning), the reader,
- * the clock and the feedback devices, and runs the tap loop. On the
- * simulated board a control socket sets the simulated clock and reports
+ * the clock and the feedback devices, serves the host link on the board's
+ * serial port (a thread of its own, zc/linksrv.h) and runs the tap loop. On
+ * the simulated board a control socket sets the simulated clock and reports
  * status.
+ *
+ * A terminal that is not provisioned yet runs too: it serves the link and
+ * refuses taps with a message until a PROVISION arrives over the link; then
+ * it loads its identity and CA and starts recording, without a restart.
+ * The tap loop picks up a CA or revocation list installed over the link the
+ * same way (the shared state's generation changes).
  *
  *   zhucun-terminal --board boards/sim.conf [--set KEY=VALUE]... [run]
  *   zhucun-terminal --board FILE provision --terminal K01 --township T01 --ca CA.pem [--revocations F]
+ *                   [--host-key HOST.pub.pem]
  *   zhucun-terminal --board FILE info
  */
 #include <errno.h>
@@ -33,10 +41,13 @@
 #include "zc/feedback.h"
 #include "zc/fileio.h"
 #include "zc/journal.h"
+#include "zc/linksrv.h"
 #include "zc/reader.h"
 #include "zc/record.h"
+#include "zc/serial.h"
 #include "zc/terminal.h"
 #include "zc/termlog.h"
+#include "zc/termstate.h"
 
 #define FIRMWARE "zhucun-terminal 0.1.0"
 #define MAX_CLIENTS 4
@@ -64,9 +75,11 @@ static void usage(FILE *f)
 {
 	fputs("用法 / usage: zhucun-terminal --board FILE [--set KEY=VALUE]... [COMMAND]\n"
 	      "\n"
-	      "  run (默认 / default)   运行刷卡循环 / run the tap loop\n"
+	      "  run (默认 / default)   运行刷卡循环并提供串口导出 / run the tap loop, serve the host link\n"
 	      "  provision --terminal ID --township ID --ca CA.pem [--revocations FILE]\n"
-	      "                         本地初始化终端 / provision this terminal locally\n"
+	      "            [--host-key HOST.pub.pem]\n"
+	      "                         本地初始化终端 / provision this terminal locally (with a host\n"
+	      "                         key, that host may then send signed commands over the link)\n"
 	      "  info                   显示终端身份与日志状态 / show identity and journal state\n"
 	      "  ctl COMMAND            向运行中的终端发控制命令 / send a control command to the running\n"
 	      "                         terminal: time T | advance MS | status | quit\n"
@@ -94,23 +107,7 @@ static void path_in(const state *s, const char *name, char *out, size_t cap)
 
 static int read_identity(state *s)
 {
-	char p[1200];
-	path_in(s, "identity.conf", p, sizeof p);
-	FILE *f = fopen(p, "r");
-	if (!f)
-		return ZC_ENOENT;
-	char line[256];
-	while (fgets(line, sizeof line, f)) {
-		char k[64], v[ZC_TERMINAL_ID_MAX + 1];
-		if (sscanf(line, " %63[a-z] = %32s", k, v) != 2)
-			continue;
-		if (!strcmp(k, "terminal"))
-			snprintf(s->terminal, sizeof s->terminal, "%s", v);
-		else if (!strcmp(k, "township"))
-			snprintf(s->township, sizeof s->township, "%s", v);
-	}
-	fclose(f);
-	return zc_id_valid(s->terminal) && zc_id_valid(s->township) ? 0 : ZC_EMALFORMED;
+	return zc_termstate_read_identity(s->board.state, s->terminal, s->township);
 }
 
 static int open_state(state *s)
@@ -242,7 +239,7 @@ static void ctl_reply(int fd, const char *fmt, ...)
 	}
 }
 
-static void ctl_command(int fd, char *cmd, zc_simclock *sc, zc_terminal *term, zc_journal *j)
+static void ctl_command(int fd, char *cmd, zc_simclock *sc, zc_terminal *term, zc_termstate *ts)
 {
 	char *arg = strchr(cmd, ' ');
 	if (arg)
@@ -271,10 +268,13 @@ static void ctl_command(int fd, char *cmd, zc_simclock *sc, zc_terminal *term, z
 	} else if (!strcmp(cmd, "status")) {
 		zc_terminal_stats st;
 		zc_terminal_stats_get(term, &st);
-		ctl_reply(fd, "ok reader=%d taps=%llu rejected=%llu duplicates=%llu faults=%llu head=%llu", st.reader_ok,
-			  (unsigned long long)st.taps, (unsigned long long)st.rejected,
-			  (unsigned long long)st.duplicates, (unsigned long long)st.faults,
-			  (unsigned long long)zc_journal_head(j, NULL));
+		zc_termstate_lock(ts);
+		unsigned long long head = (unsigned long long)zc_journal_head(zc_termstate_journal(ts), NULL);
+		int prov = zc_termstate_identity(ts, NULL, NULL);
+		zc_termstate_unlock(ts);
+		ctl_reply(fd, "ok reader=%d taps=%llu rejected=%llu duplicates=%llu faults=%llu head=%llu provisioned=%d",
+			  st.reader_ok, (unsigned long long)st.taps, (unsigned long long)st.rejected,
+			  (unsigned long long)st.duplicates, (unsigned long long)st.faults, head, prov);
 	} else if (!strcmp(cmd, "quit")) {
 		ctl_reply(fd, "ok bye");
 		stop = 1;
@@ -283,7 +283,7 @@ static void ctl_command(int fd, char *cmd, zc_simclock *sc, zc_terminal *term, z
 	}
 }
 
-static void ctl_poll(ctl *c, zc_simclock *sc, zc_terminal *term, zc_journal *j)
+static void ctl_poll(ctl *c, zc_simclock *sc, zc_terminal *term, zc_termstate *ts)
 {
 	if (c->lfd < 0)
 		return;
@@ -316,7 +316,7 @@ static void ctl_poll(ctl *c, zc_simclock *sc, zc_terminal *term, zc_journal *j)
 			*nl = 0;
 			if (nl > c->buf[i] && nl[-1] == '\r')
 				nl[-1] = 0;
-			ctl_command(c->cfd[i], c->buf[i], sc, term, j);
+			ctl_command(c->cfd[i], c->buf[i], sc, term, ts);
 			size_t used = (size_t)(nl - c->buf[i]) + 1;
 			memmove(c->buf[i], nl + 1, c->len[i] - used);
 			c->len[i] -= used;
@@ -328,13 +328,63 @@ static void ctl_poll(ctl *c, zc_simclock *sc, zc_terminal *term, zc_journal *j)
 
 /* ---- commands ---- */
 
+/* The tap loop and the link server share the journal under this lock. */
+static void lock_state(void *ts)
+{
+	zc_termstate_lock(ts);
+}
+
+static void unlock_state(void *ts)
+{
+	zc_termstate_unlock(ts);
+}
+
+static void show(zc_feedback *fb, zc_fb_kind kind, const char *zh, const char *en, const zc_clock *clk)
+{
+	zc_fb_event ev = {kind, "", zh, en, clk->utc_ms(clk->ctx), 0};
+	fb->show(fb->ctx, &ev);
+}
+
+/* The shared state changed (provisioned, a new CA or revocation list over
+ * the link): take the event log and identity, reload the CA from its files. */
+static void reload(state *s, zc_termstate *ts, zc_terminal *term, zc_badge_ca **ca, time_t *rev_mtime,
+		   zc_feedback *fb, const zc_clock *clk)
+{
+	int was = *s->terminal != 0;
+	zc_termstate_lock(ts);
+	int prov = zc_termstate_identity(ts, s->terminal, s->township);
+	zc_termlog *log = zc_termstate_log(ts);
+	zc_termstate_unlock(ts);
+	if (!prov)
+		return;
+	zc_badge_ca *nca = NULL;
+	if (load_ca(s, &nca, rev_mtime)) {
+		die_line("无法读取新的工牌CA，沿用原CA / cannot read the new badge CA in %s; keeping the old one",
+			 s->board.state);
+	} else {
+		zc_terminal_set_ca(term, nca);
+		zc_badge_ca_free(*ca);
+		*ca = nca;
+	}
+	zc_terminal_set_log(term, log);
+	if (!was) {
+		printf("provisioned %s %s\n", s->terminal, s->township);
+		fflush(stdout);
+		show(fb, ZC_FB_READY, "终端已初始化，请刷工牌", "terminal provisioned: tap your badge", clk);
+	}
+	fprintf(stderr, "zhucun-terminal: 终端配置已更新 / provisioning loaded: %s (%s), revocation list no. %llu\n",
+		s->terminal, s->township, *ca ? (unsigned long long)zc_badge_ca_revocation_number(*ca) : 0ULL);
+}
+
 static int cmd_run(state *s)
 {
 	zc_badge_ca *ca = NULL;
 	zc_reader *rd = NULL;
 	zc_feedback *fb = NULL;
-	zc_termlog *log = NULL;
+	zc_termstate *ts = NULL;
 	zc_terminal *term = NULL;
+	zc_serial *port = NULL;
+	zc_linksrv *link = NULL;
 	ctl c = {.lfd = -1};
 	zc_simclock sc = {0, 0};
 	zc_clock clk;
@@ -342,17 +392,26 @@ static int cmd_run(state *s)
 	char err[512], rp[1200];
 	int rc = 1;
 
-	if (read_identity(s)) {
-		die_line("终端尚未初始化，请先运行 provision / not provisioned: run 'zhucun-terminal --board ... provision' first");
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		c.cfd[i] = -1;
+	int prc = read_identity(s);
+	if (prc && prc != ZC_ENOENT) {
+		die_line("终端身份文件损坏 / %s/identity.conf is damaged: %s", s->board.state, zc_strerror(prc));
 		return 1;
 	}
 	if (open_state(s))
 		goto out;
-	if (load_ca(s, &ca, &rev_mtime)) {
+	clk = board_clock(s, &sc);
+	zc_termstate_cfg tcfg = {s->board.state, s->j, s->key, &clk, FIRMWARE};
+	if ((prc = zc_termstate_open(&tcfg, &ts, err, sizeof err))) {
+		die_line("无法打开终端状态 / cannot open the terminal state: %s", err);
+		goto out;
+	}
+	int provisioned = zc_termstate_identity(ts, s->terminal, s->township);
+	if (provisioned && load_ca(s, &ca, &rev_mtime)) {
 		die_line("无法读取工牌CA / cannot read the badge CA in %s", s->board.state);
 		goto out;
 	}
-	clk = board_clock(s, &sc);
 	if (zc_feedback_from_spec(*s->board.feedback ? s->board.feedback : "console", &fb, err, sizeof err)) {
 		die_line("feedback: %s", err);
 		goto out;
@@ -361,15 +420,10 @@ static int cmd_run(state *s)
 		die_line("读卡器连接串无效 / bad reader connection string '%s'", s->board.reader);
 		goto out;
 	}
-	if ((rc = zc_termlog_open(s->j, s->key, s->terminal, &clk, FIRMWARE, &log))) {
-		die_line("无法写入日志 / cannot write the journal: %s", zc_strerror(rc));
-		rc = 1;
-		goto out;
-	}
-	rc = 1;
 	zc_terminal_cfg tc = {s->board.tz_offset_min, s->board.duplicate_window_s, s->board.poll_interval_ms};
-	if (zc_terminal_new(log, rd, &clk, fb, ca, &tc, &term))
+	if (zc_terminal_new(zc_termstate_log(ts), rd, &clk, fb, ca, &tc, &term))
 		goto out;
+	zc_terminal_set_lock(term, lock_state, unlock_state, ts);
 	if (ctl_open(&c, s->board.control)) {
 		die_line("无法创建控制套接字 / cannot create control socket %s", s->board.control);
 		goto out;
@@ -378,11 +432,33 @@ static int cmd_run(state *s)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	zc_termstate_follow(ts); /* a PROVISION is answered once this loop uses it */
+	if (*s->board.serial) {
+		/* Without its link the terminal still records taps: a warning,
+		 * not a stop. */
+		if (zc_serial_open(s->board.serial, 0, &port, err, sizeof err)) {
+			die_line("串口不可用，终端不提供导出 / serial link unavailable, serving no host: %s", err);
+		} else {
+			zc_linksrv_cfg lc = {port, ts, FIRMWARE, 0, 0};
+			if ((prc = zc_linksrv_start(&lc, &link)))
+				die_line("无法启动串口服务 / cannot start the link server: %s", zc_strerror(prc));
+			else
+				printf("link %s\n", port->name);
+		}
+	}
 	path_in(s, "revocations.zrl", rp, sizeof rp);
-	printf("ready %s %s\n", s->terminal, s->board.reader);
+	if (provisioned)
+		printf("ready %s %s\n", s->terminal, s->board.reader);
+	else
+		printf("ready - %s (not provisioned: waiting for PROVISION on the link)\n", s->board.reader);
 	fflush(stdout);
-	zc_fb_event ev = {ZC_FB_READY, "", "请刷工牌", "tap your badge", clk.utc_ms(clk.ctx), 0};
-	fb->show(fb->ctx, &ev);
+	if (provisioned)
+		show(fb, ZC_FB_READY, "请刷工牌", "tap your badge", &clk);
+	else
+		show(fb, ZC_FB_READY, "终端尚未初始化，请联系文书", "terminal not provisioned: ask the clerk", &clk);
+	zc_termstate_lock(ts);
+	uint64_t gen = zc_termstate_generation(ts);
+	zc_termstate_unlock(ts);
 	time_t last_check = 0;
 	rc = 0;
 	while (!stop) {
@@ -392,13 +468,26 @@ static int cmd_run(state *s)
 			rc = 1;
 			break;
 		}
-		ctl_poll(&c, clk.ctx == &sc ? &sc : NULL, term, s->j);
+		zc_terminal_stats st;
+		zc_terminal_stats_get(term, &st);
+		zc_termstate_lock(ts);
+		zc_termstate_set_stats(ts, &st);
+		uint64_t g = zc_termstate_generation(ts);
+		zc_termstate_unlock(ts);
+		if (g != gen) {
+			gen = g;
+			reload(s, ts, term, &ca, &rev_mtime, fb, &clk);
+			zc_termstate_lock(ts);
+			zc_termstate_applied(ts, g);
+			zc_termstate_unlock(ts);
+		}
+		ctl_poll(&c, clk.ctx == &sc ? &sc : NULL, term, ts);
 		time_t now = time(NULL);
-		if (now != last_check) { /* pick up a new revocation list */
+		if (ca && now != last_check) { /* pick up a revocation list put in place by hand */
 			last_check = now;
-			struct stat st;
-			if (!stat(rp, &st) && st.st_mtime != rev_mtime) {
-				rev_mtime = st.st_mtime;
+			struct stat sst;
+			if (!stat(rp, &sst) && sst.st_mtime != rev_mtime) {
+				rev_mtime = sst.st_mtime;
 				int lrc = zc_badge_ca_load_revocations(ca, rp, NULL);
 				fprintf(stderr, "zhucun-terminal: 吊销列表 / revocation list %s: %s\n", rp,
 					lrc ? zc_strerror(lrc) : "loaded");
@@ -406,25 +495,15 @@ static int cmd_run(state *s)
 		}
 	}
 out:
+	zc_linksrv_stop(link); /* first: it uses the state */
+	zc_serial_free(port);
 	ctl_close(&c, s->board.control);
 	zc_terminal_free(term);
-	zc_termlog_close(log);
 	zc_reader_free(rd);
 	zc_feedback_free(fb);
 	zc_badge_ca_free(ca);
+	zc_termstate_close(ts);
 	close_state(s);
-	return rc;
-}
-
-static int copy_file(const char *from, const char *to, mode_t mode)
-{
-	uint8_t *buf;
-	size_t len;
-	int rc = zc_file_read(from, 1 << 20, &buf, &len);
-	if (rc)
-		return rc;
-	rc = zc_file_write_atomic(to, buf, len, mode);
-	free(buf);
 	return rc;
 }
 
@@ -434,16 +513,18 @@ static int cmd_provision(state *s, int argc, char **argv)
 					     {"township", required_argument, 0, 'w'},
 					     {"ca", required_argument, 0, 'c'},
 					     {"revocations", required_argument, 0, 'r'},
+					     {"host-key", required_argument, 0, 'k'},
 					     {0, 0, 0, 0}};
-	const char *tid = NULL, *town = NULL, *cap = NULL, *revp = NULL;
+	const char *tid = NULL, *town = NULL, *cap = NULL, *revp = NULL, *hostp = NULL;
 	int ch;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "t:w:c:r:", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "t:w:c:r:k:", opts, NULL)) != -1) {
 		switch (ch) {
 		case 't': tid = optarg; break;
 		case 'w': town = optarg; break;
 		case 'c': cap = optarg; break;
 		case 'r': revp = optarg; break;
+		case 'k': hostp = optarg; break;
 		default: return 2;
 		}
 	}
@@ -460,61 +541,62 @@ static int cmd_provision(state *s, int argc, char **argv)
 			 s->township, s->terminal, s->township);
 		return 1;
 	}
+	uint8_t *cert = NULL, *rev = NULL, *host = NULL;
+	size_t cert_len = 0, rev_len = 0, host_len = 0;
 	zc_badge_ca *ca = NULL;
+	zc_termstate *ts = NULL;
 	int rc = zc_badge_ca_load(cap, &ca);
+	if (!rc)
+		rc = zc_file_read(cap, 1 << 20, &cert, &cert_len);
 	if (rc) {
 		die_line("%s 不是有效的工牌CA证书 / is not a usable badge CA certificate: %s", cap, zc_strerror(rc));
-		return 1;
+		goto fail;
 	}
-	if (revp && (rc = zc_badge_ca_load_revocations(ca, revp, NULL))) {
+	if (revp && ((rc = zc_badge_ca_load_revocations(ca, revp, NULL)) ||
+		     (rc = zc_file_read(revp, 4u << 20, &rev, &rev_len)))) {
 		die_line("吊销列表 / revocation list %s: %s", revp, zc_strerror(rc));
-		zc_badge_ca_free(ca);
-		return 1;
+		goto fail;
 	}
-	if (open_state(s)) {
-		zc_badge_ca_free(ca);
-		return 1;
+	if (hostp && (rc = zc_file_read(hostp, 65536, &host, &host_len))) {
+		die_line("主机公钥 / host key %s: %s", hostp, zc_strerror(rc));
+		goto fail;
 	}
-	char p[1200], ident[256];
-	path_in(s, "ca.pem", p, sizeof p);
-	rc = copy_file(cap, p, 0644);
-	if (!rc && revp) {
-		path_in(s, "revocations.zrl", p, sizeof p);
-		rc = copy_file(revp, p, 0644);
-	}
-	zc_termlog *log = NULL;
+	if (open_state(s))
+		goto fail;
 	zc_simclock sc;
 	zc_clock clk = board_clock(s, &sc);
-	if (!rc)
-		rc = zc_termlog_open(s->j, s->key, tid, &clk, FIRMWARE, &log);
-	if (!rc) {
-		zc_rec r;
-		zc_termlog_prepare(log, &r, ZC_KIND_PROVISIONED);
-		snprintf(r.u.prov.township, sizeof r.u.prov.township, "%s", town);
-		zc_badge_ca_fingerprint(ca, r.u.prov.ca_fp);
-		zc_privkey_fingerprint(s->key, r.u.prov.key_fp);
-		rc = zc_termlog_commit(log, &r, NULL);
+	char why[256];
+	zc_termstate_cfg tcfg = {s->board.state, s->j, s->key, &clk, FIRMWARE};
+	if ((rc = zc_termstate_open(&tcfg, &ts, why, sizeof why))) {
+		die_line("初始化失败 / provisioning failed: %s", why);
+		goto fail_state;
 	}
-	if (!rc) {
-		/* identity last: a terminal is provisioned once this file exists */
-		snprintf(ident, sizeof ident, "terminal = %s\ntownship = %s\n", tid, town);
-		path_in(s, "identity.conf", p, sizeof p);
-		rc = zc_file_write_atomic(p, ident, strlen(ident), 0644);
+	zc_termstate_prov pv = {tid, town, host, host_len, cert, cert_len, rev, rev_len};
+	if ((rc = zc_termstate_provision(ts, &pv, why, sizeof why))) {
+		die_line("初始化失败 / provisioning failed: %s", why);
+		goto fail_state;
 	}
-	zc_termlog_close(log);
-	zc_badge_ca_free(ca);
-	if (rc) {
-		die_line("初始化失败 / provisioning failed: %s", zc_strerror(rc));
-		close_state(s);
-		return 1;
-	}
+	zc_termstate_close(ts);
 	uint8_t fp[ZC_HASH_LEN];
 	char hx[65];
 	zc_privkey_fingerprint(s->key, fp);
 	printf("终端 / terminal %s（%s）已初始化 / provisioned; 公钥 / key %s/terminal.pub.pem %s\n", tid, town,
 	       s->board.state, zc_hex(fp, 8, hx));
 	close_state(s);
+	free(cert);
+	free(rev);
+	free(host);
+	zc_badge_ca_free(ca);
 	return 0;
+fail_state:
+	zc_termstate_close(ts);
+	close_state(s);
+fail:
+	free(cert);
+	free(rev);
+	free(host);
+	zc_badge_ca_free(ca);
+	return 1;
 }
 
 static int cmd_info(state *s)
@@ -528,9 +610,16 @@ static int cmd_info(state *s)
 	uint64_t head = zc_journal_head(s->j, h);
 	zc_journal_stats st;
 	zc_journal_stats_get(s->j, &st);
-	printf("terminal: %s\ntownship: %s\nkey_fp: %s\njournal_head: %llu\nhead_hash: %s\ncollected: %llu\n"
-	       "records: %llu\nbytes_used: %llu\ncapacity: %llu\n",
-	       prov ? s->terminal : "-", prov ? s->township : "-", zc_hex(fp, ZC_HASH_LEN, hx),
+	char hp[1200], hfp[65] = "-";
+	uint8_t hkfp[ZC_HASH_LEN];
+	zc_pubkey *hk = NULL;
+	path_in(s, "host.pub.pem", hp, sizeof hp);
+	if (!zc_pubkey_load(hp, &hk) && !zc_pubkey_fingerprint(hk, hkfp))
+		zc_hex(hkfp, ZC_HASH_LEN, hfp);
+	zc_pubkey_free(hk);
+	printf("terminal: %s\ntownship: %s\nkey_fp: %s\nhost_fp: %s\njournal_head: %llu\nhead_hash: %s\n"
+	       "collected: %llu\nrecords: %llu\nbytes_used: %llu\ncapacity: %llu\n",
+	       prov ? s->terminal : "-", prov ? s->township : "-", zc_hex(fp, ZC_HASH_LEN, hx), hfp,
 	       (unsigned long long)head, zc_hex(h, ZC_HASH_LEN, hh),
 	       (unsigned long long)zc_journal_collected(s->j), (unsigned long long)st.records,
 	       (unsigned long long)st.bytes_used, (unsigned long long)st.capacity_bytes);

@@ -9,6 +9,14 @@
  * append durably, and only then signal success. A rejected badge is still
  * recorded with its reason; a card that leaves early is recorded as removed.
  * A card left on the reader is handled once, not again on every poll.
+ *
+ * Sharing: the event log (and the journal under it) may be shared with the
+ * link server's thread. With a lock set (zc_terminal_set_lock) it is held
+ * from prepare to commit of every record, card signature included (the
+ * challenge binds the record's place in the chain, so nothing may be
+ * appended in between), and released before feedback. Without an event log
+ * (not provisioned yet) taps are refused with a message and nothing is
+ * recorded.
  */
 #include "zc/terminal.h"
 
@@ -45,6 +53,9 @@ struct zc_terminal {
 	zc_feedback *fb;
 	zc_badge_ca *ca;
 	zc_terminal_cfg cfg;
+	void (*lock)(void *);
+	void (*unlock)(void *);
+	void *lock_ctx;
 	int reader_open;
 	int in_fault;          /* a fault record was written for this outage */
 	double next_open_ms;   /* real monotonic time of the next reopen attempt */
@@ -67,7 +78,7 @@ static double now_ms(void)
 int zc_terminal_new(zc_termlog *log, zc_reader *reader, const zc_clock *clk, zc_feedback *fb, zc_badge_ca *ca,
 		    const zc_terminal_cfg *cfg, zc_terminal **out)
 {
-	if (!log || !reader || !clk || !fb || !cfg)
+	if (!reader || !clk || !fb || !cfg)
 		return ZC_EARG;
 	zc_terminal *t = calloc(1, sizeof *t);
 	if (!t)
@@ -97,6 +108,30 @@ void zc_terminal_free(zc_terminal *t)
 void zc_terminal_set_ca(zc_terminal *t, zc_badge_ca *ca)
 {
 	t->ca = ca;
+}
+
+void zc_terminal_set_log(zc_terminal *t, zc_termlog *log)
+{
+	t->log = log;
+}
+
+void zc_terminal_set_lock(zc_terminal *t, void (*lock)(void *), void (*unlock)(void *), void *ctx)
+{
+	t->lock = lock;
+	t->unlock = unlock;
+	t->lock_ctx = ctx;
+}
+
+static void lock(zc_terminal *t)
+{
+	if (t->lock)
+		t->lock(t->lock_ctx);
+}
+
+static void unlock(zc_terminal *t)
+{
+	if (t->unlock)
+		t->unlock(t->lock_ctx);
 }
 
 void zc_terminal_stats_get(const zc_terminal *t, zc_terminal_stats *st)
@@ -153,10 +188,15 @@ static const char *reject_en(int result)
 static int log_fault(zc_terminal *t, int32_t code, const char *text)
 {
 	zc_rec r;
+	if (!t->log)
+		return 0; /* not provisioned: nothing is recorded */
+	lock(t);
 	zc_termlog_prepare(t->log, &r, ZC_KIND_READER_FAULT);
 	r.u.fault.code = code;
 	snprintf(r.u.fault.text, sizeof r.u.fault.text, "%s", text);
-	return zc_termlog_commit(t->log, &r, NULL);
+	int rc = zc_termlog_commit(t->log, &r, NULL);
+	unlock(t);
+	return rc;
 }
 
 static void reader_failed(zc_terminal *t, const char *what)
@@ -274,11 +314,13 @@ static void cache_put(zc_terminal *t, const uint8_t uuid[ZC_PIV_UUID_LEN], zc_ba
 
 /* ---- taps ---- */
 
-/* Append a prepared tap record and report the outcome. */
+/* Append a prepared tap record (the lock is held since prepare; released
+ * here) and report the outcome. */
 static int commit_tap(zc_terminal *t, zc_rec *r, const char *name)
 {
 	double a = now_ms();
 	int rc = zc_termlog_commit(t->log, r, NULL);
+	unlock(t);
 	t->st.last_append_ms = now_ms() - a;
 	char hm[64], zh[256], en[256];
 	local_time(t, r->utc_ms, hm, sizeof hm, 1);
@@ -329,13 +371,16 @@ static int tap_uid(zc_terminal *t, const zc_target *tg)
 	if (is_duplicate(t, tg->uid, (uint8_t)tg->uid_len, now, &when))
 		return already(t, "UID", when, now);
 	zc_rec r;
+	uint8_t nonce[ZC_NONCE_LEN];
+	if (zc_random(nonce, ZC_NONCE_LEN))
+		return ZC_ECRYPTO;
+	lock(t);
 	zc_termlog_prepare(t->log, &r, ZC_KIND_TAP);
 	r.u.tap.badge_kind = ZC_BADGE_UID;
 	r.u.tap.result = ZC_TAP_WEAK;
 	r.u.tap.badge_id_len = (uint8_t)tg->uid_len;
 	memcpy(r.u.tap.badge_id, tg->uid, tg->uid_len);
-	if (zc_random(r.u.tap.nonce, ZC_NONCE_LEN))
-		return ZC_ECRYPTO;
+	memcpy(r.u.tap.nonce, nonce, ZC_NONCE_LEN);
 	return commit_tap(t, &r, "UID");
 }
 
@@ -393,6 +438,12 @@ static int tap_piv(zc_terminal *t, const zc_target *tg)
 	}
 
 	zc_rec r;
+	uint8_t nonce[ZC_NONCE_LEN];
+	if (zc_random(nonce, ZC_NONCE_LEN))
+		return ZC_ECRYPTO;
+	/* From here to the commit the record's place in the chain is fixed:
+	 * hold the lock (released in commit_tap, or on a reader failure). */
+	lock(t);
 	zc_termlog_prepare(t->log, &r, ZC_KIND_TAP);
 	zc_rec_tap *tp = &r.u.tap;
 	tp->badge_kind = ZC_BADGE_PIV;
@@ -405,16 +456,17 @@ static int tap_piv(zc_terminal *t, const zc_target *tg)
 	}
 	if (bc)
 		zc_badge_cert_fingerprint(bc, tp->cert_fp);
-	if (zc_random(tp->nonce, ZC_NONCE_LEN))
-		return ZC_ECRYPTO;
+	memcpy(tp->nonce, nonce, ZC_NONCE_LEN);
 	if (!rc) {
 		uint8_t ch[ZC_HASH_LEN];
 		size_t sl = 0;
 		zc_rec_tap_challenge(&r, ch);
 		rc = zc_piv_sign(t->reader, ch, tp->badge_sig, &sl);
 		trips += zc_piv_round_trips();
-		if (rc == ZC_EIO)
+		if (rc == ZC_EIO) {
+			unlock(t);
 			return rc;
+		}
 		if (rc == ZC_ENOENT) {
 			result = ZC_TAP_REMOVED;
 		} else if (rc) {
@@ -463,6 +515,13 @@ int zc_terminal_step(zc_terminal *t)
 	}
 	if (n == 0)
 		return 0;
+	if (!t->log) {
+		/* Not provisioned: no identity to sign for, nothing recorded. */
+		feedback(t, ZC_FB_REJECTED, "unprovisioned", "终端尚未初始化，本次刷卡未记录，请联系文书",
+			 "terminal not provisioned: tap NOT recorded, ask the clerk", t->clk.utc_ms(t->clk.ctx), 0);
+		t->holding = 1;
+		return 0;
+	}
 	int rc = tg.iso14443_4 ? tap_piv(t, &tg) : tap_uid(t, &tg);
 	if (rc == ZC_EIO) {
 		reader_failed(t, "reader failed during a tap");

@@ -4,9 +4,10 @@
  *
  * The log is the one writer of the chain: prepare fills a record's header
  * from the journal head and the clock, commit signs it and appends it. There
- * is no lock between the two: callers serialize (the terminal's main loop
- * does), and commit re-checks that the head has not moved since prepare,
- * returning ZC_ECHAIN if it has, so a stale record is never signed.
+ * is no lock in here: callers serialize (the tap loop and the link server
+ * hold the shared lock of zc/termstate.h from prepare to commit), and commit
+ * re-checks that the head has not moved since prepare, returning ZC_ECHAIN
+ * if it has, so a stale record is never signed.
  */
 #include "zc/termlog.h"
 
@@ -166,4 +167,17 @@ int zc_termlog_commit(zc_termlog *t, zc_rec *r, uint8_t hash[ZC_HASH_LEN])
 uint32_t zc_termlog_boot(const zc_termlog *t)
 {
 	return t->boot;
+}
+
+const char *zc_termlog_terminal(const zc_termlog *t)
+{
+	return t->terminal;
+}
+
+int zc_termlog_set_terminal(zc_termlog *t, const char *terminal_id)
+{
+	if (!t || !terminal_id || !zc_id_valid(terminal_id))
+		return ZC_EARG;
+	snprintf(t->terminal, sizeof t->terminal, "%s", terminal_id);
+	return 0;
 }

@@ -1363,3 +1363,44 @@ int64_t zc_store_record_count(zc_store *s, const char *terminal)
 	sqlite3_finalize(st);
 	return n;
 }
+
+int zc_store_records(zc_store *s, const char *terminal, uint64_t from, uint64_t to, zc_store_record_fn fn,
+		     void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	if (!s || !terminal || !fn)
+		return ZC_EARG;
+	if (from > (uint64_t)INT64_MAX)
+		return 0;
+	if (!to || to > (uint64_t)INT64_MAX)
+		to = (uint64_t)INT64_MAX;
+	int rc = db_err(sqlite3_prepare_v2(s->db, "SELECT 1 FROM terminals WHERE id = ?1", -1, &st, NULL));
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (step != SQLITE_ROW)
+		return step == SQLITE_DONE ? ZC_ENOENT : db_err(step);
+	rc = db_err(sqlite3_prepare_v2(s->db,
+				       "SELECT seq, raw FROM records WHERE terminal_id = ?1 AND seq >= ?2 AND seq <= ?3 "
+				       "ORDER BY seq",
+				       -1, &st, NULL));
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)from);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)to);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const void *raw = sqlite3_column_blob(st, 1);
+		size_t len = (size_t)sqlite3_column_bytes(st, 1);
+		rc = fn(arg, (uint64_t)sqlite3_column_int64(st, 0), raw ? raw : (const void *)"", len);
+		if (rc)
+			break;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_err(step);
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -11,12 +11,15 @@
 #include "zc/crypto.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <mbedtls/base64.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/entropy.h>
+#include <mbedtls/pem.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/sha256.h>
@@ -251,6 +254,20 @@ int zc_privkey_fingerprint(const zc_privkey *k, uint8_t fp[ZC_HASH_LEN])
 	return fingerprint(&k->pk, fp);
 }
 
+int zc_privkey_public_der(const zc_privkey *k, uint8_t *buf, size_t cap, size_t *len)
+{
+	uint8_t tmp[256];
+	const uint8_t *der;
+	int n = pubkey_der(&k->pk, tmp, sizeof tmp, &der);
+	if (n < 0)
+		return n;
+	if ((size_t)n > cap)
+		return ZC_ENOSPC;
+	memcpy(buf, der, (size_t)n);
+	*len = (size_t)n;
+	return 0;
+}
+
 void zc_privkey_free(zc_privkey *k)
 {
 	if (!k)
@@ -330,4 +347,20 @@ void zc_pubkey_free(zc_pubkey *k)
 		return;
 	mbedtls_pk_free(&k->pk);
 	free(k);
+}
+
+/* ---- PEM ---- */
+
+int zc_pem_encode(const char *label, const uint8_t *der, size_t len, char *out, size_t cap)
+{
+	char head[96], foot[96];
+	size_t olen = 0;
+	if (!label || !der || !out || strlen(label) > 64)
+		return ZC_EARG;
+	snprintf(head, sizeof head, "-----BEGIN %s-----\n", label);
+	snprintf(foot, sizeof foot, "-----END %s-----\n", label);
+	int rc = mbedtls_pem_write_buffer(head, foot, der, len, (unsigned char *)out, cap, &olen);
+	if (rc == MBEDTLS_ERR_BASE64_BUFFER_TOO_SMALL)
+		return ZC_ENOSPC;
+	return rc ? ZC_EARG : 0;
 }

@@ -3,6 +3,9 @@
  * main.c: zhucun-sim, the simulator. Subcommands:
  *   journal  write a synthetic signed terminal journal
  *   vectors  regenerate the record-format test vectors
+ *   wire-vectors  regenerate the serial-protocol test vectors (wirevec.h)
+ *   relay    a serial line between a terminal and a host, paced, with
+ *            noise, dropped bytes and a pulled cable (relay.h)
  *   reader   a virtual PN532 reader on a pseudo-terminal (reader.h)
  *   vicc     the virtual PIV card behind pcscd through vsmartcard's vpcd (vicc.h)
  * Later: the scenario runner.
@@ -15,10 +18,12 @@
 
 #include "pn532.h"
 #include "reader.h"
+#include "relay.h"
 #include "synth.h"
 #include "tamper.h"
 #include "vectors.h"
 #include "vicc.h"
+#include "wirevec.h"
 #include "zc/fileio.h"
 #include "zc/report.h"
 #include "zc/scenario.h"
@@ -39,6 +44,15 @@ static void usage(FILE *f)
 	      "      故意损坏日志（测试用）/ damage a journal on purpose (tests, demo)\n"
 	      "  vectors --out DIR --terminal-key PEM --badge-key PEM\n"
 	      "      重新生成记录格式测试向量 / regenerate the record-format test vectors\n"
+	      "  wire-vectors --out DIR --host-key PEM\n"
+	      "      重新生成串口协议测试向量 / regenerate the serial-protocol test vectors\n"
+	      "  relay --terminal PATH --link PATH [--rate BYTES_PER_S] [--noise P] [--drop P]\n"
+	      "        [--cut-after BYTES] [--seed N] [--verbose]\n"
+	      "      终端与主机之间的测试串口线 / a test serial line: opens the terminal's port PATH,\n"
+	      "      makes a pty for the host at --link, copies both ways paced to BYTES_PER_S each\n"
+	      "      way (115200 baud 8N1: 11520), flips a bit in a byte with probability P (--noise),\n"
+	      "      loses a byte with probability P (--drop), stops after BYTES in all (--cut-after,\n"
+	      "      a pulled cable); prints 'ready /dev/pts/N', stops on SIGTERM\n"
 	      "  reader --link PATH [--card SPEC]... [--control SOCKET] [--latency MS|model] [--verbose]\n"
 	      "      虚拟 PN532 读卡器 / a virtual PN532 on a pty, for pn532_uart:PATH;\n"
 	      "      SPEC is uid:HEX or piv:CARDFILE, the first card is in the field at start;\n"
@@ -164,6 +178,107 @@ static int cmd_vectors(int argc, char **argv)
 		return 1;
 	}
 	return 0;
+}
+
+static int cmd_wire_vectors(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"out", required_argument, 0, 'o'}, {"host-key", required_argument, 0, 'k'}, {0, 0, 0, 0}};
+	const char *out = NULL, *key = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "o:k:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'k': key = optarg; break;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!out || !key || optind != argc) {
+		fprintf(stderr, "zhucun-sim wire-vectors: needs --out DIR and --host-key PEM\n");
+		return 2;
+	}
+	int rc = zc_wirevec_write(out, key);
+	if (rc) {
+		fprintf(stderr, "zhucun-sim wire-vectors: %s\n", zc_strerror(rc));
+		return 1;
+	}
+	return 0;
+}
+
+static int parse_prob(const char *s, double *out)
+{
+	char *end;
+	if (!*s)
+		return -1;
+	double v = strtod(s, &end);
+	if (*end || !(v >= 0 && v <= 1))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int cmd_relay(int argc, char **argv)
+{
+	static const struct option opts[] = {{"terminal", required_argument, 0, 't'},
+					     {"link", required_argument, 0, 'l'},
+					     {"rate", required_argument, 0, 'r'},
+					     {"noise", required_argument, 0, 'n'},
+					     {"drop", required_argument, 0, 'd'},
+					     {"cut-after", required_argument, 0, 'c'},
+					     {"seed", required_argument, 0, 's'},
+					     {"verbose", no_argument, 0, 'v'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	zc_relay_opts o = {.seed = 1};
+	uint64_t v;
+	int c;
+	while ((c = getopt_long(argc, argv, "t:l:r:n:d:c:s:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': o.terminal = optarg; break;
+		case 'l': o.link = optarg; break;
+		case 'r':
+			if (parse_u64(optarg, &v) || v > 100000000) {
+				fprintf(stderr, "zhucun-sim relay: --rate needs 0-100000000 (bytes per second), not '%s'\n",
+					optarg);
+				return 2;
+			}
+			o.rate = (uint32_t)v;
+			break;
+		case 'n':
+			if (parse_prob(optarg, &o.noise)) {
+				fprintf(stderr, "zhucun-sim relay: --noise needs a probability 0-1, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'd':
+			if (parse_prob(optarg, &o.drop)) {
+				fprintf(stderr, "zhucun-sim relay: --drop needs a probability 0-1, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'c':
+			if (parse_u64(optarg, &o.cut_after) || !o.cut_after) {
+				fprintf(stderr, "zhucun-sim relay: --cut-after needs a positive number of bytes, not '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 's':
+			if (parse_u64(optarg, &o.seed)) {
+				fprintf(stderr, "zhucun-sim relay: --seed needs a whole number, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'v': o.verbose = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc || !o.terminal || !o.link) {
+		fprintf(stderr, "zhucun-sim relay: needs --terminal PATH and --link PATH (see zhucun-sim --help)\n");
+		return 2;
+	}
+	return zc_relay_run(&o);
 }
 
 static int cmd_tamper(int argc, char **argv)
@@ -374,6 +489,10 @@ int main(int argc, char **argv)
 		return cmd_tamper(argc, argv);
 	if (!strcmp(cmd, "vectors"))
 		return cmd_vectors(argc, argv);
+	if (!strcmp(cmd, "wire-vectors"))
+		return cmd_wire_vectors(argc, argv);
+	if (!strcmp(cmd, "relay"))
+		return cmd_relay(argc, argv);
 	if (!strcmp(cmd, "reader"))
 		return cmd_reader(argc, argv);
 	if (!strcmp(cmd, "vicc"))

@@ -8,7 +8,11 @@
  *   state       folder for the terminal's key, journal and provisioning
  *   clock       system | sim (simulated: set through the control socket)
  *   tz          display time zone offset, e.g. +08:00
- *   serial      serial port of the host link
+ *   serial      serial port of the host link, 115200 baud 8N1: a tty device
+ *               (/dev/ttyUSB0, /dev/zhucun-link), or pty:PATH for a
+ *               pseudo-terminal the terminal creates and links at PATH (the
+ *               simulator; also what socat or ser2net bridging gives);
+ *               empty: no link
  *   feedback    feedback devices (zc/feedback.h)
  *   control     control socket path (optional; the simulator and tests)
  *   journal_capacity   bytes the journal may use (suffix K, M, G; default 64M)

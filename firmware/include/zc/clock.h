@@ -20,10 +20,12 @@ typedef struct zc_clock {
 zc_clock zc_clock_system(void);
 
 /* A simulated clock: utc starts at start_utc_ms, mono at 0; both advance
- * only when zc_simclock_advance or _set is called. */
+ * only when zc_simclock_advance or _set is called. The fields are atomic so
+ * the tap loop may read the clock while the link server sets it (SET_TIME)
+ * or the control socket moves it. */
 typedef struct zc_simclock {
-	int64_t utc_ms;
-	uint64_t mono_ms;
+	_Atomic int64_t utc_ms;
+	_Atomic uint64_t mono_ms;
 } zc_simclock;
 zc_clock zc_clock_sim(zc_simclock *sc);
 void zc_simclock_advance(zc_simclock *sc, uint64_t ms);

@@ -31,12 +31,21 @@ typedef struct zc_terminal_cfg {
 typedef struct zc_terminal zc_terminal;
 
 /* None of the objects passed are owned; all must outlive the terminal.
- * ca may be NULL (every PIV badge is then refused as unknown CA). */
+ * ca may be NULL (every PIV badge is then refused as unknown CA). log may
+ * be NULL while the terminal is not provisioned: every tap is then refused
+ * with a message ("终端尚未初始化") and nothing is recorded. */
 int zc_terminal_new(zc_termlog *log, zc_reader *reader, const zc_clock *clk, zc_feedback *fb, zc_badge_ca *ca,
 		    const zc_terminal_cfg *cfg, zc_terminal **out);
 void zc_terminal_free(zc_terminal *t);
 /* Replace the badge CA (provisioning, a new revocation list). */
 void zc_terminal_set_ca(zc_terminal *t, zc_badge_ca *ca);
+/* Set the event log once the terminal is provisioned (not owned). */
+void zc_terminal_set_log(zc_terminal *t, zc_termlog *log);
+/* Share the event log with another thread: lock(ctx) / unlock(ctx) are
+ * called around every record, from prepare to commit (for a PIV tap that
+ * includes the card's signature over the challenge), never around feedback
+ * or reader polling. NULL callbacks: no locking (the default). */
+void zc_terminal_set_lock(zc_terminal *t, void (*lock)(void *), void (*unlock)(void *), void *ctx);
 
 /* One turn of the loop: (re)open the reader when due, wait up to
  * poll_timeout_ms for a card, handle it. Returns 0, or a negative zc_err

@@ -45,4 +45,10 @@ int zc_termlog_commit(zc_termlog *t, zc_rec *r, uint8_t hash[ZC_HASH_LEN]);
 
 uint32_t zc_termlog_boot(const zc_termlog *t);
 
+/* The terminal id records are prepared with. Set: 0 or ZC_EARG for an
+ * invalid id (a re-provisioning that renames the terminal; the PROVISIONED
+ * record under the new id marks the change in the chain). */
+const char *zc_termlog_terminal(const zc_termlog *t);
+int zc_termlog_set_terminal(zc_termlog *t, const char *terminal_id);
+
 #endif

@@ -153,4 +153,14 @@ int zc_store_findings(zc_store *s, const char *terminal, zc_finding_fn fn, void 
 /* Count stored records of a terminal (NULL: all). */
 int64_t zc_store_record_count(zc_store *s, const char *terminal);
 
+/* Call fn for every stored record of terminal with from <= seq <= to
+ * (to 0: no upper bound), ascending by seq, with its raw bytes exactly as
+ * they were ingested (records whose signature failed included; the other
+ * records of a fork, kept in record_conflicts, are not). fn returns nonzero
+ * to stop; that value is then returned. raw is valid only during the call.
+ * ZC_ENOENT for an unknown terminal. */
+typedef int (*zc_store_record_fn)(void *arg, uint64_t seq, const uint8_t *raw, size_t len);
+int zc_store_records(zc_store *s, const char *terminal, uint64_t from, uint64_t to, zc_store_record_fn fn,
+		     void *arg);
+
 #endif

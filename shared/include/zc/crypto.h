@@ -49,6 +49,9 @@ int zc_privkey_sign(zc_privkey *k, const uint8_t digest[ZC_HASH_LEN], uint8_t *s
 int zc_privkey_public_pem(const zc_privkey *k, char *buf, size_t cap);
 /* SHA-256 of the DER SubjectPublicKeyInfo of the public half. */
 int zc_privkey_fingerprint(const zc_privkey *k, uint8_t fp[ZC_HASH_LEN]);
+/* Public half as DER SubjectPublicKeyInfo into buf (cap bytes; 91 for
+ * P-256); *len gets its length. 0, ZC_ENOSPC or ZC_ECRYPTO. */
+int zc_privkey_public_der(const zc_privkey *k, uint8_t *buf, size_t cap, size_t *len);
 /* Zero and free. NULL is allowed. */
 void zc_privkey_free(zc_privkey *k);
 
@@ -64,5 +67,10 @@ int zc_pubkey_verify(zc_pubkey *k, const uint8_t digest[ZC_HASH_LEN], const uint
 int zc_pubkey_pem(const zc_pubkey *k, char *buf, size_t cap);
 int zc_pubkey_fingerprint(const zc_pubkey *k, uint8_t fp[ZC_HASH_LEN]);
 void zc_pubkey_free(zc_pubkey *k);
+
+/* PEM armour for DER bytes: "-----BEGIN label-----", base64 in 64-column
+ * lines, "-----END label-----\n", NUL-terminated in out (cap bytes; about
+ * len * 4 / 3 + 100). 0, ZC_EARG or ZC_ENOSPC. */
+int zc_pem_encode(const char *label, const uint8_t *der, size_t len, char *out, size_t cap);
 
 #endif

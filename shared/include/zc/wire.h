@@ -19,6 +19,9 @@
  *        the terminal sends at most `credit` RECORDS frames ahead; the
  *        host grants more with CREDIT(n) as frames arrive, so the line
  *        stays full; END carries the head when the terminal caught up
+ *        (at once, without RECORDS, when from is below the oldest record
+ *        held: END.first_seq says where to start); any request other
+ *        than CREDIT ends the stream
  *   CREDIT(n)            -> (nothing)
  *   STATUS_REQ           -> STATUS
  *   COMMAND(kind, body, signature) -> RESULT
@@ -40,6 +43,10 @@
 #define ZC_WIRE_FRAME_MAX (ZC_WIRE_PAYLOAD_MAX + 9)  /* type..crc */
 #define ZC_WIRE_ENCODED_MAX (ZC_WIRE_FRAME_MAX + ZC_WIRE_FRAME_MAX / 254 + 2)
 #define ZC_WIRE_NONCE_LEN 16
+#define ZC_WIRE_VERSION 1        /* protocol version, first byte of HELLO; persisted */
+#define ZC_WIRE_RECORDS_MAX 64   /* records in one RECORDS frame */
+#define ZC_WIRE_PUBKEY_MAX 160   /* DER public keys in HELLO and PROVISION */
+#define ZC_WIRE_CMD_BODY_MAX (ZC_WIRE_PAYLOAD_MAX - 128) /* leaves room for kind, lengths, signature */
 
 /* Frame types; persisted. */
 enum zc_wire_type {
@@ -83,7 +90,10 @@ uint32_t zc_crc32c(uint32_t crc, const void *data, size_t len); /* start with 0 
 /* COBS-encode n bytes; returns the encoded length (no delimiter). out must
  * hold n + n/254 + 1 bytes. */
 size_t zc_cobs_encode(const uint8_t *in, size_t n, uint8_t *out);
-/* Decode; returns the decoded length or ZC_EMALFORMED. out holds n bytes. */
+/* Decode n encoded bytes (no delimiter); returns the decoded length or
+ * ZC_EMALFORMED (empty input, a 0x00, a block running past the end, or the
+ * non-canonical trailing 0x01 after a 0xFF block). out holds n bytes; out may
+ * be in (decoding in place). */
 int zc_cobs_decode(const uint8_t *in, size_t n, uint8_t *out);
 
 /* ---- frames ---- */
@@ -112,24 +122,26 @@ typedef struct zc_wire_decoder {
 void zc_wire_decoder_init(zc_wire_decoder *d);
 /* Consume bytes from in[0..n) until one frame is complete: returns 1 with
  * *f filled and *used set to the bytes consumed (call again with the rest),
- * 0 when all n bytes were consumed without completing a frame. Bad frames
- * are dropped silently (counted in d->dropped). */
+ * 0 when all n bytes were consumed without completing a frame (*used = n).
+ * Bad frames are dropped silently (counted in d->dropped); empty runs
+ * (0x00 0x00) are ignored. Frames of any type come out: the type is the
+ * caller's business. */
 int zc_wire_decoder_feed(zc_wire_decoder *d, const uint8_t *in, size_t n, size_t *used, zc_wire_frame *f);
 
 /* ---- messages ---- */
 
 typedef struct zc_wire_hello {
-	char terminal[ZC_TERMINAL_ID_MAX + 1]; /* "" when not provisioned */
+	char terminal[ZC_TERMINAL_ID_MAX + 1]; /* "" when not provisioned (township too) */
 	char township[ZC_TERMINAL_ID_MAX + 1];
 	char firmware[ZC_TEXT_MAX + 1];
 	uint8_t key_fp[ZC_HASH_LEN];   /* the terminal's public key fingerprint */
-	uint16_t pubkey_len;           /* and the key itself (DER SubjectPublicKeyInfo) */
-	uint8_t pubkey[160];
+	uint16_t pubkey_len;           /* and the key itself (DER SubjectPublicKeyInfo), */
+	uint8_t pubkey[ZC_WIRE_PUBKEY_MAX]; /* 1..160 bytes, key_fp = SHA-256(pubkey) */
 	uint8_t host_fp[ZC_HASH_LEN];  /* registered host key; zeros if none */
-	uint64_t head_seq;
+	uint64_t head_seq;             /* 0: empty journal */
 	uint8_t head_hash[ZC_HASH_LEN];
-	uint64_t first_seq;            /* oldest record still held */
-	uint64_t collected_seq;        /* watermark */
+	uint64_t first_seq;            /* oldest record still held, head_seq + 1 if none */
+	uint64_t collected_seq;        /* watermark, <= head_seq */
 	int64_t utc_ms;                /* the terminal's clock */
 	uint8_t nonce[ZC_WIRE_NONCE_LEN];
 } zc_wire_hello;
@@ -137,41 +149,43 @@ typedef struct zc_wire_hello {
 typedef struct zc_wire_status {
 	uint64_t bytes_used, capacity_bytes;
 	uint64_t records, uncollected;
-	uint8_t reader_ok;
+	uint8_t reader_ok; /* 0 or 1 */
 	uint64_t taps, faults;
 	char last_fault[ZC_TEXT_MAX + 1];
 	int64_t utc_ms;
 } zc_wire_status;
 
 typedef struct zc_wire_get {
-	uint64_t from_seq;
-	uint16_t credit; /* RECORDS frames the terminal may send ahead */
+	uint64_t from_seq; /* >= 1 */
+	uint16_t credit; /* RECORDS frames the terminal may send ahead, >= 1 */
 } zc_wire_get;
 
-/* RECORDS: u64 first_seq | u16 count | count x (u16 len | record) */
+/* RECORDS: u64 first_seq | u16 count | count x (u16 len | record); the
+ * records are first_seq, first_seq + 1, ... (1..64 of them, each 1..ZC_REC_MAX
+ * bytes, opaque here: the receiver decodes and verifies them). */
 typedef struct zc_wire_records {
 	uint64_t first_seq;
 	uint16_t count;
-	const uint8_t *rec[64]; /* point into the frame payload */
-	uint16_t len[64];
+	const uint8_t *rec[ZC_WIRE_RECORDS_MAX]; /* point into the frame payload */
+	uint16_t len[ZC_WIRE_RECORDS_MAX];
 } zc_wire_records;
 
 typedef struct zc_wire_end {
 	uint64_t head_seq;
 	uint8_t head_hash[ZC_HASH_LEN];
-	uint64_t first_seq; /* the oldest held: from_seq below it was pruned */
+	uint64_t first_seq; /* the oldest held (1..head_seq + 1): from_seq below it was pruned */
 } zc_wire_end;
 
 typedef struct zc_wire_command {
-	uint8_t kind;
+	uint8_t kind; /* enum zc_wire_cmd; 0 is malformed, unknown kinds decode */
 	uint16_t body_len;
-	uint8_t body[ZC_WIRE_PAYLOAD_MAX - 128];
+	uint8_t body[ZC_WIRE_CMD_BODY_MAX];
 	uint8_t sig_len;
 	uint8_t sig[ZC_SIG_MAX];
 } zc_wire_command;
 
 typedef struct zc_wire_result_msg {
-	uint8_t code; /* enum zc_wire_result */
+	uint8_t code; /* enum zc_wire_result; unknown codes decode (failures) */
 	char text[ZC_TEXT_MAX + 1];
 	uint8_t nonce[ZC_WIRE_NONCE_LEN]; /* the terminal's next nonce */
 } zc_wire_result_msg;
@@ -186,8 +200,12 @@ typedef struct zc_wire_provision {
 	const uint8_t *revocations; uint16_t revocations_len;
 } zc_wire_provision;
 
-/* Each encoder returns the payload length or ZC_EARG; each decoder 0 or
- * ZC_EMALFORMED / ZC_ETRUNC (exact consumption, bounded lengths). */
+/* Each encoder returns the payload length or ZC_EARG (a value the decoder
+ * would refuse, or no room); each decoder 0 or ZC_EMALFORMED / ZC_ETRUNC
+ * (exact consumption, bounded lengths), and zc_wire_hello_decode also
+ * ZC_EVERSION (a protocol version other than ZC_WIRE_VERSION). Byte layouts
+ * and the rules checked: shared/WIRE.md. HELLO_REQ and STATUS_REQ have an
+ * empty payload. */
 int zc_wire_hello_encode(const zc_wire_hello *m, uint8_t *out, size_t cap);
 int zc_wire_hello_decode(const uint8_t *p, size_t n, zc_wire_hello *m);
 int zc_wire_status_encode(const zc_wire_status *m, uint8_t *out, size_t cap);
@@ -209,6 +227,12 @@ int zc_wire_result_encode(const zc_wire_result_msg *m, uint8_t *out, size_t cap)
 int zc_wire_result_decode(const uint8_t *p, size_t n, zc_wire_result_msg *m);
 int zc_wire_provision_encode(const zc_wire_provision *m, uint8_t *out, size_t cap);
 int zc_wire_provision_decode(const uint8_t *p, size_t n, zc_wire_provision *m);
+/* SET_TIME body: i64 new_utc_ms. ACK_COLLECTED body: u64 up_to_seq (>= 1),
+ * hash[32] (the record's hash). */
+int zc_wire_set_time_encode(int64_t utc_ms, uint8_t *out, size_t cap);
+int zc_wire_set_time_decode(const uint8_t *p, size_t n, int64_t *utc_ms);
+int zc_wire_ack_encode(uint64_t up_to_seq, const uint8_t hash[ZC_HASH_LEN], uint8_t *out, size_t cap);
+int zc_wire_ack_decode(const uint8_t *p, size_t n, uint64_t *up_to_seq, uint8_t hash[ZC_HASH_LEN]);
 
 /* The digest a host signs for a command:
  * SHA-256("zhucun-cmd-v1" || u8 tid_len || terminal || nonce[16] || u8 kind
@@ -216,7 +240,9 @@ int zc_wire_provision_decode(const uint8_t *p, size_t n, zc_wire_provision *m);
  * id being given. */
 void zc_wire_cmd_digest(const char *terminal, const uint8_t nonce[ZC_WIRE_NONCE_LEN], uint8_t kind,
 			const uint8_t *body, size_t body_len, uint8_t out[ZC_HASH_LEN]);
-/* Sign / verify a command in place (sig, sig_len) over that digest. */
+/* Sign / verify a command in place (sig, sig_len) over that digest.
+ * terminal is "" or a valid id (else ZC_EARG). sign: 0, ZC_EARG or ZC_ECRYPTO;
+ * verify: 0, ZC_ESIG or ZC_EARG. */
 int zc_wire_cmd_sign(zc_wire_command *c, const char *terminal, const uint8_t nonce[ZC_WIRE_NONCE_LEN],
 		     zc_privkey *host_key);
 int zc_wire_cmd_verify(const zc_wire_command *c, const char *terminal, const uint8_t nonce[ZC_WIRE_NONCE_LEN],
@@ -224,5 +250,6 @@ int zc_wire_cmd_verify(const zc_wire_command *c, const char *terminal, const uin
 
 const char *zc_wire_type_name(uint8_t type);
 const char *zc_wire_result_name(uint8_t code);
+const char *zc_wire_cmd_name(uint8_t kind);
 
 #endif

@@ -1,0 +1,975 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * hostlink.c: the host's client of the terminal link (zc/hostlink.h) and
+ * its two links: a file descriptor (poll/read/write) and libserialport.
+ *
+ * Every request gets a fresh req_id and only an answer carrying that id is
+ * taken as its answer: RECORDS frames still on the line from an abandoned
+ * request, a RESULT for a command given up on, line noise that happens to
+ * decode, all are counted as stale and skipped. A request is retried after
+ * the timeout only where that is harmless (HELLO, STATUS, GET_RECORDS from
+ * the next missing seq); a command is retried only once a HELLO has shown
+ * it was not applied (the nonce is unchanged).
+ */
+#include "zc/hostlink.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libserialport.h>
+
+#include "zc/bytes.h"
+#include "zc/err.h"
+
+#define DEFAULT_TIMEOUT_MS 3000
+#define DEFAULT_RETRIES	   4
+#define DEFAULT_WINDOW	   8
+#define WRITE_TIMEOUT_MS   5000
+#define BAD_GRACE_MS	   150 /* quiet after a garbled frame: ask again */
+#define BAD_RETRIES	   24  /* requests sent again after garbled answers */
+
+struct zc_hostlink {
+	const zc_link_ops *ops;
+	void *ctx;
+	unsigned timeout_ms, retries;
+	uint16_t req_id;
+	zc_wire_decoder dec;
+	uint8_t rx[4096];
+	size_t rx_off, rx_len; /* unconsumed input rx[rx_off..rx_len) */
+	int have_nonce;
+	uint8_t nonce[ZC_WIRE_NONCE_LEN];
+	char terminal[ZC_TERMINAL_ID_MAX + 1];
+	int last_result;
+	char errmsg[256];
+	zc_hostlink_stats st;
+	uint8_t tx[ZC_WIRE_ENCODED_MAX];
+	uint8_t pl[ZC_WIRE_PAYLOAD_MAX];
+	zc_wire_frame f;
+	zc_wire_command cmd;
+};
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t real_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int fail(zc_hostlink *h, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(zc_hostlink *h, int rc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(h->errmsg, sizeof h->errmsg, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* ---- the handle ---- */
+
+int zc_hostlink_new(const zc_link_ops *ops, void *ctx, zc_hostlink **out)
+{
+	if (!out || !ops || ops->version != ZC_LINK_OPS_VERSION || !ops->read || !ops->write) {
+		if (ops && ops->close)
+			ops->close(ctx);
+		return ZC_EARG;
+	}
+	*out = NULL;
+	zc_hostlink *h = calloc(1, sizeof *h);
+	if (!h) {
+		if (ops->close)
+			ops->close(ctx);
+		return ZC_ENOMEM;
+	}
+	h->ops = ops;
+	h->ctx = ctx;
+	h->timeout_ms = DEFAULT_TIMEOUT_MS;
+	h->retries = DEFAULT_RETRIES;
+	/* Start somewhere else each run, so that answers to a previous run's
+	 * requests still on the line are not mistaken for ours. */
+	uint16_t r = 0;
+	if (zc_random(&r, sizeof r))
+		r = (uint16_t)(mono_ms() * 2654435761u >> 16);
+	h->req_id = r;
+	zc_wire_decoder_init(&h->dec);
+	*out = h;
+	return 0;
+}
+
+void zc_hostlink_close(zc_hostlink *h)
+{
+	if (!h)
+		return;
+	if (h->ops->close)
+		h->ops->close(h->ctx);
+	memset(h->nonce, 0, sizeof h->nonce);
+	free(h);
+}
+
+void zc_hostlink_set_timeout(zc_hostlink *h, unsigned timeout_ms, unsigned retries)
+{
+	if (!h)
+		return;
+	h->timeout_ms = timeout_ms ? timeout_ms : DEFAULT_TIMEOUT_MS;
+	h->retries = retries;
+}
+
+const char *zc_hostlink_errmsg(const zc_hostlink *h)
+{
+	return h ? h->errmsg : "no link";
+}
+
+int zc_hostlink_last_result(const zc_hostlink *h)
+{
+	return h ? h->last_result : -1;
+}
+
+void zc_hostlink_get_stats(const zc_hostlink *h, zc_hostlink_stats *st)
+{
+	if (!h || !st)
+		return;
+	*st = h->st;
+	st->frames_dropped = h->dec.dropped;
+}
+
+/* ---- frames ---- */
+
+static uint16_t next_req(zc_hostlink *h)
+{
+	if (++h->req_id == 0)
+		h->req_id = 1;
+	return h->req_id;
+}
+
+static int send_frame(zc_hostlink *h, uint8_t type, uint16_t req, const uint8_t *payload, size_t len)
+{
+	int n = zc_wire_encode(type, req, payload, len, h->tx, sizeof h->tx);
+	if (n < 0)
+		return fail(h, ZC_EARG, "cannot encode a %s frame of %zu bytes", zc_wire_type_name(type), len);
+	int rc = h->ops->write(h->ctx, h->tx, (size_t)n, WRITE_TIMEOUT_MS);
+	if (rc)
+		return fail(h, rc == ZC_EAGAIN ? ZC_EIO : rc, "writing to the link failed (%s)", zc_strerror(rc));
+	h->st.bytes_tx += (uint64_t)n;
+	h->st.frames_tx++;
+	return 0;
+}
+
+/* Wait for one good frame into h->f: 1; 0 after timeout_ms of silence;
+ * 2 after a shorter silence (BAD_GRACE_MS) that followed a frame the
+ * decoder dropped (the answer was probably garbled: ask again at once
+ * rather than wait out the timeout); negative when the link broke. Bytes
+ * arriving keep the wait open (a slow line takes seconds for one long
+ * frame), but only for three frames' worth of bytes that make no good frame
+ * (line noise, a babbling device). */
+static int recv_frame(zc_hostlink *h, unsigned timeout_ms)
+{
+	unsigned idle = timeout_ms;
+	int64_t deadline = mono_ms() + idle;
+	uint64_t dropped0 = h->dec.dropped;
+	size_t junk = 0;
+	for (;;) {
+		while (h->rx_off < h->rx_len) {
+			size_t used = 0;
+			int got = zc_wire_decoder_feed(&h->dec, h->rx + h->rx_off, h->rx_len - h->rx_off, &used, &h->f);
+			if (got == 1) {
+				h->rx_off += used;
+				h->st.frames_rx++;
+				return 1;
+			}
+			h->rx_off = h->rx_len; /* all fed, no frame complete */
+		}
+		h->rx_off = h->rx_len = 0;
+		if (h->dec.dropped != dropped0 && idle > BAD_GRACE_MS) {
+			idle = BAD_GRACE_MS;
+			if (deadline > mono_ms() + idle)
+				deadline = mono_ms() + idle;
+		}
+		int64_t left = deadline - mono_ms();
+		if (left <= 0)
+			return h->dec.dropped != dropped0 ? 2 : 0;
+		int n = h->ops->read(h->ctx, h->rx, sizeof h->rx, (unsigned)(left > INT_MAX ? INT_MAX : left));
+		if (n < 0)
+			return fail(h, ZC_EIO, "the port hung up or failed (%s)", zc_strerror(n));
+		h->rx_len = (size_t)n;
+		h->st.bytes_rx += (uint64_t)n;
+		junk += (size_t)n;
+		if (n && junk <= 3 * (size_t)ZC_WIRE_ENCODED_MAX)
+			deadline = mono_ms() + idle;
+	}
+}
+
+/* Good frames that are not the awaited answer, tolerated per wait before
+ * it counts as no answer (frames of an abandoned stream end quickly). */
+#define STALE_MAX 64
+
+/* Send a request and wait for the frame of type want carrying its req_id
+ * (or a RESULT refusing it), asking again on timeout up to the retries.
+ * The answer is in h->f. 0, or an error. */
+static int transact(zc_hostlink *h, uint8_t type, const uint8_t *payload, size_t len, uint8_t want)
+{
+	unsigned garbled = 0;
+	for (unsigned attempt = 0;;) {
+		uint16_t req = next_req(h);
+		int rc = send_frame(h, type, req, payload, len), again = 0;
+		if (rc)
+			return rc;
+		for (unsigned stale = 0; stale < STALE_MAX; stale++) {
+			rc = recv_frame(h, h->timeout_ms);
+			if (rc < 0)
+				return rc;
+			if (rc == 2 && garbled < BAD_RETRIES) {
+				garbled++; /* a garbled answer: again, at once */
+				again = 1;
+				break;
+			}
+			if (rc != 1)
+				break;
+			if (h->f.req_id != req) {
+				h->st.stale++;
+				continue;
+			}
+			if (h->f.type == want)
+				return 0;
+			if (h->f.type == ZC_WIRE_RESULT) {
+				zc_wire_result_msg m;
+				if (zc_wire_result_decode(h->f.payload, h->f.len, &m))
+					return fail(h, ZC_EMALFORMED, "the terminal's RESULT does not decode");
+				h->last_result = m.code;
+				return fail(h, ZC_ESTATE, "the terminal refused %s: %s%s%s", zc_wire_type_name(type),
+					    zc_wire_result_name(m.code), m.text[0] ? ": " : "", m.text);
+			}
+			h->st.stale++;
+		}
+		if (!again && attempt++ >= h->retries)
+			return fail(h, ZC_EAGAIN, "no answer to %s within %u ms (%u attempts, %u garbled answers)",
+				    zc_wire_type_name(type), h->timeout_ms, attempt, garbled);
+		h->st.retries++;
+	}
+}
+
+/* ---- requests ---- */
+
+int zc_hostlink_hello(zc_hostlink *h, zc_wire_hello *hello, int64_t *local_ms)
+{
+	if (!h || !hello)
+		return ZC_EARG;
+	h->errmsg[0] = 0;
+	int64_t t0 = real_ms();
+	int rc = transact(h, ZC_WIRE_HELLO_REQ, NULL, 0, ZC_WIRE_HELLO);
+	if (rc)
+		return rc;
+	int64_t t1 = real_ms();
+	rc = zc_wire_hello_decode(h->f.payload, h->f.len, hello);
+	if (rc == ZC_EVERSION)
+		return fail(h, ZC_EVERSION, "the terminal speaks another protocol version (this host: %d)",
+			    ZC_WIRE_VERSION);
+	if (rc)
+		return fail(h, ZC_EMALFORMED, "the terminal's HELLO does not decode");
+	memcpy(h->nonce, hello->nonce, ZC_WIRE_NONCE_LEN);
+	h->have_nonce = 1;
+	snprintf(h->terminal, sizeof h->terminal, "%s", hello->terminal);
+	if (local_ms)
+		*local_ms = t0 + (t1 - t0) / 2;
+	return 0;
+}
+
+int zc_hostlink_status(zc_hostlink *h, zc_wire_status *st)
+{
+	if (!h || !st)
+		return ZC_EARG;
+	h->errmsg[0] = 0;
+	int rc = transact(h, ZC_WIRE_STATUS_REQ, NULL, 0, ZC_WIRE_STATUS);
+	if (rc)
+		return rc;
+	if (zc_wire_status_decode(h->f.payload, h->f.len, st))
+		return fail(h, ZC_EMALFORMED, "the terminal's STATUS does not decode");
+	return 0;
+}
+
+/* ---- pull ---- */
+
+void zc_pull_rates(const zc_pull_progress *p, double *bytes_per_s, double *records_per_s, double *eta_s)
+{
+	double secs = p->elapsed_ms > 0 ? (double)p->elapsed_ms / 1000.0 : 0.0;
+	double bps = secs > 0 ? (double)p->line_bytes / secs : 0.0;
+	double rps = secs > 0 ? (double)p->records / secs : 0.0;
+	double eta = -1.0;
+	uint64_t left = p->head_seq >= p->next_seq ? p->head_seq - p->next_seq + 1 : 0;
+	if (p->done || (p->head_seq && !left))
+		eta = 0.0;
+	else if (p->head_seq && p->records && p->elapsed_ms >= 100 && rps > 0)
+		eta = (double)left / rps;
+	if (bytes_per_s)
+		*bytes_per_s = bps;
+	if (records_per_s)
+		*records_per_s = rps;
+	if (eta_s)
+		*eta_s = eta;
+}
+
+static int send_get(zc_hostlink *h, uint64_t from, uint16_t window, uint16_t *req)
+{
+	zc_wire_get g = {.from_seq = from, .credit = window};
+	int n = zc_wire_get_encode(&g, h->pl, sizeof h->pl);
+	if (n < 0)
+		return fail(h, ZC_EARG, "cannot encode GET_RECORDS");
+	*req = next_req(h);
+	return send_frame(h, ZC_WIRE_GET_RECORDS, *req, h->pl, (size_t)n);
+}
+
+/* Ask again from p->next_seq, counted and bounded by the retries between
+ * two frames that brought something new. A probe asks for one frame only
+ * (credit 1): its first frame is certainly the first the terminal sent for
+ * it, so a jump in it is a record the terminal skipped, not a lost frame. */
+static int rerequest(zc_hostlink *h, zc_pull_progress *p, uint16_t window, int probe, unsigned *count,
+		     unsigned limit, uint16_t *req, const char *why)
+{
+	if (*count >= limit)
+		return fail(h, ZC_EAGAIN, "%s: seq %llu asked for %u times without progress (timeout %u ms)", why,
+			    (unsigned long long)p->next_seq, *count + 1, h->timeout_ms);
+	(*count)++;
+	p->rerequests++;
+	h->st.retries++;
+	return send_get(h, p->next_seq, probe ? 1 : window, req);
+}
+
+int zc_hostlink_pull(zc_hostlink *h, const zc_pull_opts *o, zc_pull_progress *out)
+{
+	zc_pull_progress p = {0};
+	zc_wire_records m;
+	uint16_t req = 0, window;
+	unsigned stalls = 0;	/* silences since the last progress (h->retries) */
+	unsigned losses = 0;	/* frames lost or garbled since then (BAD_RETRIES) */
+	unsigned stale = 0;	/* frames without progress since the last request */
+	int probe = 0;		/* the current request is a probe (credit 1) */
+	unsigned req_frames = 0; /* RECORDS frames of the current request */
+	unsigned empty_probes = 0; /* probes answered by END alone, in a row */
+	uint64_t probe_dropped = 0; /* garbled frames seen when the probe went out */
+	int rc;
+
+	if (!h || !o || !o->on_record || o->from_seq < 1)
+		return ZC_EARG;
+	h->errmsg[0] = 0;
+	window = o->window ? o->window : DEFAULT_WINDOW;
+	p.from_seq = p.next_seq = o->from_seq;
+	p.head_seq = o->head_hint;
+	int64_t t0 = mono_ms();
+	uint64_t rx0 = h->st.bytes_rx;
+
+#define ASK_AGAIN(as_probe, counter, limit, why) \
+	do { \
+		stale = req_frames = 0; \
+		probe = (as_probe); \
+		probe_dropped = h->dec.dropped; \
+		if ((rc = rerequest(h, &p, window, probe, &(counter), (limit), &req, why))) \
+			goto out; \
+	} while (0)
+
+	if ((rc = send_get(h, p.next_seq, window, &req)))
+		goto out;
+	for (;;) {
+		rc = recv_frame(h, h->timeout_ms);
+		if (rc < 0)
+			goto out;
+		if (rc == 0) {
+			/* Nothing for a whole timeout: a lost GET, CREDIT or
+			 * frame. Ask again. */
+			ASK_AGAIN(0, stalls, h->retries, "no records from the terminal");
+			continue;
+		}
+		if (rc == 2) {
+			/* Quiet after a garbled frame: it was the last. */
+			ASK_AGAIN(0, losses, BAD_RETRIES, "frames keep arriving garbled");
+			continue;
+		}
+		if (stale > STALE_MAX + (unsigned)window) {
+			ASK_AGAIN(0, stalls, h->retries, "only stale frames from the terminal");
+			continue;
+		}
+		const zc_wire_frame *f = &h->f;
+		int current = f->req_id == req;
+		if (f->type == ZC_WIRE_RECORDS) {
+			unsigned nth = current ? ++req_frames : 0;
+			if (current) {
+				/* Grant the next frame before working on this
+				 * one; after a probe, open the window again. */
+				uint8_t cb[8];
+				int n = zc_wire_credit_encode(probe && nth == 1 ? window : 1, cb, sizeof cb);
+				if (n < 0 || (rc = send_frame(h, ZC_WIRE_CREDIT, req, cb, (size_t)n)))
+					goto out;
+			}
+			if (zc_wire_records_decode(f->payload, f->len, &m) || !m.count) {
+				h->st.stale++; /* as good as lost; the next frame shows the jump */
+				stale++;
+				continue;
+			}
+			if (m.first_seq > p.next_seq) {
+				if (!(current && probe && nth == 1)) {
+					/* A frame was lost (or the terminal skips a
+					 * record it cannot read: a probe tells). */
+					h->st.stale++;
+					stale++;
+					if (current)
+						ASK_AGAIN(1, losses, BAD_RETRIES, "frames keep getting lost");
+					continue;
+				}
+				/* The terminal does not have these (a damaged
+				 * journal entry): the store will see the gap. */
+				p.skipped += m.first_seq - p.next_seq;
+				p.next_seq = m.first_seq;
+			}
+			uint64_t last = m.first_seq + m.count - 1;
+			if (last < p.next_seq) {
+				h->st.stale++; /* seen already */
+				stale++;
+				continue;
+			}
+			for (uint16_t i = (uint16_t)(p.next_seq - m.first_seq); i < m.count; i++) {
+				rc = o->on_record(o->arg, p.next_seq, m.rec[i], m.len[i]);
+				if (rc) {
+					snprintf(h->errmsg, sizeof h->errmsg, "stopped at seq %llu",
+						 (unsigned long long)p.next_seq);
+					goto out;
+				}
+				p.next_seq++;
+				p.records++;
+				p.rec_bytes += m.len[i];
+			}
+			p.frames++;
+			stalls = losses = stale = empty_probes = 0;
+			probe = 0;
+			if (p.next_seq - 1 > p.head_seq)
+				p.head_seq = p.next_seq - 1;
+			if (o->on_progress) {
+				p.elapsed_ms = mono_ms() - t0;
+				p.line_bytes = h->st.bytes_rx - rx0;
+				o->on_progress(o->arg, &p);
+			}
+		} else if (f->type == ZC_WIRE_END && current) {
+			zc_wire_end e;
+			if (zc_wire_end_decode(f->payload, f->len, &e)) {
+				h->st.stale++;
+				stale++;
+				continue;
+			}
+			p.head_seq = e.head_seq;
+			if (e.first_seq > p.next_seq && p.next_seq <= e.head_seq) {
+				/* Deleted from the terminal after another host
+				 * collected them: go on from the oldest held. */
+				p.pruned_to = e.first_seq - 1;
+				p.next_seq = e.first_seq;
+				stalls = 0;
+				ASK_AGAIN(0, stalls, h->retries, "the terminal's oldest record moves");
+				continue;
+			}
+			if (p.next_seq > e.head_seq) {
+				p.done = 1;
+				rc = 0;
+				goto out;
+			}
+			if (h->dec.dropped != probe_dropped)
+				empty_probes = 0; /* a frame may have been garbled */
+			else if (probe && !req_frames && ++empty_probes >= 2) {
+				/* Twice END alone for a probe, nothing garbled
+				 * meanwhile: the terminal has nothing readable
+				 * from next_seq to its head. */
+				p.skipped += e.head_seq - p.next_seq + 1;
+				p.next_seq = e.head_seq + 1;
+				p.done = 1;
+				rc = 0;
+				goto out;
+			}
+			/* END before everything arrived: frames were lost, or
+			 * the terminal skips unreadable records. */
+			ASK_AGAIN(1, losses, BAD_RETRIES, "records before the terminal's END never arrive");
+		} else if (f->type == ZC_WIRE_RESULT && current) {
+			zc_wire_result_msg r;
+			if (zc_wire_result_decode(f->payload, f->len, &r)) {
+				rc = fail(h, ZC_EMALFORMED, "the terminal's RESULT does not decode");
+				goto out;
+			}
+			h->last_result = r.code;
+			rc = fail(h, ZC_ESTATE, "the terminal refused GET_RECORDS from seq %llu: %s%s%s",
+				  (unsigned long long)p.next_seq, zc_wire_result_name(r.code), r.text[0] ? ": " : "",
+				  r.text);
+			goto out;
+		} else {
+			h->st.stale++;
+			stale++;
+		}
+	}
+#undef ASK_AGAIN
+out:
+	p.elapsed_ms = mono_ms() - t0;
+	p.line_bytes = h->st.bytes_rx - rx0;
+	if (o->on_progress)
+		o->on_progress(o->arg, &p);
+	if (out)
+		*out = p;
+	return rc;
+}
+
+/* ---- signed commands ---- */
+
+/* Send h->cmd signed over h->nonce and wait for its RESULT (one attempt).
+ * 1: a RESULT in *res; 0: no answer in time; negative: error. */
+static int command_once(zc_hostlink *h, const char *terminal, zc_privkey *key, zc_wire_result_msg *res)
+{
+	int rc = zc_wire_cmd_sign(&h->cmd, terminal, h->nonce, key);
+	if (rc)
+		return fail(h, rc, "cannot sign the command (%s)", zc_strerror(rc));
+	int n = zc_wire_command_encode(&h->cmd, h->pl, sizeof h->pl);
+	if (n < 0)
+		return fail(h, ZC_EARG, "cannot encode the command (body of %u bytes)", h->cmd.body_len);
+	uint16_t req = next_req(h);
+	if ((rc = send_frame(h, ZC_WIRE_COMMAND, req, h->pl, (size_t)n)))
+		return rc;
+	for (unsigned stale = 0; stale < STALE_MAX; stale++) {
+		rc = recv_frame(h, h->timeout_ms);
+		if (rc < 0)
+			return rc;
+		if (rc != 1)
+			return 0;
+		if (h->f.req_id != req || h->f.type != ZC_WIRE_RESULT) {
+			h->st.stale++;
+			continue;
+		}
+		if (zc_wire_result_decode(h->f.payload, h->f.len, res))
+			return fail(h, ZC_EMALFORMED, "the terminal's RESULT does not decode");
+		memcpy(h->nonce, res->nonce, ZC_WIRE_NONCE_LEN);
+		h->last_result = res->code;
+		return 1;
+	}
+	return 0;
+}
+
+static const char *cmd_name(uint8_t kind)
+{
+	switch (kind) {
+	case ZC_CMD_SET_TIME: return "SET_TIME";
+	case ZC_CMD_ACK_COLLECTED: return "ACK_COLLECTED";
+	case ZC_CMD_PROVISION: return "PROVISION";
+	case ZC_CMD_REVOCATIONS: return "REVOCATIONS";
+	default: return "signed";
+	}
+}
+
+/* After a lost RESULT, with a fresh HELLO: 1 if the command visibly took
+ * effect, 0 if it did not, -1 if that cannot be told (and sending it again
+ * is harmless), -2 if it cannot be told and must not be sent again. */
+static int cmd_applied(const zc_wire_command *c, const zc_wire_hello *hello, zc_privkey *key)
+{
+	switch (c->kind) {
+	case ZC_CMD_ACK_COLLECTED:
+		/* The watermark moved up to the acknowledged seq. */
+	{
+		uint64_t seq;
+		uint8_t hash[ZC_HASH_LEN];
+		if (zc_wire_ack_decode(c->body, c->body_len, &seq, hash))
+			return -2;
+		return hello->collected_seq >= seq;
+	}
+	case ZC_CMD_PROVISION: {
+		/* The terminal carries the id and this host's key. */
+		zc_wire_provision p;
+		uint8_t fp[ZC_HASH_LEN];
+		if (zc_wire_provision_decode(c->body, c->body_len, &p) || zc_privkey_fingerprint(key, fp))
+			return -2;
+		return !strcmp(hello->terminal, p.terminal) && !memcmp(hello->host_fp, fp, ZC_HASH_LEN);
+	}
+	case ZC_CMD_SET_TIME:	 /* setting the clock again is harmless */
+	case ZC_CMD_REVOCATIONS: /* the same list again is a no-op */
+		return -1;
+	default: return -2;
+	}
+}
+
+int zc_hostlink_command(zc_hostlink *h, const char *terminal, uint8_t kind, const uint8_t *body, size_t body_len,
+			zc_privkey *host_key, zc_wire_result_msg *res)
+{
+	zc_wire_hello hello;
+	int rc, nonce_retry = 0;
+	unsigned lost = 0;
+
+	if (!h || !terminal || !host_key || !res || (!body && body_len) || body_len > sizeof h->cmd.body)
+		return ZC_EARG;
+	h->errmsg[0] = 0;
+	memset(res, 0, sizeof *res);
+	if (!h->have_nonce && (rc = zc_hostlink_hello(h, &hello, NULL)))
+		return rc;
+	memset(&h->cmd, 0, sizeof h->cmd);
+	h->cmd.kind = kind;
+	h->cmd.body_len = (uint16_t)body_len;
+	if (body_len)
+		memcpy(h->cmd.body, body, body_len);
+	int64_t t_first = mono_ms();
+	for (;;) {
+		rc = command_once(h, terminal, host_key, res);
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			if (res->code == ZC_WIRE_E_NONCE && !nonce_retry) {
+				/* The nonce moved under us (a HELLO from
+				 * elsewhere): sign over the fresh one. */
+				nonce_retry = 1;
+				if ((rc = zc_hostlink_hello(h, &hello, NULL)))
+					return rc;
+				continue;
+			}
+			return 0;
+		}
+		/* No RESULT in time: the command or its RESULT was lost. A
+		 * HELLO (which also gives a new nonce) shows which, where the
+		 * command leaves a visible trace. */
+		h->have_nonce = 0;
+		if ((rc = zc_hostlink_hello(h, &hello, NULL)))
+			return rc;
+		int applied = cmd_applied(&h->cmd, &hello, host_key);
+		if (applied == 1) {
+			res->code = ZC_WIRE_OK;
+			snprintf(res->text, sizeof res->text, "accepted; result lost");
+			memcpy(res->nonce, h->nonce, ZC_WIRE_NONCE_LEN);
+			return 0;
+		}
+		if (applied == -2 || lost++ >= h->retries + (h->dec.dropped ? BAD_RETRIES / 2 : 0))
+			return fail(h, ZC_EAGAIN, "no answer to the %s command within %u ms (%u attempts)",
+				    cmd_name(kind), h->timeout_ms, lost);
+		int64_t t;
+		if (kind == ZC_CMD_SET_TIME && !zc_wire_set_time_decode(body, body_len, &t)) {
+			/* The time to set has moved on meanwhile. */
+			int n = zc_wire_set_time_encode(t + (mono_ms() - t_first), h->cmd.body, sizeof h->cmd.body);
+			if (n > 0)
+				h->cmd.body_len = (uint16_t)n;
+		}
+		h->st.retries++;
+	}
+}
+
+int zc_hostlink_set_time(zc_hostlink *h, const char *terminal, int64_t utc_ms, zc_privkey *host_key,
+			 zc_wire_result_msg *res)
+{
+	uint8_t b[16];
+	int n = zc_wire_set_time_encode(utc_ms, b, sizeof b);
+	if (n < 0)
+		return ZC_EARG;
+	return zc_hostlink_command(h, terminal, ZC_CMD_SET_TIME, b, (size_t)n, host_key, res);
+}
+
+int zc_hostlink_ack_collected(zc_hostlink *h, const char *terminal, uint64_t up_to_seq,
+			      const uint8_t hash[ZC_HASH_LEN], zc_privkey *host_key, zc_wire_result_msg *res)
+{
+	uint8_t b[8 + ZC_HASH_LEN + 8];
+	if (!hash)
+		return ZC_EARG;
+	int n = zc_wire_ack_encode(up_to_seq, hash, b, sizeof b);
+	if (n < 0)
+		return ZC_EARG;
+	return zc_hostlink_command(h, terminal, ZC_CMD_ACK_COLLECTED, b, (size_t)n, host_key, res);
+}
+
+int zc_hostlink_provision(zc_hostlink *h, const zc_wire_provision *p, zc_privkey *host_key,
+			  zc_wire_result_msg *res)
+{
+	if (!h || !p)
+		return ZC_EARG;
+	int n = zc_wire_provision_encode(p, h->pl, sizeof h->pl);
+	if (n < 0)
+		return fail(h, ZC_EARG, "the provisioning data does not fit a command");
+	/* pl is reused by command encoding: copy the body out first. */
+	uint8_t *body = malloc((size_t)n);
+	if (!body)
+		return ZC_ENOMEM;
+	memcpy(body, h->pl, (size_t)n);
+	/* A first PROVISION is signed for the id it gives, a later one for
+	 * the id the terminal has (zc/wire.h). */
+	int rc = ZC_EARG;
+	zc_wire_hello hello;
+	if (!h->have_nonce && (rc = zc_hostlink_hello(h, &hello, NULL))) {
+		free(body);
+		return rc;
+	}
+	char tid[ZC_TERMINAL_ID_MAX + 1];
+	snprintf(tid, sizeof tid, "%s", h->terminal[0] ? h->terminal : p->terminal);
+	rc = zc_hostlink_command(h, tid, ZC_CMD_PROVISION, body, (size_t)n, host_key, res);
+	free(body);
+	return rc;
+}
+
+int zc_hostlink_revocations(zc_hostlink *h, const char *terminal, const uint8_t *zrl, size_t len,
+			    zc_privkey *host_key, zc_wire_result_msg *res)
+{
+	return zc_hostlink_command(h, terminal, ZC_CMD_REVOCATIONS, zrl, len, host_key, res);
+}
+
+/* ---- a link over a file descriptor ---- */
+
+typedef struct fd_link {
+	int fd;
+	int own;
+} fd_link;
+
+static int fd_read(void *ctx, uint8_t *buf, size_t cap, unsigned timeout_ms)
+{
+	fd_link *l = ctx;
+	int64_t deadline = mono_ms() + timeout_ms;
+	for (;;) {
+		struct pollfd pf = {.fd = l->fd, .events = POLLIN};
+		int64_t left = deadline - mono_ms();
+		int r = poll(&pf, 1, left < 0 ? 0 : (int)(left > INT_MAX ? INT_MAX : left));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return ZC_EIO;
+		if (r == 0)
+			return 0;
+		ssize_t n = read(l->fd, buf, cap);
+		if (n > 0)
+			return (int)n;
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		return ZC_EIO; /* EOF or error: the other end is gone */
+	}
+}
+
+static int fd_write(void *ctx, const uint8_t *buf, size_t n, unsigned timeout_ms)
+{
+	fd_link *l = ctx;
+	int64_t deadline = mono_ms() + timeout_ms;
+	while (n) {
+		struct pollfd pf = {.fd = l->fd, .events = POLLOUT};
+		int64_t left = deadline - mono_ms();
+		if (left <= 0)
+			return ZC_EIO;
+		int r = poll(&pf, 1, (int)(left > INT_MAX ? INT_MAX : left));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return ZC_EIO;
+		if (pf.revents & (POLLERR | POLLHUP | POLLNVAL))
+			return ZC_EIO;
+		ssize_t w = write(l->fd, buf, n);
+		if (w < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (w <= 0)
+			return ZC_EIO;
+		buf += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void fd_close(void *ctx)
+{
+	fd_link *l = ctx;
+	if (l->own)
+		close(l->fd);
+	free(l);
+}
+
+static const zc_link_ops fd_ops = {ZC_LINK_OPS_VERSION, fd_read, fd_write, fd_close};
+
+int zc_hostlink_open_fd(int fd, int own, zc_hostlink **out)
+{
+	if (fd < 0 || !out)
+		return ZC_EARG;
+	fd_link *l = calloc(1, sizeof *l);
+	if (!l)
+		return ZC_ENOMEM;
+	l->fd = fd;
+	l->own = own;
+	return zc_hostlink_new(&fd_ops, l, out);
+}
+
+/* ---- a link over libserialport ---- */
+
+typedef struct sp_link {
+	struct sp_port *port;
+} sp_link;
+
+static int sp_link_read(void *ctx, uint8_t *buf, size_t cap, unsigned timeout_ms)
+{
+	sp_link *l = ctx;
+	int fd = -1;
+	/* Wait with poll, which also sees a hung-up port (USB adapter pulled,
+	 * the far end of a pty closed): libserialport's read would only time
+	 * out on it, spinning. Then read what is there through libserialport. */
+	if (sp_get_port_handle(l->port, &fd) == SP_OK && fd >= 0) {
+		struct pollfd pf = {.fd = fd, .events = POLLIN};
+		int r = poll(&pf, 1, timeout_ms > INT_MAX ? INT_MAX : (int)timeout_ms);
+		if (r < 0)
+			return errno == EINTR ? 0 : ZC_EIO;
+		if (r == 0)
+			return 0;
+		if (!(pf.revents & POLLIN))
+			return ZC_EIO; /* POLLHUP, POLLERR, POLLNVAL */
+		timeout_ms = 1;
+	}
+	enum sp_return r = sp_blocking_read_next(l->port, buf, cap, timeout_ms ? timeout_ms : 1);
+	if (r > 0)
+		return (int)r;
+	if (r < 0)
+		return ZC_EIO;
+	if (fd >= 0) {
+		struct pollfd pf = {.fd = fd, .events = POLLIN};
+		if (poll(&pf, 1, 0) == 1 && (pf.revents & (POLLHUP | POLLERR | POLLNVAL)))
+			return ZC_EIO;
+	}
+	return 0;
+}
+
+static int sp_link_write(void *ctx, const uint8_t *buf, size_t n, unsigned timeout_ms)
+{
+	sp_link *l = ctx;
+	enum sp_return r = sp_blocking_write(l->port, buf, n, timeout_ms);
+	return r == (enum sp_return)n ? 0 : ZC_EIO;
+}
+
+static void sp_link_close(void *ctx)
+{
+	sp_link *l = ctx;
+	if (l->port) {
+		sp_drain(l->port);
+		sp_close(l->port);
+		sp_free_port(l->port);
+	}
+	free(l);
+}
+
+static const zc_link_ops sp_ops = {ZC_LINK_OPS_VERSION, sp_link_read, sp_link_write, sp_link_close};
+
+static void set_errbuf(char *errbuf, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_errbuf(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+	if (!errbuf || !errlen)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, errlen, fmt, ap);
+	va_end(ap);
+}
+
+int zc_hostlink_open_serial(const char *name, zc_hostlink **out, char *errbuf, size_t errlen)
+{
+	char real[PATH_MAX];
+	struct sp_port *port = NULL;
+	struct sp_port_config *cfg = NULL;
+	sp_link *l = NULL;
+	int rc;
+
+	set_errbuf(errbuf, errlen, "%s", "");
+	if (!name || !out)
+		return ZC_EARG;
+	*out = NULL;
+	/* libserialport looks the port up by its name under /sys/class/tty, so
+	 * give it the device itself, not a udev symlink. */
+	if (!realpath(name, real)) {
+		set_errbuf(errbuf, errlen, "%s: %s", name, strerror(errno));
+		return errno == ENOENT || errno == ENOTDIR ? ZC_ENOENT : ZC_EIO;
+	}
+	if (sp_get_port_by_name(real, &port) != SP_OK) {
+		set_errbuf(errbuf, errlen, "%s is not a serial port libserialport knows", name);
+		return ZC_ENOENT;
+	}
+	errno = 0;
+	if (sp_open(port, SP_MODE_READ_WRITE) != SP_OK) {
+		int e = sp_last_error_code();
+		char *msg = sp_last_error_message();
+		set_errbuf(errbuf, errlen, "cannot open %s: %s", name,
+			   e == EACCES ? "permission denied (is the user in the dialout group?)"
+			   : e == EBUSY ? "the port is busy (another program has it open)"
+			   : msg       ? msg
+				       : "error");
+		sp_free_error_message(msg);
+		sp_free_port(port);
+		return ZC_EIO;
+	}
+	rc = ZC_EIO;
+	if (sp_new_config(&cfg) != SP_OK)
+		goto fail;
+	sp_set_config_baudrate(cfg, ZC_LINK_BAUD);
+	sp_set_config_bits(cfg, 8);
+	sp_set_config_parity(cfg, SP_PARITY_NONE);
+	sp_set_config_stopbits(cfg, 1);
+	sp_set_config_flowcontrol(cfg, SP_FLOWCONTROL_NONE);
+	if (sp_set_config(port, cfg) != SP_OK) {
+		char *msg = sp_last_error_message();
+		set_errbuf(errbuf, errlen, "cannot set %s to %d 8N1: %s", name, ZC_LINK_BAUD, msg ? msg : "error");
+		sp_free_error_message(msg);
+		goto fail;
+	}
+	sp_free_config(cfg);
+	cfg = NULL;
+	sp_flush(port, SP_BUF_INPUT);
+	if (!(l = calloc(1, sizeof *l))) {
+		rc = ZC_ENOMEM;
+		goto fail;
+	}
+	l->port = port;
+	return zc_hostlink_new(&sp_ops, l, out);
+fail:
+	sp_free_config(cfg);
+	sp_close(port);
+	sp_free_port(port);
+	return rc;
+}
+
+/* ---- ports ---- */
+
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+	snprintf(dst, cap, "%s", src ? src : "");
+}
+
+int zc_ports_list(zc_port_info **out, size_t *n)
+{
+	struct sp_port **list = NULL;
+	if (!out || !n)
+		return ZC_EARG;
+	*out = NULL;
+	*n = 0;
+	if (sp_list_ports(&list) != SP_OK)
+		return ZC_EIO;
+	size_t cnt = 0;
+	while (list[cnt])
+		cnt++;
+	zc_port_info *v = calloc(cnt ? cnt : 1, sizeof *v);
+	if (!v) {
+		sp_free_port_list(list);
+		return ZC_ENOMEM;
+	}
+	for (size_t i = 0; i < cnt; i++) {
+		struct sp_port *p = list[i];
+		zc_port_info *pi = &v[i];
+		copy_str(pi->name, sizeof pi->name, sp_get_port_name(p));
+		copy_str(pi->description, sizeof pi->description, sp_get_port_description(p));
+		pi->vid = pi->pid = -1;
+		if (sp_get_port_transport(p) == SP_TRANSPORT_USB) {
+			pi->usb = 1;
+			if (sp_get_port_usb_vid_pid(p, &pi->vid, &pi->pid) != SP_OK)
+				pi->vid = pi->pid = -1;
+			copy_str(pi->manufacturer, sizeof pi->manufacturer, sp_get_port_usb_manufacturer(p));
+			copy_str(pi->product, sizeof pi->product, sp_get_port_usb_product(p));
+			copy_str(pi->serial, sizeof pi->serial, sp_get_port_usb_serial(p));
+			pi->likely = (pi->vid == 0x0403 && pi->pid == 0x6001) || (pi->vid == 0x1a86 && pi->pid == 0x7523);
+		}
+	}
+	sp_free_port_list(list);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
