@@ -23,6 +23,7 @@
 #include "tamper.h"
 #include "vectors.h"
 #include "vicc.h"
+#include "linkcli.h"
 #include "wirevec.h"
 #include "zc/fileio.h"
 #include "zc/report.h"
@@ -37,6 +38,9 @@ static void usage(FILE *f)
 	      "  journal --out DIR --records N [--terminal ID] [--badges N] [--start YYYY-MM-DD]\n"
 	      "      写一个合成的已签名终端日志 / write a synthetic signed terminal journal:\n"
 	      "      DIR/terminal.key (0600), DIR/terminal.pub.pem, DIR/journal/\n"
+	      "  link --port PATH hello | set-time MS | ack SEQ HASH [--key PEM] [--nonce HEX]\n"
+	      "      裸串口客户端，可伪造或重放命令（测试用）/ a bare link client that can forge\n"
+	      "      or replay commands (tests)\n"
 	      "  evaluate FILE.scn [--out report.json]\n"
 	      "      用场景自身的数据直接计算考勤报告（不经终端与串口）/ the compliance report of\n"
 	      "      a scenario computed on its own data (no terminals, no serial link)\n"
@@ -491,6 +495,8 @@ int main(int argc, char **argv)
 		return cmd_vectors(argc, argv);
 	if (!strcmp(cmd, "wire-vectors"))
 		return cmd_wire_vectors(argc, argv);
+	if (!strcmp(cmd, "link"))
+		return zc_linkcli_main(argc, argv);
 	if (!strcmp(cmd, "relay"))
 		return cmd_relay(argc, argv);
 	if (!strcmp(cmd, "reader"))
