@@ -8,6 +8,8 @@
  *   zhucun-bench ingest  [--records N] [--dir DIR]
  */
 #include <errno.h>
+#include <libgen.h>
+#include <jansson.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <fcntl.h>
@@ -669,6 +671,188 @@ static int bench_report(int ncadres)
 	return rc ? 1 : 0;
 }
 
+
+/* ---- link: a pull through a relay at 115,200 baud ---- */
+
+static char exe_dir[4096];
+
+/* Start a program (argv[0] is a name beside zhucun-bench), stdout to a
+ * file; returns its pid. */
+static pid_t spawn(char *const argv[], const char *out, const char *preload)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		char path[4200];
+		snprintf(path, sizeof path, "%s/%s", exe_dir, argv[0]);
+		if (out && !freopen(out, "w", stdout))
+			_exit(127);
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(127);
+		if (preload)
+			setenv("LD_PRELOAD", preload, 1);
+		execv(path, argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int run_wait(char *const argv[], const char *out, const char *preload)
+{
+	pid_t pid = spawn(argv, out, preload);
+	int st = 0;
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int wait_file_has(const char *path, const char *needle, int tenths)
+{
+	for (int i = 0; i < tenths; i++) {
+		FILE *f = fopen(path, "r");
+		if (f) {
+			char buf[4096];
+			size_t n = fread(buf, 1, sizeof buf - 1, f);
+			fclose(f);
+			buf[n] = 0;
+			if (strstr(buf, needle))
+				return 0;
+		}
+		usleep(100000);
+	}
+	return -1;
+}
+
+/* One pull through a relay at rate (0: unthrottled) into a fresh database;
+ * fills bytes, seconds, records. */
+static int link_pull(const char *dir, int n, const char *rate, double *bytes, double *secs, double *recs)
+{
+	char db[4200], link[4200], rout[4200], pout[4200], tlink[4200], shim[4300];
+	snprintf(db, sizeof db, "%s/host-%s/host.db", dir, rate);
+	snprintf(link, sizeof link, "%s/hostlink-%s", dir, rate);
+	snprintf(rout, sizeof rout, "%s/relay-%s.out", dir, rate);
+	snprintf(pout, sizeof pout, "%s/pull-%s.json", dir, rate);
+	snprintf(tlink, sizeof tlink, "%s/link", dir);
+	snprintf(shim, sizeof shim, "%s/../lib/libzc_sp_pty_shim.so", exe_dir);
+	char hd[4200];
+	snprintf(hd, sizeof hd, "%s/host-%s", dir, rate);
+	mkdir(hd, 0700);
+	char *rargv[] = {"zhucun-sim", "relay", "--terminal", tlink, "--link", link, "--rate", (char *)rate, NULL};
+	if (!strcmp(rate, "0"))
+		rargv[6] = NULL;
+	pid_t relay = spawn(rargv, rout, NULL);
+	if (relay < 0 || wait_file_has(rout, "ready", 100)) {
+		fprintf(stderr, "zhucun-bench link: the relay did not start\n");
+		return -1;
+	}
+	char *pargv[] = {"zhucun", "--db", db, "pull", link, "--register", "--json", "--time-tolerance", "0", NULL};
+	int rc = run_wait(pargv, pout, shim);
+	kill(relay, SIGTERM);
+	waitpid(relay, NULL, 0);
+	json_error_t je;
+	json_t *j = json_load_file(pout, 0, &je);
+	if (!j || rc != 0) {
+		fprintf(stderr, "zhucun-bench link: the pull failed (exit %d), see %s\n", rc, pout);
+		json_decref(j);
+		return -1;
+	}
+	*bytes = (double)json_integer_value(json_object_get(j, "bytes"));
+	*secs = json_real_value(json_object_get(j, "seconds"));
+	*recs = (double)json_integer_value(json_object_get(j, "received"));
+	json_decref(j);
+	(void)n;
+	return 0;
+}
+
+static int bench_link(int n, const char *base)
+{
+	char self[4096];
+	ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (sl <= 0)
+		return 1;
+	self[sl] = 0;
+	snprintf(exe_dir, sizeof exe_dir, "%s", dirname(self));
+	char *dir = make_dir(base, "link");
+	if (!dir)
+		return 1;
+	int rc = 1;
+	pid_t term = -1;
+	char t[4200], ca[4200], hostd[4200], board[4200], tout[4200], pem[1024];
+	snprintf(t, sizeof t, "%s/t", dir);
+	snprintf(ca, sizeof ca, "%s/ca", dir);
+	snprintf(hostd, sizeof hostd, "%s/host", dir);
+	snprintf(board, sizeof board, "%s/bench.conf", dir);
+	snprintf(tout, sizeof tout, "%s/terminal.out", dir);
+	mkdir(hostd, 0700);
+	char nrec[32];
+	snprintf(nrec, sizeof nrec, "%d", n);
+	char *jargv[] = {"zhucun-sim", "journal", "--out", t, "--records", nrec, "--terminal", "K01", "--quiet", NULL};
+	char *cargv[] = {"zhucun-ca", "init", "--dir", ca, "--name", "Bench CA", "--district", "Bench", NULL};
+	if (run_wait(jargv, "/dev/null", NULL) || run_wait(cargv, "/dev/null", NULL)) {
+		fprintf(stderr, "zhucun-bench link: could not make the journal or the CA\n");
+		goto out;
+	}
+	/* the host key the terminal will know */
+	zc_privkey *hk = NULL;
+	char kp[4300], pp[4300], cap[4300];
+	snprintf(kp, sizeof kp, "%s/zhucun-host.key", hostd);
+	snprintf(pp, sizeof pp, "%s/zhucun-host.pub.pem", hostd);
+	snprintf(cap, sizeof cap, "%s/ca.pem", ca);
+	if (zc_privkey_generate(&hk) || zc_privkey_save(hk, kp) || zc_privkey_public_pem(hk, pem, sizeof pem)) {
+		zc_privkey_free(hk);
+		goto out;
+	}
+	zc_privkey_free(hk);
+	setenv("ZHUCUN_HOST_KEY", kp, 1); /* the pulls sign with it */
+	FILE *f = fopen(pp, "w");
+	if (!f)
+		goto out;
+	fputs(pem, f);
+	fclose(f);
+	f = fopen(board, "w");
+	if (!f)
+		goto out;
+	fprintf(f, "name = bench\nreader = pn532_uart:%s/no-reader\nstate = %s\nclock = sim\n"
+		   "serial = pty:%s/link\nfeedback = log:%s/feedback.log\njournal_capacity = 1G\n",
+		dir, t, dir, dir);
+	fclose(f);
+	char *vargv[] = {"zhucun-terminal", "--board", board, "provision", "--terminal", "K01", "--township", "T01",
+			 "--ca", cap, "--host-key", pp, NULL};
+	if (run_wait(vargv, "/dev/null", NULL)) {
+		fprintf(stderr, "zhucun-bench link: provisioning the terminal failed\n");
+		goto out;
+	}
+	char *targv[] = {"zhucun-terminal", "--board", board, NULL};
+	term = spawn(targv, tout, NULL);
+	if (term < 0 || wait_file_has(tout, "ready", 100)) {
+		fprintf(stderr, "zhucun-bench link: the terminal did not start\n");
+		goto out;
+	}
+	double b1, s1, r1, b2, s2, r2;
+	if (link_pull(dir, n, "0", &b2, &s2, &r2))
+		goto out;
+	if (link_pull(dir, n, "11520", &b1, &s1, &r1))
+		goto out;
+	printf("records: %.0f\n", r1);
+	printf("record_bytes: %.0f\n", b1);
+	printf("line_rate_bytes_per_s: 11520\n");
+	printf("throttled_seconds: %.2f\n", s1);
+	printf("record_bytes_per_s: %.0f\n", b1 / s1);
+	printf("line_efficiency: %.3f\n", b1 / s1 / 11520.0);
+	printf("throttled_records_per_s: %.0f\n", r1 / s1);
+	printf("unthrottled_seconds: %.2f\n", s2);
+	printf("unthrottled_records_per_s: %.0f\n", r2 / s2);
+	rc = 0;
+out:
+	if (term > 0) {
+		kill(term, SIGTERM);
+		waitpid(term, NULL, 0);
+	}
+	if (!base)
+		rm_rf(dir);
+	free(dir);
+	return rc;
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: zhucun-bench BENCHMARK [--records N] [--dir DIR]\n"
@@ -680,6 +864,9 @@ static void usage(FILE *f)
 	      "            reader round trips, cryptography and the durable append, over real\n"
 	      "            libnfc to a zhucun-sim reader process and over the in-process reader\n"
 	      "            (--records N taps each, default 15; --latency MS|model, default model)\n"
+	      "  link      a pull of --records N (default 10,000) through zhucun-sim relay at\n"
+	      "            115,200 baud (11,520 B/s): line_efficiency = record bytes per second\n"
+	      "            over the line rate; and unthrottled_records_per_s\n"
 	      "  report    the compliance engine over a synthetic province in memory\n"
 	      "            (--records N cadres, default 10,000; a year of taps): engine_report_s\n"
 	      "Output is 'key: value' lines. --dir keeps the work files there.\n",
@@ -726,6 +913,8 @@ int main(int argc, char **argv)
 		return bench_journal(n ? n : 2000, dir);
 	if (!strcmp(which, "ingest"))
 		return bench_ingest(n ? n : 2000, dir);
+	if (!strcmp(which, "link"))
+		return bench_link(n ? (int)(n > 1000000 ? 1000000 : n) : 10000, dir);
 	if (!strcmp(which, "report"))
 		return bench_report(n ? (int)(n > 1000000 ? 1000000 : n) : 10000);
 	if (!strcmp(which, "tap"))
