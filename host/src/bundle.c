@@ -357,8 +357,9 @@ int zc_bundle_parse(const uint8_t *buf, size_t len, zc_bundle *b, char *errbuf, 
 	uint8_t digest[ZC_HASH_LEN];
 	zc_sha256(buf, signed_len, digest);
 	if (zc_pubkey_verify(hk, digest, sig, sig_len)) {
-		set_err(errbuf, errlen, "the bundle signature does not verify with the host key it names: "
-					"the file was changed after it was exported");
+		set_err(errbuf, errlen,
+			"the bundle signature does not verify with the host key it names: "
+			"the file was changed after it was exported");
 		rc = ZC_ESIG;
 		goto out;
 	}

@@ -147,9 +147,12 @@ int zc_collect(zc_store *s, zc_hostlink *h, const zc_collect_opts *opts, zc_coll
 	if (!o.time_tolerance_ms)
 		o.time_tolerance_ms = ZC_COLLECT_TIME_TOLERANCE_DEFAULT;
 
+	/* Ctrl-C ends any wait on the link at once. */
+	zc_hostlink_set_cancel(h, o.stop);
+
 	/* 1. who is there */
 	if ((rc = zc_hostlink_hello(h, &r->hello, &local_ms))) {
-		r->error = ZC_COLLECT_LINK;
+		r->error = o.stop && *o.stop ? ZC_COLLECT_STOPPED : ZC_COLLECT_LINK;
 		set_err(errbuf, errlen, "%s", zc_hostlink_errmsg(h));
 		goto out;
 	}
@@ -213,8 +216,12 @@ int zc_collect(zc_store *s, zc_hostlink *h, const zc_collect_opts *opts, zc_coll
 		goto out;
 	}
 	r->from_seq = r->verified_head + 1;
-	if (he->first_seq > r->from_seq)
-		r->from_seq = he->first_seq; /* the rest was collected elsewhere and deleted */
+	if (he->first_seq > r->from_seq && he->first_seq <= he->head_seq) {
+		/* The rest was collected elsewhere and deleted. */
+		r->pruned_from = r->from_seq;
+		r->pruned_to = he->first_seq - 1;
+		r->from_seq = he->first_seq;
+	}
 	sink k = {.s = s,
 		  .terminal = he->terminal,
 		  .o = &o,
@@ -232,6 +239,13 @@ int zc_collect(zc_store *s, zc_hostlink *h, const zc_collect_opts *opts, zc_coll
 				   .on_progress = o.progress ? progress_thunk : NULL,
 				   .arg = &k};
 		rc = zc_hostlink_pull(h, &pl, &r->pull);
+		if (rc < 0 && o.stop && *o.stop)
+			rc = STOPPED; /* cancelled while waiting */
+		if (r->pull.pruned_to) { /* found out by END */
+			if (!r->pruned_from)
+				r->pruned_from = r->from_seq;
+			r->pruned_to = r->pull.pruned_to;
+		}
 		int crc = sink_commit(&k);
 		if (rc == STOPPED) {
 			r->error = ZC_COLLECT_STOPPED;
@@ -281,7 +295,8 @@ int zc_collect(zc_store *s, zc_hostlink *h, const zc_collect_opts *opts, zc_coll
 		r->ack.state = cmd_state;
 	} else if (need_ack) {
 		zc_wire_result_msg res;
-		int crc = zc_hostlink_ack_collected(h, he->terminal, r->verified_head, r->verified_hash, o.host_key, &res);
+		int crc =
+		    zc_hostlink_ack_collected(h, he->terminal, r->verified_head, r->verified_hash, o.host_key, &res);
 		if (crc) {
 			r->ack.state = ZC_COLLECT_CMD_FAILED;
 			snprintf(r->ack.text, sizeof r->ack.text, "%s", zc_hostlink_errmsg(h));
@@ -331,6 +346,8 @@ int zc_collect(zc_store *s, zc_hostlink *h, const zc_collect_opts *opts, zc_coll
 		}
 		r->tail_records = tail.records;
 		r->tail_bytes = tail.rec_bytes;
+		if (prc < 0 && o.stop && *o.stop)
+			prc = STOPPED;
 		if (prc == STOPPED) {
 			r->error = ZC_COLLECT_STOPPED;
 			rc = ZC_EAGAIN;
@@ -345,6 +362,7 @@ int zc_collect(zc_store *s, zc_hostlink *h, const zc_collect_opts *opts, zc_coll
 		zc_store_terminal_head(s, he->terminal, &r->verified_head, r->verified_hash);
 	}
 out:
+	zc_hostlink_set_cancel(h, NULL);
 	zc_hostlink_get_stats(h, &r->link);
 	r->seconds_ms = mono_ms() - t0;
 	zc_pubkey_free(presented);

@@ -48,6 +48,7 @@ struct zc_hostlink {
 	uint8_t nonce[ZC_WIRE_NONCE_LEN];
 	char terminal[ZC_TERMINAL_ID_MAX + 1];
 	int last_result;
+	const volatile sig_atomic_t *cancel;
 	char errmsg[256];
 	zc_hostlink_stats st;
 	uint8_t tx[ZC_WIRE_ENCODED_MAX];
@@ -129,6 +130,12 @@ void zc_hostlink_set_timeout(zc_hostlink *h, unsigned timeout_ms, unsigned retri
 	h->retries = retries;
 }
 
+void zc_hostlink_set_cancel(zc_hostlink *h, const volatile sig_atomic_t *flag)
+{
+	if (h)
+		h->cancel = flag;
+}
+
 const char *zc_hostlink_errmsg(const zc_hostlink *h)
 {
 	return h ? h->errmsg : "no link";
@@ -194,6 +201,8 @@ static int recv_frame(zc_hostlink *h, unsigned timeout_ms)
 			h->rx_off = h->rx_len; /* all fed, no frame complete */
 		}
 		h->rx_off = h->rx_len = 0;
+		if (h->cancel && *h->cancel)
+			return fail(h, ZC_EAGAIN, "cancelled");
 		if (h->dec.dropped != dropped0 && idle > BAD_GRACE_MS) {
 			idle = BAD_GRACE_MS;
 			if (deadline > mono_ms() + idle)
@@ -202,6 +211,8 @@ static int recv_frame(zc_hostlink *h, unsigned timeout_ms)
 		int64_t left = deadline - mono_ms();
 		if (left <= 0)
 			return h->dec.dropped != dropped0 ? 2 : 0;
+		if (h->cancel && left > 200)
+			left = 200; /* look at the flag now and then */
 		int n = h->ops->read(h->ctx, h->rx, sizeof h->rx, (unsigned)(left > INT_MAX ? INT_MAX : left));
 		if (n < 0)
 			return fail(h, ZC_EIO, "the port hung up or failed (%s)", zc_strerror(n));
@@ -256,7 +267,8 @@ static int transact(zc_hostlink *h, uint8_t type, const uint8_t *payload, size_t
 			h->st.stale++;
 		}
 		if (!again && attempt++ >= h->retries)
-			return fail(h, ZC_EAGAIN, "no answer to %s within %u ms (%u attempts, %u garbled answers)",
+			return fail(h, garbled > attempt ? ZC_ECHECKSUM : ZC_EAGAIN,
+				    "no answer to %s within %u ms (%u attempts, %u garbled answers)",
 				    zc_wire_type_name(type), h->timeout_ms, attempt, garbled);
 		h->st.retries++;
 	}
@@ -336,12 +348,14 @@ static int send_get(zc_hostlink *h, uint64_t from, uint16_t window, uint16_t *re
  * two frames that brought something new. A probe asks for one frame only
  * (credit 1): its first frame is certainly the first the terminal sent for
  * it, so a jump in it is a record the terminal skipped, not a lost frame. */
-static int rerequest(zc_hostlink *h, zc_pull_progress *p, uint16_t window, int probe, unsigned *count,
-		     unsigned limit, uint16_t *req, const char *why)
+static int rerequest(zc_hostlink *h, zc_pull_progress *p, uint16_t window, int probe, unsigned *count, unsigned limit,
+		     int err, uint16_t *req, const char *why)
 {
 	if (*count >= limit)
-		return fail(h, ZC_EAGAIN, "%s: seq %llu asked for %u times without progress (timeout %u ms)", why,
-			    (unsigned long long)p->next_seq, *count + 1, h->timeout_ms);
+		return fail(h, err,
+			    "%s: seq %llu asked for %u times without progress (timeout %u ms, %llu garbled frames)",
+			    why, (unsigned long long)p->next_seq, *count + 1, h->timeout_ms,
+			    (unsigned long long)h->dec.dropped);
 	(*count)++;
 	p->rerequests++;
 	h->st.retries++;
@@ -353,12 +367,12 @@ int zc_hostlink_pull(zc_hostlink *h, const zc_pull_opts *o, zc_pull_progress *ou
 	zc_pull_progress p = {0};
 	zc_wire_records m;
 	uint16_t req = 0, window;
-	unsigned stalls = 0;	/* silences since the last progress (h->retries) */
-	unsigned losses = 0;	/* frames lost or garbled since then (BAD_RETRIES) */
-	unsigned stale = 0;	/* frames without progress since the last request */
-	int probe = 0;		/* the current request is a probe (credit 1) */
-	unsigned req_frames = 0; /* RECORDS frames of the current request */
-	unsigned empty_probes = 0; /* probes answered by END alone, in a row */
+	unsigned stalls = 0;	    /* silences since the last progress (h->retries) */
+	unsigned losses = 0;	    /* frames lost or garbled since then (BAD_RETRIES) */
+	unsigned stale = 0;	    /* frames without progress since the last request */
+	int probe = 0;		    /* the current request is a probe (credit 1) */
+	unsigned req_frames = 0;    /* RECORDS frames of the current request */
+	unsigned empty_probes = 0;  /* probes answered by END alone, in a row */
 	uint64_t probe_dropped = 0; /* garbled frames seen when the probe went out */
 	int rc;
 
@@ -371,13 +385,13 @@ int zc_hostlink_pull(zc_hostlink *h, const zc_pull_opts *o, zc_pull_progress *ou
 	int64_t t0 = mono_ms();
 	uint64_t rx0 = h->st.bytes_rx;
 
-#define ASK_AGAIN(as_probe, counter, limit, why) \
-	do { \
-		stale = req_frames = 0; \
-		probe = (as_probe); \
-		probe_dropped = h->dec.dropped; \
-		if ((rc = rerequest(h, &p, window, probe, &(counter), (limit), &req, why))) \
-			goto out; \
+#define ASK_AGAIN(as_probe, counter, limit, err, why)                                                                  \
+	do {                                                                                                           \
+		stale = req_frames = 0;                                                                                \
+		probe = (as_probe);                                                                                    \
+		probe_dropped = h->dec.dropped;                                                                        \
+		if ((rc = rerequest(h, &p, window, probe, &(counter), (limit), (err), &req, why)))                     \
+			goto out;                                                                                      \
 	} while (0)
 
 	if ((rc = send_get(h, p.next_seq, window, &req)))
@@ -389,16 +403,16 @@ int zc_hostlink_pull(zc_hostlink *h, const zc_pull_opts *o, zc_pull_progress *ou
 		if (rc == 0) {
 			/* Nothing for a whole timeout: a lost GET, CREDIT or
 			 * frame. Ask again. */
-			ASK_AGAIN(0, stalls, h->retries, "no records from the terminal");
+			ASK_AGAIN(0, stalls, h->retries, ZC_EAGAIN, "no records from the terminal");
 			continue;
 		}
 		if (rc == 2) {
 			/* Quiet after a garbled frame: it was the last. */
-			ASK_AGAIN(0, losses, BAD_RETRIES, "frames keep arriving garbled");
+			ASK_AGAIN(0, losses, BAD_RETRIES, ZC_ECHECKSUM, "frames keep arriving garbled");
 			continue;
 		}
 		if (stale > STALE_MAX + (unsigned)window) {
-			ASK_AGAIN(0, stalls, h->retries, "only stale frames from the terminal");
+			ASK_AGAIN(0, stalls, h->retries, ZC_EAGAIN, "only stale frames from the terminal");
 			continue;
 		}
 		const zc_wire_frame *f = &h->f;
@@ -425,7 +439,8 @@ int zc_hostlink_pull(zc_hostlink *h, const zc_pull_opts *o, zc_pull_progress *ou
 					h->st.stale++;
 					stale++;
 					if (current)
-						ASK_AGAIN(1, losses, BAD_RETRIES, "frames keep getting lost");
+						ASK_AGAIN(1, losses, BAD_RETRIES, ZC_ECHECKSUM,
+							  "frames keep getting lost");
 					continue;
 				}
 				/* The terminal does not have these (a damaged
@@ -474,7 +489,7 @@ int zc_hostlink_pull(zc_hostlink *h, const zc_pull_opts *o, zc_pull_progress *ou
 				p.pruned_to = e.first_seq - 1;
 				p.next_seq = e.first_seq;
 				stalls = 0;
-				ASK_AGAIN(0, stalls, h->retries, "the terminal's oldest record moves");
+				ASK_AGAIN(0, stalls, h->retries, ZC_EAGAIN, "the terminal's oldest record moves");
 				continue;
 			}
 			if (p.next_seq > e.head_seq) {
@@ -496,7 +511,8 @@ int zc_hostlink_pull(zc_hostlink *h, const zc_pull_opts *o, zc_pull_progress *ou
 			}
 			/* END before everything arrived: frames were lost, or
 			 * the terminal skips unreadable records. */
-			ASK_AGAIN(1, losses, BAD_RETRIES, "records before the terminal's END never arrive");
+			ASK_AGAIN(1, losses, BAD_RETRIES, ZC_ECHECKSUM,
+				  "records before the terminal's END never arrive");
 		} else if (f->type == ZC_WIRE_RESULT && current) {
 			zc_wire_result_msg r;
 			if (zc_wire_result_decode(f->payload, f->len, &r)) {
@@ -577,13 +593,13 @@ static int cmd_applied(const zc_wire_command *c, const zc_wire_hello *hello, zc_
 	switch (c->kind) {
 	case ZC_CMD_ACK_COLLECTED:
 		/* The watermark moved up to the acknowledged seq. */
-	{
-		uint64_t seq;
-		uint8_t hash[ZC_HASH_LEN];
-		if (zc_wire_ack_decode(c->body, c->body_len, &seq, hash))
-			return -2;
-		return hello->collected_seq >= seq;
-	}
+		{
+			uint64_t seq;
+			uint8_t hash[ZC_HASH_LEN];
+			if (zc_wire_ack_decode(c->body, c->body_len, &seq, hash))
+				return -2;
+			return hello->collected_seq >= seq;
+		}
 	case ZC_CMD_PROVISION: {
 		/* The terminal carries the id and this host's key. */
 		zc_wire_provision p;
@@ -592,9 +608,8 @@ static int cmd_applied(const zc_wire_command *c, const zc_wire_hello *hello, zc_
 			return -2;
 		return !strcmp(hello->terminal, p.terminal) && !memcmp(hello->host_fp, fp, ZC_HASH_LEN);
 	}
-	case ZC_CMD_SET_TIME:	 /* setting the clock again is harmless */
-	case ZC_CMD_REVOCATIONS: /* the same list again is a no-op */
-		return -1;
+	case ZC_CMD_SET_TIME: /* setting the clock again is harmless */
+	case ZC_CMD_REVOCATIONS: /* the same list again is a no-op */ return -1;
 	default: return -2;
 	}
 }
@@ -670,8 +685,8 @@ int zc_hostlink_set_time(zc_hostlink *h, const char *terminal, int64_t utc_ms, z
 	return zc_hostlink_command(h, terminal, ZC_CMD_SET_TIME, b, (size_t)n, host_key, res);
 }
 
-int zc_hostlink_ack_collected(zc_hostlink *h, const char *terminal, uint64_t up_to_seq,
-			      const uint8_t hash[ZC_HASH_LEN], zc_privkey *host_key, zc_wire_result_msg *res)
+int zc_hostlink_ack_collected(zc_hostlink *h, const char *terminal, uint64_t up_to_seq, const uint8_t hash[ZC_HASH_LEN],
+			      zc_privkey *host_key, zc_wire_result_msg *res)
 {
 	uint8_t b[8 + ZC_HASH_LEN + 8];
 	if (!hash)
@@ -682,8 +697,7 @@ int zc_hostlink_ack_collected(zc_hostlink *h, const char *terminal, uint64_t up_
 	return zc_hostlink_command(h, terminal, ZC_CMD_ACK_COLLECTED, b, (size_t)n, host_key, res);
 }
 
-int zc_hostlink_provision(zc_hostlink *h, const zc_wire_provision *p, zc_privkey *host_key,
-			  zc_wire_result_msg *res)
+int zc_hostlink_provision(zc_hostlink *h, const zc_wire_provision *p, zc_privkey *host_key, zc_wire_result_msg *res)
 {
 	if (!h || !p)
 		return ZC_EARG;
@@ -710,8 +724,8 @@ int zc_hostlink_provision(zc_hostlink *h, const zc_wire_provision *p, zc_privkey
 	return rc;
 }
 
-int zc_hostlink_revocations(zc_hostlink *h, const char *terminal, const uint8_t *zrl, size_t len,
-			    zc_privkey *host_key, zc_wire_result_msg *res)
+int zc_hostlink_revocations(zc_hostlink *h, const char *terminal, const uint8_t *zrl, size_t len, zc_privkey *host_key,
+			    zc_wire_result_msg *res)
 {
 	return zc_hostlink_command(h, terminal, ZC_CMD_REVOCATIONS, zrl, len, host_key, res);
 }
@@ -732,7 +746,7 @@ static int fd_read(void *ctx, uint8_t *buf, size_t cap, unsigned timeout_ms)
 		int64_t left = deadline - mono_ms();
 		int r = poll(&pf, 1, left < 0 ? 0 : (int)(left > INT_MAX ? INT_MAX : left));
 		if (r < 0 && errno == EINTR)
-			continue;
+			return 0; /* a signal: let the caller look at its flags */
 		if (r < 0)
 			return ZC_EIO;
 		if (r == 0)
@@ -878,11 +892,18 @@ int zc_hostlink_open_serial(const char *name, zc_hostlink **out, char *errbuf, s
 	/* libserialport looks the port up by its name under /sys/class/tty, so
 	 * give it the device itself, not a udev symlink. */
 	if (!realpath(name, real)) {
-		set_errbuf(errbuf, errlen, "%s: %s", name, strerror(errno));
-		return errno == ENOENT || errno == ENOTDIR ? ZC_ENOENT : ZC_EIO;
+		int e = errno;
+		set_errbuf(errbuf, errlen, "%s", e == ENOENT || e == ENOTDIR ? "no such device" : strerror(e));
+		return e == ENOENT || e == ENOTDIR ? ZC_ENOENT : ZC_EIO;
 	}
 	if (sp_get_port_by_name(real, &port) != SP_OK) {
-		set_errbuf(errbuf, errlen, "%s is not a serial port libserialport knows", name);
+		if (!strncmp(real, "/dev/pts/", 9))
+			set_errbuf(errbuf, errlen,
+				   "%s is a pseudo-terminal (a network bridge such as socat or ser2net?), which "
+				   "libserialport 0.1.1 cannot open",
+				   real);
+		else
+			set_errbuf(errbuf, errlen, "not a serial port the system lists");
 		return ZC_ENOENT;
 	}
 	errno = 0;
@@ -890,10 +911,10 @@ int zc_hostlink_open_serial(const char *name, zc_hostlink **out, char *errbuf, s
 		int e = sp_last_error_code();
 		char *msg = sp_last_error_message();
 		set_errbuf(errbuf, errlen, "cannot open %s: %s", name,
-			   e == EACCES ? "permission denied (is the user in the dialout group?)"
+			   e == EACCES	? "permission denied (is the user in the dialout group?)"
 			   : e == EBUSY ? "the port is busy (another program has it open)"
-			   : msg       ? msg
-				       : "error");
+			   : msg	? msg
+					: "error");
 		sp_free_error_message(msg);
 		sp_free_port(port);
 		return ZC_EIO;
@@ -965,7 +986,8 @@ int zc_ports_list(zc_port_info **out, size_t *n)
 			copy_str(pi->manufacturer, sizeof pi->manufacturer, sp_get_port_usb_manufacturer(p));
 			copy_str(pi->product, sizeof pi->product, sp_get_port_usb_product(p));
 			copy_str(pi->serial, sizeof pi->serial, sp_get_port_usb_serial(p));
-			pi->likely = (pi->vid == 0x0403 && pi->pid == 0x6001) || (pi->vid == 0x1a86 && pi->pid == 0x7523);
+			pi->likely =
+			    (pi->vid == 0x0403 && pi->pid == 0x6001) || (pi->vid == 0x1a86 && pi->pid == 0x7523);
 		}
 	}
 	sp_free_port_list(list);

@@ -769,7 +769,9 @@ static const char *result_label(int code)
 {
 	switch (code) {
 	case ZC_WIRE_OK: return T("成功", "ok");
-	case ZC_WIRE_E_SIGNATURE: return T("签名无效（不是终端登记的主机密钥）", "bad signature (not the host key the terminal registered)");
+	case ZC_WIRE_E_SIGNATURE:
+		return T("签名无效（不是终端登记的主机密钥）",
+			 "bad signature (not the host key the terminal registered)");
 	case ZC_WIRE_E_NONCE: return T("随机数已失效（重放）", "stale nonce (a replay)");
 	case ZC_WIRE_E_HASH: return T("哈希与终端记录不符", "hash differs from the terminal's record");
 	case ZC_WIRE_E_RANGE: return T("序号或时间超出范围", "sequence or time out of range");
@@ -788,9 +790,16 @@ static void link_error(zc_hostlink *h, int rc)
 	const char *d = zc_hostlink_errmsg(h);
 	switch (rc) {
 	case ZC_EAGAIN:
-		err_line(T("终端没有应答（请检查连线和终端电源）：%s", "the terminal does not answer (check the cable and its power): %s"), d);
+		err_line(T("终端没有应答（请检查连线和终端电源）：%s",
+			   "the terminal does not answer (check the cable and its power): %s"),
+			 d);
 		break;
 	case ZC_EIO: err_line(T("串口连接中断：%s", "the serial link broke: %s"), d); break;
+	case ZC_ECHECKSUM:
+		err_line(T("线路干扰太大，数据帧反复损坏（请检查或更换串口线）：%s",
+			   "the line is too noisy: frames keep arriving damaged (check or replace the cable): %s"),
+			 d);
+		break;
 	case ZC_EVERSION:
 		err_line(T("终端使用另一版本的通信协议，请升级 zhucun 或终端固件（%s）",
 			   "the terminal speaks another protocol version; update zhucun or the firmware (%s)"),
@@ -811,7 +820,9 @@ static zc_hostlink *open_link(const char *port)
 	zc_hostlink *h = NULL;
 	int rc = zc_hostlink_open_serial(port, &h, msg, sizeof msg);
 	if (rc == ZC_ENOENT)
-		err_line(T("找不到串口 %s（zhucun ports 可列出本机串口）", "no serial port %s (zhucun ports lists them)"), port);
+		err_line(T("找不到串口 %s：%s（zhucun ports 可列出本机串口）",
+			   "no serial port %s: %s (zhucun ports lists them)"),
+			 port, msg);
 	else if (rc == ZC_ENOMEM)
 		err_line(T("内存不足", "out of memory"));
 	else if (rc)
@@ -1062,15 +1073,19 @@ static int cmd_pull(int argc, char **argv)
 		switch (r.error) {
 		case ZC_COLLECT_LINK: link_error(h, crc); break;
 		case ZC_COLLECT_UNPROVISIONED:
-			err_line(T("终端尚未配置；请先运行 zhucun provision", "the terminal is not provisioned; run zhucun provision first"));
+			err_line(T("终端尚未配置；请先运行 zhucun provision",
+				   "the terminal is not provisioned; run zhucun provision first"));
 			break;
 		case ZC_COLLECT_BAD_HELLO:
-			err_line(T("终端 %s 出示的公钥与其指纹不符；拒绝拉取", "terminal %s presents a key that does not match its fingerprint; refusing"),
+			err_line(T("终端 %s 出示的公钥与其指纹不符；拒绝拉取",
+				   "terminal %s presents a key that does not match its fingerprint; refusing"),
 				 he->terminal);
 			break;
 		case ZC_COLLECT_UNKNOWN:
-			err_line(T("终端 %s 未在本数据库登记（公钥 %s…）；请先用 zhucun provision 配置它，或用 --register 信任它出示的公钥",
-				   "terminal %s is not registered in this database (key %s...); provision it with zhucun provision, or trust the key it presents with --register"),
+			err_line(T("终端 %s 未在本数据库登记（公钥 %s…）；请先用 zhucun provision 配置它，或用 "
+				   "--register 信任它出示的公钥",
+				   "terminal %s is not registered in this database (key %s...); provision it with "
+				   "zhucun provision, or trust the key it presents with --register"),
 				 he->terminal, fp_short(he->key_fp, f1));
 			break;
 		case ZC_COLLECT_KEY_MISMATCH: {
@@ -1081,12 +1096,11 @@ static int cmd_pull(int argc, char **argv)
 		}
 		case ZC_COLLECT_STOPPED:
 			err_line(T("已中断：本次新存 %llu 条记录已保存；再次运行 zhucun pull 即可从序号 %llu 继续",
-				   "interrupted: the %llu new records of this pull are stored; run zhucun pull again to go on from seq %llu"),
+				   "interrupted: the %llu new records of this pull are stored; run zhucun pull again "
+				   "to go on from seq %llu"),
 				 (unsigned long long)r.ingest.stored, (unsigned long long)r.verified_head + 1);
 			break;
-		default:
-			err_line(T("数据库写入失败：%s", "storing failed: %s"), *msg ? msg : zc_strerror(crc));
-			break;
+		default: err_line(T("数据库写入失败：%s", "storing failed: %s"), *msg ? msg : zc_strerror(crc)); break;
 		}
 		if (r.error == ZC_COLLECT_LINK && r.ingest.stored)
 			fprintf(stderr,
@@ -1108,7 +1122,8 @@ static int cmd_pull(int argc, char **argv)
 		else if (cr->state == ZC_COLLECT_CMD_OTHER_HOST)
 			fprintf(stderr,
 				T("zhucun: 警告：终端登记的是另一台主机的密钥（%s…），未发送%s；记录已保存\n",
-				  "zhucun: warning: the terminal obeys another host's key (%s...): %s not sent; the records are stored\n"),
+				  "zhucun: warning: the terminal obeys another host's key (%s...): %s not sent; the "
+				  "records are stored\n"),
 				all_zero(he->host_fp, ZC_HASH_LEN) ? "-" : fp_short(he->host_fp, f2), cmd_label[i]);
 		else if (cr->state == ZC_COLLECT_CMD_REFUSED || cr->state == ZC_COLLECT_CMD_FAILED)
 			cmd_failed = 1;
@@ -1117,10 +1132,12 @@ static int cmd_pull(int argc, char **argv)
 		const zc_collect_cmd_result *cr = r.ack.state >= ZC_COLLECT_CMD_REFUSED ? &r.ack : &r.set_time;
 		const char *what = cr == &r.ack ? T("确认收取", "ACK_COLLECTED") : T("校时", "SET_TIME");
 		if (cr->state == ZC_COLLECT_CMD_REFUSED)
-			err_line(T("终端拒绝了%s：%s（%s）；记录已保存", "the terminal refused %s: %s (%s); the records are stored"),
+			err_line(T("终端拒绝了%s：%s（%s）；记录已保存",
+				   "the terminal refused %s: %s (%s); the records are stored"),
 				 what, result_label(cr->code), cr->text);
 		else
-			err_line(T("%s未完成：%s；记录已保存", "%s did not complete: %s; the records are stored"), what, cr->text);
+			err_line(T("%s未完成：%s；记录已保存", "%s did not complete: %s; the records are stored"), what,
+				 cr->text);
 	}
 	if (r.error == ZC_COLLECT_LINK || r.error == ZC_COLLECT_STOPPED || r.error == ZC_COLLECT_STORE || !crc) {
 		double secs = (double)r.seconds_ms / 1000.0;
@@ -1142,7 +1159,8 @@ static int cmd_pull(int argc, char **argv)
 			json_object_set_new(o, "findings", json_integer((json_int_t)r.ingest.findings));
 			json_object_set_new(o, "findings_by_kind", findings_by_kind_json(&r.ingest));
 			json_object_set_new(o, "skipped_by_terminal", json_integer((json_int_t)r.pull.skipped));
-			json_object_set_new(o, "pruned_to", json_integer((json_int_t)r.pull.pruned_to));
+			json_object_set_new(o, "pruned_from", json_integer((json_int_t)r.pruned_from));
+			json_object_set_new(o, "pruned_to", json_integer((json_int_t)r.pruned_to));
 			json_object_set_new(o, "bytes", json_integer((json_int_t)(r.pull.rec_bytes + r.tail_bytes)));
 			json_object_set_new(o, "line_bytes", json_integer((json_int_t)line));
 			json_object_set_new(o, "seconds", json_real(secs));
@@ -1161,15 +1179,18 @@ static int cmd_pull(int argc, char **argv)
 			char b1[32], b2[32];
 			fmt_bytes((double)(r.pull.rec_bytes + r.tail_bytes), b1, sizeof b1);
 			fmt_bytes(rate, b2, sizeof b2);
-			printf(T("终端 %s：新存 %llu 条，重复 %llu 条，完整性问题 %llu 项；%s，用时 %.1f 秒（线路 %s/s）",
-				 "terminal %s: %llu new records, %llu duplicates, %llu integrity findings; %s in %.1f s (line %s/s)"),
-			       he->terminal, (unsigned long long)r.ingest.stored, (unsigned long long)r.ingest.duplicates,
-			       (unsigned long long)r.ingest.findings, b1, secs, b2);
+			printf(
+			    T("终端 %s：新存 %llu 条，重复 %llu 条，完整性问题 %llu 项；%s，用时 %.1f 秒（线路 %s/s）",
+			      "terminal %s: %llu new records, %llu duplicates, %llu integrity findings; %s in %.1f s "
+			      "(line %s/s)"),
+			    he->terminal, (unsigned long long)r.ingest.stored, (unsigned long long)r.ingest.duplicates,
+			    (unsigned long long)r.ingest.findings, b1, secs, b2);
 			if (r.ack.state == ZC_COLLECT_CMD_OK)
 				printf(T("；已确认收取至 %llu", "; collection acknowledged up to %llu"),
 				       (unsigned long long)r.acked_to);
 			if (r.set_time.state == ZC_COLLECT_CMD_OK)
-				printf(T("；终端时钟已校正（原偏差 %+.1f 秒）", "; terminal clock set (it was off by %+.1f s)"),
+				printf(T("；终端时钟已校正（原偏差 %+.1f 秒）",
+					 "; terminal clock set (it was off by %+.1f s)"),
 				       (double)r.clock_offset_ms / 1000.0);
 			putchar('\n');
 			for (int k = 1; k < 16; k++)
@@ -1178,12 +1199,15 @@ static int cmd_pull(int argc, char **argv)
 					       (unsigned long long)r.ingest.by_kind[k]);
 			if (r.pull.skipped)
 				printf(T("  终端无法读出 %llu 条记录（日志损坏），已记为缺号\n",
-					 "  %llu records could not be read on the terminal (damaged journal): recorded as a gap\n"),
+					 "  %llu records could not be read on the terminal (damaged journal): recorded "
+					 "as a gap\n"),
 				       (unsigned long long)r.pull.skipped);
-			if (r.pull.pruned_to)
-				printf(T("  序号 %llu 至 %llu 已被其他主机收取并从终端删除；请导入其数据包（zhucun bundle import）\n",
-					 "  seq %llu to %llu were collected by another host and deleted from the terminal; import its bundle (zhucun bundle import)\n"),
-				       (unsigned long long)r.from_seq, (unsigned long long)r.pull.pruned_to);
+			if (r.pruned_to)
+				printf(T("  序号 %llu 至 %llu 已被其他主机收取并从终端删除；请导入其数据包（zhucun "
+					 "bundle import）\n",
+					 "  seq %llu to %llu were collected by another host and deleted from the "
+					 "terminal; import its bundle (zhucun bundle import)\n"),
+				       (unsigned long long)r.pruned_from, (unsigned long long)r.pruned_to);
 		}
 	}
 	if (crc || cmd_failed)
@@ -1225,12 +1249,15 @@ static int cmd_provision(int argc, char **argv)
 		}
 	}
 	if (optind + 1 != argc || !tid || !township || !ca_path) {
-		err_line(T("用法：zhucun provision 串口 --terminal 编号 --township 乡镇编号 --ca CA证书 [--revocations 吊销列表]",
-			   "usage: zhucun provision PORT --terminal ID --township ID --ca CA.pem [--revocations FILE]"));
+		err_line(
+		    T("用法：zhucun provision 串口 --terminal 编号 --township 乡镇编号 --ca CA证书 [--revocations "
+		      "吊销列表]",
+		      "usage: zhucun provision PORT --terminal ID --township ID --ca CA.pem [--revocations FILE]"));
 		return 2;
 	}
 	if (!zc_id_valid(tid) || !zc_id_valid(township)) {
-		err_line(T("编号 '%s' 无效（1 到 32 个字母、数字、. _ -）", "invalid id '%s' (1 to 32 of letters, digits, . _ -)"),
+		err_line(T("编号 '%s' 无效（1 到 32 个字母、数字、. _ -）",
+			   "invalid id '%s' (1 to 32 of letters, digits, . _ -)"),
 			 zc_id_valid(tid) ? township : tid);
 		return 2;
 	}
@@ -1254,7 +1281,8 @@ static int cmd_provision(int argc, char **argv)
 	if (rev_path) {
 		zc_revlist_error re = {0};
 		if ((lrc = zc_file_read(rev_path, 1u << 22, &rev, &rev_len))) {
-			err_line(T("无法读取吊销列表 %s：%s", "cannot read the revocation list %s: %s"), rev_path, zc_strerror(lrc));
+			err_line(T("无法读取吊销列表 %s：%s", "cannot read the revocation list %s: %s"), rev_path,
+				 zc_strerror(lrc));
 			goto out;
 		}
 		if ((lrc = zc_badge_ca_set_revocations(ca, rev, rev_len, &re))) {
@@ -1295,7 +1323,8 @@ static int cmd_provision(int argc, char **argv)
 		    memcmp(fp, he.key_fp, ZC_HASH_LEN)) {
 			zc_pubkey_free(k);
 			err_line(T("编号 %s 已登记给另一台终端（公钥 %s…，这台终端的公钥 %s…）；请换一个编号",
-				   "id %s is registered to another terminal (key %s..., this terminal's %s...); choose another id"),
+				   "id %s is registered to another terminal (key %s..., this terminal's %s...); choose "
+				   "another id"),
 				 tid, fp_short(fp, f1), fp_short(he.key_fp, f2));
 			goto out;
 		}
@@ -1317,8 +1346,8 @@ static int cmd_provision(int argc, char **argv)
 		goto out;
 	}
 	if (res.code != ZC_WIRE_OK) {
-		err_line(T("终端拒绝配置：%s（%s）", "the terminal refused provisioning: %s (%s)"), result_label(res.code),
-			 res.text);
+		err_line(T("终端拒绝配置：%s（%s）", "the terminal refused provisioning: %s (%s)"),
+			 result_label(res.code), res.text);
 		goto out;
 	}
 	/* Ask again: the key it signs with from now on, and the proof it took. */
@@ -1338,9 +1367,10 @@ static int cmd_provision(int argc, char **argv)
 	}
 	lrc = zc_store_terminal_add(s, tid, pem);
 	if (lrc == ZC_EEXIST) {
-		err_line(T("终端 %s 已配置，但本数据库中该编号已登记另一把公钥；未登记",
-			   "terminal %s is provisioned, but this database has the id under another key; not registered"),
-			 tid);
+		err_line(
+		    T("终端 %s 已配置，但本数据库中该编号已登记另一把公钥；未登记",
+		      "terminal %s is provisioned, but this database has the id under another key; not registered"),
+		    tid);
 		goto out;
 	} else if (lrc) {
 		err_line(T("登记终端 %s 失败：%s", "registering terminal %s failed: %s"), tid, zc_store_errmsg(s));
@@ -1358,7 +1388,8 @@ static int cmd_provision(int argc, char **argv)
 		print_json(o);
 	} else {
 		printf(T("终端 %s（乡镇 %s）已配置并登记：终端公钥 %s…，主机密钥 %s（%s…）\n",
-			 "terminal %s (township %s) provisioned and registered: terminal key %s..., host key %s (%s...)\n"),
+			 "terminal %s (township %s) provisioned and registered: terminal key %s..., host key %s "
+			 "(%s...)\n"),
 		       tid, township, fp_short(he.key_fp, f1), keypath, fp_short(our_fp, f2));
 	}
 	rc = 0;
@@ -1376,9 +1407,8 @@ out:
 
 static int cmd_status(int argc, char **argv)
 {
-	static const struct option opts[] = {{"json", no_argument, 0, 'j'},
-					     {"timeout", required_argument, 0, 'w'},
-					     {0, 0, 0, 0}};
+	static const struct option opts[] = {
+	    {"json", no_argument, 0, 'j'}, {"timeout", required_argument, 0, 'w'}, {0, 0, 0, 0}};
 	int c;
 	while ((c = getopt_long(argc, argv, "jw:", opts, NULL)) != -1) {
 		if (c == 'j')
@@ -1456,8 +1486,8 @@ static int cmd_status(int argc, char **argv)
 	} else {
 		char f1[17], b1[32], b2[32];
 		if (he.terminal[0])
-			printf(T("终端 %s（乡镇 %s）  固件 %s\n", "terminal %s (township %s)  firmware %s\n"), he.terminal,
-			       he.township, he.firmware);
+			printf(T("终端 %s（乡镇 %s）  固件 %s\n", "terminal %s (township %s)  firmware %s\n"),
+			       he.terminal, he.township, he.firmware);
 		else
 			printf(T("终端尚未配置  固件 %s\n", "terminal not provisioned  firmware %s\n"), he.firmware);
 		printf(T("  终端公钥      %s…\n", "  terminal key   %s...\n"), fp_short(he.key_fp, f1));
@@ -1475,11 +1505,13 @@ static int cmd_status(int argc, char **argv)
 			       (unsigned long long)he.collected_seq, (unsigned long long)st.uncollected);
 		fmt_bytes((double)st.bytes_used, b1, sizeof b1);
 		fmt_bytes((double)st.capacity_bytes, b2, sizeof b2);
-		printf(T("  存储          已用 %s / %s（%llu 条记录）\n", "  storage        %s used of %s (%llu records)\n"),
+		printf(T("  存储          已用 %s / %s（%llu 条记录）\n",
+			 "  storage        %s used of %s (%llu records)\n"),
 		       b1, b2, (unsigned long long)st.records);
 		double aoff = (double)(off < 0 ? -off : off) / 1000.0;
 		if (zc_lang_get() == ZC_LANG_EN)
-			printf("  clock          %s (%.1f s %s this host)\n", t1, aoff, off < 0 ? "behind" : "ahead of");
+			printf("  clock          %s (%.1f s %s this host)\n", t1, aoff,
+			       off < 0 ? "behind" : "ahead of");
 		else
 			printf("  时钟          %s（%s本机 %.1f 秒）\n", t1, off < 0 ? "慢于" : "快于", aoff);
 		printf(T("  读卡器        %s；刷卡 %llu 次，故障 %llu 次%s%s\n",
@@ -1487,7 +1519,8 @@ static int cmd_status(int argc, char **argv)
 		       st.reader_ok ? T("正常", "ok") : T("故障", "FAULT"), (unsigned long long)st.taps,
 		       (unsigned long long)st.faults, st.last_fault[0] ? T("，最近：", ", last: ") : "", st.last_fault);
 		if (registered == 1)
-			printf(T("  本机数据库    已登记，已存至序号 %llu\n", "  this database  registered, stored up to seq %llu\n"),
+			printf(T("  本机数据库    已登记，已存至序号 %llu\n",
+				 "  this database  registered, stored up to seq %llu\n"),
 			       (unsigned long long)vhead);
 		else if (registered == 0 && he.terminal[0])
 			printf(T("  本机数据库    未登记\n", "  this database  not registered\n"));
@@ -1584,7 +1617,8 @@ static int cmd_ports(int argc, char **argv)
 				else if (term[0])
 					printf(T("  终端 %s（固件 %s）", "  terminal %s (firmware %s)"), term, fw);
 				else
-					printf(T("  未配置的终端（固件 %s）", "  unprovisioned terminal (firmware %s)"), fw);
+					printf(T("  未配置的终端（固件 %s）", "  unprovisioned terminal (firmware %s)"),
+					       fw);
 			}
 			putchar('\n');
 		}
@@ -1618,7 +1652,8 @@ static int cmd_revocations(int argc, char **argv)
 	int rc = 1, lrc, absent;
 
 	if ((lrc = zc_file_read(path, 1u << 22, &buf, &len))) {
-		err_line(T("无法读取吊销列表 %s：%s", "cannot read the revocation list %s: %s"), path, zc_strerror(lrc));
+		err_line(T("无法读取吊销列表 %s：%s", "cannot read the revocation list %s: %s"), path,
+			 zc_strerror(lrc));
 		goto out;
 	}
 	if ((lrc = zc_revlist_decode(buf, len, &l, NULL, &re))) {
@@ -1628,7 +1663,8 @@ static int cmd_revocations(int argc, char **argv)
 	}
 	if (!(key = host_key(0, keypath, sizeof keypath, &absent))) {
 		if (absent)
-			err_line(T("没有主机密钥 %s；终端只接受配置它的主机签名的命令", "no host key %s; terminals obey only the host that provisioned them"),
+			err_line(T("没有主机密钥 %s；终端只接受配置它的主机签名的命令",
+				   "no host key %s; terminals obey only the host that provisioned them"),
 				 keypath);
 		goto out;
 	}
@@ -1646,7 +1682,8 @@ static int cmd_revocations(int argc, char **argv)
 			 result_label(res.code), res.text);
 		goto out;
 	}
-	printf(T("终端 %s 已安装第 %llu 号吊销列表（%u 项）\n", "terminal %s installed revocation list number %llu (%u entries)\n"),
+	printf(T("终端 %s 已安装第 %llu 号吊销列表（%u 项）\n",
+		 "terminal %s installed revocation list number %llu (%u entries)\n"),
 	       he.terminal, (unsigned long long)l.number, l.count);
 	rc = 0;
 out:
@@ -1727,7 +1764,8 @@ static int cmd_bundle_export(int argc, char **argv)
 		print_json(o);
 	} else {
 		printf(T("终端 %s：已将 %u 条记录（序号 %llu 至 %llu，%zu 字节）导出到 %s，由主机密钥 %s… 签名\n",
-			 "terminal %s: exported %u records (seq %llu to %llu, %zu bytes) to %s, signed by host key %s...\n"),
+			 "terminal %s: exported %u records (seq %llu to %llu, %zu bytes) to %s, signed by host key "
+			 "%s...\n"),
 		       tid, bi.count, (unsigned long long)bi.first_seq, (unsigned long long)bi.last_seq, len, outp,
 		       fp_short(bi.host_fp, f1));
 	}
@@ -1786,7 +1824,8 @@ static int cmd_bundle_import(int argc, char **argv)
 	int rc = 1, lrc, registered = 0;
 
 	if (expect && (zc_pubkey_load(expect, &ek) || zc_pubkey_fingerprint(ek, efp))) {
-		err_line(T("%s 不是可读的 P-256 公钥 PEM 文件", "%s is not a readable P-256 public key PEM file"), expect);
+		err_line(T("%s 不是可读的 P-256 公钥 PEM 文件", "%s is not a readable P-256 public key PEM file"),
+			 expect);
 		goto out;
 	}
 	lrc = zc_file_read(path, ZC_BUNDLE_MAX_SIZE, &buf, &len);
@@ -1805,14 +1844,17 @@ static int cmd_bundle_import(int argc, char **argv)
 	if (progress_tty() && bi.count >= (uint32_t)batch)
 		fputc('\n', stderr);
 	if (lrc == ZC_ESIG) {
-		err_line(T("数据包 %s 的签名无效：导出后被改动过；拒绝导入", "bundle %s: its signature does not verify: it was changed after export; refused"),
+		err_line(T("数据包 %s 的签名无效：导出后被改动过；拒绝导入",
+			   "bundle %s: its signature does not verify: it was changed after export; refused"),
 			 path);
 		goto out;
 	} else if (lrc == ZC_ETRUNC || lrc == ZC_EMALFORMED) {
 		err_line(T("%s 不是有效的数据包（%s）", "%s is not a valid bundle (%s)"), path, msg);
 		goto out;
 	} else if (lrc == ZC_ESTATE) {
-		err_line(T("数据包不是由指定的主机导出的（%s）；拒绝导入", "the bundle was not exported by the given host (%s); refused"), msg);
+		err_line(T("数据包不是由指定的主机导出的（%s）；拒绝导入",
+			   "the bundle was not exported by the given host (%s); refused"),
+			 msg);
 		goto out;
 	} else if (lrc == ZC_EEXIST) {
 		err_line(T("终端 %s 已用另一把公钥登记，与数据包中的公钥 %s… 冲突；拒绝导入",
@@ -1843,10 +1885,12 @@ static int cmd_bundle_import(int argc, char **argv)
 		print_json(o);
 	} else {
 		char f2[17];
-		printf(T("数据包 %s（终端 %s，主机密钥 %s…）：%llu 条，新存 %llu 条，重复 %llu 条，完整性问题 %llu 项\n",
-			 "bundle %s (terminal %s, host key %s...): %llu records, %llu stored, %llu duplicates, %llu integrity findings\n"),
-		       path, bi.terminal, fp_short(bi.host_fp, f2), (unsigned long long)st.seen,
-		       (unsigned long long)st.stored, (unsigned long long)st.duplicates, (unsigned long long)st.findings);
+		printf(
+		    T("数据包 %s（终端 %s，主机密钥 %s…）：%llu 条，新存 %llu 条，重复 %llu 条，完整性问题 %llu 项\n",
+		      "bundle %s (terminal %s, host key %s...): %llu records, %llu stored, %llu duplicates, %llu "
+		      "integrity findings\n"),
+		    path, bi.terminal, fp_short(bi.host_fp, f2), (unsigned long long)st.seen,
+		    (unsigned long long)st.stored, (unsigned long long)st.duplicates, (unsigned long long)st.findings);
 		for (int k = 1; k < 16; k++)
 			if (st.by_kind[k])
 				printf("  %s (%s): %llu\n", zc_finding_label(k), zc_finding_name(k),

@@ -217,12 +217,15 @@ EXPORT int ioctl(int fd, unsigned long req, ...)
 		return -1;
 	}
 	int rc = real(fd, req, arg);
-	if (rc < 0 && errno == ENOTTY &&
-	    (req == TIOCMGET || req == TIOCMSET || req == TIOCMBIS || req == TIOCMBIC) && is_pty(fd)) {
+	if (rc < 0 && errno == ENOTTY && (req == TIOCMGET || req == TIOCMSET || req == TIOCMBIS || req == TIOCMBIC) &&
+	    is_pty(fd)) {
 		if (req == TIOCMGET && arg)
 			*(int *)arg = 0;
 		logf_("ioctl(%d, %s): a pty has no modem lines; answered as all off", fd,
-		      req == TIOCMGET ? "TIOCMGET" : req == TIOCMSET ? "TIOCMSET" : req == TIOCMBIS ? "TIOCMBIS" : "TIOCMBIC");
+		      req == TIOCMGET	? "TIOCMGET"
+		      : req == TIOCMSET ? "TIOCMSET"
+		      : req == TIOCMBIS ? "TIOCMBIS"
+					: "TIOCMBIC");
 		errno = 0;
 		return 0;
 	}

@@ -33,14 +33,14 @@
 
 static int fails;
 
-#define CHECK(cond, ...)                                                                                     \
-	do {                                                                                                 \
-		if (!(cond)) {                                                                               \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                 \
-			fprintf(stderr, __VA_ARGS__);                                                        \
-			fputc('\n', stderr);                                                                 \
-			fails++;                                                                             \
-		}                                                                                            \
+#define CHECK(cond, ...)                                                                                               \
+	do {                                                                                                           \
+		if (!(cond)) {                                                                                         \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                           \
+			fprintf(stderr, __VA_ARGS__);                                                                  \
+			fputc('\n', stderr);                                                                           \
+			fails++;                                                                                       \
+		}                                                                                                      \
 	} while (0)
 
 static int open_pty(char *slave, size_t cap)
@@ -155,8 +155,8 @@ static int works(void)
 	CHECK(sp_drain(p) == SP_OK, "sp_drain: %s", sp_err());
 	pthread_join(th, NULL);
 	double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("with the shim: %s opened by libserialport, %zu bytes each way in %.3f s (%.1f MB/s)\n", slave, moved,
-	       s, s > 0 ? (double)moved / s / 1e6 : 0);
+	printf("with the shim: %s opened by libserialport, %zu bytes each way in %.3f s (%.1f MB/s)\n", slave, moved, s,
+	       s > 0 ? (double)moved / s / 1e6 : 0);
 	sp_close(p);
 	sp_free_port(p);
 	close(m);

@@ -45,8 +45,8 @@
 #include "zc/store.h"
 #include "zc/wire.h"
 
-#define T0	1750000000000LL /* 2025-06-15 */
-#define MAX_REC 1200
+#define T0	 1750000000000LL /* 2025-06-15 */
+#define MAX_REC	 1200
 #define MAX_DROP 16
 
 static zc_privkey *g_term_key, *g_host_key, *g_other_key;
@@ -95,6 +95,7 @@ typedef struct fake {
 	unsigned cmd_kinds[8];
 	/* machinery */
 	pthread_t th;
+	int started;
 	pthread_mutex_t mu;
 	volatile int stop;
 	zc_wire_decoder dec;
@@ -390,10 +391,11 @@ static void fake_handle(fake *k)
 	}
 	case ZC_WIRE_CREDIT: {
 		uint16_t n;
-		if (!zc_wire_credit_decode(f->payload, f->len, &n) && k->str_active) {
+		if (zc_wire_credit_decode(f->payload, f->len, &n))
+			break;
+		k->credits_in += n; /* counted even when late (after END) */
+		if (k->str_active)
 			k->credit += n;
-			k->credits_in += n;
-		}
 		break;
 	}
 	case ZC_WIRE_COMMAND: fake_command(k, f->req_id); break;
@@ -505,6 +507,7 @@ static zc_hostlink *fake_start(fake *k)
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	k->fd = sv[0];
 	assert_int_equal(pthread_create(&k->th, NULL, fake_main, k), 0);
+	k->started = 1;
 	zc_hostlink *h = NULL;
 	assert_int_equal(zc_hostlink_open_fd(sv[1], 1, &h), 0);
 	zc_hostlink_set_timeout(h, 300, 4);
@@ -514,7 +517,9 @@ static zc_hostlink *fake_start(fake *k)
 static void fake_stop(fake *k)
 {
 	k->stop = 1;
-	pthread_join(k->th, NULL);
+	if (k->started)
+		pthread_join(k->th, NULL);
+	k->started = 0;
 	if (k->fd >= 0)
 		close(k->fd);
 	zc_pubkey_free(k->host);
@@ -618,6 +623,9 @@ static void test_pull_with_credit(void **state)
 	assert_int_equal(p.next_seq, 401);
 	assert_int_equal(p.head_seq, 400);
 	assert_int_equal(p.rerequests, 0);
+	/* A round trip: the fake has read every CREDIT sent before it. */
+	zc_wire_hello he;
+	assert_int_equal(zc_hostlink_hello(h, &he, NULL), 0);
 	pthread_mutex_lock(&k.mu);
 	/* One GET, a CREDIT(1) per frame received, never more than the
 	 * window granted ahead. */
@@ -659,7 +667,7 @@ static void test_pull_lost_and_garbled_frames(void **state)
 	zc_pull_progress p = pull_all(h, &g, 1, 8, 0);
 	check_once(&g, 1, 300, 0);
 	assert_true(p.done);
-	assert_true(p.rerequests >= 4);
+	assert_true(p.rerequests >= 2); /* how many depends on what was in flight */
 	assert_int_equal(p.skipped, 0);
 	zc_hostlink_stats st;
 	zc_hostlink_get_stats(h, &st);
@@ -692,6 +700,29 @@ static void test_pull_skips_unreadable_record(void **state)
 	check_once(&g, 100, 119, 120);
 	assert_int_equal(p.skipped, 1);
 	assert_true(p.done);
+	zc_hostlink_close(h);
+	fake_stop(&k);
+}
+
+static void test_pull_garbled_tail_is_not_a_skip(void **state)
+{
+	(void)state;
+	static fake k;
+	static got g;
+	/* One frame holds everything and is garbled twice, END intact: the
+	 * probes see END alone, but after a garbled frame that proves
+	 * nothing; the third try gets the records. */
+	fake_init(&k, "T1", 30, 64);
+	k.corrupt[0] = 1;
+	k.corrupt[1] = 2;
+	k.corrupt[2] = 3;
+	memset(&g, 0, sizeof g);
+	g.k = &k;
+	zc_hostlink *h = fake_start(&k);
+	zc_pull_progress p = pull_all(h, &g, 1, 8, 0);
+	check_once(&g, 1, 30, 0);
+	assert_int_equal(p.skipped, 0);
+	assert_true(p.rerequests >= 3);
 	zc_hostlink_close(h);
 	fake_stop(&k);
 }
@@ -783,8 +814,12 @@ static void test_rates_and_eta(void **state)
 {
 	(void)state;
 	double bps, rps, eta;
-	zc_pull_progress p = {.from_seq = 101, .next_seq = 301, .head_seq = 1100, .records = 200,
-			      .line_bytes = 46080, .elapsed_ms = 4000};
+	zc_pull_progress p = {.from_seq = 101,
+			      .next_seq = 301,
+			      .head_seq = 1100,
+			      .records = 200,
+			      .line_bytes = 46080,
+			      .elapsed_ms = 4000};
 	zc_pull_rates(&p, &bps, &rps, &eta);
 	assert_true(bps > 11519.9 && bps < 11520.1); /* 115200 baud */
 	assert_true(rps > 49.99 && rps < 50.01);
@@ -888,8 +923,8 @@ static void test_provision(void **state)
 	int dl = zc_pem_to_der(pem, der, sizeof der);
 	assert_true(dl > 0);
 	static const uint8_t ca[] = {0x30, 0x03, 0x02, 0x01, 0x01};
-	zc_wire_provision p = {.host_pubkey = der, .host_pubkey_len = (uint16_t)dl, .ca_cert = ca,
-			       .ca_cert_len = sizeof ca};
+	zc_wire_provision p = {
+	    .host_pubkey = der, .host_pubkey_len = (uint16_t)dl, .ca_cert = ca, .ca_cert_len = sizeof ca};
 	snprintf(p.terminal, sizeof p.terminal, "K07");
 	snprintf(p.township, sizeof p.township, "T01");
 	zc_wire_result_msg res;
@@ -1013,6 +1048,14 @@ static void stop_after_frames(void *arg, const zc_pull_progress *p)
 		g_stop = 1;
 }
 
+static void *stop_later(void *arg)
+{
+	(void)arg;
+	usleep(400000);
+	g_stop = 1;
+	return NULL;
+}
+
 static void test_collect_interrupted_then_complete(void **state)
 {
 	(void)state;
@@ -1025,8 +1068,12 @@ static void test_collect_interrupted_then_complete(void **state)
 	zc_hostlink *h = fake_start(&k);
 	unsigned frames = 11;
 	g_stop = 0;
-	zc_collect_opts o = {.batch = 25, .host_key = g_host_key, .progress = stop_after_frames, .arg = &frames,
-			     .stop = &g_stop, .time_tolerance_ms = -1};
+	zc_collect_opts o = {.batch = 25,
+			     .host_key = g_host_key,
+			     .progress = stop_after_frames,
+			     .arg = &frames,
+			     .stop = &g_stop,
+			     .time_tolerance_ms = -1};
 	zc_collect_result r;
 	char msg[256];
 	assert_int_equal(zc_collect(f.s, h, &o, &r, msg, sizeof msg), ZC_EAGAIN);
@@ -1045,6 +1092,23 @@ static void test_collect_interrupted_then_complete(void **state)
 	assert_int_equal(zc_collect(f.s, h, &o, &r, msg, sizeof msg), ZC_EAGAIN);
 	assert_int_equal(r.error, ZC_COLLECT_LINK);
 	assert_true(zc_store_record_count(f.s, "T1") > stored);
+	/* A dead line and Ctrl-C: the wait ends at once, not after the
+	 * timeout. */
+	pthread_mutex_lock(&k.mu);
+	k.mute_after = k.frames + 2;
+	pthread_mutex_unlock(&k.mu);
+	zc_hostlink_set_timeout(h, 20000, 4);
+	g_stop = 0;
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, stop_later, NULL), 0);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(zc_collect(f.s, h, &o, &r, msg, sizeof msg), ZC_EAGAIN);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	pthread_join(th, NULL);
+	assert_int_equal(r.error, ZC_COLLECT_STOPPED);
+	assert_true(t1.tv_sec - t0.tv_sec < 5);
+	g_stop = 0;
 	/* The line comes back: the rerun completes, every record once. */
 	pthread_mutex_lock(&k.mu);
 	k.mute_after = 0;
@@ -1108,6 +1172,35 @@ static void test_collect_refusals(void **state)
 	store_open(&f, "collect-unprov");
 	assert_int_equal(zc_collect(f.s, h, &o, &r, msg, sizeof msg), ZC_ESTATE);
 	assert_int_equal(r.error, ZC_COLLECT_UNPROVISIONED);
+	zc_hostlink_close(h);
+	fake_stop(&k);
+	store_close(&f);
+}
+
+static void test_collect_after_pruning(void **state)
+{
+	(void)state;
+	static fake k;
+	sfx f;
+	store_open(&f, "collect-pruned");
+	fake_init(&k, "T1", 40, 16);
+	k.first = 11; /* 1..10 went to another host, then were deleted */
+	fake_set_host(&k, g_host_key);
+	register_term(f.s, "T1", g_term_key);
+	zc_hostlink *h = fake_start(&k);
+	zc_collect_opts o = {.host_key = g_host_key, .time_tolerance_ms = -1};
+	zc_collect_result r;
+	char msg[256];
+	assert_int_equal(zc_collect(f.s, h, &o, &r, msg, sizeof msg), 0);
+	assert_int_equal(r.pruned_from, 1);
+	assert_int_equal(r.pruned_to, 10);
+	assert_int_equal(r.from_seq, 11);
+	assert_int_equal(zc_store_record_count(f.s, "T1"), 30);
+	/* The store sees the gap (until the other host's bundle comes), and
+	 * acknowledges nothing above it. */
+	assert_int_equal(r.ingest.by_kind[ZC_FIND_GAP], 1);
+	assert_int_equal(r.verified_head, 0);
+	assert_int_equal(r.ack.state, ZC_COLLECT_CMD_NOT_NEEDED);
 	zc_hostlink_close(h);
 	fake_stop(&k);
 	store_close(&f);
@@ -1351,6 +1444,7 @@ static void test_serial_pty(void **state)
 	int keep = open(slave, O_RDWR | O_NOCTTY); /* hold the slave: no hangup before the host opens it */
 	k.fd = m;
 	assert_int_equal(pthread_create(&k.th, NULL, fake_main, &k), 0);
+	k.started = 1;
 	zc_hostlink *h = NULL;
 	char msg[256];
 	int rc = zc_hostlink_open_serial(slave, &h, msg, sizeof msg);
@@ -1368,8 +1462,8 @@ static void test_serial_pty(void **state)
 	zc_wire_result_msg res;
 	assert_int_equal(zc_hostlink_ack_collected(h, "T1", 500, k.rec[500].hash, g_host_key, &res), 0);
 	assert_int_equal(res.code, ZC_WIRE_OK);
-	print_message("libserialport over a pty: %llu records, %llu bytes in %lld ms\n",
-		      (unsigned long long)p.records, (unsigned long long)p.line_bytes, (long long)p.elapsed_ms);
+	print_message("libserialport over a pty: %llu records, %llu bytes in %lld ms\n", (unsigned long long)p.records,
+		      (unsigned long long)p.line_bytes, (long long)p.elapsed_ms);
 	zc_hostlink_close(h);
 	fake_stop(&k);
 	/* A path that is not a port. */
@@ -1400,6 +1494,7 @@ int main(void)
 	    cmocka_unit_test(test_pull_with_credit),
 	    cmocka_unit_test(test_pull_lost_and_garbled_frames),
 	    cmocka_unit_test(test_pull_skips_unreadable_record),
+	    cmocka_unit_test(test_pull_garbled_tail_is_not_a_skip),
 	    cmocka_unit_test(test_pull_pruned),
 	    cmocka_unit_test(test_pull_stopped_and_resumed),
 	    cmocka_unit_test(test_pull_silence_times_out),
@@ -1411,6 +1506,7 @@ int main(void)
 	    cmocka_unit_test(test_collect_pull_ack_settime),
 	    cmocka_unit_test(test_collect_interrupted_then_complete),
 	    cmocka_unit_test(test_collect_refusals),
+	    cmocka_unit_test(test_collect_after_pruning),
 	    cmocka_unit_test(test_bundle_round_trip),
 	    cmocka_unit_test(test_store_records_range),
 	    cmocka_unit_test(test_hostkey_paths),

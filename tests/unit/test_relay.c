@@ -519,14 +519,14 @@ static void test_relay_open_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_line_pacing),
-		cmocka_unit_test(test_line_impairments),
-		cmocka_unit_test(test_relay_rate_and_order),
-		cmocka_unit_test(test_relay_noise_and_drop),
-		cmocka_unit_test(test_relay_cut_after),
-		cmocka_unit_test(test_relay_terminal_comes_back),
-		cmocka_unit_test(test_relay_frames_through_noise),
-		cmocka_unit_test(test_relay_open_errors),
+	    cmocka_unit_test(test_line_pacing),
+	    cmocka_unit_test(test_line_impairments),
+	    cmocka_unit_test(test_relay_rate_and_order),
+	    cmocka_unit_test(test_relay_noise_and_drop),
+	    cmocka_unit_test(test_relay_cut_after),
+	    cmocka_unit_test(test_relay_terminal_comes_back),
+	    cmocka_unit_test(test_relay_frames_through_noise),
+	    cmocka_unit_test(test_relay_open_errors),
 	};
 	return cmocka_run_group_tests_name("relay", tests, NULL, NULL);
 }

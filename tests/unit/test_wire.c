@@ -75,9 +75,9 @@ static void test_crc32c(void **state)
 	for (int i = 0; i < 32; i++)
 		b[i] = (uint8_t)(31 - i);
 	assert_int_equal(zc_crc32c(0, b, 32), 0x113FDB5C);
-	static const uint8_t iscsi[48] = {0x01, 0xc0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	static const uint8_t iscsi[48] = {0x01, 0xc0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,    0, 0, 0, 0,
 					  0x14, 0,    0, 0, 0, 0, 4, 0, 0, 0, 0, 0x14, 0, 0, 0, 0x18,
-					  0x28, 0,    0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0};
+					  0x28, 0,    0, 0, 0, 0, 0, 0, 2, 0, 0, 0,    0, 0, 0, 0};
 	assert_int_equal(zc_crc32c(0, iscsi, 48), 0xD9963A56);
 	assert_int_equal(zc_crc32c(0, "123456789", 9), 0xE3069283);
 	assert_int_equal(zc_crc32c(0, NULL, 0), 0);
@@ -204,7 +204,7 @@ static void test_cobs_rejects(void **state)
 {
 	(void)state;
 	uint8_t out[600], e[600] = {0};
-	assert_int_equal(zc_cobs_decode(e, 0, out), ZC_EMALFORMED);				 /* empty */
+	assert_int_equal(zc_cobs_decode(e, 0, out), ZC_EMALFORMED);				  /* empty */
 	assert_int_equal(zc_cobs_decode((const uint8_t *)"\x03\x11\x00", 3, out), ZC_EMALFORMED); /* a 0x00 */
 	assert_int_equal(zc_cobs_decode((const uint8_t *)"\x00", 1, out), ZC_EMALFORMED);
 	assert_int_equal(zc_cobs_decode((const uint8_t *)"\x05\x11\x22", 3, out), ZC_EMALFORMED); /* overrun */
@@ -526,15 +526,42 @@ static void prefixes_fail(decode_fn fn, const uint8_t *p, size_t n, void *m)
 	assert_int_equal(fn(p, n, m), 0);
 }
 
-static int hello_dec(const uint8_t *p, size_t n, void *m) { return zc_wire_hello_decode(p, n, m); }
-static int status_dec(const uint8_t *p, size_t n, void *m) { return zc_wire_status_decode(p, n, m); }
-static int get_dec(const uint8_t *p, size_t n, void *m) { return zc_wire_get_decode(p, n, m); }
-static int credit_dec(const uint8_t *p, size_t n, void *m) { return zc_wire_credit_decode(p, n, m); }
-static int records_dec(const uint8_t *p, size_t n, void *m) { return zc_wire_records_decode(p, n, m); }
-static int end_dec(const uint8_t *p, size_t n, void *m) { return zc_wire_end_decode(p, n, m); }
-static int command_dec(const uint8_t *p, size_t n, void *m) { return zc_wire_command_decode(p, n, m); }
-static int result_dec(const uint8_t *p, size_t n, void *m) { return zc_wire_result_decode(p, n, m); }
-static int provision_dec(const uint8_t *p, size_t n, void *m) { return zc_wire_provision_decode(p, n, m); }
+static int hello_dec(const uint8_t *p, size_t n, void *m)
+{
+	return zc_wire_hello_decode(p, n, m);
+}
+static int status_dec(const uint8_t *p, size_t n, void *m)
+{
+	return zc_wire_status_decode(p, n, m);
+}
+static int get_dec(const uint8_t *p, size_t n, void *m)
+{
+	return zc_wire_get_decode(p, n, m);
+}
+static int credit_dec(const uint8_t *p, size_t n, void *m)
+{
+	return zc_wire_credit_decode(p, n, m);
+}
+static int records_dec(const uint8_t *p, size_t n, void *m)
+{
+	return zc_wire_records_decode(p, n, m);
+}
+static int end_dec(const uint8_t *p, size_t n, void *m)
+{
+	return zc_wire_end_decode(p, n, m);
+}
+static int command_dec(const uint8_t *p, size_t n, void *m)
+{
+	return zc_wire_command_decode(p, n, m);
+}
+static int result_dec(const uint8_t *p, size_t n, void *m)
+{
+	return zc_wire_result_decode(p, n, m);
+}
+static int provision_dec(const uint8_t *p, size_t n, void *m)
+{
+	return zc_wire_provision_decode(p, n, m);
+}
 
 static void test_hello(void **state)
 {
@@ -738,9 +765,18 @@ static void test_records(void **state)
 	zc_wire_records_begin(p, 0, &len);
 	assert_int_equal(zc_wire_records_add(p, sizeof p, &len, rec, 5), ZC_EARG);
 	zc_wire_records_begin(p, UINT64_MAX, &len);
-	assert_int_equal(zc_wire_records_add(p, sizeof p, &len, rec, 5), 0); /* seq 2^64-1 */
+	assert_int_equal(zc_wire_records_add(p, sizeof p, &len, rec, 5), 0);	   /* seq 2^64-1 */
 	assert_int_equal(zc_wire_records_add(p, sizeof p, &len, rec, 5), ZC_EARG); /* seq 2^64 */
 	assert_int_equal(zc_wire_records_decode(p, len, &m), 0);
+	/* 64 records that are each fine but together longer than a payload */
+	static uint8_t longp[10 + ZC_WIRE_RECORDS_MAX * (2 + ZC_REC_MAX)];
+	zc_put_u64(longp, 1);
+	zc_put_u16(longp + 8, ZC_WIRE_RECORDS_MAX);
+	for (int i = 0; i < ZC_WIRE_RECORDS_MAX; i++) {
+		zc_put_u16(longp + 10 + i * (2 + ZC_REC_MAX), ZC_REC_MAX);
+		memset(longp + 12 + i * (2 + ZC_REC_MAX), 0x5A, ZC_REC_MAX);
+	}
+	assert_int_equal(zc_wire_records_decode(longp, sizeof longp, &m), ZC_EMALFORMED);
 	/* an empty RECORDS is malformed */
 	zc_wire_records_begin(p, 1, &len);
 	assert_int_equal(zc_wire_records_decode(p, len, &m), ZC_EMALFORMED);
@@ -887,10 +923,15 @@ static void test_provision(void **state)
 	static uint8_t p[ZC_WIRE_PAYLOAD_MAX], p2[ZC_WIRE_PAYLOAD_MAX], ca[2000], rl[5000];
 	randbytes(ca, sizeof ca);
 	randbytes(rl, sizeof rl);
-	zc_wire_provision m = {.terminal = "K01", .township = "T-01",
-			       .host_pubkey = key_der, .host_pubkey_len = (uint16_t)key_der_len,
-			       .ca_cert = ca, .ca_cert_len = sizeof ca,
-			       .revocations = rl, .revocations_len = sizeof rl}, d;
+	zc_wire_provision m = {.terminal = "K01",
+			       .township = "T-01",
+			       .host_pubkey = key_der,
+			       .host_pubkey_len = (uint16_t)key_der_len,
+			       .ca_cert = ca,
+			       .ca_cert_len = sizeof ca,
+			       .revocations = rl,
+			       .revocations_len = sizeof rl},
+			  d;
 	int n = zc_wire_provision_encode(&m, p, sizeof p);
 	assert_int_equal(n, 4 + 5 + 2 + (int)key_der_len + 2 + (int)sizeof ca + 2 + (int)sizeof rl);
 	assert_int_equal(zc_wire_provision_decode(p, (size_t)n, &d), 0);
@@ -1042,7 +1083,10 @@ static void reencode(uint8_t type, const uint8_t *p, size_t n)
 		k = zc_wire_result_encode(&m, out, sizeof out);
 		break;
 	}
-	default: memcpy(out, p, n); k = (int)n; break;
+	default:
+		memcpy(out, p, n);
+		k = (int)n;
+		break;
 	}
 	assert_int_equal(k, (int)n);
 	assert_memory_equal(out, p, n);
@@ -1057,7 +1101,8 @@ static void test_vectors_frames(void **state)
 	size_t i;
 	json_t *f;
 	int seen[256] = {0};
-	json_array_foreach(frames, i, f) {
+	json_array_foreach(frames, i, f)
+	{
 		size_t len, pn;
 		const char *name = json_string_value(json_object_get(f, "file"));
 		uint8_t *b = vec(name, &len);
@@ -1106,7 +1151,8 @@ static void test_vectors_commands(void **state)
 	size_t i;
 	json_t *x;
 	static zc_wire_command c, again;
-	json_array_foreach(cmds, i, x) {
+	json_array_foreach(cmds, i, x)
+	{
 		size_t len, nn, dn;
 		uint8_t *b = vec(json_string_value(json_object_get(x, "file")), &len);
 		uint8_t *nonce = unhex_alloc(json_string_value(json_object_get(x, "nonce")), &nn);
@@ -1147,7 +1193,8 @@ static void test_vectors_bad(void **state)
 	json_t *x;
 	json_t *bf = json_object_get(m, "bad_frames");
 	assert_true(json_array_size(bf) >= 8);
-	json_array_foreach(bf, i, x) {
+	json_array_foreach(bf, i, x)
+	{
 		size_t len;
 		uint8_t *b = vec(json_string_value(json_object_get(x, "file")), &len);
 		got g[2];
@@ -1159,7 +1206,8 @@ static void test_vectors_bad(void **state)
 	}
 	json_t *bp = json_object_get(m, "bad_payloads");
 	assert_true(json_array_size(bp) >= 40);
-	json_array_foreach(bp, i, x) {
+	json_array_foreach(bp, i, x)
+	{
 		size_t len;
 		const char *file = json_string_value(json_object_get(x, "file"));
 		const char *dn = json_string_value(json_object_get(x, "decoder"));
@@ -1249,7 +1297,8 @@ static void test_vectors_crc_cobs(void **state)
 	json_t *x;
 	json_t *crc = json_object_get(m, "crc32c");
 	assert_true(json_array_size(crc) >= 6);
-	json_array_foreach(crc, i, x) {
+	json_array_foreach(crc, i, x)
+	{
 		size_t n;
 		uint8_t *b = unhex_alloc(json_string_value(json_object_get(x, "input")), &n);
 		char hex[9];
@@ -1259,7 +1308,8 @@ static void test_vectors_crc_cobs(void **state)
 	}
 	json_t *cobs = json_object_get(m, "cobs");
 	assert_true(json_array_size(cobs) >= 12);
-	json_array_foreach(cobs, i, x) {
+	json_array_foreach(cobs, i, x)
+	{
 		size_t dn, en;
 		uint8_t *d = unhex_alloc(json_string_value(json_object_get(x, "decoded")), &dn);
 		uint8_t *e = unhex_alloc(json_string_value(json_object_get(x, "encoded")), &en);
@@ -1277,24 +1327,24 @@ static void test_vectors_crc_cobs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_crc32c),
-		cmocka_unit_test(test_cobs_known),
-		cmocka_unit_test(test_cobs_round_trips),
-		cmocka_unit_test(test_cobs_rejects),
-		cmocka_unit_test(test_frame_encode),
-		cmocka_unit_test(test_decoder_chunks),
-		cmocka_unit_test(test_decoder_resync),
-		cmocka_unit_test(test_hello),
-		cmocka_unit_test(test_status_get_credit_end_result),
-		cmocka_unit_test(test_records),
-		cmocka_unit_test(test_commands),
-		cmocka_unit_test(test_provision),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_vectors_frames),
-		cmocka_unit_test(test_vectors_commands),
-		cmocka_unit_test(test_vectors_bad),
-		cmocka_unit_test(test_vectors_stream),
-		cmocka_unit_test(test_vectors_crc_cobs),
+	    cmocka_unit_test(test_crc32c),
+	    cmocka_unit_test(test_cobs_known),
+	    cmocka_unit_test(test_cobs_round_trips),
+	    cmocka_unit_test(test_cobs_rejects),
+	    cmocka_unit_test(test_frame_encode),
+	    cmocka_unit_test(test_decoder_chunks),
+	    cmocka_unit_test(test_decoder_resync),
+	    cmocka_unit_test(test_hello),
+	    cmocka_unit_test(test_status_get_credit_end_result),
+	    cmocka_unit_test(test_records),
+	    cmocka_unit_test(test_commands),
+	    cmocka_unit_test(test_provision),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_vectors_frames),
+	    cmocka_unit_test(test_vectors_commands),
+	    cmocka_unit_test(test_vectors_bad),
+	    cmocka_unit_test(test_vectors_stream),
+	    cmocka_unit_test(test_vectors_crc_cobs),
 	};
 	return cmocka_run_group_tests_name("wire", tests, setup, teardown);
 }

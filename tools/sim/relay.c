@@ -32,8 +32,8 @@
 #include "zc/err.h"
 
 #define QUEUE_MAX 4096
-#define LAG_NS (50 * 1000000ull)       /* catch-up after a gap, at most */
-#define REOPEN_NS (100 * 1000000ull)   /* retry the terminal's path */
+#define LAG_NS	  (50 * 1000000ull)  /* catch-up after a gap, at most */
+#define REOPEN_NS (100 * 1000000ull) /* retry the terminal's path */
 
 /* ---- the line ---- */
 
@@ -145,14 +145,14 @@ struct zc_relay {
 	zc_relay_opts o;
 	char term_path[4096];
 	char link[4096];
-	int term;	/* the terminal's device; -1 while it is gone */
-	int master;	/* the host side's pty */
-	int slave;	/* held open */
+	int term;   /* the terminal's device; -1 while it is gone */
+	int master; /* the host side's pty */
+	int slave;  /* held open */
 	char slave_name[64];
 	uint64_t reopen_at;
-	queue q[2];		/* 0: terminal to host, 1: host to terminal */
+	queue q[2]; /* 0: terminal to host, 1: host to terminal */
 	zc_relay_line line[2];
-	uint64_t total;	/* bytes handed over, both ways */
+	uint64_t total; /* bytes handed over, both ways */
 };
 
 static uint64_t now_ns(void)
@@ -392,9 +392,9 @@ int zc_relay_loop(zc_relay *r, int stop_fd)
 		}
 		if (r->term >= 0) {
 			i_term = np;
-			pf[np++] = (struct pollfd){
-			    .fd = r->term,
-			    .events = (short)((r->q[0].len < QUEUE_MAX ? POLLIN : 0) | (r->q[1].blocked ? POLLOUT : 0))};
+			pf[np++] = (struct pollfd){.fd = r->term,
+						   .events = (short)((r->q[0].len < QUEUE_MAX ? POLLIN : 0) |
+								     (r->q[1].blocked ? POLLOUT : 0))};
 		}
 		i_master = np;
 		pf[np++] = (struct pollfd){
@@ -482,8 +482,8 @@ int zc_relay_run(const zc_relay_opts *o)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (o->verbose)
-		fprintf(stderr, "zhucun-sim relay: %s <-> %s -> %s, %u B/s, noise %g, drop %g, seed %llu\n", o->terminal,
-			o->link, zc_relay_pty(r), o->rate, o->noise, o->drop, (unsigned long long)o->seed);
+		fprintf(stderr, "zhucun-sim relay: %s <-> %s -> %s, %u B/s, noise %g, drop %g, seed %llu\n",
+			o->terminal, o->link, zc_relay_pty(r), o->rate, o->noise, o->drop, (unsigned long long)o->seed);
 	printf("ready %s\n", zc_relay_pty(r));
 	fflush(stdout);
 	rc = zc_relay_loop(r, sig_pipe[0]);
@@ -492,9 +492,11 @@ int zc_relay_run(const zc_relay_opts *o)
 	fprintf(stderr,
 		"zhucun-sim relay: %s; terminal->host %llu bytes (%llu flipped, %llu dropped), "
 		"host->terminal %llu bytes (%llu flipped, %llu dropped)\n",
-		rc == 1 ? "cut" : rc == 0 ? "stopped" : "failed", (unsigned long long)t2h.out,
-		(unsigned long long)t2h.flipped, (unsigned long long)t2h.dropped, (unsigned long long)h2t.out,
-		(unsigned long long)h2t.flipped, (unsigned long long)h2t.dropped);
+		rc == 1	  ? "cut"
+		: rc == 0 ? "stopped"
+			  : "failed",
+		(unsigned long long)t2h.out, (unsigned long long)t2h.flipped, (unsigned long long)t2h.dropped,
+		(unsigned long long)h2t.out, (unsigned long long)h2t.flipped, (unsigned long long)h2t.dropped);
 	zc_relay_close(r);
 	close(sig_pipe[0]);
 	close(sig_pipe[1]);

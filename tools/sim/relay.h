@@ -29,8 +29,8 @@
 /* ---- one direction of the line: pacing and impairments, no I/O ---- */
 
 typedef struct zc_relay_line {
-	uint64_t byte_ns;	      /* ns per byte at the rate; 0: unpaced */
-	uint64_t next_ns;	      /* when the next byte may leave */
+	uint64_t byte_ns;   /* ns per byte at the rate; 0: unpaced */
+	uint64_t next_ns;   /* when the next byte may leave */
 	double noise, drop; /* per-byte probabilities */
 	uint64_t rng;	    /* xorshift64* state, never 0 */
 	/* counters */

@@ -185,9 +185,7 @@ json_t *zc_wirevec_msg_json(uint8_t type, const uint8_t *p, size_t n)
 		json_object_set_new(o, "nonce", hexj(m.nonce, ZC_WIRE_NONCE_LEN));
 		break;
 	}
-	default:
-		json_object_set_new(o, "raw", hexj(p, n));
-		break;
+	default: json_object_set_new(o, "raw", hexj(p, n)); break;
 	}
 	return o;
 bad:
@@ -231,13 +229,15 @@ static size_t raw_frame(const uint8_t *raw, size_t n, uint8_t *out)
 	return k;
 }
 
-/* Bytes type | req | len | payload | crc, with crc computed or given. */
+/* Bytes type | req | len | payload | crc, len_field as given and the CRC
+ * computed over them (callers damage what they want afterwards). */
 static size_t raw_bytes(uint8_t type, uint16_t req, uint16_t len_field, const uint8_t *p, size_t n, uint8_t *out)
 {
 	out[0] = type;
 	zc_put_u16(out + 1, req);
 	zc_put_u16(out + 3, len_field);
-	memcpy(out + 5, p, n);
+	if (n)
+		memcpy(out + 5, p, n);
 	zc_put_u32(out + 5 + n, zc_crc32c(0, out, 5 + n));
 	return 9 + n;
 }
@@ -259,7 +259,7 @@ static void run_decoder(const uint8_t *b, size_t n, uint64_t *frames, uint64_t *
 
 typedef struct gen {
 	const char *dir;
-	json_t *frames;	  /* good frames */
+	json_t *frames; /* good frames */
 	json_t *bad_frames;
 	json_t *bad_payloads;
 	uint8_t enc[ZC_WIRE_ENCODED_MAX + 64];
@@ -403,9 +403,9 @@ static int bad_payload(gen *g, const char *dec, const char *what, const uint8_t 
 
 static json_t *crc_vectors(int *ok)
 {
-	static const uint8_t iscsi[48] = {0x01, 0xc0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	static const uint8_t iscsi[48] = {0x01, 0xc0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,    0, 0, 0, 0,
 					  0x14, 0,    0, 0, 0, 0, 4, 0, 0, 0, 0, 0x14, 0, 0, 0, 0x18,
-					  0x28, 0,    0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0};
+					  0x28, 0,    0, 0, 0, 0, 0, 0, 2, 0, 0, 0,    0, 0, 0, 0};
 	uint8_t b[48];
 	struct {
 		const char *name;
@@ -429,8 +429,14 @@ static json_t *crc_vectors(int *ok)
 			for (int k = 0; k < 32; k++)
 				b[k] = (uint8_t)(31 - k);
 			break;
-		case 4: memcpy(b, iscsi, 48); n = 48; break;
-		case 5: memcpy(b, "123456789", 9); n = 9; break;
+		case 4:
+			memcpy(b, iscsi, 48);
+			n = 48;
+			break;
+		case 5:
+			memcpy(b, "123456789", 9);
+			n = 9;
+			break;
 		default: n = 0; break;
 		}
 		uint32_t c = zc_crc32c(0, b, n);
@@ -456,19 +462,72 @@ static json_t *cobs_vectors(void)
 		const char *what = "";
 		switch (i) {
 		case 0: what = "empty"; break;
-		case 1: what = "one zero"; in[0] = 0; n = 1; break;
-		case 2: what = "two zeros"; memset(in, 0, 2); n = 2; break;
-		case 3: what = "00 11 00"; memcpy(in, "\x00\x11\x00", 3); n = 3; break;
-		case 4: what = "11 22 00 33"; memcpy(in, "\x11\x22\x00\x33", 4); n = 4; break;
-		case 5: what = "11 22 33 44"; memcpy(in, "\x11\x22\x33\x44", 4); n = 4; break;
-		case 6: what = "11 00 00 00"; memcpy(in, "\x11\x00\x00\x00", 4); n = 4; break;
-		case 7: what = "253 non-zero bytes"; fill(in, 253, 1); n = 253; break;
-		case 8: what = "01..FE: 254 non-zero bytes (one full block, no trailing 01)"; fill(in, 254, 1); n = 254; break;
-		case 9: what = "00..FE: 255 bytes"; fill(in, 255, 0); n = 255; break;
-		case 10: what = "01..FF: 255 non-zero bytes"; fill(in, 255, 1); n = 255; break;
-		case 11: what = "02..FF 00: 255 bytes"; fill(in, 255, 2); n = 255; break;
-		case 12: what = "03..FF 00 01: 255 bytes"; fill(in, 255, 3); n = 255; break;
-		default: what = "508 non-zero bytes then 00"; memset(in, 0x5A, 508); in[508] = 0; n = 509; break;
+		case 1:
+			what = "one zero";
+			in[0] = 0;
+			n = 1;
+			break;
+		case 2:
+			what = "two zeros";
+			memset(in, 0, 2);
+			n = 2;
+			break;
+		case 3:
+			what = "00 11 00";
+			memcpy(in, "\x00\x11\x00", 3);
+			n = 3;
+			break;
+		case 4:
+			what = "11 22 00 33";
+			memcpy(in, "\x11\x22\x00\x33", 4);
+			n = 4;
+			break;
+		case 5:
+			what = "11 22 33 44";
+			memcpy(in, "\x11\x22\x33\x44", 4);
+			n = 4;
+			break;
+		case 6:
+			what = "11 00 00 00";
+			memcpy(in, "\x11\x00\x00\x00", 4);
+			n = 4;
+			break;
+		case 7:
+			what = "253 non-zero bytes";
+			fill(in, 253, 1);
+			n = 253;
+			break;
+		case 8:
+			what = "01..FE: 254 non-zero bytes (one full block, no trailing 01)";
+			fill(in, 254, 1);
+			n = 254;
+			break;
+		case 9:
+			what = "00..FE: 255 bytes";
+			fill(in, 255, 0);
+			n = 255;
+			break;
+		case 10:
+			what = "01..FF: 255 non-zero bytes";
+			fill(in, 255, 1);
+			n = 255;
+			break;
+		case 11:
+			what = "02..FF 00: 255 bytes";
+			fill(in, 255, 2);
+			n = 255;
+			break;
+		case 12:
+			what = "03..FF 00 01: 255 bytes";
+			fill(in, 255, 3);
+			n = 255;
+			break;
+		default:
+			what = "508 non-zero bytes then 00";
+			memset(in, 0x5A, 508);
+			in[508] = 0;
+			n = 509;
+			break;
 		}
 		size_t k = zc_cobs_encode(in, n, out);
 		json_t *o = json_object();
@@ -485,7 +544,8 @@ int zc_wirevec_write(const char *out_dir, const char *host_key)
 	zc_privkey *key = NULL;
 	gen *g = calloc(1, sizeof *g);
 	json_t *man = json_object();
-	uint8_t *p = malloc(ZC_WIRE_PAYLOAD_MAX + 16), *stream = malloc(64 * 1024), *raw = malloc(ZC_WIRE_FRAME_MAX + 64);
+	uint8_t *p = malloc(ZC_WIRE_PAYLOAD_MAX + 16), *stream = malloc(64 * 1024),
+		*raw = malloc(ZC_WIRE_FRAME_MAX + 64);
 	uint8_t *b = malloc(ZC_WIRE_ENCODED_MAX + 64);
 	zc_wire_command *c = malloc(sizeof *c);
 	zc_revlist rl = {0};
@@ -569,10 +629,10 @@ int zc_wirevec_write(const char *out_dir, const char *host_key)
 	}
 	int len01, len02, len05, len06, len07, len09;
 	uint8_t f01[64], f02[600], f05[2048], f06[64], f07[128], f09[256];
-#define GOOD(name, type, req, pl, pn, keep, len)                                                               \
-	do {                                                                                                   \
-		if ((rc = good(g, name, type, req, pl, (size_t)(pn), keep, sizeof(keep), len)))                \
-			goto out;                                                                              \
+#define GOOD(name, type, req, pl, pn, keep, len)                                                                       \
+	do {                                                                                                           \
+		if ((rc = good(g, name, type, req, pl, (size_t)(pn), keep, sizeof(keep), len)))                        \
+			goto out;                                                                                      \
 	} while (0)
 	int len_any;
 	GOOD("01-hello_req.frame", ZC_WIRE_HELLO_REQ, 1, NULL, 0, f01, &len01);
@@ -771,7 +831,7 @@ int zc_wirevec_write(const char *out_dir, const char *host_key)
 	stream[slen++] = 0; /* a sender may start with a delimiter */
 	for (int i = 0; i < 40; i++)
 		stream[slen++] = (uint8_t)(prng(&seed) % 255 + 1);
-	stream[slen++] = 0;			/* garbage then 0x00: dropped (1) */
+	stream[slen++] = 0;			   /* garbage then 0x00: dropped (1) */
 	memcpy(stream + slen, f01, (size_t)len01); /* 01: good */
 	slen += (size_t)len01;
 	memcpy(stream + slen, f02, (size_t)len02 / 2); /* 02 cut: runs into 05: both lost (2) */
@@ -831,13 +891,13 @@ int zc_wirevec_write(const char *out_dir, const char *host_key)
 
 	/* ---- bad payloads ---- */
 	uint8_t q[ZC_WIRE_PAYLOAD_MAX + 16];
-#define BADP(dec, what, code, stmt)                                                                            \
-	do {                                                                                                   \
-		size_t qn = (size_t)hello_n;                                                                   \
-		memcpy(q, hello_p, qn);                                                                        \
-		stmt;                                                                                          \
-		if ((rc = bad_payload(g, dec, what, q, qn, code)))                                             \
-			goto out;                                                                              \
+#define BADP(dec, what, code, stmt)                                                                                    \
+	do {                                                                                                           \
+		size_t qn = (size_t)hello_n;                                                                           \
+		memcpy(q, hello_p, qn);                                                                                \
+		stmt;                                                                                                  \
+		if ((rc = bad_payload(g, dec, what, q, qn, code)))                                                     \
+			goto out;                                                                                      \
 	} while (0)
 	/* HELLO offsets for K01/T01 and a 21-character firmware: see WIRE.md. */
 	BADP("hello", "version", ZC_EVERSION, q[0] = 2);
@@ -854,10 +914,10 @@ int zc_wirevec_write(const char *out_dir, const char *host_key)
 	BADP("hello", "first-seq-zero", ZC_EMALFORMED, zc_put_u64(q + 65 + der_len + 32 + 8 + 32, 0));
 	BADP("hello", "first-seq-past-head", ZC_EMALFORMED, zc_put_u64(q + 65 + der_len + 32 + 8 + 32, 5));
 	BADP("hello", "collected-past-head", ZC_EMALFORMED, zc_put_u64(q + 65 + der_len + 32 + 8 + 32 + 8, 4));
-#define RAWP(dec, what, code, bytes, len)                                                                      \
-	do {                                                                                                   \
-		if ((rc = bad_payload(g, dec, what, (const uint8_t *)(bytes), len, code)))                     \
-			goto out;                                                                              \
+#define RAWP(dec, what, code, bytes, len)                                                                              \
+	do {                                                                                                           \
+		if ((rc = bad_payload(g, dec, what, (const uint8_t *)(bytes), len, code)))                             \
+			goto out;                                                                                      \
 	} while (0)
 	RAWP("get", "from-zero", ZC_EMALFORMED, "\0\0\0\0\0\0\0\0\x08\0", 10);
 	RAWP("get", "credit-zero", ZC_EMALFORMED, "\x01\0\0\0\0\0\0\0\0\0", 10);
@@ -962,8 +1022,14 @@ int zc_wirevec_write(const char *out_dir, const char *host_key)
 	}
 	RAWP("set_time", "truncated", ZC_ETRUNC, "\0\0\0\0\0\0\0", 7);
 	RAWP("set_time", "trailing", ZC_EMALFORMED, "\0\0\0\0\0\0\0\0\0", 9);
-	RAWP("ack", "seq-zero", ZC_EMALFORMED, "\0\0\0\0\0\0\0\0" "0123456789abcdef0123456789abcdef", 40);
-	RAWP("ack", "truncated", ZC_ETRUNC, "\x01\0\0\0\0\0\0\0" "0123456789abcdef0123456789abcde", 39);
+	RAWP("ack", "seq-zero", ZC_EMALFORMED,
+	     "\0\0\0\0\0\0\0\0"
+	     "0123456789abcdef0123456789abcdef",
+	     40);
+	RAWP("ack", "truncated", ZC_ETRUNC,
+	     "\x01\0\0\0\0\0\0\0"
+	     "0123456789abcdef0123456789abcde",
+	     39);
 #undef BADP
 #undef RAWP
 
@@ -977,8 +1043,9 @@ int zc_wirevec_write(const char *out_dir, const char *host_key)
 	}
 	json_object_set_new(man, "format", json_string("zhucun serial protocol v1 test vectors, see shared/WIRE.md"));
 	json_object_set_new(man, "host_key", json_string("../vector-terminal.key.pem"));
-	json_object_set_new(man, "note", json_string("one key plays the host (signs commands) and terminal K01 "
-						     "(signs the records, shown in HELLO)"));
+	json_object_set_new(man, "note",
+			    json_string("one key plays the host (signs commands) and terminal K01 "
+					"(signs the records, shown in HELLO)"));
 	json_object_set_new(man, "crc32c", cj);
 	json_object_set_new(man, "cobs", cobs_vectors());
 	json_object_set_new(man, "frames", g->frames);

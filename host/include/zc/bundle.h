@@ -21,8 +21,8 @@
 #include "zc/record.h"
 #include "zc/store.h"
 
-#define ZC_BUNDLE_MAGIC	   "ZCB1" /* persisted */
-#define ZC_BUNDLE_KEY_MAX  255	  /* DER public key, at most; persisted bound */
+#define ZC_BUNDLE_MAGIC	   "ZCB1"		   /* persisted */
+#define ZC_BUNDLE_KEY_MAX  255			   /* DER public key, at most; persisted bound */
 #define ZC_BUNDLE_MAX_SIZE (1024u * 1024u * 1024u) /* files larger are refused */
 
 /* What a bundle says about itself. */

@@ -36,14 +36,14 @@
 #define ZC_COLLECT_TIME_TOLERANCE_DEFAULT 120000 /* ms */
 
 typedef struct zc_collect_opts {
-	const char *source;	/* where the records came from (the port), kept with findings */
-	uint32_t batch;		/* records per transaction; 0: 500 */
-	uint16_t window;	/* RECORDS frames in flight; 0: the hostlink default */
-	int64_t time_tolerance_ms; /* 0: 120000; negative: never set the clock */
+	const char *source;		     /* where the records came from (the port), kept with findings */
+	uint32_t batch;			     /* records per transaction; 0: 500 */
+	uint16_t window;		     /* RECORDS frames in flight; 0: the hostlink default */
+	int64_t time_tolerance_ms;	     /* 0: 120000; negative: never set the clock */
 	int64_t clock_rollback_tolerance_ms; /* ingest policy; 0: the store's default */
-	int register_unknown;	/* register an unknown terminal's key (trust on first use) */
-	zc_privkey *host_key;	/* signs ACK_COLLECTED and SET_TIME; NULL: skip them */
-	zc_pull_progress_fn progress; /* may be NULL */
+	int register_unknown;		     /* register an unknown terminal's key (trust on first use) */
+	zc_privkey *host_key;		     /* signs ACK_COLLECTED and SET_TIME; NULL: skip them */
+	zc_pull_progress_fn progress;	     /* may be NULL */
 	void *arg;
 	volatile sig_atomic_t *stop; /* nonzero: stop after the current record */
 } zc_collect_opts;
@@ -51,13 +51,13 @@ typedef struct zc_collect_opts {
 /* Why collect stopped (zc_collect_result.error). */
 enum zc_collect_error {
 	ZC_COLLECT_OK = 0,
-	ZC_COLLECT_LINK,	   /* the link failed (hostlink error in rc) */
-	ZC_COLLECT_UNPROVISIONED,  /* the terminal has no id yet */
-	ZC_COLLECT_BAD_HELLO,	   /* its key does not match its fingerprint */
-	ZC_COLLECT_UNKNOWN,	   /* not registered in the store (no register_unknown) */
-	ZC_COLLECT_KEY_MISMATCH,   /* registered under another key */
-	ZC_COLLECT_STORE,	   /* the store failed */
-	ZC_COLLECT_STOPPED,	   /* *stop was set */
+	ZC_COLLECT_LINK,	  /* the link failed (hostlink error in rc) */
+	ZC_COLLECT_UNPROVISIONED, /* the terminal has no id yet */
+	ZC_COLLECT_BAD_HELLO,	  /* its key does not match its fingerprint */
+	ZC_COLLECT_UNKNOWN,	  /* not registered in the store (no register_unknown) */
+	ZC_COLLECT_KEY_MISMATCH,  /* registered under another key */
+	ZC_COLLECT_STORE,	  /* the store failed */
+	ZC_COLLECT_STOPPED,	  /* *stop was set */
 };
 
 /* What became of a signed command. */
@@ -79,15 +79,18 @@ typedef struct zc_collect_cmd_result {
 typedef struct zc_collect_result {
 	int error; /* enum zc_collect_error */
 	zc_wire_hello hello;
-	int64_t clock_offset_ms; /* terminal clock minus host clock at HELLO */
-	int registered;		 /* registered now (trust on first use) */
-	uint64_t from_seq;	 /* first seq asked for */
-	uint64_t verified_head;	 /* the store's verified head at the end */
+	int64_t clock_offset_ms;	 /* terminal clock minus host clock at HELLO */
+	int registered;			 /* registered now (trust on first use) */
+	uint64_t from_seq;		 /* first seq asked for */
+	uint64_t pruned_from, pruned_to; /* nonzero: records the store lacks that the
+					  * terminal no longer holds (collected by
+					  * another host, then deleted) */
+	uint64_t verified_head;		 /* the store's verified head at the end */
 	uint8_t verified_hash[ZC_HASH_LEN];
-	zc_pull_progress pull;	 /* the main pull */
-	uint64_t tail_records;	 /* records of the closing pull (step 5) */
-	uint64_t tail_bytes;	 /* and their bytes */
-	zc_ingest_stats ingest;	 /* all of it, both pulls */
+	zc_pull_progress pull;	/* the main pull */
+	uint64_t tail_records;	/* records of the closing pull (step 5) */
+	uint64_t tail_bytes;	/* and their bytes */
+	zc_ingest_stats ingest; /* all of it, both pulls */
 	zc_collect_cmd_result ack, set_time;
 	uint64_t acked_to;
 	int64_t seconds_ms; /* the whole collection */

@@ -23,6 +23,7 @@
 #ifndef ZC_HOSTLINK_H
 #define ZC_HOSTLINK_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,8 +62,10 @@ int zc_hostlink_open_fd(int fd, int own, zc_hostlink **out);
 /* A client over a serial port opened with libserialport (the port's real
  * path is used, so udev symlinks such as /dev/zhucun-link work), set to
  * 115200 8N1 without flow control, input flushed. On failure returns
- * ZC_ENOENT (no such port), ZC_EIO (cannot open or configure it: the
- * reason, in English, is in errbuf, e.g. permission denied) or ZC_ENOMEM. */
+ * ZC_ENOENT (no such port, or one libserialport does not know: Debian's
+ * 0.1.1 refuses pseudo-terminals, see tests/support/sp_pty_shim.c), ZC_EIO
+ * (cannot open or configure it, e.g. permission denied) or ZC_ENOMEM, with
+ * the reason in English in errbuf. */
 int zc_hostlink_open_serial(const char *port, zc_hostlink **out, char *errbuf, size_t errlen);
 /* Close the link and free. NULL is allowed. */
 void zc_hostlink_close(zc_hostlink *h);
@@ -70,6 +73,11 @@ void zc_hostlink_close(zc_hostlink *h);
 /* How long to wait for an answer (and between RECORDS frames), and how
  * often to ask again before giving up. Defaults 3000 ms, 4 retries. */
 void zc_hostlink_set_timeout(zc_hostlink *h, unsigned timeout_ms, unsigned retries);
+
+/* Give up waiting as soon as *flag is nonzero (a signal handler sets it):
+ * the call in progress returns ZC_EAGAIN ("cancelled") at its next wait.
+ * NULL: never. */
+void zc_hostlink_set_cancel(zc_hostlink *h, const volatile sig_atomic_t *flag);
 
 /* A one-line English explanation of the last failure ("" if none). */
 const char *zc_hostlink_errmsg(const zc_hostlink *h);
@@ -87,7 +95,9 @@ typedef struct zc_hostlink_stats {
 void zc_hostlink_get_stats(const zc_hostlink *h, zc_hostlink_stats *st);
 
 /* Errors of the calls below (negative zc_err):
- *   ZC_EAGAIN     no (valid) answer within the timeout, after the retries
+ *   ZC_EAGAIN     no answer within the timeout, after the retries
+ *   ZC_ECHECKSUM  answers keep arriving garbled (a line too noisy for the
+ *                 frames the terminal sends), after the retries
  *   ZC_EIO        the link broke
  *   ZC_EMALFORMED the terminal's answer does not decode
  *   ZC_EVERSION   (HELLO) the terminal speaks another protocol version
@@ -135,9 +145,9 @@ typedef int (*zc_pull_record_fn)(void *arg, uint64_t seq, const uint8_t *raw, si
 typedef void (*zc_pull_progress_fn)(void *arg, const zc_pull_progress *p);
 
 typedef struct zc_pull_opts {
-	uint64_t from_seq;   /* first seq wanted (>= 1) */
-	uint64_t head_hint;  /* the head from HELLO, for progress; 0 if unknown */
-	uint16_t window;     /* RECORDS frames in flight; 0: the default 8 */
+	uint64_t from_seq;  /* first seq wanted (>= 1) */
+	uint64_t head_hint; /* the head from HELLO, for progress; 0 if unknown */
+	uint16_t window;    /* RECORDS frames in flight; 0: the default 8 */
 	zc_pull_record_fn on_record;
 	zc_pull_progress_fn on_progress; /* may be NULL */
 	void *arg;
@@ -171,14 +181,13 @@ int zc_hostlink_command(zc_hostlink *h, const char *terminal, uint8_t kind, cons
 /* The commands, with their bodies encoded as zc/wire.h describes. */
 int zc_hostlink_set_time(zc_hostlink *h, const char *terminal, int64_t utc_ms, zc_privkey *host_key,
 			 zc_wire_result_msg *res);
-int zc_hostlink_ack_collected(zc_hostlink *h, const char *terminal, uint64_t up_to_seq,
-			      const uint8_t hash[ZC_HASH_LEN], zc_privkey *host_key, zc_wire_result_msg *res);
+int zc_hostlink_ack_collected(zc_hostlink *h, const char *terminal, uint64_t up_to_seq, const uint8_t hash[ZC_HASH_LEN],
+			      zc_privkey *host_key, zc_wire_result_msg *res);
 /* PROVISION, signed for p->terminal on a terminal without an id, else for
  * the id it has (re-provisioning by the registered host). */
-int zc_hostlink_provision(zc_hostlink *h, const zc_wire_provision *p, zc_privkey *host_key,
-			  zc_wire_result_msg *res);
-int zc_hostlink_revocations(zc_hostlink *h, const char *terminal, const uint8_t *zrl, size_t len,
-			    zc_privkey *host_key, zc_wire_result_msg *res);
+int zc_hostlink_provision(zc_hostlink *h, const zc_wire_provision *p, zc_privkey *host_key, zc_wire_result_msg *res);
+int zc_hostlink_revocations(zc_hostlink *h, const char *terminal, const uint8_t *zrl, size_t len, zc_privkey *host_key,
+			    zc_wire_result_msg *res);
 
 /* ---- ports ---- */
 
@@ -186,12 +195,12 @@ int zc_hostlink_revocations(zc_hostlink *h, const char *terminal, const uint8_t 
 typedef struct zc_port_info {
 	char name[256];
 	char description[128];
-	int usb;	 /* 1: a USB serial adapter */
-	int vid, pid;	 /* USB ids, -1 if unknown */
+	int usb;      /* 1: a USB serial adapter */
+	int vid, pid; /* USB ids, -1 if unknown */
 	char manufacturer[64], product[64], serial[64];
-	int likely;	 /* 1: the USB-serial adapter terminals are fitted with
-			  * (FTDI FT232R 0403:6001 or CH340 1a86:7523, see
-			  * boards/99-zhucun.rules) */
+	int likely; /* 1: the USB-serial adapter terminals are fitted with
+		     * (FTDI FT232R 0403:6001 or CH340 1a86:7523, see
+		     * boards/99-zhucun.rules) */
 } zc_port_info;
 /* List the serial ports (sp_list_ports) in a malloc'd array; free() it. */
 int zc_ports_list(zc_port_info **out, size_t *n);

@@ -20,14 +20,15 @@
  *        host grants more with CREDIT(n) as frames arrive, so the line
  *        stays full; END carries the head when the terminal caught up
  *        (at once, without RECORDS, when from is below the oldest record
- *        held: END.first_seq says where to start); any request other
- *        than CREDIT ends the stream
+ *        held or above the head: END.first_seq and head_seq say where to
+ *        start); any request other than CREDIT ends the stream
  *   CREDIT(n)            -> (nothing)
  *   STATUS_REQ           -> STATUS
  *   COMMAND(kind, body, signature) -> RESULT
  *        a state-changing command, signed by the host key over the
- *        terminal's current nonce (see zc_wire_cmd_digest); the nonce
- *        changes after every accepted command, so none can be replayed
+ *        terminal's current nonce (see zc_wire_cmd_digest); the terminal
+ *        draws a new nonce at every HELLO and after every command whose
+ *        signature verified, so none can be replayed
  *   anything else        -> RESULT(ZC_WIRE_E_UNSUPPORTED)
  */
 #ifndef ZC_WIRE_H
