@@ -142,6 +142,17 @@ h=$(sqlite3 "$DB" "select count(*) from records where terminal_id='K01' and kind
 check "the 3 PIV taps made during the pull are stored (with the 5 before)" test "$h" -ge 8
 check "exactly once with the taps during the pull" complete
 
+# ---- the clerk's records carried to the district host as a signed bundle ----
+run host bundle export --terminal K01 --out "$T/k01.zcb"
+expect_rc 0 "bundle export"
+run "$B/zhucun" --db "$T/district.db" bundle import "$T/k01.zcb" --json
+expect_rc 0 "bundle import on the district host"
+check "the district host has every record" test "$(sqlite3 "$T/district.db" "select count(*) from records where terminal_id='K01'")" = "$(stored)"
+cp "$T/k01.zcb" "$T/bad.zcb"
+printf 'X' | dd of="$T/bad.zcb" bs=1 seek=200 conv=notrunc status=none
+run "$B/zhucun" --db "$T/district2.db" bundle import "$T/bad.zcb"
+check "a changed bundle is refused" test "$rc" -ne 0 -a "$rc" -lt 128
+
 # ---- a journal tampered with between pulls ----
 tap "piv:$T/b001.card"
 term ctl quit >/dev/null
