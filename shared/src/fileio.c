@@ -13,9 +13,22 @@
 
 #include "zc/err.h"
 
-int zc_file_write_atomic(const char *path, const void *buf, size_t len, mode_t mode)
+static void sync_dir_of(const char *path)
 {
-	char tmp[4096], dir[4096];
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", path);
+	int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+}
+
+/* Write path.tmp (mode), fsync it, then put it in place: rename() over path,
+ * or with exclusive link() so that an existing path is never replaced. */
+static int write_placed(const char *path, const void *buf, size_t len, mode_t mode, int exclusive)
+{
+	char tmp[4096];
 	int fd = -1, rc = ZC_EARG;
 	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
 		return rc;
@@ -37,23 +50,30 @@ int zc_file_write_atomic(const char *path, const void *buf, size_t len, mode_t m
 		goto out;
 	int c = close(fd);
 	fd = -1;
-	if (c || rename(tmp, path)) {
-		unlink(tmp);
+	if (c)
+		goto out;
+	if (exclusive ? link(tmp, path) : rename(tmp, path)) {
+		rc = exclusive && errno == EEXIST ? ZC_EEXIST : ZC_EIO;
 		goto out;
 	}
-	snprintf(dir, sizeof dir, "%s", path);
-	int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
+	sync_dir_of(path);
 	rc = 0;
 out:
-	if (fd >= 0) {
+	if (fd >= 0)
 		close(fd);
+	if (rc || exclusive)
 		unlink(tmp);
-	}
 	return rc;
+}
+
+int zc_file_write_atomic(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	return write_placed(path, buf, len, mode, 0);
+}
+
+int zc_file_write_new(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	return write_placed(path, buf, len, mode, 1);
 }
 
 int zc_file_read(const char *path, size_t max, uint8_t **buf, size_t *len)

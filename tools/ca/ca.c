@@ -98,44 +98,10 @@ static int exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-/* Write a new file that must not exist yet: a temporary file, synced, then
- * link()ed into place, which fails rather than replace an existing file. */
+/* Write a new file that must not exist yet (never replacing one). */
 static int write_new(const char *path, const void *buf, size_t len, mode_t mode)
 {
-	char tmp[4096], dir[4096];
-	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
-		return ZC_EARG;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0)
-		return ZC_EIO;
-	int rc = ZC_EIO;
-	if (fchmod(fd, mode))
-		goto out;
-	for (size_t done = 0; done < len;) {
-		ssize_t k = write(fd, (const uint8_t *)buf + done, len - done);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			goto out;
-		done += (size_t)k;
-	}
-	if (fsync(fd))
-		goto out;
-	if (link(tmp, path)) {
-		rc = errno == EEXIST ? ZC_EEXIST : ZC_EIO;
-		goto out;
-	}
-	snprintf(dir, sizeof dir, "%s", path);
-	int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	rc = 0;
-out:
-	close(fd);
-	unlink(tmp);
-	return rc;
+	return zc_file_write_new(path, buf, len, mode);
 }
 
 /* UTF-8 text of 1..max characters, no control characters. */

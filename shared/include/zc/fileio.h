@@ -16,6 +16,10 @@
  * untouched and path.tmp removed. 0, ZC_EARG or ZC_EIO. */
 int zc_file_write_atomic(const char *path, const void *buf, size_t len, mode_t mode);
 
+/* As zc_file_write_atomic, but path must not exist yet: the file is put in
+ * place with link(), which never replaces an existing one (ZC_EEXIST). */
+int zc_file_write_new(const char *path, const void *buf, size_t len, mode_t mode);
+
 /* Read a whole file of at most max bytes into a malloc'd buffer with a
  * terminating NUL (not counted in *len). 0, ZC_ENOENT, ZC_EIO, ZC_ENOMEM,
  * or ZC_EFULL if the file is larger than max. */
