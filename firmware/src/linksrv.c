@@ -47,6 +47,7 @@ typedef struct stream {
 	uint16_t req_id;
 	uint64_t next;	 /* next sequence number to send */
 	uint32_t credit; /* RECORDS frames we may still send */
+	size_t max_payload; /* the host's largest RECORDS payload */
 	int at_head;	 /* the last frame reached the head: END may be due */
 } stream;
 
@@ -210,6 +211,7 @@ static void get_records(zc_linksrv *s, const zc_wire_frame *f)
 	s->str.req_id = f->req_id;
 	s->str.next = g.from_seq;
 	s->str.credit = g.credit;
+	s->str.max_payload = g.max_payload ? g.max_payload : ZC_WIRE_PAYLOAD_MAX;
 	s->str.at_head = 1; /* check at once: it may be an empty pull */
 	s->c.streams++;
 }
@@ -262,7 +264,11 @@ static void stream_step(zc_linksrv *s)
 				failed = rc;
 				break;
 			}
-			if (zc_wire_records_add(s->payload, sizeof s->payload, &len, s->rec, rl))
+			size_t cap = st->max_payload < sizeof s->payload ? st->max_payload : sizeof s->payload;
+			/* a record longer than a small frame still goes, alone */
+			if (!count && cap < len + 2 + rl)
+				cap = sizeof s->payload;
+			if (zc_wire_records_add(s->payload, cap, &len, s->rec, rl))
 				break; /* full: the next frame takes it */
 			count++;
 			st->next++;

@@ -39,6 +39,10 @@
 struct zc_hostlink {
 	const zc_link_ops *ops;
 	void *ctx;
+	uint16_t max_payload; /* asked of the terminal; 0: full frames. Halved
+			       * at every request sent again, down to
+			       * ZC_WIRE_GET_MIN_PAYLOAD: a noisy line gets
+			       * frames small enough to arrive whole. */
 	unsigned timeout_ms, retries;
 	uint16_t req_id;
 	zc_wire_decoder dec;
@@ -336,7 +340,7 @@ void zc_pull_rates(const zc_pull_progress *p, double *bytes_per_s, double *recor
 
 static int send_get(zc_hostlink *h, uint64_t from, uint16_t window, uint16_t *req)
 {
-	zc_wire_get g = {.from_seq = from, .credit = window};
+	zc_wire_get g = {.from_seq = from, .credit = window, .max_payload = h->max_payload};
 	int n = zc_wire_get_encode(&g, h->pl, sizeof h->pl);
 	if (n < 0)
 		return fail(h, ZC_EARG, "cannot encode GET_RECORDS");
@@ -359,6 +363,8 @@ static int rerequest(zc_hostlink *h, zc_pull_progress *p, uint16_t window, int p
 	(*count)++;
 	p->rerequests++;
 	h->st.retries++;
+	unsigned cur = h->max_payload ? h->max_payload : ZC_WIRE_PAYLOAD_MAX;
+	h->max_payload = (uint16_t)(cur / 2 < ZC_WIRE_GET_MIN_PAYLOAD ? ZC_WIRE_GET_MIN_PAYLOAD : cur / 2);
 	return send_get(h, p->next_seq, probe ? 1 : window, req);
 }
 

@@ -460,8 +460,12 @@ int zc_wire_get_encode(const zc_wire_get *m, uint8_t *out, size_t cap)
 		return ZC_EARG;
 	zc_wbuf w;
 	zc_wbuf_init(&w, out, cap);
+	if (m->max_payload && (m->max_payload < ZC_WIRE_GET_MIN_PAYLOAD || m->max_payload > ZC_WIRE_PAYLOAD_MAX))
+		return ZC_EARG;
 	zc_w_u64(&w, m->from_seq);
 	zc_w_u16(&w, m->credit);
+	if (m->max_payload)
+		zc_w_u16(&w, m->max_payload);
 	return w_done(&w);
 }
 
@@ -476,6 +480,11 @@ int zc_wire_get_decode(const uint8_t *p, size_t n, zc_wire_get *m)
 	m->credit = zc_r_u16(&r, "credit");
 	if (!r.err && m->credit == 0)
 		zc_r_fail(&r, ZC_EMALFORMED, 8, "credit");
+	if (!r.err && n == 12) { /* the optional frame size */
+		m->max_payload = zc_r_u16(&r, "max_payload");
+		if (!r.err && (m->max_payload < ZC_WIRE_GET_MIN_PAYLOAD || m->max_payload > ZC_WIRE_PAYLOAD_MAX))
+			zc_r_fail(&r, ZC_EMALFORMED, 10, "max_payload");
+	}
 	return r_done(&r);
 }
 

@@ -120,7 +120,7 @@ check "no integrity findings from the cuts" test "$out" = 0
 # ---- line noise and dropped bytes ----
 for i in $(seq 1 30); do tap "uid:04C1B2C$((i % 10))"; term ctl advance 70000 >/dev/null; done
 h=$(head_seq)
-relay --noise 0.00005 --drop 0.00005 --seed 7
+relay --noise 0.0005 --drop 0.0005 --seed 7
 run host pull "$T/hostlink" --json
 expect_rc 0 "pull through a noisy line completes"
 check "every record stored through the noise" test "$(stored)" -ge "$h"

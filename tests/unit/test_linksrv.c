@@ -494,7 +494,7 @@ typedef struct pulled {
  * would not have fitted). */
 static void pull(fx *f, uint64_t from, uint16_t credit, int stingy, pulled *pl)
 {
-	zc_wire_get g = {from, credit};
+	zc_wire_get g = {from, credit, 0};
 	uint8_t p[16], buf[ZC_REC_MAX];
 	int n = zc_wire_get_encode(&g, p, sizeof p);
 	assert_true(n > 0);
@@ -579,7 +579,7 @@ static void test_get_records(void **state)
 	assert_int_equal(pl.end.head_seq, h);
 
 	/* a stream cut off (the host asks something else) and resumed */
-	zc_wire_get g = {1, 1};
+	zc_wire_get g = {1, 1, 0};
 	uint8_t p[16];
 	int n = zc_wire_get_encode(&g, p, sizeof p);
 	uint16_t id = h_send(f, ZC_WIRE_GET_RECORDS, p, (size_t)n);

@@ -675,6 +675,27 @@ static void test_status_get_credit_end_result(void **state)
 	assert_int_equal(zc_wire_get_encode(&g, p, sizeof p), ZC_EARG);
 	g.from_seq = 1;
 	assert_int_equal(zc_wire_get_encode(&g, p, 9), ZC_EARG);
+	/* the optional frame size: 12 bytes, 256..8192 */
+	g.max_payload = 512;
+	n = zc_wire_get_encode(&g, p, sizeof p);
+	assert_int_equal(n, 12);
+	assert_memory_equal(p + 10, "\x00\x02", 2);
+	assert_int_equal(zc_wire_get_decode(p, 12, &gd), 0);
+	assert_int_equal(gd.max_payload, 512);
+	assert_int_equal(zc_wire_get_decode(p, 11, &gd), ZC_EMALFORMED); /* a stray byte */
+	p[10] = 0xFF; /* 767: fine */
+	assert_int_equal(zc_wire_get_decode(p, 12, &gd), 0);
+	p[11] = 0x00;
+	p[10] = 0xFF; /* 255: too small */
+	assert_int_equal(zc_wire_get_decode(p, 12, &gd), ZC_EMALFORMED);
+	p[10] = 0x01;
+	p[11] = 0x20; /* 8193: too big */
+	assert_int_equal(zc_wire_get_decode(p, 12, &gd), ZC_EMALFORMED);
+	g.max_payload = 255;
+	assert_int_equal(zc_wire_get_encode(&g, p, sizeof p), ZC_EARG);
+	g.max_payload = ZC_WIRE_PAYLOAD_MAX + 1;
+	assert_int_equal(zc_wire_get_encode(&g, p, sizeof p), ZC_EARG);
+	g.max_payload = 0;
 
 	/* CREDIT */
 	uint16_t c;

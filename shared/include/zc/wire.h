@@ -159,7 +159,13 @@ typedef struct zc_wire_status {
 typedef struct zc_wire_get {
 	uint64_t from_seq; /* >= 1 */
 	uint16_t credit; /* RECORDS frames the terminal may send ahead, >= 1 */
+	/* Largest RECORDS payload the host wants (a noisy line asks for small
+	 * frames): 0 for ZC_WIRE_PAYLOAD_MAX (and the 10-byte form of the
+	 * message), else ZC_WIRE_GET_MIN_PAYLOAD..ZC_WIRE_PAYLOAD_MAX (12 bytes). */
+	uint16_t max_payload;
 } zc_wire_get;
+
+#define ZC_WIRE_GET_MIN_PAYLOAD 256 /* persisted */
 
 /* RECORDS: u64 first_seq | u16 count | count x (u16 len | record); the
  * records are first_seq, first_seq + 1, ... (1..64 of them, each 1..ZC_REC_MAX
