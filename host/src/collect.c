@@ -14,21 +14,8 @@
 
 #include "zc/bytes.h"
 #include "zc/err.h"
+#include "zc/timeutil.h"
 #include "zc/record.h"
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t real_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void set_err(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void set_err(char *buf, size_t len, const char *fmt, ...)
@@ -135,7 +122,7 @@ int zc_collect(zc_store *s, zc_hostlink *h, const zc_collect_opts *opts, zc_coll
 	char pem[ZC_PEM_MAX];
 	zc_pubkey *presented = NULL, *registered = NULL;
 	uint8_t fp[ZC_HASH_LEN], our_fp[ZC_HASH_LEN];
-	int64_t local_ms = 0, t0 = mono_ms();
+	int64_t local_ms = 0, t0 = zc_mono_ms();
 	int rc;
 
 	if (!s || !h || !r)
@@ -320,7 +307,7 @@ int zc_collect(zc_store *s, zc_hostlink *h, const zc_collect_opts *opts, zc_coll
 			snprintf(r->set_time.text, sizeof r->set_time.text, "not sent: the link failed");
 		} else {
 			zc_wire_result_msg res;
-			int crc = zc_hostlink_set_time(h, he->terminal, real_ms(), o.host_key, &res);
+			int crc = zc_hostlink_set_time(h, he->terminal, zc_real_ms(), o.host_key, &res);
 			if (crc) {
 				r->set_time.state = ZC_COLLECT_CMD_FAILED;
 				snprintf(r->set_time.text, sizeof r->set_time.text, "%s", zc_hostlink_errmsg(h));
@@ -364,7 +351,7 @@ int zc_collect(zc_store *s, zc_hostlink *h, const zc_collect_opts *opts, zc_coll
 out:
 	zc_hostlink_set_cancel(h, NULL);
 	zc_hostlink_get_stats(h, &r->link);
-	r->seconds_ms = mono_ms() - t0;
+	r->seconds_ms = zc_mono_ms() - t0;
 	zc_pubkey_free(presented);
 	zc_pubkey_free(registered);
 	return rc;

@@ -28,6 +28,7 @@
 
 #include "zc/bytes.h"
 #include "zc/err.h"
+#include "zc/timeutil.h"
 
 #define DEFAULT_TIMEOUT_MS 3000
 #define DEFAULT_RETRIES	   4
@@ -60,20 +61,6 @@ struct zc_hostlink {
 	zc_wire_frame f;
 	zc_wire_command cmd;
 };
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t real_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int fail(zc_hostlink *h, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(zc_hostlink *h, int rc, const char *fmt, ...)
@@ -109,7 +96,7 @@ int zc_hostlink_new(const zc_link_ops *ops, void *ctx, zc_hostlink **out)
 	 * requests still on the line are not mistaken for ours. */
 	uint16_t r = 0;
 	if (zc_random(&r, sizeof r))
-		r = (uint16_t)(mono_ms() * 2654435761u >> 16);
+		r = (uint16_t)(zc_mono_ms() * 2654435761u >> 16);
 	h->req_id = r;
 	zc_wire_decoder_init(&h->dec);
 	*out = h;
@@ -190,7 +177,7 @@ static int send_frame(zc_hostlink *h, uint8_t type, uint16_t req, const uint8_t 
 static int recv_frame(zc_hostlink *h, unsigned timeout_ms)
 {
 	unsigned idle = timeout_ms;
-	int64_t deadline = mono_ms() + idle;
+	int64_t deadline = zc_mono_ms() + idle;
 	uint64_t dropped0 = h->dec.dropped;
 	size_t junk = 0;
 	for (;;) {
@@ -209,10 +196,10 @@ static int recv_frame(zc_hostlink *h, unsigned timeout_ms)
 			return fail(h, ZC_EAGAIN, "cancelled");
 		if (h->dec.dropped != dropped0 && idle > BAD_GRACE_MS) {
 			idle = BAD_GRACE_MS;
-			if (deadline > mono_ms() + idle)
-				deadline = mono_ms() + idle;
+			if (deadline > zc_mono_ms() + idle)
+				deadline = zc_mono_ms() + idle;
 		}
-		int64_t left = deadline - mono_ms();
+		int64_t left = deadline - zc_mono_ms();
 		if (left <= 0)
 			return h->dec.dropped != dropped0 ? 2 : 0;
 		if (h->cancel && left > 200)
@@ -224,7 +211,7 @@ static int recv_frame(zc_hostlink *h, unsigned timeout_ms)
 		h->st.bytes_rx += (uint64_t)n;
 		junk += (size_t)n;
 		if (n && junk <= 3 * (size_t)ZC_WIRE_ENCODED_MAX)
-			deadline = mono_ms() + idle;
+			deadline = zc_mono_ms() + idle;
 	}
 }
 
@@ -285,11 +272,11 @@ int zc_hostlink_hello(zc_hostlink *h, zc_wire_hello *hello, int64_t *local_ms)
 	if (!h || !hello)
 		return ZC_EARG;
 	h->errmsg[0] = 0;
-	int64_t t0 = real_ms();
+	int64_t t0 = zc_real_ms();
 	int rc = transact(h, ZC_WIRE_HELLO_REQ, NULL, 0, ZC_WIRE_HELLO);
 	if (rc)
 		return rc;
-	int64_t t1 = real_ms();
+	int64_t t1 = zc_real_ms();
 	rc = zc_wire_hello_decode(h->f.payload, h->f.len, hello);
 	if (rc == ZC_EVERSION)
 		return fail(h, ZC_EVERSION, "the terminal speaks another protocol version (this host: %d)",
@@ -388,7 +375,7 @@ int zc_hostlink_pull(zc_hostlink *h, const zc_pull_opts *o, zc_pull_progress *ou
 	window = o->window ? o->window : DEFAULT_WINDOW;
 	p.from_seq = p.next_seq = o->from_seq;
 	p.head_seq = o->head_hint;
-	int64_t t0 = mono_ms();
+	int64_t t0 = zc_mono_ms();
 	uint64_t rx0 = h->st.bytes_rx;
 
 #define ASK_AGAIN(as_probe, counter, limit, err, why)                                                                  \
@@ -477,7 +464,7 @@ int zc_hostlink_pull(zc_hostlink *h, const zc_pull_opts *o, zc_pull_progress *ou
 			if (p.next_seq - 1 > p.head_seq)
 				p.head_seq = p.next_seq - 1;
 			if (o->on_progress) {
-				p.elapsed_ms = mono_ms() - t0;
+				p.elapsed_ms = zc_mono_ms() - t0;
 				p.line_bytes = h->st.bytes_rx - rx0;
 				o->on_progress(o->arg, &p);
 			}
@@ -537,7 +524,7 @@ int zc_hostlink_pull(zc_hostlink *h, const zc_pull_opts *o, zc_pull_progress *ou
 	}
 #undef ASK_AGAIN
 out:
-	p.elapsed_ms = mono_ms() - t0;
+	p.elapsed_ms = zc_mono_ms() - t0;
 	p.line_bytes = h->st.bytes_rx - rx0;
 	if (o->on_progress)
 		o->on_progress(o->arg, &p);
@@ -638,7 +625,7 @@ int zc_hostlink_command(zc_hostlink *h, const char *terminal, uint8_t kind, cons
 	h->cmd.body_len = (uint16_t)body_len;
 	if (body_len)
 		memcpy(h->cmd.body, body, body_len);
-	int64_t t_first = mono_ms();
+	int64_t t_first = zc_mono_ms();
 	for (;;) {
 		rc = command_once(h, terminal, host_key, res);
 		if (rc < 0)
@@ -673,7 +660,7 @@ int zc_hostlink_command(zc_hostlink *h, const char *terminal, uint8_t kind, cons
 		int64_t t;
 		if (kind == ZC_CMD_SET_TIME && !zc_wire_set_time_decode(body, body_len, &t)) {
 			/* The time to set has moved on meanwhile. */
-			int n = zc_wire_set_time_encode(t + (mono_ms() - t_first), h->cmd.body, sizeof h->cmd.body);
+			int n = zc_wire_set_time_encode(t + (zc_mono_ms() - t_first), h->cmd.body, sizeof h->cmd.body);
 			if (n > 0)
 				h->cmd.body_len = (uint16_t)n;
 		}
@@ -746,10 +733,10 @@ typedef struct fd_link {
 static int fd_read(void *ctx, uint8_t *buf, size_t cap, unsigned timeout_ms)
 {
 	fd_link *l = ctx;
-	int64_t deadline = mono_ms() + timeout_ms;
+	int64_t deadline = zc_mono_ms() + timeout_ms;
 	for (;;) {
 		struct pollfd pf = {.fd = l->fd, .events = POLLIN};
-		int64_t left = deadline - mono_ms();
+		int64_t left = deadline - zc_mono_ms();
 		int r = poll(&pf, 1, left < 0 ? 0 : (int)(left > INT_MAX ? INT_MAX : left));
 		if (r < 0 && errno == EINTR)
 			return 0; /* a signal: let the caller look at its flags */
@@ -769,10 +756,10 @@ static int fd_read(void *ctx, uint8_t *buf, size_t cap, unsigned timeout_ms)
 static int fd_write(void *ctx, const uint8_t *buf, size_t n, unsigned timeout_ms)
 {
 	fd_link *l = ctx;
-	int64_t deadline = mono_ms() + timeout_ms;
+	int64_t deadline = zc_mono_ms() + timeout_ms;
 	while (n) {
 		struct pollfd pf = {.fd = l->fd, .events = POLLOUT};
-		int64_t left = deadline - mono_ms();
+		int64_t left = deadline - zc_mono_ms();
 		if (left <= 0)
 			return ZC_EIO;
 		int r = poll(&pf, 1, (int)(left > INT_MAX ? INT_MAX : left));

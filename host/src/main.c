@@ -1947,48 +1947,46 @@ int main(int argc, char **argv)
 	char **sargv = argv + i;
 	optind = 1;
 	opterr = 1;
-	if (!strcmp(cmd, "ingest"))
-		return cmd_ingest(sargc, sargv);
-	if (!strcmp(cmd, "journal")) {
-		if (sargc < 2) {
-			err_line(T("用法：zhucun journal export|show …", "usage: zhucun journal export|show ..."));
-			return 2;
+	/* Commands, and "GROUP SUB" commands (journal, bundle). */
+	static const struct {
+		const char *group, *name;
+		int (*fn)(int, char **);
+	} cmds[] = {
+	    {NULL, "ingest", cmd_ingest},
+	    {NULL, "findings", cmd_findings},
+	    {NULL, "terminals", cmd_terminals},
+	    {NULL, "pull", cmd_pull},
+	    {NULL, "provision", cmd_provision},
+	    {NULL, "status", cmd_status},
+	    {NULL, "ports", cmd_ports},
+	    {NULL, "revocations", cmd_revocations},
+	    {"journal", "export", cmd_journal_export},
+	    {"journal", "show", cmd_journal_show},
+	    {"bundle", "export", cmd_bundle_export},
+	    {"bundle", "import", cmd_bundle_import},
+	};
+	int is_group = 0;
+	for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++) {
+		if (!cmds[k].group) {
+			if (!strcmp(cmd, cmds[k].name))
+				return cmds[k].fn(sargc, sargv);
+			continue;
 		}
-		const char *sub = sargv[1];
-		if (!strcmp(sub, "export"))
-			return cmd_journal_export(sargc - 1, sargv + 1);
-		if (!strcmp(sub, "show"))
-			return cmd_journal_show(sargc - 1, sargv + 1);
-		err_line(T("未知的 journal 子命令 '%s'", "unknown journal command '%s'"), sub);
+		if (strcmp(cmd, cmds[k].group))
+			continue;
+		is_group = 1;
+		if (sargc >= 2 && !strcmp(sargv[1], cmds[k].name))
+			return cmds[k].fn(sargc - 1, sargv + 1);
+	}
+	if (is_group) {
+		if (sargc < 2)
+			err_line(T("用法：zhucun %s 子命令 …（见 zhucun --help）", "usage: zhucun %s COMMAND ... (see zhucun --help)"),
+				 cmd);
+		else
+			err_line(T("未知的 %s 子命令 '%s'（见 zhucun --help）", "unknown %s command '%s' (see zhucun --help)"),
+				 cmd, sargv[1]);
 		return 2;
 	}
-	if (!strcmp(cmd, "findings"))
-		return cmd_findings(sargc, sargv);
-	if (!strcmp(cmd, "pull"))
-		return cmd_pull(sargc, sargv);
-	if (!strcmp(cmd, "provision"))
-		return cmd_provision(sargc, sargv);
-	if (!strcmp(cmd, "status"))
-		return cmd_status(sargc, sargv);
-	if (!strcmp(cmd, "ports"))
-		return cmd_ports(sargc, sargv);
-	if (!strcmp(cmd, "revocations"))
-		return cmd_revocations(sargc, sargv);
-	if (!strcmp(cmd, "bundle")) {
-		if (sargc < 2) {
-			err_line(T("用法：zhucun bundle export|import …", "usage: zhucun bundle export|import ..."));
-			return 2;
-		}
-		const char *sub = sargv[1];
-		if (!strcmp(sub, "export"))
-			return cmd_bundle_export(sargc - 1, sargv + 1);
-		if (!strcmp(sub, "import"))
-			return cmd_bundle_import(sargc - 1, sargv + 1);
-		err_line(T("未知的 bundle 子命令 '%s'", "unknown bundle command '%s'"), sub);
-		return 2;
-	}
-	if (!strcmp(cmd, "terminals"))
-		return cmd_terminals(sargc, sargv);
 	if (!strcmp(cmd, "help")) {
 		usage(stdout);
 		return 0;
