@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 need=(build-essential cmake pkg-config clang git openssl
       libnfc-dev libnfc-bin libnfc-examples libserialport-dev libmbedtls-dev
       libsqlite3-dev sqlite3 libcmocka-dev libjansson-dev
-      pcscd vsmartcard-vpcd opensc yubico-piv-tool iproute2)
+      pcscd vsmartcard-vpcd opensc yubico-piv-tool iproute2 procps)
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

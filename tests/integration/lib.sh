@@ -3,7 +3,28 @@
 set -euo pipefail
 : "${ZC_BIN:?ZC_BIN must point at build/bin}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/zc-it-XXXXXX")
-trap 'rm -rf "$T"' EXIT
+# stop PID...: end background jobs and whatever they started. A shell
+# function run with & is a subshell; killing it alone would leave its child
+# (a terminal, a reader) running and writing into $T.
+stop() {
+  local p
+  for p in "$@"; do
+    [ -n "$p" ] || continue
+    pkill -TERM -P "$p" 2>/dev/null || true
+    kill "$p" 2>/dev/null || true
+  done
+  for p in "$@"; do [ -n "$p" ] && { wait "$p" 2>/dev/null || true; }; done
+  wait 2>/dev/null || true
+}
+# remove_tmp: remove $T, retrying while a process that is exiting still
+# writes; a leftover directory is a warning, never a test failure.
+remove_tmp() {
+  local i
+  for ((i = 0; i < 30; i++)); do rm -rf "$T" 2>/dev/null && return 0; sleep 0.1; done
+  echo "warning: could not remove $T" >&2
+  return 0
+}
+trap remove_tmp EXIT
 fails=0
 passes=0
 ok()   { passes=$((passes + 1)); echo "ok - $*"; }

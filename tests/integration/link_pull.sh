@@ -18,9 +18,8 @@ DB="$T/host/host.db"
 mkdir -p "$T/host"
 RPID= TPID= LPID=
 cleanup() {
-  for p in $LPID $TPID $RPID; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$T"
+  stop "$LPID" "$TPID" "$RPID"
+  remove_tmp
 }
 trap cleanup EXIT
 wait_for() { local i; for ((i = 0; i < ${3:-100}; i++)); do grep -qF -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }

@@ -95,11 +95,8 @@ printf 'app default {\n  framework pkcs15 {\n    use_file_caching = no;\n  }\n}\
 PCSCD_PID=
 VICC_PID=
 cleanup() {
-  [ -n "$VICC_PID" ] && kill "$VICC_PID" 2>/dev/null
-  [ -n "$PCSCD_PID" ] && kill "$PCSCD_PID" 2>/dev/null
-  wait 2>/dev/null
-  rm -rf "$T"
-  return 0
+  stop "$VICC_PID" "$PCSCD_PID"
+  remove_tmp
 }
 trap cleanup EXIT
 on_fail_dump() {

@@ -17,10 +17,8 @@ LINK="$T/pn532"
 RPID=
 PPID_=
 cleanup() {
-  [ -n "$PPID_" ] && kill "$PPID_" 2>/dev/null
-  [ -n "$RPID" ] && kill "$RPID" 2>/dev/null
-  wait 2>/dev/null || true
-  rm -rf "$T"
+  stop "$PPID_" "$RPID"
+  remove_tmp
 }
 trap cleanup EXIT
 

@@ -15,10 +15,8 @@ export LIBNFC_AUTO_SCAN=false
 mkdir -p "$ZHUCUN_SIM_DIR"
 RPID= TPID=
 cleanup() {
-  [ -n "$TPID" ] && kill "$TPID" 2>/dev/null
-  [ -n "$RPID" ] && kill "$RPID" 2>/dev/null
-  wait 2>/dev/null || true
-  rm -rf "$T"
+  stop "$TPID" "$RPID"
+  remove_tmp
 }
 trap cleanup EXIT
 wait_for() { # FILE PATTERN [TENTHS]
