@@ -34,14 +34,18 @@
 #include "zc/record.h"
 #include "zc/store.h"
 #include "zc/wire.h"
+#include "cli.h"
+
+#define err_line zc_cli_err
+#define open_store zc_cli_open_store
 
 #define ZC_VERSION "0.1.0"
 
-static const char *db_path;
+const char *zc_cli_db_path;
+#define db_path zc_cli_db_path
 static int json_out;
 
-static void err_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void err_line(const char *fmt, ...)
+void zc_cli_err(const char *fmt, ...)
 {
 	va_list ap;
 	fputs(T("zhucun: 错误：", "zhucun: error: "), stderr);
@@ -134,7 +138,7 @@ static void usage(FILE *f)
 		      f);
 }
 
-static zc_store *open_store(void)
+zc_store *zc_cli_open_store(void)
 {
 	char msg[512] = "";
 	zc_store *s = NULL;

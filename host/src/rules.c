@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "zc/err.h"
+#include "zc/record.h"
 
 /* ---- dates (proleptic Gregorian, days since 1970-01-01) ---- */
 
@@ -417,7 +418,7 @@ static int tap_verdict(const zc_rules_input *in, const zc_r_tap *t, zc_day *day)
 	}
 	if (t->utc_ms >= bg->revoked_at_ms)
 		return ZC_REJ_REVOKED;
-	if (bg->cadre < 0 || *day < bg->bound_from)
+	if (bg->cadre < 0 || *day < bg->bound_from || (bg->bound_to > 0 && *day > bg->bound_to))
 		return ZC_REJ_UNBOUND;
 	if (!t->clock_ok)
 		return ZC_REJ_CLOCK;
@@ -911,6 +912,68 @@ static void tap_findings(build *b, const int *rej, const zc_day *day)
 	free(idx);
 }
 
+/* ---- section 10: integrity findings from outside the engine ---- */
+
+static void integrity_findings(build *b, const zc_rules_input *in)
+{
+	for (size_t i = 0; i < in->nintegrity; i++) {
+		const zc_r_integrity *g = &in->integrity[i];
+		if (g->date > in->as_of)
+			continue;
+		zc_r_finding *f = add_finding(b, g->type, ZC_SEV_VIOLATION, ZC_SUBJ_TERMINAL, g->terminal, g->date);
+		if (f)
+			snprintf(f->detail, sizeof f->detail, "%s", g->detail ? g->detail : g->type);
+	}
+}
+
+/* ---- section 3, rule 4: clock trust ---- */
+
+const char *zc_clock_verdict_name(int v)
+{
+	switch (v) {
+	case ZC_CLOCK_BEFORE_PROVISIONING: return "tap_before_provisioning";
+	case ZC_CLOCK_AFTER_COLLECTION: return "tap_after_collection";
+	case ZC_CLOCK_ROLLBACK_WINDOW: return "clock_rollback_window";
+	default: return "";
+	}
+}
+
+void zc_rules_clock_trust(const zc_r_clockrec *r, size_t n, int64_t tolerance_ms, uint8_t *verdict)
+{
+	int64_t prov = INT64_MIN; /* utc of the provisioned record */
+	int have_prov = 0;
+	int64_t high = INT64_MIN; /* highest clock reading so far */
+	int64_t window_until = INT64_MIN; /* in a rollback window while utc < this */
+	for (size_t i = 0; i < n; i++) {
+		const zc_r_clockrec *x = &r[i];
+		if (x->kind == ZC_KIND_PROVISIONED && !have_prov) {
+			have_prov = 1;
+			prov = x->utc_ms;
+		}
+		uint8_t v = ZC_CLOCK_OK;
+		if (high != INT64_MIN && x->utc_ms < high - tolerance_ms && x->utc_ms < window_until)
+			; /* still inside the window opened earlier */
+		else if (high != INT64_MIN && x->utc_ms < high - tolerance_ms)
+			window_until = high; /* a rollback: untrusted until the clock passes high again */
+		if (x->utc_ms < window_until)
+			v = ZC_CLOCK_ROLLBACK_WINDOW;
+		else
+			window_until = INT64_MIN;
+		if (!have_prov || x->utc_ms < prov)
+			v = ZC_CLOCK_BEFORE_PROVISIONING;
+		else if (x->collected_ms > 0 && x->utc_ms > x->collected_ms + tolerance_ms)
+			v = ZC_CLOCK_AFTER_COLLECTION;
+		verdict[i] = v;
+		if (x->kind == ZC_KIND_CLOCK_SET && x->host_set) {
+			/* A host set the clock: its new reading is the truth from here. */
+			high = x->new_utc_ms;
+			window_until = INT64_MIN;
+		} else if (v != ZC_CLOCK_AFTER_COLLECTION && x->utc_ms > high) {
+			high = x->utc_ms;
+		}
+	}
+}
+
 /* ---- evaluate ---- */
 
 static int check_input(const zc_rules_input *in)
@@ -939,6 +1002,12 @@ static int check_input(const zc_rules_input *in)
 	for (size_t i = 0; i < in->ntaps; i++)
 		if ((in->taps[i].badge != -1 && !IDX(in->taps[i].badge, in->nbadges)) ||
 		    !IDX(in->taps[i].terminal, in->nterminals))
+			return ZC_EARG;
+	for (size_t i = 0; i < in->nintegrity; i++)
+		if (!IDX(in->integrity[i].terminal, in->nterminals) || !in->integrity[i].type)
+			return ZC_EARG;
+	for (size_t i = 0; i < in->ntownships; i++)
+		if (in->townships[i].district != -1 && in->ndistricts && !IDX(in->townships[i].district, in->ndistricts))
 			return ZC_EARG;
 	return 0;
 #undef IDX
@@ -1018,6 +1087,8 @@ int zc_rules_evaluate(const zc_rules_input *in, zc_report **out)
 		registry_checks(&b);
 	if (!b.oom)
 		tap_findings(&b, rej, tday);
+	if (!b.oom)
+		integrity_findings(&b, in);
 	if (b.oom)
 		goto out;
 	qsort(r->findings, r->nfindings, sizeof *r->findings, find_cmp);

@@ -656,12 +656,14 @@ int zc_scenario_rules_input(const zc_scenario *s, zc_rules_input *in)
 	in->nholidays = s->nholidays;
 	in->workdays = s->workdays;
 	in->nworkdays = s->nworkdays;
+	zc_r_district *di = calloc(s->ndistricts + 1, sizeof *di);
 	zc_r_township *tw = calloc(s->ntownships + 1, sizeof *tw);
 	zc_r_village *vi = calloc(s->nvillages + 1, sizeof *vi);
 	zc_r_terminal *te = calloc(s->nterminals + 1, sizeof *te);
 	zc_r_badge *ba = calloc(s->nbadges + 1, sizeof *ba);
 	zc_r_tap *ta = calloc(s->ntaps + 1, sizeof *ta);
-	if (!tw || !vi || !te || !ba || !ta) {
+	if (!di || !tw || !vi || !te || !ba || !ta) {
+		free(di);
 		free(tw);
 		free(vi);
 		free(te);
@@ -669,10 +671,18 @@ int zc_scenario_rules_input(const zc_scenario *s, zc_rules_input *in)
 		free(ta);
 		return ZC_ENOMEM;
 	}
-	for (size_t i = 0; i < s->ntownships; i++)
+	for (size_t i = 0; i < s->ndistricts; i++) {
+		di[i].id = s->districts[i].id;
+		di[i].name = s->districts[i].name;
+	}
+	for (size_t i = 0; i < s->ntownships; i++) {
 		tw[i].id = s->townships[i].id;
+		tw[i].name = s->townships[i].name;
+		tw[i].district = s->townships[i].parent;
+	}
 	for (size_t i = 0; i < s->nvillages; i++) {
 		vi[i].id = s->villages[i].id;
+		vi[i].name = s->villages[i].name;
 		vi[i].township = s->villages[i].parent;
 		vi[i].rate_fen = s->villages[i].rate_fen;
 	}
@@ -684,6 +694,7 @@ int zc_scenario_rules_input(const zc_scenario *s, zc_rules_input *in)
 		ba[i].id = s->badges[i].id;
 		ba[i].cadre = s->badges[i].cadre;
 		ba[i].bound_from = s->badges[i].bound_from;
+		ba[i].bound_to = ZC_DAY_NEVER;
 		ba[i].uid_only = s->badges[i].uid_only;
 		/* a clone carries its original's certificate, and so its revocation */
 		int orig = s->badges[i].clone_of >= 0 ? s->badges[i].clone_of : (int)i;
@@ -700,6 +711,8 @@ int zc_scenario_rules_input(const zc_scenario *s, zc_rules_input *in)
 		ta[i].badge_ok = !b->uid_only && b->clone_of < 0;
 		ta[i].seq = i + 1;
 	}
+	in->districts = di;
+	in->ndistricts = s->ndistricts;
 	in->townships = tw;
 	in->ntownships = s->ntownships;
 	in->villages = vi;
@@ -723,6 +736,7 @@ int zc_scenario_rules_input(const zc_scenario *s, zc_rules_input *in)
 
 void zc_scenario_rules_input_free(zc_rules_input *in)
 {
+	free((void *)in->districts);
 	free((void *)in->townships);
 	free((void *)in->villages);
 	free((void *)in->terminals);

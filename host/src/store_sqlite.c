@@ -18,6 +18,7 @@
  * journal costs no verification.
  */
 #include "zc/store.h"
+#include "store_internal.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -1403,4 +1404,9 @@ int zc_store_records(zc_store *s, const char *terminal, uint64_t from, uint64_t 
 		rc = db_err(step);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+sqlite3 *zc_store_db(zc_store *s)
+{
+	return s ? s->db : NULL;
 }

@@ -89,13 +89,13 @@ static void world_init(world *w, const char *start, const char *end, const char 
 	zc_policy_default(&w->in.policy);
 	w->tw[0].id = "T01";
 	w->tw[1].id = "T02";
-	w->vi[0] = (zc_r_village){"V01", 0, 10000};
-	w->vi[1] = (zc_r_village){"V02", 1, 12000};
+	w->vi[0] = (zc_r_village){.id = "V01", .township = 0, .rate_fen = 10000};
+	w->vi[1] = (zc_r_village){.id = "V02", .township = 1, .rate_fen = 12000};
 	w->te[0] = (zc_r_terminal){"K01", 0};
 	w->te[1] = (zc_r_terminal){"K02", 1};
 	w->ca[0] = (zc_r_cadre){"C001", "张三", ZC_ROLE_FIRST_SECRETARY, 1, D("2015-07-01"), D("2010-09-01"), "市乡村振兴局"};
 	w->as[0] = (zc_r_assignment){0, 0, D(start), D(end)};
-	w->ba[0] = (zc_r_badge){"B001", 0, D(start), 0, INT64_MAX};
+	w->ba[0] = (zc_r_badge){.id = "B001", .cadre = 0, .bound_from = D(start), .uid_only = 0, .revoked_at_ms = INT64_MAX};
 	w->in.as_of = D(as_of);
 	w->in.townships = w->tw;
 	w->in.ntownships = 2;
@@ -495,7 +495,7 @@ static void test_tap_acceptance_and_allowance(void **state)
 	world w;
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-01-10");
 	w.ba[0].revoked_at_ms = 1735777800000LL; /* from 2025-01-02 08:30 local */
-	w.ba[1] = (zc_r_badge){"B002", 0, D("2025-01-01"), 1, INT64_MAX}; /* UID */
+	w.ba[1] = (zc_r_badge){.id = "B002", .cadre = 0, .bound_from = D("2025-01-01"), .uid_only = 1, .revoked_at_ms = INT64_MAX}; /* UID */
 	w.in.nbadges = 2;
 	tap_at(&w, 0, 1735691400000LL); /* Jan 1: ok */
 	tap_at(&w, 0, 1735777800000LL); /* Jan 2: at the revocation instant: rejected */
@@ -515,7 +515,7 @@ static void test_tap_acceptance_and_allowance(void **state)
 	w.in.policy.accept_uid_badges = 1;
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-01-10");
 	w.in.policy.accept_uid_badges = 1;
-	w.ba[1] = (zc_r_badge){"B002", 0, D("2025-01-01"), 1, INT64_MAX};
+	w.ba[1] = (zc_r_badge){.id = "B002", .cadre = 0, .bound_from = D("2025-01-01"), .uid_only = 1, .revoked_at_ms = INT64_MAX};
 	w.in.nbadges = 2;
 	w.as[0].village = 1; /* V02, 12000 fen, township T02 */
 	tap_at(&w, 1, 1735864200000LL); /* Jan 3, UID, accepted now */

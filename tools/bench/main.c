@@ -605,7 +605,7 @@ static int bench_report(int ncadres)
 	}
 	for (int i = 0; i < nvill; i++) {
 		snprintf(ids[k], 16, "V%05d", i);
-		vi[i] = (zc_r_village){ids[k++], i / 10, i % 7 ? 10000 : 12000};
+		vi[i] = (zc_r_village){.id = ids[k++], .township = i / 10, .rate_fen = i % 7 ? 10000 : 12000};
 	}
 	zc_day y0 = zc_day_from_ymd(2025, 1, 1), y1 = zc_day_from_ymd(2025, 12, 31);
 	uint32_t rnd = 12345;
@@ -614,7 +614,7 @@ static int bench_report(int ncadres)
 		ca[c] = (zc_r_cadre){ids[k++], "cadre", c % 5 == 0, 1, zc_day_from_ymd(2010, 1, 1),
 				     zc_day_from_ymd(2005, 1, 1), "unit"};
 		as[c] = (zc_r_assignment){c, c / 5, y0, zc_day_from_ymd(2026, 12, 31)};
-		ba[c] = (zc_r_badge){ca[c].id, c, y0, 0, INT64_MAX};
+		ba[c] = (zc_r_badge){.id = ca[c].id, .cadre = c, .bound_from = y0, .uid_only = 0, .revoked_at_ms = INT64_MAX};
 		le[c] = (zc_r_leave){c, y0 + 40 + c % 200, y0 + 42 + c % 200 + c % 9, c % 3 + 1, ""};
 		du[c] = (zc_r_duty){c, y0 + 250 + c % 50, y0 + 252 + c % 50, ZC_DUTY_TRAINING, ZC_LEVEL_DISTRICT};
 		int away = c % 11 == 0 ? 20 : 0; /* some are away for a spell */

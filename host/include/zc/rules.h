@@ -63,14 +63,23 @@ int zc_level_parse(const char *s); /* -1 if unknown */
 
 /* ---- input ---- */
 
+/* Names are for reports only (may be NULL); the engine uses ids. */
+typedef struct zc_r_district {
+	const char *id;
+	const char *name;
+} zc_r_district;
+
 typedef struct zc_r_township {
 	const char *id;
+	const char *name;
+	int district; /* index into districts, -1: none */
 } zc_r_township;
 
 typedef struct zc_r_village {
 	const char *id;
 	int township;     /* index into townships */
 	int64_t rate_fen; /* daily allowance */
+	const char *name;
 } zc_r_village;
 
 typedef struct zc_r_terminal {
@@ -108,11 +117,15 @@ typedef struct zc_r_duty {
 	int level; /* enum zc_level */
 } zc_r_duty;
 
-/* A badge bound to a cadre from a date on; revoked from an instant. */
+/* A badge bound to a cadre from a date on (to a date, inclusive); revoked
+ * from an instant. A badge bound to several cadres over time is one entry
+ * per binding (same id); each tap names the binding of its date. */
+#define ZC_DAY_NEVER INT32_MAX
 typedef struct zc_r_badge {
 	const char *id;
 	int cadre;
 	zc_day bound_from;
+	zc_day bound_to;       /* inclusive; 0 or ZC_DAY_NEVER: open */
 	int uid_only;          /* UID card (weak) */
 	int64_t revoked_at_ms; /* INT64_MAX: never */
 } zc_r_badge;
@@ -139,11 +152,24 @@ typedef struct zc_r_tap {
 	uint64_t seq;    /* for reporting */
 } zc_r_tap;
 
+/* An integrity finding found outside the engine (the store's verification
+ * of a terminal's chain, the clock trust of zc_rules_clock_trust): passed
+ * through to the report as a violation about the terminal. type and detail
+ * must outlive the report. */
+typedef struct zc_r_integrity {
+	int terminal;       /* index into terminals */
+	const char *type;   /* "gap", "fork", "bad_signature", "tap_before_provisioning", ... */
+	zc_day date;
+	uint64_t seq;
+	const char *detail; /* English; may be NULL */
+} zc_r_integrity;
+
 typedef struct zc_rules_input {
 	zc_policy policy;
 	zc_day as_of;
 	const zc_day *holidays; size_t nholidays;
 	const zc_day *workdays; size_t nworkdays;
+	const zc_r_district *districts; size_t ndistricts;
 	const zc_r_township *townships; size_t ntownships;
 	const zc_r_village *villages; size_t nvillages;
 	const zc_r_terminal *terminals; size_t nterminals;
@@ -153,6 +179,7 @@ typedef struct zc_rules_input {
 	const zc_r_duty *duties; size_t nduties;
 	const zc_r_badge *badges; size_t nbadges;
 	const zc_r_tap *taps; size_t ntaps;
+	const zc_r_integrity *integrity; size_t nintegrity;
 } zc_rules_input;
 
 /* ---- output ---- */
@@ -212,6 +239,29 @@ int zc_rules_evaluate(const zc_rules_input *in, zc_report **out);
 void zc_report_free(zc_report *r);
 /* Status of cadre c on a date (ZC_ST_NONE when not evaluated). */
 int zc_report_status(const zc_report *r, int cadre, zc_day day);
+
+/* ---- clock trust (section 3, rule 4) ----
+ * One terminal's records in ascending seq: kind (zc record kind), utc_ms,
+ * for clock_set records whether the host ordered it, and the host's time
+ * of collection (when the record reached the host). */
+typedef struct zc_r_clockrec {
+	uint64_t seq;
+	int kind;
+	int64_t utc_ms;
+	int host_set;        /* clock_set ordered by a host (by_fp not zero) */
+	int64_t new_utc_ms;  /* clock_set: the time set */
+	int64_t collected_ms; /* host time when collected; 0 unknown */
+} zc_r_clockrec;
+
+enum zc_clock_verdict {
+	ZC_CLOCK_OK = 0,
+	ZC_CLOCK_BEFORE_PROVISIONING, /* earlier than the provisioned record, or before any */
+	ZC_CLOCK_AFTER_COLLECTION,    /* later than when the host collected it (+ tolerance) */
+	ZC_CLOCK_ROLLBACK_WINDOW,     /* after a rollback, until the clock passes its old high-water mark */
+};
+const char *zc_clock_verdict_name(int v); /* "tap_before_provisioning", ... ; "" for OK */
+/* Set verdict[i] for each record. Pure. */
+void zc_rules_clock_trust(const zc_r_clockrec *r, size_t n, int64_t tolerance_ms, uint8_t *verdict);
 
 /* Working day by the default week and the calendar overrides. */
 int zc_rules_is_workday(const zc_rules_input *in, zc_day day);
