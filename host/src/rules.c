@@ -198,6 +198,8 @@ int zc_policy_set(zc_policy *p, const char *name, const char *value)
 		p->clock_rollback_tolerance_s = n;
 		return 0;
 	}
+	if (!strcmp(name, "zone"))
+		return zc_zone_parse(value, &p->tz_offset_min);
 	if (!strcmp(name, "daily_rate_fen") || !strcmp(name, "default_rate_fen")) {
 		if (parse_num(value, 0, 100000000, &n))
 			return -1;
@@ -205,6 +207,28 @@ int zc_policy_set(zc_policy *p, const char *name, const char *value)
 		return 0;
 	}
 	return -1;
+}
+
+int zc_zone_parse(const char *s, int *offset_min)
+{
+	if (!strcmp(s, "Asia/Shanghai")) {
+		*offset_min = 480;
+		return 0;
+	}
+	if (!strcmp(s, "UTC")) {
+		*offset_min = 0;
+		return 0;
+	}
+	if (strncmp(s, "UTC", 3) || (s[3] != '+' && s[3] != '-') || strlen(s) != 9 || s[6] != ':')
+		return -1;
+	for (int i = 4; i < 9; i++)
+		if (i != 6 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	int h = (s[4] - '0') * 10 + (s[5] - '0'), m = (s[7] - '0') * 10 + (s[8] - '0');
+	if (h > 14 || m > 59)
+		return -1;
+	*offset_min = (s[3] == '-' ? -1 : 1) * (h * 60 + m);
+	return 0;
 }
 
 const char *zc_level_name(int level)

@@ -213,19 +213,8 @@ static int statement(pstate *p, char **w, int n)
 	if (!strcmp(k, "zone")) {
 		if (expect_n(p, n, 2, "zone Asia/Shanghai | UTC | UTC+hh:mm"))
 			return ZC_EMALFORMED;
-		if (!strcmp(w[1], "Asia/Shanghai")) {
-			s->tz_offset_min = 480;
-		} else if (!strcmp(w[1], "UTC")) {
-			s->tz_offset_min = 0;
-		} else if (!strncmp(w[1], "UTC", 3) && (w[1][3] == '+' || w[1][3] == '-') && strlen(w[1]) == 9 &&
-			   w[1][6] == ':') {
-			int h, m;
-			if (sscanf(w[1] + 4, "%2d:%2d", &h, &m) != 2 || h > 14 || m > 59)
-				return fail(p, "zone: bad offset '%s'", w[1]);
-			s->tz_offset_min = (w[1][3] == '-' ? -1 : 1) * (h * 60 + m);
-		} else {
+		if (zc_zone_parse(w[1], &s->tz_offset_min))
 			return fail(p, "zone: only Asia/Shanghai, UTC or UTC+hh:mm / UTC-hh:mm, not '%s'", w[1]);
-		}
 		return 0;
 	}
 	if (!strcmp(k, "as-of")) {

@@ -21,6 +21,7 @@
 
 #include "testutil.h"
 #include "zc/err.h"
+#include "zc/record.h"
 #include "zc/report.h"
 #include "zc/rules.h"
 #include "zc/scenario.h"
@@ -754,6 +755,87 @@ static void test_scenario_parse_errors(void **state)
 	zc_scenario_free(s);
 }
 
+/* Section 3 rule 4: the clock is trusted from provisioning until the host
+ * collected the record, except inside a rollback window. */
+static void test_clock_trust(void **state)
+{
+	(void)state;
+	const int64_t H = 3600000, tol = 300000;
+	/* seq: 1 boot before provisioning, 2 provisioned, 3 tap, 4 tap rolled
+	 * back by 2 h, 5 tap still behind the old high-water mark, 6 tap past
+	 * it, 7 tap dated after its collection, 8 tap within the tolerance */
+	zc_r_clockrec r[] = {
+	    {1, ZC_KIND_BOOT, 10 * H, 0, 0, 100 * H},
+	    {2, ZC_KIND_PROVISIONED, 11 * H, 0, 0, 100 * H},
+	    {3, ZC_KIND_TAP, 12 * H, 0, 0, 100 * H},
+	    {4, ZC_KIND_TAP, 10 * H + H / 2, 0, 0, 100 * H},
+	    {5, ZC_KIND_TAP, 12 * H - 1000, 0, 0, 100 * H},
+	    {6, ZC_KIND_TAP, 12 * H + 1000, 0, 0, 100 * H},
+	    {7, ZC_KIND_TAP, 101 * H, 0, 0, 100 * H},
+	    {8, ZC_KIND_TAP, 12 * H + 1000 - tol, 0, 0, 100 * H},
+	};
+	uint8_t v[8];
+	zc_rules_clock_trust(r, 8, tol, v);
+	assert_int_equal(v[0], ZC_CLOCK_BEFORE_PROVISIONING);
+	assert_int_equal(v[1], ZC_CLOCK_OK);
+	assert_int_equal(v[2], ZC_CLOCK_OK);
+	/* 10:30 is before provisioning (11:00) as well as rolled back */
+	assert_int_equal(v[3], ZC_CLOCK_BEFORE_PROVISIONING);
+	assert_int_equal(v[4], ZC_CLOCK_ROLLBACK_WINDOW);
+	assert_int_equal(v[5], ZC_CLOCK_OK);
+	assert_int_equal(v[6], ZC_CLOCK_AFTER_COLLECTION);
+	assert_int_equal(v[7], ZC_CLOCK_OK); /* exactly at the tolerance: not a rollback */
+	assert_string_equal(zc_clock_verdict_name(v[6]), "tap_after_collection");
+
+	/* a rollback well after provisioning, then a host clock set: trusted again */
+	zc_r_clockrec q[] = {
+	    {1, ZC_KIND_PROVISIONED, 1 * H, 0, 0, 0},
+	    {2, ZC_KIND_TAP, 50 * H, 0, 0, 0},
+	    {3, ZC_KIND_TAP, 20 * H, 0, 0, 0},
+	    {4, ZC_KIND_CLOCK_SET, 20 * H, 1, 21 * H, 0},
+	    {5, ZC_KIND_TAP, 21 * H, 0, 0, 0},
+	    {6, ZC_KIND_CLOCK_SET, 21 * H, 0, 5 * H, 0}, /* set locally, backwards */
+	    {7, ZC_KIND_TAP, 5 * H, 0, 0, 0},
+	};
+	uint8_t w[7];
+	zc_rules_clock_trust(q, 7, tol, w);
+	assert_int_equal(w[1], ZC_CLOCK_OK);
+	assert_int_equal(w[2], ZC_CLOCK_ROLLBACK_WINDOW);
+	assert_int_equal(w[4], ZC_CLOCK_OK);
+	assert_int_equal(w[6], ZC_CLOCK_ROLLBACK_WINDOW);
+}
+
+/* Integrity findings from outside the engine are violations about their
+ * terminal; a badge binding ends on its bound_to date. */
+static void test_integrity_and_binding_end(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-01-01", "2025-12-31", "2025-03-31");
+	w.ba[0].bound_to = D("2025-03-14");
+	present_workdays(&w, "2025-03-10", "2025-03-21");
+	zc_r_integrity g[] = {{0, "gap", D("2025-03-05"), 17, "K01: records 12-16 missing"},
+			      {1, "fork", D("2025-04-02"), 3, "after as_of"}};
+	w.in.integrity = g;
+	w.in.nintegrity = 2;
+	zc_report *r = eval(&w);
+	assert_int_equal(zc_report_status(r, 0, D("2025-03-14")), ZC_ST_PRESENT);
+	assert_int_equal(zc_report_status(r, 0, D("2025-03-17")), ZC_ST_ABSENT);
+	int gaps = 0, forks = 0;
+	for (size_t i = 0; i < r->nfindings; i++) {
+		if (!strcmp(r->findings[i].type, "gap")) {
+			gaps++;
+			assert_int_equal(r->findings[i].severity, ZC_SEV_VIOLATION);
+			assert_int_equal(r->findings[i].subject_kind, ZC_SUBJ_TERMINAL);
+			assert_int_equal(r->findings[i].date, D("2025-03-05"));
+		}
+		forks += !strcmp(r->findings[i].type, "fork");
+	}
+	assert_int_equal(gaps, 1);
+	assert_int_equal(forks, 0); /* dated after as_of */
+	world_free(&w, r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -771,6 +853,8 @@ int main(void)
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_shared_scenarios),
 		cmocka_unit_test(test_scenario_parse_errors),
+		cmocka_unit_test(test_clock_trust),
+		cmocka_unit_test(test_integrity_and_binding_end),
 	};
 	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
 }

@@ -49,7 +49,10 @@ typedef struct zc_policy {
 } zc_policy;
 
 void zc_policy_default(zc_policy *p);
-/* Set a policy by its RULES.md name from text ("on"/"off", numbers).
+/* "Asia/Shanghai", "UTC", "UTC+hh:mm" / "UTC-hh:mm" -> minutes east of
+ * UTC; 0, or -1 for anything else. */
+int zc_zone_parse(const char *s, int *offset_min);
+/* Set a policy by its RULES.md name (and "zone", the time zone as above) from text ("on"/"off", numbers).
  * 0, or -1 for an unknown name or a bad value. */
 int zc_policy_set(zc_policy *p, const char *name, const char *value);
 
