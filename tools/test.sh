@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 need=(build-essential cmake pkg-config clang git openssl
       libnfc-dev libnfc-bin libnfc-examples libserialport-dev libmbedtls-dev
-      libsqlite3-dev sqlite3 libcmocka-dev libjansson-dev
+      libsqlite3-dev sqlite3 libcmocka-dev libjansson-dev libcsv-dev
       pcscd vsmartcard-vpcd opensc yubico-piv-tool iproute2 procps)
 missing=()
 for p in "${need[@]}"; do

@@ -71,6 +71,10 @@ static void usage(FILE *f)
 		      "  terminals [--json]          registered terminals\n"
 		      "  findings [--terminal ID] [--json]\n"
 		      "      integrity findings (bad signature, broken link, gap, fork, clock rollback...)\n"
+		      "  report [--as-of DATE] [--format json|csv|html] [--district|--township|--village ID]\n"
+		      "         [--sheet NAME] [--month YYYY-MM] [--out PATH]\n"
+		      "      the compliance report: days on post, attendance sheets, allowance, recall list,\n"
+		      "      findings (see zhucun report --help)\n"
 		      "\n"
 		      "serial link (115200 8N1; PORT such as /dev/ttyUSB0, /dev/ttyACM0, /dev/zhucun-link):\n"
 		      "  pull PORT [--json] [--time-tolerance SECONDS] [--batch N] [--register]\n"
@@ -88,6 +92,19 @@ static void usage(FILE *f)
 		      "  bundle import FILE [--host-key PEM] [--json]\n"
 		      "      verify a bundle and store its records (each record verified again)\n"
 		      "  (--timeout MS: how long to wait for the terminal, default 3000)\n"
+		      "\n"
+		      "registry (host/doc/IMPORT.md; changes are audited as $ZHUCUN_USER, else $USER):\n"
+		      "  import KIND FILE.csv [--json]\n"
+		      "      import a CSV file, all or nothing; KIND: districts townships villages terminals\n"
+		      "      cadres assignments badges leave duty calendar policy\n"
+		      "  leave add --cadre ID --from DATE --to DATE --level LEVEL [--ref REF]\n"
+		      "  leave list [--cadre ID] [--json] | leave remove ID\n"
+		      "  duty add --cadre ID --from DATE --to DATE --kind trip|meeting|training --level LEVEL\n"
+		      "  duty list [--cadre ID] [--json] | duty remove ID\n"
+		      "  audit [--entity KIND] [--json]   who changed the registry, when, before and after\n"
+		      "  ca add CA.pem                trust a badge CA certificate on this host\n"
+		      "  ca revocations FILE.zrl      install its signed revocation list (no rollback)\n"
+		      "  ca list [--json]             trusted badge CAs and their revocation lists\n"
 		      "\n"
 		      "options:\n"
 		      "  --db FILE     database (default $ZHUCUN_DB, else ./zhucun.db)\n"
@@ -111,6 +128,10 @@ static void usage(FILE *f)
 		      "  terminals [--json]          已登记的终端\n"
 		      "  findings [--terminal 编号] [--json]\n"
 		      "      完整性问题（签名无效、链断裂、缺号、分叉、时钟回拨等）\n"
+		      "  report [--as-of 日期] [--format json|csv|html] [--district|--township|--village 编号]\n"
+		      "         [--sheet 表名] [--month 年-月] [--out 路径]\n"
+		      "      考勤与履职报告：驻村天数、月度考勤表、生活补助、召回名单、问题清单\n"
+		      "      （见 zhucun report --help）\n"
 		      "\n"
 		      "串口连接（115200 8N1；串口如 /dev/ttyUSB0、/dev/ttyACM0、/dev/zhucun-link）:\n"
 		      "  pull 串口 [--json] [--time-tolerance 秒] [--batch N] [--register]\n"
@@ -127,6 +148,19 @@ static void usage(FILE *f)
 		      "  bundle import 文件 [--host-key 公钥PEM] [--json]\n"
 		      "      校验数据包并入库（每条记录重新校验）\n"
 		      "  （--timeout 毫秒：等待终端应答的时间，默认 3000）\n"
+		      "\n"
+		      "登记数据（见 host/doc/IMPORT.md；每次修改以 $ZHUCUN_USER 或 $USER 记入审计日志）:\n"
+		      "  import 类型 文件.csv [--json]\n"
+		      "      导入 CSV 文件，有错则整个文件不导入；类型：districts townships villages\n"
+		      "      terminals cadres assignments badges leave duty calendar policy\n"
+		      "  leave add --cadre 编号 --from 日期 --to 日期 --level 审批级别 [--ref 批文号]\n"
+		      "  leave list [--cadre 编号] [--json] | leave remove 编号\n"
+		      "  duty add --cadre 编号 --from 日期 --to 日期 --kind trip|meeting|training --level 级别\n"
+		      "  duty list [--cadre 编号] [--json] | duty remove 编号\n"
+		      "  audit [--entity 类型] [--json]   登记数据的修改记录（谁、何时、修改前后）\n"
+		      "  ca add CA证书               在本机信任工牌 CA 证书\n"
+		      "  ca revocations 吊销列表.zrl  安装其签名的吊销列表（不可回退）\n"
+		      "  ca list [--json]             受信任的工牌 CA 及其吊销列表\n"
 		      "\n"
 		      "选项:\n"
 		      "  --db 文件      数据库（默认 $ZHUCUN_DB，否则 ./zhucun.db）\n"
@@ -1964,6 +1998,12 @@ int main(int argc, char **argv)
 	    {NULL, "status", cmd_status},
 	    {NULL, "ports", cmd_ports},
 	    {NULL, "revocations", cmd_revocations},
+	    {NULL, "import", zc_cmd_import},
+	    {NULL, "leave", zc_cmd_leave},
+	    {NULL, "duty", zc_cmd_duty},
+	    {NULL, "audit", zc_cmd_audit},
+	    {NULL, "ca", zc_cmd_ca},
+	    {NULL, "report", zc_cmd_report},
 	    {"journal", "export", cmd_journal_export},
 	    {"journal", "show", cmd_journal_show},
 	    {"bundle", "export", cmd_bundle_export},

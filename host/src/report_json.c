@@ -1,8 +1,384 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* report_json.c: the RULES.md section 11 report as JSON (zc/report.h). */
+/*
+ * report_json.c: the RULES.md section 11 report as JSON (zc/report.h), and
+ * what every renderer shares: the scope filter, day symbols, the labels of
+ * finding types and severities.
+ */
 #include "zc/report.h"
 
-json_t *zc_report_json(const zc_rules_input *in, const zc_report *r)
+#include <stdlib.h>
+#include <string.h>
+
+#include "zc/err.h"
+
+/* ---- scope ---- */
+
+int zc_report_scope_find(const zc_rules_input *in, int kind, const char *id, zc_report_scope *out)
+{
+	if (!in || !out)
+		return ZC_EARG;
+	out->kind = ZC_SCOPE_ALL;
+	out->index = -1;
+	if (kind == ZC_SCOPE_ALL)
+		return 0;
+	if (!id)
+		return ZC_EARG;
+	size_t n;
+	switch (kind) {
+	case ZC_SCOPE_DISTRICT:
+		for (n = 0; n < in->ndistricts; n++)
+			if (in->districts[n].id && !strcmp(in->districts[n].id, id))
+				break;
+		if (n == in->ndistricts)
+			return ZC_ENOENT;
+		break;
+	case ZC_SCOPE_TOWNSHIP:
+		for (n = 0; n < in->ntownships; n++)
+			if (in->townships[n].id && !strcmp(in->townships[n].id, id))
+				break;
+		if (n == in->ntownships)
+			return ZC_ENOENT;
+		break;
+	case ZC_SCOPE_VILLAGE:
+		for (n = 0; n < in->nvillages; n++)
+			if (in->villages[n].id && !strcmp(in->villages[n].id, id))
+				break;
+		if (n == in->nvillages)
+			return ZC_ENOENT;
+		break;
+	default: return ZC_EARG;
+	}
+	out->kind = kind;
+	out->index = (int)n;
+	return 0;
+}
+
+static int township_in_scope(const zc_rules_input *in, const zc_report_scope *sc, int t)
+{
+	if (!sc || sc->kind == ZC_SCOPE_ALL)
+		return 1;
+	if (t < 0 || (size_t)t >= in->ntownships)
+		return 0;
+	switch (sc->kind) {
+	case ZC_SCOPE_DISTRICT: return in->townships[t].district == sc->index;
+	case ZC_SCOPE_TOWNSHIP: return t == sc->index;
+	default: return 0;
+	}
+}
+
+int zc_report_scope_village(const zc_rules_input *in, const zc_report_scope *sc, int village)
+{
+	if (village < 0 || (size_t)village >= in->nvillages)
+		return 0;
+	if (!sc || sc->kind == ZC_SCOPE_ALL)
+		return 1;
+	if (sc->kind == ZC_SCOPE_VILLAGE)
+		return village == sc->index;
+	return township_in_scope(in, sc, in->villages[village].township);
+}
+
+int zc_report_scope_cadre(const zc_rules_input *in, const zc_report_scope *sc, int cadre)
+{
+	if (!sc || sc->kind == ZC_SCOPE_ALL)
+		return cadre >= 0 && (size_t)cadre < in->ncadres;
+	for (size_t i = 0; i < in->nassignments; i++)
+		if (in->assignments[i].cadre == cadre && zc_report_scope_village(in, sc, in->assignments[i].village))
+			return 1;
+	return 0;
+}
+
+int zc_report_scope_terminal(const zc_rules_input *in, const zc_report_scope *sc, int terminal)
+{
+	if (terminal < 0 || (size_t)terminal >= in->nterminals)
+		return 0;
+	if (!sc || sc->kind == ZC_SCOPE_ALL)
+		return 1;
+	int t = in->terminals[terminal].township;
+	if (sc->kind == ZC_SCOPE_VILLAGE)
+		return sc->index >= 0 && (size_t)sc->index < in->nvillages && in->villages[sc->index].township == t;
+	return township_in_scope(in, sc, t);
+}
+
+int zc_report_scope_finding(const zc_rules_input *in, const zc_report_scope *sc, const zc_r_finding *f)
+{
+	switch (f->subject_kind) {
+	case ZC_SUBJ_CADRE: return zc_report_scope_cadre(in, sc, f->subject);
+	case ZC_SUBJ_VILLAGE: return zc_report_scope_village(in, sc, f->subject);
+	default: return zc_report_scope_terminal(in, sc, f->subject);
+	}
+}
+
+/* ---- shared helpers ---- */
+
+int zc_report_village_on(const zc_rules_input *in, int cadre, zc_day day)
+{
+	for (size_t i = 0; i < in->nassignments; i++) {
+		const zc_r_assignment *a = &in->assignments[i];
+		if (a->cadre == cadre && a->start <= day && day <= a->end)
+			return a->village;
+	}
+	return -1;
+}
+
+const char *zc_report_day_symbol(const zc_rules_input *in, const zc_report *r, int cadre, zc_day day, int lang)
+{
+	int en = lang == 1;
+	if (day > r->as_of)
+		return "";
+	switch (zc_report_status(r, cadre, day)) {
+	case ZC_ST_PRESENT: return en ? "P" : "√";
+	case ZC_ST_DUTY:
+		for (size_t i = 0; i < in->nduties; i++) {
+			const zc_r_duty *d = &in->duties[i];
+			if (d->cadre != cadre || day < d->start || day > d->end)
+				continue;
+			switch (d->kind) {
+			case ZC_DUTY_TRIP: return en ? "T" : "差";
+			case ZC_DUTY_MEETING: return en ? "M" : "会";
+			case ZC_DUTY_TRAINING: return en ? "TR" : "训";
+			default: break;
+			}
+		}
+		return en ? "D" : "公";
+	case ZC_ST_LEAVE: return en ? "L" : "假";
+	case ZC_ST_REST: return en ? "R" : "休";
+	case ZC_ST_ABSENT: return en ? "X" : "×";
+	default: return "";
+	}
+}
+
+void zc_report_count_days(const zc_rules_input *in, const zc_report *r, int cadre, int village, zc_day from, zc_day to,
+			  int counts[6])
+{
+	for (int k = 0; k < 6; k++)
+		counts[k] = 0;
+	if (to > r->as_of)
+		to = r->as_of;
+	for (zc_day d = from; d <= to; d++) {
+		int st = zc_report_status(r, cadre, d);
+		if (st <= ZC_ST_NONE || st > ZC_ST_ABSENT)
+			continue;
+		if (village >= 0 && zc_report_village_on(in, cadre, d) != village)
+			continue;
+		counts[st]++;
+	}
+}
+
+int zc_report_village_span(const zc_rules_input *in, const zc_report *r, int village, zc_day *first, zc_day *last)
+{
+	zc_day lo = INT32_MAX, hi = INT32_MIN;
+	for (size_t i = 0; i < in->nassignments; i++) {
+		const zc_r_assignment *a = &in->assignments[i];
+		if (a->village != village)
+			continue;
+		if (a->start < lo)
+			lo = a->start;
+		if (a->end > hi)
+			hi = a->end;
+	}
+	if (hi > r->as_of)
+		hi = r->as_of;
+	if (lo > hi)
+		return -1;
+	*first = lo;
+	*last = hi;
+	return 0;
+}
+
+int64_t zc_report_rate_fen(const zc_rules_input *in, int village)
+{
+	int64_t rate = village >= 0 && (size_t)village < in->nvillages ? in->villages[village].rate_fen : 0;
+	return rate > 0 ? rate : in->policy.daily_rate_fen;
+}
+
+zc_day zc_report_recall_date(const zc_report *r, int cadre)
+{
+	zc_day best = -1;
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const zc_r_finding *f = &r->findings[i];
+		if (f->subject_kind != ZC_SUBJ_CADRE || f->subject != cadre)
+			continue;
+		if (strcmp(f->type, "consecutive_absence") && strcmp(f->type, "cumulative_absence"))
+			continue;
+		if (best < 0 || f->date < best)
+			best = f->date;
+	}
+	return best;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	return m == 2 && zc_days_in_year(y) == 366 ? 29 : dm[m - 1];
+}
+
+static int allow_cmp(const void *a, const void *b)
+{
+	const zc_report_allowance_row *x = a, *y = b;
+	if (x->village != y->village)
+		return x->village < y->village ? -1 : 1;
+	if (x->year != y->year)
+		return x->year < y->year ? -1 : 1;
+	if (x->month != y->month)
+		return x->month < y->month ? -1 : 1;
+	return x->cadre < y->cadre ? -1 : x->cadre > y->cadre;
+}
+
+int zc_report_allowance_rows(const zc_rules_input *in, const zc_report *r, const zc_report_opts *o,
+			     zc_report_allowance_row **rows, size_t *n)
+{
+	const zc_report_scope *sc = o ? o->scope : NULL;
+	zc_report_allowance_row *v = NULL;
+	size_t nv = 0, cap = 0;
+	*rows = NULL;
+	*n = 0;
+	for (size_t i = 0; i < r->nmonths; i++) {
+		const zc_r_month *m = &r->months[i];
+		if (o && o->month && (m->year != o->year || m->month != o->month))
+			continue;
+		zc_day ms = zc_day_from_ymd(m->year, m->month, 1);
+		zc_day me = ms + days_in_month(m->year, m->month) - 1;
+		/* the villages the cadre served in that month */
+		int vil[32], nvil = 0; /* one assignment a date: at most 31 */
+		for (size_t k = 0; k < in->nassignments; k++) {
+			const zc_r_assignment *a = &in->assignments[k];
+			if (a->cadre != m->cadre || a->end < ms || a->start > me)
+				continue;
+			int seen = 0;
+			for (int j = 0; j < nvil; j++)
+				seen |= vil[j] == a->village;
+			if (seen)
+				continue;
+			if (nvil < 32)
+				vil[nvil++] = a->village;
+		}
+		for (int j = 0; j < nvil; j++) {
+			if (!zc_report_scope_village(in, sc, vil[j]))
+				continue;
+			zc_report_allowance_row row = {.cadre = m->cadre,
+						       .village = vil[j],
+						       .year = m->year,
+						       .month = m->month,
+						       .rate_fen = zc_report_rate_fen(in, vil[j])};
+			if (nvil == 1) {
+				row.days = m->allowance_days;
+				row.amount_fen = m->allowance_fen;
+			} else {
+				/* split the month by village as the engine counts it (RULES.md 8) */
+				for (zc_day d = ms; d <= me && d <= r->as_of; d++) {
+					if (zc_report_status(r, m->cadre, d) != ZC_ST_PRESENT ||
+					    zc_report_village_on(in, m->cadre, d) != vil[j])
+						continue;
+					if (in->policy.allowance_on_rest_days || zc_rules_is_workday(in, d)) {
+						row.days++;
+						row.amount_fen += row.rate_fen;
+					}
+				}
+			}
+			if (nv == cap) {
+				size_t nc = cap ? cap * 2 : 32;
+				zc_report_allowance_row *t = realloc(v, nc * sizeof *t);
+				if (!t) {
+					free(v);
+					return ZC_ENOMEM;
+				}
+				v = t;
+				cap = nc;
+			}
+			v[nv++] = row;
+		}
+	}
+	if (nv)
+		qsort(v, nv, sizeof *v, allow_cmp);
+	*rows = v;
+	*n = nv;
+	return 0;
+}
+
+/* terminals first, then villages, then cadres; by subject, date, then
+ * the engine's order (the pointers are into one array) */
+static int find_cmp(const void *a, const void *b)
+{
+	const zc_r_finding *x = *(const zc_r_finding *const *)a, *y = *(const zc_r_finding *const *)b;
+	if (x->subject_kind != y->subject_kind)
+		return x->subject_kind > y->subject_kind ? -1 : 1;
+	if (x->subject != y->subject)
+		return x->subject < y->subject ? -1 : 1;
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+int zc_report_findings_grouped(const zc_rules_input *in, const zc_report *r, const zc_report_scope *sc,
+			       const zc_r_finding ***out, size_t *n)
+{
+	const zc_r_finding **v = malloc((r->nfindings ? r->nfindings : 1) * sizeof *v);
+	*out = NULL;
+	*n = 0;
+	if (!v)
+		return ZC_ENOMEM;
+	size_t k = 0;
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (zc_report_scope_finding(in, sc, &r->findings[i]))
+			v[k++] = &r->findings[i];
+	qsort(v, k, sizeof *v, find_cmp);
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+static const struct {
+	const char *type, *zh, *en;
+} type_labels[] = {
+    {"consecutive_absence", "连续缺勤超限", "consecutive absence over the limit"},
+    {"cumulative_absence", "年度累计缺勤超限", "yearly absence over the limit"},
+    {"min_days", "年度驻村天数不足", "too few days on post in the year"},
+    {"min_days_unreachable", "年度驻村天数已无法达标", "yearly days on post can no longer be reached"},
+    {"leave_approval_level", "请假审批层级不符", "leave approved at too low a level"},
+    {"foreign_terminal", "在非驻村乡镇终端打卡", "tap at another township's terminal"},
+    {"first_secretary_eligibility", "第一书记任职条件不符", "first secretary not eligible"},
+    {"team_size", "工作队人数不足", "work team too small"},
+    {"team_leader", "第一书记配备不符", "not exactly one first secretary"},
+    {"term_length", "任期超长", "term too long"},
+    {"rotation_due", "任期即将届满需轮换", "rotation due"},
+    {"training", "任期内未参加区级以上培训", "no district-level training in the term"},
+    {"rejected_tap", "打卡未被采信", "tap not accepted"},
+    {"weak_tap", "仅凭卡号的弱认证打卡", "weak tap (UID-only badge)"},
+    {"impossible_travel", "不可能的行程", "impossible travel"},
+    {"gap", "日志序号缺失", "sequence gap"},
+    {"fork", "日志分叉", "fork"},
+    {"broken_link", "哈希链断裂", "broken hash link"},
+    {"bad_signature", "终端签名无效", "bad terminal signature"},
+    {"malformed", "记录损坏", "malformed record"},
+    {"wrong_terminal", "终端编号不符", "wrong terminal"},
+    {"clock_rollback", "终端时钟回拨", "clock rollback"},
+    {"tap_before_provisioning", "早于终端配置时间的打卡", "tap before provisioning"},
+    {"tap_after_collection", "晚于收取时间的打卡", "tap after collection"},
+    {"clock_rollback_window", "时钟回拨期间的打卡", "tap inside a clock rollback window"},
+};
+
+const char *zc_report_finding_label(const char *type, int lang)
+{
+	if (!type)
+		return "";
+	for (size_t i = 0; i < sizeof type_labels / sizeof type_labels[0]; i++)
+		if (!strcmp(type_labels[i].type, type))
+			return lang == 1 ? type_labels[i].en : type_labels[i].zh;
+	return type;
+}
+
+const char *zc_report_severity_label(int severity, int lang)
+{
+	switch (severity) {
+	case ZC_SEV_VIOLATION: return lang == 1 ? "violation" : "违规";
+	case ZC_SEV_WARNING: return lang == 1 ? "warning" : "预警";
+	default: return lang == 1 ? "notice" : "提示";
+	}
+}
+
+/* ---- JSON ---- */
+
+json_t *zc_report_json_scoped(const zc_rules_input *in, const zc_report *r, const zc_report_scope *sc)
 {
 	char d[11];
 	json_t *o = json_object();
@@ -11,6 +387,8 @@ json_t *zc_report_json(const zc_rules_input *in, const zc_report *r)
 	json_t *years = json_array();
 	for (size_t i = 0; i < r->nyears; i++) {
 		const zc_r_year *y = &r->years[i];
+		if (!zc_report_scope_cadre(in, sc, y->cadre))
+			continue;
 		json_t *j = json_object();
 		json_object_set_new(j, "cadre", json_string(in->cadres[y->cadre].id));
 		json_object_set_new(j, "year", json_integer(y->year));
@@ -29,19 +407,17 @@ json_t *zc_report_json(const zc_rules_input *in, const zc_report *r)
 	json_t *finds = json_array();
 	for (size_t i = 0; i < r->nfindings; i++) {
 		const zc_r_finding *f = &r->findings[i];
+		if (!zc_report_scope_finding(in, sc, f))
+			continue;
 		json_t *j = json_object();
 		json_object_set_new(j, "type", json_string(f->type));
 		json_object_set_new(j, "severity", json_string(zc_severity_name(f->severity)));
 		switch (f->subject_kind) {
-		case ZC_SUBJ_CADRE:
-			json_object_set_new(j, "cadre", json_string(in->cadres[f->subject].id));
-			break;
+		case ZC_SUBJ_CADRE: json_object_set_new(j, "cadre", json_string(in->cadres[f->subject].id)); break;
 		case ZC_SUBJ_VILLAGE:
 			json_object_set_new(j, "village", json_string(in->villages[f->subject].id));
 			break;
-		default:
-			json_object_set_new(j, "terminal", json_string(in->terminals[f->subject].id));
-			break;
+		default: json_object_set_new(j, "terminal", json_string(in->terminals[f->subject].id)); break;
 		}
 		zc_day_format(f->date, d);
 		json_object_set_new(j, "date", json_string(d));
@@ -52,6 +428,8 @@ json_t *zc_report_json(const zc_rules_input *in, const zc_report *r)
 	json_t *recall = json_array();
 	for (size_t i = 0; i < r->nrecall; i++) {
 		const zc_r_recall *rc = &r->recall[i];
+		if (!zc_report_scope_cadre(in, sc, rc->cadre))
+			continue;
 		const zc_r_cadre *c = &in->cadres[rc->cadre];
 		json_t *j = json_object();
 		json_object_set_new(j, "cadre", json_string(c->id));
@@ -67,4 +445,9 @@ json_t *zc_report_json(const zc_rules_input *in, const zc_report *r)
 	}
 	json_object_set_new(o, "recall", recall);
 	return o;
+}
+
+json_t *zc_report_json(const zc_rules_input *in, const zc_report *r)
+{
+	return zc_report_json_scoped(in, r, NULL);
 }

@@ -1,16 +1,135 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * zc/report.h: the compliance report of RULES.md section 11 as JSON
- * (jansson), from the engine's input and result.
+ * zc/report.h: the compliance report of RULES.md section 11, from the
+ * engine's input and result: as JSON (jansson), as CSV sheets for a
+ * spreadsheet and as one self-contained HTML file to read and print. Every
+ * renderer can be limited to a scope (a district, a township or a village).
+ * Nothing here reads a clock, a store or the environment: the language and
+ * the scope come in zc_report_opts. host/doc/REPORTS.md describes every
+ * sheet's columns and the HTML sections.
  */
 #ifndef ZC_REPORT_H
 #define ZC_REPORT_H
+
+#include <stdio.h>
 
 #include <jansson.h>
 
 #include "zc/rules.h"
 
-/* {"as_of", "years": [...], "findings": [...], "recall": [...]} */
+/* ---- scope ---- */
+
+enum zc_scope_kind { ZC_SCOPE_ALL = 0, ZC_SCOPE_DISTRICT = 1, ZC_SCOPE_TOWNSHIP = 2, ZC_SCOPE_VILLAGE = 3 };
+
+typedef struct zc_report_scope {
+	int kind;  /* enum zc_scope_kind */
+	int index; /* into in->districts / townships / villages; unused for ALL */
+} zc_report_scope;
+
+/* Resolve a scope by id (kind ALL ignores id). 0, or ZC_ENOENT when no
+ * district / township / village has that id, ZC_EARG for a bad kind. */
+int zc_report_scope_find(const zc_rules_input *in, int kind, const char *id, zc_report_scope *out);
+/* Membership, 1 or 0; a NULL scope is the whole report.
+ * A village is in scope when it is, or lies in, the scoped unit. */
+int zc_report_scope_village(const zc_rules_input *in, const zc_report_scope *sc, int village);
+/* A cadre is in scope when any of their assignments' villages is. */
+int zc_report_scope_cadre(const zc_rules_input *in, const zc_report_scope *sc, int cadre);
+/* A terminal is in scope when its township holds a village in scope (for a
+ * district or township scope: when its township lies in the scope). */
+int zc_report_scope_terminal(const zc_rules_input *in, const zc_report_scope *sc, int terminal);
+/* A finding is in scope when its subject (cadre, village, terminal) is. */
+int zc_report_scope_finding(const zc_rules_input *in, const zc_report_scope *sc, const zc_r_finding *f);
+
+/* ---- options shared by the renderers ---- */
+
+typedef struct zc_report_opts {
+	const zc_report_scope *scope; /* NULL: the whole report */
+	int lang;		      /* zc_lang of zc/i18n.h: 0 Chinese, 1 English */
+	int year, month;	      /* month 1..12: attendance and allowance of that month only; 0: all */
+} zc_report_opts;
+
+/* ---- JSON ---- */
+
+/* {"as_of", "years": [...], "findings": [...], "recall": [...]} of the
+ * whole report. New reference owned by the caller. */
 json_t *zc_report_json(const zc_rules_input *in, const zc_report *r);
+/* The same limited to a scope (NULL: everything). */
+json_t *zc_report_json_scoped(const zc_rules_input *in, const zc_report *r, const zc_report_scope *sc);
+
+/* ---- CSV ---- */
+
+enum zc_report_sheet {
+	ZC_SHEET_YEARS = 0,
+	ZC_SHEET_ATTENDANCE,
+	ZC_SHEET_ALLOWANCE,
+	ZC_SHEET_RECALL,
+	ZC_SHEET_FINDINGS,
+	ZC_SHEET_COUNT
+};
+/* "years", "attendance", "allowance", "recall", "findings"; NULL if out of range. */
+const char *zc_report_sheet_name(int sheet);
+/* The sheet of a name above, or -1. */
+int zc_report_sheet_parse(const char *name);
+
+/* Write one sheet to f: UTF-8 with a byte order mark, CRLF line ends,
+ * RFC 4180 quoting, and every cell starting with = + - @ (or a tab or CR)
+ * prefixed with ' so that a spreadsheet never runs it as a formula.
+ * 0, ZC_EARG (bad sheet, NULL argument), ZC_ENOMEM or ZC_EIO (a write failed). */
+int zc_report_csv(FILE *f, const zc_rules_input *in, const zc_report *r, int sheet, const zc_report_opts *o);
+
+/* ---- HTML ---- */
+
+/* Write one self-contained HTML page to f: inline CSS and SVG, no script,
+ * no external resource; A4 print layout. 0, ZC_EARG, ZC_ENOMEM or ZC_EIO. */
+int zc_report_html(FILE *f, const zc_rules_input *in, const zc_report *r, const zc_report_opts *o);
+
+/* ---- helpers shared by the renderers (also useful to callers) ---- */
+
+/* The village of cadre c's assignment on a date, or -1. */
+int zc_report_village_on(const zc_rules_input *in, int cadre, zc_day day);
+/* The attendance symbol of cadre c on a date: Chinese "√" present, "差"
+ * trip, "会" meeting, "训" training ("公" duty of unknown kind), "假" leave,
+ * "休" rest, "×" absent; English "P", "T", "M", "TR", "D", "L", "R", "X";
+ * "" when not evaluated (outside the assignments or after as_of). DUTY is
+ * told apart by the kind of the duty entry covering the date. */
+const char *zc_report_day_symbol(const zc_rules_input *in, const zc_report *r, int cadre, zc_day day, int lang);
+/* Count cadre c's evaluated dates from..to (inclusive, never after as_of)
+ * on which c is assigned to village (-1: any village) by status:
+ * counts[ZC_ST_PRESENT] .. counts[ZC_ST_ABSENT] (counts[0] unused). */
+void zc_report_count_days(const zc_rules_input *in, const zc_report *r, int cadre, int village, zc_day from, zc_day to,
+			  int counts[6]);
+/* The evaluated dates of a village: the first assignment start to the last
+ * assignment end or as_of, whichever is earlier. 0, or -1 when none. */
+int zc_report_village_span(const zc_rules_input *in, const zc_report *r, int village, zc_day *first, zc_day *last);
+/* The daily allowance rate of a village (its own, else the policy's). */
+int64_t zc_report_rate_fen(const zc_rules_input *in, int village);
+/* The earliest date of cadre c's consecutive_absence or cumulative_absence
+ * findings (the first violation that puts c on the recall list), or -1. */
+zc_day zc_report_recall_date(const zc_report *r, int cadre);
+
+/* The findings in scope grouped by subject: terminals (integrity) first,
+ * then villages, then cadres; by subject index, then date. *out is a
+ * malloc'd array of pointers into r->findings (free it). 0 or ZC_ENOMEM. */
+int zc_report_findings_grouped(const zc_rules_input *in, const zc_report *r, const zc_report_scope *sc,
+			       const zc_r_finding ***out, size_t *n);
+
+/* One line of the allowance statement: a cadre's month in one village. */
+typedef struct zc_report_allowance_row {
+	int cadre, village;
+	int year, month;
+	int days;	    /* allowance days */
+	int64_t rate_fen;   /* daily rate */
+	int64_t amount_fen; /* days x rate */
+} zc_report_allowance_row;
+/* The statement's lines in scope (and of o->year/o->month when set),
+ * ordered by village, month, cadre; a month in which the cadre served two
+ * villages gives one line per village. *rows is malloc'd (free it; NULL
+ * when *n is 0). 0 or ZC_ENOMEM. */
+int zc_report_allowance_rows(const zc_rules_input *in, const zc_report *r, const zc_report_opts *o,
+			     zc_report_allowance_row **rows, size_t *n);
+/* Label of a finding type in the language (unknown types: the type itself). */
+const char *zc_report_finding_label(const char *type, int lang);
+/* Label of a severity in the language. */
+const char *zc_report_severity_label(int severity, int lang);
 
 #endif

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * zc/registry.h: the registry in the host store: districts, townships,
+ * villages, where terminals stand, cadres, assignments, badges, leave,
+ * official duty, the calendar and policy settings (imported from CSV files,
+ * host/doc/IMPORT.md), the badge CAs and their revocation lists, and the
+ * audit log of every change. zc_registry_load turns it into the arrays the
+ * compliance engine (zc/rules.h) takes.
+ *
+ * Every change of a registry row writes an audit row in the same
+ * transaction: who (actor), when, insert/update/delete, the entity (the
+ * import kind: "districts", ..., "leave", "duty", "ca", "revocations"), the
+ * row's key, its columns before and after as JSON objects, and where the
+ * change came from ("FILE:LINE" or "cli"). Writing what is already stored
+ * changes nothing and writes no audit row.
+ *
+ * Functions return 0 or a negative zc_err; where they take err/errlen they
+ * write one line explaining a failure, in the current language (zc/i18n.h).
+ */
+#ifndef ZC_REGISTRY_H
+#define ZC_REGISTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "zc/crypto.h"
+#include "zc/rules.h"
+#include "zc/store.h"
+
+/* Who is changing the registry: $ZHUCUN_USER, else $USER, else "unknown". */
+const char *zc_registry_actor(void);
+
+/* ---- import ---- */
+
+typedef struct zc_import_result {
+	size_t inserted, updated, unchanged; /* rows; all 0 when nothing was imported */
+	/* On ZC_EMALFORMED: "FILE:LINE:COLUMN: reason" lines (malloc'd; at
+	 * most 20: reading stops there, and more_errors is set when the file
+	 * went on, unchecked). */
+	char **errors;
+	size_t nerrors;
+	int more_errors;
+} zc_import_result;
+
+/* The import kinds, in a good order to import a fresh registry:
+ * "districts", "townships", "villages", "terminals", "cadres",
+ * "assignments", "badges", "leave", "duty", "calendar", "policy".
+ * names[i] for i < count; returns count. */
+size_t zc_registry_kinds(const char *const **names);
+
+/* Import csv_path as kind (one of the names above) in one transaction:
+ * every row is checked (IMPORT.md), and if any is bad nothing is changed,
+ * res->errors lists the bad rows and ZC_EMALFORMED is returned. Otherwise
+ * every row is inserted, updated (its key is stored with other values) or
+ * left alone (stored as is), each change audited with actor (NULL:
+ * zc_registry_actor()) and source "csv_path:LINE". Other errors: ZC_EARG
+ * (unknown kind; err says so), ZC_ENOENT / ZC_EIO (the file), ZC_EFULL
+ * (file over 64 MiB), ZC_EAGAIN (database locked), ZC_EDB. res must be
+ * released with zc_import_result_free (also after errors). */
+int zc_registry_import(zc_store *s, const char *kind, const char *csv_path, const char *actor, zc_import_result *res,
+		       char *err, size_t errlen);
+/* As zc_registry_import, from a buffer; label names it in messages and
+ * sources, dir is where relative certificate paths are looked up (NULL:
+ * the current directory). */
+int zc_registry_import_buf(zc_store *s, const char *kind, const uint8_t *buf, size_t len, const char *label,
+			   const char *dir, const char *actor, zc_import_result *res, char *err, size_t errlen);
+void zc_import_result_free(zc_import_result *res);
+
+/* ---- leave and official duty, one at a time ---- */
+
+/* A leave (entity "leave") or duty entry (entity "duty"). Strings as stored:
+ * dates YYYY-MM-DD, level "none"/"township"/"district"/"city", kind
+ * "trip"/"meeting"/"training". */
+typedef struct zc_registry_entry {
+	int64_t id;
+	const char *cadre;
+	const char *start, *end;
+	const char *level;
+	const char *kind; /* duty only; NULL for leave */
+	const char *ref;  /* leave only; may be NULL */
+} zc_registry_entry;
+
+/* Add one entry (e->id is ignored): dates real and start <= end, level and
+ * kind in English or Chinese (IMPORT.md), the cadre registered. *id (may
+ * be NULL) gets the new id. ZC_EARG (bad value), ZC_ENOENT (unknown cadre),
+ * ZC_EEXIST (the same cadre, dates (and kind) are stored; *id gets its id). */
+int zc_registry_entry_add(zc_store *s, const char *entity, const zc_registry_entry *e, const char *actor,
+			  int64_t *id, char *err, size_t errlen);
+/* Remove entry id: ZC_ENOENT if there is none. */
+int zc_registry_entry_remove(zc_store *s, const char *entity, int64_t id, const char *actor, char *err,
+			     size_t errlen);
+/* Call fn for every entry (of cadre, or all when NULL), ordered by cadre,
+ * start, end, id. The strings are valid during the call. fn returns nonzero
+ * to stop; that value is returned. */
+typedef int (*zc_registry_entry_fn)(void *arg, const zc_registry_entry *e);
+int zc_registry_entries(zc_store *s, const char *entity, const char *cadre, zc_registry_entry_fn fn, void *arg);
+
+/* ---- the audit log ---- */
+
+typedef struct zc_audit_row {
+	int64_t id, at_ms;
+	const char *actor;
+	const char *action; /* "insert", "update", "delete" */
+	const char *entity;
+	const char *key;	 /* key columns joined with ',' */
+	const char *before_json; /* NULL for insert */
+	const char *after_json;	 /* NULL for delete */
+	const char *source;
+} zc_audit_row;
+/* Call fn for every audit row (of entity, or all when NULL), oldest first. */
+typedef int (*zc_audit_fn)(void *arg, const zc_audit_row *a);
+int zc_registry_audit(zc_store *s, const char *entity, zc_audit_fn fn, void *arg);
+
+/* ---- the badge CA on the host ---- */
+
+/* Trust a badge CA certificate (PEM or DER; it must be a CA certificate,
+ * zc_badge_ca_parse). fp (may be NULL) gets its fingerprint; *added (may be
+ * NULL) is 0 when it was trusted already. ZC_EMALFORMED if not a CA. */
+int zc_registry_ca_add(zc_store *s, const uint8_t *buf, size_t len, const char *actor, uint8_t fp[ZC_HASH_LEN],
+		       int *added, char *err, size_t errlen);
+/* Install a ZRL1 revocation list: decoded, signed by a trusted CA whose
+ * fingerprint it names (ZC_ENOENT: no such CA), the signature verified
+ * (ZC_ESIG), its number not lower than the one installed for that CA, and
+ * the same number only with identical bytes (ZC_ESTATE: a rollback or a
+ * different list under an installed number). *number (may be NULL) gets
+ * its number, *changed (may be NULL) 0 when it was installed already.
+ * ZC_EMALFORMED / ZC_ETRUNC for a list that does not decode. */
+int zc_registry_revocations_install(zc_store *s, const uint8_t *buf, size_t len, const char *actor,
+				    uint64_t *number, int *changed, char *err, size_t errlen);
+
+typedef struct zc_registry_ca_info {
+	uint8_t fp[ZC_HASH_LEN];
+	const char *name, *district; /* subject CN and O */
+	int64_t valid_from_ms, valid_to_ms;
+	int64_t added_ms;
+	uint64_t revlist_number; /* 0: no list installed */
+	uint32_t revoked;	 /* entries on that list */
+	int64_t revlist_installed_ms;
+} zc_registry_ca_info;
+/* Call fn for every trusted CA, by fingerprint; strings valid during the call. */
+typedef int (*zc_registry_ca_fn)(void *arg, const zc_registry_ca_info *ca);
+int zc_registry_cas(zc_store *s, zc_registry_ca_fn fn, void *arg);
+
+/* ---- loading for the engine ---- */
+
+/* What a badge binding has besides zc_r_badge (parallel to badges[]). */
+typedef struct zc_registry_badge_extra {
+	int kind_uid;	  /* 1: a UID card, 0: PIV */
+	uint8_t uid[10];
+	size_t uid_len;	  /* 0: none stored */
+	int has_cert;
+	uint8_t cert_fp[ZC_HASH_LEN];
+} zc_registry_badge_extra;
+
+/* A certificate (badge or CA) by its SHA-256 fingerprint. */
+typedef struct zc_registry_cert {
+	uint8_t fp[ZC_HASH_LEN];
+	const uint8_t *der;
+	size_t len;
+	const char *badge; /* badge certificates: the badge id of the import row; CAs: NULL */
+} zc_registry_cert;
+
+/* The installed (highest-numbered) revocation list of one CA. */
+typedef struct zc_registry_revlist {
+	uint8_t ca_fp[ZC_HASH_LEN];
+	uint64_t number;
+	const uint8_t *raw;
+	size_t len;
+	int64_t installed_ms;
+} zc_registry_revlist;
+
+/* Engine-shaped registry. Every array is sorted for determinism (by id;
+ * assignments by cadre, start, village; leave and duty by cadre, start,
+ * end, id; badges by badge, bound_from, cadre; calendar days ascending;
+ * certificates by fingerprint), and its indexes point into the arrays here.
+ * All memory is owned by the registry. */
+typedef struct zc_registry {
+	zc_policy policy; /* defaults, then every stored setting */
+	zc_day *holidays; size_t nholidays;
+	zc_day *workdays; size_t nworkdays;
+	zc_r_district *districts; size_t ndistricts;
+	zc_r_township *townships; size_t ntownships;
+	zc_r_village *villages; size_t nvillages; /* rate_fen: stored or policy.daily_rate_fen */
+	zc_r_terminal *terminals; size_t nterminals;
+	zc_r_cadre *cadres; size_t ncadres;
+	zc_r_assignment *assignments; size_t nassignments;
+	zc_r_leave *leaves; int64_t *leave_ids; size_t nleaves;
+	zc_r_duty *duties; int64_t *duty_ids; size_t nduties;
+	/* one per binding row; bound_to ZC_DAY_NEVER when open; revoked_at_ms
+	 * INT64_MAX (revocation is the caller's: see revlists) */
+	zc_r_badge *badges; zc_registry_badge_extra *badge_extra; size_t nbadges;
+	zc_registry_cert *certs; size_t ncerts; /* badge certificates */
+	zc_registry_cert *cas; size_t ncas;	/* trusted badge CAs */
+	zc_registry_revlist *revlists; size_t nrevlists; /* one per CA that has one */
+	const uint8_t *revlist; size_t revlist_len;	 /* the most recently installed list, or NULL */
+	void *arena_;
+} zc_registry;
+
+/* Load the whole registry. ZC_ECORRUPT (with err) when stored rows break
+ * what import guarantees (a reference to a missing row, a bad date or
+ * policy), ZC_ENOMEM, ZC_EDB. */
+int zc_registry_load(zc_store *s, zc_registry **out, char *err, size_t errlen);
+void zc_registry_free(zc_registry *r);
+/* Point in's policy and registry arrays at r (not as_of, taps, integrity). */
+void zc_registry_fill_input(const zc_registry *r, zc_rules_input *in);
+/* Index of id in r's districts / townships / villages / terminals /
+ * cadres, or -1 (binary search). */
+int zc_registry_find(const zc_registry *r, const char *entity, const char *id);
+
+#endif

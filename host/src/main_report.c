@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * main_report.c: `zhucun report`, the district office's compliance report
+ * (RULES.md section 11) from the store at a date: JSON, CSV sheets for a
+ * spreadsheet or one printable HTML page, for everything or one district,
+ * township or village. The work is done by zc_compliance_load (the engine
+ * on the store's data) and the renderers of zc/report.h; this file parses
+ * the options and writes the result. The output is rendered in memory
+ * first, so a failure never leaves half a file.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "zc/compliance.h"
+#include "zc/err.h"
+#include "zc/fileio.h"
+#include "zc/i18n.h"
+#include "zc/report.h"
+#include "zc/rules.h"
+#include "cli.h"
+
+enum { FMT_JSON, FMT_CSV, FMT_HTML };
+
+static void report_usage(FILE *f)
+{
+	if (zc_lang_get() == ZC_LANG_EN)
+		fputs("usage: zhucun report [--as-of DATE] [--format json|csv|html]\n"
+		      "                     [--district ID | --township ID | --village ID]\n"
+		      "                     [--sheet years|attendance|allowance|recall|findings]\n"
+		      "                     [--month YYYY-MM] [--out PATH]\n"
+		      "\n"
+		      "The compliance report evaluated at DATE (default: today, UTC+8).\n"
+		      "  --format json   the RULES.md section 11 report (default)\n"
+		      "  --format csv    one sheet to standard output (default sheet: years; --sheet\n"
+		      "                  alone implies csv); with --out DIR every sheet as\n"
+		      "                  DIR/<sheet>.csv (only the --sheet one if given)\n"
+		      "  --format html   one self-contained printable page (A4); --out FILE\n"
+		      "  --district/--township/--village ID: only the cadres assigned there, their\n"
+		      "                  villages and the terminals of their townships\n"
+		      "  --month YYYY-MM the attendance sheets and the allowance of that month only\n"
+		      "  --out PATH      write to PATH instead of standard output\n"
+		      "Sheets and sections: see host/doc/REPORTS.md.\n"
+		      "exit status: 0 ok, 1 failure, 2 bad usage or unknown id\n",
+		      f);
+	else
+		fputs("用法: zhucun report [--as-of 日期] [--format json|csv|html]\n"
+		      "                    [--district 编号 | --township 编号 | --village 编号]\n"
+		      "                    [--sheet years|attendance|allowance|recall|findings]\n"
+		      "                    [--month 年-月] [--out 路径]\n"
+		      "\n"
+		      "按统计截止日期（默认今天，北京时间）生成驻村干部考勤与履职报告。\n"
+		      "  --format json   规则第 11 节的报告（默认）\n"
+		      "  --format csv    把一张表输出到标准输出（默认 years 年度表；只给 --sheet 时即为 csv）；\n"
+		      "                  给出 --out 目录时把每张表写为 目录/<表名>.csv（给出 --sheet 时只写该表）\n"
+		      "  --format html   一个可直接打印（A4）的独立网页；--out 文件\n"
+		      "  --district/--township/--village 编号：只含派驻到该区、乡镇（街道）或村的干部、\n"
+		      "                  这些村以及所在乡镇的终端\n"
+		      "  --month 年-月   考勤表和生活补助只含该月，如 2025-03\n"
+		      "  --out 路径      写入文件（或目录）而不是标准输出\n"
+		      "各表的列和网页各部分见 host/doc/REPORTS.md。\n"
+		      "退出码: 0 成功，1 失败，2 用法错误或编号不存在\n",
+		      f);
+}
+
+/* Render into a malloc'd buffer. */
+typedef struct membuf {
+	char *p;
+	size_t n;
+} membuf;
+
+static int render(int fmt, int sheet, const zc_compliance *c, const zc_report_opts *o, membuf *out)
+{
+	out->p = NULL;
+	out->n = 0;
+	if (fmt == FMT_JSON) {
+		json_t *j = zc_report_json_scoped(&c->in, c->report, o->scope);
+		char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+		json_decref(j);
+		if (!s)
+			return ZC_ENOMEM;
+		out->n = strlen(s);
+		out->p = malloc(out->n + 2);
+		if (out->p) {
+			memcpy(out->p, s, out->n);
+			out->p[out->n++] = '\n';
+		}
+		free(s);
+		return out->p ? 0 : ZC_ENOMEM;
+	}
+	FILE *f = open_memstream(&out->p, &out->n);
+	if (!f)
+		return ZC_ENOMEM;
+	int rc =
+	    fmt == FMT_CSV ? zc_report_csv(f, &c->in, c->report, sheet, o) : zc_report_html(f, &c->in, c->report, o);
+	if (fclose(f) && !rc)
+		rc = ZC_ENOMEM;
+	if (rc) {
+		free(out->p);
+		out->p = NULL;
+		out->n = 0;
+	}
+	return rc;
+}
+
+static int emit(const membuf *b, const char *path)
+{
+	if (!path) {
+		if (fwrite(b->p, 1, b->n, stdout) != b->n || fflush(stdout)) {
+			zc_cli_err(T("写入标准输出失败：%s", "cannot write to standard output: %s"), strerror(errno));
+			return 1;
+		}
+		return 0;
+	}
+	int rc = zc_file_write_atomic(path, b->p, b->n, 0644);
+	if (rc) {
+		zc_cli_err(T("无法写入 %s：%s", "cannot write %s: %s"), path, zc_strerror(rc));
+		return 1;
+	}
+	return 0;
+}
+
+/* A line naming the ids that exist, for an unknown scope id. */
+static void known_ids(const zc_rules_input *in, int kind)
+{
+	size_t n = kind == ZC_SCOPE_DISTRICT   ? in->ndistricts
+		   : kind == ZC_SCOPE_TOWNSHIP ? in->ntownships
+					       : in->nvillages;
+	fputs(T("zhucun: 已有的编号：", "zhucun: known ids: "), stderr);
+	for (size_t i = 0; i < n && i < 40; i++) {
+		const char *id = kind == ZC_SCOPE_DISTRICT   ? in->districts[i].id
+				 : kind == ZC_SCOPE_TOWNSHIP ? in->townships[i].id
+							     : in->villages[i].id;
+		fprintf(stderr, "%s%s", i ? " " : "", id);
+	}
+	if (n > 40)
+		fputs(" ...", stderr);
+	if (!n)
+		fputs(T("（无）", "(none)"), stderr);
+	fputc('\n', stderr);
+}
+
+int zc_cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"as-of", required_argument, 0, 'a'},    {"format", required_argument, 0, 'f'},
+	    {"district", required_argument, 0, 'D'}, {"township", required_argument, 0, 'T'},
+	    {"village", required_argument, 0, 'V'},  {"sheet", required_argument, 0, 's'},
+	    {"month", required_argument, 0, 'm'},    {"out", required_argument, 0, 'o'},
+	    {"help", no_argument, 0, 'h'},	     {0, 0, 0, 0}};
+	const char *outp = NULL, *scope_id = NULL, *sheet_name = NULL;
+	int fmt = -1, scope_kind = ZC_SCOPE_ALL, sheet = -1, year = 0, month = 0, have_as_of = 0;
+	zc_day as_of = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "a:f:D:T:V:s:m:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (zc_day_parse(optarg, &as_of)) {
+				zc_cli_err(T("--as-of 须为日期 YYYY-MM-DD，而不是 '%s'",
+					     "--as-of must be a date YYYY-MM-DD, not '%s'"),
+					   optarg);
+				return 2;
+			}
+			have_as_of = 1;
+			break;
+		case 'f':
+			if (!strcmp(optarg, "json"))
+				fmt = FMT_JSON;
+			else if (!strcmp(optarg, "csv"))
+				fmt = FMT_CSV;
+			else if (!strcmp(optarg, "html"))
+				fmt = FMT_HTML;
+			else {
+				zc_cli_err(T("--format 须为 json、csv 或 html", "--format must be json, csv or html"));
+				return 2;
+			}
+			break;
+		case 'D':
+		case 'T':
+		case 'V':
+			if (scope_id) {
+				zc_cli_err(T("--district、--township、--village 只能给出一个",
+					     "give only one of --district, --township, --village"));
+				return 2;
+			}
+			scope_id = optarg;
+			scope_kind = c == 'D' ? ZC_SCOPE_DISTRICT : c == 'T' ? ZC_SCOPE_TOWNSHIP : ZC_SCOPE_VILLAGE;
+			break;
+		case 's':
+			sheet_name = optarg;
+			if ((sheet = zc_report_sheet_parse(optarg)) < 0) {
+				zc_cli_err(T("--sheet 须为 years、attendance、allowance、recall 或 findings",
+					     "--sheet must be years, attendance, allowance, recall or findings"));
+				return 2;
+			}
+			break;
+		case 'm': {
+			char buf[16];
+			zc_day d;
+			if (strlen(optarg) != 7 ||
+			    (snprintf(buf, sizeof buf, "%s-01", optarg), zc_day_parse(buf, &d))) {
+				zc_cli_err(T("--month 须为 年-月，如 2025-03，而不是 '%s'",
+					     "--month must be YYYY-MM such as 2025-03, not '%s'"),
+					   optarg);
+				return 2;
+			}
+			int dd;
+			zc_day_to_ymd(d, &year, &month, &dd);
+			break;
+		}
+		case 'o': outp = optarg; break;
+		case 'h': report_usage(stdout); return 0;
+		default: report_usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		zc_cli_err(T("多余的参数 '%s'（见 zhucun report --help）",
+			     "unexpected argument '%s' (see zhucun report --help)"),
+			   argv[optind]);
+		return 2;
+	}
+	if (fmt < 0) /* --sheet alone means CSV */
+		fmt = sheet_name ? FMT_CSV : FMT_JSON;
+	if (sheet_name && fmt != FMT_CSV) {
+		zc_cli_err(T("--sheet 只用于 --format csv", "--sheet goes with --format csv only"));
+		return 2;
+	}
+	if (outp && !*outp) {
+		zc_cli_err(T("--out 不能为空", "--out must not be empty"));
+		return 2;
+	}
+	if (!have_as_of)
+		as_of = zc_day_of_utc((int64_t)time(NULL) * 1000, 480);
+
+	zc_store *s = NULL;
+	zc_compliance *cp = NULL;
+	membuf b = {0};
+	char err[512] = "";
+	int rc = 1, lrc;
+	if (!(s = zc_cli_open_store()))
+		goto out;
+	lrc = zc_compliance_load(s, as_of, &cp, err, sizeof err);
+	if (lrc) {
+		zc_cli_err(T("无法计算考勤结果：%s", "cannot evaluate attendance: %s"), *err ? err : zc_strerror(lrc));
+		goto out;
+	}
+	zc_report_scope sc;
+	lrc = zc_report_scope_find(&cp->in, scope_kind, scope_id, &sc);
+	if (lrc) {
+		const char *what = scope_kind == ZC_SCOPE_DISTRICT   ? T("区", "district")
+				   : scope_kind == ZC_SCOPE_TOWNSHIP ? T("乡镇（街道）", "township")
+								     : T("村", "village");
+		zc_cli_err(T("没有这个%s编号：'%s'", "no %s with the id '%s'"), what, scope_id);
+		known_ids(&cp->in, scope_kind);
+		rc = 2;
+		goto out;
+	}
+	zc_report_opts o = {.scope = &sc, .lang = zc_lang_get() == ZC_LANG_EN, .year = year, .month = month};
+
+	if (fmt == FMT_CSV && outp) {
+		/* every sheet (or the one asked for) as DIR/<sheet>.csv */
+		struct stat st;
+		if (mkdir(outp, 0755) && errno != EEXIST) {
+			zc_cli_err(T("无法创建目录 %s：%s", "cannot create the folder %s: %s"), outp, strerror(errno));
+			goto out;
+		}
+		if (stat(outp, &st) || !S_ISDIR(st.st_mode)) {
+			zc_cli_err(T("%s 不是目录（--format csv --out 需要目录）",
+				     "%s is not a folder (--format csv --out takes a folder)"),
+				   outp);
+			rc = 2;
+			goto out;
+		}
+		for (int k = 0; k < ZC_SHEET_COUNT; k++) {
+			if (sheet >= 0 && k != sheet)
+				continue;
+			char path[4096];
+			if (snprintf(path, sizeof path, "%s/%s.csv", outp, zc_report_sheet_name(k)) >=
+			    (int)sizeof path) {
+				zc_cli_err(T("路径太长：%s", "path too long: %s"), outp);
+				goto out;
+			}
+			if ((lrc = render(fmt, k, cp, &o, &b))) {
+				zc_cli_err(T("生成报表失败：%s", "cannot render the report: %s"), zc_strerror(lrc));
+				goto out;
+			}
+			if (emit(&b, path))
+				goto out;
+			free(b.p);
+			b.p = NULL;
+			printf("%s\n", path);
+		}
+		rc = 0;
+		goto out;
+	}
+	if ((lrc = render(fmt, sheet >= 0 ? sheet : ZC_SHEET_YEARS, cp, &o, &b))) {
+		zc_cli_err(T("生成报表失败：%s", "cannot render the report: %s"), zc_strerror(lrc));
+		goto out;
+	}
+	rc = emit(&b, outp);
+out:
+	free(b.p);
+	if (cp)
+		zc_compliance_free(cp);
+	if (s)
+		zc_store_close(s);
+	return rc;
+}

@@ -1,0 +1,782 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * registry_csv.c: the kinds of registry CSV files, the reader and the
+ * checks that need no store (registry_csv.h, host/doc/IMPORT.md).
+ *
+ * libcsv does the RFC 4180 work (quotes, doubled quotes, line breaks inside
+ * quoted fields) in strict mode. It does not count lines, so the reader
+ * feeds it one physical line at a time and notes the line on which each
+ * row begins: when a line starts while the parser is between rows, the next
+ * row (if the line is not blank) begins on it.
+ */
+#include "registry_csv.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+
+#include "zc/err.h"
+#include "zc/i18n.h"
+#include "zc/rules.h"
+
+/* libcsv's parser state between rows (ROW_NOT_BEGUN in libcsv.c). */
+#define CSV_ROW_NOT_BEGUN 0
+
+/* ---- the kinds ---- */
+
+static const zc_csv_enum roles[] = {
+    {"first_secretary", {"第一书记", "first secretary"}},
+    {"member", {"队员", "工作队员"}},
+    {NULL, {NULL}},
+};
+const zc_csv_enum zc_csv_levels[] = {
+    {"township", {"乡镇", "镇", "街道"}}, {"district", {"区"}}, {"city", {"市"}}, {"none", {"无"}}, {NULL, {NULL}},
+};
+const zc_csv_enum zc_csv_duty_kinds[] = {
+    {"trip", {"出差"}},
+    {"meeting", {"会议"}},
+    {"training", {"培训"}},
+    {NULL, {NULL}},
+};
+static const zc_csv_enum day_kinds[] = {
+    {"holiday", {"休息日", "节假日", "假日"}},
+    {"workday", {"调休上班日", "上班日", "工作日"}},
+    {NULL, {NULL}},
+};
+static const zc_csv_enum badge_kinds[] = {
+    {"piv", {NULL}},
+    {"uid", {NULL}},
+    {NULL, {NULL}},
+};
+
+/* name, zh, type, key, required, values */
+static const zc_csv_col c_districts[] = {
+    {"id", "编号", ZC_CT_ID, 1, 1, NULL},
+    {"name", "名称", ZC_CT_TEXT, 0, 1, NULL},
+};
+static const zc_csv_col c_townships[] = {
+    {"id", "编号", ZC_CT_ID, 1, 1, NULL},
+    {"name", "名称", ZC_CT_TEXT, 0, 1, NULL},
+    {"district", "所属区", ZC_CT_ID, 0, 1, NULL},
+};
+static const zc_csv_col c_villages[] = {
+    {"id", "编号", ZC_CT_ID, 1, 1, NULL},
+    {"name", "名称", ZC_CT_TEXT, 0, 1, NULL},
+    {"township", "所属乡镇", ZC_CT_ID, 0, 1, NULL},
+    {"rate_fen", "日补助标准/分", ZC_CT_FEN, 0, 0, NULL},
+};
+static const zc_csv_col c_terminals[] = {
+    {"id", "编号", ZC_CT_ID, 1, 1, NULL},
+    {"township", "所属乡镇", ZC_CT_ID, 0, 1, NULL},
+};
+static const zc_csv_col c_cadres[] = {
+    {"id", "编号", ZC_CT_ID, 1, 1, NULL},
+    {"name", "姓名", ZC_CT_TEXT, 0, 1, NULL},
+    {"role", "职务", ZC_CT_ENUM, 0, 1, roles},
+    {"party_since", "入党日期", ZC_CT_PARTY, 0, 0, NULL},
+    {"work_since", "参加工作日期", ZC_CT_DATE, 0, 1, NULL},
+    {"unit", "派出单位", ZC_CT_TEXT, 0, 1, NULL},
+};
+static const zc_csv_col c_assignments[] = {
+    {"cadre", "干部编号", ZC_CT_ID, 1, 1, NULL},
+    {"village", "村编号", ZC_CT_ID, 1, 1, NULL},
+    {"start", "开始日期", ZC_CT_DATE, 1, 1, NULL},
+    {"end", "结束日期", ZC_CT_DATE, 0, 1, NULL},
+};
+static const zc_csv_col c_badges[] = {
+    {"badge", "工牌编号", ZC_CT_ID, 1, 1, NULL},	{"cadre", "干部编号", ZC_CT_ID, 1, 1, NULL},
+    {"bound_from", "绑定日期", ZC_CT_DATE, 1, 1, NULL}, {"bound_to", "解绑日期", ZC_CT_DATE, 0, 0, NULL},
+    {"kind", "类型", ZC_CT_ENUM, 0, 1, badge_kinds},	{"uid", "卡号", ZC_CT_UID, 0, 0, NULL},
+    {"certificate", "证书", ZC_CT_PATH, 0, 0, NULL},
+};
+static const zc_csv_col c_leave[] = {
+    {"cadre", "干部编号", ZC_CT_ID, 1, 1, NULL}, {"start", "开始日期", ZC_CT_DATE, 1, 1, NULL},
+    {"end", "结束日期", ZC_CT_DATE, 1, 1, NULL}, {"level", "审批级别", ZC_CT_ENUM, 0, 1, zc_csv_levels},
+    {"ref", "批文号", ZC_CT_TEXT, 0, 0, NULL},
+};
+static const zc_csv_col c_duty[] = {
+    {"cadre", "干部编号", ZC_CT_ID, 1, 1, NULL},	{"start", "开始日期", ZC_CT_DATE, 1, 1, NULL},
+    {"end", "结束日期", ZC_CT_DATE, 1, 1, NULL},	{"kind", "类型", ZC_CT_ENUM, 1, 1, zc_csv_duty_kinds},
+    {"level", "级别", ZC_CT_ENUM, 0, 1, zc_csv_levels},
+};
+static const zc_csv_col c_calendar[] = {
+    {"date", "日期", ZC_CT_DATE, 1, 1, NULL},
+    {"kind", "类型", ZC_CT_ENUM, 0, 1, day_kinds},
+    {"note", "备注", ZC_CT_TEXT, 0, 0, NULL},
+};
+static const zc_csv_col c_policy[] = {
+    {"name", "名称", ZC_CT_POLICY, 1, 1, NULL},
+    {"value", "值", ZC_CT_VALUE, 0, 1, NULL},
+};
+
+#define KIND(id, name, cols)                                                                                           \
+	{                                                                                                              \
+		id, name, (int)(sizeof cols / sizeof cols[0]), cols                                                    \
+	}
+static const zc_csv_kind kinds[ZC_K_COUNT] = {
+    KIND(ZC_K_DISTRICTS, "districts", c_districts),
+    KIND(ZC_K_TOWNSHIPS, "townships", c_townships),
+    KIND(ZC_K_VILLAGES, "villages", c_villages),
+    KIND(ZC_K_TERMINALS, "terminals", c_terminals),
+    KIND(ZC_K_CADRES, "cadres", c_cadres),
+    KIND(ZC_K_ASSIGNMENTS, "assignments", c_assignments),
+    KIND(ZC_K_BADGES, "badges", c_badges),
+    KIND(ZC_K_LEAVE, "leave", c_leave),
+    KIND(ZC_K_DUTY, "duty", c_duty),
+    KIND(ZC_K_CALENDAR, "calendar", c_calendar),
+    KIND(ZC_K_POLICY, "policy", c_policy),
+};
+
+const zc_csv_kind *zc_csv_kind_find(const char *name)
+{
+	for (int i = 0; name && i < ZC_K_COUNT; i++)
+		if (!strcmp(name, kinds[i].name))
+			return &kinds[i];
+	return NULL;
+}
+
+const zc_csv_kind *zc_csv_kind_get(int id)
+{
+	return id >= 0 && id < ZC_K_COUNT ? &kinds[id] : NULL;
+}
+
+static int ascii_casecmp(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		int x = (unsigned char)*a, y = (unsigned char)*b;
+		if (x >= 'A' && x <= 'Z')
+			x += 32;
+		if (y >= 'A' && y <= 'Z')
+			y += 32;
+		if (x != y || !x)
+			return x - y;
+	}
+}
+
+const char *zc_csv_enum_value(const zc_csv_enum *values, const char *s)
+{
+	for (const zc_csv_enum *e = values; e && e->value; e++) {
+		if (!ascii_casecmp(s, e->value))
+			return e->value;
+		for (int i = 0; i < 4 && e->alias[i]; i++)
+			if (!ascii_casecmp(s, e->alias[i]))
+				return e->value;
+	}
+	return NULL;
+}
+
+/* ---- errors ---- */
+
+void zc_csv_error(zc_csv_errors *e, unsigned long line, const char *column, const char *fmt, ...)
+{
+	char reason[512], head[600];
+	if (e->n >= ZC_CSV_MAX_ERRORS) {
+		e->more = 1;
+		return;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof reason, fmt, ap);
+	va_end(ap);
+	const char *file = e->file ? e->file : "-";
+	if (line && column)
+		snprintf(head, sizeof head, "%s:%lu:%s", file, line, column);
+	else if (line)
+		snprintf(head, sizeof head, "%s:%lu", file, line);
+	else
+		snprintf(head, sizeof head, "%s", file);
+	size_t n = strlen(head) + strlen(reason) + 3;
+	char *m = malloc(n);
+	if (!m) {
+		e->nomem = 1;
+		return;
+	}
+	snprintf(m, n, "%s: %s", head, reason);
+	e->msg[e->n++] = m;
+}
+
+int zc_csv_errors_full(const zc_csv_errors *e)
+{
+	return e->n >= ZC_CSV_MAX_ERRORS || e->nomem;
+}
+
+void zc_csv_errors_clear(zc_csv_errors *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->msg[i]);
+	e->n = 0;
+	e->more = 0;
+	e->nomem = 0;
+}
+
+/* ---- field checks ---- */
+
+int zc_csv_valid_id(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 1 || n > ZC_CSV_ID_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+		      c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+/* 0 if s[0..len) is UTF-8 (shortest form, no surrogates, at most U+10FFFF)
+ * without C0/C1 controls or DEL (free text may hold tabs and line breaks);
+ * 1 for bad UTF-8, 2 for a control. */
+static int text_problem(const char *str, size_t len, int free_text)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	while (i < len) {
+		unsigned c = s[i];
+		if (c < 0x80) {
+			if ((c < 0x20 || c == 0x7f) && !(free_text && (c == '\t' || c == '\n' || c == '\r')))
+				return 2;
+			i++;
+			continue;
+		}
+		size_t n;
+		unsigned cp, min;
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 2;
+			cp = c & 0x1f;
+			min = 0x80;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 3;
+			cp = c & 0x0f;
+			min = 0x800;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 4;
+			cp = c & 0x07;
+			min = 0x10000;
+		} else {
+			return 1;
+		}
+		if (len - i < n)
+			return 1;
+		for (size_t k = 1; k < n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 1;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 1;
+		if (cp >= 0x80 && cp <= 0x9f)
+			return 2;
+		i += n;
+	}
+	return 0;
+}
+
+int zc_csv_valid_text(const char *s, size_t len)
+{
+	return text_problem(s, len, 0) ? -1 : 0;
+}
+
+/* A policy name is known if zc_policy_set accepts it with some value. */
+static int policy_known(const char *name)
+{
+	static const char *const probes[] = {"1", "on", "UTC", "0"};
+	for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
+		zc_policy p;
+		zc_policy_default(&p);
+		if (!zc_policy_set(&p, name, probes[i]))
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- the reader ---- */
+
+typedef struct field {
+	char *s;
+	size_t len;
+} field;
+
+typedef struct reader {
+	const zc_csv_kind *k;
+	zc_csv_errors *errs;
+	zc_csv_row_fn fn;
+	void *arg;
+	int rc;		    /* first failure (fn's, or ZC_ENOMEM) */
+	unsigned long line; /* physical line being fed */
+	unsigned long row_line;
+	field *f;
+	size_t nf, capf;
+	int have_header;
+	int header_bad;
+	size_t ncols_file;	       /* fields in the header */
+	int map[64];		       /* file column -> kind column, -1 none; only ncols_file used */
+	char *header[ZC_CSV_MAX_COLS]; /* the file's spelling of each kind column */
+	int present[ZC_CSV_MAX_COLS];
+	char norm[ZC_CSV_MAX_COLS][64]; /* canonical values that differ from the field */
+} reader;
+
+static void on_field(void *s, size_t len, void *data)
+{
+	reader *r = data;
+	if (r->rc)
+		return;
+	if (r->nf == r->capf) {
+		size_t cap = r->capf ? r->capf * 2 : 16;
+		field *nf = realloc(r->f, cap * sizeof *nf);
+		if (!nf) {
+			r->rc = ZC_ENOMEM;
+			return;
+		}
+		r->f = nf;
+		r->capf = cap;
+	}
+	char *c = malloc(len + 1);
+	if (!c) {
+		r->rc = ZC_ENOMEM;
+		return;
+	}
+	if (len)
+		memcpy(c, s, len);
+	c[len] = 0;
+	r->f[r->nf].s = c;
+	r->f[r->nf].len = len;
+	r->nf++;
+}
+
+static void free_fields(reader *r)
+{
+	for (size_t i = 0; i < r->nf; i++)
+		free(r->f[i].s);
+	r->nf = 0;
+}
+
+/* Trim blanks (space, tab, U+3000 ideographic space) at both ends, in place. */
+static void trim(field *f)
+{
+	char *s = f->s;
+	size_t a = 0, b = f->len;
+	for (;;) {
+		if (a < b && (s[a] == ' ' || s[a] == '\t'))
+			a++;
+		else if (b - a >= 3 && !memcmp(s + a, "\xe3\x80\x80", 3))
+			a += 3;
+		else
+			break;
+	}
+	for (;;) {
+		if (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+			b--;
+		else if (b - a >= 3 && !memcmp(s + b - 3, "\xe3\x80\x80", 3))
+			b -= 3;
+		else
+			break;
+	}
+	memmove(s, s + a, b - a);
+	s[b - a] = 0;
+	f->len = b - a;
+}
+
+static int field_text_ok(reader *r, const field *f, const char *column, int free_text)
+{
+	int p = text_problem(f->s, f->len, free_text);
+	if (p == 1)
+		zc_csv_error(r->errs, r->row_line, column, "%s", T("不是有效的 UTF-8 文本", "invalid UTF-8"));
+	else if (p == 2)
+		zc_csv_error(r->errs, r->row_line, column, "%s",
+			     T("含有控制字符（如换行、制表符）", "contains a control character (line break, tab...)"));
+	return p == 0;
+}
+
+static void do_header(reader *r)
+{
+	const zc_csv_kind *k = r->k;
+	r->have_header = 1;
+	r->ncols_file = r->nf;
+	if (r->nf > sizeof r->map / sizeof r->map[0]) {
+		zc_csv_error(r->errs, r->row_line, NULL,
+			     T("表头有 %zu 列，太多", "the header has %zu columns, too many"), r->nf);
+		r->header_bad = 1;
+		return;
+	}
+	for (size_t i = 0; i < r->nf; i++) {
+		field *f = &r->f[i];
+		r->map[i] = -1;
+		if (!field_text_ok(r, f, "?", 0)) {
+			r->header_bad = 1;
+			continue;
+		}
+		int found = -1;
+		for (int c = 0; c < k->ncols; c++)
+			if (!strcmp(f->s, k->cols[c].name) || !strcmp(f->s, k->cols[c].zh))
+				found = c;
+		if (found < 0) {
+			if (f->len)
+				zc_csv_error(r->errs, r->row_line, f->s,
+					     T("未知的列（%s 文件的列见 IMPORT.md）",
+					       "unknown column (see IMPORT.md for the columns of %s)"),
+					     k->name);
+			else
+				zc_csv_error(r->errs, r->row_line, NULL,
+					     T("第 %zu 列没有列名", "column %zu has no name"), i + 1);
+			r->header_bad = 1;
+			continue;
+		}
+		if (r->present[found]) {
+			zc_csv_error(r->errs, r->row_line, f->s, "%s", T("列重复", "duplicate column"));
+			r->header_bad = 1;
+			continue;
+		}
+		r->present[found] = 1;
+		r->map[i] = found;
+		free(r->header[found]);
+		r->header[found] = strdup(f->s);
+		if (!r->header[found])
+			r->rc = ZC_ENOMEM;
+	}
+	for (int c = 0; c < k->ncols; c++) {
+		if (r->present[c])
+			continue;
+		if (k->cols[c].required) {
+			zc_csv_error(r->errs, r->row_line, k->cols[c].name, T("缺少此列（%s）", "missing column (%s)"),
+				     k->cols[c].zh);
+			r->header_bad = 1;
+		}
+		r->header[c] = strdup(k->cols[c].name);
+		if (!r->header[c])
+			r->rc = ZC_ENOMEM;
+	}
+}
+
+/* Check one field; *out is the canonical value (f->s, or r->norm[c]). */
+static int check_field(reader *r, int c, field *f, const char **out)
+{
+	const zc_csv_col *col = &r->k->cols[c];
+	const char *h = r->header[c];
+	unsigned long ln = r->row_line;
+	*out = f->s;
+	if (!field_text_ok(r, f, h, col->type == ZC_CT_TEXT))
+		return 0;
+	if (!f->len) {
+		if (col->required) {
+			zc_csv_error(r->errs, ln, h, "%s", T("不能为空", "must not be empty"));
+			return 0;
+		}
+		return 1;
+	}
+	switch (col->type) {
+	case ZC_CT_ID:
+		if (!zc_csv_valid_id(f->s)) {
+			zc_csv_error(r->errs, ln, h,
+				     T("编号 '%s' 无效（1–32 个字符：A-Z a-z 0-9 . _ -）",
+				       "invalid id '%s' (1-32 of A-Z a-z 0-9 . _ -)"),
+				     f->s);
+			return 0;
+		}
+		return 1;
+	case ZC_CT_TEXT:
+		if (f->len > ZC_CSV_TEXT_MAX) {
+			zc_csv_error(r->errs, ln, h, T("太长（最多 %d 字节）", "too long (at most %d bytes)"),
+				     ZC_CSV_TEXT_MAX);
+			return 0;
+		}
+		return 1;
+	case ZC_CT_PATH:
+		if (f->len > ZC_CSV_PATH_MAX) {
+			zc_csv_error(r->errs, ln, h,
+				     T("文件名太长（最多 %d 字节）", "file name too long (at most %d bytes)"),
+				     ZC_CSV_PATH_MAX);
+			return 0;
+		}
+		return 1;
+	case ZC_CT_PARTY:
+		if (!ascii_casecmp(f->s, "none") || !strcmp(f->s, "无")) {
+			*out = "";
+			return 1;
+		}
+		/* fall through */
+	case ZC_CT_DATE: {
+		zc_day d;
+		if (zc_day_parse(f->s, &d)) {
+			zc_csv_error(
+			    r->errs, ln, h,
+			    T("'%.40s' 不是有效日期（YYYY-MM-DD）", "'%.40s' is not a valid date (YYYY-MM-DD)"), f->s);
+			return 0;
+		}
+		return 1;
+	}
+	case ZC_CT_ENUM: {
+		const char *v = zc_csv_enum_value(col->values, f->s);
+		if (!v) {
+			char list[256] = "";
+			for (const zc_csv_enum *e = col->values; e->value; e++) {
+				size_t l = strlen(list);
+				snprintf(list + l, sizeof list - l, "%s%s%s%s", l ? ", " : "", e->value,
+					 e->alias[0] ? "/" : "", e->alias[0] ? e->alias[0] : "");
+			}
+			zc_csv_error(r->errs, ln, h,
+				     T("'%.40s' 无效，应为：%s", "invalid value '%.40s', expected one of: %s"), f->s,
+				     list);
+			return 0;
+		}
+		*out = v;
+		return 1;
+	}
+	case ZC_CT_FEN: {
+		unsigned long long v = 0;
+		int ok = f->len <= 9;
+		for (size_t i = 0; ok && i < f->len; i++) {
+			if (f->s[i] < '0' || f->s[i] > '9')
+				ok = 0;
+			else
+				v = v * 10 + (unsigned)(f->s[i] - '0');
+		}
+		if (!ok || v > 100000000ULL) {
+			zc_csv_error(r->errs, ln, h,
+				     T("'%.40s' 不是 0–100000000 之间的整数（单位：分）",
+				       "'%.40s' is not a whole number of fen from 0 to 100000000"),
+				     f->s);
+			return 0;
+		}
+		snprintf(r->norm[c], sizeof r->norm[c], "%llu", v);
+		*out = r->norm[c];
+		return 1;
+	}
+	case ZC_CT_UID: {
+		char hex[64];
+		size_t n = 0;
+		int ok = 1;
+		for (size_t i = 0; ok && i < f->len; i++) {
+			char ch = f->s[i];
+			if (ch == ':' || ch == '-' || ch == ' ')
+				continue;
+			if (ch >= 'a' && ch <= 'f')
+				ch = (char)(ch - 32);
+			if (!((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'F')) || n + 1 >= sizeof hex)
+				ok = 0;
+			else
+				hex[n++] = ch;
+		}
+		if (!ok || (n != 8 && n != 14)) {
+			zc_csv_error(r->errs, ln, h,
+				     T("卡号 '%.40s' 无效（4 或 7 字节的十六进制）",
+				       "invalid UID '%.40s' (4 or 7 bytes of hex)"),
+				     f->s);
+			return 0;
+		}
+		hex[n] = 0;
+		memcpy(r->norm[c], hex, n + 1);
+		*out = r->norm[c];
+		return 1;
+	}
+	case ZC_CT_POLICY:
+		if (!policy_known(f->s)) {
+			zc_csv_error(r->errs, ln, h, T("未知的规则参数 '%.60s'", "unknown policy '%.60s'"), f->s);
+			return 0;
+		}
+		return 1;
+	case ZC_CT_VALUE:
+		if (f->len > ZC_CSV_TEXT_MAX) {
+			zc_csv_error(r->errs, ln, h, T("太长（最多 %d 字节）", "too long (at most %d bytes)"),
+				     ZC_CSV_TEXT_MAX);
+			return 0;
+		}
+		return 1;
+	}
+	return 1;
+}
+
+/* Checks across the fields of a row. */
+static int check_row(reader *r, zc_csv_row *row)
+{
+	const char **v = row->v;
+	char *const *h = r->header;
+	unsigned long ln = row->line;
+	int ok = 1;
+	switch (r->k->id) {
+	case ZC_K_ASSIGNMENTS:
+		if (strcmp(v[AS_START], v[AS_END]) > 0) {
+			zc_csv_error(r->errs, ln, h[AS_END], T("结束日期早于开始日期 %s", "ends before it starts (%s)"),
+				     v[AS_START]);
+			ok = 0;
+		}
+		break;
+	case ZC_K_LEAVE:
+	case ZC_K_DUTY:
+		if (strcmp(v[1], v[2]) > 0) {
+			zc_csv_error(r->errs, ln, h[2], T("结束日期早于开始日期 %s", "ends before it starts (%s)"),
+				     v[1]);
+			ok = 0;
+		}
+		break;
+	case ZC_K_BADGES:
+		if (*v[BA_TO] && strcmp(v[BA_FROM], v[BA_TO]) > 0) {
+			zc_csv_error(r->errs, ln, h[BA_TO], T("解绑日期早于绑定日期 %s", "ends before it starts (%s)"),
+				     v[BA_FROM]);
+			ok = 0;
+		}
+		if (!strcmp(v[BA_KIND], "piv") && !*v[BA_CERT]) {
+			zc_csv_error(r->errs, ln, h[BA_CERT], "%s",
+				     T("PIV 工牌需要证书文件", "a piv badge needs its certificate file"));
+			ok = 0;
+		}
+		if (!strcmp(v[BA_KIND], "uid") && !*v[BA_UID]) {
+			zc_csv_error(r->errs, ln, h[BA_UID], "%s", T("UID 工牌需要卡号", "a uid badge needs its UID"));
+			ok = 0;
+		}
+		if (!strcmp(v[BA_KIND], "uid") && *v[BA_CERT]) {
+			zc_csv_error(r->errs, ln, h[BA_CERT], "%s",
+				     T("UID 工牌没有证书（证书只用于 piv 工牌）",
+				       "a uid badge has no certificate (certificates are for piv badges)"));
+			ok = 0;
+		}
+		break;
+	case ZC_K_POLICY: {
+		zc_policy p;
+		zc_policy_default(&p);
+		if (zc_policy_set(&p, v[PO_NAME], v[PO_VALUE])) {
+			zc_csv_error(r->errs, ln, h[PO_VALUE],
+				     T("'%.60s' 不是规则参数 %s 的有效值", "'%.60s' is not a valid value for %s"),
+				     v[PO_VALUE], v[PO_NAME]);
+			ok = 0;
+		}
+		break;
+	}
+	default: break;
+	}
+	return ok;
+}
+
+static void do_row(reader *r)
+{
+	const zc_csv_kind *k = r->k;
+	size_t i;
+	for (i = 0; i < r->nf; i++)
+		trim(&r->f[i]);
+	for (i = 0; i < r->nf && !r->f[i].len; i++)
+		;
+	if (i == r->nf)
+		return; /* a blank row (",,,") */
+	if (!r->have_header) {
+		do_header(r);
+		return;
+	}
+	if (r->header_bad)
+		return;
+	zc_csv_row row;
+	memset(&row, 0, sizeof row);
+	row.line = r->row_line;
+	for (int c = 0; c < k->ncols; c++) {
+		row.v[c] = "";
+		row.header[c] = r->header[c];
+		row.present[c] = r->present[c];
+	}
+	if (r->nf > r->ncols_file) {
+		zc_csv_error(r->errs, r->row_line, NULL,
+			     T("本行有 %zu 个字段，表头只有 %zu 列", "the row has %zu fields, the header %zu columns"),
+			     r->nf, r->ncols_file);
+		return;
+	}
+	int ok = 1;
+	for (i = 0; i < r->nf; i++) {
+		int c = r->map[i];
+		if (c < 0)
+			continue;
+		if (memchr(r->f[i].s, 0, r->f[i].len)) {
+			zc_csv_error(r->errs, r->row_line, r->header[c], "%s",
+				     T("含有 NUL 字节", "contains a NUL byte"));
+			ok = 0;
+			continue;
+		}
+		if (!check_field(r, c, &r->f[i], &row.v[c]))
+			ok = 0;
+	}
+	/* columns the row is too short for, or the file lacks */
+	for (int c = 0; c < k->ncols; c++) {
+		int have = 0;
+		for (i = 0; i < r->nf; i++)
+			if (r->map[i] == c)
+				have = 1;
+		if (!have && k->cols[c].required) {
+			zc_csv_error(r->errs, r->row_line, r->header[c], "%s", T("不能为空", "must not be empty"));
+			ok = 0;
+		}
+	}
+	if (!ok || !check_row(r, &row))
+		return;
+	int rc = r->fn ? r->fn(r->arg, &row, r->errs) : 0;
+	if (rc && !r->rc)
+		r->rc = rc;
+}
+
+static void on_row(int c, void *data)
+{
+	reader *r = data;
+	(void)c;
+	if (!r->rc && !zc_csv_errors_full(r->errs))
+		do_row(r);
+	free_fields(r);
+}
+
+int zc_csv_read(const zc_csv_kind *k, const uint8_t *buf, size_t len, zc_csv_row_fn fn, void *arg, zc_csv_errors *errs)
+{
+	struct csv_parser p;
+	reader r;
+	size_t pos = 0;
+
+	memset(&r, 0, sizeof r);
+	r.k = k;
+	r.errs = errs;
+	r.fn = fn;
+	r.arg = arg;
+	r.line = 1;
+	r.row_line = 1;
+	if (!k || (len && !buf))
+		return ZC_EARG;
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
+		return ZC_ENOMEM;
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+		pos = 3;
+	int parse_failed = 0;
+	while (pos < len && !r.rc && !zc_csv_errors_full(errs)) {
+		const uint8_t *nl = memchr(buf + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - buf) + 1 : len;
+		if (p.pstate == CSV_ROW_NOT_BEGUN)
+			r.row_line = r.line;
+		if (csv_parse(&p, buf + pos, end - pos, on_field, on_row, &r) != end - pos) {
+			if (csv_error(&p) == CSV_ENOMEM || csv_error(&p) == CSV_ETOOBIG)
+				r.rc = r.rc ? r.rc : ZC_ENOMEM;
+			else
+				zc_csv_error(errs, r.line, NULL, "%s",
+					     T("CSV 格式错误：未加引号的字段中有引号，或右引号后还有文字",
+					       "malformed CSV: a quote inside a field that is not quoted, or text "
+					       "after a closing quote"));
+			parse_failed = 1;
+			break;
+		}
+		pos = end;
+		r.line++;
+	}
+	if (!parse_failed && !r.rc && !zc_csv_errors_full(errs)) {
+		if (csv_fini(&p, on_field, on_row, &r))
+			zc_csv_error(errs, r.row_line, NULL, "%s",
+				     T("CSV 格式错误：引号没有闭合", "malformed CSV: a quoted field is not closed"));
+		else if (!r.have_header && !r.rc)
+			zc_csv_error(errs, 0, NULL, "%s",
+				     T("文件是空的（没有表头）", "the file is empty (no header row)"));
+	}
+	if (zc_csv_errors_full(errs) && pos < len)
+		errs->more = 1; /* stopped: the rest of the file was not checked */
+	free_fields(&r);
+	free(r.f);
+	for (int c = 0; c < ZC_CSV_MAX_COLS; c++)
+		free(r.header[c]);
+	csv_free(&p);
+	if (errs->nomem && !r.rc)
+		r.rc = ZC_ENOMEM;
+	return r.rc;
+}

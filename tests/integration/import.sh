@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# import.sh: the registry commands of the real zhucun binary: import of
+# every kind (all or nothing, idempotent), a bad row's FILE:LINE:COLUMN
+# error and exit codes, leave and duty add/list/remove, the audit log, and
+# the host's badge CA with its revocation lists (rollback refused).
+source "$(dirname "$0")/lib.sh"
+Z="$ZC_BIN/zhucun"
+CA="$ZC_BIN/zhucun-ca"
+export ZHUCUN_USER=clerk1
+DB="$T/h.db"
+z() { "$Z" --db "$DB" "$@"; }
+
+w() { printf '%s' "$2" > "$T/$1"; }
+
+w districts.csv $'\xef\xbb\xbfid,name\nD1,城关区\n'
+w townships.csv $'id,name,district\nT1,城关镇,D1\n'
+w villages.csv $'编号,名称,所属乡镇,日补助标准/分\nV1,桃花村,T1,\nV2,"李家村, 东",T1,15000\nV3,三村,T1,\n'
+w terminals.csv $'id,township\nK1,T1\n'
+w cadres.csv $'id,name,role,party_since,work_since,unit\nC1,张三,第一书记,2010-07-01,2008-09-01,市财政局\nC2,李四,member,none,2015-03-01,市教育局\nC3,王五,member,,2016-03-01,市卫健委\n'
+w assignments.csv $'cadre,village,start,end\nC1,V1,2024-01-01,2025-12-31\nC2,V1,2024-01-01,2025-12-31\nC3,V1,2024-01-01,2025-12-31\n'
+w leave.csv $'cadre,start,end,level,ref\nC1,2024-05-06,2024-05-08,township,镇请〔2024〕3号\n'
+w duty.csv $'cadre,start,end,kind,level\nC1,2024-04-01,2024-04-03,training,district\n'
+w calendar.csv $'date,kind,note\r\n2024-10-01,holiday,国庆节\r\n2024-09-29,workday,\r\n'
+w policy.csv $'name,value\ndaily_rate_fen,12000\n'
+
+# a badge CA with one PIV badge, its certificate beside the CSV file
+"$CA" init --dir "$T/ca" --name "测试区工牌 CA" --district 测试区 >/dev/null
+"$CA" issue --dir "$T/ca" --badge B1 --cadre C1 --name 张三 --out "$T/ca/B1.card" --cert-out "$T/B1.der" >/dev/null
+cp "$T/ca/revocations.zrl" "$T/list1.zrl"
+w badges.csv $'badge,cadre,bound_from,bound_to,kind,uid,certificate\nB1,C1,2024-01-01,,piv,,B1.der\nU7,C2,2024-01-01,,uid,04A1B2C3D4E5F6,\n'
+
+for k in districts townships villages terminals cadres assignments badges leave duty calendar policy; do
+  run z import "$k" "$T/$k.csv"
+  expect_rc 0 "import $k"
+done
+contains "$out" "1 inserted, 0 updated, 0 unchanged" "counts printed"
+
+# again: nothing changes, no audit rows
+audits=$(z audit --json | grep -c .)
+run z import cadres "$T/cadres.csv" --json
+expect_rc 0 "re-import"
+contains "$out" '"inserted":0,"updated":0,"unchanged":3' "re-import changes nothing (json)"
+check "no audit rows from a re-import" test "$(z audit --json | grep -c .)" -eq "$audits"
+
+# an update is audited with before and after
+w cadres2.csv $'id,name,role,party_since,work_since,unit\nC2,李四,member,none,2015-03-01,市发改委\n'
+run z import cadres "$T/cadres2.csv"
+expect_rc 0 "update"
+contains "$out" "0 inserted, 1 updated" "one updated"
+run z audit --entity cadres --json
+contains "$out" '"action":"update"' "update audited"
+contains "$out" '"actor":"clerk1"' "actor from ZHUCUN_USER"
+contains "$out" '"unit":"市教育局"' "before"
+contains "$out" '"unit":"市发改委"' "after"
+contains "$out" "cadres2.csv:2" "source FILE:LINE"
+
+# a bad row: its FILE:LINE:COLUMN, exit 1, nothing imported
+w bad.csv $'id,name,role,party_since,work_since,unit\nC8,甲,member,,2019-01-01,市直\nC9,乙,member,,2019-02-30,市直\nC10,丙,秘书,,2019-01-01,市直\n'
+run z import cadres "$T/bad.csv"
+expect_rc 1 "bad rows"
+contains "$err" "$T/bad.csv:3:work_since: '2019-02-30' is not a valid date" "line and column of the bad date"
+contains "$err" "$T/bad.csv:4:role: invalid value '秘书'" "line and column of the bad role"
+contains "$err" "nothing imported" "says nothing was imported"
+run z --lang zh import cadres "$T/bad.csv"
+contains "$err" "未导入任何内容" "Chinese message"
+check "C8 not imported" bash -c "! '$Z' --db '$DB' audit --json | grep -q '\"key\":\"C8\"'"
+run z import cadres "$T/bad.csv" --json
+expect_rc 1 "bad rows --json"
+contains "$out" '"ok":false' "json says not ok"
+run z import people "$T/bad.csv"
+expect_rc 2 "unknown kind"
+run z import cadres
+expect_rc 2 "missing file argument"
+run z import cadres "$T/missing.csv"
+expect_rc 1 "missing file"
+contains "$err" "$T/missing.csv" "names the missing file"
+
+# leave and duty one at a time
+run z leave add --cadre C3 --from 2024-11-04 --to 2024-11-05 --level 乡镇 --ref R-1
+expect_rc 0 "leave add"
+id=$(sed -n 's/.*#\([0-9]*\).*/\1/p' <<<"$out")
+check "leave id printed" test -n "$id"
+run z leave add --cadre C3 --from 2024-11-04 --to 2024-11-05 --level township
+expect_rc 1 "the same leave twice"
+contains "$err" "id $id" "names the stored one"
+run z leave add --cadre C3 --from 2024-11-06 --to 2024-11-05 --level township
+expect_rc 2 "end before start"
+run z leave add --cadre C99 --from 2024-11-04 --to 2024-11-05 --level township
+expect_rc 1 "unknown cadre"
+run z leave add --cadre C3 --from 2024-11-04
+expect_rc 2 "leave add without --to"
+run z leave list --cadre C3 --json
+contains "$out" '"ref":"R-1"' "leave list"
+run z duty add --cadre C2 --from 2024-09-09 --to 2024-09-10 --kind 会议 --level none
+expect_rc 0 "duty add"
+run z duty list
+contains "$out" "meeting" "duty list"
+run z leave remove "$id"
+expect_rc 0 "leave remove"
+run z leave remove "$id"
+expect_rc 1 "leave remove again"
+run z leave remove abc
+expect_rc 2 "leave remove with a bad id"
+run z leave frob
+expect_rc 2 "unknown leave command"
+run z audit --entity leave
+contains "$out" "delete" "removal audited"
+contains "$out" "R-1" "with the row before"
+
+# the badge CA on the host
+run z ca revocations "$T/list1.zrl"
+expect_rc 1 "a list of an untrusted CA"
+run z ca add "$T/B1.der"
+expect_rc 1 "a badge certificate is no CA"
+run z ca add "$T/ca/ca.pem"
+expect_rc 0 "ca add"
+contains "$out" "trusted badge CA" "ca add says so"
+run z ca add "$T/ca/ca.pem"
+expect_rc 0 "ca add again"
+contains "$out" "already" "already trusted"
+run z ca revocations "$T/list1.zrl"
+expect_rc 0 "install list 1"
+"$CA" revoke --dir "$T/ca" --badge B1 >/dev/null
+run z ca revocations "$T/ca/revocations.zrl"
+expect_rc 0 "install list 2"
+contains "$out" "installed revocation list 2" "list 2"
+run z ca revocations "$T/list1.zrl"
+expect_rc 1 "rollback refused"
+contains "$err" "rollback" "says rollback"
+run z ca list
+contains "$out" "revocation list 2, 1 badges revoked" "ca list"
+run z ca list --json
+contains "$out" '"revocation_list":2' "ca list --json"
+run z ca frob x
+expect_rc 2 "unknown ca command"
+run z audit --entity revocations --json
+contains "$out" '"number":2' "revocation install audited"
+finish
