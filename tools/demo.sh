@@ -113,7 +113,22 @@ set -e
 "$bin/zhucun" --db "$out/tampered.db" findings
 
 echo
+echo "== 6. 全市 19 个村一年（内置场景 tools/scenarios/city-year.scn）：发卡、5 台乡镇终端刷卡、串口拉取、导入名册、合规报告"
+echo "==    the city's 19 villages over 2025: badges, taps on five township terminals, pulls over the serial link, roster, compliance (about 3 minutes)"
+"$bin/zhucun-sim" run "$root/tools/scenarios/city-year.scn" --dir "$out/city"
+city=$out/city
+"$bin/zhucun" --db "$city/host.db" report --as-of 2025-12-31 --format html --out "$city/report.html"
+"$bin/zhucun" --db "$city/host.db" report --as-of 2025-12-31 --format csv --out "$city/csv"
+"$bin/zhucun" --db "$city/host.db" report --as-of 2025-12-31 --format html --village V01 --out "$city/report-V01.html"
+echo "-- 召回名单 / recall list:"
+"$bin/zhucun" --db "$city/host.db" report --as-of 2025-12-31 --format csv --sheet recall
+
+echo
 echo "结果在 / results in: $out"
+echo "  city/report.json  全市合规报告（RULES.md 第 11 节）/ the city's compliance report (RULES.md section 11)"
+echo "  city/report.html  可打印的报告（A4，含图表）/ the printable report (A4, charts); city/report-V01.html 新地村"
+echo "  city/csv/         电子表格：years、attendance（考勤表）、allowance（补助）、recall（召回）、findings"
+echo "  city/host.db      全市主机数据库 / the city's host database; city/terminals/K0n 各终端日志 / each terminal's journal"
 echo "  host.db          主机数据库 / host database"
 echo "  sim/state/       终端 K01 的密钥与日志 / terminal K01's key and journal; sim/feedback.log 显示屏 / display lines"
 echo "  ca/, *.card      工牌CA与虚拟卡 / the badge CA and virtual cards"
