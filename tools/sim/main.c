@@ -8,7 +8,7 @@
  *            noise, dropped bytes and a pulled cable (relay.h)
  *   reader   a virtual PN532 reader on a pseudo-terminal (reader.h)
  *   vicc     the virtual PIV card behind pcscd through vsmartcard's vpcd (vicc.h)
- * Later: the scenario runner.
+ * run and compare: scenarios played through the real parts (run.h, compare.h).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -24,6 +24,8 @@
 #include "vectors.h"
 #include "vicc.h"
 #include "linkcli.h"
+#include "compare.h"
+#include "run.h"
 #include "wirevec.h"
 #include "zc/fileio.h"
 #include "zc/report.h"
@@ -41,6 +43,13 @@ static void usage(FILE *f)
 	      "  link --port PATH hello | set-time MS | ack SEQ HASH [--key PEM] [--nonce HEX]\n"
 	      "      裸串口客户端，可伪造或重放命令（测试用）/ a bare link client that can forge\n"
 	      "      or replay commands (tests)\n"
+	      "  run FILE.scn --dir DIR [--bin BINDIR] [--board FILE] [--libnfc-taps N] [-v]\n"
+	      "      在真实部件上播放场景 / play a scenario through the real parts: badge CA, terminals\n"
+	      "      (the first N taps of each badge per terminal via libnfc, the rest in-process),\n"
+	      "      pulls over the serial link, registry import, DIR/report.json\n"
+	      "  compare REPORT.json EXPECTED.json\n"
+	      "      对照预期报告 / check a report against a scenario's expected report\n"
+	      "      (exit 0 match, 1 mismatch, 2 bad input)\n"
 	      "  evaluate FILE.scn [--out report.json]\n"
 	      "      用场景自身的数据直接计算考勤报告（不经终端与串口）/ the compliance report of\n"
 	      "      a scenario computed on its own data (no terminals, no serial link)\n"
@@ -489,6 +498,10 @@ int main(int argc, char **argv)
 		return cmd_journal(argc, argv);
 	if (!strcmp(cmd, "evaluate"))
 		return cmd_evaluate(argc, argv);
+	if (!strcmp(cmd, "run"))
+		return zc_sim_run_main(argc, argv);
+	if (!strcmp(cmd, "compare"))
+		return zc_sim_compare_main(argc, argv);
 	if (!strcmp(cmd, "tamper"))
 		return cmd_tamper(argc, argv);
 	if (!strcmp(cmd, "vectors"))
