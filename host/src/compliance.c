@@ -564,28 +564,8 @@ int zc_compliance_load(zc_store *s, zc_day as_of, zc_compliance **out, char *err
 	}
 
 	zc_rules_input *in = &c->in;
-	in->policy = r->policy;
+	zc_registry_fill_input(r, in);
 	in->as_of = as_of;
-	in->holidays = r->holidays;
-	in->nholidays = r->nholidays;
-	in->workdays = r->workdays;
-	in->nworkdays = r->nworkdays;
-	in->districts = r->districts;
-	in->ndistricts = r->ndistricts;
-	in->townships = r->townships;
-	in->ntownships = r->ntownships;
-	in->villages = r->villages;
-	in->nvillages = r->nvillages;
-	in->terminals = r->terminals;
-	in->nterminals = r->nterminals;
-	in->cadres = r->cadres;
-	in->ncadres = r->ncadres;
-	in->assignments = r->assignments;
-	in->nassignments = r->nassignments;
-	in->leaves = r->leaves;
-	in->nleaves = r->nleaves;
-	in->duties = r->duties;
-	in->nduties = r->nduties;
 	in->badges = p->badges;
 	in->nbadges = r->nbadges;
 	in->taps = p->taps;

@@ -99,30 +99,6 @@ static void endrow(csvw *w)
 
 #define L(zh, en) (en_ ? (en) : (zh))
 
-static const char *nm(const char *name, const char *id)
-{
-	return name && *name ? name : (id ? id : "");
-}
-
-static const char *cadre_name(const zc_rules_input *in, int c)
-{
-	return nm(in->cadres[c].name, in->cadres[c].id);
-}
-
-static const char *village_name(const zc_rules_input *in, int v)
-{
-	return v >= 0 && (size_t)v < in->nvillages ? nm(in->villages[v].name, in->villages[v].id) : "";
-}
-
-static const char *township_name(const zc_rules_input *in, int t)
-{
-	return t >= 0 && (size_t)t < in->ntownships ? nm(in->townships[t].name, in->townships[t].id) : "";
-}
-
-static const char *role_label(int role, int en_)
-{
-	return role == ZC_ROLE_FIRST_SECRETARY ? L("第一书记", "first secretary") : L("工作队员", "team member");
-}
 
 /* The villages (or their townships) of cadre c's assignments that overlap
  * from..to and lie in scope, joined with "、" / "; ". */
@@ -144,7 +120,7 @@ static void cadre_places(const zc_rules_input *in, const zc_report_scope *sc, in
 			continue;
 		if (nseen < 64)
 			seen[nseen++] = key;
-		const char *s = townships ? township_name(in, key) : village_name(in, key);
+		const char *s = townships ? zc_report_township_name(in, key) : zc_report_village_name(in, key);
 		int w = snprintf(buf + used, len - used, "%s%s", used ? L("、", "; ") : "", s);
 		if (w < 0 || (size_t)w >= len - used)
 			break;
@@ -203,8 +179,8 @@ static void sheet_years(csvw *w, const zc_rules_input *in, const zc_report *r, c
 		cadre_places(in, o->scope, y->cadre, ys, ye, 0, en_, vil, sizeof vil);
 		cadre_places(in, o->scope, y->cadre, ys, ye, 1, en_, tw, sizeof tw);
 		cell(w, c->id);
-		cell(w, cadre_name(in, y->cadre));
-		cell(w, role_label(c->role, en_));
+		cell(w, zc_report_cadre_name(in, y->cadre));
+		cell(w, zc_report_role_label(c->role, en_));
 		cell(w, c->unit);
 		cell(w, tw);
 		cell(w, vil);
@@ -252,9 +228,9 @@ static void attendance_block(csvw *w, const zc_rules_input *in, const zc_report 
 	zc_day ms = zc_day_from_ymd(y, m, 1);
 	month_title(y, m, en_, mt, sizeof mt);
 	if (en_)
-		snprintf(t, sizeof t, "%s %s attendance sheet of stationed cadres", village_name(in, v), mt);
+		snprintf(t, sizeof t, "%s %s attendance sheet of stationed cadres", zc_report_village_name(in, v), mt);
 	else
-		snprintf(t, sizeof t, "%s %s 驻村干部考勤表", village_name(in, v), mt);
+		snprintf(t, sizeof t, "%s %s 驻村干部考勤表", zc_report_village_name(in, v), mt);
 	cell(w, t);
 	endrow(w);
 	cell(w, L("序号", "no."));
@@ -271,8 +247,8 @@ static void attendance_block(csvw *w, const zc_rules_input *in, const zc_report 
 	for (size_t k = 0; k < ncad; k++) {
 		int c = cad[k];
 		num(w, (long long)k + 1);
-		cell(w, cadre_name(in, c));
-		cell(w, role_label(in->cadres[c].role, en_));
+		cell(w, zc_report_cadre_name(in, c));
+		cell(w, zc_report_role_label(in->cadres[c].role, en_));
 		for (int d = 0; d < nd; d++) {
 			zc_day day = ms + d;
 			cell(w, zc_report_village_on(in, c, day) == v ? zc_report_day_symbol(in, r, c, day, en_) : "");
@@ -354,10 +330,10 @@ static int sheet_allowance(csvw *w, const zc_rules_input *in, const zc_report *r
 	for (size_t i = 0; i < n; i++) {
 		const zc_report_allowance_row *a = &rows[i];
 		snprintf(mon, sizeof mon, "%04d-%02d", a->year, a->month);
-		cell(w, village_name(in, a->village));
+		cell(w, zc_report_village_name(in, a->village));
 		cell(w, mon);
 		cell(w, in->cadres[a->cadre].id);
-		cell(w, cadre_name(in, a->cadre));
+		cell(w, zc_report_cadre_name(in, a->cadre));
 		num(w, a->days);
 		money(w, a->rate_fen);
 		money(w, a->amount_fen);
@@ -366,7 +342,7 @@ static int sheet_allowance(csvw *w, const zc_rules_input *in, const zc_report *r
 		sdays += a->days;
 		if (i + 1 == n || rows[i + 1].village != a->village) {
 			char t[300];
-			snprintf(t, sizeof t, "%s %s", village_name(in, a->village), L("小计", "subtotal"));
+			snprintf(t, sizeof t, "%s %s", zc_report_village_name(in, a->village), L("小计", "subtotal"));
 			cell(w, t);
 			cell(w, "");
 			cell(w, "");
@@ -418,7 +394,7 @@ static void sheet_recall(csvw *w, const zc_rules_input *in, const zc_report *r, 
 		snprintf(why, sizeof why, "%s%s%s", rc->consecutive ? a : "",
 			 rc->consecutive && rc->cumulative ? L("；", "; ") : "", rc->cumulative ? b : "");
 		cell(w, in->cadres[rc->cadre].id);
-		cell(w, cadre_name(in, rc->cadre));
+		cell(w, zc_report_cadre_name(in, rc->cadre));
 		cell(w, vil);
 		cell(w, in->cadres[rc->cadre].unit);
 		cell(w, why);
@@ -447,17 +423,17 @@ static int sheet_findings(csvw *w, const zc_rules_input *in, const zc_report *r,
 		case ZC_SUBJ_CADRE:
 			cell(w, L("干部", "cadre"));
 			cell(w, in->cadres[f->subject].id);
-			cell(w, cadre_name(in, f->subject));
+			cell(w, zc_report_cadre_name(in, f->subject));
 			break;
 		case ZC_SUBJ_VILLAGE:
 			cell(w, L("村", "village"));
 			cell(w, in->villages[f->subject].id);
-			cell(w, village_name(in, f->subject));
+			cell(w, zc_report_village_name(in, f->subject));
 			break;
 		default:
 			cell(w, L("终端", "terminal"));
 			cell(w, in->terminals[f->subject].id);
-			cell(w, township_name(in, in->terminals[f->subject].township));
+			cell(w, zc_report_township_name(in, in->terminals[f->subject].township));
 			break;
 		}
 		date_cell(w, f->date);

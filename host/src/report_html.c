@@ -98,30 +98,6 @@ static void thead(hw *w, const char *const *h, size_t n)
 	raw(w, "</tr></thead>\n<tbody>\n");
 }
 
-static const char *nm(const char *name, const char *id)
-{
-	return name && *name ? name : (id ? id : "");
-}
-
-static const char *cadre_name(const zc_rules_input *in, int c)
-{
-	return nm(in->cadres[c].name, in->cadres[c].id);
-}
-
-static const char *village_name(const zc_rules_input *in, int v)
-{
-	return v >= 0 && (size_t)v < in->nvillages ? nm(in->villages[v].name, in->villages[v].id) : "";
-}
-
-static const char *township_name(const zc_rules_input *in, int t)
-{
-	return t >= 0 && (size_t)t < in->ntownships ? nm(in->townships[t].name, in->townships[t].id) : "";
-}
-
-static const char *role_label(int role, int en_)
-{
-	return role == ZC_ROLE_FIRST_SECRETARY ? L("第一书记", "first secretary") : L("工作队员", "team member");
-}
 
 static int mdays(int y, int m)
 {
@@ -161,7 +137,7 @@ static void cadre_villages(hw *w, int c, zc_day from, zc_day to, char *buf, size
 		if (nseen < 64)
 			seen[nseen++] = a->village;
 		int n =
-		    snprintf(buf + used, len - used, "%s%s", used ? L("、", "; ") : "", village_name(in, a->village));
+		    snprintf(buf + used, len - used, "%s%s", used ? L("、", "; ") : "", zc_report_village_name(in, a->village));
 		if (n < 0 || (size_t)n >= len - used)
 			break;
 		used += (size_t)n;
@@ -304,8 +280,8 @@ static void section_years(hw *w)
 			       sizeof vil);
 		raw(w, y->counted_days < y->required_days ? "<tr class=\"short\">" : "<tr>");
 		td(w, c->id);
-		td(w, cadre_name(in, y->cadre));
-		td(w, role_label(c->role, en_));
+		td(w, zc_report_cadre_name(in, y->cadre));
+		td(w, zc_report_role_label(c->role, en_));
 		td(w, c->unit);
 		td(w, vil);
 		tdn(w, y->year);
@@ -376,7 +352,7 @@ static void chart_days(hw *w)
 		int bw = (int)((long)pw * y->counted_days / max);
 		int rx = lx + (int)((long)pw * y->required_days / max);
 		rawf(w, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", lx - 6, yy + 15);
-		esc(w, cadre_name(in, y->cadre));
+		esc(w, zc_report_cadre_name(in, y->cadre));
 		rawf(w, " %d</text>", y->year);
 		rawf(w, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>", lx, yy + 4, bw, rh - 8,
 		     y->counted_days >= y->required_days ? "#3a8d3a" : "#d9822b");
@@ -498,7 +474,7 @@ static void section_recall(hw *w)
 			 rc->consecutive && rc->cumulative ? L("；", "; ") : "", rc->cumulative ? b : "");
 		raw(w, "<tr>");
 		td(w, in->cadres[rc->cadre].id);
-		td(w, cadre_name(in, rc->cadre));
+		td(w, zc_report_cadre_name(in, rc->cadre));
 		td(w, vil);
 		td(w, in->cadres[rc->cadre].unit);
 		td(w, why);
@@ -538,10 +514,10 @@ static int section_allowance(hw *w)
 		const zc_report_allowance_row *a = &rows[i];
 		snprintf(mon, sizeof mon, "%04d-%02d", a->year, a->month);
 		raw(w, "<tr>");
-		td(w, village_name(in, a->village));
+		td(w, zc_report_village_name(in, a->village));
 		td(w, mon);
 		td(w, in->cadres[a->cadre].id);
-		td(w, cadre_name(in, a->cadre));
+		td(w, zc_report_cadre_name(in, a->cadre));
 		tdn(w, a->days);
 		tdm(w, a->rate_fen);
 		tdm(w, a->amount_fen);
@@ -550,7 +526,7 @@ static int section_allowance(hw *w)
 		sdays += a->days;
 		if (i + 1 == n || rows[i + 1].village != a->village) {
 			raw(w, "<tr class=\"sum\"><td colspan=\"4\">");
-			esc(w, village_name(in, a->village));
+			esc(w, zc_report_village_name(in, a->village));
 			raw(w, " ");
 			esc(w, L("小计", "subtotal"));
 			raw(w, "</td>");
@@ -599,9 +575,9 @@ static void sheet(hw *w, int v, int y, int m, const int *cad, size_t ncad)
 	zc_day ms = zc_day_from_ymd(y, m, 1);
 	month_title(y, m, en_, mt, sizeof mt);
 	raw(w, "<section class=\"sheet\">\n<h3>");
-	esc(w, township_name(in, in->villages[v].township));
+	esc(w, zc_report_township_name(in, in->villages[v].township));
 	raw(w, " ");
-	esc(w, village_name(in, v));
+	esc(w, zc_report_village_name(in, v));
 	raw(w, " ");
 	esc(w, mt);
 	raw(w, " ");
@@ -624,9 +600,9 @@ static void sheet(hw *w, int v, int y, int m, const int *cad, size_t ncad)
 		int c = cad[k];
 		rawf(w, "<tr><td>%zu</td>", k + 1);
 		raw(w, "<td class=\"l\">");
-		esc(w, cadre_name(in, c));
+		esc(w, zc_report_cadre_name(in, c));
 		raw(w, "</td><td class=\"l\">");
-		esc(w, role_label(in->cadres[c].role, en_));
+		esc(w, zc_report_role_label(in->cadres[c].role, en_));
 		raw(w, "</td>");
 		for (int d = 0; d < nd; d++) {
 			zc_day day = ms + d;
@@ -748,13 +724,13 @@ static int section_findings(hw *w)
 		raw(w, "<h4>");
 		switch (f->subject_kind) {
 		case ZC_SUBJ_CADRE:
-			esc(w, cadre_name(in, f->subject));
+			esc(w, zc_report_cadre_name(in, f->subject));
 			raw(w, "（");
 			esc(w, in->cadres[f->subject].id);
 			raw(w, "）");
 			break;
 		case ZC_SUBJ_VILLAGE:
-			esc(w, village_name(in, f->subject));
+			esc(w, zc_report_village_name(in, f->subject));
 			raw(w, "（");
 			esc(w, in->villages[f->subject].id);
 			raw(w, "）");
@@ -763,7 +739,7 @@ static int section_findings(hw *w)
 			esc(w, L("终端 ", "terminal "));
 			esc(w, in->terminals[f->subject].id);
 			raw(w, "（");
-			esc(w, township_name(in, in->terminals[f->subject].township));
+			esc(w, zc_report_township_name(in, in->terminals[f->subject].township));
 			raw(w, "）");
 			break;
 		}
@@ -784,12 +760,12 @@ static void scope_text(hw *w, char *buf, size_t len)
 	if (!sc || sc->kind == ZC_SCOPE_ALL)
 		snprintf(buf, len, "%s", L("全部", "all"));
 	else if (sc->kind == ZC_SCOPE_DISTRICT)
-		snprintf(buf, len, "%s", nm(in->districts[sc->index].name, in->districts[sc->index].id));
+		snprintf(buf, len, "%s", zc_report_name_or_id(in->districts[sc->index].name, in->districts[sc->index].id));
 	else if (sc->kind == ZC_SCOPE_TOWNSHIP)
-		snprintf(buf, len, "%s", township_name(in, sc->index));
+		snprintf(buf, len, "%s", zc_report_township_name(in, sc->index));
 	else
-		snprintf(buf, len, "%s %s", township_name(in, in->villages[sc->index].township),
-			 village_name(in, sc->index));
+		snprintf(buf, len, "%s %s", zc_report_township_name(in, in->villages[sc->index].township),
+			 zc_report_village_name(in, sc->index));
 }
 
 int zc_report_html(FILE *f, const zc_rules_input *in, const zc_report *r, const zc_report_opts *o)

@@ -451,3 +451,33 @@ json_t *zc_report_json(const zc_rules_input *in, const zc_report *r)
 {
 	return zc_report_json_scoped(in, r, NULL);
 }
+
+const char *zc_report_name_or_id(const char *name, const char *id)
+{
+	return name && *name ? name : (id ? id : "");
+}
+
+const char *zc_report_cadre_name(const zc_rules_input *in, int c)
+{
+	return c >= 0 && (size_t)c < in->ncadres ? zc_report_name_or_id(in->cadres[c].name, in->cadres[c].id) : "";
+}
+
+const char *zc_report_village_name(const zc_rules_input *in, int v)
+{
+	return v >= 0 && (size_t)v < in->nvillages ? zc_report_name_or_id(in->villages[v].name, in->villages[v].id)
+						    : "";
+}
+
+const char *zc_report_township_name(const zc_rules_input *in, int t)
+{
+	return t >= 0 && (size_t)t < in->ntownships
+		       ? zc_report_name_or_id(in->townships[t].name, in->townships[t].id)
+		       : "";
+}
+
+const char *zc_report_role_label(int role, int lang)
+{
+	if (role == ZC_ROLE_FIRST_SECRETARY)
+		return lang ? "first secretary" : "第一书记";
+	return lang ? "team member" : "工作队员";
+}

@@ -127,6 +127,13 @@ typedef struct zc_report_allowance_row {
  * when *n is 0). 0 or ZC_ENOMEM. */
 int zc_report_allowance_rows(const zc_rules_input *in, const zc_report *r, const zc_report_opts *o,
 			     zc_report_allowance_row **rows, size_t *n);
+/* Names for display: the name, else the id ("" for an index out of range). */
+const char *zc_report_name_or_id(const char *name, const char *id);
+const char *zc_report_cadre_name(const zc_rules_input *in, int c);
+const char *zc_report_village_name(const zc_rules_input *in, int v);
+const char *zc_report_township_name(const zc_rules_input *in, int t);
+/* 第一书记 / 工作队员 (lang 1: English). */
+const char *zc_report_role_label(int role, int lang);
 /* Label of a finding type in the language (unknown types: the type itself). */
 const char *zc_report_finding_label(const char *type, int lang);
 /* Label of a severity in the language. */
