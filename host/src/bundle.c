@@ -19,16 +19,7 @@
 
 #define DEFAULT_BATCH 500
 
-static void set_err(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *buf, size_t len, const char *fmt, ...)
-{
-	if (!buf || !len)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
+#define set_err zc_errf
 
 /* ---- PEM ---- */
 

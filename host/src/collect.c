@@ -17,16 +17,7 @@
 #include "zc/timeutil.h"
 #include "zc/record.h"
 
-static void set_err(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *buf, size_t len, const char *fmt, ...)
-{
-	if (!buf || !len)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
+#define set_err zc_errf
 
 /* ---- ingest in batches ---- */
 

@@ -56,16 +56,7 @@ typedef struct priv {
 	size_t nstrs, capstrs;
 } priv;
 
-static void set_err(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t len, const char *fmt, ...)
-{
-	if (!err || !len)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
+#define set_err zc_errf
 
 static int push_tap(priv *p, const zc_r_tap *t)
 {

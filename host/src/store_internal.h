@@ -12,5 +12,7 @@
 #include "zc/store.h"
 
 sqlite3 *zc_store_db(zc_store *s);
+/* An SQLite result code as a zc_err (0 for OK, ROW and DONE). */
+int zc_store_db_err(int rc);
 
 #endif

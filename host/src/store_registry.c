@@ -45,34 +45,9 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void set_err(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *buf, size_t len, const char *fmt, ...)
-{
-	if (!buf || !len)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
+#define set_err zc_errf
 
-static int db_err(int rc)
-{
-	switch (rc & 0xff) {
-	case SQLITE_OK:
-	case SQLITE_ROW:
-	case SQLITE_DONE: return 0;
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED: return ZC_EAGAIN;
-	case SQLITE_NOMEM: return ZC_ENOMEM;
-	case SQLITE_IOERR:
-	case SQLITE_CANTOPEN:
-	case SQLITE_READONLY: return ZC_EIO;
-	case SQLITE_FULL: return ZC_ENOSPC;
-	case SQLITE_CORRUPT: return ZC_ECORRUPT;
-	default: return ZC_EDB;
-	}
-}
+#define db_err zc_store_db_err
 
 static int step_done(sqlite3_stmt *st)
 {

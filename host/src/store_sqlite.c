@@ -324,18 +324,11 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void set_err(char *buf, size_t len, const char *fmt, ...)
-{
-	if (!buf || !len)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
+#define set_err zc_errf
+#define db_err zc_store_db_err
 
 /* Map an SQLite result code to a zc_err. */
-static int db_err(int rc)
+int zc_store_db_err(int rc)
 {
 	switch (rc & 0xff) {
 	case SQLITE_OK:

@@ -2,6 +2,9 @@
 /* err.c: English descriptions of zc_err codes. */
 #include "zc/err.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 const char *zc_strerror(int err)
 {
 	switch (err) {
@@ -26,4 +29,14 @@ const char *zc_strerror(int err)
 	case ZC_EDB: return "database error";
 	default: return "unknown error";
 	}
+}
+
+void zc_errf(char *buf, size_t len, const char *fmt, ...)
+{
+	if (!buf || !len)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
 }

@@ -10,6 +10,8 @@
 #ifndef ZC_ERR_H
 #define ZC_ERR_H
 
+#include <stddef.h>
+
 enum zc_err {
 	ZC_OK = 0,
 	ZC_EAGAIN = -1,    /* nothing available now: try again */
@@ -34,5 +36,8 @@ enum zc_err {
 
 /* English description of an error code; never NULL. */
 const char *zc_strerror(int err);
+/* printf into an error buffer of len bytes (nothing when buf is NULL or len
+ * is 0); the one-line explanations the library functions return. */
+void zc_errf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif
