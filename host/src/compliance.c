@@ -102,19 +102,7 @@ static int push_integ(priv *p, int terminal, const char *type, zc_day date, uint
 
 static int find_terminal(const zc_registry *r, const char *id)
 {
-	/* terminals are sorted by id */
-	size_t lo = 0, hi = r->nterminals;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(r->terminals[mid].id, id);
-		if (!c)
-			return (int)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
+	return zc_registry_find(r, "terminals", id);
 }
 
 /* Badge bindings by key (certificate fingerprint or UID), sorted, for
