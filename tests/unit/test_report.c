@@ -39,11 +39,12 @@ static zc_day D(const char *s)
 	return d;
 }
 
-/* Load township-quarter; skip when the handbook is not beside the checkout. */
+/* Load township-quarter (the handbook copy, else tests/scenario/data). */
 static int load(world *w)
 {
 	memset(w, 0, sizeof *w);
-	const char *path = tu_src_path("../shared/scenarios/township-quarter.scn");
+	char path[4200];
+	snprintf(path, sizeof path, "%s/township-quarter.scn", tu_scenario_dir());
 	size_t len;
 	uint8_t *text = tu_read_file(path, &len);
 	if (!text)

@@ -693,7 +693,7 @@ static void test_shared_scenarios(void **state)
 {
 	(void)state;
 	char dir[4096];
-	snprintf(dir, sizeof dir, "%s", tu_src_path("../shared/scenarios"));
+	snprintf(dir, sizeof dir, "%s", tu_scenario_dir());
 	DIR *d = opendir(dir);
 	if (!d)
 		skip(); /* the handbook is not beside this checkout */

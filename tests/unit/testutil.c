@@ -77,3 +77,12 @@ const char *tu_src_path(const char *rel)
 	snprintf(buf, sizeof buf, "%s/%s", root ? root : ".", rel);
 	return buf;
 }
+
+const char *tu_scenario_dir(void)
+{
+	static char buf[4096];
+	snprintf(buf, sizeof buf, "%s", tu_src_path("../shared/scenarios"));
+	if (access(buf, R_OK))
+		snprintf(buf, sizeof buf, "%s", tu_src_path("tests/scenario/data"));
+	return buf;
+}

@@ -16,5 +16,8 @@ uint8_t *tu_read_file(const char *path, size_t *len);
 int tu_write_file(const char *path, const void *buf, size_t len);
 /* Path under the source tree (ZC_SOURCE_ROOT); static buffer. */
 const char *tu_src_path(const char *rel);
+/* The scenarios with expected reports: ../shared/scenarios beside the
+ * source tree, else the copies in tests/scenario/data. */
+const char *tu_scenario_dir(void);
 
 #endif
