@@ -200,6 +200,23 @@ static int badge_verdict(const zc_registry *r, certs *cs, const zc_rec *rec)
 	return CHECK_NO_CA;
 }
 
+/* Whether the trusted CA with fingerprint ca_fp signed c (serials are
+ * unique only per issuer, so a list applies to its own CA's certificates). */
+static int issued_by(certs *cs, zc_badge_cert *c, const uint8_t ca_fp[ZC_HASH_LEN])
+{
+	for (size_t k = 0; k < cs->ncas; k++) {
+		uint8_t fp[ZC_HASH_LEN];
+		zc_badge_ca_fingerprint(cs->cas[k], fp);
+		if (memcmp(fp, ca_fp, ZC_HASH_LEN))
+			continue;
+		int64_t from = 0, to = 0;
+		int res = ZC_TAP_UNKNOWN_CA;
+		zc_badge_cert_validity(c, &from, &to);
+		return !zc_badge_cert_check(cs->cas[k], c, from, &res) && res != ZC_TAP_UNKNOWN_CA;
+	}
+	return 0;
+}
+
 /* Revocation from the installed lists: the certificate's revoked_from. */
 static int64_t cert_revoked_at(const zc_revlist *ls, size_t nl, certs *cs, const zc_registry *r,
 			       const uint8_t fp[ZC_HASH_LEN])
@@ -216,7 +233,7 @@ static int64_t cert_revoked_at(const zc_revlist *ls, size_t nl, certs *cs, const
 	int64_t from = INT64_MAX;
 	for (size_t k = 0; k < nl; k++) {
 		int at = zc_revlist_find(&ls[k], serial, slen);
-		if (at >= 0 && ls[k].entries[at].revoked_from_ms < from)
+		if (at >= 0 && ls[k].entries[at].revoked_from_ms < from && issued_by(cs, cs->cert[ci], ls[k].ca_fp))
 			from = ls[k].entries[at].revoked_from_ms;
 	}
 	return from;
