@@ -72,7 +72,24 @@ static int push_tap(priv *p, const zc_r_tap *t)
 	return 0;
 }
 
-static int push_integ(priv *p, int terminal, const char *type, zc_day date, uint64_t seq, const char *detail)
+static char *keep(priv *p, const char *text)
+{
+	if (p->nstrs == p->capstrs) {
+		size_t nc = p->capstrs ? p->capstrs * 2 : 64;
+		char **n = realloc(p->strs, nc * sizeof *n);
+		if (!n)
+			return NULL;
+		p->strs = n;
+		p->capstrs = nc;
+	}
+	char *d = strdup(text);
+	if (d)
+		p->strs[p->nstrs++] = d;
+	return d;
+}
+
+static int push_integ(priv *p, int terminal, const char *type, zc_day date, uint64_t seq, const char *detail,
+		      const char *detail_zh)
 {
 	if (p->ninteg == p->capinteg) {
 		size_t nc = p->capinteg ? p->capinteg * 2 : 64;
@@ -82,19 +99,11 @@ static int push_integ(priv *p, int terminal, const char *type, zc_day date, uint
 		p->integ = n;
 		p->capinteg = nc;
 	}
-	if (p->nstrs == p->capstrs) {
-		size_t nc = p->capstrs ? p->capstrs * 2 : 64;
-		char **n = realloc(p->strs, nc * sizeof *n);
-		if (!n)
-			return ZC_ENOMEM;
-		p->strs = n;
-		p->capstrs = nc;
-	}
-	char *d = strdup(detail ? detail : type);
-	if (!d)
+	char *d = keep(p, detail ? detail : type);
+	char *z = keep(p, detail_zh ? detail_zh : (detail ? detail : type));
+	if (!d || !z)
 		return ZC_ENOMEM;
-	p->strs[p->nstrs++] = d;
-	p->integ[p->ninteg++] = (zc_r_integrity){terminal, type, date, seq, d};
+	p->integ[p->ninteg++] = (zc_r_integrity){terminal, type, date, seq, d, z};
 	return 0;
 }
 
@@ -293,16 +302,35 @@ static int finish_terminal(priv *p, int term, const char *tid, trec *tr, size_t 
 		zc_r_tap *t = &p->taps[tr[i].tap_index];
 		t->clock_ok = v[i] == ZC_CLOCK_OK;
 		if (v[i] == ZC_CLOCK_BEFORE_PROVISIONING || v[i] == ZC_CLOCK_AFTER_COLLECTION) {
-			char d[160];
+			int before = v[i] == ZC_CLOCK_BEFORE_PROVISIONING;
+			char d[160], z[200];
 			snprintf(d, sizeof d, "%s: tap record %" PRIu64 " is dated %s", tid, cr[i].seq,
-				 v[i] == ZC_CLOCK_BEFORE_PROVISIONING ? "before the terminal was provisioned"
-								      : "after the host collected it");
-			rc = push_integ(p, term, zc_clock_verdict_name(v[i]), zc_day_of_utc(cr[i].utc_ms, tz), cr[i].seq, d);
+				 before ? "before the terminal was provisioned" : "after the host collected it");
+			snprintf(z, sizeof z, "终端 %s 第 %" PRIu64 " 条刷卡记录的时间%s", tid, cr[i].seq,
+				 before ? "早于终端初始化" : "晚于主机收取记录的时间");
+			rc = push_integ(p, term, zc_clock_verdict_name(v[i]), zc_day_of_utc(cr[i].utc_ms, tz), cr[i].seq, d,
+					z);
 		}
 	}
 	free(cr);
 	free(v);
 	return rc;
+}
+
+/* The store's finding kinds in Chinese (the report's language does not
+ * depend on the process's). */
+static const char *finding_zh(int kind)
+{
+	switch (kind) {
+	case ZC_FIND_MALFORMED: return "记录无法解码";
+	case ZC_FIND_WRONG_TERMINAL: return "记录属于其他终端";
+	case ZC_FIND_BAD_SIGNATURE: return "终端签名无效";
+	case ZC_FIND_BROKEN_LINK: return "哈希链断裂";
+	case ZC_FIND_GAP: return "记录缺号";
+	case ZC_FIND_FORK: return "同一序号出现两条不同记录（分叉）";
+	case ZC_FIND_CLOCK_ROLLBACK: return "终端时钟回拨";
+	default: return "完整性问题";
+	}
 }
 
 typedef struct fctx {
@@ -330,7 +358,10 @@ static int on_finding(void *arg, const zc_finding *f)
 	char d[400];
 	snprintf(d, sizeof d, "%s: %s%s%s", f->terminal, f->detail ? f->detail : "", f->where ? " at " : "",
 		 f->where ? f->where : "");
-	x->rc = push_integ(x->p, term, zc_finding_name(f->kind), zc_day_of_utc(ms, x->tz), f->seq, d);
+	char z[480];
+	snprintf(z, sizeof z, "终端 %s：%s（%s）", f->terminal, finding_zh(f->kind),
+		 f->detail ? f->detail : "");
+	x->rc = push_integ(x->p, term, zc_finding_name(f->kind), zc_day_of_utc(ms, x->tz), f->seq, d, z);
 	return x->rc;
 }
 

@@ -437,7 +437,7 @@ static int sheet_findings(csvw *w, const zc_rules_input *in, const zc_report *r,
 			break;
 		}
 		date_cell(w, f->date);
-		cell(w, f->detail);
+		cell(w, zc_report_finding_detail(f, en_));
 		cell(w, f->type);
 		endrow(w);
 	}

@@ -690,7 +690,7 @@ static void findings_table(hw *w, const zc_r_finding *const *fs, size_t n)
 		esc(w, zc_report_severity_label(f->severity, en_));
 		raw(w, "</td>");
 		tdd(w, f->date);
-		td(w, f->detail);
+		td(w, zc_report_finding_detail(f, en_));
 		raw(w, "</tr>\n");
 	}
 	raw(w, "</tbody></table>\n");

@@ -422,6 +422,7 @@ json_t *zc_report_json_scoped(const zc_rules_input *in, const zc_report *r, cons
 		zc_day_format(f->date, d);
 		json_object_set_new(j, "date", json_string(d));
 		json_object_set_new(j, "detail", json_string(f->detail));
+		json_object_set_new(j, "detail_zh", json_string(zc_report_finding_detail(f, 0)));
 		json_array_append_new(finds, j);
 	}
 	json_object_set_new(o, "findings", finds);
@@ -480,4 +481,9 @@ const char *zc_report_role_label(int role, int lang)
 	if (role == ZC_ROLE_FIRST_SECRETARY)
 		return lang ? "first secretary" : "第一书记";
 	return lang ? "team member" : "工作队员";
+}
+
+const char *zc_report_finding_detail(const zc_r_finding *f, int lang)
+{
+	return lang || !f->detail_zh[0] ? f->detail : f->detail_zh;
 }

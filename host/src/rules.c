@@ -7,6 +7,7 @@
 #include "zc/rules.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,6 +232,16 @@ int zc_zone_parse(const char *s, int *offset_min)
 	return 0;
 }
 
+const char *zc_level_label_zh(int level)
+{
+	switch (level) {
+	case ZC_LEVEL_TOWNSHIP: return "乡镇";
+	case ZC_LEVEL_DISTRICT: return "区";
+	case ZC_LEVEL_CITY: return "市";
+	default: return "无";
+	}
+}
+
 const char *zc_level_name(int level)
 {
 	switch (level) {
@@ -270,6 +281,20 @@ const char *zc_tap_reject_name(int why)
 	case ZC_REJ_UNBOUND: return "badge_not_bound";
 	case ZC_REJ_CLOCK: return "clock_not_trusted";
 	default: return "rejected";
+	}
+}
+
+const char *zc_tap_reject_label_zh(int why)
+{
+	switch (why) {
+	case ZC_REJ_NONE: return "有效";
+	case ZC_REJ_RECORD: return "记录签名或哈希链未通过校验";
+	case ZC_REJ_BADGE_AUTH: return "工牌认证失败（签名或证书无效，疑似复制卡）";
+	case ZC_REJ_REVOKED: return "工牌已吊销";
+	case ZC_REJ_UID: return "不接受仅UID卡";
+	case ZC_REJ_UNBOUND: return "工牌当时未绑定干部";
+	case ZC_REJ_CLOCK: return "终端时钟当时不可信";
+	default: return "未计入";
 	}
 }
 
@@ -424,6 +449,21 @@ static int tap_cadre(const zc_rules_input *in, size_t i, const int *aux)
 	return aux[i] == ZC_REJ_NONE ? in->badges[in->taps[i].badge].cadre : -1;
 }
 
+/* Both details of a finding: the same arguments in the same order for the
+ * Chinese and the English format. */
+static void detail(zc_r_finding *f, const char *zh, const char *en, ...)
+	__attribute__((format(printf, 3, 4)));
+static void detail(zc_r_finding *f, const char *zh, const char *en, ...)
+{
+	va_list ap, aq;
+	va_start(ap, en);
+	va_copy(aq, ap);
+	vsnprintf(f->detail, sizeof f->detail, en, ap);
+	vsnprintf(f->detail_zh, sizeof f->detail_zh, zh, aq);
+	va_end(aq);
+	va_end(ap);
+}
+
 /* ---- section 3: accepted taps ---- */
 
 static int tap_verdict(const zc_rules_input *in, const zc_r_tap *t, zc_day *day)
@@ -525,10 +565,16 @@ static void leave_validity(build *b, int c, uint8_t *valid)
 					char s1[11], s2[11];
 					zc_day_format(bstart, s1);
 					zc_day_format(bend, s2);
+					const char *ref = l->ref ? l->ref : "";
+					detail(f, "请假连续 %s 至 %s 共 %d 天，须%s审批；实际审批：%s%s%s",
+					       "leave block %s..%s (%d days) requires %s approval; approved: %s%s%s", s1, s2,
+					       span, zc_level_label_zh(need), zc_level_label_zh(l->level), *ref ? "，批文 " : "",
+					       ref);
+					/* English names the levels as RULES.md does */
 					snprintf(f->detail, sizeof f->detail,
 						 "leave block %s..%s (%d days) requires %s approval; approved: %s%s%s", s1,
-						 s2, span, zc_level_name(need), zc_level_name(l->level),
-						 l->ref && *l->ref ? ", ref " : "", l->ref ? l->ref : "");
+						 s2, span, zc_level_name(need), zc_level_name(l->level), *ref ? ", ref " : "",
+						 ref);
 				}
 			}
 		}
@@ -603,9 +649,9 @@ static void eval_cadre(build *b, cadre_ctx *cc, const int *tap_rej, const zc_day
 			cc->foreign[d - cc->first] = 1;
 			zc_r_finding *f = add_finding(b, "foreign_terminal", ZC_SEV_NOTICE, ZC_SUBJ_CADRE, c, d);
 			if (f)
-				snprintf(f->detail, sizeof f->detail,
-					 "tap at terminal %s, not a terminal of the assigned village's township",
-					 in->terminals[tp->terminal].id);
+				detail(f, "在终端 %s 刷卡，该终端不属于驻村所在乡镇",
+				       "tap at terminal %s, not a terminal of the assigned village's township",
+				       in->terminals[tp->terminal].id);
 		}
 	}
 
@@ -663,9 +709,9 @@ static void eval_cadre(build *b, cadre_ctx *cc, const int *tap_rej, const zc_day
 						char s1[11], s2[11];
 						zc_day_format(sp_first, s1);
 						zc_day_format(sp_last, s2);
-						snprintf(f->detail, sizeof f->detail,
-							 "absent %s..%s: %d consecutive days (more than %d)", s1, s2, len,
-							 max_consec);
+						detail(f, "%s 至 %s 连续缺勤 %d 天（超过 %d 天）",
+						       "absent %s..%s: %d consecutive days (more than %d)", s1, s2, len,
+						       max_consec);
 					}
 				}
 				in_spell = 0;
@@ -705,9 +751,9 @@ static void eval_cadre(build *b, cadre_ctx *cc, const int *tap_rej, const zc_day
 						zc_r_finding *f = add_finding(b, "cumulative_absence", ZC_SEV_VIOLATION,
 									      ZC_SUBJ_CADRE, c, d);
 						if (f)
-							snprintf(f->detail, sizeof f->detail,
-								 "more than %d absent days in %d",
-								 p->max_absent_days_per_year, y);
+							detail(f, "全年缺勤超过 %d 天（%d 年）",
+							       "more than %d absent days in %d", p->max_absent_days_per_year,
+							       y);
 					}
 					break;
 				}
@@ -756,15 +802,15 @@ static void eval_cadre(build *b, cadre_ctx *cc, const int *tap_rej, const zc_day
 			if (yr.counted_days < yr.required_days) {
 				zc_r_finding *f = add_finding(b, "min_days", ZC_SEV_VIOLATION, ZC_SUBJ_CADRE, c, lastd);
 				if (f)
-					snprintf(f->detail, sizeof f->detail, "%d counted days in %d, %d required",
-						 yr.counted_days, y, yr.required_days);
+					detail(f, "计入天数 %d 天（%d 年），应驻 %d 天", "%d counted days in %d, %d required",
+					       yr.counted_days, y, yr.required_days);
 			}
 		} else if (yr.counted_days + after < yr.required_days) {
 			zc_r_finding *f = add_finding(b, "min_days_unreachable", ZC_SEV_WARNING, ZC_SUBJ_CADRE, c, as_of);
 			if (f)
-				snprintf(f->detail, sizeof f->detail,
-					 "%d counted days in %d and %d days left: %d required can no longer be reached",
-					 yr.counted_days, y, after, yr.required_days);
+				detail(f, "已计入 %d 天（%d 年），剩余 %d 天，已无法达到应驻 %d 天",
+				       "%d counted days in %d and %d days left: %d required can no longer be reached",
+				       yr.counted_days, y, after, yr.required_days);
 		}
 		GROW(b, r->years, r->nyears, b->cap_year);
 		if (b->oom)
@@ -799,10 +845,14 @@ static void registry_checks(build *b)
 			if (!party_ok || !work_ok) {
 				zc_r_finding *f = add_finding(b, "first_secretary_eligibility", ZC_SEV_VIOLATION,
 							      ZC_SUBJ_CADRE, a->cadre, a->start);
-				if (f)
+				if (f) {
 					snprintf(f->detail, sizeof f->detail, "at the start of the assignment: %s%s%s",
 						 party_ok ? "" : "party standing under 1 year",
 						 !party_ok && !work_ok ? "; " : "", work_ok ? "" : "work experience under 2 years");
+					snprintf(f->detail_zh, sizeof f->detail_zh, "选派时：%s%s%s",
+						 party_ok ? "" : "党龄不满1年", !party_ok && !work_ok ? "；" : "",
+						 work_ok ? "" : "工作经历不满2年");
+				}
 			}
 		}
 		/* term length and rotation */
@@ -812,9 +862,9 @@ static void registry_checks(build *b)
 			if (f) {
 				zc_day_format(a->start, s1);
 				zc_day_format(a->end, s2);
-				snprintf(f->detail, sizeof f->detail,
-					 "assignment %s..%s is longer than %d years plus %d days of hand-over", s1, s2,
-					 p->term_years, p->handover_days);
+				detail(f, "驻村期 %s 至 %s 超过 %d 年任期加 %d 天交接期",
+				       "assignment %s..%s is longer than %d years plus %d days of hand-over", s1, s2,
+				       p->term_years, p->handover_days);
 			}
 		}
 		zc_day due = a->end - p->handover_days;
@@ -822,7 +872,7 @@ static void registry_checks(build *b)
 			zc_r_finding *f = add_finding(b, "rotation_due", ZC_SEV_NOTICE, ZC_SUBJ_CADRE, a->cadre, due);
 			if (f) {
 				zc_day_format(a->end, s2);
-				snprintf(f->detail, sizeof f->detail, "term ends %s", s2);
+				detail(f, "任期 %s 届满", "term ends %s", s2);
 			}
 		}
 		/* training at district level or above during the term */
@@ -838,14 +888,14 @@ static void registry_checks(build *b)
 			if (as_of >= a->end) {
 				zc_r_finding *f = add_finding(b, "training", ZC_SEV_VIOLATION, ZC_SUBJ_CADRE, a->cadre, a->end);
 				if (f)
-					snprintf(f->detail, sizeof f->detail,
-						 "no training at district level or above during the term");
+					detail(f, "任期内未参加区级及以上培训", "%s",
+					       "no training at district level or above during the term");
 			} else if (as_of >= warn) {
 				zc_r_finding *f = add_finding(b, "training", ZC_SEV_WARNING, ZC_SUBJ_CADRE, a->cadre, warn);
 				if (f)
-					snprintf(f->detail, sizeof f->detail,
-						 "%d%% of the term has passed without training at district level or above",
-						 p->training_warning_percent);
+					detail(f, "任期已过 %d%%，尚未参加区级及以上培训",
+					       "%d%% of the term has passed without training at district level or above",
+					       p->training_warning_percent);
 			}
 		}
 	}
@@ -862,13 +912,13 @@ static void registry_checks(build *b)
 		if (n < 3) {
 			zc_r_finding *f = add_finding(b, "team_size", ZC_SEV_VIOLATION, ZC_SUBJ_VILLAGE, (int)v, as_of);
 			if (f)
-				snprintf(f->detail, sizeof f->detail, "%d cadres on assignment, at least 3 required", n);
+				detail(f, "在驻干部 %d 人，至少须 3 人", "%d cadres on assignment, at least 3 required", n);
 		}
 		if (fs != 1) {
 			zc_r_finding *f = add_finding(b, "team_leader", ZC_SEV_VIOLATION, ZC_SUBJ_VILLAGE, (int)v, as_of);
 			if (f)
-				snprintf(f->detail, sizeof f->detail, "%d first secretaries on assignment, exactly 1 required",
-					 fs);
+				detail(f, "第一书记 %d 人，须恰好 1 人", "%d first secretaries on assignment, exactly 1 required",
+				       fs);
 		}
 	}
 }
@@ -894,15 +944,19 @@ static void tap_findings(build *b, const int *rej, const zc_day *day)
 			zc_r_finding *f = cadre >= 0 ? add_finding(b, "rejected_tap", ZC_SEV_NOTICE, ZC_SUBJ_CADRE, cadre, day[t])
 						     : add_finding(b, "rejected_tap", ZC_SEV_NOTICE, ZC_SUBJ_TERMINAL,
 								   tp->terminal, day[t]);
-			if (f)
+			if (f) {
 				snprintf(f->detail, sizeof f->detail, "tap at %s (record %llu) not counted: %s",
 					 in->terminals[tp->terminal].id, (unsigned long long)tp->seq,
 					 zc_tap_reject_name(rej[t]));
+				snprintf(f->detail_zh, sizeof f->detail_zh, "终端 %s 第 %llu 条刷卡记录不计入：%s",
+					 in->terminals[tp->terminal].id, (unsigned long long)tp->seq,
+					 zc_tap_reject_label_zh(rej[t]));
+			}
 		} else if (in->badges[tp->badge].uid_only) {
 			zc_r_finding *f = add_finding(b, "weak_tap", ZC_SEV_NOTICE, ZC_SUBJ_CADRE, cadre, day[t]);
 			if (f)
-				snprintf(f->detail, sizeof f->detail, "UID-only badge %s counted (policy accept_uid_badges)",
-					 in->badges[tp->badge].id);
+				detail(f, "仅UID卡 %s 按政策计入（accept_uid_badges）",
+				       "UID-only badge %s counted (policy accept_uid_badges)", in->badges[tp->badge].id);
 		}
 	}
 	/* one badge at two townships too close in time */
@@ -927,10 +981,10 @@ static void tap_findings(build *b, const int *rej, const zc_day *day)
 			zc_r_finding *f = add_finding(b, "impossible_travel", ZC_SEV_VIOLATION, ZC_SUBJ_TERMINAL, y->terminal,
 						      day[idx[i]]);
 			if (f)
-				snprintf(f->detail, sizeof f->detail,
-					 "badge %s at %s and %s within %lld minutes", in->badges[y->badge].id,
-					 in->terminals[x->terminal].id, in->terminals[y->terminal].id,
-					 (long long)((y->utc_ms - x->utc_ms) / 60000));
+				detail(f, "工牌 %s 在 %lld 分钟内先后出现于 %s 和 %s",
+				       "badge %s within %lld minutes at %s and %s", in->badges[y->badge].id,
+				       (long long)((y->utc_ms - x->utc_ms) / 60000), in->terminals[x->terminal].id,
+				       in->terminals[y->terminal].id);
 		}
 	}
 	free(idx);
@@ -945,8 +999,10 @@ static void integrity_findings(build *b, const zc_rules_input *in)
 		if (g->date > in->as_of)
 			continue;
 		zc_r_finding *f = add_finding(b, g->type, ZC_SEV_VIOLATION, ZC_SUBJ_TERMINAL, g->terminal, g->date);
-		if (f)
+		if (f) {
 			snprintf(f->detail, sizeof f->detail, "%s", g->detail ? g->detail : g->type);
+			snprintf(f->detail_zh, sizeof f->detail_zh, "%s", g->detail_zh ? g->detail_zh : f->detail);
+		}
 	}
 }
 

@@ -184,6 +184,9 @@ static void test_example1_consecutive(void **state)
 	assert_int_equal(count_findings(r, "consecutive_absence"), 1);
 	assert_int_equal(finding(r, "consecutive_absence", 0)->date, D("2025-03-18"));
 	assert_int_equal(finding(r, "consecutive_absence", 0)->severity, ZC_SEV_VIOLATION);
+	/* every finding explains itself in both languages */
+	assert_string_equal(finding(r, "consecutive_absence", 0)->detail, "absent 2025-03-03..2025-03-19: 17 consecutive days (more than 15)");
+	assert_string_equal(finding(r, "consecutive_absence", 0)->detail_zh, "2025-03-03 至 2025-03-19 连续缺勤 17 天（超过 15 天）");
 	const zc_r_year *y = year_row(r, 0, 2025);
 	assert_int_equal(y->absent_days, 13);
 	assert_int_equal(y->present_days, 248);
@@ -814,8 +817,8 @@ static void test_integrity_and_binding_end(void **state)
 	world_init(&w, "2025-01-01", "2025-12-31", "2025-03-31");
 	w.ba[0].bound_to = D("2025-03-14");
 	present_workdays(&w, "2025-03-10", "2025-03-21");
-	zc_r_integrity g[] = {{0, "gap", D("2025-03-05"), 17, "K01: records 12-16 missing"},
-			      {1, "fork", D("2025-04-02"), 3, "after as_of"}};
+	zc_r_integrity g[] = {{0, "gap", D("2025-03-05"), 17, "K01: records 12-16 missing", "终端 K01：记录缺号"},
+			      {1, "fork", D("2025-04-02"), 3, "after as_of", NULL}};
 	w.in.integrity = g;
 	w.in.nintegrity = 2;
 	zc_report *r = eval(&w);
@@ -828,6 +831,8 @@ static void test_integrity_and_binding_end(void **state)
 			assert_int_equal(r->findings[i].severity, ZC_SEV_VIOLATION);
 			assert_int_equal(r->findings[i].subject_kind, ZC_SUBJ_TERMINAL);
 			assert_int_equal(r->findings[i].date, D("2025-03-05"));
+			assert_string_equal(r->findings[i].detail, "K01: records 12-16 missing");
+			assert_string_equal(r->findings[i].detail_zh, "终端 K01：记录缺号");
 		}
 		forks += !strcmp(r->findings[i].type, "fork");
 	}

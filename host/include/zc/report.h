@@ -136,6 +136,8 @@ const char *zc_report_township_name(const zc_rules_input *in, int t);
 const char *zc_report_role_label(int role, int lang);
 /* Label of a finding type in the language (unknown types: the type itself). */
 const char *zc_report_finding_label(const char *type, int lang);
+/* A finding's detail in the language (Chinese falls back to English). */
+const char *zc_report_finding_detail(const zc_r_finding *f, int lang);
 /* Label of a severity in the language. */
 const char *zc_report_severity_label(int severity, int lang);
 

@@ -62,6 +62,8 @@ enum zc_duty_kind { ZC_DUTY_TRIP = 0, ZC_DUTY_MEETING = 1, ZC_DUTY_TRAINING = 2 
 enum zc_status { ZC_ST_NONE = 0, ZC_ST_PRESENT, ZC_ST_DUTY, ZC_ST_LEAVE, ZC_ST_REST, ZC_ST_ABSENT };
 
 const char *zc_level_name(int level);
+/* 乡镇 / 区 / 市 / 无 */
+const char *zc_level_label_zh(int level);
 int zc_level_parse(const char *s); /* -1 if unknown */
 
 /* ---- input ---- */
@@ -144,6 +146,8 @@ enum zc_tap_reject {
 	ZC_REJ_CLOCK,       /* terminal clock not trusted at that record */
 };
 const char *zc_tap_reject_name(int why);
+/* The reason in Chinese, for people. */
+const char *zc_tap_reject_label_zh(int why);
 
 typedef struct zc_r_tap {
 	int badge;       /* index into badges, -1: unknown badge */
@@ -165,6 +169,7 @@ typedef struct zc_r_integrity {
 	zc_day date;
 	uint64_t seq;
 	const char *detail; /* English; may be NULL */
+	const char *detail_zh; /* Chinese; may be NULL (then the English) */
 } zc_r_integrity;
 
 typedef struct zc_rules_input {
@@ -199,6 +204,7 @@ typedef struct zc_r_finding {
 	int subject;        /* index into cadres / villages / terminals */
 	zc_day date;
 	char detail[192];   /* English */
+	char detail_zh[256]; /* Simplified Chinese */
 } zc_r_finding;
 
 typedef struct zc_r_year {
