@@ -183,9 +183,10 @@ static json_t *member(json_t *o, const char *path, const char *key, FILE *err)
 	return a;
 }
 
-int zc_sim_compare(const char *report_path, const char *expected_path, FILE *out, FILE *err)
+int zc_sim_compare(const char *report_path, const char *expected_path, int all, FILE *out, FILE *err)
 {
 	int rc = 2;
+	json_t *own = NULL; /* --all: the finding types of both sides */
 	json_t *rep = load(report_path, err), *exp = rep ? load(expected_path, err) : NULL;
 	tset rs = {0}, es = {0};
 	char *used = NULL;
@@ -193,7 +194,28 @@ int zc_sim_compare(const char *report_path, const char *expected_path, FILE *out
 		goto done;
 	json_t *ry = member(rep, report_path, "years", err), *rf = member(rep, report_path, "findings", err);
 	json_t *ey = member(exp, expected_path, "years", err), *ef = member(exp, expected_path, "findings", err);
-	json_t *types = member(exp, expected_path, "compared_finding_types", err);
+	json_t *types = NULL;
+	if (all && ry && rf && ey && ef) {
+		/* every type found on either side */
+		own = types = json_array();
+		json_t *side[2] = {rf, ef}, *f;
+		size_t k;
+		for (int sdx = 0; sdx < 2; sdx++)
+			json_array_foreach(side[sdx], k, f)
+			{
+				json_t *t = json_object_get(f, "type");
+				size_t m;
+				json_t *have;
+				int seen = 0;
+				if (!json_is_string(t))
+					continue;
+				json_array_foreach(types, m, have) seen |= json_equal(have, t);
+				if (!seen)
+					json_array_append(types, t);
+			}
+	} else {
+		types = member(exp, expected_path, "compared_finding_types", err);
+	}
 	if (!ry || !rf || !ey || !ef || !types)
 		goto done;
 	long bad;
@@ -293,6 +315,7 @@ int zc_sim_compare(const char *report_path, const char *expected_path, FILE *out
 		fprintf(out, "一致 / match: %zu 年度行 / years rows, %zu 项发现 / findings compared\n",
 			json_array_size(ey), es.n);
 done:
+	json_decref(own);
 	free(used);
 	tset_free(&rs);
 	tset_free(&es);
@@ -304,12 +327,15 @@ done:
 int zc_sim_compare_main(int argc, char **argv)
 {
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		puts("用法 / usage: zhucun-sim compare REPORT.json EXPECTED.json");
+		puts("用法 / usage: zhucun-sim compare REPORT.json EXPECTED.json [--all]\n"
+		     "  --all  比较两边出现的全部发现类型 / compare every finding type found on either side\n"
+		     "         (EXPECTED.json may then be another report, e.g. from zhucun-sim evaluate)");
 		return 0;
 	}
-	if (argc != 3) {
-		fprintf(stderr, "zhucun-sim compare: 需要 / needs REPORT.json EXPECTED.json\n");
+	int all = argc == 4 && !strcmp(argv[3], "--all");
+	if (argc != 3 && !all) {
+		fprintf(stderr, "zhucun-sim compare: 需要 / needs REPORT.json EXPECTED.json [--all]\n");
 		return 2;
 	}
-	return zc_sim_compare(argv[1], argv[2], stdout, stderr);
+	return zc_sim_compare(argv[1], argv[2], all, stdout, stderr);
 }

@@ -16,7 +16,7 @@
  * go to out, one line each, then a summary line; a bad input is one
  * line on err. Returns 0 (match), 1 (mismatch) or 2 (a file is missing,
  * not JSON, or lacks a required member). */
-int zc_sim_compare(const char *report_path, const char *expected_path, FILE *out, FILE *err);
+int zc_sim_compare(const char *report_path, const char *expected_path, int all, FILE *out, FILE *err);
 
 /* The subcommand: argv[0] is the command name. Returns the exit status. */
 int zc_sim_compare_main(int argc, char **argv);
