@@ -157,6 +157,7 @@ int zc_cmd_report(int argc, char **argv)
 	const char *outp = NULL, *scope_id = NULL, *sheet_name = NULL;
 	int fmt = -1, scope_kind = ZC_SCOPE_ALL, sheet = -1, year = 0, month = 0, have_as_of = 0;
 	zc_day as_of = 0;
+	zc_report_scope *scope_ready = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "a:f:D:T:V:s:m:o:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -261,6 +262,11 @@ int zc_cmd_report(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
+	if (zc_report_scope_prepare(&cp->in, &sc)) {
+		zc_cli_err("%s", zc_strerror(ZC_ENOMEM));
+		goto out;
+	}
+	scope_ready = &sc;
 	zc_report_opts o = {.scope = &sc, .lang = zc_lang_get() == ZC_LANG_EN, .year = year, .month = month};
 
 	if (fmt == FMT_CSV && outp) {
@@ -305,6 +311,7 @@ int zc_cmd_report(int argc, char **argv)
 	}
 	rc = emit(&b, outp);
 out:
+	zc_report_scope_release(scope_ready);
 	free(b.p);
 	if (cp)
 		zc_compliance_free(cp);

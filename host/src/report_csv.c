@@ -199,27 +199,6 @@ static void sheet_years(csvw *w, const zc_rules_input *in, const zc_report *r, c
 	}
 }
 
-/* Cadres serving village v on some date from..to, first secretaries first. */
-static size_t sheet_cadres(const zc_rules_input *in, int v, zc_day from, zc_day to, int *out)
-{
-	size_t n = 0;
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t c = 0; c < in->ncadres; c++) {
-			int fs = in->cadres[c].role == ZC_ROLE_FIRST_SECRETARY;
-			if (fs != (pass == 0))
-				continue;
-			for (size_t i = 0; i < in->nassignments; i++) {
-				const zc_r_assignment *a = &in->assignments[i];
-				if ((size_t)a->cadre == c && a->village == v && a->start <= to && a->end >= from) {
-					out[n++] = (int)c;
-					break;
-				}
-			}
-		}
-	}
-	return n;
-}
-
 static void attendance_block(csvw *w, const zc_rules_input *in, const zc_report *r, int v, int y, int m, const int *cad,
 			     size_t ncad, int en_)
 {
@@ -251,7 +230,7 @@ static void attendance_block(csvw *w, const zc_rules_input *in, const zc_report 
 		cell(w, zc_report_role_label(in->cadres[c].role, en_));
 		for (int d = 0; d < nd; d++) {
 			zc_day day = ms + d;
-			cell(w, zc_report_village_on(in, c, day) == v ? zc_report_day_symbol(in, r, c, day, en_) : "");
+			cell(w, zc_report_village_on(in, r, c, day) == v ? zc_report_day_symbol(in, r, c, day, en_) : "");
 		}
 		int cnt[6];
 		zc_report_count_days(in, r, c, v, ms, ms + nd - 1, cnt);
@@ -295,7 +274,7 @@ static int sheet_attendance(csvw *w, const zc_rules_input *in, const zc_report *
 			if (o->month && (y != o->year || m != o->month))
 				continue;
 			zc_day ms = zc_day_from_ymd(y, m, 1);
-			size_t n = sheet_cadres(in, (int)v, ms, ms + mdays(y, m) - 1, cad);
+			size_t n = zc_report_sheet_cadres(in, (int)v, ms, ms + mdays(y, m) - 1, cad);
 			if (!n)
 				continue;
 			if (blocks++)

@@ -404,7 +404,7 @@ static int chart_absence(hw *w)
 				continue;
 			for (zc_day d = ms; d <= me && d <= r->as_of; d++)
 				if (zc_report_status(r, (int)c, d) == ZC_ST_ABSENT &&
-				    zc_report_scope_village(in, w->o->scope, zc_report_village_on(in, (int)c, d)))
+				    zc_report_scope_village(in, w->o->scope, zc_report_village_on(in, w->r, (int)c, d)))
 					cnt[k]++;
 		}
 		if (cnt[k] > max)
@@ -607,7 +607,7 @@ static void sheet(hw *w, int v, int y, int m, const int *cad, size_t ncad)
 		for (int d = 0; d < nd; d++) {
 			zc_day day = ms + d;
 			const char *s =
-			    zc_report_village_on(in, c, day) == v ? zc_report_day_symbol(in, r, c, day, en_) : "";
+			    zc_report_village_on(in, r, c, day) == v ? zc_report_day_symbol(in, r, c, day, en_) : "";
 			rawf(w, "<td%s>", sym_class(s));
 			esc(w, s);
 			raw(w, "</td>");
@@ -649,20 +649,7 @@ static int section_sheets(hw *w)
 			if (w->o->month && (y != w->o->year || m != w->o->month))
 				continue;
 			zc_day ms = zc_day_from_ymd(y, m, 1), me = ms + mdays(y, m) - 1;
-			size_t n = 0;
-			for (int pass = 0; pass < 2; pass++)
-				for (size_t c = 0; c < in->ncadres; c++) {
-					if ((in->cadres[c].role == ZC_ROLE_FIRST_SECRETARY) != (pass == 0))
-						continue;
-					for (size_t i = 0; i < in->nassignments; i++) {
-						const zc_r_assignment *a = &in->assignments[i];
-						if ((size_t)a->cadre == c && a->village == (int)v && a->start <= me &&
-						    a->end >= ms) {
-							cad[n++] = (int)c;
-							break;
-						}
-					}
-				}
+			size_t n = zc_report_sheet_cadres(in, (int)v, ms, me, cad);
 			if (!n)
 				continue;
 			any = 1;

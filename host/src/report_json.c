@@ -19,6 +19,7 @@ int zc_report_scope_find(const zc_rules_input *in, int kind, const char *id, zc_
 		return ZC_EARG;
 	out->kind = ZC_SCOPE_ALL;
 	out->index = -1;
+	out->cadres = NULL;
 	if (kind == ZC_SCOPE_ALL)
 		return 0;
 	if (!id)
@@ -77,10 +78,77 @@ int zc_report_scope_village(const zc_rules_input *in, const zc_report_scope *sc,
 	return township_in_scope(in, sc, in->villages[village].township);
 }
 
+int zc_report_scope_prepare(const zc_rules_input *in, zc_report_scope *sc)
+{
+	free(sc->cadres);
+	sc->cadres = NULL;
+	if (sc->kind == ZC_SCOPE_ALL)
+		return 0;
+	uint8_t *m = calloc(in->ncadres + 1, 1);
+	if (!m)
+		return ZC_ENOMEM;
+	for (size_t i = 0; i < in->nassignments; i++) {
+		int c = in->assignments[i].cadre;
+		if (c >= 0 && (size_t)c < in->ncadres && zc_report_scope_village(in, sc, in->assignments[i].village))
+			m[c] = 1;
+	}
+	sc->cadres = m;
+	return 0;
+}
+
+void zc_report_scope_release(zc_report_scope *sc)
+{
+	if (sc) {
+		free(sc->cadres);
+		sc->cadres = NULL;
+	}
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return x < y ? -1 : x > y;
+}
+
+size_t zc_report_sheet_cadres(const zc_rules_input *in, int v, zc_day from, zc_day to, int *out)
+{
+	size_t n = 0, nfs = 0;
+	/* first secretaries at the front, members from the back, then each
+	 * part sorted and de-duplicated */
+	size_t back = in->ncadres;
+	for (size_t i = 0; i < in->nassignments; i++) {
+		const zc_r_assignment *a = &in->assignments[i];
+		if (a->village != v || a->start > to || a->end < from || a->cadre < 0 || (size_t)a->cadre >= in->ncadres)
+			continue;
+		if (in->cadres[a->cadre].role == ZC_ROLE_FIRST_SECRETARY) {
+			if (nfs < back)
+				out[nfs++] = a->cadre;
+		} else if (back > nfs) {
+			out[--back] = a->cadre;
+		}
+	}
+	qsort(out, nfs, sizeof *out, cmp_int);
+	for (size_t i = 0; i < nfs; i++)
+		if (!n || out[n - 1] != out[i])
+			out[n++] = out[i];
+	size_t nm = in->ncadres - back;
+	qsort(out + back, nm, sizeof *out, cmp_int);
+	size_t firstm = n;
+	for (size_t i = 0; i < nm; i++) {
+		int c = out[back + i];
+		int dup = n > firstm && out[n - 1] == c;
+		if (!dup)
+			out[n++] = c;
+	}
+	return n;
+}
+
 int zc_report_scope_cadre(const zc_rules_input *in, const zc_report_scope *sc, int cadre)
 {
 	if (!sc || sc->kind == ZC_SCOPE_ALL)
 		return cadre >= 0 && (size_t)cadre < in->ncadres;
+	if (sc->cadres)
+		return cadre >= 0 && (size_t)cadre < in->ncadres && sc->cadres[cadre];
 	for (size_t i = 0; i < in->nassignments; i++)
 		if (in->assignments[i].cadre == cadre && zc_report_scope_village(in, sc, in->assignments[i].village))
 			return 1;
@@ -110,14 +178,10 @@ int zc_report_scope_finding(const zc_rules_input *in, const zc_report_scope *sc,
 
 /* ---- shared helpers ---- */
 
-int zc_report_village_on(const zc_rules_input *in, int cadre, zc_day day)
+int zc_report_village_on(const zc_rules_input *in, const zc_report *r, int cadre, zc_day day)
 {
-	for (size_t i = 0; i < in->nassignments; i++) {
-		const zc_r_assignment *a = &in->assignments[i];
-		if (a->cadre == cadre && a->start <= day && day <= a->end)
-			return a->village;
-	}
-	return -1;
+	int a = zc_report_assignment(r, cadre, day);
+	return a >= 0 ? in->assignments[a].village : -1;
 }
 
 const char *zc_report_day_symbol(const zc_rules_input *in, const zc_report *r, int cadre, zc_day day, int lang)
@@ -158,7 +222,7 @@ void zc_report_count_days(const zc_rules_input *in, const zc_report *r, int cadr
 		int st = zc_report_status(r, cadre, d);
 		if (st <= ZC_ST_NONE || st > ZC_ST_ABSENT)
 			continue;
-		if (village >= 0 && zc_report_village_on(in, cadre, d) != village)
+		if (village >= 0 && zc_report_village_on(in, r, cadre, d) != village)
 			continue;
 		counts[st]++;
 	}
@@ -267,7 +331,7 @@ int zc_report_allowance_rows(const zc_rules_input *in, const zc_report *r, const
 				/* split the month by village as the engine counts it (RULES.md 8) */
 				for (zc_day d = ms; d <= me && d <= r->as_of; d++) {
 					if (zc_report_status(r, m->cadre, d) != ZC_ST_PRESENT ||
-					    zc_report_village_on(in, m->cadre, d) != vil[j])
+					    zc_report_village_on(in, r, m->cadre, d) != vil[j])
 						continue;
 					if (in->policy.allowance_on_rest_days || zc_rules_is_workday(in, d)) {
 						row.days++;

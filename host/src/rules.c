@@ -1128,9 +1128,10 @@ int zc_rules_evaluate(const zc_rules_input *in, zc_report **out)
 	r->as_of = in->as_of;
 	r->ncadres = in->ncadres;
 	r->status = calloc(in->ncadres + 1, sizeof *r->status);
+	r->asg_of = calloc(in->ncadres + 1, sizeof *r->asg_of);
 	r->first = calloc(in->ncadres + 1, sizeof *r->first);
 	r->span = calloc(in->ncadres + 1, sizeof *r->span);
-	if (!r->status || !r->first || !r->span)
+	if (!r->status || !r->asg_of || !r->first || !r->span)
 		goto out;
 	if (in->nholidays)
 		memcpy(b.cal.hol, in->holidays, in->nholidays * sizeof(zc_day));
@@ -1161,7 +1162,10 @@ int zc_rules_evaluate(const zc_rules_input *in, zc_report **out)
 			eval_cadre(&b, &cc, rej, tday, leave_ok);
 		free(cc.taps);
 		free(cc.foreign);
-		free(cc.asg_of);
+		if (r->asg_of && !b.oom)
+			r->asg_of[c] = cc.asg_of; /* kept: the reports ask which village a day belongs to */
+		else
+			free(cc.asg_of);
 	}
 	if (!b.oom)
 		registry_checks(&b);
@@ -1198,6 +1202,9 @@ void zc_report_free(zc_report *r)
 	for (size_t c = 0; r->status && c < r->ncadres; c++)
 		free(r->status[c]);
 	free(r->status);
+	for (size_t c = 0; r->asg_of && c < r->ncadres; c++)
+		free(r->asg_of[c]);
+	free(r->asg_of);
 	free(r->first);
 	free(r->span);
 	free(r->years);
@@ -1206,6 +1213,16 @@ void zc_report_free(zc_report *r)
 	free(r->recall);
 	free(r->tap_reject);
 	free(r);
+}
+
+int zc_report_assignment(const zc_report *r, int cadre, zc_day day)
+{
+	if (cadre < 0 || (size_t)cadre >= r->ncadres || !r->asg_of || !r->asg_of[cadre])
+		return -1;
+	int off = day - r->first[cadre];
+	if (off < 0 || off >= r->span[cadre])
+		return -1;
+	return r->asg_of[cadre][off];
 }
 
 int zc_report_status(const zc_report *r, int cadre, zc_day day)

@@ -669,6 +669,37 @@ static void test_scope(void **state)
 	assert_int_equal(json_array_size(json_object_get(a, "years")), 6);
 	json_decref(a);
 	json_decref(b);
+
+	/* a prepared scope (cadre membership computed once) answers as the
+	 * plain one, and renders the same */
+	const char *ids[] = {"V01", "V02"};
+	for (int k = 0; k < 2; k++) {
+		zc_report_scope plain, prep;
+		assert_int_equal(zc_report_scope_find(&w.in, ZC_SCOPE_VILLAGE, ids[k], &plain), 0);
+		assert_int_equal(zc_report_scope_find(&w.in, ZC_SCOPE_VILLAGE, ids[k], &prep), 0);
+		assert_int_equal(zc_report_scope_prepare(&w.in, &prep), 0);
+		assert_non_null(prep.cadres);
+		for (size_t c = 0; c < w.in.ncadres; c++)
+			assert_int_equal(zc_report_scope_cadre(&w.in, &plain, (int)c),
+					 zc_report_scope_cadre(&w.in, &prep, (int)c));
+		zc_report_opts op = {.scope = &plain}, oq = {.scope = &prep};
+		char *x = html(&w, &op), *y = html(&w, &oq);
+		assert_string_equal(x, y);
+		free(x);
+		free(y);
+		zc_report_scope_release(&prep);
+		assert_null(prep.cadres);
+	}
+
+	/* the sheet's cadres: first secretaries first, each once, ascending */
+	int cad[16];
+	size_t n = zc_report_sheet_cadres(&w.in, 0, D("2025-03-01"), D("2025-03-31"), cad);
+	assert_int_equal(n, 5);
+	assert_int_equal(w.in.cadres[cad[0]].role, ZC_ROLE_FIRST_SECRETARY);
+	for (size_t i = 2; i < n; i++)
+		assert_true(cad[i - 1] < cad[i]);
+	assert_int_equal(zc_report_sheet_cadres(&w.in, 1, D("2025-01-01"), D("2025-01-31"), cad), 0);
+	assert_int_equal(zc_report_sheet_cadres(&w.in, 1, D("2025-02-01"), D("2025-02-28"), cad), 1);
 	world_free(&w);
 }
 

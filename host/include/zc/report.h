@@ -13,6 +13,8 @@
 
 #include <stdio.h>
 
+#include <stdint.h>
+
 #include <jansson.h>
 
 #include "zc/rules.h"
@@ -24,11 +26,21 @@ enum zc_scope_kind { ZC_SCOPE_ALL = 0, ZC_SCOPE_DISTRICT = 1, ZC_SCOPE_TOWNSHIP 
 typedef struct zc_report_scope {
 	int kind;  /* enum zc_scope_kind */
 	int index; /* into in->districts / townships / villages; unused for ALL */
+	uint8_t *cadres; /* zc_report_scope_prepare: cadre membership, one byte each */
 } zc_report_scope;
 
 /* Resolve a scope by id (kind ALL ignores id). 0, or ZC_ENOENT when no
  * district / township / village has that id, ZC_EARG for a bad kind. */
 int zc_report_scope_find(const zc_rules_input *in, int kind, const char *id, zc_report_scope *out);
+/* Compute cadre membership once (a province has 10,000 cadres and as many
+ * assignments; without it every zc_report_scope_cadre scans them). 0 or
+ * ZC_ENOMEM. Release with zc_report_scope_release. */
+int zc_report_scope_prepare(const zc_rules_input *in, zc_report_scope *sc);
+void zc_report_scope_release(zc_report_scope *sc);
+/* The cadres serving village v on some date from..to, first secretaries
+ * first, each once, ascending within each role; out has room for
+ * in->ncadres. Returns how many. */
+size_t zc_report_sheet_cadres(const zc_rules_input *in, int v, zc_day from, zc_day to, int *out);
 /* Membership, 1 or 0; a NULL scope is the whole report.
  * A village is in scope when it is, or lies in, the scoped unit. */
 int zc_report_scope_village(const zc_rules_input *in, const zc_report_scope *sc, int village);
@@ -85,8 +97,8 @@ int zc_report_html(FILE *f, const zc_rules_input *in, const zc_report *r, const 
 
 /* ---- helpers shared by the renderers (also useful to callers) ---- */
 
-/* The village of cadre c's assignment on a date, or -1. */
-int zc_report_village_on(const zc_rules_input *in, int cadre, zc_day day);
+/* The village of cadre c's assignment on an evaluated date (up to as_of), or -1. */
+int zc_report_village_on(const zc_rules_input *in, const zc_report *r, int cadre, zc_day day);
 /* The attendance symbol of cadre c on a date: Chinese "√" present, "差"
  * trip, "会" meeting, "训" training ("公" duty of unknown kind), "假" leave,
  * "休" rest, "×" absent; English "P", "T", "M", "TR", "D", "L", "R", "X";

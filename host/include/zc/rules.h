@@ -235,8 +235,11 @@ typedef struct zc_report {
 	zc_r_month *months; size_t nmonths;
 	zc_r_finding *findings; size_t nfindings;
 	zc_r_recall *recall; size_t nrecall;
-	/* day status per cadre: status[c] has span[c] entries from first[c] */
+	/* day status per cadre: status[c] has span[c] entries from first[c];
+	 * asg_of[c] the assignment (index into the input's) of each of those
+	 * days, -1 outside every assignment */
 	uint8_t **status; zc_day *first; int32_t *span;
+	int **asg_of;
 	size_t ncadres;
 	int *tap_reject;    /* per input tap: enum zc_tap_reject */
 } zc_report;
@@ -246,6 +249,8 @@ typedef struct zc_report {
  * backwards) / ZC_ENOMEM. */
 int zc_rules_evaluate(const zc_rules_input *in, zc_report **out);
 void zc_report_free(zc_report *r);
+/* The assignment of cadre c on an evaluated date, or -1. */
+int zc_report_assignment(const zc_report *r, int cadre, zc_day day);
 /* Status of cadre c on a date (ZC_ST_NONE when not evaluated). */
 int zc_report_status(const zc_report *r, int cadre, zc_day day);
 
