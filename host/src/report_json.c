@@ -251,8 +251,8 @@ int zc_report_village_span(const zc_rules_input *in, const zc_report *r, int vil
 
 int64_t zc_report_rate_fen(const zc_rules_input *in, int village)
 {
-	int64_t rate = village >= 0 && (size_t)village < in->nvillages ? in->villages[village].rate_fen : 0;
-	return rate > 0 ? rate : in->policy.daily_rate_fen;
+	int64_t rate = village >= 0 && (size_t)village < in->nvillages ? in->villages[village].rate_fen : -1;
+	return rate >= 0 ? rate : in->policy.daily_rate_fen;
 }
 
 zc_day zc_report_recall_date(const zc_report *r, int cadre)

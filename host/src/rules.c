@@ -761,7 +761,7 @@ static void eval_cadre(build *b, cadre_ctx *cc, const int *tap_rej, const zc_day
 					const zc_r_assignment *a = &in->assignments[cc->asg_of[d - cc->first]];
 					int64_t rate = in->villages[a->village].rate_fen;
 					mdays++;
-					mfen += rate > 0 ? rate : p->daily_rate_fen;
+					mfen += rate >= 0 ? rate : p->daily_rate_fen;
 				}
 			}
 			if (many) {
@@ -940,6 +940,8 @@ static void tap_findings(build *b, const int *rej, const zc_day *day)
 	for (size_t t = 0; t < in->ntaps; t++) {
 		const zc_r_tap *tp = &in->taps[t];
 		int cadre = tp->badge >= 0 ? in->badges[tp->badge].cadre : -1;
+		if (day[t] > in->as_of)
+			continue; /* RULES.md 1: days after as_of are unknown */
 		if (rej[t] != ZC_REJ_NONE) {
 			zc_r_finding *f = cadre >= 0 ? add_finding(b, "rejected_tap", ZC_SEV_NOTICE, ZC_SUBJ_CADRE, cadre, day[t])
 						     : add_finding(b, "rejected_tap", ZC_SEV_NOTICE, ZC_SUBJ_TERMINAL,
@@ -967,14 +969,14 @@ static void tap_findings(build *b, const int *rej, const zc_day *day)
 	}
 	size_t n = 0;
 	for (size_t t = 0; t < in->ntaps; t++)
-		if (in->taps[t].badge >= 0 && in->taps[t].record_ok)
+		if (in->taps[t].badge >= 0 && in->taps[t].record_ok && day[t] <= in->as_of)
 			idx[n++] = (int)t;
 	qsort_r(idx, n, sizeof *idx, tap_time_cmp, (void *)in);
 	int64_t gap = (int64_t)in->policy.min_travel_minutes * 60000;
 	for (size_t i = 1; i < n; i++) {
 		const zc_r_tap *x = &in->taps[idx[i - 1]], *y = &in->taps[idx[i]];
 		if (x->badge != y->badge)
-			continue;
+			continue; /* (one entry per binding: a rebinding between two taps is hours apart) */
 		if (in->terminals[x->terminal].township == in->terminals[y->terminal].township)
 			continue;
 		if (y->utc_ms - x->utc_ms < gap) {
@@ -1048,7 +1050,10 @@ void zc_rules_clock_trust(const zc_r_clockrec *r, size_t n, int64_t tolerance_ms
 			/* A host set the clock: its new reading is the truth from here. */
 			high = x->new_utc_ms;
 			window_until = INT64_MIN;
-		} else if (v != ZC_CLOCK_AFTER_COLLECTION && x->utc_ms > high) {
+		} else if (have_prov && v != ZC_CLOCK_AFTER_COLLECTION && v != ZC_CLOCK_BEFORE_PROVISIONING &&
+			   x->utc_ms > high) {
+			/* only trusted readings set the mark: a wrong clock before
+			 * provisioning or a future date must not distrust what follows */
 			high = x->utc_ms;
 		}
 	}

@@ -166,6 +166,8 @@ static int time_word(pstate *p, const char *w, int64_t *ms, const char *what)
 		return fail(p, "%s: expected Z or +hh:mm after the time, got '%s'", what, w);
 	}
 	int64_t secs = (int64_t)d * 86400 + hh * 3600 + mm * 60 + ss;
+	if (secs < 86400)
+		return fail(p, "%s: times before 1970-01-02 are not supported, got '%s'", what, w);
 	if (off == INT_MIN)
 		*ms = INT64_MIN + secs; /* marked local (resolved later) */
 	else
@@ -228,6 +230,8 @@ static int statement(pstate *p, char **w, int n)
 			return ZC_EMALFORMED;
 		if (zc_policy_set(&s->policy, w[1], w[2]))
 			return fail(p, "policy: unknown name '%s' or bad value '%s'", w[1], w[2]);
+		if (!strcmp(w[1], "zone")) /* the same as the zone statement */
+			s->tz_offset_min = s->policy.tz_offset_min;
 		return 0;
 	}
 	if (!strcmp(k, "calendar")) {
@@ -284,7 +288,7 @@ static int statement(pstate *p, char **w, int n)
 				return fail(p, "rate: expected a daily allowance in fen, got '%s'", w[6]);
 			nm.rate_fen = r;
 		} else {
-			nm.rate_fen = 0; /* the policy default, resolved at the end */
+			nm.rate_fen = -1; /* the policy default, resolved at the end */
 		}
 		nm.id = strdup(w[1]);
 		nm.name = strdup(w[2]);
@@ -564,7 +568,7 @@ int zc_scenario_parse(const char *text, size_t len, const char *name, zc_scenari
 		for (size_t i = 0; i < s->ntaps; i++)
 			s->taps[i].utc_ms = resolve_local(s->taps[i].utc_ms, s->tz_offset_min);
 		for (size_t i = 0; i < s->nvillages; i++)
-			if (!s->villages[i].rate_fen)
+			if (s->villages[i].rate_fen < 0)
 				s->villages[i].rate_fen = s->policy.daily_rate_fen;
 		zc_rules_input ci = {.holidays = s->holidays, .nholidays = s->nholidays, .workdays = s->workdays,
 				     .nworkdays = s->nworkdays};
@@ -691,7 +695,12 @@ int zc_scenario_rules_input(const zc_scenario *s, zc_rules_input *in)
 	}
 	for (size_t i = 0; i < s->ntaps; i++) {
 		const zc_scn_badge *b = &s->badges[s->taps[i].badge];
-		ta[i].badge = s->taps[i].badge;
+		/* a clone presents its original's certificate, so the host takes
+		 * its taps for the original's (and they fail authentication) */
+		int root = s->taps[i].badge;
+		for (size_t hop = 0; s->badges[root].clone_of >= 0 && hop < s->nbadges; hop++)
+			root = s->badges[root].clone_of;
+		ta[i].badge = root;
 		ta[i].terminal = s->taps[i].terminal;
 		ta[i].utc_ms = s->taps[i].utc_ms;
 		ta[i].record_ok = 1;

@@ -841,6 +841,111 @@ static void test_integrity_and_binding_end(void **state)
 	world_free(&w, r);
 }
 
+/* Review fixes: findings stop at as_of; a clone's taps are its original's
+ * for impossible travel; "policy zone" is the zone; rate 0 pays nothing;
+ * times before 1970 are refused; a wrong clock before provisioning does not
+ * distrust what follows. */
+typedef struct scn_eval {
+	zc_scenario *s;
+	zc_rules_input in;
+	zc_report *r;
+} scn_eval;
+
+static void scn_run(scn_eval *e, const char *text)
+{
+	char err[256];
+	memset(e, 0, sizeof *e);
+	if (zc_scenario_parse(text, strlen(text), "t.scn", &e->s, err, sizeof err))
+		fail_msg("%s", err);
+	assert_int_equal(zc_scenario_rules_input(e->s, &e->in), 0);
+	assert_int_equal(zc_rules_evaluate(&e->in, &e->r), 0);
+}
+
+static void scn_free(scn_eval *e)
+{
+	zc_report_free(e->r);
+	zc_scenario_rules_input_free(&e->in);
+	zc_scenario_free(e->s);
+}
+
+static int scn_count(const scn_eval *e, const char *type, const char *date)
+{
+	int n = 0;
+	for (size_t i = 0; i < e->r->nfindings; i++) {
+		char d[11];
+		zc_day_format(e->r->findings[i].date, d);
+		n += !strcmp(e->r->findings[i].type, type) && (!date || !strcmp(d, date));
+	}
+	return n;
+}
+
+#define SCN_HEAD                                                                                                     \
+	"district D01 \"d\"\ntownship T01 \"t1\" district D01\ntownship T02 \"t2\" district D01\n"                  \
+	"village V01 \"v1\" township T01\nvillage V02 \"v2\" township T02 rate 0\n"                                   \
+	"terminal K01 township T01\nterminal K02 township T02\n"                                                      \
+	"cadre C1 \"a\" role member party_since none work_since 2020-01-01 unit \"u\"\n"                           \
+	"cadre C2 \"b\" role member party_since none work_since 2020-01-01 unit \"u\"\n"                           \
+	"assign C1 V01 2025-01-01 2025-12-31\nassign C2 V02 2025-01-01 2025-12-31\n"                                 \
+	"badge B1 C1 piv 2025-01-01\nbadge B2 C2 piv 2025-01-01\n"
+
+static void test_review_fixes(void **state)
+{
+	(void)state;
+	scn_eval e;
+	/* travel and rejected taps after as_of are not reported */
+	scn_run(&e, SCN_HEAD "as-of 2025-01-10\nrevoke B1 2025-01-20T00:00:00\n"
+			     "tap B1 K01 2025-03-03T08:00:00\ntap B1 K02 2025-03-03T08:05:00\n"
+			     "tap B1 K01 2025-01-06T08:00:00\ntap B1 K02 2025-01-06T08:05:00\n");
+	assert_int_equal(scn_count(&e, "impossible_travel", NULL), 1);
+	assert_int_equal(scn_count(&e, "impossible_travel", "2025-01-06"), 1);
+	assert_int_equal(scn_count(&e, "rejected_tap", NULL), 0);
+	scn_free(&e);
+
+	/* a clone at the other township ten minutes after the original */
+	scn_run(&e, SCN_HEAD "as-of 2025-01-31\nclone B1 B1X\n"
+			     "tap B1 K01 2025-01-06T08:00:00\ntap B1X K02 2025-01-06T08:10:00\n");
+	assert_int_equal(scn_count(&e, "impossible_travel", "2025-01-06"), 1);
+	assert_int_equal(scn_count(&e, "rejected_tap", "2025-01-06"), 1);
+	scn_free(&e);
+
+	/* policy zone UTC: 20:00Z and 01:00Z fall on two local dates */
+	scn_run(&e, SCN_HEAD "as-of 2025-01-07\npolicy zone UTC\n"
+			     "tap B1 K01 2025-01-06T20:00:00Z\ntap B1 K01 2025-01-07T01:00:00Z\n");
+	assert_int_equal(zc_report_status(e.r, 0, D("2025-01-06")), ZC_ST_PRESENT);
+	assert_int_equal(zc_report_status(e.r, 0, D("2025-01-07")), ZC_ST_PRESENT);
+	scn_free(&e);
+
+	/* rate 0 pays nothing; the default village pays the policy rate */
+	scn_run(&e, SCN_HEAD "as-of 2025-01-31\ntaps B1 K01 2025-01-02 2025-01-31 workdays 08:00\n"
+			     "taps B2 K02 2025-01-02 2025-01-31 workdays 08:00\n");
+	for (size_t i = 0; i < e.r->nyears; i++) {
+		const zc_r_year *y = &e.r->years[i];
+		assert_int_equal(y->allowance_days, 22);
+		assert_int_equal(y->allowance_fen, y->cadre == 0 ? 220000 : 0);
+	}
+	scn_free(&e);
+
+	/* before 1970 */
+	zc_scenario *s = NULL;
+	char err[256];
+	const char *old = SCN_HEAD "as-of 2025-01-31\ntap B1 K01 1969-12-29T09:00:00\n";
+	assert_int_equal(zc_scenario_parse(old, strlen(old), "t.scn", &s, err, sizeof err), ZC_EMALFORMED);
+	assert_non_null(strstr(err, "before 1970"));
+
+	/* a clock far in the future before provisioning does not distrust later records */
+	const int64_t H = 3600000;
+	zc_r_clockrec q[] = {
+	    {1, ZC_KIND_BOOT, 900 * H, 0, 0, 0},
+	    {2, ZC_KIND_PROVISIONED, 10 * H, 0, 0, 0},
+	    {3, ZC_KIND_TAP, 11 * H, 0, 0, 0},
+	};
+	uint8_t v[3];
+	zc_rules_clock_trust(q, 3, 300000, v);
+	assert_int_equal(v[0], ZC_CLOCK_BEFORE_PROVISIONING);
+	assert_int_equal(v[1], ZC_CLOCK_OK);
+	assert_int_equal(v[2], ZC_CLOCK_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -860,6 +965,7 @@ int main(void)
 		cmocka_unit_test(test_scenario_parse_errors),
 		cmocka_unit_test(test_clock_trust),
 		cmocka_unit_test(test_integrity_and_binding_end),
+		cmocka_unit_test(test_review_fixes),
 	};
 	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
 }

@@ -83,7 +83,7 @@ typedef struct zc_r_township {
 typedef struct zc_r_village {
 	const char *id;
 	int township;     /* index into townships */
-	int64_t rate_fen; /* daily allowance */
+	int64_t rate_fen; /* daily allowance; negative: the policy's daily_rate_fen */
 	const char *name;
 } zc_r_village;
 
