@@ -536,7 +536,8 @@ int zc_compliance_load(zc_store *s, zc_day as_of, zc_compliance **out, char *err
 			p->badges[i].revoked_at_ms = cert_revoked_at(rl, nrl, &cs, r, x->cert_fp);
 		}
 	}
-	qsort(keys, nkeys, sizeof *keys, bkey_cmp);
+	if (nkeys)
+		qsort(keys, nkeys, sizeof *keys, bkey_cmp);
 
 	/* the lowest forked seq per terminal: nothing from there on is
 	 * trusted (two validly signed records claim that place) */

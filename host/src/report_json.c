@@ -127,12 +127,14 @@ size_t zc_report_sheet_cadres(const zc_rules_input *in, int v, zc_day from, zc_d
 			out[--back] = a->cadre;
 		}
 	}
-	qsort(out, nfs, sizeof *out, cmp_int);
+	if (nfs)
+		qsort(out, nfs, sizeof *out, cmp_int);
 	for (size_t i = 0; i < nfs; i++)
 		if (!n || out[n - 1] != out[i])
 			out[n++] = out[i];
 	size_t nm = in->ncadres - back;
-	qsort(out + back, nm, sizeof *out, cmp_int);
+	if (nm)
+		qsort(out + back, nm, sizeof *out, cmp_int);
 	size_t firstm = n;
 	for (size_t i = 0; i < nm; i++) {
 		int c = out[back + i];
@@ -385,7 +387,8 @@ int zc_report_findings_grouped(const zc_rules_input *in, const zc_report *r, con
 	for (size_t i = 0; i < r->nfindings; i++)
 		if (zc_report_scope_finding(in, sc, &r->findings[i]))
 			v[k++] = &r->findings[i];
-	qsort(v, k, sizeof *v, find_cmp);
+	if (k)
+		qsort(v, k, sizeof *v, find_cmp);
 	*out = v;
 	*n = k;
 	return 0;

@@ -1180,7 +1180,8 @@ int zc_rules_evaluate(const zc_rules_input *in, zc_report **out)
 		integrity_findings(&b, in);
 	if (b.oom)
 		goto out;
-	qsort(r->findings, r->nfindings, sizeof *r->findings, find_cmp);
+	if (r->nfindings)
+		qsort(r->findings, r->nfindings, sizeof *r->findings, find_cmp);
 	r->tap_reject = rej;
 	rej = NULL;
 	*out = r;

@@ -439,6 +439,8 @@ static int statement(pstate *p, char **w, int n)
 			return ZC_EMALFORMED;
 		if (d.to < d.from)
 			return fail(p, "taps: the end %s is before the start %s", w[4], w[3]);
+		if (d.to - d.from > 3660)
+			return fail(p, "taps: a range may span at most 3660 days (ten years), not %s to %s", w[3], w[4]);
 		if (!strcmp(w[5], "workdays"))
 			d.workdays = 1;
 		else if (strcmp(w[5], "daily"))
@@ -572,6 +574,7 @@ int zc_scenario_parse(const char *text, size_t len, const char *name, zc_scenari
 				s->villages[i].rate_fen = s->policy.daily_rate_fen;
 		zc_rules_input ci = {.holidays = s->holidays, .nholidays = s->nholidays, .workdays = s->workdays,
 				     .nworkdays = s->nworkdays};
+		size_t cap = s->ntaps;
 		for (size_t k = 0; k < p.ndef && !rc; k++) {
 			struct deferred *d = &p.def[k];
 			for (zc_day day = d->from; day <= d->to; day++) {
@@ -581,16 +584,25 @@ int zc_scenario_parse(const char *text, size_t len, const char *name, zc_scenari
 						((int64_t)day * 86400 + (int64_t)(d->minute_of_day - s->tz_offset_min) * 60) *
 						    1000,
 						d->line};
-				void *np = realloc(s->taps, (s->ntaps + 1) * sizeof *s->taps);
-				if (!np) {
-					rc = fail(&p, "out of memory");
+				if (s->ntaps >= ZC_SCENARIO_MAX_TAPS) {
+					p.line = d->line;
+					rc = fail(&p, "taps: more than %d taps in the scenario", ZC_SCENARIO_MAX_TAPS);
 					break;
 				}
-				s->taps = np;
+				if (s->ntaps == cap) {
+					size_t nc = cap ? cap * 2 : 1024;
+					void *np = realloc(s->taps, nc * sizeof *s->taps);
+					if (!np) {
+						rc = fail(&p, "out of memory");
+						break;
+					}
+					s->taps = np;
+					cap = nc;
+				}
 				s->taps[s->ntaps++] = t;
 			}
 		}
-		if (!rc)
+		if (!rc && s->ntaps)
 			qsort(s->taps, s->ntaps, sizeof *s->taps, tap_cmp);
 	}
 	free(p.def);

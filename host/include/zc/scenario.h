@@ -16,6 +16,10 @@
 
 #include "zc/rules.h"
 
+/* A scenario is a small world: at most this many taps (after "taps" ranges,
+ * each at most ten years, are expanded). */
+#define ZC_SCENARIO_MAX_TAPS 1000000
+
 typedef struct zc_scn_named {
 	char *id;
 	char *name;
