@@ -6,43 +6,13 @@
 # it a second time into another folder: the two reports must be
 # byte-identical. ZC_BIN points at the build's bin folder; ZC_SOURCE_ROOT
 # (optional) at the source tree, for boards/sim.conf.
-set -euo pipefail
-: "${ZC_BIN:?ZC_BIN must point at build/bin}"
 [ $# -eq 2 ] || { echo "usage: $0 SCENARIO.scn EXPECTED.json" >&2; exit 2; }
 SCN=$1
 EXP=$2
-T=$(mktemp -d "${TMPDIR:-/tmp}/zc-scn-XXXXXX")
-board=()
-[ -n "${ZC_SOURCE_ROOT:-}" ] && board=(--board "$ZC_SOURCE_ROOT/boards/sim.conf")
-PID=
-cleanup() {
-  # zhucun-sim run stops its own children on SIGTERM (and when this
-  # script dies, through its parent-death signal)
-  if [ -n "$PID" ]; then
-    kill -TERM "$PID" 2>/dev/null || true
-    wait "$PID" 2>/dev/null || true
-  fi
-  local i
-  for ((i = 0; i < 30; i++)); do rm -rf "$T" 2>/dev/null && return 0; sleep 0.1; done
-  echo "warning: could not remove $T" >&2
-}
-trap cleanup EXIT
-trap 'exit 143' TERM
-trap 'exit 130' INT
-
-# play DIR: zhucun-sim run in the background, so that a signal reaches the
-# trap at once and the trap stops it
-play() {
-  local rc=0
-  "$ZC_BIN/zhucun-sim" run "$SCN" --dir "$1" --bin "$ZC_BIN" "${board[@]}" -v &
-  PID=$!
-  wait "$PID" || rc=$?
-  PID=
-  return "$rc"
-}
+source "$(dirname "$0")/lib.sh"
 
 echo "== 1. $(basename "$SCN") -> $T/a"
-if ! play "$T/a"; then
+if ! play "$SCN" "$T/a"; then
   echo "FAIL - zhucun-sim run failed (first run)"
   exit 1
 fi
@@ -52,7 +22,7 @@ if ! "$ZC_BIN/zhucun-sim" compare "$T/a/report.json" "$EXP"; then
   exit 1
 fi
 echo "== 3. the same scenario again -> $T/b"
-if ! play "$T/b"; then
+if ! play "$SCN" "$T/b"; then
   echo "FAIL - zhucun-sim run failed (second run)"
   exit 1
 fi
