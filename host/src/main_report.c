@@ -263,7 +263,7 @@ int zc_cmd_report(int argc, char **argv)
 		goto out;
 	}
 	if (zc_report_scope_prepare(&cp->in, &sc)) {
-		zc_cli_err("%s", zc_strerror(ZC_ENOMEM));
+		zc_cli_err(T("内存不足，无法按范围筛选报告", "out of memory while selecting the report's scope"));
 		goto out;
 	}
 	scope_ready = &sc;
