@@ -193,6 +193,11 @@ int zc_board_set(zc_board *b, const char *key, const char *value, char *errbuf, 
 	} else if (!strcmp(key, "journal_capacity")) {
 		why = "journal_capacity must be a size such as 64M";
 		bad = parse_size(v, &b->journal_capacity);
+	} else if (!strcmp(key, "accept_uid_badges")) {
+		why = "accept_uid_badges must be on or off";
+		bad = strcmp(v, "on") && strcmp(v, "off");
+		if (!bad)
+			b->accept_uid_badges = !strcmp(v, "on");
 	} else if (!strcmp(key, "duplicate_window")) {
 		why = "duplicate_window must be 0-3600 seconds";
 		bad = parse_int(v, 0, 3600, &b->duplicate_window_s);

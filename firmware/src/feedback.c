@@ -82,6 +82,7 @@ static void mshow(void *ctx, const zc_fb_event *ev)
 {
 	multi *m = ctx;
 	char line[1024];
+	int uncounted = ev->reason && !strcmp(ev->reason, "not_counted");
 	for (int i = 0; i < m->n; i++) {
 		sink *s = &m->s[i];
 		switch (s->type) {
@@ -102,13 +103,17 @@ static void mshow(void *ctx, const zc_fb_event *ev)
 			}
 			break;
 		case SINK_LED:
-			if (ev->kind == ZC_FB_OK || ev->kind == ZC_FB_WEAK || ev->kind == ZC_FB_ALREADY)
+			if (ev->kind == ZC_FB_WEAK && uncounted)
+				pulse(s->path, 2, 300);
+			else if (ev->kind == ZC_FB_OK || ev->kind == ZC_FB_WEAK || ev->kind == ZC_FB_ALREADY)
 				pulse(s->path, 1, 300);
 			else if (ev->kind != ZC_FB_READY)
 				pulse(s->path, 3, 100);
 			break;
 		case SINK_BUZZER:
-			if (ev->kind == ZC_FB_OK || ev->kind == ZC_FB_WEAK)
+			if (ev->kind == ZC_FB_WEAK && uncounted)
+				pulse(s->path, 2, 300); /* neither the success chirp nor the refusal tone */
+			else if (ev->kind == ZC_FB_OK || ev->kind == ZC_FB_WEAK)
 				pulse(s->path, 1, 80);
 			else if (ev->kind == ZC_FB_ALREADY)
 				pulse(s->path, 2, 60);

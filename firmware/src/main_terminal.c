@@ -420,7 +420,8 @@ static int cmd_run(state *s)
 		die_line("读卡器连接串无效 / bad reader connection string '%s'", s->board.reader);
 		goto out;
 	}
-	zc_terminal_cfg tc = {s->board.tz_offset_min, s->board.duplicate_window_s, s->board.poll_interval_ms};
+	zc_terminal_cfg tc = {s->board.tz_offset_min, s->board.duplicate_window_s, s->board.poll_interval_ms,
+			      s->board.accept_uid_badges};
 	if (zc_terminal_new(zc_termstate_log(ts), rd, &clk, fb, ca, &tc, &term))
 		goto out;
 	zc_terminal_set_lock(term, lock_state, unlock_state, ts);

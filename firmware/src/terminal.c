@@ -341,11 +341,17 @@ static int commit_tap(zc_terminal *t, zc_rec *r, const char *name)
 		snprintf(zh, sizeof zh, "%s 签到成功 %s", name, hm);
 		snprintf(en, sizeof en, "%s checked in %s", name, hm);
 		feedback(t, ZC_FB_OK, "", zh, en, r->utc_ms, r->seq);
-	} else if (tp->result == ZC_TAP_WEAK) {
+	} else if (tp->result == ZC_TAP_WEAK && t->cfg.accept_uid_badges) {
 		remember(t, tp->badge_id, tp->badge_id_len, r->utc_ms);
 		snprintf(zh, sizeof zh, "已记录（非加密卡，仅作参考）%s", hm);
 		snprintf(en, sizeof en, "recorded (UID-only card, weak) %s", hm);
 		feedback(t, ZC_FB_WEAK, "weak", zh, en, r->utc_ms, r->seq);
+	} else if (tp->result == ZC_TAP_WEAK) {
+		/* recorded, but the policy does not count it: never sound like a success */
+		remember(t, tp->badge_id, tp->badge_id_len, r->utc_ms);
+		snprintf(zh, sizeof zh, "已记录，普通卡不计考勤 %s", hm);
+		snprintf(en, sizeof en, "recorded; a plain card does not count for attendance %s", hm);
+		feedback(t, ZC_FB_WEAK, "not_counted", zh, en, r->utc_ms, r->seq);
 	} else {
 		t->st.rejected++;
 		feedback(t, ZC_FB_REJECTED, zc_tap_result_name(tp->result), reject_zh(tp->result),

@@ -173,6 +173,30 @@ static int export_one(void *arg, uint64_t seq, const uint8_t *raw, size_t len)
 	return x->d->err;
 }
 
+typedef struct coll_ctx {
+	zc_collection *v;
+	size_t n, cap;
+	int err;
+} coll_ctx;
+
+static int coll_one(void *arg, const char *terminal, const zc_collection *c)
+{
+	coll_ctx *x = arg;
+	(void)terminal;
+	if (x->n == x->cap) {
+		size_t nc = x->cap ? x->cap * 2 : 16;
+		zc_collection *nv = realloc(x->v, nc * sizeof *nv);
+		if (!nv)
+			return x->err = ZC_ENOMEM;
+		x->v = nv;
+		x->cap = nc;
+	}
+	x->v[x->n] = *c;
+	x->v[x->n].via = x->v[x->n].source = NULL; /* only the times travel */
+	x->n++;
+	return 0;
+}
+
 int zc_bundle_export(zc_store *s, const char *terminal, uint64_t from_seq, zc_privkey *host_key, uint8_t **out,
 		     size_t *len, zc_bundle_info *info)
 {
@@ -221,6 +245,21 @@ int zc_bundle_export(zc_store *s, const char *terminal, uint64_t from_seq, zc_pr
 	zc_put_u64(d.p + range_at, x.first);
 	zc_put_u64(d.p + range_at + 8, x.last);
 	zc_put_u32(d.p + range_at + 16, (uint32_t)x.count);
+	/* the terminal's collections, the latest ZC_BUNDLE_COLL_MAX */
+	coll_ctx cc = {0};
+	if ((rc = zc_store_collections(s, terminal, coll_one, &cc)) || (rc = cc.err)) {
+		free(cc.v);
+		goto out;
+	}
+	size_t c0 = cc.n > ZC_BUNDLE_COLL_MAX ? cc.n - ZC_BUNDLE_COLL_MAX : 0;
+	d_u16(&d, (uint16_t)(cc.n - c0));
+	for (size_t i = c0; i < cc.n; i++) {
+		d_u64(&d, (uint64_t)cc.v[i].at_ms);
+		d_u64(&d, cc.v[i].up_to_seq);
+	}
+	int64_t cu = cc.n ? cc.v[cc.n - 1].at_ms : 0;
+	uint16_t ncoll = (uint16_t)(cc.n - c0);
+	free(cc.v);
 	d_u16(&d, (uint16_t)hlen);
 	d_put(&d, hder, hlen);
 	if ((rc = d.err))
@@ -241,6 +280,8 @@ int zc_bundle_export(zc_store *s, const char *terminal, uint64_t from_seq, zc_pr
 		info->first_seq = x.first;
 		info->last_seq = x.last;
 		info->count = (uint32_t)x.count;
+		info->ncollections = ncoll;
+		info->collected_until_ms = cu;
 		info->size = d.len;
 	}
 	*out = d.p;
@@ -280,7 +321,8 @@ int zc_bundle_parse(const uint8_t *buf, size_t len, zc_bundle *b, char *errbuf, 
 	zc_rbuf_init(&r, buf, len);
 
 	const uint8_t *magic = zc_r_ptr(&r, 4, "magic");
-	if (magic && memcmp(magic, ZC_BUNDLE_MAGIC, 4))
+	int v1 = magic && !memcmp(magic, ZC_BUNDLE_MAGIC_V1, 4);
+	if (magic && !v1 && memcmp(magic, ZC_BUNDLE_MAGIC, 4))
 		zc_r_fail(&r, ZC_EMALFORMED, 0, "magic");
 	size_t at = r.off;
 	uint8_t tid_len = zc_r_u8(&r, "terminal_len");
@@ -319,6 +361,17 @@ int zc_bundle_parse(const uint8_t *buf, size_t len, zc_bundle *b, char *errbuf, 
 	}
 	if (!r.err)
 		b->records_len = (size_t)(r.p + r.off - b->records);
+	if (!v1) {
+		b->info.ncollections = zc_r_u16(&r, "ncollections");
+		b->collections = zc_r_ptr(&r, (size_t)b->info.ncollections * 16, "collections");
+		for (uint16_t i = 0; b->collections && i < b->info.ncollections && !r.err; i++) {
+			int64_t t = (int64_t)zc_get_u64(b->collections + 16 * i);
+			if (t <= 0)
+				zc_r_fail(&r, ZC_EMALFORMED, (size_t)(b->collections - buf) + 16u * i, "collections");
+			if (t > b->info.collected_until_ms)
+				b->info.collected_until_ms = t;
+		}
+	}
 	at = r.off;
 	uint16_t hk_len = zc_r_u16(&r, "host_key_len");
 	if (!r.err && (!hk_len || hk_len > ZC_BUNDLE_KEY_MAX))
@@ -440,6 +493,25 @@ static int import_one(void *arg, uint32_t index, const uint8_t *rec, size_t len)
 	return 0;
 }
 
+/* The bundle's collections, where this store's verified head reaches them
+ * (a collection vouches for every record before it: without them here, it
+ * would make days look complete that are not). */
+static int import_collections(zc_store *s, const zc_bundle *b, const char *source, char *errbuf, size_t errlen)
+{
+	uint64_t head;
+	int rc = zc_store_terminal_head(s, b->info.terminal, &head, NULL);
+	for (uint16_t i = 0; !rc && i < b->info.ncollections; i++) {
+		int64_t at = (int64_t)zc_get_u64(b->collections + 16 * i);
+		uint64_t upto = zc_get_u64(b->collections + 16 * i + 8);
+		if (upto <= head)
+			rc = zc_store_collection_add(s, b->info.terminal, at, upto, "bundle", source, NULL);
+	}
+	if (rc)
+		set_err(errbuf, errlen, "recording the collections of terminal %s failed: %s", b->info.terminal,
+			zc_store_errmsg(s));
+	return rc;
+}
+
 int zc_bundle_import(zc_store *s, const uint8_t *buf, size_t len, const zc_bundle_import_opts *opts,
 		     zc_bundle_info *info, zc_ingest_stats *stats, int *registered, char *errbuf, size_t errlen)
 {
@@ -498,6 +570,8 @@ int zc_bundle_import(zc_store *s, const uint8_t *buf, size_t len, const zc_bundl
 	rc = zc_bundle_records(&b, import_one, &x);
 	if (!rc && x.in)
 		rc = import_commit(&x, b.info.count);
+	if (!rc)
+		rc = import_collections(s, &b, x.io.source, errbuf, errlen);
 out:
 	if (x.in)
 		zc_ingest_abort(x.in);

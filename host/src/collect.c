@@ -135,6 +135,8 @@ int zc_collect(zc_store *s, zc_hostlink *h, const zc_collect_opts *opts, zc_coll
 		goto out;
 	}
 	const zc_wire_hello *he = &r->hello;
+	if (o.host_time_ms > 0)
+		local_ms = o.host_time_ms;
 	r->clock_offset_ms = he->utc_ms - local_ms;
 	if (!he->terminal[0]) {
 		r->error = ZC_COLLECT_UNPROVISIONED;
@@ -209,6 +211,7 @@ int zc_collect(zc_store *s, zc_hostlink *h, const zc_collect_opts *opts, zc_coll
 		  .errlen = errlen};
 	k.io.clock_rollback_tolerance_ms = o.clock_rollback_tolerance_ms;
 	k.io.source = o.source;
+	k.io.now_ms = local_ms;
 	{
 		zc_pull_opts pl = {.from_seq = r->from_seq,
 				   .head_hint = he->head_seq,
@@ -250,6 +253,14 @@ int zc_collect(zc_store *s, zc_hostlink *h, const zc_collect_opts *opts, zc_coll
 	}
 	if (rc)
 		goto out;
+	/* everything the terminal wrote before the HELLO is here now */
+	if ((rc = zc_store_collection_add(s, he->terminal, local_ms, he->head_seq, "link", o.source, NULL))) {
+		r->error = ZC_COLLECT_STORE;
+		set_err(errbuf, errlen, "recording the collection of terminal %s failed: %s", he->terminal,
+			zc_store_errmsg(s));
+		goto out;
+	}
+	r->collected_at_ms = local_ms;
 
 	/* 3, 4. the signed commands */
 	int have_key = o.host_key && !zc_privkey_fingerprint(o.host_key, our_fp);
@@ -298,7 +309,8 @@ int zc_collect(zc_store *s, zc_hostlink *h, const zc_collect_opts *opts, zc_coll
 			snprintf(r->set_time.text, sizeof r->set_time.text, "not sent: the link failed");
 		} else {
 			zc_wire_result_msg res;
-			int crc = zc_hostlink_set_time(h, he->terminal, zc_real_ms(), o.host_key, &res);
+			int64_t now = o.host_time_ms > 0 ? o.host_time_ms + (zc_mono_ms() - t0) : zc_real_ms();
+			int crc = zc_hostlink_set_time(h, he->terminal, now, o.host_key, &res);
 			if (crc) {
 				r->set_time.state = ZC_COLLECT_CMD_FAILED;
 				snprintf(r->set_time.text, sizeof r->set_time.text, "%s", zc_hostlink_errmsg(h));

@@ -347,6 +347,7 @@ static void run_jobs(priv *p, sqlite3_stmt *upd, vjob *jobs, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		vjob *j = &jobs[i];
 		p->taps[j->tap].badge_ok = j->verdict == CHECK_OK;
+		p->taps[j->tap].badge_forged = j->verdict == CHECK_BAD_SIG;
 		if (j->verdict == CHECK_OK || j->verdict == CHECK_BAD_SIG) {
 			sqlite3_reset(upd);
 			sqlite3_bind_text(upd, 1, p->reg->terminals[j->term].id, -1, SQLITE_STATIC);
@@ -502,6 +503,18 @@ int zc_compliance_load(zc_store *s, zc_day as_of, zc_compliance **out, char *err
 		goto out;
 	const zc_registry *r = p->reg;
 	const int tz = r->policy.tz_offset_min;
+	/* each terminal's collected-until (RULES.md section 1) */
+	for (size_t t = 0; t < r->nterminals; t++) {
+		int64_t cu;
+		int crc = zc_store_collected_until(s, r->terminals[t].id, &cu);
+		if (crc && crc != ZC_ENOENT) {
+			set_err(err, errlen, "cannot read the collections of terminal %s: %s", r->terminals[t].id,
+				zc_store_errmsg(s));
+			rc = crc;
+			goto out;
+		}
+		p->reg->terminals[t].collected_until_ms = crc ? ZC_NEVER_COLLECTED : cu;
+	}
 	const int64_t tol_ms = r->policy.clock_rollback_tolerance_s * 1000;
 
 	/* trusted CAs, the installed revocation list, certificates */
@@ -653,6 +666,7 @@ int zc_compliance_load(zc_store *s, zc_day as_of, zc_compliance **out, char *err
 			t.badge = find_badge(keys, nkeys, p->badges, key, day);
 			int chk = sqlite3_column_type(q, 8) == SQLITE_NULL ? -1 : sqlite3_column_int(q, 8);
 			t.badge_ok = chk == CHECK_OK;
+			t.badge_forged = chk == CHECK_BAD_SIG;
 			if (chk < 0 && sqlite3_column_type(q, 10) == SQLITE_BLOB) {
 				/* not checked yet: queued for the parallel check */
 				if (!jobs && !(jobs = calloc(JOB_BATCH, sizeof *jobs))) {

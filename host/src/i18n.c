@@ -2,6 +2,8 @@
 /* i18n.c: Chinese/English message selection (zc/i18n.h). */
 #include "zc/i18n.h"
 
+#include <stdio.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,4 +47,24 @@ zc_lang zc_lang_get(void)
 const char *zc_tr(const char *zh, const char *en)
 {
 	return cur == ZC_LANG_EN ? en : zh;
+}
+
+const char *zc_duration_text(int64_t ms, zc_lang lang, char *buf, size_t cap)
+{
+	uint64_t a = ms < 0 ? (uint64_t)0 - (uint64_t)ms : (uint64_t)ms;
+	uint64_t s = a / 1000, d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60, sec = s % 60;
+	int en = lang == ZC_LANG_EN;
+	/* the two largest units that matter: "3 天 4 小时", "5 分 3 秒", "12.5 秒" */
+	if (d)
+		snprintf(buf, cap, en ? "%llu d %llu h" : "%llu 天 %llu 小时", (unsigned long long)d,
+			 (unsigned long long)h);
+	else if (h)
+		snprintf(buf, cap, en ? "%llu h %llu min" : "%llu 小时 %llu 分", (unsigned long long)h,
+			 (unsigned long long)m);
+	else if (m)
+		snprintf(buf, cap, en ? "%llu min %llu s" : "%llu 分 %llu 秒", (unsigned long long)m,
+			 (unsigned long long)sec);
+	else
+		snprintf(buf, cap, en ? "%.1f s" : "%.1f 秒", (double)a / 1000.0);
+	return buf;
 }

@@ -68,7 +68,10 @@ static void usage(FILE *f)
 		      "  journal show JOURNAL [--json] [--cert CERT|CARDFILE]...\n"
 		      "      list the records of a journal without storing them; with --cert, check\n"
 		      "      each PIV tap's badge signature over its recomputed challenge\n"
-		      "  terminals [--json]          registered terminals\n"
+		      "  terminals [--search TEXT] [--json]\n"
+		      "      terminals: township, last collection, records, whether collection is overdue\n"
+		      "  cadres | villages | townships [--search TEXT] [--json]\n"
+		      "      the registry by name (any command that takes an id also takes a unique name)\n"
 		      "  findings [--terminal ID] [--json]\n"
 		      "      integrity findings (bad signature, broken link, gap, fork, clock rollback...)\n"
 		      "  report [--as-of DATE] [--format json|csv|html] [--district|--township|--village ID]\n"
@@ -81,7 +84,9 @@ static void usage(FILE *f)
 		      "      fetch every record after the last stored one, verify and store it, then\n"
 		      "      acknowledge the collection and set the terminal's clock if it is off by more\n"
 		      "      than SECONDS (default 120; 0: never). Interrupted, run it again: it goes on.\n"
-		      "      --register trusts the key of a terminal this database does not know\n"
+		      "      --register trusts the key of a terminal this database does not know;\n"
+		      "      --host-time MS takes MS (ms since 1970, UTC) as the host's clock (simulations).\n"
+		      "      Each completed pull is kept as the terminal's collection (collected-until)\n"
 		      "  provision PORT --terminal ID --township ID --ca CA.pem [--revocations FILE]\n"
 		      "      give a new terminal its id, badge CA and this host's key; register it\n"
 		      "  status PORT [--json]        the terminal's identity, journal, clock and reader\n"
@@ -95,12 +100,19 @@ static void usage(FILE *f)
 		      "\n"
 		      "registry (host/doc/IMPORT.md; changes are audited as $ZHUCUN_USER, else $USER):\n"
 		      "  import KIND FILE.csv [--json]\n"
-		      "      import a CSV file, all or nothing; KIND: districts townships villages terminals\n"
-		      "      cadres assignments badges leave duty calendar policy\n"
+		      "      import a CSV file (UTF-8, or GBK as Excel saves it), all or nothing; KIND: districts\n"
+		      "      townships villages terminals cadres assignments badges leave duty correction\n"
+		      "      inspection calendar policy\n"
 		      "  leave add --cadre ID --from DATE --to DATE --level LEVEL [--ref REF]\n"
-		      "  leave list [--cadre ID] [--json] | leave remove ID\n"
 		      "  duty add --cadre ID --from DATE --to DATE --kind trip|meeting|training --level LEVEL\n"
-		      "  duty list [--cadre ID] [--json] | duty remove ID\n"
+		      "  correction add --cadre ID --date DATE --level LEVEL --reason TEXT [--ref REF]\n"
+		      "  inspection add --village ID --time TIME --inspector NAME --cadre ID --result present|absent\n"
+		      "      [--cadre ID --result present|absent]... [--note TEXT]\n"
+		      "  leave|duty|correction|inspection list [--cadre ID] [--village ID (inspection)]\n"
+		      "      [--from DATE] [--to DATE] [--json]\n"
+		      "  leave|duty|correction|inspection remove ID\n"
+		      "      DATE: 2025-06-03, 2025/6/3, 2025.6.3 or 2025年6月3日; TIME: 2025-06-03 09:30,\n"
+		      "      local in the zone policy unless it ends in +08:00 or Z\n"
 		      "  audit [--entity KIND] [--json]   who changed the registry, when, before and after\n"
 		      "  ca add CA.pem                trust a badge CA certificate on this host\n"
 		      "  ca revocations FILE.zrl      install its signed revocation list (no rollback)\n"
@@ -125,7 +137,10 @@ static void usage(FILE *f)
 		      "      每条记录写出 N.body、N.sig 及 terminal.pub.pem，可用 openssl 独立验证\n"
 		      "  journal show 日志 [--json] [--cert 证书或卡文件]…\n"
 		      "      列出日志中的记录（不入库）；给出 --cert 时按重算的挑战值验证工牌签名\n"
-		      "  terminals [--json]          已登记的终端\n"
+		      "  terminals [--search 文字] [--json]\n"
+		      "      终端：所属乡镇、最后收取时间、记录数、是否逾期未收取\n"
+		      "  cadres | villages | townships [--search 文字] [--json]\n"
+		      "      按名称查看干部、村、乡镇（凡需编号之处也可写唯一的名称）\n"
 		      "  findings [--terminal 编号] [--json]\n"
 		      "      完整性问题（签名无效、链断裂、缺号、分叉、时钟回拨等）\n"
 		      "  report [--as-of 日期] [--format json|csv|html] [--district|--township|--village 编号]\n"
@@ -137,7 +152,8 @@ static void usage(FILE *f)
 		      "  pull 串口 [--json] [--time-tolerance 秒] [--batch N] [--register]\n"
 		      "      拉取上次之后的全部记录，校验并入库，然后确认收取；终端时钟偏差超过\n"
 		      "      指定秒数（默认 120；0 为不校时）时校正时钟。中断后重新运行即可继续。\n"
-		      "      --register：信任本数据库未登记的终端出示的公钥\n"
+		      "      --register：信任本数据库未登记的终端出示的公钥；--host-time 毫秒：以该时刻\n"
+		      "      （1970 年以来的毫秒数，UTC）为主机时钟（仿真用）。每次完整拉取都记为该终端的收取时间\n"
 		      "  provision 串口 --terminal 编号 --township 乡镇编号 --ca CA证书 [--revocations 吊销列表]\n"
 		      "      为新终端配置编号、工牌 CA 和本机主机密钥，并登记该终端\n"
 		      "  status 串口 [--json]        终端的身份、日志、时钟和读卡器状态\n"
@@ -151,12 +167,19 @@ static void usage(FILE *f)
 		      "\n"
 		      "登记数据（见 host/doc/IMPORT.md；每次修改以 $ZHUCUN_USER 或 $USER 记入审计日志）:\n"
 		      "  import 类型 文件.csv [--json]\n"
-		      "      导入 CSV 文件，有错则整个文件不导入；类型：districts townships villages\n"
-		      "      terminals cadres assignments badges leave duty calendar policy\n"
+		      "      导入 CSV 文件（UTF-8，或 Excel 保存的 GBK），有错则整个文件不导入；类型：districts\n"
+		      "      townships villages terminals cadres assignments badges leave duty correction\n"
+		      "      inspection calendar policy\n"
 		      "  leave add --cadre 编号 --from 日期 --to 日期 --level 审批级别 [--ref 批文号]\n"
-		      "  leave list [--cadre 编号] [--json] | leave remove 编号\n"
 		      "  duty add --cadre 编号 --from 日期 --to 日期 --kind trip|meeting|training --level 级别\n"
-		      "  duty list [--cadre 编号] [--json] | duty remove 编号\n"
+		      "  correction add --cadre 编号 --date 日期 --level 审批级别 --reason 事由 [--ref 批文号]   补卡\n"
+		      "  inspection add --village 村编号 --time 时间 --inspector 检查人 --cadre 编号 --result 在岗|缺岗\n"
+		      "      [--cadre 编号 --result 在岗|缺岗]… [--note 备注]   抽查结果，一次检查可记多名干部\n"
+		      "  leave|duty|correction|inspection list [--cadre 编号] [--village 村编号（仅抽查）]\n"
+		      "      [--from 日期] [--to 日期] [--json]\n"
+		      "  leave|duty|correction|inspection remove 编号\n"
+		      "      日期：2025-06-03、2025/6/3、2025.6.3 或 2025年6月3日；时间：2025-06-03 09:30，\n"
+		      "      按 zone 规则参数的时区理解，除非以 +08:00 或 Z 结尾\n"
 		      "  audit [--entity 类型] [--json]   登记数据的修改记录（谁、何时、修改前后）\n"
 		      "  ca add CA证书               在本机信任工牌 CA 证书\n"
 		      "  ca revocations 吊销列表.zrl  安装其签名的吊销列表（不可回退）\n"
@@ -721,44 +744,6 @@ static int cmd_findings(int argc, char **argv)
 	return rc ? 1 : 0;
 }
 
-static int cmd_terminals(int argc, char **argv)
-{
-	static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {0, 0, 0, 0}};
-	int c;
-	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
-		if (c == 'j')
-			json_out = 1;
-		else
-			return 2;
-	}
-	zc_store *s = open_store();
-	if (!s)
-		return 1;
-	int rc = 0;
-	zc_store_terminal_info *ti = NULL;
-	size_t n = 0;
-	rc = zc_store_terminals(s, &ti, &n);
-	if (rc) {
-		err_line(T("查询失败：%s", "query failed: %s"), zc_store_errmsg(s));
-		zc_store_close(s);
-		return 1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		char fp[65];
-		zc_hex(ti[i].key_fp, 8, fp);
-		if (json_out)
-			printf("{\"id\":\"%s\",\"key_fp\":\"%s\",\"records\":%lld,\"head\":%llu}\n", ti[i].id, fp,
-			       (long long)ti[i].records, (unsigned long long)ti[i].head);
-		else
-			printf(T("%-10s 公钥 %s…  记录 %lld 条  最新序号 %llu\n",
-				 "%-10s key %s…  %lld records  head %llu\n"),
-			       ti[i].id, fp, (long long)ti[i].records, (unsigned long long)ti[i].head);
-	}
-	zc_store_terminals_free(ti, n);
-	zc_store_close(s);
-	return 0;
-}
-
 /* ---- the serial link: pull, provision, status, ports, revocations ---- */
 
 static unsigned link_timeout_ms; /* --timeout; 0: the hostlink default */
@@ -1024,13 +1009,24 @@ static int cmd_pull(int argc, char **argv)
 					     {"register", no_argument, 0, 'r'},
 					     {"timeout", required_argument, 0, 'w'},
 					     {"window", required_argument, 0, 'W'},
+					     {"host-time", required_argument, 0, 'H'},
 					     {0, 0, 0, 0}};
 	long batch = ZC_COLLECT_BATCH_DEFAULT, tol_s = 120, window = 0;
+	long long host_time = 0;
 	int reg = 0, c;
 	char *end;
-	while ((c = getopt_long(argc, argv, "jT:b:rw:W:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jT:b:rw:W:H:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json_out = 1; break;
+		case 'H':
+			/* a simulation's clock: the host's time of this collection */
+			host_time = strtoll(optarg, &end, 10);
+			if (*end || host_time < 86400000LL || host_time > 32503680000000LL) {
+				err_line(T("--host-time 须为 1970 年以来的毫秒数（UTC）",
+					   "--host-time must be milliseconds since 1970 (UTC)"));
+				return 2;
+			}
+			break;
 		case 'r': reg = 1; break;
 		case 'T':
 			tol_s = strtol(optarg, &end, 10);
@@ -1090,6 +1086,7 @@ static int cmd_pull(int argc, char **argv)
 			      .time_tolerance_ms = tol_s ? tol_s * 1000 : -1,
 			      .clock_rollback_tolerance_ms = 300000,
 			      .register_unknown = reg,
+			      .host_time_ms = host_time,
 			      .host_key = key,
 			      .progress = pull_progress,
 			      .arg = &ui,
@@ -1209,6 +1206,7 @@ static int cmd_pull(int argc, char **argv)
 			json_object_set_new(o, "clock_offset_ms", json_integer(r.clock_offset_ms));
 			json_object_set_new(o, "ack", cmd_json(&r.ack));
 			json_object_set_new(o, "acked_to", json_integer((json_int_t)r.acked_to));
+			json_object_set_new(o, "collected_at_ms", json_integer((json_int_t)r.collected_at_ms));
 			json_object_set_new(o, "set_time", cmd_json(&r.set_time));
 			if (crc)
 				json_object_set_new(o, "error", json_string(*msg ? msg : zc_strerror(crc)));
@@ -1226,10 +1224,12 @@ static int cmd_pull(int argc, char **argv)
 			if (r.ack.state == ZC_COLLECT_CMD_OK)
 				printf(T("；已确认收取至 %llu", "; collection acknowledged up to %llu"),
 				       (unsigned long long)r.acked_to);
-			if (r.set_time.state == ZC_COLLECT_CMD_OK)
-				printf(T("；终端时钟已校正（原偏差 %+.1f 秒）",
-					 "; terminal clock set (it was off by %+.1f s)"),
-				       (double)r.clock_offset_ms / 1000.0);
+			if (r.set_time.state == ZC_COLLECT_CMD_OK) {
+				char dur[64];
+				zc_duration_text(r.clock_offset_ms, zc_lang_get(), dur, sizeof dur);
+				printf(T("；终端时钟已校正（原先%s本机 %s）", "; terminal clock set (it was %s this host by %s)"),
+				       r.clock_offset_ms < 0 ? T("慢于", "behind") : T("快于", "ahead of"), dur);
+			}
 			putchar('\n');
 			for (int k = 1; k < 16; k++)
 				if (r.ingest.by_kind[k])
@@ -1293,12 +1293,13 @@ static int cmd_provision(int argc, char **argv)
 		      "usage: zhucun provision PORT --terminal ID --township ID --ca CA.pem [--revocations FILE]"));
 		return 2;
 	}
-	if (!zc_id_valid(tid) || !zc_id_valid(township)) {
+	if (!zc_id_valid(tid)) {
 		err_line(T("编号 '%s' 无效（1 到 32 个字母、数字、. _ -）",
 			   "invalid id '%s' (1 to 32 of letters, digits, . _ -)"),
-			 zc_id_valid(tid) ? township : tid);
+			 tid);
 		return 2;
 	}
+	char township_id[64];
 	const char *port = argv[optind];
 	zc_badge_ca *ca = NULL;
 	zc_store *s = NULL;
@@ -1337,6 +1338,11 @@ static int cmd_provision(int argc, char **argv)
 	}
 	if (!(s = open_store()))
 		goto out;
+	/* a township may be named; one not registered yet must be a valid id */
+	if (!(township = zc_cli_resolve(s, "townships", township, 0, township_id, sizeof township_id))) {
+		rc = 2;
+		goto out;
+	}
 	if (!(key = host_key(1, keypath, sizeof keypath, NULL)))
 		goto out;
 	int hlen;
@@ -1546,12 +1552,12 @@ static int cmd_status(int argc, char **argv)
 		printf(T("  存储          已用 %s / %s（%llu 条记录）\n",
 			 "  storage        %s used of %s (%llu records)\n"),
 		       b1, b2, (unsigned long long)st.records);
-		double aoff = (double)(off < 0 ? -off : off) / 1000.0;
+		char dur[64];
+		zc_duration_text(off, zc_lang_get(), dur, sizeof dur);
 		if (zc_lang_get() == ZC_LANG_EN)
-			printf("  clock          %s (%.1f s %s this host)\n", t1, aoff,
-			       off < 0 ? "behind" : "ahead of");
+			printf("  clock          %s (%s %s this host)\n", t1, dur, off < 0 ? "behind" : "ahead of");
 		else
-			printf("  时钟          %s（%s本机 %.1f 秒）\n", t1, off < 0 ? "慢于" : "快于", aoff);
+			printf("  时钟          %s（%s本机，相差 %s）\n", t1, off < 0 ? "慢于" : "快于", dur);
 		printf(T("  读卡器        %s；刷卡 %llu 次，故障 %llu 次%s%s\n",
 			 "  reader         %s; %llu taps, %llu faults%s%s\n"),
 		       st.reader_ok ? T("正常", "ok") : T("故障", "FAULT"), (unsigned long long)st.taps,
@@ -1920,6 +1926,10 @@ static int cmd_bundle_import(int argc, char **argv)
 		json_object_set_new(o, "duplicates", json_integer((json_int_t)st.duplicates));
 		json_object_set_new(o, "findings", json_integer((json_int_t)st.findings));
 		json_object_set_new(o, "findings_by_kind", findings_by_kind_json(&st));
+		json_object_set_new(o, "collections", json_integer(bi.ncollections));
+		int64_t cu;
+		json_object_set_new(o, "collected_until_ms",
+				    zc_store_collected_until(s, bi.terminal, &cu) ? json_null() : json_integer(cu));
 		print_json(o);
 	} else {
 		char f2[17];
@@ -1933,6 +1943,18 @@ static int cmd_bundle_import(int argc, char **argv)
 			if (st.by_kind[k])
 				printf("  %s (%s): %llu\n", zc_finding_label(k), zc_finding_name(k),
 				       (unsigned long long)st.by_kind[k]);
+		int64_t cu;
+		if (!zc_store_collected_until(s, bi.terminal, &cu)) {
+			char when[40];
+			zc_cli_local_time(s, cu, when, sizeof when);
+			printf(T("  终端 %s 的记录已收取至 %s（此前的日期证据完整）\n",
+				 "  terminal %s collected until %s (dates before it have complete evidence)\n"),
+			       bi.terminal, when);
+		} else {
+			printf(T("  终端 %s 尚无收取记录：其所属乡镇的日期为未收取\n",
+				 "  terminal %s has no collection yet: its township's dates are pending\n"),
+			       bi.terminal);
+		}
 	}
 	rc = st.findings ? 3 : 0;
 out:
@@ -1992,7 +2014,10 @@ int main(int argc, char **argv)
 	} cmds[] = {
 	    {NULL, "ingest", cmd_ingest},
 	    {NULL, "findings", cmd_findings},
-	    {NULL, "terminals", cmd_terminals},
+	    {NULL, "terminals", zc_cmd_terminals},
+	    {NULL, "cadres", zc_cmd_cadres},
+	    {NULL, "villages", zc_cmd_villages},
+	    {NULL, "townships", zc_cmd_villages},
 	    {NULL, "pull", cmd_pull},
 	    {NULL, "provision", cmd_provision},
 	    {NULL, "status", cmd_status},
@@ -2001,6 +2026,8 @@ int main(int argc, char **argv)
 	    {NULL, "import", zc_cmd_import},
 	    {NULL, "leave", zc_cmd_leave},
 	    {NULL, "duty", zc_cmd_duty},
+	    {NULL, "correction", zc_cmd_correction},
+	    {NULL, "inspection", zc_cmd_inspection},
 	    {NULL, "audit", zc_cmd_audit},
 	    {NULL, "ca", zc_cmd_ca},
 	    {NULL, "report", zc_cmd_report},

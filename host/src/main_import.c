@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * main_import.c: the registry commands of zhucun (cli.h): import KIND FILE,
- * leave and duty add/list/remove, the audit log, and the badge CA trusted by
- * the host (ca add, ca revocations, ca list). The work is in
+ * leave, duty, correction and inspection add/list/remove (one table-driven
+ * command: entity_cmds[]), the audit log, and the badge CA trusted by the
+ * host (ca add, ca revocations, ca list). The work is in
  * store_registry.c (zc/registry.h); here are arguments, messages in Chinese
  * and English, and exit codes: 0 ok, 1 failure (bad rows, files, the
  * database), 2 bad usage or an invalid argument value.
@@ -17,6 +18,7 @@
 #include <jansson.h>
 
 #include "zc/bytes.h"
+#include "zc/dates.h"
 #include "zc/err.h"
 #include "zc/fileio.h"
 #include "zc/i18n.h"
@@ -76,11 +78,10 @@ int zc_cmd_import(int argc, char **argv)
 	for (k = 0; k < nk && strcmp(kind, names[k]); k++)
 		;
 	if (k == nk) {
-		zc_cli_err(T("未知的导入类型 '%s'（可用：districts townships villages terminals cadres assignments "
-			     "badges leave duty calendar policy）",
-			     "unknown import kind '%s' (one of: districts townships villages terminals cadres "
-			     "assignments badges leave duty calendar policy)"),
-			   kind);
+		char list[256] = "";
+		for (size_t i = 0, n = 0; i < nk && n < sizeof list; i++)
+			n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? " " : "", names[i]);
+		zc_cli_err(T("未知的导入类型 '%s'（可用：%s）", "unknown import kind '%s' (one of: %s)"), kind, list);
 		return 2;
 	}
 	zc_store *s = zc_cli_open_store();
@@ -98,6 +99,7 @@ int zc_cmd_import(int argc, char **argv)
 		zc_cli_err("%s", err);
 		if (json) {
 			json_t *o = json_pack("{s:s, s:s, s:b}", "kind", kind, "file", file, "ok", 0);
+			json_object_set_new(o, "encoding", res.encoding ? json_string(res.encoding) : json_null());
 			json_t *a = json_array();
 			for (size_t i = 0; i < res.nerrors; i++)
 				json_array_append_new(a, json_string(res.errors[i]));
@@ -109,107 +111,281 @@ int zc_cmd_import(int argc, char **argv)
 		return 1;
 	}
 	if (json)
-		print_json(json_pack("{s:s, s:s, s:b, s:I, s:I, s:I}", "kind", kind, "file", file, "ok", 1, "inserted",
-				     (json_int_t)res.inserted, "updated", (json_int_t)res.updated, "unchanged",
-				     (json_int_t)res.unchanged));
+		print_json(json_pack("{s:s, s:s, s:b, s:s, s:I, s:I, s:I}", "kind", kind, "file", file, "ok", 1,
+				     "encoding", res.encoding, "inserted", (json_int_t)res.inserted, "updated",
+				     (json_int_t)res.updated, "unchanged", (json_int_t)res.unchanged));
 	else
-		printf(T("已导入 %s（%s）：新增 %zu 行，更新 %zu 行，未变 %zu 行\n",
-			 "imported %s (%s): %zu inserted, %zu updated, %zu unchanged\n"),
-		       file, kind, res.inserted, res.updated, res.unchanged);
+		printf(T("已导入 %s（%s，%s 编码）：新增 %zu 行，更新 %zu 行，未变 %zu 行\n",
+			 "imported %s (%s, %s): %zu inserted, %zu updated, %zu unchanged\n"),
+		       file, kind, res.encoding, res.inserted, res.updated, res.unchanged);
 	zc_import_result_free(&res);
 	return 0;
 }
 
-/* ---- leave and duty ---- */
+/* ---- leave, duty, corrections and inspections ---- */
 
-typedef struct list_ctx {
+/* The options of the entry commands, as bits. */
+enum {
+	O_CADRE = 1 << 0,
+	O_FROM = 1 << 1,
+	O_TO = 1 << 2,
+	O_LEVEL = 1 << 3,
+	O_REF = 1 << 4,
+	O_KIND = 1 << 5,
+	O_DATE = 1 << 6,
+	O_REASON = 1 << 7,
+	O_VILLAGE = 1 << 8,
+	O_TIME = 1 << 9,
+	O_INSPECTOR = 1 << 10,
+	O_RESULT = 1 << 11,
+	O_NOTE = 1 << 12,
+	O_JSON = 1 << 13,
+};
+
+/* One entity's command: what add needs and may have, what list may have. */
+typedef struct entity_cmd {
+	const char *entity;
+	unsigned add_need, add_may, list_may;
+	const char *usage_zh, *usage_en;
+	const char *none_zh, *none_en; /* list found nothing */
+} entity_cmd;
+
+#define LIST_MAY (O_CADRE | O_FROM | O_TO | O_JSON)
+static const entity_cmd entity_cmds[] = {
+    {"leave", O_CADRE | O_FROM | O_TO | O_LEVEL, O_REF, LIST_MAY,
+     "用法：zhucun leave add --cadre 编号 --from 日期 --to 日期 --level 审批级别 [--ref 批文号] | "
+     "leave list [--cadre 编号] [--from 日期] [--to 日期] [--json] | leave remove 编号",
+     "usage: zhucun leave add --cadre ID --from DATE --to DATE --level LEVEL [--ref REF] | "
+     "leave list [--cadre ID] [--from DATE] [--to DATE] [--json] | leave remove ID",
+     "没有请假记录", "no leave"},
+    {"duty", O_CADRE | O_FROM | O_TO | O_KIND | O_LEVEL, 0, LIST_MAY,
+     "用法：zhucun duty add --cadre 编号 --from 日期 --to 日期 --kind trip|meeting|training --level 级别 | "
+     "duty list [--cadre 编号] [--from 日期] [--to 日期] [--json] | duty remove 编号",
+     "usage: zhucun duty add --cadre ID --from DATE --to DATE --kind trip|meeting|training --level LEVEL | "
+     "duty list [--cadre ID] [--from DATE] [--to DATE] [--json] | duty remove ID",
+     "没有公务记录", "no duty entries"},
+    {"correction", O_CADRE | O_DATE | O_LEVEL | O_REASON, O_REF, LIST_MAY,
+     "用法：zhucun correction add --cadre 编号 --date 日期 --level 审批级别 --reason 事由 [--ref 批文号] | "
+     "correction list [--cadre 编号] [--from 日期] [--to 日期] [--json] | correction remove 编号",
+     "usage: zhucun correction add --cadre ID --date DATE --level LEVEL --reason TEXT [--ref REF] | "
+     "correction list [--cadre ID] [--from DATE] [--to DATE] [--json] | correction remove ID",
+     "没有补卡记录", "no corrections"},
+    {"inspection", O_VILLAGE | O_TIME | O_INSPECTOR | O_CADRE | O_RESULT, O_NOTE, LIST_MAY | O_VILLAGE,
+     "用法：zhucun inspection add --village 村编号 --time 时间 --inspector 检查人 --cadre 编号 --result "
+     "present|absent [--cadre 编号 --result 结果]… [--note 备注] | inspection list [--cadre 编号] "
+     "[--village 村编号] [--from 日期] [--to 日期] [--json] | inspection remove 编号",
+     "usage: zhucun inspection add --village ID --time TIME --inspector NAME --cadre ID --result "
+     "present|absent [--cadre ID --result RESULT]... [--note TEXT] | inspection list [--cadre ID] "
+     "[--village ID] [--from DATE] [--to DATE] [--json] | inspection remove ID",
+     "没有抽查记录", "no inspections"},
+};
+
+#define MAX_FOUND 64 /* cadres one inspection add may name */
+
+/* The parsed options of an entry command. */
+typedef struct entry_args {
+	const entity_cmd *ec;
+	unsigned seen;
 	int json;
-	int duty;
-	size_t n;
-} list_ctx;
+	zc_registry_entry e;
+	const char *cadres[MAX_FOUND], *results[MAX_FOUND]; /* inspection add: pairs */
+	size_t ncadres, nresults;
+	size_t rows; /* list: rows printed */
+	char d1[11], d2[11]; /* dates as stored, for messages */
+} entry_args;
 
-static int print_entry(void *arg, const zc_registry_entry *e)
+static int entry_usage(const entity_cmd *ec)
 {
-	list_ctx *lc = arg;
-	lc->n++;
-	if (lc->json) {
-		json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)e->id, "cadre", e->cadre, "start",
-				      e->start, "end", e->end);
-		if (lc->duty)
-			json_object_set_new(o, "kind", json_string(e->kind));
-		json_object_set_new(o, "level", json_string(e->level));
-		if (!lc->duty)
-			json_object_set_new(o, "ref", e->ref ? json_string(e->ref) : json_null());
-		print_json(o);
-	} else if (lc->duty) {
-		printf("%-6" PRId64 " %-10s %s %s %-9s %s\n", e->id, e->cadre, e->start, e->end, e->kind, e->level);
-	} else {
-		printf("%-6" PRId64 " %-10s %s %s %-9s %s\n", e->id, e->cadre, e->start, e->end, e->level,
-		       e->ref ? e->ref : "");
+	zc_cli_err("%s", T(ec->usage_zh, ec->usage_en));
+	return 2;
+}
+
+/* A date option as the store keeps it (YYYY-MM-DD); a bad one is left for
+ * the store to refuse. */
+static const char *date_opt(const char *s, char out[11])
+{
+	zc_day d;
+	if (zc_day_parse_any(s, &d))
+		return s;
+	zc_day_format(d, out);
+	return out;
+}
+
+/* getopt over argv (argv[0] = the subcommand): 0, or -1 for bad usage. */
+static int entry_parse(int argc, char **argv, entry_args *a)
+{
+	static const struct option opts[] = {
+	    {"cadre", required_argument, 0, O_CADRE},	  {"from", required_argument, 0, O_FROM},
+	    {"to", required_argument, 0, O_TO},		  {"level", required_argument, 0, O_LEVEL},
+	    {"ref", required_argument, 0, O_REF},	  {"kind", required_argument, 0, O_KIND},
+	    {"date", required_argument, 0, O_DATE},	  {"reason", required_argument, 0, O_REASON},
+	    {"village", required_argument, 0, O_VILLAGE}, {"time", required_argument, 0, O_TIME},
+	    {"inspector", required_argument, 0, O_INSPECTOR}, {"result", required_argument, 0, O_RESULT},
+	    {"note", required_argument, 0, O_NOTE},	  {"json", no_argument, 0, O_JSON},
+	    {0, 0, 0, 0}};
+	zc_registry_entry *e = &a->e;
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		int again = (a->seen & (unsigned)c) != 0;
+		a->seen |= (unsigned)c;
+		switch (c) {
+		case O_CADRE:
+			if (a->ncadres == MAX_FOUND)
+				return -1;
+			e->cadre = a->cadres[a->ncadres++] = optarg;
+			continue; /* may repeat (inspection add) */
+		case O_RESULT:
+			if (a->nresults == MAX_FOUND)
+				return -1;
+			e->result = a->results[a->nresults++] = optarg;
+			continue;
+		case O_FROM: e->start = date_opt(optarg, a->d1); break;
+		case O_TO: e->end = date_opt(optarg, a->d2); break;
+		case O_DATE: e->date = date_opt(optarg, a->d1); break;
+		case O_LEVEL: e->level = optarg; break;
+		case O_REF: e->ref = optarg; break;
+		case O_KIND: e->kind = optarg; break;
+		case O_REASON: e->reason = optarg; break;
+		case O_VILLAGE: e->village = optarg; break;
+		case O_TIME: e->time = optarg; break;
+		case O_INSPECTOR: e->inspector = optarg; break;
+		case O_NOTE: e->note = optarg; break;
+		case O_JSON: a->json = 1; break;
+		default: return -1;
+		}
+		if (again)
+			return -1;
 	}
 	return 0;
 }
 
-static int entry_usage(int duty)
+static int print_entry(void *arg, const zc_registry_entry *e)
 {
-	if (duty)
-		zc_cli_err(T("用法：zhucun duty add --cadre 编号 --from 日期 --to 日期 --kind trip|meeting|training "
-			     "--level 级别 | duty list [--cadre 编号] [--json] | duty remove 编号",
-			     "usage: zhucun duty add --cadre ID --from DATE --to DATE --kind trip|meeting|training "
-			     "--level LEVEL | duty list [--cadre ID] [--json] | duty remove ID"));
-	else
-		zc_cli_err(T("用法：zhucun leave add --cadre 编号 --from 日期 --to 日期 --level 级别 [--ref 批文号] | "
-			     "leave list [--cadre 编号] [--json] | leave remove 编号",
-			     "usage: zhucun leave add --cadre ID --from DATE --to DATE --level LEVEL [--ref REF] | "
-			     "leave list [--cadre ID] [--json] | leave remove ID"));
-	return 2;
+	entry_args *a = arg;
+	const char *entity = a->ec->entity;
+	/* the optional value that is null when absent */
+	const char *opt = !strcmp(entity, "inspection") ? "note" : strcmp(entity, "duty") ? "ref" : "";
+	a->rows++;
+	if (a->json) {
+		json_t *o = json_pack("{s:I, s:s}", "id", (json_int_t)e->id, "cadre", e->cadre);
+		const char *keys[] = {"start", "end", "date", "kind", "level", "reason", "ref",
+				      "village", "time", "result", "inspector", "note"};
+		const char *vals[] = {e->start, e->end,	 e->date,   e->kind,   e->level,     e->reason, e->ref,
+				      e->village, e->time, e->result, e->inspector, e->note};
+		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+			if (vals[i] || !strcmp(keys[i], opt))
+				json_object_set_new(o, keys[i], vals[i] ? json_string(vals[i]) : json_null());
+		if (e->village)
+			json_object_set_new(o, "at_ms", json_integer(e->at_ms));
+		print_json(o);
+	} else if (e->village) {
+		printf("%-6" PRId64 " %s %-10s %-10s %-7s %s %s\n", e->id, e->time, e->village, e->cadre, e->result,
+		       e->inspector, e->note ? e->note : "");
+	} else if (e->date) {
+		printf("%-6" PRId64 " %-10s %s %-9s %s %s\n", e->id, e->cadre, e->date, e->level, e->reason,
+		       e->ref ? e->ref : "");
+	} else {
+		printf("%-6" PRId64 " %-10s %s %s %-9s %s\n", e->id, e->cadre, e->start, e->end,
+		       e->kind ? e->kind : e->level, e->kind ? e->level : e->ref ? e->ref : "");
+	}
+	return 0;
 }
 
-static int cmd_entry(int argc, char **argv, int duty)
+/* "added ..." for the entry with id. */
+static void print_added(const entry_args *a, const zc_registry_entry *e, int64_t id)
 {
-	static const struct option opts[] = {{"cadre", required_argument, 0, 'c'}, {"from", required_argument, 0, 'f'},
-					     {"to", required_argument, 0, 't'},	   {"level", required_argument, 0, 'l'},
-					     {"ref", required_argument, 0, 'r'},   {"kind", required_argument, 0, 'k'},
-					     {"json", no_argument, 0, 'j'},	   {0, 0, 0, 0}};
-	const char *entity = duty ? "duty" : "leave";
+	const char *entity = a->ec->entity;
+	if (a->json)
+		print_json(json_pack("{s:s, s:I}", "added", entity, "id", (json_int_t)id));
+	else if (!strcmp(entity, "duty"))
+		printf(T("已添加公务 #%" PRId64 "：%s %s 至 %s（%s，%s）\n", "added duty #%" PRId64 ": %s %s to %s (%s, %s)\n"),
+		       id, e->cadre, e->start, e->end, e->kind, e->level);
+	else if (!strcmp(entity, "leave"))
+		printf(T("已添加请假 #%" PRId64 "：%s %s 至 %s（%s）\n", "added leave #%" PRId64 ": %s %s to %s (%s)\n"), id,
+		       e->cadre, e->start, e->end, e->level);
+	else if (!strcmp(entity, "correction"))
+		printf(T("已添加补卡 #%" PRId64 "：%s %s（%s）\n", "added correction #%" PRId64 ": %s %s (%s)\n"), id,
+		       e->cadre, e->date, e->level);
+	else
+		printf(T("已添加抽查结果 #%" PRId64 "：%s %s %s %s\n", "added inspection result #%" PRId64 ": %s %s %s %s\n"),
+		       id, e->village, e->time, e->cadre, e->result);
+}
+
+static int entry_add(zc_store *s, entry_args *a)
+{
+	zc_registry_entry e[MAX_FOUND];
+	int64_t ids[MAX_FOUND];
+	char err[512] = "";
+	size_t n = a->ncadres;
+	for (size_t i = 0; i < n; i++) {
+		e[i] = a->e;
+		e[i].cadre = a->cadres[i];
+		e[i].result = i < a->nresults ? a->results[i] : NULL;
+	}
+	int rc = zc_registry_entries_add(s, a->ec->entity, e, n, NULL, ids, err, sizeof err);
+	if (rc) {
+		zc_cli_err("%s", err);
+		return exit_code(rc);
+	}
+	for (size_t i = 0; i < n; i++)
+		print_added(a, &e[i], ids[i]);
+	return 0;
+}
+
+static int entry_list(zc_store *s, entry_args *a)
+{
+	zc_registry_filter f = {a->e.cadre, a->e.village, a->e.start, a->e.end};
+	char err[512] = "";
+	int rc = zc_registry_entries_where(s, a->ec->entity, &f, print_entry, a, err, sizeof err);
+	if (rc)
+		zc_cli_err(T("查询失败：%s", "query failed: %s"), *err ? err : zc_store_errmsg(s));
+	else if (!a->rows && !a->json)
+		printf("%s\n", T(a->ec->none_zh, a->ec->none_en));
+	return exit_code(rc);
+}
+
+static int entry_remove(zc_store *s, entry_args *a, int64_t id)
+{
+	char err[512] = "";
+	int rc = zc_registry_entry_remove(s, a->ec->entity, id, NULL, err, sizeof err);
+	if (rc)
+		zc_cli_err("%s", err);
+	else if (a->json)
+		print_json(json_pack("{s:s, s:I}", "removed", a->ec->entity, "id", (json_int_t)id));
+	else
+		printf(T("已删除 #%" PRId64 "\n", "removed #%" PRId64 "\n"), id);
+	return exit_code(rc);
+}
+
+/* ENTITY add|list|remove: argv[0] is the entity. */
+static int cmd_entry(int argc, char **argv, const entity_cmd *ec)
+{
+	entry_args a;
+	memset(&a, 0, sizeof a);
+	a.ec = ec;
 	if (argc < 2)
-		return entry_usage(duty);
+		return entry_usage(ec);
 	const char *sub = argv[1];
 	int is_add = !strcmp(sub, "add"), is_list = !strcmp(sub, "list"), is_rm = !strcmp(sub, "remove");
-	if (!is_add && !is_list && !is_rm)
-		return entry_usage(duty);
-	zc_registry_entry e;
-	memset(&e, 0, sizeof e);
-	int json = 0, c;
-	argc--;
-	argv++;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c': e.cadre = optarg; break;
-		case 'f': e.start = optarg; break;
-		case 't': e.end = optarg; break;
-		case 'l': e.level = optarg; break;
-		case 'r': e.ref = optarg; break;
-		case 'k': e.kind = optarg; break;
-		case 'j': json = 1; break;
-		default: return entry_usage(duty);
-		}
-	}
-	int operands = argc - optind;
-	if ((is_add && (operands || !e.cadre || !e.start || !e.end || !e.level || (duty && !e.kind) ||
-			(!duty && e.kind) || (duty && e.ref))) ||
-	    (is_list && (operands || e.start || e.end || e.level || e.kind || e.ref)) ||
-	    (is_rm && (operands != 1 || e.cadre || e.start || e.end || e.level || e.kind || e.ref)))
-		return entry_usage(duty);
+	if ((!is_add && !is_list && !is_rm) || entry_parse(argc - 1, argv + 1, &a))
+		return entry_usage(ec);
+	int operands = argc - 1 - optind;
+	unsigned opts = a.seen & ~(unsigned)O_JSON;
+	int pairs = a.ncadres == a.nresults || !(ec->add_need & O_RESULT);
+	if ((is_add && (operands || (a.seen & ec->add_need) != ec->add_need ||
+			(a.seen & ~(ec->add_need | ec->add_may | O_JSON)) || !pairs ||
+			(a.ncadres > 1 && !(ec->add_need & O_RESULT)))) ||
+	    (is_list && (operands || (a.seen & ~ec->list_may) || a.ncadres > 1)) || (is_rm && (operands != 1 || opts)))
+		return entry_usage(ec);
 	int64_t id = 0;
 	if (is_rm) {
+		const char *arg = argv[1 + optind];
 		char *end = NULL;
-		long long v = strtoll(argv[optind], &end, 10);
-		if (!*argv[optind] || *end || v <= 0) {
-			zc_cli_err(
-			    T("编号 '%s' 无效（应为 %s list 列出的数字）", "invalid id '%s' (a number from %s list)"),
-			    argv[optind], entity);
+		long long v = strtoll(arg, &end, 10);
+		if (!*arg || *end || v <= 0) {
+			zc_cli_err(T("编号 '%s' 无效（应为 %s list 列出的数字）", "invalid id '%s' (a number from %s list)"),
+				   arg, ec->entity);
 			return 2;
 		}
 		id = v;
@@ -217,55 +393,29 @@ static int cmd_entry(int argc, char **argv, int duty)
 	zc_store *s = zc_cli_open_store();
 	if (!s)
 		return 1;
-	char err[512] = "";
-	int rc;
-	if (is_list) {
-		list_ctx lc = {json, duty, 0};
-		rc = zc_registry_entries(s, entity, e.cadre, print_entry, &lc);
-		if (rc)
-			zc_cli_err(T("查询失败：%s", "query failed: %s"), zc_store_errmsg(s));
-		else if (!lc.n && !json)
-			printf("%s\n", duty ? T("没有公务记录", "no duty entries") : T("没有请假记录", "no leave"));
-		zc_store_close(s);
-		return rc ? 1 : 0;
-	}
-	if (is_add) {
-		rc = zc_registry_entry_add(s, entity, &e, NULL, &id, err, sizeof err);
-		if (!rc) {
-			if (json)
-				print_json(json_pack("{s:s, s:I}", "added", entity, "id", (json_int_t)id));
-			else if (duty)
-				printf(T("已添加公务 #%" PRId64 "：%s %s 至 %s（%s，%s）\n",
-					 "added duty #%" PRId64 ": %s %s to %s (%s, %s)\n"),
-				       id, e.cadre, e.start, e.end, e.kind, e.level);
-			else
-				printf(T("已添加请假 #%" PRId64 "：%s %s 至 %s（%s）\n",
-					 "added leave #%" PRId64 ": %s %s to %s (%s)\n"),
-				       id, e.cadre, e.start, e.end, e.level);
-		}
-	} else {
-		rc = zc_registry_entry_remove(s, entity, id, NULL, err, sizeof err);
-		if (!rc) {
-			if (json)
-				print_json(json_pack("{s:s, s:I}", "removed", entity, "id", (json_int_t)id));
-			else
-				printf(T("已删除 #%" PRId64 "\n", "removed #%" PRId64 "\n"), id);
-		}
-	}
-	if (rc)
-		zc_cli_err("%s", err);
+	int rc = is_list ? entry_list(s, &a) : is_add ? entry_add(s, &a) : entry_remove(s, &a, id);
 	zc_store_close(s);
-	return exit_code(rc);
+	return rc;
 }
 
 int zc_cmd_leave(int argc, char **argv)
 {
-	return cmd_entry(argc, argv, 0);
+	return cmd_entry(argc, argv, &entity_cmds[0]);
 }
 
 int zc_cmd_duty(int argc, char **argv)
 {
-	return cmd_entry(argc, argv, 1);
+	return cmd_entry(argc, argv, &entity_cmds[1]);
+}
+
+int zc_cmd_correction(int argc, char **argv)
+{
+	return cmd_entry(argc, argv, &entity_cmds[2]);
+}
+
+int zc_cmd_inspection(int argc, char **argv)
+{
+	return cmd_entry(argc, argv, &entity_cmds[3]);
 }
 
 /* ---- audit ---- */

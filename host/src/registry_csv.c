@@ -8,9 +8,15 @@
  * feeds it one physical line at a time and notes the line on which each
  * row begins: when a line starts while the parser is between rows, the next
  * row (if the line is not blank) begins on it.
+ *
+ * Before that, zc_csv_decode brings a file that is not UTF-8 to UTF-8 from
+ * GB18030 (glibc iconv): line breaks and commas are single ASCII bytes in
+ * both, so lines and fields stay where they were.
  */
 #include "registry_csv.h"
 
+#include <errno.h>
+#include <iconv.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +24,7 @@
 
 #include <csv.h>
 
+#include "zc/dates.h"
 #include "zc/err.h"
 #include "zc/i18n.h"
 #include "zc/rules.h"
@@ -41,6 +48,11 @@ const zc_csv_enum zc_csv_duty_kinds[] = {
     {"training", {"培训"}},
     {NULL, {NULL}},
 };
+const zc_csv_enum zc_csv_results[] = {
+    {"present", {"在岗"}},
+    {"absent", {"缺岗", "不在岗", "脱岗"}},
+    {NULL, {NULL}},
+};
 static const zc_csv_enum day_kinds[] = {
     {"holiday", {"休息日", "节假日", "假日"}},
     {"workday", {"调休上班日", "上班日", "工作日"}},
@@ -52,64 +64,80 @@ static const zc_csv_enum badge_kinds[] = {
     {NULL, {NULL}},
 };
 
-/* name, zh, type, key, required, values */
+/* name, zh, type, key, required, values, alias */
 static const zc_csv_col c_districts[] = {
-    {"id", "编号", ZC_CT_ID, 1, 1, NULL},
-    {"name", "名称", ZC_CT_TEXT, 0, 1, NULL},
+    {"id", "编号", ZC_CT_ID, 1, 1, NULL, NULL},
+    {"name", "名称", ZC_CT_TEXT, 0, 1, NULL, NULL},
 };
 static const zc_csv_col c_townships[] = {
-    {"id", "编号", ZC_CT_ID, 1, 1, NULL},
-    {"name", "名称", ZC_CT_TEXT, 0, 1, NULL},
-    {"district", "所属区", ZC_CT_ID, 0, 1, NULL},
+    {"id", "编号", ZC_CT_ID, 1, 1, NULL, NULL},
+    {"name", "名称", ZC_CT_TEXT, 0, 1, NULL, NULL},
+    {"district", "所属区", ZC_CT_ID, 0, 1, NULL, NULL},
 };
 static const zc_csv_col c_villages[] = {
-    {"id", "编号", ZC_CT_ID, 1, 1, NULL},
-    {"name", "名称", ZC_CT_TEXT, 0, 1, NULL},
-    {"township", "所属乡镇", ZC_CT_ID, 0, 1, NULL},
-    {"rate_fen", "日补助标准/分", ZC_CT_FEN, 0, 0, NULL},
+    {"id", "编号", ZC_CT_ID, 1, 1, NULL, NULL},
+    {"name", "名称", ZC_CT_TEXT, 0, 1, NULL, NULL},
+    {"township", "所属乡镇", ZC_CT_ID, 0, 1, NULL, NULL},
+    {"rate_fen", "日补助标准/分", ZC_CT_FEN, 0, 0, NULL, NULL},
 };
 static const zc_csv_col c_terminals[] = {
-    {"id", "编号", ZC_CT_ID, 1, 1, NULL},
-    {"township", "所属乡镇", ZC_CT_ID, 0, 1, NULL},
+    {"id", "编号", ZC_CT_ID, 1, 1, NULL, NULL},
+    {"township", "所属乡镇", ZC_CT_ID, 0, 1, NULL, NULL},
 };
 static const zc_csv_col c_cadres[] = {
-    {"id", "编号", ZC_CT_ID, 1, 1, NULL},
-    {"name", "姓名", ZC_CT_TEXT, 0, 1, NULL},
-    {"role", "职务", ZC_CT_ENUM, 0, 1, roles},
-    {"party_since", "入党日期", ZC_CT_PARTY, 0, 0, NULL},
-    {"work_since", "参加工作日期", ZC_CT_DATE, 0, 1, NULL},
-    {"unit", "派出单位", ZC_CT_TEXT, 0, 1, NULL},
+    {"id", "编号", ZC_CT_ID, 1, 1, NULL, NULL},
+    {"name", "姓名", ZC_CT_TEXT, 0, 1, NULL, NULL},
+    {"role", "职务", ZC_CT_ENUM, 0, 1, roles, NULL},
+    {"party_since", "入党日期", ZC_CT_PARTY, 0, 0, NULL, NULL},
+    {"work_since", "参加工作日期", ZC_CT_DATE, 0, 1, NULL, NULL},
+    {"unit", "派出单位", ZC_CT_TEXT, 0, 1, NULL, NULL},
 };
 static const zc_csv_col c_assignments[] = {
-    {"cadre", "干部编号", ZC_CT_ID, 1, 1, NULL},
-    {"village", "村编号", ZC_CT_ID, 1, 1, NULL},
-    {"start", "开始日期", ZC_CT_DATE, 1, 1, NULL},
-    {"end", "结束日期", ZC_CT_DATE, 0, 1, NULL},
+    {"cadre", "干部编号", ZC_CT_ID, 1, 1, NULL, NULL},
+    {"village", "村编号", ZC_CT_ID, 1, 1, NULL, NULL},
+    {"start", "开始日期", ZC_CT_DATE, 1, 1, NULL, NULL},
+    {"end", "结束日期", ZC_CT_DATE, 0, 1, NULL, NULL},
 };
 static const zc_csv_col c_badges[] = {
-    {"badge", "工牌编号", ZC_CT_ID, 1, 1, NULL},	{"cadre", "干部编号", ZC_CT_ID, 1, 1, NULL},
-    {"bound_from", "绑定日期", ZC_CT_DATE, 1, 1, NULL}, {"bound_to", "解绑日期", ZC_CT_DATE, 0, 0, NULL},
-    {"kind", "类型", ZC_CT_ENUM, 0, 1, badge_kinds},	{"uid", "卡号", ZC_CT_UID, 0, 0, NULL},
-    {"certificate", "证书", ZC_CT_PATH, 0, 0, NULL},
+    {"badge", "工牌编号", ZC_CT_ID, 1, 1, NULL, NULL},	{"cadre", "干部编号", ZC_CT_ID, 1, 1, NULL, NULL},
+    {"bound_from", "绑定日期", ZC_CT_DATE, 1, 1, NULL, NULL}, {"bound_to", "解绑日期", ZC_CT_DATE, 0, 0, NULL, NULL},
+    {"kind", "类型", ZC_CT_ENUM, 0, 1, badge_kinds, NULL},	{"uid", "卡号", ZC_CT_UID, 0, 0, NULL, NULL},
+    {"certificate", "证书", ZC_CT_PATH, 0, 0, NULL, NULL},
 };
 static const zc_csv_col c_leave[] = {
-    {"cadre", "干部编号", ZC_CT_ID, 1, 1, NULL}, {"start", "开始日期", ZC_CT_DATE, 1, 1, NULL},
-    {"end", "结束日期", ZC_CT_DATE, 1, 1, NULL}, {"level", "审批级别", ZC_CT_ENUM, 0, 1, zc_csv_levels},
-    {"ref", "批文号", ZC_CT_TEXT, 0, 0, NULL},
+    {"cadre", "干部编号", ZC_CT_ID, 1, 1, NULL, NULL}, {"start", "开始日期", ZC_CT_DATE, 1, 1, NULL, NULL},
+    {"end", "结束日期", ZC_CT_DATE, 1, 1, NULL, NULL}, {"level", "审批级别", ZC_CT_ENUM, 0, 1, zc_csv_levels, NULL},
+    {"ref", "批文号", ZC_CT_TEXT, 0, 0, NULL, NULL},
 };
 static const zc_csv_col c_duty[] = {
-    {"cadre", "干部编号", ZC_CT_ID, 1, 1, NULL},	{"start", "开始日期", ZC_CT_DATE, 1, 1, NULL},
-    {"end", "结束日期", ZC_CT_DATE, 1, 1, NULL},	{"kind", "类型", ZC_CT_ENUM, 1, 1, zc_csv_duty_kinds},
-    {"level", "级别", ZC_CT_ENUM, 0, 1, zc_csv_levels},
+    {"cadre", "干部编号", ZC_CT_ID, 1, 1, NULL, NULL},	{"start", "开始日期", ZC_CT_DATE, 1, 1, NULL, NULL},
+    {"end", "结束日期", ZC_CT_DATE, 1, 1, NULL, NULL},	{"kind", "类型", ZC_CT_ENUM, 1, 1, zc_csv_duty_kinds, NULL},
+    {"level", "级别", ZC_CT_ENUM, 0, 1, zc_csv_levels, NULL},
+};
+static const zc_csv_col c_correction[] = {
+    {"cadre_id", "干部编号", ZC_CT_ID, 1, 1, NULL, "cadre"},
+    {"date", "日期", ZC_CT_DATE, 1, 1, NULL, NULL},
+    {"level", "审批级别", ZC_CT_ENUM, 0, 1, zc_csv_levels, NULL},
+    {"reason", "事由", ZC_CT_TEXT, 0, 1, NULL, NULL},
+    {"ref", "批文号", ZC_CT_TEXT, 0, 0, NULL, NULL},
+};
+/* in the order of the store's columns: the key (village, time, cadre) first */
+static const zc_csv_col c_inspection[] = {
+    {"village_id", "村编号", ZC_CT_ID, 1, 1, NULL, "village"},
+    {"time", "检查时间", ZC_CT_TIME, 1, 1, NULL, NULL},
+    {"cadre_id", "干部编号", ZC_CT_ID, 1, 1, NULL, "cadre"},
+    {"inspector", "检查人", ZC_CT_TEXT, 0, 1, NULL, "检查组"},
+    {"result", "结果", ZC_CT_ENUM, 0, 1, zc_csv_results, NULL},
+    {"note", "备注", ZC_CT_TEXT, 0, 0, NULL, NULL},
 };
 static const zc_csv_col c_calendar[] = {
-    {"date", "日期", ZC_CT_DATE, 1, 1, NULL},
-    {"kind", "类型", ZC_CT_ENUM, 0, 1, day_kinds},
-    {"note", "备注", ZC_CT_TEXT, 0, 0, NULL},
+    {"date", "日期", ZC_CT_DATE, 1, 1, NULL, NULL},
+    {"kind", "类型", ZC_CT_ENUM, 0, 1, day_kinds, NULL},
+    {"note", "备注", ZC_CT_TEXT, 0, 0, NULL, NULL},
 };
 static const zc_csv_col c_policy[] = {
-    {"name", "名称", ZC_CT_POLICY, 1, 1, NULL},
-    {"value", "值", ZC_CT_VALUE, 0, 1, NULL},
+    {"name", "名称", ZC_CT_POLICY, 1, 1, NULL, NULL},
+    {"value", "值", ZC_CT_VALUE, 0, 1, NULL, NULL},
 };
 
 #define KIND(id, name, cols)                                                                                           \
@@ -126,6 +154,8 @@ static const zc_csv_kind kinds[ZC_K_COUNT] = {
     KIND(ZC_K_BADGES, "badges", c_badges),
     KIND(ZC_K_LEAVE, "leave", c_leave),
     KIND(ZC_K_DUTY, "duty", c_duty),
+    KIND(ZC_K_CORRECTION, "correction", c_correction),
+    KIND(ZC_K_INSPECTION, "inspection", c_inspection),
     KIND(ZC_K_CALENDAR, "calendar", c_calendar),
     KIND(ZC_K_POLICY, "policy", c_policy),
 };
@@ -166,6 +196,15 @@ const char *zc_csv_enum_value(const zc_csv_enum *values, const char *s)
 				return e->value;
 	}
 	return NULL;
+}
+
+void zc_csv_enum_list(const zc_csv_enum *values, char *out, size_t cap)
+{
+	size_t l = 0;
+	out[0] = 0;
+	for (const zc_csv_enum *e = values; e && e->value && l < cap; e++)
+		l += (size_t)snprintf(out + l, cap - l, "%s%s%s%s", l ? T("、", ", ") : "", e->value,
+				      e->alias[0] ? "/" : "", e->alias[0] ? e->alias[0] : "");
 }
 
 /* ---- errors ---- */
@@ -228,48 +267,56 @@ int zc_csv_valid_id(const char *s)
 	return 1;
 }
 
-/* 0 if s[0..len) is UTF-8 (shortest form, no surrogates, at most U+10FFFF)
- * without C0/C1 controls or DEL (free text may hold tabs and line breaks);
- * 1 for bad UTF-8, 2 for a control. */
+/* The code point of the UTF-8 sequence at s[i] (shortest form, no
+ * surrogates, at most U+10FFFF) into *cp: its length, or 0 when invalid. */
+static size_t utf8_next(const unsigned char *s, size_t len, size_t i, unsigned *cp)
+{
+	unsigned c = s[i], min;
+	size_t n;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		*cp = c & 0x1f;
+		min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		*cp = c & 0x0f;
+		min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		*cp = c & 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len - i < n)
+		return 0;
+	for (size_t k = 1; k < n; k++) {
+		if ((s[i + k] & 0xc0) != 0x80)
+			return 0;
+		*cp = (*cp << 6) | (s[i + k] & 0x3f);
+	}
+	if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* 0 if s[0..len) is UTF-8 without C0/C1 controls or DEL (free text may
+ * hold tabs and line breaks); 1 for bad UTF-8, 2 for a control. */
 static int text_problem(const char *str, size_t len, int free_text)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 	while (i < len) {
-		unsigned c = s[i];
-		if (c < 0x80) {
-			if ((c < 0x20 || c == 0x7f) && !(free_text && (c == '\t' || c == '\n' || c == '\r')))
-				return 2;
-			i++;
-			continue;
-		}
-		size_t n;
-		unsigned cp, min;
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 2;
-			cp = c & 0x1f;
-			min = 0x80;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 3;
-			cp = c & 0x0f;
-			min = 0x800;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 4;
-			cp = c & 0x07;
-			min = 0x10000;
-		} else {
+		unsigned cp;
+		size_t n = utf8_next(s, len, i, &cp);
+		if (!n)
 			return 1;
-		}
-		if (len - i < n)
-			return 1;
-		for (size_t k = 1; k < n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 1;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 1;
-		if (cp >= 0x80 && cp <= 0x9f)
+		if ((cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) &&
+		    !(free_text && (cp == '\t' || cp == '\n' || cp == '\r')))
 			return 2;
 		i += n;
 	}
@@ -279,6 +326,74 @@ static int text_problem(const char *str, size_t len, int free_text)
 int zc_csv_valid_text(const char *s, size_t len)
 {
 	return text_problem(s, len, 0) ? -1 : 0;
+}
+
+/* ---- the file's encoding ---- */
+
+/* Offset of the first byte of buf that is not UTF-8, or len. */
+static size_t utf8_prefix(const uint8_t *buf, size_t len)
+{
+	size_t i = 0, n;
+	unsigned cp;
+	while (i < len && (n = utf8_next(buf, len, i, &cp)))
+		i += n;
+	return i;
+}
+
+/* buf from GB18030 to UTF-8 into *out: 0, -1 (not GB18030), ZC_ENOMEM. */
+static int from_gb18030(const uint8_t *buf, size_t len, uint8_t **out, size_t *outlen)
+{
+	/* a GB18030 character of 1, 2 or 4 bytes is at most 1, 3 or 4 in UTF-8 */
+	if (len > SIZE_MAX / 2)
+		return ZC_ENOMEM;
+	size_t cap = len / 2 * 3 + 4;
+	char *o = malloc(cap);
+	if (!o)
+		return ZC_ENOMEM;
+	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	if (cd == (iconv_t)-1) {
+		free(o);
+		return -1;
+	}
+	char *in = (char *)buf, *op = o;
+	size_t inleft = len, outleft = cap;
+	int rc = iconv(cd, &in, &inleft, &op, &outleft) == (size_t)-1 ? -1 : 0;
+	iconv_close(cd);
+	if (rc || inleft) {
+		free(o);
+		return -1;
+	}
+	*out = (uint8_t *)o;
+	*outlen = cap - outleft;
+	return 0;
+}
+
+int zc_csv_decode(const uint8_t *buf, size_t len, uint8_t **out, size_t *outlen, const char **encoding,
+		  zc_csv_errors *errs)
+{
+	*out = NULL;
+	*outlen = 0;
+	*encoding = "UTF-8";
+	size_t bad = utf8_prefix(buf, len);
+	if (bad == len || (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)))
+		return 0; /* UTF-8 (with a BOM, bad bytes are reported field by field) */
+	int rc = from_gb18030(buf, len, out, outlen);
+	if (rc == 0) {
+		*encoding = "GB18030";
+		return 0;
+	}
+	if (rc == ZC_ENOMEM)
+		return rc;
+	unsigned long line = 1;
+	for (size_t i = 0; i < bad; i++)
+		line += buf[i] == '\n';
+	*encoding = NULL;
+	zc_csv_error(errs, line, NULL, "%s",
+		     T("文件编码无法识别：既不是 UTF-8，也不是 GBK/GB18030。请用 Excel 打开此文件，"
+		       "“另存为”时保存类型选“CSV UTF-8（逗号分隔）(*.csv)”，再导入",
+		       "unknown text encoding: neither UTF-8 nor GBK/GB18030. Open the file in Excel, "
+		       "Save As with the type \"CSV UTF-8 (Comma delimited) (*.csv)\" and import that"));
+	return ZC_EMALFORMED;
 }
 
 /* A policy name is known if zc_policy_set accepts it with some value. */
@@ -355,29 +470,13 @@ static void free_fields(reader *r)
 	r->nf = 0;
 }
 
-/* Trim blanks (space, tab, U+3000 ideographic space) at both ends, in place. */
+/* Trim blanks (zc_trim_span) at both ends, in place. */
 static void trim(field *f)
 {
-	char *s = f->s;
-	size_t a = 0, b = f->len;
-	for (;;) {
-		if (a < b && (s[a] == ' ' || s[a] == '\t'))
-			a++;
-		else if (b - a >= 3 && !memcmp(s + a, "\xe3\x80\x80", 3))
-			a += 3;
-		else
-			break;
-	}
-	for (;;) {
-		if (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
-			b--;
-		else if (b - a >= 3 && !memcmp(s + b - 3, "\xe3\x80\x80", 3))
-			b -= 3;
-		else
-			break;
-	}
-	memmove(s, s + a, b - a);
-	s[b - a] = 0;
+	size_t a, b;
+	zc_trim_span(f->s, f->len, &a, &b);
+	memmove(f->s, f->s + a, b - a);
+	f->s[b - a] = 0;
 	f->len = b - a;
 }
 
@@ -390,6 +489,30 @@ static int field_text_ok(reader *r, const field *f, const char *column, int free
 		zc_csv_error(r->errs, r->row_line, column, "%s",
 			     T("含有控制字符（如换行、制表符）", "contains a control character (line break, tab...)"));
 	return p == 0;
+}
+
+/* The kind column a header names (English, Chinese or the alias), or -1. */
+static int header_column(const zc_csv_kind *k, const char *name)
+{
+	for (int c = 0; c < k->ncols; c++) {
+		const zc_csv_col *col = &k->cols[c];
+		if (!strcmp(name, col->name) || !strcmp(name, col->zh) || (col->alias && !strcmp(name, col->alias)))
+			return c;
+	}
+	return -1;
+}
+
+/* What messages call column c: its Chinese name in Chinese, else as the
+ * file spells it (spelled: NULL when the file lacks it). */
+static int set_header_name(reader *r, int c, const char *spelled)
+{
+	const zc_csv_col *col = &r->k->cols[c];
+	const char *name = zc_lang_get() == ZC_LANG_ZH ? col->zh : spelled ? spelled : col->name;
+	free(r->header[c]);
+	r->header[c] = strdup(name);
+	if (!r->header[c])
+		r->rc = ZC_ENOMEM;
+	return r->header[c] != NULL;
 }
 
 static void do_header(reader *r)
@@ -410,10 +533,7 @@ static void do_header(reader *r)
 			r->header_bad = 1;
 			continue;
 		}
-		int found = -1;
-		for (int c = 0; c < k->ncols; c++)
-			if (!strcmp(f->s, k->cols[c].name) || !strcmp(f->s, k->cols[c].zh))
-				found = c;
+		int found = header_column(k, f->s);
 		if (found < 0) {
 			if (f->len)
 				zc_csv_error(r->errs, r->row_line, f->s,
@@ -433,23 +553,51 @@ static void do_header(reader *r)
 		}
 		r->present[found] = 1;
 		r->map[i] = found;
-		free(r->header[found]);
-		r->header[found] = strdup(f->s);
-		if (!r->header[found])
-			r->rc = ZC_ENOMEM;
+		set_header_name(r, found, f->s);
 	}
 	for (int c = 0; c < k->ncols; c++) {
-		if (r->present[c])
+		if (r->present[c] || !set_header_name(r, c, NULL))
 			continue;
 		if (k->cols[c].required) {
-			zc_csv_error(r->errs, r->row_line, k->cols[c].name, T("缺少此列（%s）", "missing column (%s)"),
-				     k->cols[c].zh);
+			/* the English message names the other spelling only ("%.0s") */
+			zc_csv_error(r->errs, r->row_line, r->header[c],
+				     T("缺少此列（列名可写“%s”或“%s”）", "missing column (%s%.0s)"), k->cols[c].zh,
+				     k->cols[c].name);
 			r->header_bad = 1;
 		}
-		r->header[c] = strdup(k->cols[c].name);
-		if (!r->header[c])
-			r->rc = ZC_ENOMEM;
 	}
+}
+
+/* A date (-> YYYY-MM-DD in r->norm[c]), a party date or a time field. */
+static int check_when(reader *r, int c, const field *f, const char **out)
+{
+	const zc_csv_col *col = &r->k->cols[c];
+	const char *h = r->header[c];
+	zc_day d;
+	int64_t t;
+	if (col->type == ZC_CT_PARTY && (!ascii_casecmp(f->s, "none") || !strcmp(f->s, "无"))) {
+		*out = "";
+		return 1;
+	}
+	if (col->type == ZC_CT_TIME) {
+		if (!zc_time_parse_any(f->s, 0, &t))
+			return 1;
+		zc_csv_error(r->errs, r->row_line, h,
+			     T("'%.40s' 不是有效时间（" ZC_TIME_FORMS_ZH "）",
+			       "'%.40s' is not a valid time (" ZC_TIME_FORMS_EN ")"),
+			     f->s);
+		return 0;
+	}
+	if (zc_day_parse_any(f->s, &d)) {
+		zc_csv_error(r->errs, r->row_line, h,
+			     T("'%.40s' 不是有效日期（可写作 " ZC_DAY_FORMS_ZH "）",
+			       "'%.40s' is not a valid date (accepted: " ZC_DAY_FORMS_EN ")"),
+			     f->s);
+		return 0;
+	}
+	zc_day_format(d, r->norm[c]);
+	*out = r->norm[c];
+	return 1;
 }
 
 /* Check one field; *out is the canonical value (f->s, or r->norm[c]). */
@@ -494,30 +642,13 @@ static int check_field(reader *r, int c, field *f, const char **out)
 		}
 		return 1;
 	case ZC_CT_PARTY:
-		if (!ascii_casecmp(f->s, "none") || !strcmp(f->s, "无")) {
-			*out = "";
-			return 1;
-		}
-		/* fall through */
-	case ZC_CT_DATE: {
-		zc_day d;
-		if (zc_day_parse(f->s, &d)) {
-			zc_csv_error(
-			    r->errs, ln, h,
-			    T("'%.40s' 不是有效日期（YYYY-MM-DD）", "'%.40s' is not a valid date (YYYY-MM-DD)"), f->s);
-			return 0;
-		}
-		return 1;
-	}
+	case ZC_CT_DATE:
+	case ZC_CT_TIME: return check_when(r, c, f, out);
 	case ZC_CT_ENUM: {
 		const char *v = zc_csv_enum_value(col->values, f->s);
 		if (!v) {
-			char list[256] = "";
-			for (const zc_csv_enum *e = col->values; e->value; e++) {
-				size_t l = strlen(list);
-				snprintf(list + l, sizeof list - l, "%s%s%s%s", l ? ", " : "", e->value,
-					 e->alias[0] ? "/" : "", e->alias[0] ? e->alias[0] : "");
-			}
+			char list[256];
+			zc_csv_enum_list(col->values, list, sizeof list);
 			zc_csv_error(r->errs, ln, h,
 				     T("'%.40s' 无效，应为：%s", "invalid value '%.40s', expected one of: %s"), f->s,
 				     list);

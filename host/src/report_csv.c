@@ -232,7 +232,7 @@ static void attendance_block(csvw *w, const zc_rules_input *in, const zc_report 
 			zc_day day = ms + d;
 			cell(w, zc_report_village_on(in, r, c, day) == v ? zc_report_day_symbol(in, r, c, day, en_) : "");
 		}
-		int cnt[6];
+		int cnt[ZC_ST_COUNT];
 		zc_report_count_days(in, r, c, v, ms, ms + nd - 1, cnt);
 		num(w, cnt[ZC_ST_PRESENT]);
 		num(w, cnt[ZC_ST_DUTY]);

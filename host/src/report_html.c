@@ -612,7 +612,7 @@ static void sheet(hw *w, int v, int y, int m, const int *cad, size_t ncad)
 			esc(w, s);
 			raw(w, "</td>");
 		}
-		int cnt[6];
+		int cnt[ZC_ST_COUNT];
 		zc_report_count_days(in, r, c, v, ms, ms + nd - 1, cnt);
 		for (int st = ZC_ST_PRESENT; st <= ZC_ST_ABSENT; st++)
 			tdn(w, cnt[st]);

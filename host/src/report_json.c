@@ -209,20 +209,22 @@ const char *zc_report_day_symbol(const zc_rules_input *in, const zc_report *r, i
 	case ZC_ST_LEAVE: return en ? "L" : "假";
 	case ZC_ST_REST: return en ? "R" : "休";
 	case ZC_ST_ABSENT: return en ? "X" : "×";
+	case ZC_ST_CORRECTED: return en ? "C" : "补";
+	case ZC_ST_PENDING: return en ? "PD" : "未";
 	default: return "";
 	}
 }
 
 void zc_report_count_days(const zc_rules_input *in, const zc_report *r, int cadre, int village, zc_day from, zc_day to,
-			  int counts[6])
+			  int counts[ZC_ST_COUNT])
 {
-	for (int k = 0; k < 6; k++)
+	for (int k = 0; k < ZC_ST_COUNT; k++)
 		counts[k] = 0;
 	if (to > r->as_of)
 		to = r->as_of;
 	for (zc_day d = from; d <= to; d++) {
 		int st = zc_report_status(r, cadre, d);
-		if (st <= ZC_ST_NONE || st > ZC_ST_ABSENT)
+		if (st <= ZC_ST_NONE || st >= ZC_ST_COUNT)
 			continue;
 		if (village >= 0 && zc_report_village_on(in, r, cadre, d) != village)
 			continue;
@@ -332,7 +334,8 @@ int zc_report_allowance_rows(const zc_rules_input *in, const zc_report *r, const
 			} else {
 				/* split the month by village as the engine counts it (RULES.md 8) */
 				for (zc_day d = ms; d <= me && d <= r->as_of; d++) {
-					if (zc_report_status(r, m->cadre, d) != ZC_ST_PRESENT ||
+					int st = zc_report_status(r, m->cadre, d);
+					if ((st != ZC_ST_PRESENT && st != ZC_ST_CORRECTED) ||
 					    zc_report_village_on(in, r, m->cadre, d) != vil[j])
 						continue;
 					if (in->policy.allowance_on_rest_days || zc_rules_is_workday(in, d)) {
@@ -460,9 +463,11 @@ json_t *zc_report_json_scoped(const zc_rules_input *in, const zc_report *r, cons
 		json_object_set_new(j, "cadre", json_string(in->cadres[y->cadre].id));
 		json_object_set_new(j, "year", json_integer(y->year));
 		json_object_set_new(j, "present_days", json_integer(y->present_days));
+		json_object_set_new(j, "corrected_days", json_integer(y->corrected_days));
 		json_object_set_new(j, "duty_days", json_integer(y->duty_days));
 		json_object_set_new(j, "leave_days", json_integer(y->leave_days));
 		json_object_set_new(j, "rest_days", json_integer(y->rest_days));
+		json_object_set_new(j, "pending_days", json_integer(y->pending_days));
 		json_object_set_new(j, "absent_days", json_integer(y->absent_days));
 		json_object_set_new(j, "counted_days", json_integer(y->counted_days));
 		json_object_set_new(j, "required_days", json_integer(y->required_days));

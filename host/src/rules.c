@@ -137,6 +137,9 @@ void zc_policy_default(zc_policy *p)
 	p->tz_offset_min = 480;
 	p->term_years = 2;
 	p->training_warning_percent = 75;
+	p->correction_level = ZC_LEVEL_DISTRICT;
+	p->max_corrections_per_month = 2;
+	p->max_collection_lag_days = 31;
 }
 
 static int parse_num(const char *v, long lo, long hi, long *out)
@@ -180,6 +183,8 @@ int zc_policy_set(zc_policy *p, const char *name, const char *value)
 	    {"min_travel_minutes", &p->min_travel_minutes, 0, 10080},
 	    {"term_years", &p->term_years, 1, 50},
 	    {"training_warning_percent", &p->training_warning_percent, 0, 100},
+	    {"max_corrections_per_month", &p->max_corrections_per_month, 0, 31},
+	    {"max_collection_lag_days", &p->max_collection_lag_days, 0, 3660},
 	};
 	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
 		if (strcmp(name, ints[i].name))
@@ -201,6 +206,13 @@ int zc_policy_set(zc_policy *p, const char *name, const char *value)
 	}
 	if (!strcmp(name, "zone"))
 		return zc_zone_parse(value, &p->tz_offset_min);
+	if (!strcmp(name, "correction_level")) {
+		int l = zc_level_parse(value);
+		if (l <= ZC_LEVEL_NONE)
+			return -1;
+		p->correction_level = l;
+		return 0;
+	}
 	if (!strcmp(name, "daily_rate_fen") || !strcmp(name, "default_rate_fen")) {
 		if (parse_num(value, 0, 100000000, &n))
 			return -1;
@@ -355,8 +367,13 @@ typedef struct bucket {
 
 typedef struct build {
 	const zc_rules_input *in;
-	bucket taps, leaves, duties;
+	bucket taps, leaves, duties, corrections, inspections;
 	cal cal;
+	/* per township: the earliest collected-until of its terminals
+	 * (ZC_NEVER_COLLECTED if one was never collected, INT64_MAX if it has
+	 * none): the evidence for a date is complete when this reaches the
+	 * date's end (section 1) */
+	int64_t *town_collected;
 	zc_report *r;
 	size_t cap_find, cap_year, cap_month, cap_recall;
 	int oom;
@@ -443,6 +460,24 @@ static int duty_cadre(const zc_rules_input *in, size_t i, const int *aux)
 	return in->duties[i].cadre;
 }
 
+static int correction_cadre(const zc_rules_input *in, size_t i, const int *aux)
+{
+	(void)aux;
+	return in->corrections[i].cadre;
+}
+
+static int inspection_cadre(const zc_rules_input *in, size_t i, const int *aux)
+{
+	(void)aux;
+	return in->inspections[i].cadre;
+}
+
+/* The end of local date d: the UTC instant of the next local midnight. */
+static int64_t day_end_ms(zc_day d, int tz_offset_min)
+{
+	return ((int64_t)(d + 1) * 86400 - (int64_t)tz_offset_min * 60) * 1000;
+}
+
 /* accepted taps only (aux: the verdicts) */
 static int tap_cadre(const zc_rules_input *in, size_t i, const int *aux)
 {
@@ -498,8 +533,19 @@ typedef struct cadre_ctx {
 	zc_day first, last; /* evaluated range (last <= as_of), first > last: none */
 	uint16_t *taps;     /* accepted post-terminal taps per day of [first, last] */
 	uint8_t *foreign;   /* a tap at another terminal that day */
+	uint8_t *flags;     /* DF_* per day */
 	int *asg_of;        /* assignment index per day, -1 outside */
 } cadre_ctx;
+
+enum {
+	DF_CORRECTED = 1,  /* a valid correction of the day */
+	DF_INSP_ABSENT = 2, /* an inspection found the cadre absent */
+};
+
+static int correction_valid(const zc_policy *p, const zc_r_correction *k)
+{
+	return k->level != ZC_LEVEL_NONE && k->level >= p->correction_level;
+}
 
 static int asg_cmp(const void *a, const void *b, void *ctx)
 {
@@ -617,9 +663,10 @@ static void eval_cadre(build *b, cadre_ctx *cc, const int *tap_rej, const zc_day
 	uint8_t *st = calloc((size_t)span, 1);
 	cc->taps = calloc((size_t)span, sizeof *cc->taps);
 	cc->foreign = calloc((size_t)span, 1);
+	cc->flags = calloc((size_t)span, 1);
 	cc->asg_of = malloc((size_t)span * sizeof *cc->asg_of);
 	r->status[c] = st;
-	if (!st || !cc->taps || !cc->foreign || !cc->asg_of) {
+	if (!st || !cc->taps || !cc->foreign || !cc->flags || !cc->asg_of) {
 		b->oom = 1;
 		return;
 	}
@@ -655,14 +702,30 @@ static void eval_cadre(build *b, cadre_ctx *cc, const int *tap_rej, const zc_day
 		}
 	}
 
+	/* sections 5a, 5b: valid corrections and inspections that found the cadre absent */
+	for (int ki = b->corrections.off[c]; ki < b->corrections.off[c + 1]; ki++) {
+		const zc_r_correction *k = &in->corrections[b->corrections.idx[ki]];
+		if (k->day >= cc->first && k->day <= cc->last && correction_valid(p, k))
+			cc->flags[k->day - cc->first] |= DF_CORRECTED;
+	}
+	for (int ki = b->inspections.off[c]; ki < b->inspections.off[c + 1]; ki++) {
+		const zc_r_inspection *x = &in->inspections[b->inspections.idx[ki]];
+		zc_day d = zc_day_of_utc(x->utc_ms, p->tz_offset_min);
+		if (x->absent && d >= cc->first && d <= cc->last)
+			cc->flags[d - cc->first] |= DF_INSP_ABSENT;
+	}
+
 	/* section 4: day status */
 	for (int i = 0; i < span; i++) {
 		zc_day d = cc->first + i;
 		if (cc->asg_of[i] < 0)
 			continue;
 		int s;
-		if (cc->taps[i] >= p->min_taps_per_day) {
+		int insp_absent = cc->flags[i] & DF_INSP_ABSENT;
+		if (cc->taps[i] >= p->min_taps_per_day && !insp_absent) {
 			s = ZC_ST_PRESENT;
+		} else if ((cc->flags[i] & DF_CORRECTED) && !insp_absent) {
+			s = ZC_ST_CORRECTED;
 		} else {
 			s = 0;
 			for (int ki = b->duties.off[c]; ki < b->duties.off[c + 1] && !s; ki++) {
@@ -675,10 +738,37 @@ static void eval_cadre(build *b, cadre_ctx *cc, const int *tap_rej, const zc_day
 				if (leave_ok[k] && d >= in->leaves[k].start && d <= in->leaves[k].end)
 					s = ZC_ST_LEAVE;
 			}
+			if (!s && !cal_workday(&b->cal, d))
+				s = ZC_ST_REST;
+			if (!s && !insp_absent) {
+				int town = in->villages[in->assignments[cc->asg_of[i]].village].township;
+				if (b->town_collected[town] < day_end_ms(d, p->tz_offset_min))
+					s = ZC_ST_PENDING;
+			}
 			if (!s)
-				s = cal_workday(&b->cal, d) ? ZC_ST_ABSENT : ZC_ST_REST;
+				s = ZC_ST_ABSENT;
 		}
 		st[i] = (uint8_t)s;
+		if (insp_absent && s == ZC_ST_ABSENT) {
+			zc_r_finding *f = add_finding(b, "inspection_absent", ZC_SEV_VIOLATION, ZC_SUBJ_CADRE, c, d);
+			if (f) {
+				const char *who = "";
+				for (int ki = b->inspections.off[c]; ki < b->inspections.off[c + 1] && !*who; ki++) {
+					const zc_r_inspection *x = &in->inspections[b->inspections.idx[ki]];
+					if (x->absent && zc_day_of_utc(x->utc_ms, p->tz_offset_min) == d && x->inspector)
+						who = x->inspector;
+				}
+				if (cc->taps[i])
+					detail(f, "检查（%s）发现不在岗，尽管当天已在驻地终端刷卡 %d 次",
+					       "an inspection (%s) found the cadre absent although %d tap(s) at a post "
+					       "terminal that day",
+					       who, (int)cc->taps[i]);
+				else
+					detail(f, "检查（%s）发现不在岗，当天无驻地终端刷卡",
+					       "an inspection (%s) found the cadre absent; no tap at a post terminal that day",
+					       who);
+			}
+		}
 	}
 
 	/* section 7: absence spells, per assignment (its edges end a spell) */
@@ -732,7 +822,7 @@ static void eval_cadre(build *b, cadre_ctx *cc, const int *tap_rej, const zc_day
 		int absent_seen = 0, any = 0;
 		for (int mo = 1; mo <= 12; mo++) {
 			zc_day ms = zc_day_from_ymd(y, mo, 1), me = ms + days_in_month(y, mo) - 1;
-			int mdays = 0, many = 0;
+			int mdays = 0, many = 0, mcorr = 0;
 			int64_t mfen = 0;
 			for (zc_day d = ms; d <= me; d++) {
 				if (d < cc->first || d > cc->last || cc->asg_of[d - cc->first] < 0)
@@ -741,6 +831,18 @@ static void eval_cadre(build *b, cadre_ctx *cc, const int *tap_rej, const zc_day
 				any = many = 1;
 				switch (s) {
 				case ZC_ST_PRESENT: yr.present_days++; break;
+				case ZC_ST_CORRECTED:
+					yr.corrected_days++;
+					if (++mcorr == p->max_corrections_per_month + 1) {
+						zc_r_finding *f = add_finding(b, "frequent_corrections", ZC_SEV_WARNING,
+									      ZC_SUBJ_CADRE, c, d);
+						if (f)
+							detail(f, "补卡超过 %d 天（%d 年 %d 月）",
+							       "more than %d corrected days in %d-%02d",
+							       p->max_corrections_per_month, y, mo);
+					}
+					break;
+				case ZC_ST_PENDING: yr.pending_days++; break;
 				case ZC_ST_DUTY: yr.duty_days++; break;
 				case ZC_ST_LEAVE: yr.leave_days++; break;
 				case ZC_ST_REST: yr.rest_days++; break;
@@ -757,7 +859,8 @@ static void eval_cadre(build *b, cadre_ctx *cc, const int *tap_rej, const zc_day
 					}
 					break;
 				}
-				if (s == ZC_ST_PRESENT && (p->allowance_on_rest_days || cal_workday(&b->cal, d))) {
+				if ((s == ZC_ST_PRESENT || s == ZC_ST_CORRECTED) &&
+				    (p->allowance_on_rest_days || cal_workday(&b->cal, d))) {
 					const zc_r_assignment *a = &in->assignments[cc->asg_of[d - cc->first]];
 					int64_t rate = in->villages[a->village].rate_fen;
 					mdays++;
@@ -780,7 +883,7 @@ static void eval_cadre(build *b, cadre_ctx *cc, const int *tap_rej, const zc_day
 		}
 		if (!any)
 			continue;
-		yr.counted_days = yr.present_days + yr.duty_days;
+		yr.counted_days = yr.present_days + yr.corrected_days + yr.duty_days;
 		/* section 6: required days over the whole year's assignments */
 		int covered = 0, after = 0;
 		zc_day lastd = INT32_MIN;
@@ -798,19 +901,20 @@ static void eval_cadre(build *b, cadre_ctx *cc, const int *tap_rej, const zc_day
 		int diy = zc_days_in_year(y);
 		int64_t minreq = p->min_days_per_year;
 		yr.required_days = covered == diy ? (int)minreq : (int)((minreq * covered + diy - 1) / diy);
-		if (as_of >= lastd) {
+		if (as_of >= lastd && !yr.pending_days) {
 			if (yr.counted_days < yr.required_days) {
 				zc_r_finding *f = add_finding(b, "min_days", ZC_SEV_VIOLATION, ZC_SUBJ_CADRE, c, lastd);
 				if (f)
 					detail(f, "计入天数 %d 天（%d 年），应驻 %d 天", "%d counted days in %d, %d required",
 					       yr.counted_days, y, yr.required_days);
 			}
-		} else if (yr.counted_days + after < yr.required_days) {
+		} else if (yr.counted_days + after + yr.pending_days < yr.required_days) {
 			zc_r_finding *f = add_finding(b, "min_days_unreachable", ZC_SEV_WARNING, ZC_SUBJ_CADRE, c, as_of);
 			if (f)
-				detail(f, "已计入 %d 天（%d 年），剩余 %d 天，已无法达到应驻 %d 天",
-				       "%d counted days in %d and %d days left: %d required can no longer be reached",
-				       yr.counted_days, y, after, yr.required_days);
+				detail(f, "已计入 %d 天（%d 年），剩余 %d 天、未收取 %d 天，已无法达到应驻 %d 天",
+				       "%d counted days in %d, %d days left and %d pending: %d required can no longer be "
+				       "reached",
+				       yr.counted_days, y, after, yr.pending_days, yr.required_days);
 		}
 		GROW(b, r->years, r->nyears, b->cap_year);
 		if (b->oom)
@@ -934,33 +1038,93 @@ static int tap_time_cmp(const void *a, const void *b, void *ctx)
 	return x->utc_ms < y->utc_ms ? -1 : x->utc_ms > y->utc_ms;
 }
 
+/* A rejected or weak tap, for the collapsed notices. */
+typedef struct tapnote {
+	int kind, subject, why; /* why: enum zc_tap_reject, or -1 for a weak tap */
+	zc_day day;
+	int terminal, badge;
+	uint64_t seq;
+} tapnote;
+
+static int tapnote_cmp(const void *a, const void *b)
+{
+	const tapnote *x = a, *y = b;
+	if (x->kind != y->kind)
+		return x->kind - y->kind;
+	if (x->subject != y->subject)
+		return x->subject < y->subject ? -1 : 1;
+	if (x->why != y->why)
+		return x->why - y->why;
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* One notice per subject and reason (the count, the first and the last
+ * date), dated the first date: a cadre with a revoked badge gets one line,
+ * not one per working day. */
+static void tapnote_emit(build *b, const tapnote *v, size_t n)
+{
+	const zc_rules_input *in = b->in;
+	const tapnote *x = &v[0], *y = &v[n - 1];
+	const char *term = in->terminals[x->terminal].id;
+	char s1[11], s2[11];
+	zc_day_format(x->day, s1);
+	zc_day_format(y->day, s2);
+	if (x->why < 0) {
+		zc_r_finding *f = add_finding(b, "weak_tap", ZC_SEV_NOTICE, x->kind, x->subject, x->day);
+		if (f)
+			detail(f, "仅UID卡 %s 按政策计入（accept_uid_badges）：%s 至 %s 共 %d 次",
+			       "UID-only badge %s counted (policy accept_uid_badges): %s..%s, %d tap(s)",
+			       in->badges[x->badge].id, s1, s2, (int)n);
+		return;
+	}
+	zc_r_finding *f = add_finding(b, "rejected_tap", ZC_SEV_NOTICE, x->kind, x->subject, x->day);
+	if (!f)
+		return;
+	if (n == 1) {
+		snprintf(f->detail, sizeof f->detail, "tap at %s (record %llu) not counted: %s", term,
+			 (unsigned long long)x->seq, zc_tap_reject_name(x->why));
+		snprintf(f->detail_zh, sizeof f->detail_zh, "终端 %s 第 %llu 条刷卡记录不计入：%s", term,
+			 (unsigned long long)x->seq, zc_tap_reject_label_zh(x->why));
+	} else {
+		snprintf(f->detail, sizeof f->detail, "%zu taps from %s to %s not counted: %s (first: %s record %llu)",
+			 n, s1, s2, zc_tap_reject_name(x->why), term, (unsigned long long)x->seq);
+		snprintf(f->detail_zh, sizeof f->detail_zh, "%s 至 %s 共 %zu 次刷卡不计入：%s（首次：终端 %s 第 %llu 条）",
+			 s1, s2, n, zc_tap_reject_label_zh(x->why), term, (unsigned long long)x->seq);
+	}
+}
+
 static void tap_findings(build *b, const int *rej, const zc_day *day)
 {
 	const zc_rules_input *in = b->in;
+	tapnote *v = NULL;
+	size_t nv = 0, capv = 0;
 	for (size_t t = 0; t < in->ntaps; t++) {
 		const zc_r_tap *tp = &in->taps[t];
 		int cadre = tp->badge >= 0 ? in->badges[tp->badge].cadre : -1;
 		if (day[t] > in->as_of)
 			continue; /* RULES.md 1: days after as_of are unknown */
-		if (rej[t] != ZC_REJ_NONE) {
-			zc_r_finding *f = cadre >= 0 ? add_finding(b, "rejected_tap", ZC_SEV_NOTICE, ZC_SUBJ_CADRE, cadre, day[t])
-						     : add_finding(b, "rejected_tap", ZC_SEV_NOTICE, ZC_SUBJ_TERMINAL,
-								   tp->terminal, day[t]);
-			if (f) {
-				snprintf(f->detail, sizeof f->detail, "tap at %s (record %llu) not counted: %s",
-					 in->terminals[tp->terminal].id, (unsigned long long)tp->seq,
-					 zc_tap_reject_name(rej[t]));
-				snprintf(f->detail_zh, sizeof f->detail_zh, "终端 %s 第 %llu 条刷卡记录不计入：%s",
-					 in->terminals[tp->terminal].id, (unsigned long long)tp->seq,
-					 zc_tap_reject_label_zh(rej[t]));
-			}
-		} else if (in->badges[tp->badge].uid_only) {
-			zc_r_finding *f = add_finding(b, "weak_tap", ZC_SEV_NOTICE, ZC_SUBJ_CADRE, cadre, day[t]);
-			if (f)
-				detail(f, "仅UID卡 %s 按政策计入（accept_uid_badges）",
-				       "UID-only badge %s counted (policy accept_uid_badges)", in->badges[tp->badge].id);
+		if (rej[t] == ZC_REJ_NONE && !in->badges[tp->badge].uid_only)
+			continue;
+		GROW(b, v, nv, capv);
+		if (b->oom) {
+			free(v);
+			return;
 		}
+		v[nv++] = (tapnote){cadre >= 0 ? ZC_SUBJ_CADRE : ZC_SUBJ_TERMINAL, cadre >= 0 ? cadre : tp->terminal,
+				    rej[t] != ZC_REJ_NONE ? rej[t] : -1, day[t], tp->terminal, tp->badge, tp->seq};
 	}
+	if (nv)
+		qsort(v, nv, sizeof *v, tapnote_cmp);
+	for (size_t i = 0; i < nv;) {
+		size_t k = i + 1;
+		while (k < nv && v[k].kind == v[i].kind && v[k].subject == v[i].subject && v[k].why == v[i].why)
+			k++;
+		tapnote_emit(b, v + i, k - i);
+		i = k;
+	}
+	free(v);
 	/* one badge at two townships too close in time */
 	int *idx = malloc((in->ntaps + 1) * sizeof *idx);
 	if (!idx) {
@@ -990,6 +1154,110 @@ static void tap_findings(build *b, const int *rej, const zc_day *day)
 		}
 	}
 	free(idx);
+}
+
+/* ---- section 3: taps with a cloned badge ---- */
+
+typedef struct cday {
+	int cadre;
+	zc_day day;
+} cday;
+
+static int cday_cmp(const void *a, const void *b)
+{
+	const cday *x = a, *y = b;
+	if (x->cadre != y->cadre)
+		return x->cadre < y->cadre ? -1 : 1;
+	return x->day < y->day ? -1 : x->day > y->day;
+}
+
+/* forged_badge: once per cadre and date, against whom the copied badge is
+ * bound to on the tap's date (revocation aside). */
+static void forged_findings(build *b, const zc_day *day)
+{
+	const zc_rules_input *in = b->in;
+	cday *v = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t t = 0; t < in->ntaps; t++) {
+		const zc_r_tap *tp = &in->taps[t];
+		if (!tp->badge_forged || !tp->record_ok || tp->badge < 0 || day[t] > in->as_of)
+			continue;
+		const zc_r_badge *bg = &in->badges[tp->badge];
+		if (bg->uid_only || bg->cadre < 0 || day[t] < bg->bound_from ||
+		    (bg->bound_to > 0 && day[t] > bg->bound_to))
+			continue;
+		GROW(b, v, n, cap);
+		if (b->oom) {
+			free(v);
+			return;
+		}
+		v[n++] = (cday){bg->cadre, day[t]};
+	}
+	if (n)
+		qsort(v, n, sizeof *v, cday_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (i && !cday_cmp(&v[i], &v[i - 1]))
+			continue;
+		size_t k = i;
+		while (k + 1 < n && !cday_cmp(&v[k + 1], &v[i]))
+			k++;
+		zc_r_finding *f = add_finding(b, "forged_badge", ZC_SEV_VIOLATION, ZC_SUBJ_CADRE, v[i].cadre, v[i].day);
+		if (f)
+			detail(f, "疑似弄虚作假：%d 次刷卡使用了该干部工牌证书的复制卡（签名不符）",
+			       "suspected forgery: %d tap(s) with a copy of this cadre's badge certificate (the signature "
+			       "does not match)",
+			       (int)(k - i + 1));
+	}
+	free(v);
+}
+
+/* ---- section 5a: corrections approved below their level ---- */
+
+static void correction_findings(build *b)
+{
+	const zc_rules_input *in = b->in;
+	const zc_policy *p = &in->policy;
+	for (size_t i = 0; i < in->ncorrections; i++) {
+		const zc_r_correction *k = &in->corrections[i];
+		if (correction_valid(p, k))
+			continue;
+		zc_r_finding *f =
+		    add_finding(b, "correction_approval_level", ZC_SEV_VIOLATION, ZC_SUBJ_CADRE, k->cadre, k->day);
+		if (f) {
+			detail(f, "补卡须%s审批；实际审批：%s", "correction requires %s approval; approved: %s",
+			       zc_level_label_zh(p->correction_level), zc_level_label_zh(k->level));
+			snprintf(f->detail, sizeof f->detail, "correction requires %s approval; approved: %s",
+				 zc_level_name(p->correction_level), zc_level_name(k->level));
+		}
+	}
+}
+
+/* ---- section 10: terminals whose log has not been collected for too long ---- */
+
+static void collection_findings(build *b)
+{
+	const zc_rules_input *in = b->in;
+	const zc_policy *p = &in->policy;
+	int64_t limit = day_end_ms(in->as_of, p->tz_offset_min) - (int64_t)p->max_collection_lag_days * 86400000;
+	for (size_t t = 0; t < in->nterminals; t++) {
+		int64_t cu = in->terminals[t].collected_until_ms;
+		if (cu != ZC_NEVER_COLLECTED && cu >= limit)
+			continue;
+		zc_r_finding *f = add_finding(b, "collection_overdue", ZC_SEV_WARNING, ZC_SUBJ_TERMINAL, (int)t, in->as_of);
+		if (!f)
+			continue;
+		if (cu == ZC_NEVER_COLLECTED) {
+			snprintf(f->detail, sizeof f->detail, "the terminal's log has never been collected");
+			snprintf(f->detail_zh, sizeof f->detail_zh, "终端记录从未收取");
+		} else {
+			zc_day last = zc_day_of_utc(cu, p->tz_offset_min);
+			char s1[11];
+			zc_day_format(last, s1);
+			detail(f, "终端记录最后收取于 %s，已超过 %d 天；此后的日期为未收取",
+			       "the terminal's log was last collected on %s, more than %d days ago; later dates are pending",
+			       s1, p->max_collection_lag_days);
+		}
+	}
 }
 
 /* ---- section 10: integrity findings from outside the engine ---- */
@@ -1091,6 +1359,13 @@ static int check_input(const zc_rules_input *in)
 	for (size_t i = 0; i < in->nintegrity; i++)
 		if (!IDX(in->integrity[i].terminal, in->nterminals) || !in->integrity[i].type)
 			return ZC_EARG;
+	for (size_t i = 0; i < in->ncorrections; i++)
+		if (!IDX(in->corrections[i].cadre, in->ncadres))
+			return ZC_EARG;
+	for (size_t i = 0; i < in->ninspections; i++)
+		if (!IDX(in->inspections[i].cadre, in->ncadres) ||
+		    (in->inspections[i].village != -1 && !IDX(in->inspections[i].village, in->nvillages)))
+			return ZC_EARG;
 	for (size_t i = 0; i < in->ntownships; i++)
 		if (in->townships[i].district != -1 && in->ndistricts && !IDX(in->townships[i].district, in->ndistricts))
 			return ZC_EARG;
@@ -1124,11 +1399,19 @@ int zc_rules_evaluate(const zc_rules_input *in, zc_report **out)
 	zc_day *tday = calloc(in->ntaps + 1, sizeof *tday);
 	uint8_t *leave_ok = calloc(in->nleaves + 1, 1);
 	int *asg = malloc((in->nassignments + 1) * sizeof *asg);
+	b.town_collected = malloc((in->ntownships + 1) * sizeof *b.town_collected);
 	b.cal.hol = malloc((in->nholidays + 1) * sizeof(zc_day));
 	b.cal.work = malloc((in->nworkdays + 1) * sizeof(zc_day));
 	rc = ZC_ENOMEM;
-	if (!r || !rej || !tday || !leave_ok || !asg || !b.cal.hol || !b.cal.work)
+	if (!r || !rej || !tday || !leave_ok || !asg || !b.town_collected || !b.cal.hol || !b.cal.work)
 		goto out;
+	for (size_t i = 0; i < in->ntownships; i++)
+		b.town_collected[i] = INT64_MAX; /* no terminal: complete on every date */
+	for (size_t t = 0; t < in->nterminals; t++) {
+		int64_t *tc = &b.town_collected[in->terminals[t].township];
+		if (in->terminals[t].collected_until_ms < *tc)
+			*tc = in->terminals[t].collected_until_ms;
+	}
 	b.r = r;
 	r->as_of = in->as_of;
 	r->ncadres = in->ncadres;
@@ -1151,7 +1434,9 @@ int zc_rules_evaluate(const zc_rules_input *in, zc_report **out)
 		rej[t] = tap_verdict(in, &in->taps[t], &tday[t]);
 	if (bucket_make(&b.taps, in->ncadres, in->ntaps, tap_cadre, in, rej) ||
 	    bucket_make(&b.leaves, in->ncadres, in->nleaves, leave_cadre, in, NULL) ||
-	    bucket_make(&b.duties, in->ncadres, in->nduties, duty_cadre, in, NULL))
+	    bucket_make(&b.duties, in->ncadres, in->nduties, duty_cadre, in, NULL) ||
+	    bucket_make(&b.corrections, in->ncadres, in->ncorrections, correction_cadre, in, NULL) ||
+	    bucket_make(&b.inspections, in->ncadres, in->ninspections, inspection_cadre, in, NULL))
 		goto out;
 	for (size_t c = 0; c < in->ncadres && !b.oom; c++) {
 		cadre_ctx cc;
@@ -1167,6 +1452,7 @@ int zc_rules_evaluate(const zc_rules_input *in, zc_report **out)
 			eval_cadre(&b, &cc, rej, tday, leave_ok);
 		free(cc.taps);
 		free(cc.foreign);
+		free(cc.flags);
 		if (r->asg_of && !b.oom)
 			r->asg_of[c] = cc.asg_of; /* kept: the reports ask which village a day belongs to */
 		else
@@ -1176,6 +1462,12 @@ int zc_rules_evaluate(const zc_rules_input *in, zc_report **out)
 		registry_checks(&b);
 	if (!b.oom)
 		tap_findings(&b, rej, tday);
+	if (!b.oom)
+		forged_findings(&b, tday);
+	if (!b.oom)
+		correction_findings(&b);
+	if (!b.oom)
+		collection_findings(&b);
 	if (!b.oom)
 		integrity_findings(&b, in);
 	if (b.oom)
@@ -1198,6 +1490,9 @@ out:
 	bucket_free(&b.taps);
 	bucket_free(&b.leaves);
 	bucket_free(&b.duties);
+	bucket_free(&b.corrections);
+	bucket_free(&b.inspections);
+	free(b.town_collected);
 	return rc;
 }
 

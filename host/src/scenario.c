@@ -505,7 +505,74 @@ static int statement(pstate *p, char **w, int n)
 		PUSH(s->duties, s->nduties, d);
 		return 0;
 	}
+	if (!strcmp(k, "correction")) {
+		zc_r_correction c = {0};
+		const char *u = "correction CADRE DATE township|district|city|none \"REASON\"";
+		if (expect_n(p, n, 5, u))
+			return ZC_EMALFORMED;
+		c.cadre = find_cadre(s, w[1]);
+		if (c.cadre < 0)
+			return fail(p, "cadre %s is not declared", w[1]);
+		if (date_word(p, w[2], &c.day, "correction"))
+			return ZC_EMALFORMED;
+		c.level = zc_level_parse(w[3]);
+		if (c.level < 0)
+			return fail(p, "correction level: expected township, district, city or none, got '%s'", w[3]);
+		if (!*w[4])
+			return fail(p, "correction: the reason is empty");
+		c.reason = strdup(w[4]);
+		PUSH(s->corrections, s->ncorrections, c);
+		return 0;
+	}
+	if (!strcmp(k, "inspect")) {
+		const char *u = "inspect VILLAGE TIME \"INSPECTOR\" CADRE present|absent [CADRE present|absent ...]";
+		if (n < 6 || n % 2)
+			return fail(p, "expected: %s", u);
+		zc_r_inspection x = {0};
+		x.village = find(s->villages, s->nvillages, w[1]);
+		if (x.village < 0)
+			return fail(p, "village %s is not declared", w[1]);
+		if (time_word(p, w[2], &x.utc_ms, "inspect"))
+			return ZC_EMALFORMED;
+		if (!*w[3])
+			return fail(p, "inspect: the inspector is empty");
+		for (int i = 4; i < n; i += 2) {
+			x.cadre = find_cadre(s, w[i]);
+			if (x.cadre < 0)
+				return fail(p, "cadre %s is not declared", w[i]);
+			if (!strcmp(w[i + 1], "absent"))
+				x.absent = 1;
+			else if (!strcmp(w[i + 1], "present"))
+				x.absent = 0;
+			else
+				return fail(p, "inspect: expected present or absent after %s, got '%s'", w[i], w[i + 1]);
+			x.inspector = strdup(w[3]);
+			PUSH(s->inspections, s->ninspections, x);
+		}
+		return 0;
+	}
+	if (!strcmp(k, "pull")) {
+		zc_scn_pull pl = {0};
+		if (expect_n(p, n, 3, "pull TERMINAL TIME"))
+			return ZC_EMALFORMED;
+		pl.terminal = find(s->terminals, s->nterminals, w[1]);
+		if (pl.terminal < 0)
+			return fail(p, "terminal %s is not declared", w[1]);
+		if (time_word(p, w[2], &pl.utc_ms, "pull"))
+			return ZC_EMALFORMED;
+		pl.line = p->line;
+		PUSH(s->pulls, s->npulls, pl);
+		return 0;
+	}
 	return fail(p, "unknown statement '%s'", k);
+}
+
+static int pull_cmp(const void *a, const void *b)
+{
+	const zc_scn_pull *x = a, *y = b;
+	if (x->utc_ms != y->utc_ms)
+		return x->utc_ms < y->utc_ms ? -1 : 1;
+	return x->line - y->line;
 }
 
 static int tap_cmp(const void *a, const void *b)
@@ -569,6 +636,12 @@ int zc_scenario_parse(const char *text, size_t len, const char *name, zc_scenari
 				s->badges[i].revoked_at_ms = resolve_local(s->badges[i].revoked_at_ms, s->tz_offset_min);
 		for (size_t i = 0; i < s->ntaps; i++)
 			s->taps[i].utc_ms = resolve_local(s->taps[i].utc_ms, s->tz_offset_min);
+		for (size_t i = 0; i < s->ninspections; i++)
+			s->inspections[i].utc_ms = resolve_local(s->inspections[i].utc_ms, s->tz_offset_min);
+		for (size_t i = 0; i < s->npulls; i++)
+			s->pulls[i].utc_ms = resolve_local(s->pulls[i].utc_ms, s->tz_offset_min);
+		if (s->npulls)
+			qsort(s->pulls, s->npulls, sizeof *s->pulls, pull_cmp);
 		for (size_t i = 0; i < s->nvillages; i++)
 			if (s->villages[i].rate_fen < 0)
 				s->villages[i].rate_fen = s->policy.daily_rate_fen;
@@ -648,7 +721,31 @@ void zc_scenario_free(zc_scenario *s)
 	free(s->leaves);
 	free(s->duties);
 	free(s->taps);
+	for (size_t i = 0; i < s->ncorrections; i++)
+		free((char *)s->corrections[i].reason);
+	free(s->corrections);
+	for (size_t i = 0; i < s->ninspections; i++)
+		free((char *)s->inspections[i].inspector);
+	free(s->inspections);
+	free(s->pulls);
 	free(s);
+}
+
+int64_t zc_scenario_collected_until(const zc_scenario *s, int terminal)
+{
+	int64_t last = INT64_MIN;
+	for (size_t i = 0; i < s->npulls; i++)
+		if (s->pulls[i].terminal == terminal && s->pulls[i].utc_ms > last)
+			last = s->pulls[i].utc_ms;
+	if (last != INT64_MIN)
+		return last;
+	zc_day d = s->as_of;
+	for (size_t i = 0; i < s->ntaps; i++) {
+		zc_day td = zc_day_of_utc(s->taps[i].utc_ms, s->tz_offset_min);
+		if (s->taps[i].terminal == terminal && td > d)
+			d = td;
+	}
+	return ((int64_t)(d + 1) * 86400 - (int64_t)s->tz_offset_min * 60) * 1000;
 }
 
 int zc_scenario_rules_input(const zc_scenario *s, zc_rules_input *in)
@@ -694,6 +791,7 @@ int zc_scenario_rules_input(const zc_scenario *s, zc_rules_input *in)
 	for (size_t i = 0; i < s->nterminals; i++) {
 		te[i].id = s->terminals[i].id;
 		te[i].township = s->terminals[i].parent;
+		te[i].collected_until_ms = zc_scenario_collected_until(s, (int)i);
 	}
 	for (size_t i = 0; i < s->nbadges; i++) {
 		ba[i].id = s->badges[i].id;
@@ -705,21 +803,27 @@ int zc_scenario_rules_input(const zc_scenario *s, zc_rules_input *in)
 		int orig = s->badges[i].clone_of >= 0 ? s->badges[i].clone_of : (int)i;
 		ba[i].revoked_at_ms = s->badges[orig].revoked_at_ms;
 	}
+	size_t nta = 0;
 	for (size_t i = 0; i < s->ntaps; i++) {
 		const zc_scn_badge *b = &s->badges[s->taps[i].badge];
+		/* a tap at or after its terminal's last collection never reaches the host */
+		if (s->taps[i].utc_ms >= te[s->taps[i].terminal].collected_until_ms)
+			continue;
 		/* a clone presents its original's certificate, so the host takes
 		 * its taps for the original's (and they fail authentication) */
 		int root = s->taps[i].badge;
 		for (size_t hop = 0; s->badges[root].clone_of >= 0 && hop < s->nbadges; hop++)
 			root = s->badges[root].clone_of;
-		ta[i].badge = root;
-		ta[i].terminal = s->taps[i].terminal;
-		ta[i].utc_ms = s->taps[i].utc_ms;
-		ta[i].record_ok = 1;
-		ta[i].clock_ok = 1;
+		zc_r_tap *t = &ta[nta++];
+		t->badge = root;
+		t->terminal = s->taps[i].terminal;
+		t->utc_ms = s->taps[i].utc_ms;
+		t->record_ok = 1;
+		t->clock_ok = 1;
 		/* a clone's key does not match the certificate: its signature fails */
-		ta[i].badge_ok = !b->uid_only && b->clone_of < 0;
-		ta[i].seq = i + 1;
+		t->badge_ok = !b->uid_only && b->clone_of < 0;
+		t->badge_forged = !b->uid_only && b->clone_of >= 0;
+		t->seq = i + 1;
 	}
 	in->districts = di;
 	in->ndistricts = s->ndistricts;
@@ -740,7 +844,11 @@ int zc_scenario_rules_input(const zc_scenario *s, zc_rules_input *in)
 	in->badges = ba;
 	in->nbadges = s->nbadges;
 	in->taps = ta;
-	in->ntaps = s->ntaps;
+	in->ntaps = nta;
+	in->corrections = s->corrections;
+	in->ncorrections = s->ncorrections;
+	in->inspections = s->inspections;
+	in->ninspections = s->ninspections;
 	return 0;
 }
 

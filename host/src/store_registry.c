@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * store_registry.c: the registry in the host store (zc/registry.h): CSV
- * import (rows checked by registry_csv.c, then against the store), leave
- * and duty one at a time, the audit log, the badge CAs and revocation lists
- * trusted by the host, and loading everything into engine-shaped arrays.
+ * import (rows checked by registry_csv.c, then against the store), leave,
+ * duty, corrections and inspections one at a time, the audit log, the badge
+ * CAs and revocation lists trusted by the host, and loading everything into
+ * engine-shaped arrays.
  *
  * Every table the import writes is described once (tables[]): its columns,
  * how many of the first ones form the key, and which are integers or
@@ -30,6 +31,7 @@
 
 #include "zc/badge.h"
 #include "zc/bytes.h"
+#include "zc/dates.h"
 #include "zc/err.h"
 #include "zc/fileio.h"
 #include "zc/i18n.h"
@@ -144,6 +146,10 @@ static const tdesc tables[ZC_K_COUNT] = {
 			 {0, 0, 0, 0, 0, C_BLOB, C_BLOB}},
 	[ZC_K_LEAVE] = {"leave", "leave", 5, 3, 1, {"cadre_id", "start", "end", "level", "ref"}, {0}},
 	[ZC_K_DUTY] = {"duty", "duty", 5, 4, 1, {"cadre_id", "start", "end", "kind", "level"}, {0}},
+	[ZC_K_CORRECTION] = {"correction", "corrections", 5, 2, 1,
+			     {"cadre_id", "date", "level", "reason", "ref"}, {0}},
+	[ZC_K_INSPECTION] = {"inspection", "inspections", 6, 3, 1,
+			     {"village_id", "at_ms", "cadre_id", "inspector", "result", "note"}, {0, C_INT}},
 	[ZC_K_CALENDAR] = {"calendar", "calendar", 3, 1, 0, {"date", "kind", "note"}, {0}},
 	[ZC_K_POLICY] = {"policy", "policy", 2, 1, 0, {"name", "value"}, {0}},
 };
@@ -287,8 +293,13 @@ static void key_text(const tdesc *d, const dbval *vals, char *out, size_t cap)
 {
 	size_t n = 0;
 	out[0] = 0;
-	for (int i = 0; i < d->nkeys && n < cap; i++)
-		n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? "," : "", vals[i].t == V_TEXT ? vals[i].s : "");
+	for (int i = 0; i < d->nkeys && n < cap; i++) {
+		if (vals[i].t == V_INT)
+			n += (size_t)snprintf(out + n, cap - n, "%s%" PRId64, i ? "," : "", vals[i].i);
+		else
+			n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? "," : "",
+					      vals[i].t == V_TEXT ? vals[i].s : "");
+	}
 }
 
 static int audit_write(sqlite3_stmt *st, int64_t at, const char *actor, const char *action, const char *entity,
@@ -456,6 +467,7 @@ typedef struct imp {
 	size_t nrows, caprows;
 	char *start_header; /* the file's name of the start column */
 	size_t counts[3];
+	int tz; /* the registry's zone at import (minutes east of UTC): local times */
 } imp;
 
 /* Does id exist in the table of kind? 1, 0, or a negative error. */
@@ -631,21 +643,34 @@ static int on_row(void *arg, const zc_csv_row *row, zc_csv_errors *errs)
 		}
 		break;
 	case ZC_K_LEAVE:
-	case ZC_K_DUTY: rc = need_ref(m, errs, row, 0, ZC_K_CADRES); break;
+	case ZC_K_DUTY:
+	case ZC_K_CORRECTION: rc = need_ref(m, errs, row, 0, ZC_K_CADRES); break;
+	case ZC_K_INSPECTION:
+		rc = need_ref(m, errs, row, IN_VILLAGE, ZC_K_VILLAGES);
+		if (rc >= 0)
+			rc = need_ref(m, errs, row, IN_CADRE, ZC_K_CADRES);
+		vals[IN_TIME].t = V_INT; /* the reader checked the time */
+		if (zc_time_parse_any(v[IN_TIME], m->tz, &vals[IN_TIME].i))
+			return ZC_EARG;
+		break;
 	default: break;
 	}
 	if (rc < 0)
 		return rc;
-	/* the same key twice in one file */
-	char key[256];
+	/* the same key twice in one file (named by the row's values) */
+	char key[256], shown[256];
 	unsigned long prev;
 	key_text(m->t.d, vals, key, sizeof key);
 	rc = keyset_add(&m->seen, key, row->line, &prev);
 	if (rc)
 		return rc;
-	if (prev)
+	if (prev) {
+		size_t n = 0;
+		for (int i = 0; i < m->t.d->nkeys && n < sizeof shown; i++)
+			n += (size_t)snprintf(shown + n, sizeof shown - n, "%s%s", i ? "," : "", v[i]);
 		zc_csv_error(errs, row->line, row->header[0],
-			     T("与第 %lu 行的键相同（%s）", "the same key as line %lu (%s)"), prev, key);
+			     T("与第 %lu 行的键相同（%s）", "the same key as line %lu (%s)"), prev, shown);
+	}
 	if (errs->n)
 		return 0; /* nothing will be committed: skip the writes */
 	char source[1200];
@@ -712,9 +737,37 @@ static int check_overlaps(imp *m, zc_csv_errors *errs)
 }
 
 static const char *const kind_names[ZC_K_COUNT] = {
-    "districts", "townships", "villages", "terminals", "cadres", "assignments",
-    "badges",	 "leave",     "duty",	  "calendar",  "policy",
+    "districts", "townships", "villages",   "terminals",  "cadres",   "assignments", "badges",
+    "leave",	 "duty",      "correction", "inspection", "calendar", "policy",
 };
+
+/* The kinds joined with the language's list separator. */
+static void kinds_joined(char *out, size_t cap)
+{
+	size_t n = 0;
+	out[0] = 0;
+	for (int k = 0; k < ZC_K_COUNT && n < cap; k++)
+		n += (size_t)snprintf(out + n, cap - n, "%s%s", k ? T("、", ", ") : "", kind_names[k]);
+}
+
+/* The time zone of the registry's policy: the stored "zone", else the
+ * default (minutes east of UTC). */
+static int store_zone(sqlite3 *db, int *tz)
+{
+	zc_policy p;
+	sqlite3_stmt *st = NULL;
+	zc_policy_default(&p);
+	*tz = p.tz_offset_min;
+	int rc = sqlite3_prepare_v2(db, "SELECT value FROM policy WHERE name = 'zone'", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return db_err(rc) ? db_err(rc) : ZC_EDB;
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		zc_zone_parse(col_text(st, 0), tz); /* import checked it */
+	rc = step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_err(step) ? db_err(step) : ZC_EDB;
+	sqlite3_finalize(st);
+	return rc;
+}
 
 size_t zc_registry_kinds(const char *const **names)
 {
@@ -738,6 +791,9 @@ int zc_registry_import_buf(zc_store *s, const char *kind, const uint8_t *buf, si
 {
 	imp m;
 	zc_csv_errors errs;
+	uint8_t *text = NULL; /* buf converted to UTF-8 */
+	size_t textlen = 0;
+	const char *encoding = NULL;
 	int rc;
 
 	memset(&m, 0, sizeof m);
@@ -748,13 +804,10 @@ int zc_registry_import_buf(zc_store *s, const char *kind, const uint8_t *buf, si
 		err[0] = 0;
 	m.k = zc_csv_kind_find(kind);
 	if (!s || !m.k) {
-		set_err(
-		    err, errlen,
-		    T("未知的导入类型 '%s'（districts、townships、villages、terminals、cadres、assignments、badges、"
-		      "leave、duty、calendar、policy）",
-		      "unknown import kind '%s' (districts, townships, villages, terminals, cadres, assignments, "
-		      "badges, leave, duty, calendar, policy)"),
-		    kind ? kind : "");
+		char list[256];
+		kinds_joined(list, sizeof list);
+		set_err(err, errlen, T("未知的导入类型 '%s'（%s）", "unknown import kind '%s' (%s)"), kind ? kind : "",
+			list);
 		return ZC_EARG;
 	}
 	m.db = zc_store_db(s);
@@ -771,7 +824,16 @@ int zc_registry_import_buf(zc_store *s, const char *kind, const uint8_t *buf, si
 	rc = begin(m.db, err, errlen);
 	if (rc)
 		goto out;
-	rc = zc_csv_read(m.k, buf, len, on_row, &m, &errs);
+	rc = store_zone(m.db, &m.tz);
+	if (!rc) {
+		rc = zc_csv_decode(buf, len, &text, &textlen, &encoding, &errs);
+		if (res)
+			res->encoding = encoding;
+		if (!rc)
+			rc = zc_csv_read(m.k, text ? text : buf, text ? textlen : len, on_row, &m, &errs);
+		else if (rc == ZC_EMALFORMED)
+			rc = 0; /* neither UTF-8 nor GB18030: the one error says how to save it */
+	}
 	if (!rc && !errs.n)
 		rc = check_overlaps(&m, &errs);
 	if (rc || errs.n) {
@@ -780,12 +842,14 @@ int zc_registry_import_buf(zc_store *s, const char *kind, const uint8_t *buf, si
 			set_err(err, errlen, "%s", T("内存不足", "out of memory"));
 		else if (rc)
 			db_fail(m.db, rc, err, errlen);
-		else {
+		else if (!encoding)
+			set_err(err, errlen, T("%s：未导入任何内容", "%s: nothing imported"), m.label);
+		else
 			set_err(err, errlen,
 				T("%s：%zu%s 处错误，未导入任何内容", "%s: %zu%s bad rows or fields; nothing imported"),
 				m.label, errs.n, errs.more ? "+" : "");
+		if (!rc)
 			rc = ZC_EMALFORMED;
-		}
 		goto out;
 	}
 	rc = commit(m.db, err, errlen);
@@ -818,6 +882,7 @@ out:
 			free(m.rows[i].v[k]);
 	free(m.rows);
 	free(m.start_header);
+	free(text);
 	return rc;
 }
 
@@ -858,157 +923,298 @@ int zc_registry_import(zc_store *s, const char *kind, const char *csv_path, cons
 	return rc;
 }
 
-/* ---- leave and duty, one at a time ---- */
+/* ---- leave, duty, corrections and inspections, one at a time ---- */
 
-static int entry_kind(const char *entity)
+/* How entries of a kind are listed: conditions of a date filter on ?2 (the
+ * first date's start) and ?3 (the last date: its text, or for inspections
+ * the end of it), and the order. */
+typedef struct ekind {
+	int k;
+	const char *lo, *hi, *order;
+} ekind;
+
+static const ekind ekinds[] = {
+    {ZC_K_LEAVE, "\"end\" >= ?2", "start <= ?3", "cadre_id, start, \"end\", id"},
+    {ZC_K_DUTY, "\"end\" >= ?2", "start <= ?3", "cadre_id, start, \"end\", id"},
+    {ZC_K_CORRECTION, "date >= ?2", "date <= ?3", "cadre_id, date, id"},
+    {ZC_K_INSPECTION, "at_ms >= ?2", "at_ms < ?3", "at_ms, village_id, cadre_id, id"},
+};
+
+static const ekind *entry_kind(const char *entity, char *err, size_t errlen)
 {
-	if (entity && !strcmp(entity, "leave"))
-		return ZC_K_LEAVE;
-	if (entity && !strcmp(entity, "duty"))
-		return ZC_K_DUTY;
-	return -1;
+	for (size_t i = 0; entity && i < sizeof ekinds / sizeof ekinds[0]; i++)
+		if (!strcmp(entity, tables[ekinds[i].k].entity))
+			return &ekinds[i];
+	set_err(err, errlen, "unknown entry kind '%s'", entity ? entity : "");
+	return NULL;
 }
 
-int zc_registry_entry_add(zc_store *s, const char *entity, const zc_registry_entry *e, const char *actor, int64_t *id,
-			  char *err, size_t errlen)
+/* The checks of one argument; each explains a failure in err and returns
+ * ZC_EARG. what_zh / what_en name it. */
+static int id_arg(const char *s, const char *what_zh, const char *what_en, char *err, size_t errlen)
 {
-	int k = entry_kind(entity);
-	zc_day a, b;
-	const char *level, *kind = NULL;
-	tops t;
-	int rc;
+	if (s && zc_csv_valid_id(s))
+		return 0;
+	set_err(err, errlen,
+		T("%s '%s' 无效（1–32 个字符：A-Z a-z 0-9 . _ -）", "invalid %s '%s' (1-32 of A-Z a-z 0-9 . _ -)"),
+		T(what_zh, what_en), s ? s : "");
+	return ZC_EARG;
+}
 
-	memset(&t, 0, sizeof t);
-	if (id)
-		*id = 0;
-	if (k < 0 || !s || !e) {
-		set_err(err, errlen, "unknown entry kind '%s'", entity ? entity : "");
+/* A date in any accepted form, into out as YYYY-MM-DD. */
+static int date_arg(const char *s, const char *what_zh, const char *what_en, char out[11], char *err, size_t errlen)
+{
+	zc_day d;
+	if (s && !zc_day_parse_any(s, &d)) {
+		zc_day_format(d, out);
+		return 0;
+	}
+	set_err(err, errlen,
+		T("%s '%s' 无效（可写作 " ZC_DAY_FORMS_ZH "）", "invalid %s '%s' (accepted: " ZC_DAY_FORMS_EN ")"),
+		T(what_zh, what_en), s ? s : "");
+	return ZC_EARG;
+}
+
+/* Free text: UTF-8 without control characters, at most ZC_CSV_TEXT_MAX
+ * bytes, not blank when required (NULL and "" are absent). */
+static int text_arg(const char *s, int required, const char *what_zh, const char *what_en, char *err,
+		    size_t errlen)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (!n || strspn(s, " \t") == n) {
+		if (!required)
+			return 0;
+		set_err(err, errlen, T("%s不能为空", "the %s must not be empty"), T(what_zh, what_en));
 		return ZC_EARG;
 	}
-	if (!e->cadre || !zc_csv_valid_id(e->cadre)) {
-		set_err(err, errlen, T("干部编号 '%s' 无效", "invalid cadre id '%s'"), e->cadre ? e->cadre : "");
-		return ZC_EARG;
+	if (n <= ZC_CSV_TEXT_MAX && !zc_csv_valid_text(s, n))
+		return 0;
+	set_err(err, errlen,
+		T("%s无效（UTF-8 文本，不含控制字符，最多 256 字节）",
+		  "invalid %s (UTF-8 text without control characters, at most 256 bytes)"),
+		T(what_zh, what_en));
+	return ZC_EARG;
+}
+
+/* The canonical value of an enum argument, or NULL. */
+static const char *enum_arg(const zc_csv_enum *values, const char *s, const char *what_zh, const char *what_en,
+			    char *err, size_t errlen)
+{
+	const char *v = s ? zc_csv_enum_value(values, s) : NULL;
+	if (!v) {
+		char list[256];
+		zc_csv_enum_list(values, list, sizeof list);
+		set_err(err, errlen, T("%s '%s' 无效，应为：%s", "invalid %s '%s', expected one of: %s"),
+			T(what_zh, what_en), s ? s : "", list);
 	}
-	if (!e->start || zc_day_parse(e->start, &a)) {
-		set_err(err, errlen, T("开始日期 '%s' 无效（YYYY-MM-DD）", "invalid start date '%s' (YYYY-MM-DD)"),
-			e->start ? e->start : "");
-		return ZC_EARG;
-	}
-	if (!e->end || zc_day_parse(e->end, &b)) {
-		set_err(err, errlen, T("结束日期 '%s' 无效（YYYY-MM-DD）", "invalid end date '%s' (YYYY-MM-DD)"),
-			e->end ? e->end : "");
-		return ZC_EARG;
-	}
-	if (b < a) {
-		set_err(err, errlen, T("结束日期 %s 早于开始日期 %s", "end %s is before start %s"), e->end, e->start);
-		return ZC_EARG;
-	}
-	level = e->level ? zc_csv_enum_value(zc_csv_levels, e->level) : NULL;
-	if (!level) {
-		set_err(err, errlen,
-			T("审批级别 '%s' 无效（township/乡镇、district/区、city/市、none/无）",
-			  "invalid level '%s' (township, district, city, none)"),
-			e->level ? e->level : "");
-		return ZC_EARG;
-	}
-	if (k == ZC_K_DUTY) {
-		kind = e->kind ? zc_csv_enum_value(zc_csv_duty_kinds, e->kind) : NULL;
-		if (!kind) {
-			set_err(err, errlen,
-				T("公务类型 '%s' 无效（trip/出差、meeting/会议、training/培训）",
-				  "invalid duty kind '%s' (trip, meeting, training)"),
-				e->kind ? e->kind : "");
-			return ZC_EARG;
-		}
-	}
-	if (k == ZC_K_LEAVE && e->ref &&
-	    (strlen(e->ref) > ZC_CSV_TEXT_MAX || zc_csv_valid_text(e->ref, strlen(e->ref)))) {
-		set_err(err, errlen, "%s",
-			T("批文号无效（UTF-8 文本，不含控制字符，最多 256 字节）",
-			  "invalid reference (UTF-8 text without control characters, at most 256 bytes)"));
-		return ZC_EARG;
-	}
-	sqlite3 *db = zc_store_db(s);
-	dbval vals[5];
-	memset(vals, 0, sizeof vals);
-	text_val(&vals[0], e->cadre);
-	text_val(&vals[1], e->start);
-	text_val(&vals[2], e->end);
-	if (k == ZC_K_LEAVE) {
-		text_val(&vals[3], level);
-		text_val(&vals[4], e->ref ? e->ref : "");
-	} else {
-		text_val(&vals[3], kind);
-		text_val(&vals[4], level);
-	}
-	rc = tops_prepare(db, &tables[k], &t);
-	if (rc) {
-		db_fail(db, rc, err, errlen);
+	return v;
+}
+
+/* An entry's columns, checked, in the order of its table. */
+typedef struct evals {
+	dbval v[8];
+	char d1[11], d2[11]; /* dates as stored */
+} evals;
+
+static int inspection_vals(const zc_registry_entry *e, int tz, evals *ev, char *err, size_t errlen)
+{
+	dbval *v = ev->v;
+	const char *result;
+	int rc;
+	if ((rc = id_arg(e->village, "村编号", "village id", err, errlen)))
 		return rc;
+	v[IN_TIME].t = V_INT;
+	if (!e->time || zc_time_parse_any(e->time, tz, &v[IN_TIME].i)) {
+		set_err(err, errlen,
+			T("检查时间 '%s' 无效（" ZC_TIME_FORMS_ZH "）", "invalid time '%s' (" ZC_TIME_FORMS_EN ")"),
+			e->time ? e->time : "");
+		return ZC_EARG;
 	}
-	rc = begin(db, err, errlen);
-	if (rc)
-		goto out;
-	imp m;
-	memset(&m, 0, sizeof m);
-	m.db = db;
-	rc = ref_exists(&m, ZC_K_CADRES, e->cadre);
-	sqlite3_finalize(m.exists[ZC_K_CADRES]);
-	if (rc == 0) {
+	if ((rc = text_arg(e->inspector, 1, "检查人", "inspector", err, errlen)) ||
+	    (rc = text_arg(e->note, 0, "备注", "note", err, errlen)))
+		return rc;
+	if (!(result = enum_arg(zc_csv_results, e->result, "检查结果", "result", err, errlen)))
+		return ZC_EARG;
+	text_val(&v[IN_VILLAGE], e->village);
+	text_val(&v[IN_CADRE], e->cadre);
+	text_val(&v[IN_INSPECTOR], e->inspector);
+	text_val(&v[IN_RESULT], result);
+	text_val(&v[IN_NOTE], e->note ? e->note : "");
+	return 0;
+}
+
+static int entry_vals(int k, const zc_registry_entry *e, int tz, evals *ev, char *err, size_t errlen)
+{
+	dbval *v = ev->v;
+	const char *level, *kind;
+	int rc;
+	memset(ev, 0, sizeof *ev);
+	if ((rc = id_arg(e->cadre, "干部编号", "cadre id", err, errlen)))
+		return rc;
+	if (k == ZC_K_INSPECTION)
+		return inspection_vals(e, tz, ev, err, errlen);
+	if (!(level = enum_arg(zc_csv_levels, e->level, "审批级别", "level", err, errlen)))
+		return ZC_EARG;
+	text_val(&v[0], e->cadre);
+	if (k == ZC_K_CORRECTION) {
+		if ((rc = date_arg(e->date, "日期", "date", ev->d1, err, errlen)) ||
+		    (rc = text_arg(e->reason, 1, "事由", "reason", err, errlen)) ||
+		    (rc = text_arg(e->ref, 0, "批文号", "reference", err, errlen)))
+			return rc;
+		text_val(&v[CO_DATE], ev->d1);
+		text_val(&v[CO_LEVEL], level);
+		text_val(&v[CO_REASON], e->reason);
+		text_val(&v[CO_REF], e->ref ? e->ref : "");
+		return 0;
+	}
+	if ((rc = date_arg(e->start, "开始日期", "start date", ev->d1, err, errlen)) ||
+	    (rc = date_arg(e->end, "结束日期", "end date", ev->d2, err, errlen)))
+		return rc;
+	if (strcmp(ev->d1, ev->d2) > 0) {
+		set_err(err, errlen, T("结束日期 %s 早于开始日期 %s", "end %s is before start %s"), ev->d2, ev->d1);
+		return ZC_EARG;
+	}
+	text_val(&v[1], ev->d1);
+	text_val(&v[2], ev->d2);
+	if (k == ZC_K_DUTY) {
+		if (!(kind = enum_arg(zc_csv_duty_kinds, e->kind, "公务类型", "duty kind", err, errlen)))
+			return ZC_EARG;
+		text_val(&v[DU_KIND], kind);
+		text_val(&v[DU_LEVEL], level);
+		return 0;
+	}
+	if ((rc = text_arg(e->ref, 0, "批文号", "reference", err, errlen)))
+		return rc;
+	text_val(&v[LE_LEVEL], level);
+	text_val(&v[LE_REF], e->ref ? e->ref : "");
+	return 0;
+}
+
+/* Inside the transaction: the references are registered, the key is new;
+ * insert, audited. */
+static int entry_insert(imp *m, const zc_registry_entry *e, const dbval *vals, const char *actor, int64_t *id,
+			char *err, size_t errlen)
+{
+	tops *t = &m->t;
+	int rc = ref_exists(m, ZC_K_CADRES, e->cadre);
+	if (rc == 0)
 		set_err(err, errlen, T("干部 %s 未登记", "unknown cadre %s"), e->cadre);
-		rc = ZC_ENOENT;
-		goto fail;
+	if (rc > 0 && t->d == &tables[ZC_K_INSPECTION]) {
+		rc = ref_exists(m, ZC_K_VILLAGES, e->village);
+		if (rc == 0)
+			set_err(err, errlen, T("村 %s 未登记", "unknown village %s"), e->village);
 	}
-	if (rc < 0) {
-		db_fail(db, rc, err, errlen);
-		goto fail;
+	if (rc <= 0) {
+		if (rc < 0)
+			db_fail(m->db, rc, err, errlen);
+		return rc ? rc : ZC_ENOENT;
 	}
-	for (int i = 0; i < t.d->nkeys; i++)
-		bind_val(t.sel, i + 1, &vals[i]);
-	if (sqlite3_step(t.sel) == SQLITE_ROW) {
-		int64_t old = sqlite3_column_int64(t.sel, t.d->ncols);
+	rc = 0;
+	for (int i = 0; i < t->d->nkeys; i++)
+		bind_val(t->sel, i + 1, &vals[i]);
+	if (sqlite3_step(t->sel) == SQLITE_ROW) {
+		int64_t old = sqlite3_column_int64(t->sel, t->d->ncols);
 		if (id)
 			*id = old;
 		set_err(err, errlen,
 			T("已有相同的记录（编号 %" PRId64 "）", "the same entry is stored already (id %" PRId64 ")"),
 			old);
-		sqlite3_reset(t.sel);
 		rc = ZC_EEXIST;
-		goto fail;
 	}
-	sqlite3_reset(t.sel);
-	sqlite3_clear_bindings(t.sel);
+	sqlite3_reset(t->sel);
+	sqlite3_clear_bindings(t->sel);
+	if (rc)
+		return rc;
 	int outcome;
-	rc = upsert(db, &t, vals, now_ms(), actor ? actor : zc_registry_actor(), "cli", &outcome, id);
-	if (rc) {
-		db_fail(db, rc, err, errlen);
-		goto fail;
-	}
-	rc = commit(db, err, errlen);
-	goto out;
-fail:
-	rollback(db);
-out:
-	tops_free(&t);
+	rc = upsert(m->db, t, vals, now_ms(), actor ? actor : zc_registry_actor(), "cli", &outcome, id);
+	if (rc)
+		db_fail(m->db, rc, err, errlen);
 	return rc;
+}
+
+int zc_registry_entries_add(zc_store *s, const char *entity, const zc_registry_entry *e, size_t n,
+			    const char *actor, int64_t *ids, char *err, size_t errlen)
+{
+	const ekind *ek = entry_kind(entity, err, errlen);
+	imp m;
+	int tz = 0, rc;
+
+	memset(&m, 0, sizeof m);
+	if (ids)
+		memset(ids, 0, n * sizeof *ids);
+	if (!ek || !s || !e || !n)
+		return ZC_EARG;
+	evals *ev = calloc(n, sizeof *ev);
+	if (!ev)
+		return ZC_ENOMEM;
+	m.db = zc_store_db(s);
+	rc = begin(m.db, err, errlen);
+	if (rc) {
+		free(ev);
+		return rc;
+	}
+	if ((rc = store_zone(m.db, &tz)) || (rc = tops_prepare(m.db, &tables[ek->k], &m.t)))
+		db_fail(m.db, rc, err, errlen);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = entry_vals(ek->k, &e[i], tz, &ev[i], err, errlen);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = entry_insert(&m, &e[i], ev[i].v, actor, ids ? &ids[i] : NULL, err, errlen);
+	if (!rc)
+		rc = commit(m.db, err, errlen);
+	else
+		rollback(m.db);
+	tops_free(&m.t);
+	for (int i = 0; i < ZC_K_COUNT; i++)
+		sqlite3_finalize(m.exists[i]);
+	free(ev);
+	return rc;
+}
+
+int zc_registry_entry_add(zc_store *s, const char *entity, const zc_registry_entry *e, const char *actor, int64_t *id,
+			  char *err, size_t errlen)
+{
+	int64_t one = 0;
+	int rc = zc_registry_entries_add(s, entity, e, 1, actor, &one, err, errlen);
+	if (id)
+		*id = one;
+	return rc;
+}
+
+/* The columns of d quoted and joined with ", ". */
+static void col_list(const tdesc *d, char *out, size_t cap)
+{
+	size_t n = 0;
+	out[0] = 0;
+	for (int i = 0; i < d->ncols && n < cap; i++)
+		n += (size_t)snprintf(out + n, cap - n, "%s\"%s\"", i ? ", " : "", d->cols[i]);
+}
+
+/* Column i of a row as a dbval (valid until the next step). */
+static void col_val(sqlite3_stmt *st, int i, dbval *v)
+{
+	memset(v, 0, sizeof *v);
+	if (sqlite3_column_type(st, i) == SQLITE_INTEGER) {
+		v->t = V_INT;
+		v->i = sqlite3_column_int64(st, i);
+	} else {
+		text_val(v, col_text(st, i));
+	}
 }
 
 int zc_registry_entry_remove(zc_store *s, const char *entity, int64_t id, const char *actor, char *err, size_t errlen)
 {
-	int k = entry_kind(entity);
-	if (k < 0 || !s) {
-		set_err(err, errlen, "unknown entry kind '%s'", entity ? entity : "");
+	const ekind *ek = entry_kind(entity, err, errlen);
+	if (!ek || !s)
 		return ZC_EARG;
-	}
-	const tdesc *d = &tables[k];
+	const tdesc *d = &tables[ek->k];
 	sqlite3 *db = zc_store_db(s);
 	sqlite3_stmt *sel = NULL, *del = NULL, *aud = NULL;
-	char sql[256], *before = NULL;
+	char sql[512], cols[256], *before = NULL;
 	int rc = begin(db, err, errlen);
 	if (rc)
 		return rc;
-	snprintf(sql, sizeof sql, "SELECT cadre_id, start, \"end\", \"%s\", \"%s\", id FROM \"%s\" WHERE id = ?1",
-		 d->cols[3], d->cols[4], d->table);
+	col_list(d, cols, sizeof cols);
+	snprintf(sql, sizeof sql, "SELECT %s, id FROM \"%s\" WHERE id = ?1", cols, d->table);
 	rc = sqlite3_prepare_v2(db, sql, -1, &sel, NULL);
 	if (rc == SQLITE_OK) {
 		snprintf(sql, sizeof sql, "DELETE FROM \"%s\" WHERE id = ?1", d->table);
@@ -1040,7 +1246,7 @@ int zc_registry_entry_remove(zc_store *s, const char *entity, int64_t id, const 
 	dbval kv[4];
 	memset(kv, 0, sizeof kv);
 	for (int i = 0; i < d->nkeys; i++)
-		text_val(&kv[i], col_text(sel, i));
+		col_val(sel, i, &kv[i]);
 	key_text(d, kv, key, sizeof key);
 	before = row_json(d, NULL, sel, id);
 	sqlite3_reset(sel);
@@ -1071,46 +1277,114 @@ fail:
 	return rc;
 }
 
-int zc_registry_entries(zc_store *s, const char *entity, const char *cadre, zc_registry_entry_fn fn, void *arg)
+/* An entry of kind k from a row "id, the table's columns"; time (32 bytes)
+ * holds an inspection's local time. */
+static void entry_of_row(int k, sqlite3_stmt *st, int tz, zc_registry_entry *e, char *time)
 {
-	int k = entry_kind(entity);
-	if (k < 0 || !s || !fn)
-		return ZC_EARG;
-	const tdesc *d = &tables[k];
-	char sql[256];
-	snprintf(sql, sizeof sql,
-		 "SELECT id, cadre_id, start, \"end\", \"%s\", \"%s\" FROM \"%s\" WHERE ?1 IS NULL OR cadre_id = ?1 "
-		 "ORDER BY cadre_id, start, \"end\", id",
-		 d->cols[3], d->cols[4], d->table);
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(zc_store_db(s), sql, -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return db_err(rc) ? db_err(rc) : ZC_EDB;
-	if (cadre)
-		sqlite3_bind_text(st, 1, cadre, -1, SQLITE_STATIC);
-	rc = 0;
-	int src;
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		zc_registry_entry e;
-		memset(&e, 0, sizeof e);
-		e.id = sqlite3_column_int64(st, 0);
-		e.cadre = col_text(st, 1);
-		e.start = col_text(st, 2);
-		e.end = col_text(st, 3);
-		if (k == ZC_K_LEAVE) {
-			e.level = col_text(st, 4);
-			e.ref = sqlite3_column_type(st, 5) == SQLITE_NULL ? NULL : col_text(st, 5);
-		} else {
-			e.kind = col_text(st, 4);
-			e.level = col_text(st, 5);
-		}
-		if ((rc = fn(arg, &e)))
-			break;
+#define COL(i) (sqlite3_column_type(st, (i) + 1) == SQLITE_NULL ? NULL : col_text(st, (i) + 1))
+	memset(e, 0, sizeof *e);
+	e->id = sqlite3_column_int64(st, 0);
+	e->cadre = COL(k == ZC_K_INSPECTION ? IN_CADRE : 0);
+	switch (k) {
+	case ZC_K_LEAVE:
+	case ZC_K_DUTY:
+		e->start = COL(1);
+		e->end = COL(2);
+		e->level = COL(k == ZC_K_LEAVE ? LE_LEVEL : DU_LEVEL);
+		e->kind = k == ZC_K_DUTY ? COL(DU_KIND) : NULL;
+		e->ref = k == ZC_K_LEAVE ? COL(LE_REF) : NULL;
+		break;
+	case ZC_K_CORRECTION:
+		e->date = COL(CO_DATE);
+		e->level = COL(CO_LEVEL);
+		e->reason = COL(CO_REASON);
+		e->ref = COL(CO_REF);
+		break;
+	default:
+		e->village = COL(IN_VILLAGE);
+		e->at_ms = sqlite3_column_int64(st, IN_TIME + 1);
+		zc_time_format(e->at_ms, tz, time);
+		e->time = time;
+		e->inspector = COL(IN_INSPECTOR);
+		e->result = COL(IN_RESULT);
+		e->note = COL(IN_NOTE);
+		break;
 	}
-	if (!rc && src != SQLITE_DONE)
+#undef COL
+}
+
+/* Bind the date filter ?2 and ?3 of kind k: 0, or ZC_EARG. */
+static int bind_span(sqlite3_stmt *st, int k, const zc_registry_filter *f, int tz, char *err, size_t errlen)
+{
+	const char *days[2] = {f->from, f->to};
+	for (int i = 0; i < 2; i++) {
+		char text[11];
+		zc_day d;
+		if (!days[i])
+			continue;
+		if (date_arg(days[i], i ? "结束日期" : "开始日期", i ? "end date" : "start date", text, err, errlen))
+			return ZC_EARG;
+		zc_day_parse(text, &d);
+		if (k == ZC_K_INSPECTION) /* from the start of the first date to the end of the last */
+			sqlite3_bind_int64(st, i + 2, ((int64_t)(d + i) * 86400 - (int64_t)tz * 60) * 1000);
+		else
+			sqlite3_bind_text(st, i + 2, text, -1, SQLITE_TRANSIENT);
+	}
+	return 0;
+}
+
+int zc_registry_entries_where(zc_store *s, const char *entity, const zc_registry_filter *f,
+			      zc_registry_entry_fn fn, void *arg, char *err, size_t errlen)
+{
+	const ekind *ek = entry_kind(entity, err, errlen);
+	zc_registry_filter all = {0};
+	if (!f)
+		f = &all;
+	if (!ek || !s || !fn || (f->village && ek->k != ZC_K_INSPECTION))
+		return ZC_EARG;
+	const tdesc *d = &tables[ek->k];
+	sqlite3 *db = zc_store_db(s);
+	char sql[1024], cols[256], time[32];
+	int tz, rc = store_zone(db, &tz);
+	if (rc)
+		return rc;
+	col_list(d, cols, sizeof cols);
+	snprintf(sql, sizeof sql,
+		 "SELECT id, %s FROM \"%s\" WHERE (?1 IS NULL OR cadre_id = ?1) AND (?2 IS NULL OR %s) "
+		 "AND (?3 IS NULL OR %s) %s ORDER BY %s",
+		 cols, d->table, ek->lo, ek->hi, ek->k == ZC_K_INSPECTION ? "AND (?4 IS NULL OR village_id = ?4)" : "",
+		 ek->order);
+	sqlite3_stmt *st = NULL;
+	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		rc = db_err(rc) ? db_err(rc) : ZC_EDB;
+		db_fail(db, rc, err, errlen);
+		return rc;
+	}
+	if (f->cadre)
+		sqlite3_bind_text(st, 1, f->cadre, -1, SQLITE_STATIC);
+	if (f->village)
+		sqlite3_bind_text(st, 4, f->village, -1, SQLITE_STATIC);
+	rc = bind_span(st, ek->k, f, tz, err, errlen);
+	int src = SQLITE_DONE;
+	while (!rc && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		zc_registry_entry e;
+		entry_of_row(ek->k, st, tz, &e, time);
+		rc = fn(arg, &e);
+	}
+	if (!rc && src != SQLITE_DONE) {
 		rc = db_err(src) ? db_err(src) : ZC_EDB;
+		db_fail(db, rc, err, errlen);
+	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int zc_registry_entries(zc_store *s, const char *entity, const char *cadre, zc_registry_entry_fn fn, void *arg)
+{
+	zc_registry_filter f = {0};
+	f.cadre = cadre;
+	return zc_registry_entries_where(s, entity, &f, fn, arg, NULL, 0);
 }
 
 /* ---- audit ---- */
@@ -1545,6 +1819,22 @@ static int open_query(loader *L, const char *sql, sqlite3_stmt **st, size_t size
 	return 0;
 }
 
+/* open_query, and an array for the n rows' ids. */
+static int open_query_ids(loader *L, const char *sql, sqlite3_stmt **st, size_t size, void **arr, int64_t **ids,
+			  size_t *n)
+{
+	int rc = open_query(L, sql, st, size, arr, n);
+	if (rc)
+		return rc;
+	*ids = arena_alloc(L->a, (*n ? *n : 1) * sizeof **ids);
+	if (!*ids) {
+		sqlite3_finalize(*st);
+		*st = NULL;
+		return ZC_ENOMEM;
+	}
+	return 0;
+}
+
 /* Index of id in arr (sorted by its first member, a const char *id). */
 static int find_id(const void *arr, size_t n, size_t stride, const char *id)
 {
@@ -1583,6 +1873,78 @@ static int day_col(loader *L, sqlite3_stmt *st, int i, zc_day *d, const char *wh
 
 /* One step loop: rc from the step, the row count guard. */
 #define ROWS(st, i, n) for (size_t i = 0; i < (n) && sqlite3_step(st) == SQLITE_ROW; i++)
+
+static int load_corrections(loader *L)
+{
+	zc_registry *r = L->r;
+	sqlite3_stmt *st;
+	void *arr;
+	size_t n;
+	int rc = open_query_ids(L,
+				"SELECT id, cadre_id, date, level, reason FROM corrections "
+				"ORDER BY cadre_id, date, id",
+				&st, sizeof(zc_r_correction), &arr, &r->correction_ids, &n);
+	if (rc)
+		return rc;
+	r->corrections = arr;
+	ROWS(st, i, n)
+	{
+		zc_r_correction *c = &r->corrections[i];
+		c->cadre = IDX(r->cadres, r->ncadres, col_text(st, 1));
+		if (c->cadre < 0) {
+			rc = corrupt(L, "correction", col_text(st, 1), "unknown cadre");
+			break;
+		}
+		if ((rc = day_col(L, st, 2, &c->day, "correction", col_text(st, 1))))
+			break;
+		c->level = zc_level_parse(col_text(st, 3));
+		if (c->level < 0)
+			c->level = ZC_LEVEL_NONE;
+		if (!(c->reason = astr(L, st, 4))) {
+			rc = ZC_ENOMEM;
+			break;
+		}
+		r->correction_ids[i] = sqlite3_column_int64(st, 0);
+		r->ncorrections++;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int load_inspections(loader *L)
+{
+	zc_registry *r = L->r;
+	sqlite3_stmt *st;
+	void *arr;
+	size_t n;
+	int rc = open_query_ids(L,
+				"SELECT id, cadre_id, village_id, at_ms, result, inspector FROM inspections "
+				"ORDER BY cadre_id, at_ms, id",
+				&st, sizeof(zc_r_inspection), &arr, &r->inspection_ids, &n);
+	if (rc)
+		return rc;
+	r->inspections = arr;
+	ROWS(st, i, n)
+	{
+		zc_r_inspection *x = &r->inspections[i];
+		x->cadre = IDX(r->cadres, r->ncadres, col_text(st, 1));
+		x->village = IDX(r->villages, r->nvillages, col_text(st, 2));
+		if (x->cadre < 0 || x->village < 0) {
+			rc = corrupt(L, "inspection", col_text(st, 1), "unknown cadre or village");
+			break;
+		}
+		x->utc_ms = sqlite3_column_int64(st, 3);
+		x->absent = !strcmp(col_text(st, 4), "absent");
+		if (!(x->inspector = astr(L, st, 5))) {
+			rc = ZC_ENOMEM;
+			break;
+		}
+		r->inspection_ids[i] = sqlite3_column_int64(st, 0);
+		r->ninspections++;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
 
 static int load_all(loader *L)
 {
@@ -1785,14 +2147,10 @@ static int load_all(loader *L)
 				      "ORDER BY cadre_id, start, \"end\", id"
 				    : "SELECT id, cadre_id, start, \"end\", level, ref FROM leave "
 				      "ORDER BY cadre_id, start, \"end\", id";
-		rc = open_query(L, sql, &st, k ? sizeof(zc_r_duty) : sizeof(zc_r_leave), &arr, &n);
+		int64_t *ids;
+		rc = open_query_ids(L, sql, &st, k ? sizeof(zc_r_duty) : sizeof(zc_r_leave), &arr, &ids, &n);
 		if (rc)
 			return rc;
-		int64_t *ids = arena_alloc(L->a, (n ? n : 1) * sizeof *ids);
-		if (!ids) {
-			sqlite3_finalize(st);
-			return ZC_ENOMEM;
-		}
 		size_t got = 0;
 		ROWS(st, i, n)
 		{
@@ -1843,6 +2201,8 @@ static int load_all(loader *L)
 			r->nleaves = got;
 		}
 	}
+	if ((rc = load_corrections(L)) || (rc = load_inspections(L)))
+		return rc;
 	/* badges */
 	rc = open_query(L,
 			"SELECT badge_id, cadre_id, bound_from, bound_to, kind, uid, cert_fp FROM badges "
@@ -2025,6 +2385,10 @@ void zc_registry_fill_input(const zc_registry *r, zc_rules_input *in)
 	in->nleaves = r->nleaves;
 	in->duties = r->duties;
 	in->nduties = r->nduties;
+	in->corrections = r->corrections;
+	in->ncorrections = r->ncorrections;
+	in->inspections = r->inspections;
+	in->ninspections = r->ninspections;
 	in->badges = r->badges;
 	in->nbadges = r->nbadges;
 }

@@ -231,6 +231,40 @@ static const char *const migrations[] = {
 	"CREATE INDEX audit_entity ON audit(entity, id);\n"
 	/* The host's verdict on a tap's badge signature (cached by the engine). */
 	"ALTER TABLE records ADD COLUMN badge_check INTEGER;\n",
+	/* 3: RULES.md v2. Every completed collection of a terminal's log (the
+	 * host's time of the pull, or the time a bundle says its pull was,
+	 * and the sequence number it reached): a terminal's collected-until is
+	 * the latest. Corrections (补卡) and inspection results (抽查), with
+	 * their audit entities "correction" and "inspection". */
+	"CREATE TABLE collections(\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	terminal_id TEXT NOT NULL REFERENCES terminals(id),\n"
+	"	at_ms INTEGER NOT NULL,\n"
+	"	up_to_seq INTEGER NOT NULL CHECK(up_to_seq >= 0),\n"
+	"	via TEXT NOT NULL CHECK(via IN ('link', 'bundle')),\n"
+	"	source TEXT,\n"
+	"	recorded_ms INTEGER NOT NULL,\n"
+	"	UNIQUE(terminal_id, at_ms, up_to_seq)\n"
+	");\n"
+	"CREATE TABLE corrections(\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	cadre_id TEXT NOT NULL REFERENCES cadres(id),\n"
+	"	date TEXT NOT NULL,\n"
+	"	level TEXT NOT NULL CHECK(level IN ('none', 'township', 'district', 'city')),\n"
+	"	reason TEXT NOT NULL,\n"
+	"	ref TEXT,\n"
+	"	UNIQUE(cadre_id, date)\n"
+	");\n"
+	"CREATE TABLE inspections(\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	village_id TEXT NOT NULL REFERENCES villages(id),\n"
+	"	at_ms INTEGER NOT NULL,\n"
+	"	inspector TEXT NOT NULL,\n"
+	"	cadre_id TEXT NOT NULL REFERENCES cadres(id),\n"
+	"	result TEXT NOT NULL CHECK(result IN ('present', 'absent')),\n"
+	"	note TEXT,\n"
+	"	UNIQUE(village_id, at_ms, cadre_id)\n"
+	");\n",
 };
 /* clang-format on */
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -1190,7 +1224,7 @@ int zc_ingest_begin(zc_store *s, const char *terminal_id, const zc_ingest_opts *
 		rc = ZC_ENOMEM;
 		goto out;
 	}
-	in->now_ms = now_ms();
+	in->now_ms = opts && opts->now_ms > 0 ? opts->now_ms : now_ms();
 
 	/* The commit of a batch is made durable (see the top of the file). */
 	if ((rc = exec(s->db, "PRAGMA synchronous = FULL")))
@@ -1513,4 +1547,93 @@ int zc_store_records(zc_store *s, const char *terminal, uint64_t from, uint64_t 
 sqlite3 *zc_store_db(zc_store *s)
 {
 	return s ? s->db : NULL;
+}
+
+/* ---- collections ---- */
+
+int zc_store_collection_add(zc_store *s, const char *terminal, int64_t at_ms, uint64_t up_to_seq, const char *via,
+			    const char *source, int *added)
+{
+	sqlite3_stmt *st = NULL;
+	if (added)
+		*added = 0;
+	if (!s || !terminal || !via || at_ms <= 0 || up_to_seq > INT64_MAX ||
+	    (strcmp(via, "link") && strcmp(via, "bundle")))
+		return ZC_EARG;
+	int rc = db_err(sqlite3_prepare_v2(s->db, "SELECT 1 FROM terminals WHERE id = ?1", -1, &st, NULL));
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW)
+		return step == SQLITE_DONE ? ZC_ENOENT : db_err(step);
+	rc = db_err(sqlite3_prepare_v2(s->db,
+				       "INSERT INTO collections(terminal_id, at_ms, up_to_seq, via, source, recorded_ms) "
+				       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+				       "ON CONFLICT(terminal_id, at_ms, up_to_seq) DO NOTHING",
+				       -1, &st, NULL));
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, at_ms);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)up_to_seq);
+	sqlite3_bind_text(st, 4, via, -1, SQLITE_STATIC);
+	if (source)
+		sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, now_ms());
+	step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE)
+		return db_err(step);
+	if (added)
+		*added = sqlite3_changes(s->db) > 0;
+	return 0;
+}
+
+int zc_store_collections(zc_store *s, const char *terminal, zc_collection_fn fn, void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	if (!s || !fn)
+		return ZC_EARG;
+	int rc = db_err(sqlite3_prepare_v2(s->db,
+					   "SELECT terminal_id, at_ms, up_to_seq, via, source, recorded_ms FROM collections "
+					   "WHERE ?1 IS NULL OR terminal_id = ?1 ORDER BY terminal_id, at_ms, up_to_seq",
+					   -1, &st, NULL));
+	if (rc)
+		return rc;
+	if (terminal)
+		sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		zc_collection c = {.at_ms = sqlite3_column_int64(st, 1),
+				   .up_to_seq = (uint64_t)sqlite3_column_int64(st, 2),
+				   .via = (const char *)sqlite3_column_text(st, 3),
+				   .source = (const char *)sqlite3_column_text(st, 4),
+				   .recorded_ms = sqlite3_column_int64(st, 5)};
+		if ((rc = fn(arg, (const char *)sqlite3_column_text(st, 0), &c)))
+			break;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_err(step);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int zc_store_collected_until(zc_store *s, const char *terminal, int64_t *at_ms)
+{
+	sqlite3_stmt *st = NULL;
+	if (!s || !terminal || !at_ms)
+		return ZC_EARG;
+	int rc = db_err(
+	    sqlite3_prepare_v2(s->db, "SELECT max(at_ms) FROM collections WHERE terminal_id = ?1", -1, &st, NULL));
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	rc = step != SQLITE_ROW ? db_err(step) : sqlite3_column_type(st, 0) == SQLITE_NULL ? ZC_ENOENT : 0;
+	if (!rc)
+		*at_ms = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc;
 }

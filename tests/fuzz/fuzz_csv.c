@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_csv.c: libFuzzer target for the registry CSV reader and its row
- * checks (host/src/registry_csv.c): every input is read as each import kind.
- * Invariants: no out-of-bounds access or leak (ASan); every row handed on
- * has a value for every column, starts on a line inside the input, and its
- * ids and dates passed their checks; every error message begins with the
- * file label and there are never more than ZC_CSV_MAX_ERRORS of them.
+ * checks (host/src/registry_csv.c): every input is brought to UTF-8
+ * (zc_csv_decode: as it is, or from GB18030) and read as each import kind.
+ * Invariants: no out-of-bounds access or leak (ASan); a converted input
+ * has as many lines as before, an input that does not decode gets one
+ * error; every row handed on has a value for
+ * every column, starts on a line inside the input, and its ids, dates
+ * (stored as YYYY-MM-DD) and times passed their checks; every error message
+ * begins with the file label and there are never more than
+ * ZC_CSV_MAX_ERRORS of them.
  *
  * Seeds: tests/fuzz/corpus/csv (good and bad files of several kinds).
  */
@@ -14,6 +18,8 @@
 #include <string.h>
 
 #include "registry_csv.h"
+#include "zc/dates.h"
+#include "zc/err.h"
 #include "zc/rules.h"
 
 typedef struct ctx {
@@ -39,6 +45,9 @@ static int on_row(void *arg, const zc_csv_row *row, zc_csv_errors *errs)
 		zc_day d;
 		if (col->type == ZC_CT_DATE && *v && zc_day_parse(v, &d))
 			abort();
+		int64_t t;
+		if (col->type == ZC_CT_TIME && *v && zc_time_parse_any(v, 0, &t))
+			abort();
 		if (col->type == ZC_CT_ENUM && *v && zc_csv_enum_value(col->values, v) != NULL &&
 		    strcmp(zc_csv_enum_value(col->values, v), v))
 			abort();
@@ -47,15 +56,35 @@ static int on_row(void *arg, const zc_csv_row *row, zc_csv_errors *errs)
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+static unsigned long count_lines(const uint8_t *data, size_t size)
+{
+	unsigned long n = 1;
+	for (size_t i = 0; i < size; i++)
+		n += data[i] == '\n';
+	return n;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	ctx c;
-	c.lines = 1;
-	for (size_t i = 0; i < size; i++)
-		if (data[i] == '\n')
-			c.lines++;
-	for (int k = 0; k < ZC_K_COUNT; k++) {
-		zc_csv_errors errs;
+	zc_csv_errors errs;
+	uint8_t *text = NULL;
+	size_t len = 0;
+	const char *encoding = NULL;
+	memset(&errs, 0, sizeof errs);
+	errs.file = "fuzz.csv";
+	c.lines = count_lines(data, size);
+	int rc = zc_csv_decode(data, size, &text, &len, &encoding, &errs);
+	if (rc == 0 && (!encoding || (text && count_lines(text, len) != c.lines)))
+		abort();
+	if (rc && rc != ZC_ENOMEM && (rc != ZC_EMALFORMED || errs.n != 1 || encoding))
+		abort();
+	zc_csv_errors_clear(&errs);
+	if (text) {
+		data = text;
+		size = len;
+	}
+	for (int k = 0; k < ZC_K_COUNT && !rc; k++) {
 		memset(&errs, 0, sizeof errs);
 		errs.file = "fuzz.csv";
 		c.k = zc_csv_kind_get(k);
@@ -67,5 +96,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		zc_csv_errors_clear(&errs);
 	}
+	free(text);
 	return 0;
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # import.sh: the registry commands of the real zhucun binary: import of
-# every kind (all or nothing, idempotent), a bad row's FILE:LINE:COLUMN
-# error and exit codes, leave and duty add/list/remove, the audit log, and
-# the host's badge CA with its revocation lists (rollback refused).
+# every kind (all or nothing, idempotent), a GBK file, a bad row's
+# FILE:LINE:COLUMN error (the column in Chinese in Chinese messages) and exit
+# codes, leave, duty, correction and inspection add/list/remove with dates
+# as clerks write them, the audit log, and the host's badge CA with its
+# revocation lists (rollback refused).
 source "$(dirname "$0")/lib.sh"
 Z="$ZC_BIN/zhucun"
 CA="$ZC_BIN/zhucun-ca"
@@ -21,6 +23,8 @@ w cadres.csv $'id,name,role,party_since,work_since,unit\nC1,张三,第一书记,
 w assignments.csv $'cadre,village,start,end\nC1,V1,2024-01-01,2025-12-31\nC2,V1,2024-01-01,2025-12-31\nC3,V1,2024-01-01,2025-12-31\n'
 w leave.csv $'cadre,start,end,level,ref\nC1,2024-05-06,2024-05-08,township,镇请〔2024〕3号\n'
 w duty.csv $'cadre,start,end,kind,level\nC1,2024-04-01,2024-04-03,training,district\n'
+w correction.csv $'cadre_id,date,level,reason,ref\nC2,2024/3/5,区,忘带工牌,区批〔2024〕7号\n'
+w inspection.csv $'村编号,检查时间,干部编号,检查组,结果,备注\nV1,2024-03-05 10:00,C1,市委督查组,在岗,\nV1,2024-03-05 10:00,C3,市委督查组,缺岗,未请假\n'
 w calendar.csv $'date,kind,note\r\n2024-10-01,holiday,国庆节\r\n2024-09-29,workday,\r\n'
 w policy.csv $'name,value\ndaily_rate_fen,12000\n'
 
@@ -30,11 +34,27 @@ w policy.csv $'name,value\ndaily_rate_fen,12000\n'
 cp "$T/ca/revocations.zrl" "$T/list1.zrl"
 w badges.csv $'badge,cadre,bound_from,bound_to,kind,uid,certificate\nB1,C1,2024-01-01,,piv,,B1.der\nU7,C2,2024-01-01,,uid,04A1B2C3D4E5F6,\n'
 
-for k in districts townships villages terminals cadres assignments badges leave duty calendar policy; do
+for k in districts townships villages terminals cadres assignments badges leave duty correction inspection calendar policy; do
   run z import "$k" "$T/$k.csv"
   expect_rc 0 "import $k"
 done
-contains "$out" "1 inserted, 0 updated, 0 unchanged" "counts printed"
+contains "$out" "(policy, UTF-8): 1 inserted, 0 updated, 0 unchanged" "counts and encoding printed"
+run z inspection list --json
+contains "$out" '"time":"2024-03-05T10:00:00+08:00"' "inspection time local in Asia/Shanghai"
+contains "$out" '"result":"absent","inspector":"市委督查组","note":"未请假"' "inspection result and note"
+
+# a GBK file, as Excel on a Chinese Windows saves it
+printf '编号,姓名,职务,入党日期,参加工作日期,派出单位\r\nC4,赵六,队员,无,2018年3月1日,市农业局\r\n' | iconv -f UTF-8 -t GBK >"$T/gbk.csv"
+run z import cadres "$T/gbk.csv"
+expect_rc 0 "import a GBK file"
+contains "$out" "(cadres, GB18030): 1 inserted" "says it read GB18030"
+run z audit --entity cadres --json
+contains "$out" '"name":"赵六","role":"member","party_since":null,"work_since":"2018-03-01","unit":"市农业局"' "GBK text and the date stored as UTF-8 and YYYY-MM-DD"
+printf 'id,name\nD9,\x80\xff\n' >"$T/binary.csv"
+run z import districts "$T/binary.csv"
+expect_rc 1 "a file neither UTF-8 nor GBK"
+contains "$err" "$T/binary.csv:2: unknown text encoding" "one message at its line"
+contains "$err" 'CSV UTF-8 (Comma delimited)' "says how to save it"
 
 # again: nothing changes, no audit rows
 audits=$(z audit --json | grep -c .)
@@ -64,6 +84,7 @@ contains "$err" "$T/bad.csv:4:role: invalid value '秘书'" "line and column of 
 contains "$err" "nothing imported" "says nothing was imported"
 run z --lang zh import cadres "$T/bad.csv"
 contains "$err" "未导入任何内容" "Chinese message"
+contains "$err" "$T/bad.csv:3:参加工作日期: '2019-02-30' 不是有效日期" "Chinese message names the column in Chinese"
 check "C8 not imported" bash -c "! '$Z' --db '$DB' audit --json | grep -q '\"key\":\"C8\"'"
 run z import cadres "$T/bad.csv" --json
 expect_rc 1 "bad rows --json"
@@ -77,8 +98,9 @@ expect_rc 1 "missing file"
 contains "$err" "$T/missing.csv" "names the missing file"
 
 # leave and duty one at a time
-run z leave add --cadre C3 --from 2024-11-04 --to 2024-11-05 --level 乡镇 --ref R-1
+run z leave add --cadre C3 --from 2024/11/4 --to 2024年11月5日 --level 乡镇 --ref R-1
 expect_rc 0 "leave add"
+contains "$out" "C3 2024-11-04 to 2024-11-05" "dates as clerks write them"
 id=$(sed -n 's/.*#\([0-9]*\).*/\1/p' <<<"$out")
 check "leave id printed" test -n "$id"
 run z leave add --cadre C3 --from 2024-11-04 --to 2024-11-05 --level township
@@ -90,6 +112,9 @@ run z leave add --cadre C99 --from 2024-11-04 --to 2024-11-05 --level township
 expect_rc 1 "unknown cadre"
 run z leave add --cadre C3 --from 2024-11-04
 expect_rc 2 "leave add without --to"
+run z leave add --cadre C3 --from 2024-11-31 --to 2024-12-01 --level township
+expect_rc 2 "leave add with a date that does not exist"
+contains "$err" "2025/6/3" "lists the accepted date forms"
 run z leave list --cadre C3 --json
 contains "$out" '"ref":"R-1"' "leave list"
 run z duty add --cadre C2 --from 2024-09-09 --to 2024-09-10 --kind 会议 --level none
@@ -107,6 +132,48 @@ expect_rc 2 "unknown leave command"
 run z audit --entity leave
 contains "$out" "delete" "removal audited"
 contains "$out" "R-1" "with the row before"
+
+# corrections and inspections one at a time
+run z correction add --cadre C3 --date 2024.3.6 --level district --reason 读卡器故障 --ref 区批8号
+expect_rc 0 "correction add"
+cid=$(sed -n 's/.*#\([0-9]*\).*/\1/p' <<<"$out")
+contains "$out" "added correction #$cid: C3 2024-03-06 (district)" "correction add says so"
+run z correction add --cadre C3 --date 2024-03-06 --level city --reason 再次
+expect_rc 1 "the same cadre and date twice"
+run z correction add --cadre C3 --date 2024-03-07 --level district
+expect_rc 2 "correction add without --reason"
+run z correction add --cadre C3 --date 3/7/2024 --level district --reason x
+expect_rc 2 "correction add with a bad date"
+run z correction list --from 2024-03-06 --json
+contains "$out" '"cadre":"C3","date":"2024-03-06","level":"district","reason":"读卡器故障","ref":"区批8号"' "correction list"
+run z correction list --to 2024/3/5
+contains "$out" "C2" "correction list --to"
+check "correction list --to leaves out later dates" bash -c "! grep -q 读卡器 <<<'$out'"
+run z inspection add --village V1 --time '2024/3/6 9:30' --inspector 区督查组 --cadre C1 --result 在岗 --cadre C2 --result absent --note 暗访
+expect_rc 0 "inspection add with two cadres"
+contains "$out" "C2 absent" "both added"
+run z inspection add --village V1 --time '2024-03-06 9:30' --inspector 区督查组 --cadre C3 --result present --cadre C9 --result absent
+expect_rc 1 "an unknown cadre: nothing added"
+contains "$err" "C9" "names the unknown cadre"
+run z inspection add --village V1 --time '2024-03-06 9:30' --inspector 区督查组 --cadre C3
+expect_rc 2 "a cadre without a result"
+run z inspection add --village V1 --time 2024-03-06 --inspector 区督查组 --cadre C3 --result present
+expect_rc 2 "a time without hours"
+run z inspection list --village V1 --from 2024-03-06 --to 2024-03-06
+contains "$out" "2024-03-06T09:30:00+08:00 V1         C2         absent  区督查组 暗访" "inspection list"
+check "inspection list --from leaves out earlier visits" bash -c "! grep -q 市委督查组 <<<'$out'"
+iid=$(awk '/C2 /{print $1}' <<<"$out")
+run z inspection remove "$iid"
+expect_rc 0 "inspection remove"
+run z correction remove "$cid"
+expect_rc 0 "correction remove"
+run z audit --entity inspection --json
+contains "$out" '"action":"delete"' "inspection removal audited"
+contains "$out" '"source":"cli"' "cli changes audited as cli"
+run z audit --entity correction
+contains "$out" "读卡器故障" "correction audited"
+run z --lang zh correction add --cadre C3 --date 2024-02-30 --level 区 --reason x
+contains "$err" "日期 '2024-02-30' 无效（可写作 2025-06-03、2025/6/3" "Chinese date message"
 
 # the badge CA on the host
 run z ca revocations "$T/list1.zrl"

@@ -61,7 +61,7 @@ run host provision "$T/hostlink" --terminal K01 --township T01 --ca "$T/ca/ca.pe
 expect_rc 0 "provision over the serial link"
 check "host key made, owner-only" test "$(stat -c %a "$T/host/zhucun-host.key")" = 600
 run host terminals --json
-contains "$out" '"id":"K01"' "terminal registered on the host"
+contains "$out" '"id": "K01"' "terminal registered on the host"
 
 # ---- taps, then a full pull ----
 term ctl time "2025-07-01T08:30:00+08:00" >/dev/null

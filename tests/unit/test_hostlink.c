@@ -41,6 +41,7 @@
 #include "zc/err.h"
 #include "zc/hostkey.h"
 #include "zc/hostlink.h"
+#include "zc/i18n.h"
 #include "zc/record.h"
 #include "zc/store.h"
 #include "zc/wire.h"
@@ -1244,6 +1245,17 @@ static void test_bundle_round_trip(void **state)
 	store_open(&b, "bundle-b");
 	register_term(a.s, "K01", g_term_key);
 	ingest_fake(a.s, &k, 1, 120, 0);
+	/* the clerk's collections travel with the records (RULES.md 1) */
+	int added = 0;
+	assert_int_equal(zc_store_collection_add(a.s, "K01", 1751277600000LL, 60, "link", "/dev/ttyUSB0", &added), 0);
+	assert_true(added);
+	assert_int_equal(zc_store_collection_add(a.s, "K01", 1751277600000LL, 60, "link", "/dev/ttyUSB0", &added), 0);
+	assert_false(added);
+	assert_int_equal(zc_store_collection_add(a.s, "K01", 1764324000000LL, 120, "link", NULL, NULL), 0);
+	assert_int_equal(zc_store_collection_add(a.s, "K01", 1764900000000LL, 200, "link", NULL, NULL), 0);
+	assert_int_equal(zc_store_collection_add(a.s, "NOPE", 1764900000000LL, 1, "link", NULL, NULL), ZC_ENOENT);
+	assert_int_equal(zc_store_collection_add(a.s, "K01", 0, 1, "link", NULL, NULL), ZC_EARG);
+	assert_int_equal(zc_store_collection_add(a.s, "K01", 1, 1, "carried", NULL, NULL), ZC_EARG);
 
 	/* Export all, and from seq 100. */
 	uint8_t *buf = NULL, *part = NULL;
@@ -1253,7 +1265,9 @@ static void test_bundle_round_trip(void **state)
 	assert_int_equal(bi.count, 120);
 	assert_int_equal(bi.first_seq, 1);
 	assert_int_equal(bi.last_seq, 120);
-	assert_memory_equal(buf, "ZCB1", 4);
+	assert_memory_equal(buf, "ZCB2", 4);
+	assert_int_equal(bi.ncollections, 3);
+	assert_int_equal(bi.collected_until_ms, 1764900000000LL);
 	assert_int_equal(zc_bundle_export(a.s, "K01", 100, g_host_key, &part, &plen, &bi), 0);
 	assert_int_equal(bi.count, 21);
 	uint8_t *none = NULL;
@@ -1279,6 +1293,9 @@ static void test_bundle_round_trip(void **state)
 	assert_int_equal(zc_bundle_import(b.s, part, plen, &io, &bi, &st, &reg, msg, sizeof msg), 0);
 	assert_true(reg);
 	assert_int_equal(st.stored, 21);
+	/* above a gap: no collection vouches for what is not here */
+	int64_t cu = 0;
+	assert_int_equal(zc_store_collected_until(b.s, "K01", &cu), ZC_ENOENT);
 	/* Seq 100..120 above nothing: a gap finding, as for any ingest. */
 	assert_int_equal(st.findings, 1);
 	assert_int_equal(zc_bundle_import(b.s, buf, len, &io, &bi, &st, &reg, msg, sizeof msg), 0);
@@ -1291,6 +1308,10 @@ static void test_bundle_round_trip(void **state)
 	assert_int_equal(zc_store_terminal_head(b.s, "K01", &head, NULL), 0);
 	assert_int_equal(head, 120);
 	assert_int_equal(q_int(b.path, "SELECT count(*) FROM records WHERE sig_ok = 1 AND link_ok = 1"), 120);
+	/* the collections up to the verified head arrive; the one at seq 200 does not */
+	assert_int_equal(zc_store_collected_until(b.s, "K01", &cu), 0);
+	assert_int_equal(cu, 1764324000000LL);
+	assert_int_equal(q_int(b.path, "SELECT count(*) FROM collections WHERE via = 'bundle'"), 2);
 
 	/* The expected exporter, and another. */
 	io.expect_host_fp = bd.info.host_fp;
@@ -1487,10 +1508,25 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Clock offsets are shown in people's units (相差 3 天 4 小时), either sign. */
+static void test_duration_text(void **state)
+{
+	(void)state;
+	char b[64];
+	int64_t d = 86400000, h = 3600000, m = 60000;
+	assert_string_equal(zc_duration_text(3 * d + 4 * h + 5 * m, ZC_LANG_ZH, b, sizeof b), "3 天 4 小时");
+	assert_string_equal(zc_duration_text(-(3 * d + 4 * h), ZC_LANG_EN, b, sizeof b), "3 d 4 h");
+	assert_string_equal(zc_duration_text(2 * h + 59 * m, ZC_LANG_ZH, b, sizeof b), "2 小时 59 分");
+	assert_string_equal(zc_duration_text(5 * m + 3000, ZC_LANG_ZH, b, sizeof b), "5 分 3 秒");
+	assert_string_equal(zc_duration_text(-12500, ZC_LANG_ZH, b, sizeof b), "12.5 秒");
+	assert_string_equal(zc_duration_text(INT64_MIN, ZC_LANG_EN, b, sizeof b), "106751991167 d 7 h");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_hello_status),
+	    cmocka_unit_test(test_duration_text),
 	    cmocka_unit_test(test_pull_with_credit),
 	    cmocka_unit_test(test_pull_lost_and_garbled_frames),
 	    cmocka_unit_test(test_pull_skips_unreadable_record),

@@ -896,7 +896,7 @@ static void test_taps_during_pull(void **state)
 	assert_int_equal(zc_vcard_uid_new(uid, sizeof uid, &t.card), 0);
 	snprintf(fbspec, sizeof fbspec, "log:%s/feedback.log", f->dir);
 	assert_int_equal(zc_feedback_from_spec(fbspec, &fb, err, sizeof err), 0);
-	zc_terminal_cfg tc = {480, 0, 1}; /* no duplicate window: every tap counts */
+	zc_terminal_cfg tc = {480, 0, 1, 0}; /* no duplicate window: every tap counts */
 	zc_termstate_lock(f->ts);
 	zc_termlog *log = zc_termstate_log(f->ts);
 	zc_termstate_unlock(f->ts);
@@ -1013,7 +1013,7 @@ static void test_unprovisioned_taps(void **state)
 	snprintf(fbpath, sizeof fbpath, "%s/feedback.log", f->dir);
 	snprintf(fbspec, sizeof fbspec, "log:%s", fbpath);
 	assert_int_equal(zc_feedback_from_spec(fbspec, &fb, err, sizeof err), 0);
-	zc_terminal_cfg tc = {480, 0, 1};
+	zc_terminal_cfg tc = {480, 0, 1, 0};
 	zc_termstate_lock(f->ts);
 	assert_null(zc_termstate_log(f->ts));
 	zc_termstate_unlock(f->ts);

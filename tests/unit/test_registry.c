@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "testutil.h"
 #include "zc/badge.h"
 #include "zc/bytes.h"
+#include "zc/dates.h"
 #include "zc/err.h"
 #include "zc/i18n.h"
 #include "zc/registry.h"
@@ -412,7 +414,10 @@ static void test_bad_rows(void **state)
 	import_bad(f, "districts", "d2.csv", "id\nD3\n", "d2.csv:1:name: missing column");
 	import_bad(f, "districts", "d3.csv", "id,name\nD3,x\nD 4,y\n", "d3.csv:3:id: invalid id");
 	import_bad(f, "districts", "d4.csv", "id,name\nD3,x\nD3,y\n", "d4.csv:3:id: the same key as line 2");
-	import_bad(f, "districts", "d5.csv", "id,name\nD3,\"x\xff\"\n", "d5.csv:2:name: invalid UTF-8");
+	/* not UTF-8 and not GB18030 either (0xFF): one message, at its line */
+	import_bad(f, "districts", "d5.csv", "id,name\nD3,\"x\xff\"\n", "d5.csv:2: unknown text encoding");
+	/* with a UTF-8 BOM the file is UTF-8: the field is wrong */
+	import_bad(f, "districts", "d5b.csv", "\xef\xbb\xbfid,name\nD3,\"x\xff\"\n", "d5b.csv:2:name: invalid UTF-8");
 	import_bad(f, "districts", "d6.csv", "id,name\nD3,\"x\n", "d6.csv:2: malformed CSV");
 	import_bad(f, "districts", "d7.csv", "id,name\nD3,x\"y\n", "d7.csv:2: malformed CSV");
 	import_bad(f, "districts", "d8.csv", "id,name\nD3,x,extra\n", "d8.csv:2: the row has 3 fields");
@@ -468,12 +473,13 @@ static void test_leave_duty_one_at_a_time(void **state)
 	char err[256];
 	import_all(f);
 	int64_t audits = q_int(f, "SELECT count(*) FROM audit");
-	zc_registry_entry e = {0, "C3", "2024-11-04", "2024-11-05", "乡镇", NULL, "R-1"};
+	zc_registry_entry e = {.cadre = "C3", .start = "2024/11/4", .end = "2024-11-05", .level = "乡镇", .ref = "R-1"};
 	int64_t id = 0, id2 = 0;
 	assert_int_equal(zc_registry_entry_add(f->s, "leave", &e, "clerk", &id, err, sizeof err), 0);
 	assert_true(id > 0);
 	assert_int_equal(zc_registry_entry_add(f->s, "leave", &e, "clerk", &id2, err, sizeof err), ZC_EEXIST);
 	assert_int_equal(id2, id);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM leave WHERE cadre_id = 'C3' AND start = '2024-11-04'"), 1);
 	zc_registry_entry bad = e;
 	bad.cadre = "C99";
 	assert_int_equal(zc_registry_entry_add(f->s, "leave", &bad, "clerk", NULL, err, sizeof err), ZC_ENOENT);
@@ -483,7 +489,8 @@ static void test_leave_duty_one_at_a_time(void **state)
 	bad = e;
 	bad.level = "county";
 	assert_int_equal(zc_registry_entry_add(f->s, "leave", &bad, "clerk", NULL, err, sizeof err), ZC_EARG);
-	zc_registry_entry d = {0, "C3", "2024-11-06", "2024-11-07", "city", "培训", NULL};
+	zc_registry_entry d = {
+	    .cadre = "C3", .start = "2024-11-06", .end = "2024-11-07", .level = "city", .kind = "培训"};
 	int64_t did = 0;
 	assert_int_equal(zc_registry_entry_add(f->s, "duty", &d, "clerk", &did, err, sizeof err), 0);
 	int n = 0;
@@ -505,6 +512,401 @@ static void test_leave_duty_one_at_a_time(void **state)
 	n = 0;
 	assert_int_equal(zc_registry_entries(f->s, "leave", "C3", count_entry, &n), 0);
 	assert_int_equal(n, 0);
+}
+
+/* ---- dates as clerks write them ---- */
+
+static void test_day_parse_any(void **state)
+{
+	(void)state;
+	zc_day d, want = zc_day_from_ymd(2025, 6, 3);
+	const char *good[] = {"2025-06-03", "2025/6/3",	 "2025-6-3",   "2025.6.3",	  "2025年6月3日",
+			      "2025/06/03", "2025.06.03", " 2025-6-03 ", "\t2025年06月03日", "\xe3\x80\x80" "2025/6/3"};
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		d = 0;
+		assert_int_equal(zc_day_parse_any(good[i], &d), 0);
+		assert_int_equal(d, want);
+	}
+	assert_int_equal(zc_day_parse_any("2024-2-29", &d), 0); /* a leap day */
+	assert_int_equal(d, zc_day_from_ymd(2024, 2, 29));
+	assert_int_equal(zc_day_parse_any("2000/2/29", &d), 0);
+	assert_int_equal(zc_day_parse_any("1999年12月31日", &d), 0);
+	assert_int_equal(d, zc_day_from_ymd(1999, 12, 31));
+	const char *bad[] = {
+	    "2025-2-29",  "1900-2-29",	"2025-4-31",	"2025-13-1",   "2025-0-1",    "2025-1-0",    "2025-1-32",
+	    "2025-6/3",	  "2025/6-3",	"2025.6-3",	"25-6-3",      "02025-6-3",   "2025-006-3",  "2025-6-003",
+	    "2025年6月3", "2025年6-3日", "2025-6-3日",   "6/3/2025",    "3.6.2025",    "2025-06-03x", "x2025-06-03",
+	    "2025 - 6 - 3", "",	"   ",	"2025",	"2025-06",	"2025-06-03 09:30", "二〇二五年六月三日",
+	    "2025-+6-3",  "2025--6-3",	"99999999999-1-1", "2025-99999999999-1", "2025-6-18446744073709551619"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		d = 12345;
+		if (!zc_day_parse_any(bad[i], &d))
+			fprintf(stderr, "accepted: '%s'\n", bad[i]);
+		assert_int_equal(zc_day_parse_any(bad[i], &d), -1);
+		assert_int_equal(d, 12345);
+	}
+	assert_int_equal(zc_day_parse_any(NULL, &d), -1);
+	char longer[200];
+	memset(longer, ' ', sizeof longer);
+	memcpy(longer + 100, "2025-06-03", 10);
+	longer[sizeof longer - 1] = 0;
+	assert_int_equal(zc_day_parse_any(longer, &d), 0); /* blanks, however many */
+	assert_int_equal(d, want);
+	memset(longer, '1', sizeof longer - 1);
+	assert_int_equal(zc_day_parse_any(longer, &d), -1);
+	/* the forms named in messages are forms it takes */
+	assert_non_null(strstr(ZC_DAY_FORMS_EN, "2025/6/3"));
+	assert_non_null(strstr(ZC_DAY_FORMS_ZH, "2025年6月3日"));
+}
+
+static void test_time_parse_any(void **state)
+{
+	(void)state;
+	int64_t t, want = (int64_t)(zc_day_from_ymd(2025, 6, 3) * 86400 + 1 * 3600 + 30 * 60) * 1000; /* 09:30+08 */
+	const char *good[] = {"2025-06-03 09:30",	   "2025-06-03T09:30",	  "2025-06-03T09:30:00",
+			      "2025/6/3 9:30",		   "2025年6月3日 9:30",	  "2025-06-03T09:30:00+08:00",
+			      "2025-06-03T01:30Z",	   "2025-06-03 01:30:00Z", "2025-06-03T03:30+02:00",
+			      "2025-06-02T23:30:00-02:00", " 2025.6.3  09:30 "};
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		t = 0;
+		if (zc_time_parse_any(good[i], 480, &t))
+			fprintf(stderr, "refused: '%s'\n", good[i]);
+		assert_int_equal(zc_time_parse_any(good[i], 480, &t), 0);
+		assert_true(t == want);
+	}
+	assert_int_equal(zc_time_parse_any("2025-06-03 09:30", 0, &t), 0); /* local in UTC */
+	assert_true(t == want + 8 * 3600000LL);
+	assert_int_equal(zc_time_parse_any("2025-06-03 09:30:59", 480, &t), 0);
+	assert_true(t == want + 59000);
+	const char *bad[] = {"2025-06-03",	   "09:30",		"2025-06-03 24:00",    "2025-06-03 09:60",
+			     "2025-06-03 09:30:60", "2025-06-03 9:3",	"2025-06-03 009:30",   "2025-06-03T 09:30",
+			     "2025-06-03 09:30+8", "2025-06-03 09:30+15:00", "2025-06-03 09:30 +08:00", "2025-02-29 09:30",
+			     "2025-06-0309:30",	   "2025-06-03 09:30Zx", "2025-06-03 09:30:00.5", "2025-06-03T09:30+0800", ""};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		if (!zc_time_parse_any(bad[i], 480, &t))
+			fprintf(stderr, "accepted: '%s'\n", bad[i]);
+		assert_int_equal(zc_time_parse_any(bad[i], 480, &t), -1);
+	}
+	char out[32];
+	zc_time_format(want, 480, out);
+	assert_string_equal(out, "2025-06-03T09:30:00+08:00");
+	zc_time_format(want, 0, out);
+	assert_string_equal(out, "2025-06-03T01:30:00+00:00");
+	zc_time_format(want, -150, out);
+	assert_string_equal(out, "2025-06-02T23:00:00-02:30");
+	zc_time_format(-1000, 0, out);
+	assert_string_equal(out, "1969-12-31T23:59:59+00:00");
+}
+
+/* ---- corrections and inspections ---- */
+
+static const char *corrections_csv = "cadre_id,date,level,reason,ref\n"
+				     "C1,2024-03-05,district,忘带工牌,区批〔2024〕7号\n"
+				     "C1,2024/3/4,区,读卡器故障,\n"
+				     "C2,2024年3月6日,none,\"说明：\n会议迟到\",\n";
+static const char *inspections_csv = "村编号,检查时间,干部编号,检查组,结果,备注\n"
+				     "V1,2024-03-05 10:00,C1,市委督查组,在岗,\n"
+				     "V1,2024-03-05 10:00,C3,市委督查组,缺岗,未请假\n"
+				     "V2,2024/3/6 9:15,C2,区纪委,absent,\n"
+				     "V2,2024-03-07T01:00Z,C2,区纪委,present,\n";
+
+static void test_correction_inspection_import(void **state)
+{
+	fx *f = *state;
+	char err[256];
+	import_all(f);
+	int64_t audits = q_int(f, "SELECT count(*) FROM audit");
+	zc_import_result r = import_ok(f, "correction", "corrections.csv", corrections_csv);
+	assert_int_equal(r.inserted, 3);
+	assert_string_equal(r.encoding, "UTF-8");
+	r = import_ok(f, "inspection", "inspections.csv", inspections_csv);
+	assert_int_equal(r.inserted, 4);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM audit"), audits + 7);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM audit WHERE entity = 'correction' AND action = 'insert' "
+				  "AND source LIKE '%/corrections.csv:4' AND after_json LIKE '%\"date\":\"2024-03-06\"%'"),
+			 1);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM audit WHERE entity = 'inspection' AND key = 'V2,"
+				  "1709687700000,C2'"),
+			 1);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM corrections WHERE date = '2024-03-04' AND level = 'district' "
+				  "AND ref IS NULL"),
+			 1);
+	/* again: nothing changes; a changed reason is an audited update */
+	r = import_ok(f, "correction", "corrections.csv", corrections_csv);
+	assert_int_equal(r.unchanged, 3);
+	r = import_ok(f, "inspection", "inspections.csv", inspections_csv);
+	assert_int_equal(r.unchanged, 4);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM audit"), audits + 7);
+	r = import_ok(f, "correction", "c2.csv", "cadre,日期,审批级别,事由\nC1,2024.3.4,city,读卡器故障（已修）\n");
+	assert_int_equal(r.updated, 1);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM audit WHERE entity = 'correction' AND action = 'update' AND "
+				  "before_json LIKE '%读卡器故障\"%' AND after_json LIKE '%\"level\":\"city\"%'"),
+			 1);
+	/* into the engine's arrays */
+	zc_registry *reg = NULL;
+	assert_int_equal(zc_registry_load(f->s, &reg, err, sizeof err), 0);
+	assert_int_equal(reg->ncorrections, 3);
+	/* by cadre, date: C1 03-04, C1 03-05, C2 03-06 */
+	assert_int_equal(reg->corrections[0].cadre, 0);
+	assert_int_equal(reg->corrections[0].day, zc_day_from_ymd(2024, 3, 4));
+	assert_int_equal(reg->corrections[0].level, ZC_LEVEL_CITY);
+	assert_string_equal(reg->corrections[0].reason, "读卡器故障（已修）");
+	assert_int_equal(reg->corrections[1].day, zc_day_from_ymd(2024, 3, 5));
+	assert_int_equal(reg->corrections[1].level, ZC_LEVEL_DISTRICT);
+	assert_int_equal(reg->corrections[2].cadre, 1);
+	assert_int_equal(reg->corrections[2].level, ZC_LEVEL_NONE);
+	assert_string_equal(reg->corrections[2].reason, "说明：\n会议迟到");
+	assert_true(reg->correction_ids[0] > 0 && reg->correction_ids[0] != reg->correction_ids[1]);
+	assert_int_equal(reg->ninspections, 4);
+	/* by cadre, time: C1, C2 (03-06 01:15Z absent, 03-07 01:00Z present), C3 */
+	int64_t day6 = (int64_t)zc_day_from_ymd(2024, 3, 6) * 86400000;
+	assert_int_equal(reg->inspections[0].cadre, 0);
+	assert_int_equal(reg->inspections[0].village, 0);
+	assert_int_equal(reg->inspections[0].absent, 0);
+	assert_string_equal(reg->inspections[0].inspector, "市委督查组");
+	assert_int_equal(reg->inspections[1].cadre, 1);
+	assert_int_equal(reg->inspections[1].village, 1);
+	assert_true(reg->inspections[1].utc_ms == day6 + 75 * 60000); /* 09:15 at UTC+8 */
+	assert_int_equal(reg->inspections[1].absent, 1);
+	assert_true(reg->inspections[2].utc_ms == day6 + 86400000 + 3600000);
+	assert_int_equal(reg->inspections[2].absent, 0);
+	assert_int_equal(reg->inspections[3].cadre, 2);
+	assert_int_equal(reg->inspections[3].absent, 1);
+	assert_true(reg->inspection_ids[3] > 0);
+	zc_rules_input in;
+	memset(&in, 0, sizeof in);
+	zc_registry_fill_input(reg, &in);
+	assert_ptr_equal(in.corrections, reg->corrections);
+	assert_int_equal(in.ncorrections, 3);
+	assert_ptr_equal(in.inspections, reg->inspections);
+	assert_int_equal(in.ninspections, 4);
+	zc_registry_free(reg);
+}
+
+static void test_correction_inspection_bad_rows(void **state)
+{
+	fx *f = *state;
+	import_all(f);
+	int64_t audits = q_int(f, "SELECT count(*) FROM audit");
+	import_bad(f, "correction", "c1.csv", "cadre_id,date,level,reason\nC1,2024-03-05,district,\n",
+		   "c1.csv:2:reason: must not be empty");
+	import_bad(f, "correction", "c2.csv", "cadre_id,date,level\nC1,2024-03-05,district\n",
+		   "c2.csv:1:reason: missing column (事由)");
+	import_bad(f, "correction", "c3.csv", "cadre_id,date,level,reason\nC1,2025-2-29,district,x\n",
+		   "c3.csv:2:date: '2025-2-29' is not a valid date (accepted: 2025-06-03, 2025/6/3");
+	import_bad(f, "correction", "c4.csv", "cadre_id,date,level,reason\nC1,2024-03-05,county,x\n",
+		   "c4.csv:2:level: invalid value 'county'");
+	import_bad(f, "correction", "c5.csv", "cadre_id,date,level,reason\nC9,2024-03-05,city,x\n",
+		   "c5.csv:2:cadre_id: unknown 'C9'");
+	/* the same date written twice in two ways */
+	import_bad(f, "correction", "c6.csv", "cadre_id,date,level,reason\nC1,2024-03-05,city,x\nC1,2024/3/5,city,y\n",
+		   "c6.csv:3:cadre_id: the same key as line 2 (C1,2024-03-05)");
+	import_bad(f, "inspection", "i1.csv",
+		   "village_id,time,inspector,cadre_id,result\nV1,2024-03-05 25:00,组,C1,present\n",
+		   "i1.csv:2:time: '2024-03-05 25:00' is not a valid time");
+	import_bad(f, "inspection", "i2.csv", "village_id,time,inspector,cadre_id,result\nV9,2024-03-05 9:00,组,C1,在岗\n",
+		   "i2.csv:2:village_id: unknown 'V9'");
+	import_bad(f, "inspection", "i3.csv", "village_id,time,inspector,cadre_id,result\nV1,2024-03-05 9:00,组,C1,在\n",
+		   "i3.csv:2:result: invalid value '在', expected one of: present/在岗, absent/缺岗");
+	import_bad(f, "inspection", "i4.csv", "village,time,cadre,result\nV1,2024-03-05 9:00,C1,在岗\n",
+		   "i4.csv:1:inspector: missing column");
+	import_bad(f, "inspection", "i5.csv",
+		   "village_id,time,inspector,cadre_id,result\nV1,2024-03-05 09:00,组,C1,在岗\n"
+		   "V1,2024-03-05T01:00:00Z,组,C1,缺岗\n",
+		   "i5.csv:3:village_id: the same key as line 2");
+	import_bad(f, "inspection", "i6.csv", "村编号,检查时间,检查人,检查组,干部编号,结果\n",
+		   "i6.csv:1:检查组: duplicate column");
+	assert_int_equal(q_int(f, "SELECT count(*) FROM audit"), audits);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM corrections") + q_int(f, "SELECT count(*) FROM inspections"),
+			 0);
+	/* the zone in force at import makes local times */
+	import_ok(f, "policy", "zone.csv", "name,value\nzone,UTC\n");
+	import_ok(f, "inspection", "i7.csv", "village_id,time,inspector,cadre_id,result\nV1,2024-03-05 09:00,组,C1,在岗\n");
+	assert_int_equal(q_int(f, "SELECT at_ms FROM inspections"),
+			 ((int64_t)zc_day_from_ymd(2024, 3, 5) * 86400 + 9 * 3600) * 1000);
+}
+
+/* The Chinese messages name the column in Chinese, whatever the header. */
+static void test_chinese_messages(void **state)
+{
+	fx *f = *state;
+	import_all(f);
+	zc_lang_set("zh");
+	import_bad(f, "correction", "z1.csv", "cadre_id,date,level,reason\nC1,2024-13-05,district,x\n",
+		   "z1.csv:2:日期: '2024-13-05' 不是有效日期（可写作 2025-06-03、2025/6/3");
+	import_bad(f, "leave", "z2.csv", "cadre,start,end,level\nC1,2024-03-05,2024-03-01,区\n",
+		   "z2.csv:2:结束日期: 结束日期早于开始日期 2024-03-05");
+	import_bad(f, "inspection", "z3.csv", "village_id,time,inspector,cadre_id\nV1,2024-03-05 9:00,组,C1\n",
+		   "z3.csv:1:结果: 缺少此列");
+	import_bad(f, "cadres", "z4.csv", "id,name,role,work_since,unit\nC8,甲,秘书,2019-01-01,市直\n",
+		   "z4.csv:2:职务: '秘书' 无效");
+	zc_lang_set("en");
+}
+
+/* Text converted with iconv(3) from UTF-8 to the encoding to; malloc'd. */
+static char *iconv_to(const char *to, const char *text, size_t *len)
+{
+	iconv_t cd = iconv_open(to, "UTF-8");
+	assert_true(cd != (iconv_t)-1);
+	size_t inleft = strlen(text), cap = inleft * 2 + 8, outleft = cap;
+	char *out = malloc(cap), *in = (char *)text, *op = out;
+	assert_true(iconv(cd, &in, &inleft, &op, &outleft) != (size_t)-1);
+	iconv_close(cd);
+	*len = cap - outleft;
+	return out;
+}
+
+static void test_gbk_files(void **state)
+{
+	fx *f = *state;
+	char err[512], path[4300];
+	zc_import_result res;
+	import_all(f);
+	size_t len;
+	char *gbk = iconv_to("GBK", "干部编号,日期,审批级别,事由,批文号\r\nC1,2024/3/5,区,忘带工牌（已补）,区批〔2024〕7号\r\n",
+			     &len);
+	snprintf(path, sizeof path, "%s/gbk.csv", f->dir);
+	assert_int_equal(tu_write_file(path, gbk, len), 0);
+	assert_int_equal(zc_registry_import(f->s, "correction", path, NULL, &res, err, sizeof err), 0);
+	assert_int_equal(res.inserted, 1);
+	assert_string_equal(res.encoding, "GB18030");
+	zc_import_result_free(&res);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM corrections WHERE reason = '忘带工牌（已补）' AND "
+				  "ref = '区批〔2024〕7号' AND date = '2024-03-05'"),
+			 1);
+	free(gbk);
+	/* a bad row of a GBK file: its line and column as in any file */
+	gbk = iconv_to("GB18030", "村编号,检查时间,检查人,干部编号,结果\nV1,2024-03-05 9:00,督查组,C1,在岗\n"
+				  "V1,2024-03-05 9:00,督查组,C2,迟到\n",
+		       &len);
+	snprintf(path, sizeof path, "%s/gb.csv", f->dir);
+	assert_int_equal(tu_write_file(path, gbk, len), 0);
+	assert_int_equal(zc_registry_import(f->s, "inspection", path, NULL, &res, err, sizeof err), ZC_EMALFORMED);
+	assert_string_equal(res.encoding, "GB18030");
+	assert_int_equal(res.nerrors, 1);
+	assert_non_null(strstr(res.errors[0], "gb.csv:3:结果: invalid value '迟到'"));
+	zc_import_result_free(&res);
+	free(gbk);
+	/* neither: one message saying how to save it, in either language */
+	snprintf(path, sizeof path, "%s/bin.csv", f->dir);
+	assert_int_equal(tu_write_file(path, "id,name\nD9,ok\nD8,\x80\xff\n", 19), 0);
+	assert_int_equal(zc_registry_import(f->s, "districts", path, NULL, &res, err, sizeof err), ZC_EMALFORMED);
+	assert_null(res.encoding);
+	assert_int_equal(res.nerrors, 1);
+	assert_non_null(strstr(res.errors[0], "bin.csv:3: unknown text encoding"));
+	assert_non_null(strstr(res.errors[0], "CSV UTF-8 (Comma delimited)"));
+	assert_non_null(strstr(err, "nothing imported"));
+	zc_import_result_free(&res);
+	zc_lang_set("zh");
+	assert_int_equal(zc_registry_import(f->s, "districts", path, NULL, &res, err, sizeof err), ZC_EMALFORMED);
+	assert_non_null(strstr(res.errors[0], "另存为"));
+	assert_non_null(strstr(res.errors[0], "CSV UTF-8（逗号分隔）"));
+	zc_import_result_free(&res);
+	zc_lang_set("en");
+	assert_int_equal(q_int(f, "SELECT count(*) FROM districts"), 2);
+}
+
+typedef struct seen {
+	int n;
+	char text[8][160];
+} seen;
+
+static int keep_entry(void *arg, const zc_registry_entry *e)
+{
+	seen *s = arg;
+	if (s->n < 8)
+		snprintf(s->text[s->n], sizeof s->text[0], "%s %s %s %s %s %s", e->cadre,
+			 e->village ? e->village : e->date ? e->date : e->start, e->time ? e->time : e->level,
+			 e->result ? e->result : e->reason ? e->reason : "-", e->inspector ? e->inspector : "-",
+			 e->note ? e->note : e->ref ? e->ref : "-");
+	s->n++;
+	return 0;
+}
+
+static void test_correction_inspection_one_at_a_time(void **state)
+{
+	fx *f = *state;
+	char err[256];
+	import_all(f);
+	int64_t audits = q_int(f, "SELECT count(*) FROM audit");
+	zc_registry_entry c = {.cadre = "C1", .date = "2024年3月5日", .level = "区", .reason = "忘带工牌"};
+	int64_t id = 0, id2 = 0;
+	assert_int_equal(zc_registry_entry_add(f->s, "correction", &c, "clerk", &id, err, sizeof err), 0);
+	assert_int_equal(zc_registry_entry_add(f->s, "correction", &c, "clerk", &id2, err, sizeof err), ZC_EEXIST);
+	assert_int_equal(id2, id);
+	zc_registry_entry bad = c;
+	bad.reason = "  ";
+	assert_int_equal(zc_registry_entry_add(f->s, "correction", &bad, "clerk", NULL, err, sizeof err), ZC_EARG);
+	assert_non_null(strstr(err, "reason must not be empty"));
+	bad = c;
+	bad.date = "2024-02-30";
+	assert_int_equal(zc_registry_entry_add(f->s, "correction", &bad, "clerk", NULL, err, sizeof err), ZC_EARG);
+	assert_non_null(strstr(err, "2025年6月3日"));
+	bad = c;
+	bad.level = "county";
+	assert_int_equal(zc_registry_entry_add(f->s, "correction", &bad, "clerk", NULL, err, sizeof err), ZC_EARG);
+	/* one inspection finding two cadres: both or neither */
+	zc_registry_entry x[2] = {
+	    {.village = "V1", .time = "2024/3/5 10:00", .inspector = "市委督查组", .cadre = "C1", .result = "在岗"},
+	    {.village = "V1", .time = "2024/3/5 10:00", .inspector = "市委督查组", .cadre = "C9", .result = "缺岗"},
+	};
+	int64_t ids[2] = {0, 0};
+	assert_int_equal(zc_registry_entries_add(f->s, "inspection", x, 2, "clerk", ids, err, sizeof err), ZC_ENOENT);
+	assert_non_null(strstr(err, "C9"));
+	assert_int_equal(q_int(f, "SELECT count(*) FROM inspections"), 0);
+	x[1].cadre = "C3";
+	x[1].note = "未请假";
+	assert_int_equal(zc_registry_entries_add(f->s, "inspection", x, 2, "clerk", ids, err, sizeof err), 0);
+	assert_true(ids[0] > 0 && ids[1] > ids[0]);
+	zc_registry_entry y = x[0];
+	y.village = "V7";
+	assert_int_equal(zc_registry_entry_add(f->s, "inspection", &y, "clerk", NULL, err, sizeof err), ZC_ENOENT);
+	y = x[0];
+	y.time = "2024-03-05";
+	assert_int_equal(zc_registry_entry_add(f->s, "inspection", &y, "clerk", NULL, err, sizeof err), ZC_EARG);
+	y = x[0];
+	y.time = "2024-03-05T02:00Z";
+	assert_int_equal(zc_registry_entry_add(f->s, "inspection", &y, "clerk", &id2, err, sizeof err), ZC_EEXIST);
+	assert_int_equal(id2, ids[0]);
+	/* listed, filtered */
+	seen sn;
+	memset(&sn, 0, sizeof sn);
+	assert_int_equal(zc_registry_entries(f->s, "inspection", NULL, keep_entry, &sn), 0);
+	assert_int_equal(sn.n, 2);
+	assert_string_equal(sn.text[0], "C1 V1 2024-03-05T10:00:00+08:00 present 市委督查组 -");
+	assert_string_equal(sn.text[1], "C3 V1 2024-03-05T10:00:00+08:00 absent 市委督查组 未请假");
+	zc_registry_filter flt = {.village = "V1", .from = "2024/3/5", .to = "2024.3.5"};
+	memset(&sn, 0, sizeof sn);
+	assert_int_equal(zc_registry_entries_where(f->s, "inspection", &flt, keep_entry, &sn, err, sizeof err), 0);
+	assert_int_equal(sn.n, 2);
+	flt.from = "2024-03-06";
+	flt.to = NULL;
+	memset(&sn, 0, sizeof sn);
+	assert_int_equal(zc_registry_entries_where(f->s, "inspection", &flt, keep_entry, &sn, err, sizeof err), 0);
+	assert_int_equal(sn.n, 0);
+	flt.from = "2024-03-32";
+	assert_int_equal(zc_registry_entries_where(f->s, "inspection", &flt, keep_entry, &sn, err, sizeof err),
+			 ZC_EARG);
+	zc_registry_filter cf = {.cadre = "C1", .to = "2024-03-05"};
+	memset(&sn, 0, sizeof sn);
+	assert_int_equal(zc_registry_entries_where(f->s, "correction", &cf, keep_entry, &sn, err, sizeof err), 0);
+	assert_int_equal(sn.n, 1);
+	assert_string_equal(sn.text[0], "C1 2024-03-05 district 忘带工牌 - -");
+	cf.village = "V1"; /* corrections have no village */
+	assert_int_equal(zc_registry_entries_where(f->s, "correction", &cf, keep_entry, &sn, err, sizeof err), ZC_EARG);
+	zc_registry_filter lf = {.from = "2024-05-08", .to = "2024-05-08"};
+	memset(&sn, 0, sizeof sn);
+	assert_int_equal(zc_registry_entries_where(f->s, "leave", &lf, keep_entry, &sn, err, sizeof err), 0);
+	assert_int_equal(sn.n, 1); /* C1's leave of 05-06 to 05-08 */
+	/* removed, audited */
+	assert_int_equal(zc_registry_entry_remove(f->s, "inspection", ids[1], "clerk", err, sizeof err), 0);
+	assert_int_equal(zc_registry_entry_remove(f->s, "correction", id, "clerk", err, sizeof err), 0);
+	assert_int_equal(zc_registry_entry_remove(f->s, "correction", id, "clerk", err, sizeof err), ZC_ENOENT);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM audit WHERE source = 'cli' AND actor = 'clerk'"), 5);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM audit WHERE entity = 'inspection' AND action = 'delete' AND "
+				  "key LIKE 'V1,%,C3' AND before_json LIKE '%\"note\":\"未请假\"%'"),
+			 1);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM audit"), audits + 5);
 }
 
 static int count_ca(void *arg, const zc_registry_ca_info *ci)
@@ -658,6 +1060,13 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_bom_and_chinese_headers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_rows, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_leave_duty_one_at_a_time, setup, teardown),
+	    cmocka_unit_test(test_day_parse_any),
+	    cmocka_unit_test(test_time_parse_any),
+	    cmocka_unit_test_setup_teardown(test_correction_inspection_import, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_correction_inspection_bad_rows, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_chinese_messages, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_gbk_files, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_correction_inspection_one_at_a_time, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ca_and_revocations, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ten_thousand, setup, teardown),
 	};

@@ -92,8 +92,8 @@ static void world_init(world *w, const char *start, const char *end, const char 
 	w->tw[1].id = "T02";
 	w->vi[0] = (zc_r_village){.id = "V01", .township = 0, .rate_fen = 10000};
 	w->vi[1] = (zc_r_village){.id = "V02", .township = 1, .rate_fen = 12000};
-	w->te[0] = (zc_r_terminal){"K01", 0};
-	w->te[1] = (zc_r_terminal){"K02", 1};
+	w->te[0] = (zc_r_terminal){"K01", 0, INT64_MAX};
+	w->te[1] = (zc_r_terminal){"K02", 1, INT64_MAX};
 	w->ca[0] = (zc_r_cadre){"C001", "张三", ZC_ROLE_FIRST_SECRETARY, 1, D("2015-07-01"), D("2010-09-01"), "市乡村振兴局"};
 	w->as[0] = (zc_r_assignment){0, 0, D(start), D(end)};
 	w->ba[0] = (zc_r_badge){.id = "B001", .cadre = 0, .bound_from = D(start), .uid_only = 0, .revoked_at_ms = INT64_MAX};
@@ -122,7 +122,7 @@ static void tap_at(world *w, int terminal, int64_t utc_ms)
 		w->cap = w->cap ? w->cap * 2 : 256;
 		w->taps = realloc(w->taps, w->cap * sizeof *w->taps);
 	}
-	w->taps[w->ntaps++] = (zc_r_tap){0, terminal, utc_ms, 1, 1, 1, w->ntaps + 1};
+	w->taps[w->ntaps++] = (zc_r_tap){0, terminal, utc_ms, 1, 1, 1, w->ntaps + 1, 0};
 	w->in.taps = w->taps;
 	w->in.ntaps = w->ntaps;
 }
@@ -946,6 +946,359 @@ static void test_review_fixes(void **state)
 	assert_int_equal(v[2], ZC_CLOCK_OK);
 }
 
+
+/* ---- RULES.md v2: collection, corrections, inspections, forged badges ---- */
+
+/* Local time (UTC+8) of date ds at hh:mm, in UTC ms. */
+static int64_t LT(const char *ds, int hh, int mm)
+{
+	return ((int64_t)D(ds) * 86400 + (int64_t)(hh * 60 + mm - 480) * 60) * 1000;
+}
+
+static int status_of(const zc_report *r, const char *ds)
+{
+	return zc_report_status(r, 0, D(ds));
+}
+
+/* taps at 08:30 on working days from..to that were taken before cutoff */
+static void present_until(world *w, const char *from, const char *to, int64_t cutoff)
+{
+	for (zc_day d = D(from); d <= D(to); d++) {
+		int64_t t = ((int64_t)d * 86400 + 30 * 60) * 1000;
+		if (zc_rules_is_workday(&w->in, d) && t < cutoff)
+			tap_at(w, 0, t);
+	}
+}
+
+/* Worked example 7: the only terminal last pulled Friday 28 November 18:00. */
+static void test_example7_pending(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-03");
+	int64_t pull = LT("2025-11-28", 18, 0);
+	w.te[0].collected_until_ms = pull;
+	w.te[1].collected_until_ms = ZC_NEVER_COLLECTED;
+	present_until(&w, "2025-01-01", "2025-12-03", pull);
+	zc_report *r = eval(&w);
+	assert_int_equal(status_of(r, "2025-11-24"), ZC_ST_PRESENT);
+	assert_int_equal(status_of(r, "2025-11-28"), ZC_ST_PRESENT);
+	assert_int_equal(status_of(r, "2025-11-29"), ZC_ST_REST);
+	assert_int_equal(status_of(r, "2025-11-30"), ZC_ST_REST);
+	assert_int_equal(status_of(r, "2025-12-01"), ZC_ST_PENDING);
+	assert_int_equal(status_of(r, "2025-12-03"), ZC_ST_PENDING);
+	const zc_r_year *y = year_row(r, 0, 2025);
+	assert_int_equal(y->pending_days, 3);
+	assert_int_equal(y->absent_days, 0);
+	assert_int_equal(count_findings(r, "consecutive_absence") + count_findings(r, "cumulative_absence"), 0);
+	assert_int_equal(r->nrecall, 0);
+	/* K02 (township T02, no assignment here) was never collected: overdue; K01 is not */
+	assert_int_equal(count_findings(r, "collection_overdue"), 1);
+	assert_int_equal(finding(r, "collection_overdue", 0)->subject, 1);
+	assert_int_equal(finding(r, "collection_overdue", 0)->date, D("2025-12-03"));
+	assert_int_equal(finding(r, "collection_overdue", 0)->severity, ZC_SEV_WARNING);
+	world_free(&w, r);
+	/* pulled again at 09:00 on 4 December: the taps of 1-3 December count */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-03");
+	w.te[0].collected_until_ms = LT("2025-12-04", 9, 0);
+	present_until(&w, "2025-01-01", "2025-12-03", LT("2025-12-04", 9, 0));
+	r = eval(&w);
+	assert_int_equal(status_of(r, "2025-12-01"), ZC_ST_PRESENT);
+	assert_int_equal(year_row(r, 0, 2025)->pending_days, 0);
+	world_free(&w, r);
+}
+
+/* A pull one minute before local midnight leaves that day PENDING; one
+ * minute after completes it. The evidence of a township is its least
+ * collected terminal's; a township without terminals is never PENDING. */
+static void test_collection_boundaries(void **state)
+{
+	(void)state;
+	world w;
+	/* no taps on Monday 1 December; pulled Mon 23:59 / Tue 00:01 */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-02");
+	w.te[0].collected_until_ms = LT("2025-12-01", 23, 59);
+	present_until(&w, "2025-01-01", "2025-11-28", INT64_MAX);
+	zc_report *r = eval(&w);
+	assert_int_equal(status_of(r, "2025-11-28"), ZC_ST_PRESENT);
+	assert_int_equal(status_of(r, "2025-12-01"), ZC_ST_PENDING);
+	assert_int_equal(status_of(r, "2025-12-02"), ZC_ST_PENDING);
+	world_free(&w, r);
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-02");
+	w.te[0].collected_until_ms = LT("2025-12-02", 0, 1);
+	present_until(&w, "2025-01-01", "2025-11-28", INT64_MAX);
+	r = eval(&w);
+	assert_int_equal(status_of(r, "2025-12-01"), ZC_ST_ABSENT);
+	assert_int_equal(status_of(r, "2025-12-02"), ZC_ST_PENDING);
+	/* exactly at the end of the day is complete */
+	world_free(&w, r);
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-02");
+	w.te[0].collected_until_ms = LT("2025-12-02", 0, 0);
+	present_until(&w, "2025-01-01", "2025-11-28", INT64_MAX);
+	r = eval(&w);
+	assert_int_equal(status_of(r, "2025-12-01"), ZC_ST_ABSENT);
+	world_free(&w, r);
+	/* two terminals in T01: K01 pulled 5 December, K02 (moved to T01) on
+	 * 1 December at noon: dates from 1 December wait for K02 */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-03");
+	w.te[1].township = 0;
+	w.te[0].collected_until_ms = LT("2025-12-05", 9, 0);
+	w.te[1].collected_until_ms = LT("2025-12-01", 12, 0);
+	present_until(&w, "2025-01-01", "2025-11-28", INT64_MAX);
+	r = eval(&w);
+	assert_int_equal(status_of(r, "2025-11-28"), ZC_ST_PRESENT);
+	assert_int_equal(status_of(r, "2025-12-01"), ZC_ST_PENDING);
+	assert_int_equal(year_row(r, 0, 2025)->pending_days, 3);
+	world_free(&w, r);
+	/* a township without terminals: complete on every date */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-03");
+	w.te[0].township = 1; /* both terminals in T02 now; C001's village is in T01 */
+	w.te[0].collected_until_ms = ZC_NEVER_COLLECTED;
+	r = eval(&w);
+	assert_int_equal(status_of(r, "2025-12-01"), ZC_ST_ABSENT);
+	assert_int_equal(year_row(r, 0, 2025)->pending_days, 0);
+	assert_int_equal(count_findings(r, "collection_overdue"), 1); /* K01, never collected */
+	world_free(&w, r);
+}
+
+/* collection_overdue: collected-until < end of as_of - 31 days. */
+static void test_collection_overdue(void **state)
+{
+	(void)state;
+	world w;
+	int64_t end = LT("2025-12-04", 0, 0); /* end of as_of 2025-12-03 */
+	int64_t lag = 31LL * 86400000;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-03");
+	w.te[0].collected_until_ms = end - lag;
+	w.te[1].collected_until_ms = end - lag - 1;
+	zc_report *r = eval(&w);
+	assert_int_equal(count_findings(r, "collection_overdue"), 1);
+	assert_int_equal(finding(r, "collection_overdue", 0)->subject, 1);
+	assert_non_null(strstr(finding(r, "collection_overdue", 0)->detail_zh, "最后收取于 2025-11-02"));
+	world_free(&w, r);
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-03");
+	assert_int_equal(zc_policy_set(&w.in.policy, "max_collection_lag_days", "40"), 0);
+	w.te[1].collected_until_ms = end - lag - 1;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "collection_overdue"), 0);
+	world_free(&w, r);
+}
+
+/* PENDING days end a spell and hold min_days back (RULES.md 6, 7). */
+static void test_pending_spells_and_min_days(void **state)
+{
+	(void)state;
+	world w;
+	/* absent 3..14 November (12 days with rest), then PENDING from 17 November:
+	 * no spell of 16 even though the terminal is silent for weeks */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
+	w.te[0].collected_until_ms = LT("2025-11-17", 0, 0);
+	present_until(&w, "2025-01-01", "2025-10-31", INT64_MAX);
+	zc_report *r = eval(&w);
+	assert_int_equal(status_of(r, "2025-11-14"), ZC_ST_ABSENT);
+	assert_int_equal(status_of(r, "2025-11-17"), ZC_ST_PENDING);
+	assert_int_equal(count_findings(r, "consecutive_absence"), 0);
+	/* the year has ended but PENDING dates remain: no min_days yet, but the
+	 * target is out of reach only if counted + pending < required */
+	assert_int_equal(count_findings(r, "min_days"), 0);
+	const zc_r_year *y = year_row(r, 0, 2025);
+	assert_int_equal(y->pending_days, 33);
+	assert_int_equal(count_findings(r, "min_days_unreachable"), 0);
+	world_free(&w, r);
+	/* counted + pending < required: unreachable, dated as_of */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
+	w.te[0].collected_until_ms = LT("2025-12-01", 0, 0);
+	present_until(&w, "2025-01-01", "2025-06-30", INT64_MAX);
+	r = eval(&w);
+	y = year_row(r, 0, 2025);
+	assert_int_equal(y->pending_days, 23);
+	assert_true(y->counted_days + y->pending_days < y->required_days);
+	assert_int_equal(count_findings(r, "min_days"), 0);
+	assert_int_equal(count_findings(r, "min_days_unreachable"), 1);
+	assert_int_equal(finding(r, "min_days_unreachable", 0)->date, D("2025-12-31"));
+	world_free(&w, r);
+	/* everything collected: min_days, dated the year's last date */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
+	present_until(&w, "2025-01-01", "2025-06-30", INT64_MAX);
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "min_days"), 1);
+	world_free(&w, r);
+}
+
+/* Worked example 8: corrections. */
+static void test_example8_corrections(void **state)
+{
+	(void)state;
+	world w;
+	zc_r_correction k[6];
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+	present_workdays(&w, "2025-01-01", "2025-03-03");
+	present_workdays(&w, "2025-03-10", "2025-03-31");
+	k[0] = (zc_r_correction){0, D("2025-03-04"), ZC_LEVEL_DISTRICT, "忘带工牌"};
+	k[1] = (zc_r_correction){0, D("2025-03-05"), ZC_LEVEL_CITY, "读卡器故障"};
+	k[2] = (zc_r_correction){0, D("2025-03-06"), ZC_LEVEL_DISTRICT, "工牌损坏"};
+	k[3] = (zc_r_correction){0, D("2025-03-07"), ZC_LEVEL_TOWNSHIP, "忘带工牌"};
+	k[4] = (zc_r_correction){0, D("2025-07-01"), ZC_LEVEL_NONE, "after as_of"};
+	k[5] = (zc_r_correction){0, D("2024-12-31"), ZC_LEVEL_NONE, "outside the assignment"};
+	w.in.corrections = k;
+	w.in.ncorrections = 4;
+	zc_report *r = eval(&w);
+	assert_int_equal(status_of(r, "2025-03-04"), ZC_ST_CORRECTED);
+	assert_int_equal(status_of(r, "2025-03-06"), ZC_ST_CORRECTED);
+	assert_int_equal(status_of(r, "2025-03-07"), ZC_ST_ABSENT);
+	const zc_r_year *y = year_row(r, 0, 2025);
+	assert_int_equal(y->corrected_days, 3);
+	assert_int_equal(y->counted_days, y->present_days + 3);
+	assert_int_equal(y->allowance_days, y->present_days + 3); /* paid like PRESENT */
+	assert_int_equal(count_findings(r, "frequent_corrections"), 1);
+	assert_int_equal(finding(r, "frequent_corrections", 0)->date, D("2025-03-06"));
+	assert_int_equal(finding(r, "frequent_corrections", 0)->severity, ZC_SEV_WARNING);
+	assert_int_equal(count_findings(r, "correction_approval_level"), 1);
+	assert_int_equal(finding(r, "correction_approval_level", 0)->date, D("2025-03-07"));
+	assert_int_equal(finding(r, "correction_approval_level", 0)->severity, ZC_SEV_VIOLATION);
+	assert_string_equal(finding(r, "correction_approval_level", 0)->detail,
+			    "correction requires district approval; approved: township");
+	world_free(&w, r);
+	/* invalid ones after as_of and outside the assignment are reported too;
+	 * a valid one outside the assignment changes nothing */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+	k[3] = (zc_r_correction){0, D("2024-12-30"), ZC_LEVEL_CITY, "outside, valid"};
+	w.in.corrections = k;
+	w.in.ncorrections = 6;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "correction_approval_level"), 2);
+	assert_int_equal(finding(r, "correction_approval_level", 0)->date, D("2024-12-31"));
+	assert_int_equal(finding(r, "correction_approval_level", 1)->date, D("2025-07-01"));
+	assert_int_equal(zc_report_status(r, 0, D("2024-12-30")), ZC_ST_NONE);
+	/* a correction of a PRESENT day is no CORRECTED date; the policy sets the level */
+	world_free(&w, r);
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+	assert_int_equal(zc_policy_set(&w.in.policy, "correction_level", "township"), 0);
+	assert_int_equal(zc_policy_set(&w.in.policy, "correction_level", "none"), -1);
+	present_workdays(&w, "2025-03-04", "2025-03-04");
+	k[0] = (zc_r_correction){0, D("2025-03-04"), ZC_LEVEL_TOWNSHIP, "x"};
+	k[1] = (zc_r_correction){0, D("2025-03-05"), ZC_LEVEL_TOWNSHIP, "x"};
+	w.in.corrections = k;
+	w.in.ncorrections = 2;
+	r = eval(&w);
+	assert_int_equal(status_of(r, "2025-03-04"), ZC_ST_PRESENT);
+	assert_int_equal(status_of(r, "2025-03-05"), ZC_ST_CORRECTED);
+	assert_int_equal(count_findings(r, "correction_approval_level"), 0);
+	assert_int_equal(year_row(r, 0, 2025)->corrected_days, 1);
+	world_free(&w, r);
+}
+
+/* Worked example 9 and inspections on PENDING, DUTY, LEAVE and rest days. */
+static void test_example9_inspections(void **state)
+{
+	(void)state;
+	world w;
+	zc_r_inspection x[6];
+	zc_r_correction k[1];
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-03");
+	w.te[0].collected_until_ms = LT("2025-11-28", 18, 0);
+	present_until(&w, "2025-01-01", "2025-12-03", LT("2025-11-28", 18, 0));
+	w.le[0] = (zc_r_leave){0, D("2025-06-02"), D("2025-06-03"), ZC_LEVEL_TOWNSHIP, NULL};
+	w.in.nleaves = 1;
+	w.du[0] = (zc_r_duty){0, D("2025-07-01"), D("2025-07-01"), ZC_DUTY_MEETING, ZC_LEVEL_DISTRICT};
+	w.in.nduties = 1;
+	k[0] = (zc_r_correction){0, D("2025-08-05"), ZC_LEVEL_CITY, "忘带工牌"};
+	w.in.corrections = k;
+	w.in.ncorrections = 1;
+	x[0] = (zc_r_inspection){0, 0, LT("2025-05-14", 10, 0), 1, "市督查组"}; /* tapped 08:30 */
+	x[1] = (zc_r_inspection){0, 0, LT("2025-06-02", 15, 0), 1, "区驻村办"}; /* leave */
+	x[2] = (zc_r_inspection){0, 0, LT("2025-06-07", 10, 0), 1, "区驻村办"}; /* Saturday */
+	x[3] = (zc_r_inspection){0, 0, LT("2025-12-02", 10, 30), 1, "市督查组"}; /* PENDING */
+	x[4] = (zc_r_inspection){0, 0, LT("2025-07-01", 10, 0), 1, "市督查组"}; /* duty */
+	x[5] = (zc_r_inspection){0, 0, LT("2025-08-05", 10, 0), 1, "市督查组"}; /* corrected */
+	w.in.inspections = x;
+	w.in.ninspections = 6;
+	zc_report *r = eval(&w);
+	assert_int_equal(status_of(r, "2025-05-14"), ZC_ST_ABSENT);
+	assert_int_equal(status_of(r, "2025-06-02"), ZC_ST_LEAVE);
+	assert_int_equal(status_of(r, "2025-06-07"), ZC_ST_REST);
+	assert_int_equal(status_of(r, "2025-12-02"), ZC_ST_ABSENT);
+	assert_int_equal(status_of(r, "2025-12-01"), ZC_ST_PENDING);
+	assert_int_equal(status_of(r, "2025-07-01"), ZC_ST_DUTY);
+	assert_int_equal(status_of(r, "2025-08-05"), ZC_ST_ABSENT);
+	assert_int_equal(count_findings(r, "inspection_absent"), 3);
+	const zc_r_finding *f = finding(r, "inspection_absent", 0);
+	assert_int_equal(f->date, D("2025-05-14"));
+	assert_int_equal(f->severity, ZC_SEV_VIOLATION);
+	assert_non_null(strstr(f->detail_zh, "市督查组"));
+	assert_non_null(strstr(f->detail, "although 1 tap(s)"));
+	assert_int_equal(finding(r, "inspection_absent", 1)->date, D("2025-08-05"));
+	assert_non_null(strstr(finding(r, "inspection_absent", 1)->detail, "although 1 tap(s)"));
+	assert_non_null(strstr(finding(r, "inspection_absent", 2)->detail, "no tap"));
+	assert_int_equal(finding(r, "inspection_absent", 2)->date, D("2025-12-02"));
+	world_free(&w, r);
+	/* a present result changes nothing */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-06-30");
+	present_workdays(&w, "2025-01-01", "2025-06-30");
+	x[0].absent = 0;
+	w.in.inspections = x;
+	w.in.ninspections = 1;
+	r = eval(&w);
+	assert_int_equal(status_of(r, "2025-05-14"), ZC_ST_PRESENT);
+	assert_int_equal(count_findings(r, "inspection_absent"), 0);
+	world_free(&w, r);
+}
+
+/* Section 3: a clone's tap is forged_badge against whose badge it copies. */
+static void test_forged_badge(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-06-30");
+	w.ba[0].bound_from = D("2025-02-01");
+	w.ba[0].revoked_at_ms = LT("2025-04-01", 0, 0);
+	present_workdays(&w, "2025-02-03", "2025-03-31");
+	size_t first = w.ntaps;
+	tap_at(&w, 0, LT("2025-01-20", 8, 0)); /* before the binding */
+	tap_at(&w, 0, LT("2025-03-03", 12, 0)); /* twice on 3 March */
+	tap_at(&w, 0, LT("2025-03-03", 13, 0));
+	tap_at(&w, 0, LT("2025-04-02", 8, 0)); /* after the revocation */
+	tap_at(&w, 0, LT("2025-07-02", 8, 0)); /* after as_of */
+	for (size_t i = first; i < w.ntaps; i++) {
+		w.taps[i].badge_ok = 0;
+		w.taps[i].badge_forged = 1;
+	}
+	zc_report *r = eval(&w);
+	assert_int_equal(count_findings(r, "forged_badge"), 2);
+	const zc_r_finding *f = finding(r, "forged_badge", 0);
+	assert_int_equal(f->date, D("2025-03-03"));
+	assert_int_equal(f->subject_kind, ZC_SUBJ_CADRE);
+	assert_int_equal(f->severity, ZC_SEV_VIOLATION);
+	assert_non_null(strstr(f->detail_zh, "疑似弄虚作假：2 次"));
+	assert_int_equal(finding(r, "forged_badge", 1)->date, D("2025-04-02"));
+	/* rejected all the same */
+	assert_int_equal(r->tap_reject[first], ZC_REJ_BADGE_AUTH);
+	/* and collapsed to one notice per cadre and reason, not one per tap */
+	assert_int_equal(count_findings(r, "rejected_tap"), 1);
+	assert_int_equal(finding(r, "rejected_tap", 0)->date, D("2025-01-20"));
+	assert_string_equal(finding(r, "rejected_tap", 0)->detail,
+			    "4 taps from 2025-01-20 to 2025-04-02 not counted: badge_not_authenticated (first: K01 record "
+			    "43)");
+	world_free(&w, r);
+}
+
+/* Clock trust: a record exactly at the collection plus its tolerance is
+ * trusted, a millisecond later it is not. */
+static void test_collection_instant(void **state)
+{
+	(void)state;
+	const int64_t H = 3600000, tol = 300000;
+	zc_r_clockrec q[] = {
+	    {1, ZC_KIND_PROVISIONED, 10 * H, 0, 0, 20 * H},
+	    {2, ZC_KIND_TAP, 20 * H + tol, 0, 0, 20 * H},
+	    {3, ZC_KIND_TAP, 20 * H + tol + 1, 0, 0, 20 * H},
+	};
+	uint8_t v[3];
+	zc_rules_clock_trust(q, 3, tol, v);
+	assert_int_equal(v[1], ZC_CLOCK_OK);
+	assert_int_equal(v[2], ZC_CLOCK_AFTER_COLLECTION);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -966,6 +1319,14 @@ int main(void)
 		cmocka_unit_test(test_clock_trust),
 		cmocka_unit_test(test_integrity_and_binding_end),
 		cmocka_unit_test(test_review_fixes),
+		cmocka_unit_test(test_example7_pending),
+		cmocka_unit_test(test_collection_boundaries),
+		cmocka_unit_test(test_collection_overdue),
+		cmocka_unit_test(test_pending_spells_and_min_days),
+		cmocka_unit_test(test_example8_corrections),
+		cmocka_unit_test(test_example9_inspections),
+		cmocka_unit_test(test_forged_badge),
+		cmocka_unit_test(test_collection_instant),
 	};
 	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
 }

@@ -116,7 +116,7 @@ static int setup(void **state)
 	snprintf(f->fblog, sizeof f->fblog, "%s/feedback.log", f->dir);
 	snprintf(p, sizeof p, "log:%s", f->fblog);
 	assert_int_equal(zc_feedback_from_spec(p, &f->fb, err, sizeof err), 0);
-	zc_terminal_cfg tc = {480, 60, 5};
+	zc_terminal_cfg tc = {480, 60, 5, 0};
 	assert_int_equal(zc_terminal_new(f->log, f->rd, &f->clk, f->fb, f->bca, &tc, &f->term), 0);
 	*state = f;
 	return 0;
@@ -288,7 +288,18 @@ static void test_uid_card(void **state)
 	assert_int_equal(r.u.tap.result, ZC_TAP_WEAK);
 	assert_int_equal(r.u.tap.badge_id_len, 4);
 	assert_memory_equal(r.u.tap.badge_id, "\x04\xA2\x2B\x91", 4);
-	assert_non_null(strstr(last_feedback(f), "WEAK"));
+	/* recorded, but the policy (off by default) does not count it: said so, not a success */
+	assert_non_null(strstr(last_feedback(f), "WEAK not_counted"));
+	assert_non_null(strstr(last_feedback(f), "已记录，普通卡不计考勤"));
+	assert_null(strstr(last_feedback(f), "成功"));
+	/* a terminal whose board accepts UID cards says it was recorded as weak */
+	zc_terminal_free(f->term);
+	zc_terminal_cfg tc = {480, 60, 5, 1};
+	assert_int_equal(zc_terminal_new(f->log, f->rd, &f->clk, f->fb, f->bca, &tc, &f->term), 0);
+	zc_simclock_advance(&f->sc, 120000);
+	assert_int_equal(tap(f, f->c_uid), 1);
+	assert_non_null(strstr(last_feedback(f), "WEAK weak"));
+	assert_non_null(strstr(last_feedback(f), "已记录（非加密卡，仅作参考）"));
 }
 
 static void test_removed_mid_authentication(void **state)
@@ -357,7 +368,7 @@ static void test_journal_full(void **state)
 	zc_journal_cfg jc = {2048, 1024};
 	assert_int_equal(zc_journal_open(st, &jc, &j), 0);
 	assert_int_equal(zc_termlog_open(j, f->key, "K02", &f->clk, "test", &log), 0);
-	zc_terminal_cfg tc = {480, 0, 5};
+	zc_terminal_cfg tc = {480, 0, 5, 0};
 	assert_int_equal(zc_terminal_new(log, f->rd, &f->clk, f->fb, f->bca, &tc, &term), 0);
 	int full = 0;
 	for (int i = 0; i < 40 && !full; i++) {

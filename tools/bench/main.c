@@ -413,7 +413,7 @@ static int one_tap(tap_env *e, zc_terminal *term, present_fn present, void *arg,
 static int tap_series(tap_env *e, zc_reader *rd, present_fn present, void *arg, int n, tap_split *first,
 		      tap_split *cached)
 {
-	zc_terminal_cfg tc = {480, 0, 50};
+	zc_terminal_cfg tc = {480, 0, 50, 0};
 	zc_terminal *term = NULL;
 	for (int i = 0; i < n; i++) {
 		if (zc_terminal_new(e->log, rd, &e->clk, e->fb, e->ca, &tc, &term))
@@ -610,7 +610,7 @@ static int engine_in_memory(int ncadres, double *secs, size_t *ntaps)
 		snprintf(ids[k], 16, "T%04d", i);
 		tw[i].id = ids[k++];
 		snprintf(ids[k], 16, "K%04d", i);
-		te[i] = (zc_r_terminal){ids[k++], i};
+		te[i] = (zc_r_terminal){ids[k++], i, INT64_MAX};
 	}
 	for (int i = 0; i < nvill; i++) {
 		snprintf(ids[k], 16, "V%05d", i);
@@ -635,7 +635,7 @@ static int engine_in_memory(int ncadres, double *secs, size_t *ntaps)
 			if ((rnd >> 16) % 100 < 3 || (away && d >= y0 + 100 && d < y0 + 100 + away))
 				continue;
 			ta[nt++] = (zc_r_tap){
-			    c, (c / 5) / 10, ((int64_t)d * 86400 + 1800 + (rnd >> 20) % 3600) * 1000, 1, 1, 1, nt + 1};
+			    c, (c / 5) / 10, ((int64_t)d * 86400 + 1800 + (rnd >> 20) % 3600) * 1000, 1, 1, 1, nt + 1, 0};
 		}
 	}
 	in.townships = tw;

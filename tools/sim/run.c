@@ -331,6 +331,7 @@ typedef struct term {
 	unsigned starts;
 	int64_t last_tap; /* simulated time of its last tap; INT64_MIN: none */
 	uint64_t pulled;
+	unsigned npulls;
 } term;
 
 typedef struct bcard {
@@ -458,7 +459,7 @@ static int inproc_open(run *r, term *t)
 		goto fail;
 	}
 	/* the board's time zone and duplicate window; polling needs no wait */
-	zc_terminal_cfg tc = {b->tz_offset_min, b->duplicate_window_s, 0};
+	zc_terminal_cfg tc = {b->tz_offset_min, b->duplicate_window_s, 0, b->accept_uid_badges};
 	if (zc_terminal_new(log, ip->rd, &ip->clk, &ip->fb.self, ip->ca, &tc, &ip->term)) {
 		errline("终端 / terminal %s: 无法启动刷卡循环 / cannot start the tap loop", t->id);
 		goto fail;
@@ -835,6 +836,12 @@ static zc_day earliest_day(const zc_scenario *s)
 		LOWER(s->holidays[i]);
 	for (size_t i = 0; i < s->nworkdays; i++)
 		LOWER(s->workdays[i]);
+	for (size_t i = 0; i < s->npulls; i++)
+		LOWER(zc_day_of_utc(s->pulls[i].utc_ms, s->tz_offset_min));
+	for (size_t i = 0; i < s->ncorrections; i++)
+		LOWER(s->corrections[i].day);
+	for (size_t i = 0; i < s->ninspections; i++)
+		LOWER(zc_day_of_utc(s->inspections[i].utc_ms, s->tz_offset_min));
 #undef LOWER
 	return d;
 }
@@ -1041,11 +1048,25 @@ static int provision(run *r, term *t)
 	return 0;
 }
 
-static int pull(run *r, term *t)
+/* A clerk pulls terminal t at simulated time at_ms (SCENARIO.md "Pulls"):
+ * the terminal's clock is moved there, and the host takes it as its own
+ * clock, so the collection is recorded at that time. */
+static int pull(run *r, term *t, int64_t at_ms)
 {
-	char name[64], p[PATHCAP];
-	snprintf(name, sizeof name, "pull-%s", t->id);
-	const char *args[] = {"pull", t->link, "--json", "--time-tolerance", "0", NULL};
+	char name[64], p[PATHCAP], line[64], reply[256], host_time[32];
+	if (ensure_process(r, t))
+		return -1;
+	if (at_ms > t->vtime)
+		t->vtime = at_ms;
+	fmt(line, sizeof line, "time %lld", (long long)t->vtime);
+	if (ctl_send(t->board.control, line, reply, sizeof reply)) {
+		errline("终端 / terminal %s: 无法设定终端时钟 / cannot set the terminal clock: %s", t->id,
+			*reply ? reply : "no answer");
+		return -1;
+	}
+	snprintf(host_time, sizeof host_time, "%lld", (long long)at_ms);
+	snprintf(name, sizeof name, "pull-%s-%u", t->id, ++t->npulls);
+	const char *args[] = {"pull", t->link, "--json", "--time-tolerance", "0", "--host-time", host_time, NULL};
 	int st = host_cmd(r, name, 1, 300000, args);
 	host_log(r, name, "out", p, sizeof p);
 	if (st != 0 && st != 3) {
@@ -1063,8 +1084,8 @@ static int pull(run *r, term *t)
 		errline("终端 / terminal %s: zhucun pull --json 的输出无法读取 / unreadable output in %s", t->id, p);
 		return -1;
 	}
-	t->pulled = (uint64_t)json_integer_value(stored);
-	r->records += t->pulled;
+	t->pulled += (uint64_t)json_integer_value(stored);
+	r->records += (uint64_t)json_integer_value(stored);
 	if (st == 3)
 		fprintf(stderr,
 			"zhucun-sim run: 警告 / warning: 终端 / terminal %s: 拉取发现完整性问题 / the pull found "
@@ -1196,7 +1217,8 @@ static int write_policy(run *r, FILE *f)
 
 /* in the order of IMPORT.md: what a row refers to is imported before it */
 static const char *const registry_kinds[] = {"districts", "townships", "villages", "terminals", "cadres", "assignments",
-					     "badges",	  "leave",     "duty",	   "calendar",	"policy"};
+					     "badges",	  "leave",     "duty",	   "correction", "inspection",
+					     "calendar",  "policy"};
 #define NKINDS (sizeof registry_kinds / sizeof registry_kinds[0])
 
 static int write_registry(run *r)
@@ -1299,6 +1321,22 @@ static int write_registry(run *r)
 				const zc_r_duty *d = &s->duties[i];
 				csv_row(f, 5, s->cadres[d->cadre].id, day_str(d->start, d1), day_str(d->end, d2),
 					d->kind >= 0 && d->kind <= 2 ? dk[d->kind] : "trip", zc_level_name(d->level));
+			}
+		} else if (!strcmp(kind, "correction")) {
+			csv_row(f, 4, "cadre", "date", "level", "reason");
+			for (size_t i = 0; i < s->ncorrections; i++) {
+				const zc_r_correction *c = &s->corrections[i];
+				csv_row(f, 4, s->cadres[c->cadre].id, day_str(c->day, d1), zc_level_name(c->level),
+					c->reason);
+			}
+		} else if (!strcmp(kind, "inspection")) {
+			char when[40];
+			csv_row(f, 5, "village", "time", "cadre", "inspector", "result");
+			for (size_t i = 0; i < s->ninspections; i++) {
+				const zc_r_inspection *x = &s->inspections[i];
+				local_time(r, x->utc_ms, when, sizeof when);
+				csv_row(f, 5, s->villages[x->village].id, when, s->cadres[x->cadre].id, x->inspector,
+					x->absent ? "absent" : "present");
 			}
 		}
 		if (fclose(f)) {
@@ -1486,6 +1524,14 @@ static void stop_all(run *r, int ok)
 	}
 }
 
+static int pull_cmp(const void *a, const void *b)
+{
+	const zc_scn_pull *x = a, *y = b;
+	if (x->utc_ms != y->utc_ms)
+		return x->utc_ms < y->utc_ms ? -1 : 1;
+	return x->terminal - y->terminal;
+}
+
 static int play(run *r)
 {
 	zc_scenario *s = r->s;
@@ -1498,9 +1544,36 @@ static int play(run *r)
 	}
 	r->s_start = now_s() - t0;
 	r->s_switch = 0;
-	/* taps in time order */
+	/* the pulls: the scenario's, and for each terminal without any, one
+	 * after everything else */
+	size_t npl = 0, next = 0;
+	zc_scn_pull *pl = calloc(s->npulls + s->nterminals + 1, sizeof *pl);
+	if (!pl) {
+		errline("内存不足 / out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < s->npulls; i++)
+		pl[npl++] = s->pulls[i];
+	for (size_t i = 0; i < s->nterminals; i++) {
+		int has = 0;
+		for (size_t k = 0; k < s->npulls && !has; k++)
+			has = s->pulls[k].terminal == (int)i;
+		if (!has)
+			pl[npl++] = (zc_scn_pull){(int)i, zc_scenario_collected_until(s, (int)i), 0};
+	}
+	qsort(pl, npl, sizeof *pl, pull_cmp);
+	double tp0, s_pull = 0;
+	/* taps in time order; a pull at the instant of a tap comes first */
 	for (size_t k = 0; k < s->ntaps && !g_stop; k++) {
 		const zc_scn_tap *tp = &s->taps[k];
+		for (; next < npl && pl[next].utc_ms <= tp->utc_ms && !g_stop; next++) {
+			tp0 = now_s();
+			if (pull(r, &r->t[pl[next].terminal], pl[next].utc_ms)) {
+				free(pl);
+				return -1;
+			}
+			s_pull += now_s() - tp0;
+		}
 		term *t = &r->t[tp->terminal];
 		unsigned *c = &r->count[(size_t)tp->badge * s->nterminals + (size_t)tp->terminal];
 		int real = (*c)++ < (unsigned)r->o->libnfc_taps;
@@ -1511,20 +1584,22 @@ static int play(run *r)
 			real = t->mode == MODE_PROCESS;
 		t->last_tap = tp->utc_ms;
 		int rc = real ? tap_nfc(r, t, tp) : tap_inproc(r, t, tp);
-		if (rc)
+		if (rc) {
+			free(pl);
 			return -1;
+		}
 		if (r->o->verbose && (k + 1) % 500 == 0)
 			printf("  %zu/%zu 次刷卡 / taps\n", k + 1, s->ntaps);
 	}
-	/* every terminal running, then pulled */
-	for (size_t i = 0; i < s->nterminals && !g_stop; i++)
-		if (ensure_process(r, &r->t[i]))
+	/* the pulls after the last tap */
+	tp0 = now_s();
+	for (; next < npl && !g_stop; next++)
+		if (pull(r, &r->t[pl[next].terminal], pl[next].utc_ms)) {
+			free(pl);
 			return -1;
-	double tp0 = now_s();
-	for (size_t i = 0; i < s->nterminals && !g_stop; i++)
-		if (pull(r, &r->t[i]))
-			return -1;
-	r->s_pull = now_s() - tp0;
+		}
+	free(pl);
+	r->s_pull = s_pull + now_s() - tp0;
 	if (g_stop)
 		return -1;
 	stop_all(r, 1);

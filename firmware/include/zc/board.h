@@ -17,6 +17,8 @@
  *   control     control socket path (optional; the simulator and tests)
  *   journal_capacity   bytes the journal may use (suffix K, M, G; default 64M)
  *   duplicate_window   seconds within which the same badge counts as already recorded (60)
+ *   accept_uid_badges  on/off (default off, as the host's policy of RULES.md 3): with off, a
+ *               UID-only card is recorded but told "已记录，普通卡不计考勤" (not a success)
  *   latency_ms  pause between reader polls (default 100)
  *   sim_start   with clock = sim: the simulated time at start (ms since the
  *               epoch, or YYYY-MM-DDThh:mm:ss with Z or +hh:mm); default now
@@ -39,6 +41,7 @@ typedef struct zc_board {
 	char control[1024];
 	uint64_t journal_capacity;
 	int duplicate_window_s;
+	int accept_uid_badges;
 	int poll_interval_ms;
 	int64_t sim_start_ms; /* 0: the real time at start */
 } zc_board;

@@ -26,6 +26,7 @@ typedef struct zc_terminal_cfg {
 	int tz_offset_min;      /* display time zone (UTC+8: 480) */
 	int duplicate_window_s; /* same badge again within this: already recorded */
 	int poll_timeout_ms;    /* how long one step waits for a card */
+	int accept_uid_badges;  /* UID-only cards count (the host's policy); 0: say they do not */
 } zc_terminal_cfg;
 
 typedef struct zc_terminal zc_terminal;

@@ -21,7 +21,9 @@
 #include "zc/record.h"
 #include "zc/store.h"
 
-#define ZC_BUNDLE_MAGIC	   "ZCB1"		   /* persisted */
+#define ZC_BUNDLE_MAGIC	   "ZCB2"		   /* persisted; written */
+#define ZC_BUNDLE_MAGIC_V1 "ZCB1"		   /* still read: no collections */
+#define ZC_BUNDLE_COLL_MAX 65535		   /* collections in one bundle */
 #define ZC_BUNDLE_KEY_MAX  255			   /* DER public key, at most; persisted bound */
 #define ZC_BUNDLE_MAX_SIZE (1024u * 1024u * 1024u) /* files larger are refused */
 
@@ -33,6 +35,8 @@ typedef struct zc_bundle_info {
 	int64_t created_ms;
 	uint64_t first_seq, last_seq; /* of the records in it; 0, 0 when none */
 	uint32_t count;
+	uint16_t ncollections; /* the terminal's collections it carries (ZCB2) */
+	int64_t collected_until_ms; /* the latest of them; 0: none */
 	size_t size; /* bytes of the whole bundle */
 } zc_bundle_info;
 
@@ -52,6 +56,7 @@ typedef struct zc_bundle {
 	size_t host_key_len;
 	const uint8_t *records; /* count x (u16 len | record) */
 	size_t records_len;
+	const uint8_t *collections; /* ncollections x (i64 at_ms | u64 up_to_seq) */
 } zc_bundle;
 
 /* Parse buf (exactly len bytes) and check the host signature. 0, or
@@ -75,7 +80,10 @@ typedef struct zc_bundle_import_opts {
 
 /* Parse and verify buf, register its terminal if unknown (ZC_EEXIST if the
  * store has that terminal under another key: nothing is imported), and
- * ingest every record (each verified again) in batches. info and stats
+ * ingest every record (each verified again) in batches. Then the bundle's
+ * collections are recorded (via "bundle") where the store's verified head
+ * reaches their sequence number, so the district knows the clerk's
+ * collected-until (RULES.md section 1). info and stats
  * (may be NULL) are filled as far as the import got; records of committed
  * batches stay stored after a failure. errbuf gets an English line. */
 int zc_bundle_import(zc_store *s, const uint8_t *buf, size_t len, const zc_bundle_import_opts *opts,

@@ -18,6 +18,9 @@
  *   4. SET_TIME when the terminal's clock is off by more than a tolerance;
  *   5. pull once more the records those commands appended (COLLECTED,
  *      CLOCK_SET), so the store matches the terminal.
+ * When step 2 completes, the store records the collection (zc_store_collection_add):
+ * the host's time of the HELLO and the terminal's head then, so the
+ * terminal's collected-until (RULES.md section 1) is known.
  * ACK and SET_TIME need the host key the terminal registered at
  * provisioning; with another key (or none) they are skipped, and said so.
  */
@@ -42,6 +45,7 @@ typedef struct zc_collect_opts {
 	int64_t time_tolerance_ms;	     /* 0: 120000; negative: never set the clock */
 	int64_t clock_rollback_tolerance_ms; /* ingest policy; 0: the store's default */
 	int register_unknown;		     /* register an unknown terminal's key (trust on first use) */
+	int64_t host_time_ms;		     /* the host clock at HELLO (a simulation's time); 0: the system clock */
 	zc_privkey *host_key;		     /* signs ACK_COLLECTED and SET_TIME; NULL: skip them */
 	zc_pull_progress_fn progress;	     /* may be NULL */
 	void *arg;
@@ -93,6 +97,7 @@ typedef struct zc_collect_result {
 	zc_ingest_stats ingest; /* all of it, both pulls */
 	zc_collect_cmd_result ack, set_time;
 	uint64_t acked_to;
+	int64_t collected_at_ms; /* the collection recorded in the store (collected-until); 0: none */
 	int64_t seconds_ms; /* the whole collection */
 	zc_hostlink_stats link;
 } zc_collect_result;

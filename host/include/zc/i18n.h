@@ -19,4 +19,10 @@ zc_lang zc_lang_get(void);
 const char *zc_tr(const char *zh, const char *en);
 #define T(zh, en) zc_tr(zh, en)
 
+#include <stddef.h>
+#include <stdint.h>
+/* A duration for people, its sign dropped: the two largest units that
+ * matter ("3 天 4 小时" / "3 d 4 h", "5 分 3 秒", "12.5 秒"). Returns buf. */
+const char *zc_duration_text(int64_t ms, zc_lang lang, char *buf, size_t cap);
+
 #endif

@@ -2,14 +2,16 @@
 /*
  * zc/registry.h: the registry in the host store: districts, townships,
  * villages, where terminals stand, cadres, assignments, badges, leave,
- * official duty, the calendar and policy settings (imported from CSV files,
+ * official duty, corrections (补卡), inspections (抽查), the calendar and
+ * policy settings (imported from CSV files,
  * host/doc/IMPORT.md), the badge CAs and their revocation lists, and the
  * audit log of every change. zc_registry_load turns it into the arrays the
  * compliance engine (zc/rules.h) takes.
  *
  * Every change of a registry row writes an audit row in the same
  * transaction: who (actor), when, insert/update/delete, the entity (the
- * import kind: "districts", ..., "leave", "duty", "ca", "revocations"), the
+ * import kind: "districts", ..., "leave", "duty", "correction",
+ * "inspection", "ca", "revocations"), the
  * row's key, its columns before and after as JSON objects, and where the
  * change came from ("FILE:LINE" or "cli"). Writing what is already stored
  * changes nothing and writes no audit row.
@@ -40,16 +42,24 @@ typedef struct zc_import_result {
 	char **errors;
 	size_t nerrors;
 	int more_errors;
+	/* How the file was read: "UTF-8", or "GB18030" (a file that is not
+	 * UTF-8, converted: what spreadsheets on Chinese Windows save); NULL
+	 * when it was neither (errors says how to save it) or not read. */
+	const char *encoding;
 } zc_import_result;
 
 /* The import kinds, in a good order to import a fresh registry:
  * "districts", "townships", "villages", "terminals", "cadres",
- * "assignments", "badges", "leave", "duty", "calendar", "policy".
+ * "assignments", "badges", "leave", "duty", "correction", "inspection",
+ * "calendar", "policy".
  * names[i] for i < count; returns count. */
 size_t zc_registry_kinds(const char *const **names);
 
 /* Import csv_path as kind (one of the names above) in one transaction:
- * every row is checked (IMPORT.md), and if any is bad nothing is changed,
+ * the file is read as UTF-8, or converted from GB18030 when it is not
+ * (res->encoding), every row is checked (IMPORT.md; dates in any form of
+ * zc_day_parse_any, times local in the registry's zone policy unless they
+ * carry an offset), and if any is bad nothing is changed,
  * res->errors lists the bad rows and ZC_EMALFORMED is returned. Otherwise
  * every row is inserted, updated (its key is stored with other values) or
  * left alone (stored as is), each change audited with actor (NULL:
@@ -66,34 +76,65 @@ int zc_registry_import_buf(zc_store *s, const char *kind, const uint8_t *buf, si
 			   const char *dir, const char *actor, zc_import_result *res, char *err, size_t errlen);
 void zc_import_result_free(zc_import_result *res);
 
-/* ---- leave and official duty, one at a time ---- */
+/* ---- leave, official duty, corrections, inspections: one at a time ---- */
 
-/* A leave (entity "leave") or duty entry (entity "duty"). Strings as stored:
- * dates YYYY-MM-DD, level "none"/"township"/"district"/"city", kind
- * "trip"/"meeting"/"training". */
+/* An entry of entity "leave", "duty", "correction" or "inspection"; the
+ * fields each uses are marked, the others are NULL. Listed, strings are as
+ * stored: dates YYYY-MM-DD, level "none"/"township"/"district"/"city",
+ * kind "trip"/"meeting"/"training", result "present"/"absent". Added, dates
+ * may be in any form of zc_day_parse_any, the time in any of
+ * zc_time_parse_any (local in the registry's zone policy unless it carries
+ * an offset), enum values in English or Chinese (IMPORT.md). */
 typedef struct zc_registry_entry {
 	int64_t id;
-	const char *cadre;
-	const char *start, *end;
-	const char *level;
-	const char *kind; /* duty only; NULL for leave */
-	const char *ref;  /* leave only; may be NULL */
+	const char *cadre;	 /* all */
+	const char *start, *end; /* leave, duty */
+	const char *level;	 /* leave, duty, correction: who approved it */
+	const char *kind;	 /* duty */
+	const char *ref;	 /* leave, correction; may be NULL */
+	const char *date;	 /* correction */
+	const char *reason;	 /* correction */
+	const char *village;	 /* inspection */
+	const char *time;	 /* inspection: added, as written; listed, local ISO 8601 with offset */
+	int64_t at_ms;		 /* inspection, listed: the time in UTC milliseconds */
+	const char *inspector;	 /* inspection */
+	const char *result;	 /* inspection */
+	const char *note;	 /* inspection; may be NULL */
 } zc_registry_entry;
 
-/* Add one entry (e->id is ignored): dates real and start <= end, level and
- * kind in English or Chinese (IMPORT.md), the cadre registered. *id (may
- * be NULL) gets the new id. ZC_EARG (bad value), ZC_ENOENT (unknown cadre),
- * ZC_EEXIST (the same cadre, dates (and kind) are stored; *id gets its id). */
+/* Add one entry (e->id is ignored): every value checked (leave and duty:
+ * start <= end; reason and inspector not blank), the cadre (and village)
+ * registered. *id (may be NULL) gets the new id. ZC_EARG (bad value),
+ * ZC_ENOENT (unknown cadre or village), ZC_EEXIST (its key is stored:
+ * leave the cadre and dates, duty with the kind, a correction the cadre
+ * and date, an inspection the village, time and cadre; *id gets its id). */
 int zc_registry_entry_add(zc_store *s, const char *entity, const zc_registry_entry *e, const char *actor,
 			  int64_t *id, char *err, size_t errlen);
+/* Add n entries in one transaction, all or none (several cadres found at
+ * one inspection): as zc_registry_entry_add; ids (may be NULL) has n
+ * places. */
+int zc_registry_entries_add(zc_store *s, const char *entity, const zc_registry_entry *e, size_t n,
+			    const char *actor, int64_t *ids, char *err, size_t errlen);
 /* Remove entry id: ZC_ENOENT if there is none. */
 int zc_registry_entry_remove(zc_store *s, const char *entity, int64_t id, const char *actor, char *err,
 			     size_t errlen);
 /* Call fn for every entry (of cadre, or all when NULL), ordered by cadre,
- * start, end, id. The strings are valid during the call. fn returns nonzero
- * to stop; that value is returned. */
+ * start, end, id (corrections by cadre, date, id; inspections by time,
+ * village, cadre, id). The strings are valid during the call. fn returns
+ * nonzero to stop; that value is returned. */
 typedef int (*zc_registry_entry_fn)(void *arg, const zc_registry_entry *e);
 int zc_registry_entries(zc_store *s, const char *entity, const char *cadre, zc_registry_entry_fn fn, void *arg);
+
+/* Which entries to list; NULL members match all. */
+typedef struct zc_registry_filter {
+	const char *cadre;
+	const char *village;   /* inspections only */
+	const char *from, *to; /* dates (any form of zc_day_parse_any): entries on a date from..to */
+} zc_registry_filter;
+/* As zc_registry_entries, filtered: ZC_EARG (with err) for a bad date or a
+ * village filter on another entity. */
+int zc_registry_entries_where(zc_store *s, const char *entity, const zc_registry_filter *f,
+			      zc_registry_entry_fn fn, void *arg, char *err, size_t errlen);
 
 /* ---- the audit log ---- */
 
@@ -171,9 +212,11 @@ typedef struct zc_registry_revlist {
 
 /* Engine-shaped registry. Every array is sorted for determinism (by id;
  * assignments by cadre, start, village; leave and duty by cadre, start,
- * end, id; badges by badge, bound_from, cadre; calendar days ascending;
- * certificates by fingerprint), and its indexes point into the arrays here.
- * All memory is owned by the registry. */
+ * end, id; corrections by cadre, day, id; inspections by cadre, time, id;
+ * badges by badge, bound_from, cadre; calendar days ascending; certificates
+ * by fingerprint), and its indexes point into the arrays here. The *_ids
+ * arrays hold each row's id in the store. All memory is owned by the
+ * registry. */
 typedef struct zc_registry {
 	zc_policy policy; /* defaults, then every stored setting */
 	zc_day *holidays; size_t nholidays;
@@ -186,6 +229,8 @@ typedef struct zc_registry {
 	zc_r_assignment *assignments; size_t nassignments;
 	zc_r_leave *leaves; int64_t *leave_ids; size_t nleaves;
 	zc_r_duty *duties; int64_t *duty_ids; size_t nduties;
+	zc_r_correction *corrections; int64_t *correction_ids; size_t ncorrections;
+	zc_r_inspection *inspections; int64_t *inspection_ids; size_t ninspections;
 	/* one per binding row; bound_to ZC_DAY_NEVER when open; revoked_at_ms
 	 * INT64_MAX (revocation is the caller's: see revlists) */
 	zc_r_badge *badges; zc_registry_badge_extra *badge_extra; size_t nbadges;

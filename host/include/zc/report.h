@@ -109,7 +109,7 @@ const char *zc_report_day_symbol(const zc_rules_input *in, const zc_report *r, i
  * on which c is assigned to village (-1: any village) by status:
  * counts[ZC_ST_PRESENT] .. counts[ZC_ST_ABSENT] (counts[0] unused). */
 void zc_report_count_days(const zc_rules_input *in, const zc_report *r, int cadre, int village, zc_day from, zc_day to,
-			  int counts[6]);
+			  int counts[ZC_ST_COUNT]);
 /* The evaluated dates of a village: the first assignment start to the last
  * assignment end or as_of, whichever is earlier. 0, or -1 when none. */
 int zc_report_village_span(const zc_rules_input *in, const zc_report *r, int village, zc_day *first, zc_day *last);

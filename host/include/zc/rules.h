@@ -46,6 +46,9 @@ typedef struct zc_policy {
 	int tz_offset_min;                /* 480 (Asia/Shanghai) */
 	int term_years;                   /* 2 */
 	int training_warning_percent;     /* 75 */
+	int correction_level;             /* ZC_LEVEL_DISTRICT (section 5a) */
+	int max_corrections_per_month;    /* 2 */
+	int max_collection_lag_days;      /* 31 (section 10) */
 } zc_policy;
 
 void zc_policy_default(zc_policy *p);
@@ -59,7 +62,19 @@ int zc_policy_set(zc_policy *p, const char *name, const char *value);
 enum zc_level { ZC_LEVEL_NONE = 0, ZC_LEVEL_TOWNSHIP = 1, ZC_LEVEL_DISTRICT = 2, ZC_LEVEL_CITY = 3 };
 enum zc_role { ZC_ROLE_MEMBER = 0, ZC_ROLE_FIRST_SECRETARY = 1 };
 enum zc_duty_kind { ZC_DUTY_TRIP = 0, ZC_DUTY_MEETING = 1, ZC_DUTY_TRAINING = 2 };
-enum zc_status { ZC_ST_NONE = 0, ZC_ST_PRESENT, ZC_ST_DUTY, ZC_ST_LEAVE, ZC_ST_REST, ZC_ST_ABSENT };
+/* Day status (section 4). CORRECTED and PENDING came with RULES.md v2 and
+ * are appended so that the older values keep their numbers. */
+enum zc_status {
+	ZC_ST_NONE = 0,
+	ZC_ST_PRESENT,
+	ZC_ST_DUTY,
+	ZC_ST_LEAVE,
+	ZC_ST_REST,
+	ZC_ST_ABSENT,
+	ZC_ST_CORRECTED, /* a valid correction (补卡) */
+	ZC_ST_PENDING,   /* 未收取: the evidence for the date is not complete */
+	ZC_ST_COUNT
+};
 
 const char *zc_level_name(int level);
 /* 乡镇 / 区 / 市 / 无 */
@@ -87,9 +102,14 @@ typedef struct zc_r_village {
 	const char *name;
 } zc_r_village;
 
+/* A registered terminal. collected_until_ms is the time of the most recent
+ * collection of its log that the host holds (RULES.md section 1):
+ * ZC_NEVER_COLLECTED when none. */
+#define ZC_NEVER_COLLECTED INT64_MIN
 typedef struct zc_r_terminal {
 	const char *id;
 	int township;
+	int64_t collected_until_ms;
 } zc_r_terminal;
 
 typedef struct zc_r_cadre {
@@ -157,7 +177,27 @@ typedef struct zc_r_tap {
 	int badge_ok;    /* PKI: the badge signature verified with its certificate chained to the CA */
 	int clock_ok;    /* the terminal's clock was trusted at this record */
 	uint64_t seq;    /* for reporting */
+	int badge_forged; /* PKI: the badge's signature over the challenge does not verify with
+			   * its certificate (a clone; section 3); implies !badge_ok */
 } zc_r_tap;
+
+/* A correction (补卡 / 情况说明, section 5a): cadre was on post on day. */
+typedef struct zc_r_correction {
+	int cadre;
+	zc_day day;
+	int level;          /* enum zc_level that approved it */
+	const char *reason; /* may be NULL */
+} zc_r_correction;
+
+/* One result of an inspection (抽查, section 5b): an inspector looked for a
+ * cadre in a village at a time and found them present or absent. */
+typedef struct zc_r_inspection {
+	int cadre;
+	int village;           /* index into villages, -1: not given */
+	int64_t utc_ms;        /* when (its local date is the date concerned) */
+	int absent;            /* 1 absent, 0 present */
+	const char *inspector; /* may be NULL */
+} zc_r_inspection;
 
 /* An integrity finding found outside the engine (the store's verification
  * of a terminal's chain, the clock trust of zc_rules_clock_trust): passed
@@ -188,6 +228,8 @@ typedef struct zc_rules_input {
 	const zc_r_badge *badges; size_t nbadges;
 	const zc_r_tap *taps; size_t ntaps;
 	const zc_r_integrity *integrity; size_t nintegrity;
+	const zc_r_correction *corrections; size_t ncorrections;
+	const zc_r_inspection *inspections; size_t ninspections;
 } zc_rules_input;
 
 /* ---- output ---- */
@@ -211,6 +253,7 @@ typedef struct zc_r_year {
 	int cadre;
 	int year;
 	int present_days, duty_days, leave_days, rest_days, absent_days;
+	int corrected_days, pending_days;
 	int counted_days, required_days;
 	int allowance_days;
 	int64_t allowance_fen;

@@ -43,6 +43,13 @@ typedef struct zc_scn_tap {
 	int line; /* source line */
 } zc_scn_tap;
 
+/* "pull TERMINAL TIME": a clerk collects the terminal's log then. */
+typedef struct zc_scn_pull {
+	int terminal;
+	int64_t utc_ms;
+	int line;
+} zc_scn_pull;
+
 typedef struct zc_scenario {
 	int tz_offset_min;
 	zc_day as_of;
@@ -60,7 +67,16 @@ typedef struct zc_scenario {
 	zc_r_leave *leaves; size_t nleaves;
 	zc_r_duty *duties; size_t nduties;
 	zc_scn_tap *taps; size_t ntaps; /* sorted by time */
+	zc_r_correction *corrections; size_t ncorrections; /* reason owned */
+	zc_r_inspection *inspections; size_t ninspections; /* one per result; inspector owned */
+	zc_scn_pull *pulls; size_t npulls; /* sorted by time */
 } zc_scenario;
+
+/* When terminal t's log is last collected (SCENARIO.md "Pulls"): its last
+ * pull, or for a terminal without any, the end of the later of as-of and
+ * the local date of its last tap. Taps at or after this never reach the
+ * host. */
+int64_t zc_scenario_collected_until(const zc_scenario *s, int terminal);
 
 /* Parse text (len bytes) from a file named name (for messages). On error
  * returns ZC_EMALFORMED with "NAME:LINE: what was expected" in errbuf and

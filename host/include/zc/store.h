@@ -21,7 +21,7 @@
 #include "zc/record.h"
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define ZC_STORE_SCHEMA_VERSION 2
+#define ZC_STORE_SCHEMA_VERSION 3
 
 /* A store handle is one database connection: use it from one thread at a
  * time, and with at most one ingest batch open. */
@@ -107,6 +107,7 @@ typedef struct zc_ingest zc_ingest;
 typedef struct zc_ingest_opts {
 	int64_t clock_rollback_tolerance_ms; /* policy; 0 means the default 300000 */
 	const char *source;                  /* where the records came from (file, port); kept with findings */
+	int64_t now_ms;                      /* the host's time of the batch; 0: the system clock */
 } zc_ingest_opts;
 
 /* Start a batch (one transaction) for terminal_id, which must be
@@ -131,6 +132,31 @@ int zc_ingest_note(zc_ingest *in, int kind, uint64_t seq, const char *where, con
 int zc_ingest_commit(zc_ingest *in, zc_ingest_stats *stats);
 /* Roll back and free. */
 void zc_ingest_abort(zc_ingest *in);
+
+/* ---- collections (RULES.md section 1: collected-until) ---- */
+
+/* One completed collection of a terminal's log: at at_ms (host time, UTC)
+ * every record the terminal wrote before was at the host, up to up_to_seq. */
+typedef struct zc_collection {
+	int64_t at_ms;
+	uint64_t up_to_seq;
+	const char *via;    /* "link" (pulled here) or "bundle" (imported) */
+	const char *source; /* the port or the bundle file; may be NULL */
+	int64_t recorded_ms;
+} zc_collection;
+
+/* Record a collection of terminal (registered: ZC_ENOENT otherwise); via
+ * "link" or "bundle" (ZC_EARG otherwise, or at_ms <= 0). The same
+ * (terminal, at_ms, up_to_seq) is kept once; *added (may be NULL) says
+ * whether it was new. */
+int zc_store_collection_add(zc_store *s, const char *terminal, int64_t at_ms, uint64_t up_to_seq, const char *via,
+			    const char *source, int *added);
+/* Call fn for every collection of terminal, oldest first (by at_ms). */
+typedef int (*zc_collection_fn)(void *arg, const char *terminal, const zc_collection *c);
+int zc_store_collections(zc_store *s, const char *terminal, zc_collection_fn fn, void *arg);
+/* A terminal's collected-until: the latest at_ms, or ZC_ENOENT when it was
+ * never collected (or is unknown). */
+int zc_store_collected_until(zc_store *s, const char *terminal, int64_t *at_ms);
 
 /* ---- queries ---- */
 
