@@ -122,6 +122,9 @@ city=$out/city
 "$bin/zhucun" --db "$city/host.db" report --as-of 2025-12-31 --format html --village V01 --out "$city/report-V01.html"
 echo "-- 召回名单 / recall list:"
 "$bin/zhucun" --db "$city/host.db" report --as-of 2025-12-31 --format csv --sheet recall
+echo "-- 今天再看（此后没有再拉取终端：未收取的日子不算缺勤）/ the same city today, nothing pulled since (pending days are not absence):"
+"$bin/zhucun" --db "$city/host.db" terminals
+"$bin/zhucun" --db "$city/host.db" report --format csv --sheet recall
 
 echo
 echo "结果在 / results in: $out"

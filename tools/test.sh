@@ -35,18 +35,18 @@ build=${ZC_BUILD_DIR:-build}
 
 if [ "${ZC_QUICK:-0}" != 1 ]; then
   echo "== sanitizer build (ASan + UBSan): unit suite"
-  cmake -S . -B "$build-asan" -DZC_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+  cmake -S . -B "$build-asan" -DZC_WERROR=ON -DZC_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
   cmake --build "$build-asan" -j "$jobs" >/dev/null
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir "$build-asan" -L unit --output-on-failure -j "$jobs"
 
   echo "== fuzz build (clang, libFuzzer): bounded runs"
-  CC=clang cmake -S . -B "$build-fuzz" -DZC_FUZZ=ON -DZC_FUZZ_SECONDS="${ZC_FUZZ_SECONDS:-20}" >/dev/null
+  CC=clang cmake -S . -B "$build-fuzz" -DZC_WERROR=ON -DZC_FUZZ=ON -DZC_FUZZ_SECONDS="${ZC_FUZZ_SECONDS:-20}" >/dev/null
   cmake --build "$build-fuzz" -j "$jobs" >/dev/null
   ctest --test-dir "$build-fuzz" --output-on-failure
 fi
 
 echo "== main build: the whole suite"
-cmake -S . -B "$build" >/dev/null
+cmake -S . -B "$build" -DZC_WERROR=ON >/dev/null
 cmake --build "$build" -j "$jobs"
 ctest --test-dir "$build" --output-on-failure -j "$jobs"

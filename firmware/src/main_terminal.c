@@ -376,6 +376,40 @@ static void reload(state *s, zc_termstate *ts, zc_terminal *term, zc_badge_ca **
 		s->terminal, s->township, *ca ? (unsigned long long)zc_badge_ca_revocation_number(*ca) : 0ULL);
 }
 
+/* Serve the host link; without it the terminal still records taps: a
+ * warning, not a stop. */
+static void start_link(state *s, zc_termstate *ts, zc_serial **port, zc_linksrv **link)
+{
+	char err[512];
+	int prc;
+	if (!*s->board.serial)
+		return;
+	if (zc_serial_open(s->board.serial, 0, port, err, sizeof err)) {
+		die_line("串口不可用，终端不提供导出 / serial link unavailable, serving no host: %s", err);
+		return;
+	}
+	zc_linksrv_cfg lc = {*port, ts, FIRMWARE, 0, 0};
+	if ((prc = zc_linksrv_start(&lc, link)))
+		die_line("无法启动串口服务 / cannot start the link server: %s", zc_strerror(prc));
+	else
+		printf("link %s\n", (*port)->name);
+}
+
+/* Once a second: pick up a revocation list put in place by hand. */
+static void check_revocations(zc_badge_ca *ca, const char *rp, time_t *rev_mtime, time_t *last_check)
+{
+	time_t now = time(NULL);
+	struct stat sst;
+	if (!ca || now == *last_check)
+		return;
+	*last_check = now;
+	if (!stat(rp, &sst) && sst.st_mtime != *rev_mtime) {
+		*rev_mtime = sst.st_mtime;
+		int lrc = zc_badge_ca_load_revocations(ca, rp, NULL);
+		fprintf(stderr, "zhucun-terminal: 吊销列表 / revocation list %s: %s\n", rp, lrc ? zc_strerror(lrc) : "loaded");
+	}
+}
+
 static int cmd_run(state *s)
 {
 	zc_badge_ca *ca = NULL;
@@ -434,19 +468,7 @@ static int cmd_run(state *s)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	zc_termstate_follow(ts); /* a PROVISION is answered once this loop uses it */
-	if (*s->board.serial) {
-		/* Without its link the terminal still records taps: a warning,
-		 * not a stop. */
-		if (zc_serial_open(s->board.serial, 0, &port, err, sizeof err)) {
-			die_line("串口不可用，终端不提供导出 / serial link unavailable, serving no host: %s", err);
-		} else {
-			zc_linksrv_cfg lc = {port, ts, FIRMWARE, 0, 0};
-			if ((prc = zc_linksrv_start(&lc, &link)))
-				die_line("无法启动串口服务 / cannot start the link server: %s", zc_strerror(prc));
-			else
-				printf("link %s\n", port->name);
-		}
-	}
+	start_link(s, ts, &port, &link);
 	path_in(s, "revocations.zrl", rp, sizeof rp);
 	if (provisioned)
 		printf("ready %s %s\n", s->terminal, s->board.reader);
@@ -483,17 +505,7 @@ static int cmd_run(state *s)
 			zc_termstate_unlock(ts);
 		}
 		ctl_poll(&c, clk.ctx == &sc ? &sc : NULL, term, ts);
-		time_t now = time(NULL);
-		if (ca && now != last_check) { /* pick up a revocation list put in place by hand */
-			last_check = now;
-			struct stat sst;
-			if (!stat(rp, &sst) && sst.st_mtime != rev_mtime) {
-				rev_mtime = sst.st_mtime;
-				int lrc = zc_badge_ca_load_revocations(ca, rp, NULL);
-				fprintf(stderr, "zhucun-terminal: 吊销列表 / revocation list %s: %s\n", rp,
-					lrc ? zc_strerror(lrc) : "loaded");
-			}
-		}
+		check_revocations(ca, rp, &rev_mtime, &last_check);
 	}
 out:
 	zc_linksrv_stop(link); /* first: it uses the state */

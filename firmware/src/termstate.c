@@ -356,59 +356,57 @@ static int remove_file(const zc_termstate *ts, const char *name)
 	return unlink(p) && errno != ENOENT ? ZC_EIO : 0;
 }
 
-int zc_termstate_provision(zc_termstate *ts, const zc_termstate_prov *pv, char *why, size_t whylen)
-{
-	zc_pubkey *host = NULL;
-	zc_badge_ca *ca = NULL;
-	uint8_t host_fp[ZC_HASH_LEN] = {0}, ca_fp[ZC_HASH_LEN], cur_fp[ZC_HASH_LEN], key_fp[ZC_HASH_LEN];
-	const uint8_t *rev = NULL;
-	uint8_t *rev_copy = NULL;
-	size_t rev_len = 0;
-	char *pem = NULL;
-	int rc = ZC_EARG, opened = 0;
+/* What a provisioning builds before it takes effect. */
+typedef struct prov {
+	zc_pubkey *host;
+	zc_badge_ca *ca;
+	uint8_t host_fp[ZC_HASH_LEN], ca_fp[ZC_HASH_LEN];
+	uint8_t *rev; /* the list to keep: the new one, or the installed one of the same CA */
+	size_t rev_len;
 	char old_tid[ZC_TERMINAL_ID_MAX + 1];
+} prov;
 
-	if (!ts || !pv || !pv->ca_cert) {
-		say(why, whylen, "bad arguments");
-		goto out;
-	}
-	rc = ZC_EMALFORMED;
+static int prov_check(const zc_termstate_prov *pv, prov *x, char *why, size_t whylen)
+{
 	if (!pv->terminal || !zc_id_valid(pv->terminal)) {
 		say(why, whylen, "terminal id must be 1-32 of A-Z a-z 0-9 . _ -");
-		goto out;
+		return ZC_EMALFORMED;
 	}
 	if (!pv->township || !zc_id_valid(pv->township)) {
 		say(why, whylen, "township id must be 1-32 of A-Z a-z 0-9 . _ -");
-		goto out;
+		return ZC_EMALFORMED;
 	}
-	if (pv->host_pubkey_len) {
-		if (zc_pubkey_parse(pv->host_pubkey, pv->host_pubkey_len, &host) ||
-		    zc_pubkey_fingerprint(host, host_fp)) {
-			say(why, whylen, "host key is not a P-256 public key");
-			goto out;
-		}
+	if (pv->host_pubkey_len &&
+	    (zc_pubkey_parse(pv->host_pubkey, pv->host_pubkey_len, &x->host) || zc_pubkey_fingerprint(x->host, x->host_fp))) {
+		say(why, whylen, "host key is not a P-256 public key");
+		return ZC_EMALFORMED;
 	}
-	/* The CA; the installed list carries over when the CA stays the same,
-	 * so a provisioning cannot roll revocations back. */
-	const uint8_t *cur = NULL;
-	size_t cur_len = 0;
-	{
-		zc_badge_ca *probe = NULL;
-		if ((rc = ca_with_lists(pv->ca_cert, pv->ca_cert_len, NULL, 0, NULL, 0, &probe, why, whylen)))
-			goto out;
-		zc_badge_ca_fingerprint(probe, ca_fp);
-		zc_badge_ca_free(probe);
-	}
+	return 0;
+}
+
+/* The CA; the installed list carries over when the CA stays the same, so a
+ * provisioning cannot roll revocations back. */
+static int prov_ca(zc_termstate *ts, const zc_termstate_prov *pv, prov *x, char *why, size_t whylen)
+{
+	const uint8_t *cur = NULL, *rev = NULL;
+	size_t cur_len = 0, rev_len = 0;
+	uint8_t cur_fp[ZC_HASH_LEN];
+	zc_badge_ca *probe = NULL;
+	int rc = ca_with_lists(pv->ca_cert, pv->ca_cert_len, NULL, 0, NULL, 0, &probe, why, whylen);
+	if (rc)
+		return rc;
+	zc_badge_ca_fingerprint(probe, x->ca_fp);
+	zc_badge_ca_free(probe);
 	if (ts->ca) {
 		zc_badge_ca_fingerprint(ts->ca, cur_fp);
-		if (!memcmp(cur_fp, ca_fp, ZC_HASH_LEN) && ts->rev) {
+		if (!memcmp(cur_fp, x->ca_fp, ZC_HASH_LEN) && ts->rev) {
 			cur = ts->rev;
 			cur_len = ts->rev_len;
 		}
 	}
 	if ((rc = ca_with_lists(pv->ca_cert, pv->ca_cert_len, cur, cur_len,
-				pv->revocations_len ? pv->revocations : NULL, pv->revocations_len, &ca, why, whylen)))
-		goto out;
+				pv->revocations_len ? pv->revocations : NULL, pv->revocations_len, &x->ca, why, whylen)))
+		return rc;
 	if (pv->revocations_len) {
 		rev = pv->revocations;
 		rev_len = pv->revocations_len;
@@ -417,43 +415,55 @@ int zc_termstate_provision(zc_termstate *ts, const zc_termstate_prov *pv, char *
 		rev_len = cur_len;
 	}
 	if (rev) {
-		rc = ZC_ENOMEM;
-		if (!(rev_copy = malloc(rev_len)))
-			goto out;
-		memcpy(rev_copy, rev, rev_len);
+		if (!(x->rev = malloc(rev_len)))
+			return ZC_ENOMEM;
+		memcpy(x->rev, rev, rev_len);
+		x->rev_len = rev_len;
 	}
+	return 0;
+}
 
-	/* Files: keys and CA first. */
-	size_t der_len, pem_cap;
-	const uint8_t *der = zc_badge_ca_der(ca, &der_len);
-	pem_cap = der_len * 2 + ZC_PEM_MAX;
-	rc = ZC_ENOMEM;
-	if (!(pem = malloc(pem_cap)))
-		goto out;
+/* Files: keys and CA first. */
+static int prov_files(zc_termstate *ts, prov *x, char *why, size_t whylen)
+{
+	size_t der_len;
+	const uint8_t *der = zc_badge_ca_der(x->ca, &der_len);
+	size_t pem_cap = der_len * 2 + ZC_PEM_MAX;
+	char *pem = malloc(pem_cap);
+	int rc = ZC_ENOMEM;
+	if (!pem)
+		return rc;
 	if ((rc = zc_pem_encode("CERTIFICATE", der, der_len, pem, pem_cap)) ||
 	    (rc = write_file(ts, "ca.pem", pem, strlen(pem)))) {
 		say(why, whylen, "cannot save the badge CA: %s", zc_strerror(rc));
 		goto out;
 	}
-	rc = rev_copy ? write_file(ts, "revocations.zrl", rev_copy, rev_len) : remove_file(ts, "revocations.zrl");
+	rc = x->rev ? write_file(ts, "revocations.zrl", x->rev, x->rev_len) : remove_file(ts, "revocations.zrl");
 	if (rc) {
 		say(why, whylen, "cannot save the revocation list: %s", zc_strerror(rc));
 		goto out;
 	}
-	if (host) {
-		if ((rc = zc_pubkey_pem(host, pem, pem_cap)) ||
-		    (rc = write_file(ts, "host.pub.pem", pem, strlen(pem)))) {
+	if (x->host) {
+		if ((rc = zc_pubkey_pem(x->host, pem, pem_cap)) ||
+		    (rc = write_file(ts, "host.pub.pem", pem, strlen(pem))))
 			say(why, whylen, "cannot save the host key: %s", zc_strerror(rc));
-			goto out;
-		}
 	} else if ((rc = remove_file(ts, "host.pub.pem"))) {
 		say(why, whylen, "cannot remove the old host key");
-		goto out;
 	}
+out:
+	free(pem);
+	return rc;
+}
 
-	/* The records. */
+/* The PROVISIONED record, under the new terminal id. On failure the old
+ * identity stays in effect (its files are rewritten by the next
+ * provisioning). */
+static int prov_record(zc_termstate *ts, const zc_termstate_prov *pv, prov *x, char *why, size_t whylen)
+{
+	int rc, opened = 0;
+	uint8_t key_fp[ZC_HASH_LEN];
 	zc_termstate_lock(ts);
-	memcpy(old_tid, ts->terminal, sizeof old_tid);
+	memcpy(x->old_tid, ts->terminal, sizeof x->old_tid);
 	if (!ts->log) {
 		rc = zc_termlog_open(ts->j, ts->key, pv->terminal, &ts->clk, ts->firmware, &ts->log);
 		opened = !rc;
@@ -464,8 +474,8 @@ int zc_termstate_provision(zc_termstate *ts, const zc_termstate_prov *pv, char *
 		zc_rec r;
 		zc_termlog_prepare(ts->log, &r, ZC_KIND_PROVISIONED);
 		snprintf(r.u.prov.township, sizeof r.u.prov.township, "%s", pv->township);
-		memcpy(r.u.prov.host_fp, host_fp, ZC_HASH_LEN);
-		memcpy(r.u.prov.ca_fp, ca_fp, ZC_HASH_LEN);
+		memcpy(r.u.prov.host_fp, x->host_fp, ZC_HASH_LEN);
+		memcpy(r.u.prov.ca_fp, x->ca_fp, ZC_HASH_LEN);
 		rc = zc_privkey_fingerprint(ts->key, key_fp);
 		memcpy(r.u.prov.key_fp, key_fp, ZC_HASH_LEN);
 		if (!rc)
@@ -473,54 +483,71 @@ int zc_termstate_provision(zc_termstate *ts, const zc_termstate_prov *pv, char *
 	}
 	if (rc) {
 		say(why, whylen, "cannot write the journal: %s", zc_strerror(rc));
-		/* The files are ahead of the identity; the old identity stays in
-		 * effect (its files are rewritten by the next provisioning). */
 		if (opened) {
 			zc_termlog_close(ts->log);
 			ts->log = NULL;
-		} else if (ts->log && *old_tid) {
-			zc_termlog_set_terminal(ts->log, old_tid);
+		} else if (ts->log && *x->old_tid) {
+			zc_termlog_set_terminal(ts->log, x->old_tid);
 		}
-		zc_termstate_unlock(ts);
-		goto out;
 	}
 	zc_termstate_unlock(ts);
+	return rc;
+}
 
-	/* identity last: the terminal is provisioned once this file exists */
+/* The identity file last: the terminal is provisioned once it exists. Then
+ * the new host key, CA and list take effect. */
+static int prov_adopt(zc_termstate *ts, const zc_termstate_prov *pv, prov *x, char *why, size_t whylen)
+{
 	char ident[256];
 	snprintf(ident, sizeof ident, "terminal = %s\ntownship = %s\n", pv->terminal, pv->township);
-	if ((rc = write_file(ts, "identity.conf", ident, strlen(ident)))) {
-		say(why, whylen, "cannot save the identity: %s", zc_strerror(rc));
-		zc_termstate_lock(ts);
-		if (ts->provisioned && strcmp(old_tid, pv->terminal))
-			zc_termlog_set_terminal(ts->log, old_tid); /* the old identity stays */
-		zc_termstate_unlock(ts);
-		goto out;
-	}
-
+	int rc = write_file(ts, "identity.conf", ident, strlen(ident));
 	zc_termstate_lock(ts);
+	if (rc) {
+		say(why, whylen, "cannot save the identity: %s", zc_strerror(rc));
+		if (ts->provisioned && strcmp(x->old_tid, pv->terminal))
+			zc_termlog_set_terminal(ts->log, x->old_tid); /* the old identity stays */
+		zc_termstate_unlock(ts);
+		return rc;
+	}
 	snprintf(ts->terminal, sizeof ts->terminal, "%s", pv->terminal);
 	snprintf(ts->township, sizeof ts->township, "%s", pv->township);
 	ts->provisioned = 1;
 	ts->generation++;
 	zc_termstate_unlock(ts);
 	zc_pubkey_free(ts->host);
-	ts->host = host;
-	memcpy(ts->host_fp, host_fp, ZC_HASH_LEN);
-	host = NULL;
+	ts->host = x->host;
+	memcpy(ts->host_fp, x->host_fp, ZC_HASH_LEN);
+	x->host = NULL;
 	zc_badge_ca_free(ts->ca);
-	ts->ca = ca;
-	ca = NULL;
+	ts->ca = x->ca;
+	x->ca = NULL;
 	free(ts->rev);
-	ts->rev = rev_copy;
-	ts->rev_len = rev_len;
-	rev_copy = NULL;
-	rc = 0;
-out:
-	zc_pubkey_free(host);
-	zc_badge_ca_free(ca);
-	free(rev_copy);
-	free(pem);
+	ts->rev = x->rev;
+	ts->rev_len = x->rev_len;
+	x->rev = NULL;
+	return 0;
+}
+
+int zc_termstate_provision(zc_termstate *ts, const zc_termstate_prov *pv, char *why, size_t whylen)
+{
+	prov x;
+	memset(&x, 0, sizeof x);
+	if (!ts || !pv || !pv->ca_cert) {
+		say(why, whylen, "bad arguments");
+		return ZC_EARG;
+	}
+	int rc = prov_check(pv, &x, why, whylen);
+	if (!rc)
+		rc = prov_ca(ts, pv, &x, why, whylen);
+	if (!rc)
+		rc = prov_files(ts, &x, why, whylen);
+	if (!rc)
+		rc = prov_record(ts, pv, &x, why, whylen);
+	if (!rc)
+		rc = prov_adopt(ts, pv, &x, why, whylen);
+	zc_pubkey_free(x.host);
+	zc_badge_ca_free(x.ca);
+	free(x.rev);
 	return rc;
 }
 

@@ -10,6 +10,9 @@
 #include "zc/i18n.h"
 #include "zc/store.h"
 
+/* The message for the language the user chose (zc_tr). */
+#define T(zh, en) zc_tr(zh, en)
+
 /* --db (or $ZHUCUN_DB, else zhucun.db). */
 extern const char *zc_cli_db_path;
 

@@ -4,6 +4,8 @@
 
 #include "zc/i18n.h"
 
+#define L(zh, en) (lang == ZC_LANG_EN ? (en) : (zh))
+
 const char *zc_finding_name(int kind)
 {
 	switch (kind) {
@@ -18,16 +20,16 @@ const char *zc_finding_name(int kind)
 	}
 }
 
-const char *zc_finding_label(int kind)
+const char *zc_finding_label(int kind, zc_lang lang)
 {
 	switch (kind) {
-	case ZC_FIND_MALFORMED: return T("记录损坏", "malformed record");
-	case ZC_FIND_WRONG_TERMINAL: return T("终端编号不符", "wrong terminal");
-	case ZC_FIND_BAD_SIGNATURE: return T("终端签名无效", "bad terminal signature");
-	case ZC_FIND_BROKEN_LINK: return T("哈希链断裂", "broken hash link");
-	case ZC_FIND_GAP: return T("序号缺失", "sequence gap");
-	case ZC_FIND_FORK: return T("记录分叉", "fork");
-	case ZC_FIND_CLOCK_ROLLBACK: return T("时钟回拨", "clock rollback");
-	default: return T("未知问题", "unknown finding");
+	case ZC_FIND_MALFORMED: return L("记录损坏", "malformed record");
+	case ZC_FIND_WRONG_TERMINAL: return L("终端编号不符", "wrong terminal");
+	case ZC_FIND_BAD_SIGNATURE: return L("终端签名无效", "bad terminal signature");
+	case ZC_FIND_BROKEN_LINK: return L("哈希链断裂", "broken hash link");
+	case ZC_FIND_GAP: return L("序号缺失", "sequence gap");
+	case ZC_FIND_FORK: return L("记录分叉", "fork");
+	case ZC_FIND_CLOCK_ROLLBACK: return L("时钟回拨", "clock rollback");
+	default: return L("未知问题", "unknown finding");
 	}
 }

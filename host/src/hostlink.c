@@ -355,181 +355,200 @@ static int rerequest(zc_hostlink *h, zc_pull_progress *p, uint16_t window, int p
 	return send_get(h, p->next_seq, probe ? 1 : window, req);
 }
 
+/* The state of one pull between frames. */
+typedef struct pull {
+	zc_hostlink *h;
+	const zc_pull_opts *o;
+	zc_pull_progress p;
+	uint16_t req, window;
+	unsigned stalls;	    /* silences since the last progress (h->retries) */
+	unsigned losses;	    /* frames lost or garbled since then (BAD_RETRIES) */
+	unsigned stale;		    /* frames without progress since the last request */
+	int probe;		    /* the current request is a probe (credit 1) */
+	unsigned req_frames;	    /* RECORDS frames of the current request */
+	unsigned empty_probes;	    /* probes answered by END alone, in a row */
+	uint64_t probe_dropped;	    /* garbled frames seen when the probe went out */
+	int64_t t0;
+	uint64_t rx0;
+} pull;
+
+/* A handler's "go on" (the pull is over once p.done is set); anything else
+ * ends the pull: a negative zc_err, or the record callback's own stop. */
+enum { PULL_MORE = 0 };
+
+static int ask_again(pull *u, int as_probe, unsigned *counter, unsigned limit, int err, const char *why)
+{
+	u->stale = u->req_frames = 0;
+	u->probe = as_probe;
+	u->probe_dropped = u->h->dec.dropped;
+	return rerequest(u->h, &u->p, u->window, u->probe, counter, limit, err, &u->req, why);
+}
+
+static void stale_frame(pull *u)
+{
+	u->h->st.stale++;
+	u->stale++;
+}
+
+/* Hand the new records of m to the caller; PULL_MORE, or the callback's stop. */
+static int deliver(pull *u, const zc_wire_records *m)
+{
+	zc_pull_progress *p = &u->p;
+	for (uint16_t i = (uint16_t)(p->next_seq - m->first_seq); i < m->count; i++) {
+		int rc = u->o->on_record(u->o->arg, p->next_seq, m->rec[i], m->len[i]);
+		if (rc) {
+			snprintf(u->h->errmsg, sizeof u->h->errmsg, "stopped at seq %llu", (unsigned long long)p->next_seq);
+			return rc;
+		}
+		p->next_seq++;
+		p->records++;
+		p->rec_bytes += m->len[i];
+	}
+	p->frames++;
+	u->stalls = u->losses = u->stale = u->empty_probes = 0;
+	u->probe = 0;
+	if (p->next_seq - 1 > p->head_seq)
+		p->head_seq = p->next_seq - 1;
+	if (u->o->on_progress) {
+		p->elapsed_ms = zc_mono_ms() - u->t0;
+		p->line_bytes = u->h->st.bytes_rx - u->rx0;
+		u->o->on_progress(u->o->arg, p);
+	}
+	return PULL_MORE;
+}
+
+static int on_records(pull *u, int current)
+{
+	zc_hostlink *h = u->h;
+	zc_wire_records m;
+	unsigned nth = current ? ++u->req_frames : 0;
+	int rc;
+	if (current) {
+		/* Grant the next frame before working on this one; after a
+		 * probe, open the window again. */
+		uint8_t cb[8];
+		int n = zc_wire_credit_encode(u->probe && nth == 1 ? u->window : 1, cb, sizeof cb);
+		if (n < 0 || (rc = send_frame(h, ZC_WIRE_CREDIT, u->req, cb, (size_t)n)))
+			return n < 0 ? ZC_EARG : rc;
+	}
+	if (zc_wire_records_decode(h->f.payload, h->f.len, &m) || !m.count) {
+		stale_frame(u); /* as good as lost; the next frame shows the jump */
+		return PULL_MORE;
+	}
+	if (m.first_seq > u->p.next_seq) {
+		if (!(current && u->probe && nth == 1)) {
+			/* A frame was lost (or the terminal skips a record it
+			 * cannot read: a probe tells). */
+			stale_frame(u);
+			return current ? ask_again(u, 1, &u->losses, BAD_RETRIES, ZC_ECHECKSUM, "frames keep getting lost")
+				       : PULL_MORE;
+		}
+		/* The terminal does not have these (a damaged journal entry):
+		 * the store will see the gap. */
+		u->p.skipped += m.first_seq - u->p.next_seq;
+		u->p.next_seq = m.first_seq;
+	}
+	if (m.first_seq + m.count - 1 < u->p.next_seq) {
+		stale_frame(u); /* seen already */
+		return PULL_MORE;
+	}
+	return deliver(u, &m);
+}
+
+static int on_end(pull *u)
+{
+	zc_wire_end e;
+	zc_pull_progress *p = &u->p;
+	if (zc_wire_end_decode(u->h->f.payload, u->h->f.len, &e)) {
+		stale_frame(u);
+		return PULL_MORE;
+	}
+	p->head_seq = e.head_seq;
+	if (e.first_seq > p->next_seq && p->next_seq <= e.head_seq) {
+		/* Deleted from the terminal after another host collected
+		 * them: go on from the oldest held. */
+		p->pruned_to = e.first_seq - 1;
+		p->next_seq = e.first_seq;
+		u->stalls = 0;
+		return ask_again(u, 0, &u->stalls, u->h->retries, ZC_EAGAIN, "the terminal's oldest record moves");
+	}
+	if (p->next_seq > e.head_seq) {
+		p->done = 1;
+		return PULL_MORE;
+	}
+	if (u->h->dec.dropped != u->probe_dropped) {
+		u->empty_probes = 0; /* a frame may have been garbled */
+	} else if (u->probe && !u->req_frames && ++u->empty_probes >= 2) {
+		/* Twice END alone for a probe, nothing garbled meanwhile: the
+		 * terminal has nothing readable from next_seq to its head. */
+		p->skipped += e.head_seq - p->next_seq + 1;
+		p->next_seq = e.head_seq + 1;
+		p->done = 1;
+		return PULL_MORE;
+	}
+	/* END before everything arrived: frames were lost, or the terminal
+	 * skips unreadable records. */
+	return ask_again(u, 1, &u->losses, BAD_RETRIES, ZC_ECHECKSUM, "records before the terminal's END never arrive");
+}
+
+static int on_result(pull *u)
+{
+	zc_wire_result_msg r;
+	zc_hostlink *h = u->h;
+	if (zc_wire_result_decode(h->f.payload, h->f.len, &r))
+		return fail(h, ZC_EMALFORMED, "the terminal's RESULT does not decode");
+	h->last_result = r.code;
+	return fail(h, ZC_ESTATE, "the terminal refused GET_RECORDS from seq %llu: %s%s%s",
+		    (unsigned long long)u->p.next_seq, zc_wire_result_name(r.code), r.text[0] ? ": " : "", r.text);
+}
+
+/* One frame or one silence: PULL_MORE, or an error / stop. */
+static int pull_step(pull *u)
+{
+	zc_hostlink *h = u->h;
+	int rc = recv_frame(h, h->timeout_ms);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) /* nothing for a whole timeout: a lost GET, CREDIT or frame */
+		return ask_again(u, 0, &u->stalls, h->retries, ZC_EAGAIN, "no records from the terminal");
+	if (rc == 2) /* quiet after a garbled frame: it was the last */
+		return ask_again(u, 0, &u->losses, BAD_RETRIES, ZC_ECHECKSUM, "frames keep arriving garbled");
+	if (u->stale > STALE_MAX + (unsigned)u->window)
+		return ask_again(u, 0, &u->stalls, h->retries, ZC_EAGAIN, "only stale frames from the terminal");
+	int current = h->f.req_id == u->req;
+	if (h->f.type == ZC_WIRE_RECORDS)
+		return on_records(u, current);
+	if (h->f.type == ZC_WIRE_END && current)
+		return on_end(u);
+	if (h->f.type == ZC_WIRE_RESULT && current)
+		return on_result(u);
+	stale_frame(u);
+	return PULL_MORE;
+}
+
 int zc_hostlink_pull(zc_hostlink *h, const zc_pull_opts *o, zc_pull_progress *out)
 {
-	zc_pull_progress p = {0};
-	zc_wire_records m;
-	uint16_t req = 0, window;
-	unsigned stalls = 0;	    /* silences since the last progress (h->retries) */
-	unsigned losses = 0;	    /* frames lost or garbled since then (BAD_RETRIES) */
-	unsigned stale = 0;	    /* frames without progress since the last request */
-	int probe = 0;		    /* the current request is a probe (credit 1) */
-	unsigned req_frames = 0;    /* RECORDS frames of the current request */
-	unsigned empty_probes = 0;  /* probes answered by END alone, in a row */
-	uint64_t probe_dropped = 0; /* garbled frames seen when the probe went out */
-	int rc;
-
 	if (!h || !o || !o->on_record || o->from_seq < 1)
 		return ZC_EARG;
+	pull u;
+	memset(&u, 0, sizeof u);
+	u.h = h;
+	u.o = o;
 	h->errmsg[0] = 0;
-	window = o->window ? o->window : DEFAULT_WINDOW;
-	p.from_seq = p.next_seq = o->from_seq;
-	p.head_seq = o->head_hint;
-	int64_t t0 = zc_mono_ms();
-	uint64_t rx0 = h->st.bytes_rx;
-
-#define ASK_AGAIN(as_probe, counter, limit, err, why)                                                                  \
-	do {                                                                                                           \
-		stale = req_frames = 0;                                                                                \
-		probe = (as_probe);                                                                                    \
-		probe_dropped = h->dec.dropped;                                                                        \
-		if ((rc = rerequest(h, &p, window, probe, &(counter), (limit), (err), &req, why)))                     \
-			goto out;                                                                                      \
-	} while (0)
-
-	if ((rc = send_get(h, p.next_seq, window, &req)))
-		goto out;
-	for (;;) {
-		rc = recv_frame(h, h->timeout_ms);
-		if (rc < 0)
-			goto out;
-		if (rc == 0) {
-			/* Nothing for a whole timeout: a lost GET, CREDIT or
-			 * frame. Ask again. */
-			ASK_AGAIN(0, stalls, h->retries, ZC_EAGAIN, "no records from the terminal");
-			continue;
-		}
-		if (rc == 2) {
-			/* Quiet after a garbled frame: it was the last. */
-			ASK_AGAIN(0, losses, BAD_RETRIES, ZC_ECHECKSUM, "frames keep arriving garbled");
-			continue;
-		}
-		if (stale > STALE_MAX + (unsigned)window) {
-			ASK_AGAIN(0, stalls, h->retries, ZC_EAGAIN, "only stale frames from the terminal");
-			continue;
-		}
-		const zc_wire_frame *f = &h->f;
-		int current = f->req_id == req;
-		if (f->type == ZC_WIRE_RECORDS) {
-			unsigned nth = current ? ++req_frames : 0;
-			if (current) {
-				/* Grant the next frame before working on this
-				 * one; after a probe, open the window again. */
-				uint8_t cb[8];
-				int n = zc_wire_credit_encode(probe && nth == 1 ? window : 1, cb, sizeof cb);
-				if (n < 0 || (rc = send_frame(h, ZC_WIRE_CREDIT, req, cb, (size_t)n)))
-					goto out;
-			}
-			if (zc_wire_records_decode(f->payload, f->len, &m) || !m.count) {
-				h->st.stale++; /* as good as lost; the next frame shows the jump */
-				stale++;
-				continue;
-			}
-			if (m.first_seq > p.next_seq) {
-				if (!(current && probe && nth == 1)) {
-					/* A frame was lost (or the terminal skips a
-					 * record it cannot read: a probe tells). */
-					h->st.stale++;
-					stale++;
-					if (current)
-						ASK_AGAIN(1, losses, BAD_RETRIES, ZC_ECHECKSUM,
-							  "frames keep getting lost");
-					continue;
-				}
-				/* The terminal does not have these (a damaged
-				 * journal entry): the store will see the gap. */
-				p.skipped += m.first_seq - p.next_seq;
-				p.next_seq = m.first_seq;
-			}
-			uint64_t last = m.first_seq + m.count - 1;
-			if (last < p.next_seq) {
-				h->st.stale++; /* seen already */
-				stale++;
-				continue;
-			}
-			for (uint16_t i = (uint16_t)(p.next_seq - m.first_seq); i < m.count; i++) {
-				rc = o->on_record(o->arg, p.next_seq, m.rec[i], m.len[i]);
-				if (rc) {
-					snprintf(h->errmsg, sizeof h->errmsg, "stopped at seq %llu",
-						 (unsigned long long)p.next_seq);
-					goto out;
-				}
-				p.next_seq++;
-				p.records++;
-				p.rec_bytes += m.len[i];
-			}
-			p.frames++;
-			stalls = losses = stale = empty_probes = 0;
-			probe = 0;
-			if (p.next_seq - 1 > p.head_seq)
-				p.head_seq = p.next_seq - 1;
-			if (o->on_progress) {
-				p.elapsed_ms = zc_mono_ms() - t0;
-				p.line_bytes = h->st.bytes_rx - rx0;
-				o->on_progress(o->arg, &p);
-			}
-		} else if (f->type == ZC_WIRE_END && current) {
-			zc_wire_end e;
-			if (zc_wire_end_decode(f->payload, f->len, &e)) {
-				h->st.stale++;
-				stale++;
-				continue;
-			}
-			p.head_seq = e.head_seq;
-			if (e.first_seq > p.next_seq && p.next_seq <= e.head_seq) {
-				/* Deleted from the terminal after another host
-				 * collected them: go on from the oldest held. */
-				p.pruned_to = e.first_seq - 1;
-				p.next_seq = e.first_seq;
-				stalls = 0;
-				ASK_AGAIN(0, stalls, h->retries, ZC_EAGAIN, "the terminal's oldest record moves");
-				continue;
-			}
-			if (p.next_seq > e.head_seq) {
-				p.done = 1;
-				rc = 0;
-				goto out;
-			}
-			if (h->dec.dropped != probe_dropped)
-				empty_probes = 0; /* a frame may have been garbled */
-			else if (probe && !req_frames && ++empty_probes >= 2) {
-				/* Twice END alone for a probe, nothing garbled
-				 * meanwhile: the terminal has nothing readable
-				 * from next_seq to its head. */
-				p.skipped += e.head_seq - p.next_seq + 1;
-				p.next_seq = e.head_seq + 1;
-				p.done = 1;
-				rc = 0;
-				goto out;
-			}
-			/* END before everything arrived: frames were lost, or
-			 * the terminal skips unreadable records. */
-			ASK_AGAIN(1, losses, BAD_RETRIES, ZC_ECHECKSUM,
-				  "records before the terminal's END never arrive");
-		} else if (f->type == ZC_WIRE_RESULT && current) {
-			zc_wire_result_msg r;
-			if (zc_wire_result_decode(f->payload, f->len, &r)) {
-				rc = fail(h, ZC_EMALFORMED, "the terminal's RESULT does not decode");
-				goto out;
-			}
-			h->last_result = r.code;
-			rc = fail(h, ZC_ESTATE, "the terminal refused GET_RECORDS from seq %llu: %s%s%s",
-				  (unsigned long long)p.next_seq, zc_wire_result_name(r.code), r.text[0] ? ": " : "",
-				  r.text);
-			goto out;
-		} else {
-			h->st.stale++;
-			stale++;
-		}
-	}
-#undef ASK_AGAIN
-out:
-	p.elapsed_ms = zc_mono_ms() - t0;
-	p.line_bytes = h->st.bytes_rx - rx0;
+	u.window = o->window ? o->window : DEFAULT_WINDOW;
+	u.p.from_seq = u.p.next_seq = o->from_seq;
+	u.p.head_seq = o->head_hint;
+	u.t0 = zc_mono_ms();
+	u.rx0 = h->st.bytes_rx;
+	int rc = send_get(h, u.p.next_seq, u.window, &u.req);
+	while (!rc && !u.p.done)
+		rc = pull_step(&u);
+	u.p.elapsed_ms = zc_mono_ms() - u.t0;
+	u.p.line_bytes = h->st.bytes_rx - u.rx0;
 	if (o->on_progress)
-		o->on_progress(o->arg, &p);
+		o->on_progress(o->arg, &u.p);
 	if (out)
-		*out = p;
+		*out = u.p;
 	return rc;
 }
 

@@ -103,8 +103,12 @@ static void usage(FILE *f)
 		      "      import a CSV file (UTF-8, or GBK as Excel saves it), all or nothing; KIND: districts\n"
 		      "      townships villages terminals cadres assignments badges leave duty correction\n"
 		      "      inspection calendar policy\n"
-		      "  leave add --cadre ID --from DATE --to DATE --level LEVEL [--ref REF]\n"
-		      "  duty add --cadre ID --from DATE --to DATE --kind trip|meeting|training --level LEVEL\n"
+		      "  leave add --cadre ID|NAME --from DATE --to DATE --level LEVEL [--type personal|sick|\n"
+		      "      family_visit|other] [--reason TEXT] [--ref REF] [--force]\n"
+		      "      refused when LEVEL is below what the whole leave block needs (RULES.md 5)\n"
+		      "      unless --force (then reported as leave_approval_level)\n"
+		      "  duty add --cadre ID|NAME --from DATE --to DATE --kind trip|meeting|training --level LEVEL\n"
+		      "      [--place TEXT] [--purpose TEXT]\n"
 		      "  correction add --cadre ID --date DATE --level LEVEL --reason TEXT [--ref REF]\n"
 		      "  inspection add --village ID --time TIME --inspector NAME --cadre ID --result present|absent\n"
 		      "      [--cadre ID --result present|absent]... [--note TEXT]\n"
@@ -170,8 +174,11 @@ static void usage(FILE *f)
 		      "      导入 CSV 文件（UTF-8，或 Excel 保存的 GBK），有错则整个文件不导入；类型：districts\n"
 		      "      townships villages terminals cadres assignments badges leave duty correction\n"
 		      "      inspection calendar policy\n"
-		      "  leave add --cadre 编号 --from 日期 --to 日期 --level 审批级别 [--ref 批文号]\n"
-		      "  duty add --cadre 编号 --from 日期 --to 日期 --kind trip|meeting|training --level 级别\n"
+		      "  leave add --cadre 编号或姓名 --from 日期 --to 日期 --level 审批级别 [--type 事假|病假|探亲假|其他]\n"
+		      "      [--reason 事由] [--ref 批文号] [--force]\n"
+		      "      审批级别低于整段连续请假所需级别时拒绝登记，除非加 --force（报告中记为审批级别不足）\n"
+		      "  duty add --cadre 编号或姓名 --from 日期 --to 日期 --kind trip|meeting|training --level 级别\n"
+		      "      [--place 地点] [--purpose 事由]\n"
 		      "  correction add --cadre 编号 --date 日期 --level 审批级别 --reason 事由 [--ref 批文号]   补卡\n"
 		      "  inspection add --village 村编号 --time 时间 --inspector 检查人 --cadre 编号 --result 在岗|缺岗\n"
 		      "      [--cadre 编号 --result 在岗|缺岗]… [--note 备注]   抽查结果，一次检查可记多名干部\n"
@@ -450,7 +457,7 @@ static int cmd_ingest(int argc, char **argv)
 		       (unsigned long long)total.duplicates, (unsigned long long)total.findings, secs);
 		for (int k = 1; k < 16; k++)
 			if (total.by_kind[k])
-				printf("  %s (%s): %llu\n", zc_finding_label(k), zc_finding_name(k),
+				printf("  %s (%s): %llu\n", zc_finding_label(k, zc_lang_get()), zc_finding_name(k),
 				       (unsigned long long)total.by_kind[k]);
 	}
 	rc = total.findings ? 3 : 0;
@@ -709,8 +716,8 @@ static int print_finding(void *arg, const zc_finding *f)
 		json_decref(o);
 	} else {
 		printf(T("%-8s %s（%s） 序号 %llu  位置 %s\n    %s\n", "%-8s %s (%s) seq %llu  at %s\n    %s\n"),
-		       f->terminal, zc_finding_label(f->kind), zc_finding_name(f->kind), (unsigned long long)f->seq,
-		       f->where ? f->where : "", f->detail ? f->detail : "");
+		       f->terminal, zc_finding_label(f->kind, zc_lang_get()), zc_finding_name(f->kind),
+		       (unsigned long long)f->seq, f->where ? f->where : "", f->detail ? f->detail : "");
 	}
 	return 0;
 }
@@ -1233,8 +1240,8 @@ static int cmd_pull(int argc, char **argv)
 			putchar('\n');
 			for (int k = 1; k < 16; k++)
 				if (r.ingest.by_kind[k])
-					printf("  %s (%s): %llu\n", zc_finding_label(k), zc_finding_name(k),
-					       (unsigned long long)r.ingest.by_kind[k]);
+					printf("  %s (%s): %llu\n", zc_finding_label(k, zc_lang_get()),
+					       zc_finding_name(k), (unsigned long long)r.ingest.by_kind[k]);
 			if (r.pull.skipped)
 				printf(T("  终端无法读出 %llu 条记录（日志损坏），已记为缺号\n",
 					 "  %llu records could not be read on the terminal (damaged journal): recorded "
@@ -1941,7 +1948,7 @@ static int cmd_bundle_import(int argc, char **argv)
 		    (unsigned long long)st.stored, (unsigned long long)st.duplicates, (unsigned long long)st.findings);
 		for (int k = 1; k < 16; k++)
 			if (st.by_kind[k])
-				printf("  %s (%s): %llu\n", zc_finding_label(k), zc_finding_name(k),
+				printf("  %s (%s): %llu\n", zc_finding_label(k, zc_lang_get()), zc_finding_name(k),
 				       (unsigned long long)st.by_kind[k]);
 		int64_t cu;
 		if (!zc_store_collected_until(s, bi.terminal, &cu)) {

@@ -10,6 +10,7 @@
  */
 #include <getopt.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,7 +90,7 @@ int zc_cmd_import(int argc, char **argv)
 		return 1;
 	zc_import_result res;
 	char err[512];
-	int rc = zc_registry_import(s, kind, file, NULL, &res, err, sizeof err);
+	int rc = zc_registry_import(s, kind, file, NULL, zc_lang_get(), &res, err, sizeof err);
 	zc_store_close(s);
 	if (rc) {
 		for (size_t i = 0; i < res.nerrors; i++)
@@ -110,11 +111,20 @@ int zc_cmd_import(int argc, char **argv)
 		zc_import_result_free(&res);
 		return 1;
 	}
-	if (json)
-		print_json(json_pack("{s:s, s:s, s:b, s:s, s:I, s:I, s:I}", "kind", kind, "file", file, "ok", 1,
-				     "encoding", res.encoding, "inserted", (json_int_t)res.inserted, "updated",
-				     (json_int_t)res.updated, "unchanged", (json_int_t)res.unchanged));
-	else
+	for (size_t i = 0; i < res.nwarnings; i++)
+		fprintf(stderr, "%s\n", res.warnings[i]);
+	if (res.more_warnings)
+		fprintf(stderr, "%s\n", T("……（还有更多警告，未列出）", "... (more warnings not listed)"));
+	if (json) {
+		json_t *o = json_pack("{s:s, s:s, s:b, s:s, s:I, s:I, s:I}", "kind", kind, "file", file, "ok", 1,
+				      "encoding", res.encoding, "inserted", (json_int_t)res.inserted, "updated",
+				      (json_int_t)res.updated, "unchanged", (json_int_t)res.unchanged);
+		json_t *w = json_array();
+		for (size_t i = 0; i < res.nwarnings; i++)
+			json_array_append_new(w, json_string(res.warnings[i]));
+		json_object_set_new(o, "warnings", w);
+		print_json(o);
+	} else
 		printf(T("已导入 %s（%s，%s 编码）：新增 %zu 行，更新 %zu 行，未变 %zu 行\n",
 			 "imported %s (%s, %s): %zu inserted, %zu updated, %zu unchanged\n"),
 		       file, kind, res.encoding, res.inserted, res.updated, res.unchanged);
@@ -140,11 +150,19 @@ enum {
 	O_RESULT = 1 << 11,
 	O_NOTE = 1 << 12,
 	O_JSON = 1 << 13,
+	O_TYPE = 1 << 14,
+	O_PLACE = 1 << 15,
+	O_PURPOSE = 1 << 16,
+	O_FORCE = 1 << 17,
 };
+
+/* The entities, as bits. */
+enum { E_LEAVE = 1, E_DUTY = 2, E_CORRECTION = 4, E_INSPECTION = 8 };
 
 /* One entity's command: what add needs and may have, what list may have. */
 typedef struct entity_cmd {
 	const char *entity;
+	unsigned bit; /* E_* */
 	unsigned add_need, add_may, list_may;
 	const char *usage_zh, *usage_en;
 	const char *none_zh, *none_en; /* list found nothing */
@@ -152,46 +170,161 @@ typedef struct entity_cmd {
 
 #define LIST_MAY (O_CADRE | O_FROM | O_TO | O_JSON)
 static const entity_cmd entity_cmds[] = {
-    {"leave", O_CADRE | O_FROM | O_TO | O_LEVEL, O_REF, LIST_MAY,
-     "用法：zhucun leave add --cadre 编号 --from 日期 --to 日期 --level 审批级别 [--ref 批文号] | "
-     "leave list [--cadre 编号] [--from 日期] [--to 日期] [--json] | leave remove 编号",
-     "usage: zhucun leave add --cadre ID --from DATE --to DATE --level LEVEL [--ref REF] | "
-     "leave list [--cadre ID] [--from DATE] [--to DATE] [--json] | leave remove ID",
+    {"leave", E_LEAVE, O_CADRE | O_FROM | O_TO | O_LEVEL, O_REF | O_TYPE | O_REASON | O_FORCE, LIST_MAY,
+     "用法：zhucun leave add --cadre 编号或姓名 --from 日期 --to 日期 --level 审批级别 [--type 事假|病假|探亲假|其他] "
+     "[--reason 事由] [--ref 批文号] [--force] | leave list [--cadre 编号或姓名] [--from 日期] [--to 日期] [--json] | "
+     "leave remove 编号",
+     "usage: zhucun leave add --cadre ID|NAME --from DATE --to DATE --level LEVEL [--type "
+     "personal|sick|family_visit|other] [--reason TEXT] [--ref REF] [--force] | leave list [--cadre ID|NAME] "
+     "[--from DATE] [--to DATE] [--json] | leave remove ID",
      "没有请假记录", "no leave"},
-    {"duty", O_CADRE | O_FROM | O_TO | O_KIND | O_LEVEL, 0, LIST_MAY,
-     "用法：zhucun duty add --cadre 编号 --from 日期 --to 日期 --kind trip|meeting|training --level 级别 | "
-     "duty list [--cadre 编号] [--from 日期] [--to 日期] [--json] | duty remove 编号",
-     "usage: zhucun duty add --cadre ID --from DATE --to DATE --kind trip|meeting|training --level LEVEL | "
-     "duty list [--cadre ID] [--from DATE] [--to DATE] [--json] | duty remove ID",
+    {"duty", E_DUTY, O_CADRE | O_FROM | O_TO | O_KIND | O_LEVEL, O_PLACE | O_PURPOSE, LIST_MAY,
+     "用法：zhucun duty add --cadre 编号或姓名 --from 日期 --to 日期 --kind 出差|会议|培训 --level 级别 [--place 地点] "
+     "[--purpose 事由] | duty list [--cadre 编号或姓名] [--from 日期] [--to 日期] [--json] | duty remove 编号",
+     "usage: zhucun duty add --cadre ID|NAME --from DATE --to DATE --kind trip|meeting|training --level LEVEL "
+     "[--place PLACE] [--purpose TEXT] | duty list [--cadre ID|NAME] [--from DATE] [--to DATE] [--json] | "
+     "duty remove ID",
      "没有公务记录", "no duty entries"},
-    {"correction", O_CADRE | O_DATE | O_LEVEL | O_REASON, O_REF, LIST_MAY,
-     "用法：zhucun correction add --cadre 编号 --date 日期 --level 审批级别 --reason 事由 [--ref 批文号] | "
-     "correction list [--cadre 编号] [--from 日期] [--to 日期] [--json] | correction remove 编号",
-     "usage: zhucun correction add --cadre ID --date DATE --level LEVEL --reason TEXT [--ref REF] | "
-     "correction list [--cadre ID] [--from DATE] [--to DATE] [--json] | correction remove ID",
+    {"correction", E_CORRECTION, O_CADRE | O_DATE | O_LEVEL | O_REASON, O_REF, LIST_MAY,
+     "用法：zhucun correction add --cadre 编号或姓名 --date 日期 --level 审批级别 --reason 事由 [--ref 批文号] | "
+     "correction list [--cadre 编号或姓名] [--from 日期] [--to 日期] [--json] | correction remove 编号",
+     "usage: zhucun correction add --cadre ID|NAME --date DATE --level LEVEL --reason TEXT [--ref REF] | "
+     "correction list [--cadre ID|NAME] [--from DATE] [--to DATE] [--json] | correction remove ID",
      "没有补卡记录", "no corrections"},
-    {"inspection", O_VILLAGE | O_TIME | O_INSPECTOR | O_CADRE | O_RESULT, O_NOTE, LIST_MAY | O_VILLAGE,
-     "用法：zhucun inspection add --village 村编号 --time 时间 --inspector 检查人 --cadre 编号 --result "
-     "present|absent [--cadre 编号 --result 结果]… [--note 备注] | inspection list [--cadre 编号] "
-     "[--village 村编号] [--from 日期] [--to 日期] [--json] | inspection remove 编号",
-     "usage: zhucun inspection add --village ID --time TIME --inspector NAME --cadre ID --result "
-     "present|absent [--cadre ID --result RESULT]... [--note TEXT] | inspection list [--cadre ID] "
-     "[--village ID] [--from DATE] [--to DATE] [--json] | inspection remove ID",
+    {"inspection", E_INSPECTION, O_VILLAGE | O_TIME | O_INSPECTOR | O_CADRE | O_RESULT, O_NOTE, LIST_MAY | O_VILLAGE,
+     "用法：zhucun inspection add --village 村编号或村名 --time 时间 --inspector 检查人 --cadre 编号或姓名 --result "
+     "在岗|缺岗 [--cadre 编号或姓名 --result 结果]… [--note 备注] | inspection list [--cadre 编号或姓名] "
+     "[--village 村编号或村名] [--from 日期] [--to 日期] [--json] | inspection remove 编号",
+     "usage: zhucun inspection add --village ID|NAME --time TIME --inspector NAME --cadre ID|NAME --result "
+     "present|absent [--cadre ID|NAME --result RESULT]... [--note TEXT] | inspection list [--cadre ID|NAME] "
+     "[--village ID|NAME] [--from DATE] [--to DATE] [--json] | inspection remove ID",
      "没有抽查记录", "no inspections"},
 };
 
+/* The fields of the entries, in the order of the JSON objects and of the
+ * list's columns (after id and cadre). */
+typedef struct efield {
+	const char *key, *zh, *en; /* JSON key; the column's heading */
+	size_t off;		   /* the string in zc_registry_entry */
+	unsigned ents;		   /* E_*: the entities that have it (null when absent) */
+	int label;		   /* an enum value: zc_registry_label in a list */
+} efield;
+
+#define EF(key, zh, member, ents, label)                                                                               \
+	{                                                                                                              \
+		key, zh, key, offsetof(zc_registry_entry, member), ents, label                                         \
+	}
+static const efield efields[] = {
+    EF("start", "开始日期", start, E_LEAVE | E_DUTY, 0),
+    EF("end", "结束日期", end, E_LEAVE | E_DUTY, 0),
+    EF("date", "日期", date, E_CORRECTION, 0),
+    EF("kind", "类型", kind, E_DUTY, 1),
+    EF("level", "审批级别", level, E_LEAVE | E_DUTY | E_CORRECTION, 1),
+    EF("type", "类型", type, E_LEAVE, 1),
+    EF("reason", "事由", reason, E_LEAVE | E_CORRECTION, 0),
+    EF("place", "地点", place, E_DUTY, 0),
+    EF("purpose", "事由", purpose, E_DUTY, 0),
+    EF("ref", "批文号", ref, E_LEAVE | E_CORRECTION, 0),
+    EF("village", "村", village, E_INSPECTION, 0),
+    EF("time", "检查时间", time, E_INSPECTION, 0),
+    EF("result", "结果", result, E_INSPECTION, 1),
+    EF("inspector", "检查人", inspector, E_INSPECTION, 0),
+    EF("note", "备注", note, E_INSPECTION, 0),
+};
+#define NFIELDS (sizeof efields / sizeof efields[0])
+
+static const char *field(const zc_registry_entry *e, const efield *f)
+{
+	return *(const char *const *)((const char *)e + f->off);
+}
+
+/* ---- a list as a table: a heading row, columns as wide as their widest cell ---- */
+
+typedef struct table {
+	size_t ncols, ncells, cap;
+	char **cells;
+	int nomem;
+} table;
+
+/* Columns a cell takes on a terminal: 1 for ASCII, 2 for others (Chinese
+ * characters and full-width punctuation, what the registry holds). */
+static int cell_width(const char *s)
+{
+	int w = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		w += *p < 0x80 ? 1 : (*p & 0xC0) == 0xC0 ? 2 : 0;
+	return w;
+}
+
+/* Add a cell (line breaks and tabs of free text become blanks). */
+static void table_cell(table *t, const char *text)
+{
+	if (t->ncells == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		char **c = realloc(t->cells, cap * sizeof *c);
+		if (!c) {
+			t->nomem = 1;
+			return;
+		}
+		t->cells = c;
+		t->cap = cap;
+	}
+	char *c = strdup(text ? text : "");
+	if (!c)
+		t->nomem = 1;
+	for (char *p = c; p && *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	t->cells[t->ncells++] = c;
+}
+
+static void table_print(const table *t)
+{
+	int *w = calloc(t->ncols, sizeof *w);
+	if (!w)
+		return;
+	for (size_t i = 0; i < t->ncells; i++)
+		if (t->cells[i] && cell_width(t->cells[i]) > w[i % t->ncols])
+			w[i % t->ncols] = cell_width(t->cells[i]);
+	for (size_t r = 0; r < t->ncells / t->ncols; r++) {
+		char *const *row = t->cells + r * t->ncols;
+		size_t last = t->ncols;
+		while (last > 1 && (!row[last - 1] || !*row[last - 1]))
+			last--;
+		for (size_t c = 0; c < last; c++)
+			printf("%s%*s", row[c] ? row[c] : "",
+			       c + 1 < last ? w[c] - cell_width(row[c] ? row[c] : "") + 2 : 0, "");
+		putchar('\n');
+	}
+	free(w);
+}
+
+static void table_free(table *t)
+{
+	for (size_t i = 0; i < t->ncells; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	memset(t, 0, sizeof *t);
+}
+
 #define MAX_FOUND 64 /* cadres one inspection add may name */
+#define ID_CAP	  64
 
 /* The parsed options of an entry command. */
 typedef struct entry_args {
 	const entity_cmd *ec;
 	unsigned seen;
-	int json;
+	int json, force;
 	zc_registry_entry e;
 	const char *cadres[MAX_FOUND], *results[MAX_FOUND]; /* inspection add: pairs */
 	size_t ncadres, nresults;
-	size_t rows; /* list: rows printed */
+	size_t rows;	     /* list: rows found */
 	char d1[11], d2[11]; /* dates as stored, for messages */
+	char ids[MAX_FOUND][ID_CAP], village_id[ID_CAP]; /* the ids the --cadre and --village options name */
+	zc_store *s;
+	zc_registry *reg; /* for names: loaded when first needed */
+	int reg_failed;
+	table tab;
 } entry_args;
 
 static int entry_usage(const entity_cmd *ec)
@@ -214,15 +347,25 @@ static const char *date_opt(const char *s, char out[11])
 /* getopt over argv (argv[0] = the subcommand): 0, or -1 for bad usage. */
 static int entry_parse(int argc, char **argv, entry_args *a)
 {
-	static const struct option opts[] = {
-	    {"cadre", required_argument, 0, O_CADRE},	  {"from", required_argument, 0, O_FROM},
-	    {"to", required_argument, 0, O_TO},		  {"level", required_argument, 0, O_LEVEL},
-	    {"ref", required_argument, 0, O_REF},	  {"kind", required_argument, 0, O_KIND},
-	    {"date", required_argument, 0, O_DATE},	  {"reason", required_argument, 0, O_REASON},
-	    {"village", required_argument, 0, O_VILLAGE}, {"time", required_argument, 0, O_TIME},
-	    {"inspector", required_argument, 0, O_INSPECTOR}, {"result", required_argument, 0, O_RESULT},
-	    {"note", required_argument, 0, O_NOTE},	  {"json", no_argument, 0, O_JSON},
-	    {0, 0, 0, 0}};
+	static const struct option opts[] = {{"cadre", required_argument, 0, O_CADRE},
+					     {"from", required_argument, 0, O_FROM},
+					     {"to", required_argument, 0, O_TO},
+					     {"level", required_argument, 0, O_LEVEL},
+					     {"ref", required_argument, 0, O_REF},
+					     {"kind", required_argument, 0, O_KIND},
+					     {"date", required_argument, 0, O_DATE},
+					     {"reason", required_argument, 0, O_REASON},
+					     {"village", required_argument, 0, O_VILLAGE},
+					     {"time", required_argument, 0, O_TIME},
+					     {"inspector", required_argument, 0, O_INSPECTOR},
+					     {"result", required_argument, 0, O_RESULT},
+					     {"note", required_argument, 0, O_NOTE},
+					     {"json", no_argument, 0, O_JSON},
+					     {"type", required_argument, 0, O_TYPE},
+					     {"place", required_argument, 0, O_PLACE},
+					     {"purpose", required_argument, 0, O_PURPOSE},
+					     {"force", no_argument, 0, O_FORCE},
+					     {0, 0, 0, 0}};
 	zc_registry_entry *e = &a->e;
 	int c;
 	optind = 0;
@@ -251,7 +394,11 @@ static int entry_parse(int argc, char **argv, entry_args *a)
 		case O_TIME: e->time = optarg; break;
 		case O_INSPECTOR: e->inspector = optarg; break;
 		case O_NOTE: e->note = optarg; break;
+		case O_TYPE: e->type = optarg; break;
+		case O_PLACE: e->place = optarg; break;
+		case O_PURPOSE: e->purpose = optarg; break;
 		case O_JSON: a->json = 1; break;
+		case O_FORCE: a->force = 1; break;
 		default: return -1;
 		}
 		if (again)
@@ -260,70 +407,200 @@ static int entry_parse(int argc, char **argv, entry_args *a)
 	return 0;
 }
 
+/* The ids of what --cadre and --village name (an id or a unique name):
+ * 0, or 1 after saying why not. */
+static int resolve_names(entry_args *a)
+{
+	for (size_t i = 0; i < a->ncadres; i++) {
+		if (!(a->cadres[i] = zc_cli_resolve(a->s, "cadres", a->cadres[i], 1, a->ids[i], ID_CAP)))
+			return 1;
+		a->e.cadre = a->cadres[i];
+	}
+	if (a->e.village && !(a->e.village = zc_cli_resolve(a->s, "villages", a->e.village, 1, a->village_id, ID_CAP)))
+		return 1;
+	return 0;
+}
+
+/* The name of a cadre or village (entity "cadres", "villages"), or "". */
+static const char *name_of(entry_args *a, const char *entity, const char *id)
+{
+	char err[512];
+	if (!a->reg && !a->reg_failed && zc_registry_load_l(a->s, zc_lang_get(), &a->reg, err, sizeof err))
+		a->reg_failed = 1;
+	int i = a->reg ? zc_registry_find(a->reg, entity, id) : -1;
+	if (i < 0)
+		return "";
+	return !strcmp(entity, "cadres") ? a->reg->cadres[i].name : a->reg->villages[i].name;
+}
+
+/* "C001 张三" into out. */
+static const char *id_name(entry_args *a, const char *entity, const char *id, char *out, size_t cap)
+{
+	const char *name = name_of(a, entity, id);
+	snprintf(out, cap, "%s%s%s", id, *name ? " " : "", name);
+	return out;
+}
+
 static int print_entry(void *arg, const zc_registry_entry *e)
 {
 	entry_args *a = arg;
-	const char *entity = a->ec->entity;
-	/* the optional value that is null when absent */
-	const char *opt = !strcmp(entity, "inspection") ? "note" : strcmp(entity, "duty") ? "ref" : "";
+	unsigned bit = a->ec->bit;
 	a->rows++;
 	if (a->json) {
 		json_t *o = json_pack("{s:I, s:s}", "id", (json_int_t)e->id, "cadre", e->cadre);
-		const char *keys[] = {"start", "end", "date", "kind", "level", "reason", "ref",
-				      "village", "time", "result", "inspector", "note"};
-		const char *vals[] = {e->start, e->end,	 e->date,   e->kind,   e->level,     e->reason, e->ref,
-				      e->village, e->time, e->result, e->inspector, e->note};
-		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-			if (vals[i] || !strcmp(keys[i], opt))
-				json_object_set_new(o, keys[i], vals[i] ? json_string(vals[i]) : json_null());
-		if (e->village)
+		for (size_t i = 0; i < NFIELDS; i++)
+			if (efields[i].ents & bit)
+				json_object_set_new(o, efields[i].key,
+						    field(e, &efields[i]) ? json_string(field(e, &efields[i]))
+									  : json_null());
+		if (bit == E_INSPECTION)
 			json_object_set_new(o, "at_ms", json_integer(e->at_ms));
 		print_json(o);
-	} else if (e->village) {
-		printf("%-6" PRId64 " %s %-10s %-10s %-7s %s %s\n", e->id, e->time, e->village, e->cadre, e->result,
-		       e->inspector, e->note ? e->note : "");
-	} else if (e->date) {
-		printf("%-6" PRId64 " %-10s %s %-9s %s %s\n", e->id, e->cadre, e->date, e->level, e->reason,
-		       e->ref ? e->ref : "");
-	} else {
-		printf("%-6" PRId64 " %-10s %s %s %-9s %s\n", e->id, e->cadre, e->start, e->end,
-		       e->kind ? e->kind : e->level, e->kind ? e->level : e->ref ? e->ref : "");
+		return 0;
 	}
-	return 0;
+	char id[32], who[512];
+	snprintf(id, sizeof id, "%" PRId64, e->id);
+	table_cell(&a->tab, id);
+	table_cell(&a->tab, id_name(a, "cadres", e->cadre, who, sizeof who));
+	for (size_t i = 0; i < NFIELDS; i++) {
+		const efield *f = &efields[i];
+		const char *v = field(e, f);
+		if (!(f->ents & bit))
+			continue;
+		if (f->off == offsetof(zc_registry_entry, village))
+			v = id_name(a, "villages", v, who, sizeof who);
+		table_cell(&a->tab, f->label ? zc_registry_label(v, zc_lang_get()) : v);
+	}
+	return a->tab.nomem ? ZC_ENOMEM : 0;
+}
+
+/* The list's heading row. */
+static void table_heading(entry_args *a)
+{
+	unsigned bit = a->ec->bit;
+	a->tab.ncols = 2;
+	table_cell(&a->tab, T("编号", "id"));
+	table_cell(&a->tab, T("干部", "cadre"));
+	for (size_t i = 0; i < NFIELDS; i++)
+		if (efields[i].ents & bit) {
+			a->tab.ncols++;
+			table_cell(&a->tab, T(efields[i].zh, efields[i].en));
+		}
+}
+
+static int entry_list(entry_args *a)
+{
+	zc_registry_filter f = {a->e.cadre, a->e.village, a->e.start, a->e.end};
+	char err[512] = "";
+	if (!a->json)
+		table_heading(a);
+	int rc = zc_registry_entries_where(a->s, a->ec->entity, &f, print_entry, a, zc_lang_get(), err, sizeof err);
+	if (rc == ZC_ENOMEM)
+		zc_cli_err("%s", T("内存不足", "out of memory"));
+	else if (rc)
+		zc_cli_err(T("查询失败：%s", "query failed: %s"), *err ? err : zc_store_errmsg(a->s));
+	else if (!a->rows && !a->json)
+		printf("%s\n", T(a->ec->none_zh, a->ec->none_en));
+	else if (!a->json)
+		table_print(&a->tab);
+	return exit_code(rc);
 }
 
 /* "added ..." for the entry with id. */
 static void print_added(const entry_args *a, const zc_registry_entry *e, int64_t id)
 {
 	const char *entity = a->ec->entity;
+	const zc_lang lang = zc_lang_get();
 	if (a->json)
 		print_json(json_pack("{s:s, s:I}", "added", entity, "id", (json_int_t)id));
 	else if (!strcmp(entity, "duty"))
-		printf(T("已添加公务 #%" PRId64 "：%s %s 至 %s（%s，%s）\n", "added duty #%" PRId64 ": %s %s to %s (%s, %s)\n"),
-		       id, e->cadre, e->start, e->end, e->kind, e->level);
-	else if (!strcmp(entity, "leave"))
-		printf(T("已添加请假 #%" PRId64 "：%s %s 至 %s（%s）\n", "added leave #%" PRId64 ": %s %s to %s (%s)\n"), id,
-		       e->cadre, e->start, e->end, e->level);
+		printf(T("已添加公务 #%" PRId64 "：%s %s 至 %s（%s，%s）\n",
+			 "added duty #%" PRId64 ": %s %s to %s (%s, %s)\n"),
+		       id, e->cadre, e->start, e->end, zc_registry_label(e->kind, lang),
+		       zc_registry_label(e->level, lang));
 	else if (!strcmp(entity, "correction"))
 		printf(T("已添加补卡 #%" PRId64 "：%s %s（%s）\n", "added correction #%" PRId64 ": %s %s (%s)\n"), id,
-		       e->cadre, e->date, e->level);
+		       e->cadre, e->date, zc_registry_label(e->level, lang));
 	else
-		printf(T("已添加抽查结果 #%" PRId64 "：%s %s %s %s\n", "added inspection result #%" PRId64 ": %s %s %s %s\n"),
-		       id, e->village, e->time, e->cadre, e->result);
+		printf(T("已添加抽查结果 #%" PRId64 "：%s %s %s %s\n",
+			 "added inspection result #%" PRId64 ": %s %s %s %s\n"),
+		       id, e->village, e->time, e->cadre, zc_registry_label(e->result, lang));
 }
 
-static int entry_add(zc_store *s, entry_args *a)
+/* "已登记 张三（C001）请假 2025-03-03 至 2025-03-05（事假），须乡镇审批，已由乡镇审批 #12", the
+ * warnings on stderr. */
+static void print_leave_added(entry_args *a, const zc_leave_check *c, int64_t id)
+{
+	char lines[ZC_LEAVE_JOINED_MAX + 2][512], bs[11], be[11];
+	const zc_lang lang = zc_lang_get();
+	size_t nw = zc_registry_leave_warnings(c, lang, lines, ZC_LEAVE_JOINED_MAX + 2);
+	zc_day_format(c->bstart, bs);
+	zc_day_format(c->bend, be);
+	for (size_t i = 0; i < nw; i++)
+		fprintf(stderr, T("zhucun: 警告：%s\n", "zhucun: warning: %s\n"), lines[i]);
+	if (a->json) {
+		json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:b}", "added", "leave", "id", (json_int_t)id,
+				      "cadre", a->e.cadre, "required_level", zc_level_name(c->required), "block_start",
+				      bs, "block_end", be, "forced", c->forced);
+		json_t *w = json_array();
+		for (size_t i = 0; i < nw; i++)
+			json_array_append_new(w, json_string(lines[i]));
+		json_object_set_new(o, "warnings", w);
+		print_json(o);
+		return;
+	}
+	const zc_registry_entry *e = &a->e;
+	const char *type = e->type && *e->type ? zc_registry_label(e->type, lang) : "";
+	printf(T("已登记 %s（%s）请假 %s 至 %s%s%s%s", "entered leave of %s (%s) %s to %s%s%s%s"),
+	       name_of(a, "cadres", e->cadre), e->cadre, a->d1, a->d2, *type ? T("（", " (") : "", type,
+	       *type ? T("）", ")") : "");
+	if (c->bstart != c->start || c->bend != c->end)
+		printf(
+		    T("，与已登记的请假连成 %s 至 %s 共 %d 天", ", one leave with stored leave from %s to %s, %d days"),
+		    bs, be, (int)(c->bend - c->bstart + 1));
+	printf(T("，须%s审批", ", needs %s approval"), zc_registry_grade(c->required, lang));
+	if (c->forced)
+		printf(
+		    T("，所填为%s审批（按 --force 登记，将记为审批级别不足）",
+		      ", approved by %s only (entered with --force: it will be reported as approved below its level)"),
+		    zc_registry_grade(c->level, lang));
+	else
+		printf(T("，已由%s审批", ", approved by %s"), zc_registry_grade(c->level, lang));
+	printf(" #%" PRId64 "\n", id);
+}
+
+static int leave_add(entry_args *a)
+{
+	zc_leave_check chk;
+	char err[2048] = "";
+	int64_t id = 0;
+	int rc = zc_registry_leave_add(a->s, &a->e, a->force, NULL, zc_lang_get(), &id, &chk, err, sizeof err);
+	if (rc == ZC_ESTATE && chk.required > chk.level)
+		zc_cli_err("%s%s", err,
+			   T("。确需按此登记请加 --force（将记为审批级别不足）",
+			     ". To enter it as it is, add --force (it will be reported as approved below its level)"));
+	else if (rc)
+		zc_cli_err("%s", err);
+	else
+		print_leave_added(a, &chk, id);
+	return exit_code(rc);
+}
+
+static int entry_add(entry_args *a)
 {
 	zc_registry_entry e[MAX_FOUND];
 	int64_t ids[MAX_FOUND];
 	char err[512] = "";
 	size_t n = a->ncadres;
+	if (a->ec->bit == E_LEAVE)
+		return leave_add(a);
+	memset(e, 0, sizeof e);
 	for (size_t i = 0; i < n; i++) {
 		e[i] = a->e;
 		e[i].cadre = a->cadres[i];
 		e[i].result = i < a->nresults ? a->results[i] : NULL;
 	}
-	int rc = zc_registry_entries_add(s, a->ec->entity, e, n, NULL, ids, err, sizeof err);
+	int rc = zc_registry_entries_add(a->s, a->ec->entity, e, n, NULL, zc_lang_get(), ids, err, sizeof err);
 	if (rc) {
 		zc_cli_err("%s", err);
 		return exit_code(rc);
@@ -333,22 +610,10 @@ static int entry_add(zc_store *s, entry_args *a)
 	return 0;
 }
 
-static int entry_list(zc_store *s, entry_args *a)
-{
-	zc_registry_filter f = {a->e.cadre, a->e.village, a->e.start, a->e.end};
-	char err[512] = "";
-	int rc = zc_registry_entries_where(s, a->ec->entity, &f, print_entry, a, err, sizeof err);
-	if (rc)
-		zc_cli_err(T("查询失败：%s", "query failed: %s"), *err ? err : zc_store_errmsg(s));
-	else if (!a->rows && !a->json)
-		printf("%s\n", T(a->ec->none_zh, a->ec->none_en));
-	return exit_code(rc);
-}
-
-static int entry_remove(zc_store *s, entry_args *a, int64_t id)
+static int entry_remove(entry_args *a, int64_t id)
 {
 	char err[512] = "";
-	int rc = zc_registry_entry_remove(s, a->ec->entity, id, NULL, err, sizeof err);
+	int rc = zc_registry_entry_remove(a->s, a->ec->entity, id, NULL, zc_lang_get(), err, sizeof err);
 	if (rc)
 		zc_cli_err("%s", err);
 	else if (a->json)
@@ -390,11 +655,12 @@ static int cmd_entry(int argc, char **argv, const entity_cmd *ec)
 		}
 		id = v;
 	}
-	zc_store *s = zc_cli_open_store();
-	if (!s)
+	if (!(a.s = zc_cli_open_store()))
 		return 1;
-	int rc = is_list ? entry_list(s, &a) : is_add ? entry_add(s, &a) : entry_remove(s, &a, id);
-	zc_store_close(s);
+	int rc = is_rm ? entry_remove(&a, id) : resolve_names(&a) ? 1 : is_list ? entry_list(&a) : entry_add(&a);
+	zc_registry_free(a.reg);
+	table_free(&a.tab);
+	zc_store_close(a.s);
 	return rc;
 }
 
@@ -562,7 +828,7 @@ int zc_cmd_ca(int argc, char **argv)
 		uint8_t fp[ZC_HASH_LEN];
 		char hex[2 * ZC_HASH_LEN + 1];
 		int added = 0;
-		rc = zc_registry_ca_add(s, buf, len, NULL, fp, &added, err, sizeof err);
+		rc = zc_registry_ca_add_l(s, buf, len, NULL, zc_lang_get(), fp, &added, err, sizeof err);
 		if (!rc) {
 			zc_hex(fp, ZC_HASH_LEN, hex);
 			hex[2 * ZC_HASH_LEN] = 0;
@@ -575,7 +841,8 @@ int zc_cmd_ca(int argc, char **argv)
 	} else {
 		uint64_t number = 0;
 		int changed = 0;
-		rc = zc_registry_revocations_install(s, buf, len, NULL, &number, &changed, err, sizeof err);
+		rc = zc_registry_revocations_install_l(s, buf, len, NULL, zc_lang_get(), &number, &changed, err,
+						       sizeof err);
 		if (!rc)
 			printf(changed
 				   ? T("已安装吊销列表 %llu 号\n", "installed revocation list %llu\n")

@@ -83,7 +83,7 @@ static zc_registry *load(zc_store **s)
 	zc_registry *r = NULL;
 	if (!(*s = zc_cli_open_store()))
 		return NULL;
-	if (zc_registry_load(*s, &r, err, sizeof err)) {
+	if (zc_registry_load_l(*s, zc_lang_get(), &r, err, sizeof err)) {
 		zc_cli_err(T("无法读取登记信息：%s", "cannot read the registry: %s"), err);
 		zc_store_close(*s);
 		*s = NULL;
@@ -193,7 +193,8 @@ static int list_places(const zc_registry *r, const opts *o, int villages)
 	return 0;
 }
 
-int zc_cmd_cadres(int argc, char **argv)
+/* Parse, load the registry, list, release. */
+static int list_cmd(int argc, char **argv, int (*fn)(const zc_registry *r, const opts *o, int villages))
 {
 	opts o;
 	zc_store *s;
@@ -202,25 +203,26 @@ int zc_cmd_cadres(int argc, char **argv)
 	zc_registry *r = load(&s);
 	if (!r)
 		return 1;
-	int rc = list_cadres(r, &o);
+	int rc = fn(r, &o, !strcmp(argv[0], "villages"));
 	zc_registry_free(r);
 	zc_store_close(s);
 	return rc;
 }
 
+static int list_cadres_cmd(const zc_registry *r, const opts *o, int villages)
+{
+	(void)villages;
+	return list_cadres(r, o);
+}
+
+int zc_cmd_cadres(int argc, char **argv)
+{
+	return list_cmd(argc, argv, list_cadres_cmd);
+}
+
 int zc_cmd_villages(int argc, char **argv)
 {
-	opts o;
-	zc_store *s;
-	if (parse(argc, argv, &o))
-		return 2;
-	zc_registry *r = load(&s);
-	if (!r)
-		return 1;
-	int rc = list_places(r, &o, !strcmp(argv[0], "villages"));
-	zc_registry_free(r);
-	zc_store_close(s);
-	return rc;
+	return list_cmd(argc, argv, list_places);
 }
 
 /* ---- terminals: registry and store together ---- */
@@ -339,7 +341,7 @@ const char *zc_cli_resolve(zc_store *s, const char *entity, const char *text, in
 	char err[2048];
 	zc_registry *r = NULL;
 	int idx;
-	if (zc_registry_load(s, &r, err, sizeof err)) {
+	if (zc_registry_load_l(s, zc_lang_get(), &r, err, sizeof err)) {
 		zc_cli_err(T("无法读取登记信息：%s", "cannot read the registry: %s"), err);
 		return NULL;
 	}
@@ -368,7 +370,7 @@ void zc_cli_local_time(zc_store *s, int64_t ms, char *out, size_t cap)
 	char err[256];
 	zc_registry *r = NULL;
 	int tz = 480;
-	if (!zc_registry_load(s, &r, err, sizeof err))
+	if (!zc_registry_load_l(s, zc_lang_get(), &r, err, sizeof err))
 		tz = r->policy.tz_offset_min;
 	zc_registry_free(r);
 	local_time(ms, tz, out, cap);

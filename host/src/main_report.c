@@ -22,6 +22,7 @@
 #include "zc/err.h"
 #include "zc/fileio.h"
 #include "zc/i18n.h"
+#include "zc/registry.h"
 #include "zc/report.h"
 #include "zc/rules.h"
 #include "cli.h"
@@ -33,7 +34,8 @@ static void report_usage(FILE *f)
 	if (zc_lang_get() == ZC_LANG_EN)
 		fputs("usage: zhucun report [--as-of DATE] [--format json|csv|html]\n"
 		      "                     [--district ID | --township ID | --village ID]\n"
-		      "                     [--sheet years|attendance|allowance|recall|findings]\n"
+		      "                     [--sheet years|attendance|allowance|recall|findings|\n"
+		      "                              collection|breakdown]\n"
 		      "                     [--month YYYY-MM] [--out PATH]\n"
 		      "\n"
 		      "The compliance report evaluated at DATE (default: today, UTC+8).\n"
@@ -42,9 +44,10 @@ static void report_usage(FILE *f)
 		      "                  alone implies csv); with --out DIR every sheet as\n"
 		      "                  DIR/<sheet>.csv (only the --sheet one if given)\n"
 		      "  --format html   one self-contained printable page (A4); --out FILE\n"
-		      "  --district/--township/--village ID: only the cadres assigned there, their\n"
+		      "  --district/--township/--village ID: (or its unique name) only the cadres assigned there, their\n"
 		      "                  villages and the terminals of their townships\n"
-		      "  --month YYYY-MM the attendance sheets and the allowance of that month only\n"
+		      "  --month YYYY-MM the attendance sheets, the allowance and the summary's (and\n"
+		      "                  the breakdown's) totals of that month only\n"
 		      "  --out PATH      write to PATH instead of standard output\n"
 		      "Sheets and sections: see host/doc/REPORTS.md.\n"
 		      "exit status: 0 ok, 1 failure, 2 bad usage or unknown id\n",
@@ -52,7 +55,8 @@ static void report_usage(FILE *f)
 	else
 		fputs("用法: zhucun report [--as-of 日期] [--format json|csv|html]\n"
 		      "                    [--district 编号 | --township 编号 | --village 编号]\n"
-		      "                    [--sheet years|attendance|allowance|recall|findings]\n"
+		      "                    [--sheet years|attendance|allowance|recall|findings|\n"
+		      "                             collection|breakdown]\n"
 		      "                    [--month 年-月] [--out 路径]\n"
 		      "\n"
 		      "按统计截止日期（默认今天，北京时间）生成驻村干部考勤与履职报告。\n"
@@ -60,9 +64,9 @@ static void report_usage(FILE *f)
 		      "  --format csv    把一张表输出到标准输出（默认 years 年度表；只给 --sheet 时即为 csv）；\n"
 		      "                  给出 --out 目录时把每张表写为 目录/<表名>.csv（给出 --sheet 时只写该表）\n"
 		      "  --format html   一个可直接打印（A4）的独立网页；--out 文件\n"
-		      "  --district/--township/--village 编号：只含派驻到该区、乡镇（街道）或村的干部、\n"
+		      "  --district/--township/--village 编号（或唯一的名称）：只含派驻到该区、乡镇（街道）或村的干部、\n"
 		      "                  这些村以及所在乡镇的终端\n"
-		      "  --month 年-月   考勤表和生活补助只含该月，如 2025-03\n"
+		      "  --month 年-月   考勤表、生活补助以及概况（和分组统计）的合计只含该月，如 2025-03\n"
 		      "  --out 路径      写入文件（或目录）而不是标准输出\n"
 		      "各表的列和网页各部分见 host/doc/REPORTS.md。\n"
 		      "退出码: 0 成功，1 失败，2 用法错误或编号不存在\n",
@@ -146,6 +150,86 @@ static void known_ids(const zc_rules_input *in, int kind)
 	fputc('\n', stderr);
 }
 
+/* --format: FMT_*, or -1 (reported). */
+static int parse_format(const char *arg)
+{
+	if (!strcmp(arg, "json"))
+		return FMT_JSON;
+	if (!strcmp(arg, "csv"))
+		return FMT_CSV;
+	if (!strcmp(arg, "html"))
+		return FMT_HTML;
+	zc_cli_err(T("--format 须为 json、csv 或 html", "--format must be json, csv or html"));
+	return -1;
+}
+
+/* --month YYYY-MM: 0, or -1 (reported). */
+static int parse_month(const char *arg, int *year, int *month)
+{
+	char buf[16];
+	zc_day d;
+	int dd;
+	if (strlen(arg) != 7 || (snprintf(buf, sizeof buf, "%s-01", arg), zc_day_parse(buf, &d))) {
+		zc_cli_err(T("--month 须为 年-月，如 2025-03，而不是 '%s'", "--month must be YYYY-MM such as 2025-03, not '%s'"),
+			   arg);
+		return -1;
+	}
+	zc_day_to_ymd(d, year, month, &dd);
+	return 0;
+}
+
+/* Every sheet (or the one asked for) as DIR/<sheet>.csv, each path printed.
+ * The exit status: 0, 1 failure, 2 DIR is not a folder. */
+static int write_csv_dir(const char *dir, int sheet, const zc_compliance *cp, const zc_report_opts *o)
+{
+	struct stat st;
+	membuf b = {0};
+	int lrc;
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		zc_cli_err(T("无法创建目录 %s：%s", "cannot create the folder %s: %s"), dir, strerror(errno));
+		return 1;
+	}
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		zc_cli_err(T("%s 不是目录（--format csv --out 需要目录）",
+			     "%s is not a folder (--format csv --out takes a folder)"),
+			   dir);
+		return 2;
+	}
+	for (int k = 0; k < ZC_SHEET_COUNT; k++) {
+		if (sheet >= 0 && k != sheet)
+			continue;
+		char path[4096];
+		if (snprintf(path, sizeof path, "%s/%s.csv", dir, zc_report_sheet_name(k)) >= (int)sizeof path) {
+			zc_cli_err(T("路径太长：%s", "path too long: %s"), dir);
+			return 1;
+		}
+		if ((lrc = render(FMT_CSV, k, cp, o, &b))) {
+			zc_cli_err(T("生成报表失败：%s", "cannot render the report: %s"), zc_strerror(lrc));
+			return 1;
+		}
+		int bad = emit(&b, path);
+		free(b.p);
+		b.p = NULL;
+		if (bad)
+			return 1;
+		printf("%s\n", path);
+	}
+	return 0;
+}
+
+/* Why zc_compliance_load failed (rc, err), in the user's language. Its
+ * first step, zc_registry_load, explains a registry that does not load in
+ * Chinese: in English the registry is loaded again to say why. */
+static const char *load_failure(zc_store *s, int rc, char *err, size_t cap)
+{
+	zc_registry *r = NULL;
+	char why[512] = "";
+	if (zc_lang_get() != ZC_LANG_ZH && zc_registry_load_l(s, zc_lang_get(), &r, why, sizeof why) && *why)
+		snprintf(err, cap, "%s", why);
+	zc_registry_free(r);
+	return *err ? err : zc_strerror(rc);
+}
+
 int zc_cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -171,16 +255,8 @@ int zc_cmd_report(int argc, char **argv)
 			have_as_of = 1;
 			break;
 		case 'f':
-			if (!strcmp(optarg, "json"))
-				fmt = FMT_JSON;
-			else if (!strcmp(optarg, "csv"))
-				fmt = FMT_CSV;
-			else if (!strcmp(optarg, "html"))
-				fmt = FMT_HTML;
-			else {
-				zc_cli_err(T("--format 须为 json、csv 或 html", "--format must be json, csv or html"));
+			if ((fmt = parse_format(optarg)) < 0)
 				return 2;
-			}
 			break;
 		case 'D':
 		case 'T':
@@ -196,25 +272,17 @@ int zc_cmd_report(int argc, char **argv)
 		case 's':
 			sheet_name = optarg;
 			if ((sheet = zc_report_sheet_parse(optarg)) < 0) {
-				zc_cli_err(T("--sheet 须为 years、attendance、allowance、recall 或 findings",
-					     "--sheet must be years, attendance, allowance, recall or findings"));
+				zc_cli_err(T("--sheet 须为 years、attendance、allowance、recall、findings、collection "
+					     "或 breakdown",
+					     "--sheet must be years, attendance, allowance, recall, findings, collection "
+					     "or breakdown"));
 				return 2;
 			}
 			break;
-		case 'm': {
-			char buf[16];
-			zc_day d;
-			if (strlen(optarg) != 7 ||
-			    (snprintf(buf, sizeof buf, "%s-01", optarg), zc_day_parse(buf, &d))) {
-				zc_cli_err(T("--month 须为 年-月，如 2025-03，而不是 '%s'",
-					     "--month must be YYYY-MM such as 2025-03, not '%s'"),
-					   optarg);
+		case 'm':
+			if (parse_month(optarg, &year, &month))
 				return 2;
-			}
-			int dd;
-			zc_day_to_ymd(d, &year, &month, &dd);
 			break;
-		}
 		case 'o': outp = optarg; break;
 		case 'h': report_usage(stdout); return 0;
 		default: report_usage(stderr); return 2;
@@ -246,12 +314,26 @@ int zc_cmd_report(int argc, char **argv)
 	int rc = 1, lrc;
 	if (!(s = zc_cli_open_store()))
 		goto out;
-	lrc = zc_compliance_load(s, as_of, &cp, err, sizeof err);
-	if (lrc) {
-		zc_cli_err(T("无法计算考勤结果：%s", "cannot evaluate attendance: %s"), *err ? err : zc_strerror(lrc));
+	if ((lrc = zc_compliance_load(s, as_of, &cp, err, sizeof err))) {
+		zc_cli_err(T("无法计算考勤结果：%s", "cannot evaluate attendance: %s"),
+			   load_failure(s, lrc, err, sizeof err));
 		goto out;
 	}
 	zc_report_scope sc;
+	char scope_buf[64];
+	if (scope_id) {
+		/* a district, township or village may be named */
+		const char *entity = scope_kind == ZC_SCOPE_DISTRICT   ? "districts"
+				     : scope_kind == ZC_SCOPE_TOWNSHIP ? "townships"
+								       : "villages";
+		const char *id = zc_cli_resolve(s, entity, scope_id, 1, scope_buf, sizeof scope_buf);
+		if (!id) {
+			known_ids(&cp->in, scope_kind);
+			rc = 2;
+			goto out;
+		}
+		scope_id = id;
+	}
 	lrc = zc_report_scope_find(&cp->in, scope_kind, scope_id, &sc);
 	if (lrc) {
 		const char *what = scope_kind == ZC_SCOPE_DISTRICT   ? T("区", "district")
@@ -270,39 +352,7 @@ int zc_cmd_report(int argc, char **argv)
 	zc_report_opts o = {.scope = &sc, .lang = zc_lang_get() == ZC_LANG_EN, .year = year, .month = month};
 
 	if (fmt == FMT_CSV && outp) {
-		/* every sheet (or the one asked for) as DIR/<sheet>.csv */
-		struct stat st;
-		if (mkdir(outp, 0755) && errno != EEXIST) {
-			zc_cli_err(T("无法创建目录 %s：%s", "cannot create the folder %s: %s"), outp, strerror(errno));
-			goto out;
-		}
-		if (stat(outp, &st) || !S_ISDIR(st.st_mode)) {
-			zc_cli_err(T("%s 不是目录（--format csv --out 需要目录）",
-				     "%s is not a folder (--format csv --out takes a folder)"),
-				   outp);
-			rc = 2;
-			goto out;
-		}
-		for (int k = 0; k < ZC_SHEET_COUNT; k++) {
-			if (sheet >= 0 && k != sheet)
-				continue;
-			char path[4096];
-			if (snprintf(path, sizeof path, "%s/%s.csv", outp, zc_report_sheet_name(k)) >=
-			    (int)sizeof path) {
-				zc_cli_err(T("路径太长：%s", "path too long: %s"), outp);
-				goto out;
-			}
-			if ((lrc = render(fmt, k, cp, &o, &b))) {
-				zc_cli_err(T("生成报表失败：%s", "cannot render the report: %s"), zc_strerror(lrc));
-				goto out;
-			}
-			if (emit(&b, path))
-				goto out;
-			free(b.p);
-			b.p = NULL;
-			printf("%s\n", path);
-		}
-		rc = 0;
+		rc = write_csv_dir(outp, sheet, cp, &o);
 		goto out;
 	}
 	if ((lrc = render(fmt, sheet >= 0 ? sheet : ZC_SHEET_YEARS, cp, &o, &b))) {

@@ -29,6 +29,9 @@
 #include "zc/i18n.h"
 #include "zc/rules.h"
 
+/* The message in the language lang (of the function using it). */
+#define L(zh, en) (lang == ZC_LANG_EN ? (en) : (zh))
+
 /* libcsv's parser state between rows (ROW_NOT_BEGUN in libcsv.c). */
 #define CSV_ROW_NOT_BEGUN 0
 
@@ -46,6 +49,13 @@ const zc_csv_enum zc_csv_duty_kinds[] = {
     {"trip", {"出差"}},
     {"meeting", {"会议"}},
     {"training", {"培训"}},
+    {NULL, {NULL}},
+};
+const zc_csv_enum zc_csv_leave_types[] = {
+    {"personal", {"事假"}},
+    {"sick", {"病假"}},
+    {"family_visit", {"探亲假", "探亲", "family visit"}},
+    {"other", {"其他", "其它"}},
     {NULL, {NULL}},
 };
 const zc_csv_enum zc_csv_results[] = {
@@ -108,11 +118,15 @@ static const zc_csv_col c_leave[] = {
     {"cadre", "干部编号", ZC_CT_ID, 1, 1, NULL, NULL}, {"start", "开始日期", ZC_CT_DATE, 1, 1, NULL, NULL},
     {"end", "结束日期", ZC_CT_DATE, 1, 1, NULL, NULL}, {"level", "审批级别", ZC_CT_ENUM, 0, 1, zc_csv_levels, NULL},
     {"ref", "批文号", ZC_CT_TEXT, 0, 0, NULL, NULL},
+    {"type", "类型", ZC_CT_ENUM, 0, 0, zc_csv_leave_types, "请假类型"},
+    {"reason", "事由", ZC_CT_TEXT, 0, 0, NULL, NULL},
 };
 static const zc_csv_col c_duty[] = {
     {"cadre", "干部编号", ZC_CT_ID, 1, 1, NULL, NULL},	{"start", "开始日期", ZC_CT_DATE, 1, 1, NULL, NULL},
     {"end", "结束日期", ZC_CT_DATE, 1, 1, NULL, NULL},	{"kind", "类型", ZC_CT_ENUM, 1, 1, zc_csv_duty_kinds, NULL},
     {"level", "级别", ZC_CT_ENUM, 0, 1, zc_csv_levels, NULL},
+    {"place", "地点", ZC_CT_TEXT, 0, 0, NULL, NULL},
+    {"purpose", "事由", ZC_CT_TEXT, 0, 0, NULL, NULL},
 };
 static const zc_csv_col c_correction[] = {
     {"cadre_id", "干部编号", ZC_CT_ID, 1, 1, NULL, "cadre"},
@@ -198,12 +212,12 @@ const char *zc_csv_enum_value(const zc_csv_enum *values, const char *s)
 	return NULL;
 }
 
-void zc_csv_enum_list(const zc_csv_enum *values, char *out, size_t cap)
+void zc_csv_enum_list(const zc_csv_enum *values, zc_lang lang, char *out, size_t cap)
 {
 	size_t l = 0;
 	out[0] = 0;
 	for (const zc_csv_enum *e = values; e && e->value && l < cap; e++)
-		l += (size_t)snprintf(out + l, cap - l, "%s%s%s%s", l ? T("、", ", ") : "", e->value,
+		l += (size_t)snprintf(out + l, cap - l, "%s%s%s%s", l ? L("、", ", ") : "", e->value,
 				      e->alias[0] ? "/" : "", e->alias[0] ? e->alias[0] : "");
 }
 
@@ -388,8 +402,9 @@ int zc_csv_decode(const uint8_t *buf, size_t len, uint8_t **out, size_t *outlen,
 	for (size_t i = 0; i < bad; i++)
 		line += buf[i] == '\n';
 	*encoding = NULL;
+	const zc_lang lang = errs->lang;
 	zc_csv_error(errs, line, NULL, "%s",
-		     T("文件编码无法识别：既不是 UTF-8，也不是 GBK/GB18030。请用 Excel 打开此文件，"
+		     L("文件编码无法识别：既不是 UTF-8，也不是 GBK/GB18030。请用 Excel 打开此文件，"
 		       "“另存为”时保存类型选“CSV UTF-8（逗号分隔）(*.csv)”，再导入",
 		       "unknown text encoding: neither UTF-8 nor GBK/GB18030. Open the file in Excel, "
 		       "Save As with the type \"CSV UTF-8 (Comma delimited) (*.csv)\" and import that"));
@@ -482,12 +497,13 @@ static void trim(field *f)
 
 static int field_text_ok(reader *r, const field *f, const char *column, int free_text)
 {
+	const zc_lang lang = r->errs->lang;
 	int p = text_problem(f->s, f->len, free_text);
 	if (p == 1)
-		zc_csv_error(r->errs, r->row_line, column, "%s", T("不是有效的 UTF-8 文本", "invalid UTF-8"));
+		zc_csv_error(r->errs, r->row_line, column, "%s", L("不是有效的 UTF-8 文本", "invalid UTF-8"));
 	else if (p == 2)
 		zc_csv_error(r->errs, r->row_line, column, "%s",
-			     T("含有控制字符（如换行、制表符）", "contains a control character (line break, tab...)"));
+			     L("含有控制字符（如换行、制表符）", "contains a control character (line break, tab...)"));
 	return p == 0;
 }
 
@@ -507,7 +523,7 @@ static int header_column(const zc_csv_kind *k, const char *name)
 static int set_header_name(reader *r, int c, const char *spelled)
 {
 	const zc_csv_col *col = &r->k->cols[c];
-	const char *name = zc_lang_get() == ZC_LANG_ZH ? col->zh : spelled ? spelled : col->name;
+	const char *name = r->errs->lang == ZC_LANG_ZH ? col->zh : spelled ? spelled : col->name;
 	free(r->header[c]);
 	r->header[c] = strdup(name);
 	if (!r->header[c])
@@ -518,11 +534,12 @@ static int set_header_name(reader *r, int c, const char *spelled)
 static void do_header(reader *r)
 {
 	const zc_csv_kind *k = r->k;
+	const zc_lang lang = r->errs->lang;
 	r->have_header = 1;
 	r->ncols_file = r->nf;
 	if (r->nf > sizeof r->map / sizeof r->map[0]) {
 		zc_csv_error(r->errs, r->row_line, NULL,
-			     T("表头有 %zu 列，太多", "the header has %zu columns, too many"), r->nf);
+			     L("表头有 %zu 列，太多", "the header has %zu columns, too many"), r->nf);
 		r->header_bad = 1;
 		return;
 	}
@@ -537,17 +554,17 @@ static void do_header(reader *r)
 		if (found < 0) {
 			if (f->len)
 				zc_csv_error(r->errs, r->row_line, f->s,
-					     T("未知的列（%s 文件的列见 IMPORT.md）",
+					     L("未知的列（%s 文件的列见 IMPORT.md）",
 					       "unknown column (see IMPORT.md for the columns of %s)"),
 					     k->name);
 			else
 				zc_csv_error(r->errs, r->row_line, NULL,
-					     T("第 %zu 列没有列名", "column %zu has no name"), i + 1);
+					     L("第 %zu 列没有列名", "column %zu has no name"), i + 1);
 			r->header_bad = 1;
 			continue;
 		}
 		if (r->present[found]) {
-			zc_csv_error(r->errs, r->row_line, f->s, "%s", T("列重复", "duplicate column"));
+			zc_csv_error(r->errs, r->row_line, f->s, "%s", L("列重复", "duplicate column"));
 			r->header_bad = 1;
 			continue;
 		}
@@ -561,7 +578,7 @@ static void do_header(reader *r)
 		if (k->cols[c].required) {
 			/* the English message names the other spelling only ("%.0s") */
 			zc_csv_error(r->errs, r->row_line, r->header[c],
-				     T("缺少此列（列名可写“%s”或“%s”）", "missing column (%s%.0s)"), k->cols[c].zh,
+				     L("缺少此列（列名可写“%s”或“%s”）", "missing column (%s%.0s)"), k->cols[c].zh,
 				     k->cols[c].name);
 			r->header_bad = 1;
 		}
@@ -573,6 +590,7 @@ static int check_when(reader *r, int c, const field *f, const char **out)
 {
 	const zc_csv_col *col = &r->k->cols[c];
 	const char *h = r->header[c];
+	const zc_lang lang = r->errs->lang;
 	zc_day d;
 	int64_t t;
 	if (col->type == ZC_CT_PARTY && (!ascii_casecmp(f->s, "none") || !strcmp(f->s, "无"))) {
@@ -583,14 +601,14 @@ static int check_when(reader *r, int c, const field *f, const char **out)
 		if (!zc_time_parse_any(f->s, 0, &t))
 			return 1;
 		zc_csv_error(r->errs, r->row_line, h,
-			     T("'%.40s' 不是有效时间（" ZC_TIME_FORMS_ZH "）",
+			     L("'%.40s' 不是有效时间（" ZC_TIME_FORMS_ZH "）",
 			       "'%.40s' is not a valid time (" ZC_TIME_FORMS_EN ")"),
 			     f->s);
 		return 0;
 	}
 	if (zc_day_parse_any(f->s, &d)) {
 		zc_csv_error(r->errs, r->row_line, h,
-			     T("'%.40s' 不是有效日期（可写作 " ZC_DAY_FORMS_ZH "）",
+			     L("'%.40s' 不是有效日期（可写作 " ZC_DAY_FORMS_ZH "）",
 			       "'%.40s' is not a valid date (accepted: " ZC_DAY_FORMS_EN ")"),
 			     f->s);
 		return 0;
@@ -600,18 +618,42 @@ static int check_when(reader *r, int c, const field *f, const char **out)
 	return 1;
 }
 
+/* A UID field (4 or 7 bytes of hex, ':' '-' ' ' between allowed) as
+ * upper-case hex into out: 1, or 0 (out untouched) when it is not one. */
+static int uid_norm(const field *f, char out[64])
+{
+	char hex[64];
+	size_t n = 0;
+	for (size_t i = 0; i < f->len; i++) {
+		char ch = f->s[i];
+		if (ch == ':' || ch == '-' || ch == ' ')
+			continue;
+		if (ch >= 'a' && ch <= 'f')
+			ch = (char)(ch - 32);
+		if (!((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'F')) || n + 1 >= sizeof hex)
+			return 0;
+		hex[n++] = ch;
+	}
+	if (n != 8 && n != 14)
+		return 0;
+	hex[n] = 0;
+	memcpy(out, hex, n + 1);
+	return 1;
+}
+
 /* Check one field; *out is the canonical value (f->s, or r->norm[c]). */
 static int check_field(reader *r, int c, field *f, const char **out)
 {
 	const zc_csv_col *col = &r->k->cols[c];
 	const char *h = r->header[c];
+	const zc_lang lang = r->errs->lang;
 	unsigned long ln = r->row_line;
 	*out = f->s;
 	if (!field_text_ok(r, f, h, col->type == ZC_CT_TEXT))
 		return 0;
 	if (!f->len) {
 		if (col->required) {
-			zc_csv_error(r->errs, ln, h, "%s", T("不能为空", "must not be empty"));
+			zc_csv_error(r->errs, ln, h, "%s", L("不能为空", "must not be empty"));
 			return 0;
 		}
 		return 1;
@@ -620,7 +662,7 @@ static int check_field(reader *r, int c, field *f, const char **out)
 	case ZC_CT_ID:
 		if (!zc_csv_valid_id(f->s)) {
 			zc_csv_error(r->errs, ln, h,
-				     T("编号 '%s' 无效（1–32 个字符：A-Z a-z 0-9 . _ -）",
+				     L("编号 '%s' 无效（1–32 个字符：A-Z a-z 0-9 . _ -）",
 				       "invalid id '%s' (1-32 of A-Z a-z 0-9 . _ -)"),
 				     f->s);
 			return 0;
@@ -628,7 +670,7 @@ static int check_field(reader *r, int c, field *f, const char **out)
 		return 1;
 	case ZC_CT_TEXT:
 		if (f->len > ZC_CSV_TEXT_MAX) {
-			zc_csv_error(r->errs, ln, h, T("太长（最多 %d 字节）", "too long (at most %d bytes)"),
+			zc_csv_error(r->errs, ln, h, L("太长（最多 %d 字节）", "too long (at most %d bytes)"),
 				     ZC_CSV_TEXT_MAX);
 			return 0;
 		}
@@ -636,7 +678,7 @@ static int check_field(reader *r, int c, field *f, const char **out)
 	case ZC_CT_PATH:
 		if (f->len > ZC_CSV_PATH_MAX) {
 			zc_csv_error(r->errs, ln, h,
-				     T("文件名太长（最多 %d 字节）", "file name too long (at most %d bytes)"),
+				     L("文件名太长（最多 %d 字节）", "file name too long (at most %d bytes)"),
 				     ZC_CSV_PATH_MAX);
 			return 0;
 		}
@@ -648,9 +690,9 @@ static int check_field(reader *r, int c, field *f, const char **out)
 		const char *v = zc_csv_enum_value(col->values, f->s);
 		if (!v) {
 			char list[256];
-			zc_csv_enum_list(col->values, list, sizeof list);
+			zc_csv_enum_list(col->values, lang, list, sizeof list);
 			zc_csv_error(r->errs, ln, h,
-				     T("'%.40s' 无效，应为：%s", "invalid value '%.40s', expected one of: %s"), f->s,
+				     L("'%.40s' 无效，应为：%s", "invalid value '%.40s', expected one of: %s"), f->s,
 				     list);
 			return 0;
 		}
@@ -668,7 +710,7 @@ static int check_field(reader *r, int c, field *f, const char **out)
 		}
 		if (!ok || v > 100000000ULL) {
 			zc_csv_error(r->errs, ln, h,
-				     T("'%.40s' 不是 0–100000000 之间的整数（单位：分）",
+				     L("'%.40s' 不是 0–100000000 之间的整数（单位：分）",
 				       "'%.40s' is not a whole number of fen from 0 to 100000000"),
 				     f->s);
 			return 0;
@@ -677,42 +719,25 @@ static int check_field(reader *r, int c, field *f, const char **out)
 		*out = r->norm[c];
 		return 1;
 	}
-	case ZC_CT_UID: {
-		char hex[64];
-		size_t n = 0;
-		int ok = 1;
-		for (size_t i = 0; ok && i < f->len; i++) {
-			char ch = f->s[i];
-			if (ch == ':' || ch == '-' || ch == ' ')
-				continue;
-			if (ch >= 'a' && ch <= 'f')
-				ch = (char)(ch - 32);
-			if (!((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'F')) || n + 1 >= sizeof hex)
-				ok = 0;
-			else
-				hex[n++] = ch;
-		}
-		if (!ok || (n != 8 && n != 14)) {
+	case ZC_CT_UID:
+		if (!uid_norm(f, r->norm[c])) {
 			zc_csv_error(r->errs, ln, h,
-				     T("卡号 '%.40s' 无效（4 或 7 字节的十六进制）",
+				     L("卡号 '%.40s' 无效（4 或 7 字节的十六进制）",
 				       "invalid UID '%.40s' (4 or 7 bytes of hex)"),
 				     f->s);
 			return 0;
 		}
-		hex[n] = 0;
-		memcpy(r->norm[c], hex, n + 1);
 		*out = r->norm[c];
 		return 1;
-	}
 	case ZC_CT_POLICY:
 		if (!policy_known(f->s)) {
-			zc_csv_error(r->errs, ln, h, T("未知的规则参数 '%.60s'", "unknown policy '%.60s'"), f->s);
+			zc_csv_error(r->errs, ln, h, L("未知的规则参数 '%.60s'", "unknown policy '%.60s'"), f->s);
 			return 0;
 		}
 		return 1;
 	case ZC_CT_VALUE:
 		if (f->len > ZC_CSV_TEXT_MAX) {
-			zc_csv_error(r->errs, ln, h, T("太长（最多 %d 字节）", "too long (at most %d bytes)"),
+			zc_csv_error(r->errs, ln, h, L("太长（最多 %d 字节）", "too long (at most %d bytes)"),
 				     ZC_CSV_TEXT_MAX);
 			return 0;
 		}
@@ -726,12 +751,13 @@ static int check_row(reader *r, zc_csv_row *row)
 {
 	const char **v = row->v;
 	char *const *h = r->header;
+	const zc_lang lang = r->errs->lang;
 	unsigned long ln = row->line;
 	int ok = 1;
 	switch (r->k->id) {
 	case ZC_K_ASSIGNMENTS:
 		if (strcmp(v[AS_START], v[AS_END]) > 0) {
-			zc_csv_error(r->errs, ln, h[AS_END], T("结束日期早于开始日期 %s", "ends before it starts (%s)"),
+			zc_csv_error(r->errs, ln, h[AS_END], L("结束日期早于开始日期 %s", "ends before it starts (%s)"),
 				     v[AS_START]);
 			ok = 0;
 		}
@@ -739,29 +765,29 @@ static int check_row(reader *r, zc_csv_row *row)
 	case ZC_K_LEAVE:
 	case ZC_K_DUTY:
 		if (strcmp(v[1], v[2]) > 0) {
-			zc_csv_error(r->errs, ln, h[2], T("结束日期早于开始日期 %s", "ends before it starts (%s)"),
+			zc_csv_error(r->errs, ln, h[2], L("结束日期早于开始日期 %s", "ends before it starts (%s)"),
 				     v[1]);
 			ok = 0;
 		}
 		break;
 	case ZC_K_BADGES:
 		if (*v[BA_TO] && strcmp(v[BA_FROM], v[BA_TO]) > 0) {
-			zc_csv_error(r->errs, ln, h[BA_TO], T("解绑日期早于绑定日期 %s", "ends before it starts (%s)"),
+			zc_csv_error(r->errs, ln, h[BA_TO], L("解绑日期早于绑定日期 %s", "ends before it starts (%s)"),
 				     v[BA_FROM]);
 			ok = 0;
 		}
 		if (!strcmp(v[BA_KIND], "piv") && !*v[BA_CERT]) {
 			zc_csv_error(r->errs, ln, h[BA_CERT], "%s",
-				     T("PIV 工牌需要证书文件", "a piv badge needs its certificate file"));
+				     L("PIV 工牌需要证书文件", "a piv badge needs its certificate file"));
 			ok = 0;
 		}
 		if (!strcmp(v[BA_KIND], "uid") && !*v[BA_UID]) {
-			zc_csv_error(r->errs, ln, h[BA_UID], "%s", T("UID 工牌需要卡号", "a uid badge needs its UID"));
+			zc_csv_error(r->errs, ln, h[BA_UID], "%s", L("UID 工牌需要卡号", "a uid badge needs its UID"));
 			ok = 0;
 		}
 		if (!strcmp(v[BA_KIND], "uid") && *v[BA_CERT]) {
 			zc_csv_error(r->errs, ln, h[BA_CERT], "%s",
-				     T("UID 工牌没有证书（证书只用于 piv 工牌）",
+				     L("UID 工牌没有证书（证书只用于 piv 工牌）",
 				       "a uid badge has no certificate (certificates are for piv badges)"));
 			ok = 0;
 		}
@@ -771,7 +797,7 @@ static int check_row(reader *r, zc_csv_row *row)
 		zc_policy_default(&p);
 		if (zc_policy_set(&p, v[PO_NAME], v[PO_VALUE])) {
 			zc_csv_error(r->errs, ln, h[PO_VALUE],
-				     T("'%.60s' 不是规则参数 %s 的有效值", "'%.60s' is not a valid value for %s"),
+				     L("'%.60s' 不是规则参数 %s 的有效值", "'%.60s' is not a valid value for %s"),
 				     v[PO_VALUE], v[PO_NAME]);
 			ok = 0;
 		}
@@ -785,6 +811,7 @@ static int check_row(reader *r, zc_csv_row *row)
 static void do_row(reader *r)
 {
 	const zc_csv_kind *k = r->k;
+	const zc_lang lang = r->errs->lang;
 	size_t i;
 	for (i = 0; i < r->nf; i++)
 		trim(&r->f[i]);
@@ -808,7 +835,7 @@ static void do_row(reader *r)
 	}
 	if (r->nf > r->ncols_file) {
 		zc_csv_error(r->errs, r->row_line, NULL,
-			     T("本行有 %zu 个字段，表头只有 %zu 列", "the row has %zu fields, the header %zu columns"),
+			     L("本行有 %zu 个字段，表头只有 %zu 列", "the row has %zu fields, the header %zu columns"),
 			     r->nf, r->ncols_file);
 		return;
 	}
@@ -819,7 +846,7 @@ static void do_row(reader *r)
 			continue;
 		if (memchr(r->f[i].s, 0, r->f[i].len)) {
 			zc_csv_error(r->errs, r->row_line, r->header[c], "%s",
-				     T("含有 NUL 字节", "contains a NUL byte"));
+				     L("含有 NUL 字节", "contains a NUL byte"));
 			ok = 0;
 			continue;
 		}
@@ -833,7 +860,7 @@ static void do_row(reader *r)
 			if (r->map[i] == c)
 				have = 1;
 		if (!have && k->cols[c].required) {
-			zc_csv_error(r->errs, r->row_line, r->header[c], "%s", T("不能为空", "must not be empty"));
+			zc_csv_error(r->errs, r->row_line, r->header[c], "%s", L("不能为空", "must not be empty"));
 			ok = 0;
 		}
 	}
@@ -858,6 +885,7 @@ int zc_csv_read(const zc_csv_kind *k, const uint8_t *buf, size_t len, zc_csv_row
 	struct csv_parser p;
 	reader r;
 	size_t pos = 0;
+	const zc_lang lang = errs->lang;
 
 	memset(&r, 0, sizeof r);
 	r.k = k;
@@ -883,7 +911,7 @@ int zc_csv_read(const zc_csv_kind *k, const uint8_t *buf, size_t len, zc_csv_row
 				r.rc = r.rc ? r.rc : ZC_ENOMEM;
 			else
 				zc_csv_error(errs, r.line, NULL, "%s",
-					     T("CSV 格式错误：未加引号的字段中有引号，或右引号后还有文字",
+					     L("CSV 格式错误：未加引号的字段中有引号，或右引号后还有文字",
 					       "malformed CSV: a quote inside a field that is not quoted, or text "
 					       "after a closing quote"));
 			parse_failed = 1;
@@ -895,10 +923,10 @@ int zc_csv_read(const zc_csv_kind *k, const uint8_t *buf, size_t len, zc_csv_row
 	if (!parse_failed && !r.rc && !zc_csv_errors_full(errs)) {
 		if (csv_fini(&p, on_field, on_row, &r))
 			zc_csv_error(errs, r.row_line, NULL, "%s",
-				     T("CSV 格式错误：引号没有闭合", "malformed CSV: a quoted field is not closed"));
+				     L("CSV 格式错误：引号没有闭合", "malformed CSV: a quoted field is not closed"));
 		else if (!r.have_header && !r.rc)
 			zc_csv_error(errs, 0, NULL, "%s",
-				     T("文件是空的（没有表头）", "the file is empty (no header row)"));
+				     L("文件是空的（没有表头）", "the file is empty (no header row)"));
 	}
 	if (zc_csv_errors_full(errs) && pos < len)
 		errs->more = 1; /* stopped: the rest of the file was not checked */

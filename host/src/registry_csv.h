@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "zc/i18n.h"
+
 #define ZC_CSV_MAX_COLS	  8
 #define ZC_CSV_MAX_ERRORS 20  /* errors collected before a file is given up */
 #define ZC_CSV_ID_MAX	  32  /* ids: 1-32 of A-Z a-z 0-9 . _ - */
@@ -53,8 +55,8 @@ enum { TE_ID, TE_TOWNSHIP };
 enum { CA_ID, CA_NAME, CA_ROLE, CA_PARTY, CA_WORK, CA_UNIT };
 enum { AS_CADRE, AS_VILLAGE, AS_START, AS_END };
 enum { BA_BADGE, BA_CADRE, BA_FROM, BA_TO, BA_KIND, BA_UID, BA_CERT };
-enum { LE_CADRE, LE_START, LE_END, LE_LEVEL, LE_REF };
-enum { DU_CADRE, DU_START, DU_END, DU_KIND, DU_LEVEL };
+enum { LE_CADRE, LE_START, LE_END, LE_LEVEL, LE_REF, LE_TYPE, LE_REASON };
+enum { DU_CADRE, DU_START, DU_END, DU_KIND, DU_LEVEL, DU_PLACE, DU_PURPOSE };
 enum { CO_CADRE, CO_DATE, CO_LEVEL, CO_REASON, CO_REF };
 enum { IN_VILLAGE, IN_TIME, IN_CADRE, IN_INSPECTOR, IN_RESULT, IN_NOTE };
 enum { CL_DATE, CL_KIND, CL_NOTE };
@@ -105,17 +107,20 @@ const zc_csv_kind *zc_csv_kind_get(int id);
 /* The enum tables, for the one-at-a-time commands. */
 extern const zc_csv_enum zc_csv_levels[];
 extern const zc_csv_enum zc_csv_duty_kinds[];
+extern const zc_csv_enum zc_csv_leave_types[];
 extern const zc_csv_enum zc_csv_results[];
 /* The canonical value of s in values, or NULL. */
 const char *zc_csv_enum_value(const zc_csv_enum *values, const char *s);
-/* "township/乡镇, district/区, ..." (each value and its first alias) into out. */
-void zc_csv_enum_list(const zc_csv_enum *values, char *out, size_t cap);
+/* "township/乡镇, district/区, ..." (each value and its first alias,
+ * joined with lang's list separator) into out. */
+void zc_csv_enum_list(const zc_csv_enum *values, zc_lang lang, char *out, size_t cap);
 
-/* Error list: "FILE:LINE:COLUMN: reason" lines, in the current language.
+/* Error list: "FILE:LINE:COLUMN: reason" lines, in the language lang.
  * At most ZC_CSV_MAX_ERRORS are kept; the reader stops then, and more is
  * set when the file went on after that (the rest was not checked). */
 typedef struct zc_csv_errors {
 	const char *file; /* label for messages (not copied) */
+	zc_lang lang;	  /* of the messages, and of the column names in them */
 	char *msg[ZC_CSV_MAX_ERRORS];
 	size_t n;
 	int more;
@@ -133,8 +138,9 @@ void zc_csv_errors_clear(zc_csv_errors *e);
 typedef struct zc_csv_row {
 	unsigned long line;		     /* physical line where the row starts */
 	const char *v[ZC_CSV_MAX_COLS];	     /* canonical values; "" when empty or absent */
-	const char *header[ZC_CSV_MAX_COLS]; /* each column's name for messages: Chinese in Chinese,
-					      * else as the file's header spells it */
+	const char *header[ZC_CSV_MAX_COLS]; /* each column's name for messages: Chinese when the
+					      * errors' lang is Chinese, else as the file's header
+					      * spells it */
 	int present[ZC_CSV_MAX_COLS];	     /* the file has this column */
 } zc_csv_row;
 

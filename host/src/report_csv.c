@@ -2,7 +2,8 @@
 /*
  * report_csv.c: the compliance report as CSV sheets for a spreadsheet
  * (zc/report.h): years, attendance (the monthly 考勤表 per village),
- * allowance, recall and findings. UTF-8 with a byte order mark so that
+ * allowance, recall, findings, collection (each terminal's last pull) and
+ * breakdown (by district, township and dispatching unit). UTF-8 with a byte order mark so that
  * Excel reads the Chinese text, CRLF line ends, RFC 4180 quoting, and no
  * text cell that a spreadsheet would run as a formula. host/doc/REPORTS.md
  * lists the columns.
@@ -95,117 +96,75 @@ static void endrow(csvw *w)
 	w->col = 0;
 }
 
-/* ---- names ---- */
+/* ---- shared tables (zc_report_cells) ---- */
 
 #define L(zh, en) (en_ ? (en) : (zh))
 
-
-/* The villages (or their townships) of cadre c's assignments that overlap
- * from..to and lie in scope, joined with "、" / "; ". */
-static void cadre_places(const zc_rules_input *in, const zc_report_scope *sc, int c, zc_day from, zc_day to,
-			 int townships, int en_, char *buf, size_t len)
+static void c_text(void *ctx, const char *s)
 {
-	size_t used = 0;
-	buf[0] = 0;
-	int seen[64], nseen = 0;
-	for (size_t i = 0; i < in->nassignments; i++) {
-		const zc_r_assignment *a = &in->assignments[i];
-		if (a->cadre != c || a->end < from || a->start > to || !zc_report_scope_village(in, sc, a->village))
-			continue;
-		int key = townships ? in->villages[a->village].township : a->village;
-		int dup = 0;
-		for (int k = 0; k < nseen; k++)
-			dup |= seen[k] == key;
-		if (dup)
-			continue;
-		if (nseen < 64)
-			seen[nseen++] = key;
-		const char *s = townships ? zc_report_township_name(in, key) : zc_report_village_name(in, key);
-		int w = snprintf(buf + used, len - used, "%s%s", used ? L("、", "; ") : "", s);
-		if (w < 0 || (size_t)w >= len - used)
-			break;
-		used += (size_t)w;
-	}
+	cell(ctx, s);
 }
 
-static void month_title(int y, int m, int en_, char *buf, size_t len)
+static void c_num(void *ctx, long long v)
 {
-	static const char *mon[] = {"January", "February", "March",	"April",   "May",      "June",
-				    "July",    "August",   "September", "October", "November", "December"};
-	if (en_)
-		snprintf(buf, len, "%s %d", mon[(m - 1) % 12], y);
-	else
-		snprintf(buf, len, "%d年%d月", y, m);
+	num(ctx, v);
 }
 
-static int mdays(int y, int m)
+static void c_money(void *ctx, int64_t fen)
 {
-	zc_day a = zc_day_from_ymd(y, m, 1);
-	zc_day b = m == 12 ? zc_day_from_ymd(y + 1, 1, 1) : zc_day_from_ymd(y, m + 1, 1);
-	return (int)(b - a);
+	money(ctx, fen);
+}
+
+static zc_report_cells cells_of(csvw *w)
+{
+	return (zc_report_cells){.ctx = w, .text = c_text, .num = c_num, .dec = c_text, .money = c_money};
+}
+
+static void heads(csvw *w, int table, int en_)
+{
+	const char *h[ZC_REPORT_MAX_COLUMNS];
+	size_t n = zc_report_columns(table, en_, h);
+	for (size_t i = 0; i < n; i++)
+		cell(w, h[i]);
+	endrow(w);
+}
+
+/* The closing row of a printed sheet: 制表人 审核人 日期. */
+static void signoff_row(csvw *w, int en_)
+{
+	for (int i = 0; i < ZC_REPORT_NSIGNOFF; i++)
+		cell(w, zc_report_signoff(i, en_));
+	endrow(w);
 }
 
 /* ---- sheets ---- */
 
-static void sheet_years(csvw *w, const zc_rules_input *in, const zc_report *r, const zc_report_opts *o, int en_)
+static int sheet_years(csvw *w, const zc_rules_input *in, const zc_report *r, const zc_report_opts *o, int en_)
 {
-	const char *h[] = {L("干部编号", "cadre id"),
-			   L("姓名", "name"),
-			   L("职务", "role"),
-			   L("派出单位", "dispatching unit"),
-			   L("乡镇（街道）", "township"),
-			   L("驻村", "village"),
-			   L("年度", "year"),
-			   L("在岗天数", "present days"),
-			   L("公务天数", "duty days"),
-			   L("请假天数", "leave days"),
-			   L("休息天数", "rest days"),
-			   L("缺勤天数", "absent days"),
-			   L("计入天数", "counted days"),
-			   L("应驻天数", "required days"),
-			   L("尚差天数", "days short"),
-			   L("补助天数", "allowance days"),
-			   L("补助金额（元）", "allowance (yuan)")};
-	for (size_t i = 0; i < sizeof h / sizeof h[0]; i++)
-		cell(w, h[i]);
-	endrow(w);
+	int *expected = malloc((r->nyears + 1) * sizeof *expected);
+	if (!expected || zc_report_pace(in, r, expected)) {
+		free(expected);
+		return ZC_ENOMEM;
+	}
+	zc_report_cells cw = cells_of(w);
+	heads(w, ZC_TABLE_YEARS, en_);
 	for (size_t i = 0; i < r->nyears; i++) {
-		const zc_r_year *y = &r->years[i];
-		if (!zc_report_scope_cadre(in, o->scope, y->cadre))
+		if (!zc_report_scope_cadre(in, o->scope, r->years[i].cadre))
 			continue;
-		const zc_r_cadre *c = &in->cadres[y->cadre];
-		char vil[512], tw[512];
-		zc_day ys = zc_day_from_ymd(y->year, 1, 1), ye = zc_day_from_ymd(y->year, 12, 31);
-		cadre_places(in, o->scope, y->cadre, ys, ye, 0, en_, vil, sizeof vil);
-		cadre_places(in, o->scope, y->cadre, ys, ye, 1, en_, tw, sizeof tw);
-		cell(w, c->id);
-		cell(w, zc_report_cadre_name(in, y->cadre));
-		cell(w, zc_report_role_label(c->role, en_));
-		cell(w, c->unit);
-		cell(w, tw);
-		cell(w, vil);
-		num(w, y->year);
-		num(w, y->present_days);
-		num(w, y->duty_days);
-		num(w, y->leave_days);
-		num(w, y->rest_days);
-		num(w, y->absent_days);
-		num(w, y->counted_days);
-		num(w, y->required_days);
-		num(w, y->counted_days < y->required_days ? y->required_days - y->counted_days : 0);
-		num(w, y->allowance_days);
-		money(w, y->allowance_fen);
+		zc_report_years_cells(&cw, in, o->scope, &r->years[i], expected[i], en_);
 		endrow(w);
 	}
+	free(expected);
+	return 0;
 }
 
 static void attendance_block(csvw *w, const zc_rules_input *in, const zc_report *r, int v, int y, int m, const int *cad,
 			     size_t ncad, int en_)
 {
-	char t[256], mt[64], b[16];
-	int nd = mdays(y, m);
+	char t[1024], mt[64];
+	int nd = zc_report_days_in_month(y, m);
 	zc_day ms = zc_day_from_ymd(y, m, 1);
-	month_title(y, m, en_, mt, sizeof mt);
+	zc_report_month_title(y, m, en_, mt, sizeof mt);
 	if (en_)
 		snprintf(t, sizeof t, "%s %s attendance sheet of stationed cadres", zc_report_village_name(in, v), mt);
 	else
@@ -217,11 +176,8 @@ static void attendance_block(csvw *w, const zc_rules_input *in, const zc_report 
 	cell(w, L("职务", "role"));
 	for (int d = 1; d <= nd; d++)
 		num(w, d);
-	cell(w, L("在岗", "present"));
-	cell(w, L("公务", "duty"));
-	cell(w, L("请假", "leave"));
-	cell(w, L("休息", "rest"));
-	cell(w, L("缺勤", "absent"));
+	for (int k = 0; k < ZC_REPORT_NTOTALS; k++)
+		cell(w, zc_report_status_label(zc_report_sheet_totals[k], en_));
 	endrow(w);
 	for (size_t k = 0; k < ncad; k++) {
 		int c = cad[k];
@@ -234,26 +190,14 @@ static void attendance_block(csvw *w, const zc_rules_input *in, const zc_report 
 		}
 		int cnt[ZC_ST_COUNT];
 		zc_report_count_days(in, r, c, v, ms, ms + nd - 1, cnt);
-		num(w, cnt[ZC_ST_PRESENT]);
-		num(w, cnt[ZC_ST_DUTY]);
-		num(w, cnt[ZC_ST_LEAVE]);
-		num(w, cnt[ZC_ST_REST]);
-		num(w, cnt[ZC_ST_ABSENT]);
+		for (int st = 0; st < ZC_REPORT_NTOTALS; st++)
+			num(w, cnt[zc_report_sheet_totals[st]]);
 		endrow(w);
 	}
-	zc_day_format(r->as_of, b);
-	if (en_)
-		snprintf(t, sizeof t,
-			 "Legend: P present, T trip, M meeting, TR training, D official duty, L leave, R rest, "
-			 "X absent; blank: outside the assignment or after %s",
-			 b);
-	else
-		snprintf(t, sizeof t,
-			 "图例：√ 在岗  差 出差  会 会议  训 培训  公 公务  假 请假  休 休息  × 缺勤  "
-			 "空白 不在驻村期内或晚于统计截止日 %s",
-			 b);
+	zc_report_legend_text(en_, r->as_of, t, sizeof t);
 	cell(w, t);
 	endrow(w);
+	signoff_row(w, en_);
 }
 
 static int sheet_attendance(csvw *w, const zc_rules_input *in, const zc_report *r, const zc_report_opts *o, int en_)
@@ -274,7 +218,7 @@ static int sheet_attendance(csvw *w, const zc_rules_input *in, const zc_report *
 			if (o->month && (y != o->year || m != o->month))
 				continue;
 			zc_day ms = zc_day_from_ymd(y, m, 1);
-			size_t n = zc_report_sheet_cadres(in, (int)v, ms, ms + mdays(y, m) - 1, cad);
+			size_t n = zc_report_sheet_cadres(in, (int)v, ms, ms + zc_report_days_in_month(y, m) - 1, cad);
 			if (!n)
 				continue;
 			if (blocks++)
@@ -286,6 +230,20 @@ static int sheet_attendance(csvw *w, const zc_rules_input *in, const zc_report *
 	return 0;
 }
 
+/* A subtotal or total line of the allowance statement. */
+static void allowance_sum(csvw *w, const char *label, int days, int64_t fen)
+{
+	cell(w, label);
+	cell(w, "");
+	cell(w, "");
+	cell(w, "");
+	num(w, days);
+	cell(w, "");
+	money(w, fen);
+	cell(w, "");
+	endrow(w);
+}
+
 static int sheet_allowance(csvw *w, const zc_rules_input *in, const zc_report *r, const zc_report_opts *o, int en_)
 {
 	zc_report_allowance_row *rows;
@@ -293,91 +251,40 @@ static int sheet_allowance(csvw *w, const zc_rules_input *in, const zc_report *r
 	int rc = zc_report_allowance_rows(in, r, o, &rows, &n);
 	if (rc)
 		return rc;
-	const char *h[] = {L("驻村", "village"),
-			   L("月份", "month"),
-			   L("干部编号", "cadre id"),
-			   L("姓名", "name"),
-			   L("补助天数", "days"),
-			   L("标准（元/天）", "rate (yuan/day)"),
-			   L("金额（元）", "amount (yuan)")};
-	for (size_t i = 0; i < sizeof h / sizeof h[0]; i++)
-		cell(w, h[i]);
-	endrow(w);
+	zc_report_cells cw = cells_of(w);
+	heads(w, ZC_TABLE_ALLOWANCE, en_);
 	int64_t total = 0, sub = 0;
 	int tdays = 0, sdays = 0;
-	char mon[16];
 	for (size_t i = 0; i < n; i++) {
 		const zc_report_allowance_row *a = &rows[i];
-		snprintf(mon, sizeof mon, "%04d-%02d", a->year, a->month);
-		cell(w, zc_report_village_name(in, a->village));
-		cell(w, mon);
-		cell(w, in->cadres[a->cadre].id);
-		cell(w, zc_report_cadre_name(in, a->cadre));
-		num(w, a->days);
-		money(w, a->rate_fen);
-		money(w, a->amount_fen);
+		zc_report_allowance_cells(&cw, in, a);
 		endrow(w);
 		sub += a->amount_fen;
 		sdays += a->days;
 		if (i + 1 == n || rows[i + 1].village != a->village) {
 			char t[300];
 			snprintf(t, sizeof t, "%s %s", zc_report_village_name(in, a->village), L("小计", "subtotal"));
-			cell(w, t);
-			cell(w, "");
-			cell(w, "");
-			cell(w, "");
-			num(w, sdays);
-			cell(w, "");
-			money(w, sub);
-			endrow(w);
+			allowance_sum(w, t, sdays, sub);
 			total += sub;
 			tdays += sdays;
 			sub = 0;
 			sdays = 0;
 		}
 	}
-	cell(w, L("合计", "total"));
-	cell(w, "");
-	cell(w, "");
-	cell(w, "");
-	num(w, tdays);
-	cell(w, "");
-	money(w, total);
-	endrow(w);
+	allowance_sum(w, L("合计", "total"), tdays, total);
+	signoff_row(w, en_);
 	free(rows);
 	return 0;
 }
 
 static void sheet_recall(csvw *w, const zc_rules_input *in, const zc_report *r, const zc_report_opts *o, int en_)
 {
-	const char *h[] = {L("干部编号", "cadre id"), L("姓名", "name"),
-			   L("驻村", "village"),      L("派出单位", "dispatching unit"),
-			   L("召回原因", "reasons"),  L("首次违规日期", "first violation")};
-	for (size_t i = 0; i < sizeof h / sizeof h[0]; i++)
-		cell(w, h[i]);
-	endrow(w);
-	const zc_policy *p = &in->policy;
+	zc_report_cells cw = cells_of(w);
+	heads(w, ZC_TABLE_RECALL, en_);
 	for (size_t i = 0; i < r->nrecall; i++) {
-		const zc_r_recall *rc = &r->recall[i];
-		if (!zc_report_scope_cadre(in, o->scope, rc->cadre))
+		if (!zc_report_scope_cadre(in, o->scope, r->recall[i].cadre))
 			continue;
-		char vil[512], why[256] = "", a[120], b[120];
-		cadre_places(in, o->scope, rc->cadre, INT32_MIN, INT32_MAX, 0, en_, vil, sizeof vil);
-		if (en_) {
-			snprintf(a, sizeof a, "absent more than %d consecutive days", p->max_consecutive_absence_days);
-			snprintf(b, sizeof b, "more than %d absent days in a year", p->max_absent_days_per_year);
-		} else {
-			snprintf(a, sizeof a, "连续缺勤超过%d天", p->max_consecutive_absence_days);
-			snprintf(b, sizeof b, "全年累计缺勤超过%d天", p->max_absent_days_per_year);
-		}
-		snprintf(why, sizeof why, "%s%s%s", rc->consecutive ? a : "",
-			 rc->consecutive && rc->cumulative ? L("；", "; ") : "", rc->cumulative ? b : "");
-		cell(w, in->cadres[rc->cadre].id);
-		cell(w, zc_report_cadre_name(in, rc->cadre));
-		cell(w, vil);
-		cell(w, in->cadres[rc->cadre].unit);
-		cell(w, why);
-		date_cell(w, zc_report_recall_date(r, rc->cadre));
+		zc_report_recall_cells(&cw, in, r, o->scope, &r->recall[i], en_);
 		endrow(w);
 	}
 }
@@ -424,9 +331,43 @@ static int sheet_findings(csvw *w, const zc_rules_input *in, const zc_report *r,
 	return 0;
 }
 
+static int sheet_collection(csvw *w, const zc_rules_input *in, const zc_report *r, const zc_report_opts *o, int en_)
+{
+	zc_report_terminal_row *rows;
+	size_t n;
+	if (zc_report_terminal_rows(in, r, o->scope, &rows, &n))
+		return ZC_ENOMEM;
+	zc_report_cells cw = cells_of(w);
+	heads(w, ZC_TABLE_COLLECTION, en_);
+	for (size_t i = 0; i < n; i++) {
+		zc_report_terminal_cells(&cw, in, &rows[i], en_);
+		endrow(w);
+	}
+	free(rows);
+	return 0;
+}
+
+static int sheet_breakdown(csvw *w, const zc_rules_input *in, const zc_report *r, const zc_report_opts *o, int en_)
+{
+	zc_report_group_row *rows;
+	size_t n;
+	if (zc_report_breakdown(in, r, o, &rows, &n))
+		return ZC_ENOMEM;
+	zc_report_cells cw = cells_of(w);
+	heads(w, ZC_TABLE_BREAKDOWN, en_);
+	for (size_t i = 0; i < n; i++) {
+		cell(w, zc_report_group_label(rows[i].kind, en_));
+		zc_report_group_cells(&cw, &rows[i]);
+		endrow(w);
+	}
+	free(rows);
+	return 0;
+}
+
 const char *zc_report_sheet_name(int sheet)
 {
-	static const char *names[] = {"years", "attendance", "allowance", "recall", "findings"};
+	static const char *names[] = {"years",	  "attendance", "allowance", "recall",
+				      "findings", "collection", "breakdown"};
 	return sheet >= 0 && sheet < ZC_SHEET_COUNT ? names[sheet] : NULL;
 }
 
@@ -449,11 +390,13 @@ int zc_report_csv(FILE *f, const zc_rules_input *in, const zc_report *r, int she
 	csvw w = {.f = f};
 	put(&w, "\xEF\xBB\xBF", 3);
 	switch (sheet) {
-	case ZC_SHEET_YEARS: sheet_years(&w, in, r, o, en_); break;
+	case ZC_SHEET_YEARS: rc = sheet_years(&w, in, r, o, en_); break;
 	case ZC_SHEET_ATTENDANCE: rc = sheet_attendance(&w, in, r, o, en_); break;
 	case ZC_SHEET_ALLOWANCE: rc = sheet_allowance(&w, in, r, o, en_); break;
 	case ZC_SHEET_RECALL: sheet_recall(&w, in, r, o, en_); break;
-	default: rc = sheet_findings(&w, in, r, o, en_); break;
+	case ZC_SHEET_FINDINGS: rc = sheet_findings(&w, in, r, o, en_); break;
+	case ZC_SHEET_COLLECTION: rc = sheet_collection(&w, in, r, o, en_); break;
+	default: rc = sheet_breakdown(&w, in, r, o, en_); break;
 	}
 	if (!rc && (w.err || fflush(f) || ferror(f)))
 		rc = ZC_EIO;

@@ -2,10 +2,13 @@
 /*
  * report_html.c: the compliance report as one self-contained HTML page
  * (zc/report.h) for the district office to read on screen and print on A4:
- * a summary, the year table, two inline SVG charts (days on post against
- * the required days; absence per month), the recall list, the allowance
- * statement, the monthly attendance sheet of every village, and the
- * findings per terminal, village and cadre. Inline CSS, no script, no
+ * a warning for every terminal overdue for collection, a summary, each
+ * terminal's collection state, the year table, two inline SVG charts (days
+ * on post against the required days and the pace; absence per month), the
+ * breakdown by district, township and dispatching unit, the recall list,
+ * the allowance statement, the monthly attendance sheet of every village,
+ * and the findings (suspected forgery first, then per terminal, village and
+ * cadre). Inline CSS, no script, no
  * external resource; every text is escaped. host/doc/REPORTS.md describes
  * the sections.
  */
@@ -26,6 +29,10 @@ typedef struct hw {
 	const zc_report *r;
 	const zc_report_opts *o;
 	int en_;
+	int sec;       /* sections opened so far, for their numbers */
+	int *expected; /* zc_report_pace: per year row */
+	zc_report_terminal_row *terms; /* zc_report_terminal_rows */
+	size_t nterms;
 } hw;
 
 static void raw(hw *w, const char *s)
@@ -99,49 +106,62 @@ static void thead(hw *w, const char *const *h, size_t n)
 }
 
 
-static int mdays(int y, int m)
+/* ---- shared tables (zc_report_cells) ---- */
+
+static void h_text(void *ctx, const char *s)
 {
-	zc_day a = zc_day_from_ymd(y, m, 1);
-	zc_day b = m == 12 ? zc_day_from_ymd(y + 1, 1, 1) : zc_day_from_ymd(y, m + 1, 1);
-	return (int)(b - a);
+	td(ctx, s);
 }
 
-static void month_title(int y, int m, int en_, char *buf, size_t len)
+static void h_num(void *ctx, long long v)
 {
-	static const char *mon[] = {"January", "February", "March",	"April",   "May",      "June",
-				    "July",    "August",   "September", "October", "November", "December"};
-	if (en_)
-		snprintf(buf, len, "%s %d", mon[(m - 1) % 12], y);
+	tdn(ctx, v);
+}
+
+static void h_dec(void *ctx, const char *s)
+{
+	tag(ctx, "<td class=\"n\">", s, "</td>");
+}
+
+static void h_money(void *ctx, int64_t fen)
+{
+	tdm(ctx, fen);
+}
+
+static zc_report_cells cells_of(hw *w)
+{
+	return (zc_report_cells){.ctx = w, .text = h_text, .num = h_num, .dec = h_dec, .money = h_money};
+}
+
+/* The headings of a shared table, from column skip on. */
+static void heads(hw *w, int table, size_t skip)
+{
+	const char *h[ZC_REPORT_MAX_COLUMNS];
+	size_t n = zc_report_columns(table, w->en_, h);
+	thead(w, h + skip, n > skip ? n - skip : 0);
+}
+
+/* <section id=ID><h2>N、title</h2> with the next section number. */
+static void section_open(hw *w, const char *id, const char *title)
+{
+	static const char *zh[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"};
+	int n = ++w->sec;
+	rawf(w, "<section id=\"%s\">\n<h2>", id);
+	if (w->en_ || n > 12)
+		rawf(w, "%d. ", n);
 	else
-		snprintf(buf, len, "%d年%d月", y, m);
+		rawf(w, "%s、", zh[n - 1]);
+	esc(w, title);
+	raw(w, "</h2>\n");
 }
 
-/* The villages of cadre c's assignments in scope overlapping from..to. */
-static void cadre_villages(hw *w, int c, zc_day from, zc_day to, char *buf, size_t len)
+/* The sign-off line of a printed sheet: 制表人 审核人 日期. */
+static void signoff(hw *w)
 {
-	const zc_rules_input *in = w->in;
-	int en_ = w->en_;
-	size_t used = 0;
-	int seen[64], nseen = 0;
-	buf[0] = 0;
-	for (size_t i = 0; i < in->nassignments; i++) {
-		const zc_r_assignment *a = &in->assignments[i];
-		if (a->cadre != c || a->end < from || a->start > to ||
-		    !zc_report_scope_village(in, w->o->scope, a->village))
-			continue;
-		int dup = 0;
-		for (int k = 0; k < nseen; k++)
-			dup |= seen[k] == a->village;
-		if (dup)
-			continue;
-		if (nseen < 64)
-			seen[nseen++] = a->village;
-		int n =
-		    snprintf(buf + used, len - used, "%s%s", used ? L("、", "; ") : "", zc_report_village_name(in, a->village));
-		if (n < 0 || (size_t)n >= len - used)
-			break;
-		used += (size_t)n;
-	}
+	raw(w, "<p class=\"signoff\">");
+	for (int i = 0; i < ZC_REPORT_NSIGNOFF; i++)
+		tag(w, "<span>", zc_report_signoff(i, w->en_), "</span>");
+	raw(w, "</p>\n");
 }
 
 /* The evaluated months of the villages in scope: first and last as y*12+m-1, or -1. */
@@ -173,16 +193,25 @@ static const char style[] =
     "h1{font-size:18pt;margin:4px 0}h2{font-size:14pt;border-bottom:2px solid #a31515;padding-bottom:2px;"
     "margin-top:22px}h3{font-size:11.5pt;margin:12px 0 4px}\n"
     ".meta{color:#555}\n"
+    ".alert{border:2px solid #b36b00;background:#fff8e1;padding:4px 10px;margin:8px 0}"
+    ".alert p{margin:3px 0;font-weight:600;color:#7a4500}\n"
     "table{border-collapse:collapse;width:100%;margin:6px 0 14px}\n"
     "th,td{border:1px solid #999;padding:2px 5px;vertical-align:top}\n"
     "th{background:#eee;font-weight:600}\n"
     "td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+    "table.wide{font-size:9pt}table.wide th,table.wide td{padding:1px 3px}\n"
     "tr.short td{background:#fff4e5}tr.sum td{font-weight:600;background:#f4f4f4}\n"
+    "tr.overdue td{background:#fff0d6}\n"
     ".sev-violation{color:#b00000;font-weight:600}.sev-warning{color:#b36b00}.sev-notice{color:#555}\n"
+    ".forgery{border:2px solid #b00000;background:#fff0f0;padding:2px 10px;margin:8px 0}"
+    ".forgery h3{color:#b00000}tr.forged td{background:#ffe3e3}\n"
     "table.att th,table.att td{text-align:center;padding:1px 2px;font-size:9pt;min-width:1.2em}\n"
     "table.att td.l{text-align:left;white-space:nowrap}\n"
-    "td.s-x{color:#c00000;font-weight:700}td.s-d{color:#1f5fa8}td.s-l{color:#7a4b00}td.s-r{color:#888}\n"
-    ".legend{font-size:9pt;color:#444}\n"
+    ".s-x{color:#c00000;font-weight:700}.s-d{color:#1f5fa8}.s-l{color:#7a4b00}.s-r{color:#888}\n"
+    ".s-c{color:#1d6b32;font-weight:600}.s-pd{color:#3d4f9f;background:#e8ecf8}\n"
+    ".legend{font-size:9pt;color:#444}.legend span{padding:0 2px}\n"
+    "table.allow td:last-child{min-width:6em}\n"
+    ".signoff{display:flex;justify-content:space-between;gap:24px;margin:16px 4px 8px}\n"
     "dl.sum{display:grid;grid-template-columns:max-content auto;gap:2px 16px}dl.sum dt{color:#555}"
     "dl.sum dd{margin:0;font-weight:600}\n"
     "svg{display:block;max-width:100%;height:auto}\n"
@@ -195,46 +224,112 @@ static const char style[] =
     "@media print{body{max-width:none;padding:0;font-size:9.5pt}"
     "h2,h3{page-break-after:avoid;break-after:avoid}"
     "section.sheet{page:sheet;page-break-before:always;break-before:page}"
+    ".signoff{page-break-inside:avoid;break-inside:avoid;page-break-before:avoid;break-before:avoid;"
+    "margin-top:28px}"
+    ".alert,.forgery,.s-pd{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     "figure{page-break-inside:avoid;break-inside:avoid}}\n";
 
 /* ---- sections ---- */
 
-static void section_summary(hw *w)
+/* The summary's day counts and allowance: of o->month when set (the days
+ * at villages in scope, the allowance statement's total), else of the
+ * year rows up to as_of. */
+static int summary_totals(hw *w, long long cnt[ZC_ST_COUNT], int64_t *fen)
+{
+	const zc_rules_input *in = w->in;
+	const zc_report *r = w->r;
+	const zc_report_opts *o = w->o;
+	for (int k = 0; k < ZC_ST_COUNT; k++)
+		cnt[k] = 0;
+	*fen = 0;
+	if (!o->month) {
+		for (size_t i = 0; i < r->nyears; i++) {
+			const zc_r_year *y = &r->years[i];
+			if (!zc_report_scope_cadre(in, o->scope, y->cadre))
+				continue;
+			cnt[ZC_ST_PRESENT] += y->present_days;
+			cnt[ZC_ST_CORRECTED] += y->corrected_days;
+			cnt[ZC_ST_DUTY] += y->duty_days;
+			cnt[ZC_ST_ABSENT] += y->absent_days;
+			cnt[ZC_ST_PENDING] += y->pending_days;
+			*fen += y->allowance_fen;
+		}
+		return 0;
+	}
+	zc_day ms = zc_day_from_ymd(o->year, o->month, 1), me = ms + zc_report_days_in_month(o->year, o->month) - 1;
+	for (size_t c = 0; c < in->ncadres; c++) {
+		if (!zc_report_scope_cadre(in, o->scope, (int)c))
+			continue;
+		for (zc_day d = ms; d <= me && d <= r->as_of; d++) {
+			int st = zc_report_status(r, (int)c, d);
+			if (st > ZC_ST_NONE && st < ZC_ST_COUNT &&
+			    zc_report_scope_village(in, o->scope, zc_report_village_on(in, r, (int)c, d)))
+				cnt[st]++;
+		}
+	}
+	zc_report_allowance_row *rows;
+	size_t n;
+	if (zc_report_allowance_rows(in, r, o, &rows, &n))
+		return ZC_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		*fen += rows[i].amount_fen;
+	free(rows);
+	return 0;
+}
+
+static void dt_num(hw *w, const char *label, long long v)
+{
+	tag(w, "<dt>", label, "</dt>");
+	rawf(w, "<dd>%lld</dd>\n", v);
+}
+
+static int section_summary(hw *w)
 {
 	const zc_rules_input *in = w->in;
 	const zc_report *r = w->r;
 	int en_ = w->en_;
-	size_t ncad = 0, nvil = 0, nrec = 0, sev[3] = {0, 0, 0};
-	long long present = 0, duty = 0, absent = 0;
-	int64_t fen = 0;
+	size_t ncad = 0, nvil = 0, nrec = 0, nforged = 0, sev[3] = {0, 0, 0};
+	long long cnt[ZC_ST_COUNT];
+	int64_t fen;
+	if (summary_totals(w, cnt, &fen))
+		return ZC_ENOMEM;
 	for (size_t c = 0; c < in->ncadres; c++)
 		ncad += (size_t)zc_report_scope_cadre(in, w->o->scope, (int)c);
 	for (size_t v = 0; v < in->nvillages; v++)
 		nvil += (size_t)zc_report_scope_village(in, w->o->scope, (int)v);
 	for (size_t i = 0; i < r->nrecall; i++)
 		nrec += (size_t)zc_report_scope_cadre(in, w->o->scope, r->recall[i].cadre);
-	for (size_t i = 0; i < r->nfindings; i++)
-		if (zc_report_scope_finding(in, w->o->scope, &r->findings[i]) && r->findings[i].severity >= 0 &&
-		    r->findings[i].severity <= 2)
-			sev[r->findings[i].severity]++;
-	for (size_t i = 0; i < r->nyears; i++) {
-		const zc_r_year *y = &r->years[i];
-		if (!zc_report_scope_cadre(in, w->o->scope, y->cadre))
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const zc_r_finding *f = &r->findings[i];
+		if (!zc_report_scope_finding(in, w->o->scope, f))
 			continue;
-		present += y->present_days;
-		duty += y->duty_days;
-		absent += y->absent_days;
-		fen += y->allowance_fen;
+		if (f->severity >= 0 && f->severity <= 2)
+			sev[f->severity]++;
+		nforged += (size_t)zc_report_is_forgery(f);
 	}
-	raw(w, "<section id=\"summary\">\n");
-	tag(w, "<h2>", L("一、概况", "1. Summary"), "</h2>\n");
+	char title[128] = "", mt[64];
+	snprintf(title, sizeof title, "%s", L("概况", "Summary"));
+	if (w->o->month) {
+		zc_report_month_title(w->o->year, w->o->month, en_, mt, sizeof mt);
+		snprintf(title, sizeof title, en_ ? "Summary, %s" : "概况（%s）", mt);
+	}
+	section_open(w, "summary", title);
+	if (w->o->month)
+		tag(w, "<p class=\"meta\">",
+		    L("天数与生活补助为该月数字；人数、应召回与问题截至统计截止日。",
+		      "Days and allowance are the month's; cadres, recall and findings are as of the report's date."),
+		    "</p>\n");
 	raw(w, "<dl class=\"sum\">\n");
-	rawf(w, "<dt>%s</dt><dd>%zu</dd>\n", L("村数", "villages"), nvil);
-	rawf(w, "<dt>%s</dt><dd>%zu</dd>\n", L("驻村干部人数", "stationed cadres"), ncad);
-	rawf(w, "<dt>%s</dt><dd>%lld</dd>\n", L("在岗天数合计", "days present, total"), present);
-	rawf(w, "<dt>%s</dt><dd>%lld</dd>\n", L("公务天数合计", "days on official duty, total"), duty);
-	rawf(w, "<dt>%s</dt><dd>%lld</dd>\n", L("缺勤天数合计", "days absent, total"), absent);
-	rawf(w, "<dt>%s</dt><dd>%zu</dd>\n", L("应召回人数", "cadres to recall"), nrec);
+	dt_num(w, L("村数", "villages"), (long long)nvil);
+	dt_num(w, L("驻村干部人数", "stationed cadres"), (long long)ncad);
+	dt_num(w, L("在岗天数合计", "days present, total"), cnt[ZC_ST_PRESENT]);
+	dt_num(w, L("补卡天数合计", "days corrected, total"), cnt[ZC_ST_CORRECTED]);
+	dt_num(w, L("公务天数合计", "days on official duty, total"), cnt[ZC_ST_DUTY]);
+	dt_num(w, L("缺勤天数合计", "days absent, total"), cnt[ZC_ST_ABSENT]);
+	dt_num(w, L("未收取天数合计（不计缺勤）", "days pending collection, total (not absent)"), cnt[ZC_ST_PENDING]);
+	dt_num(w, L("应召回人数", "cadres to recall"), (long long)nrec);
+	tag(w, "<dt>", zc_report_finding_label("forged_badge", en_), "</dt>");
+	rawf(w, "<dd%s>%zu</dd>\n", nforged ? " class=\"sev-violation\"" : "", nforged);
 	rawf(w,
 	     "<dt>%s</dt><dd><span class=\"sev-violation\">%zu</span> / <span class=\"sev-warning\">%zu</span> / "
 	     "<span class=\"sev-notice\">%zu</span></dd>\n",
@@ -243,6 +338,51 @@ static void section_summary(hw *w)
 	rawf(w, "<dt>%s</dt><dd>%s%" PRId64 ".%02" PRId64 "</dd>\n",
 	     L("生活补助合计（元）", "living allowance, total (yuan)"), fen < 0 ? "-" : "", a / 100, a % 100);
 	raw(w, "</dl>\n</section>\n");
+	return 0;
+}
+
+/* The warning lines of the overdue terminals, at the top of the page. */
+static void overdue_alert(hw *w)
+{
+	size_t any = 0;
+	for (size_t i = 0; i < w->nterms; i++) {
+		char t[512];
+		if (!w->terms[i].overdue)
+			continue;
+		if (!any++)
+			raw(w, "<div class=\"alert\" id=\"overdue\">\n");
+		zc_report_overdue_text(w->in, &w->terms[i], w->en_, t, sizeof t);
+		tag(w, "<p>", t, "</p>\n");
+	}
+	if (any)
+		raw(w, "</div>\n");
+}
+
+static void section_collection(hw *w)
+{
+	int en_ = w->en_;
+	const zc_report_terminal_row *rows = w->terms;
+	size_t n = w->nterms;
+	zc_report_cells cw = cells_of(w);
+	section_open(w, "collection", L("终端收取情况", "Collection of terminal logs"));
+	if (!n)
+		tag(w, "<p class=\"empty\">", L("无终端", "no terminals"), "</p>\n");
+	else {
+		raw(w, "<table>\n");
+		heads(w, ZC_TABLE_COLLECTION, 0);
+		for (size_t i = 0; i < n; i++) {
+			raw(w, rows[i].overdue ? "<tr class=\"overdue\">" : "<tr>");
+			zc_report_terminal_cells(&cw, w->in, &rows[i], en_);
+			raw(w, "</tr>\n");
+		}
+		raw(w, "</tbody></table>\n");
+		tag(w, "<p class=\"legend\">",
+		    L("未收取天数：终端记录尚未收取到主机、因而既不计入也不算缺勤的天数（该终端最后收取之后的日期）。",
+		      "Pending days: days whose terminal log has not reached the host yet (after the terminal's last "
+		      "collection); they count neither as days on post nor as absence."),
+		    "</p>\n");
+	}
+	raw(w, "</section>\n");
 }
 
 static void section_years(hw *w)
@@ -250,54 +390,46 @@ static void section_years(hw *w)
 	const zc_rules_input *in = w->in;
 	const zc_report *r = w->r;
 	int en_ = w->en_;
-	const char *h[] = {L("干部编号", "cadre id"),
-			   L("姓名", "name"),
-			   L("职务", "role"),
-			   L("派出单位", "unit"),
-			   L("驻村", "village"),
-			   L("年度", "year"),
-			   L("在岗", "present"),
-			   L("公务", "duty"),
-			   L("请假", "leave"),
-			   L("休息", "rest"),
-			   L("缺勤", "absent"),
-			   L("计入天数", "counted"),
-			   L("应驻天数", "required"),
-			   L("尚差", "short"),
-			   L("补助天数", "allowance days"),
-			   L("补助金额（元）", "allowance (yuan)")};
-	raw(w, "<section id=\"years\">\n");
-	tag(w, "<h2>", L("二、年度驻村情况", "2. Days on post by year"), "</h2>\n");
-	raw(w, "<table>\n");
-	thead(w, h, sizeof h / sizeof h[0]);
+	zc_report_cells cw = cells_of(w);
+	section_open(w, "years", L("年度驻村情况", "Days on post by year"));
+	raw(w, "<table class=\"wide\">\n");
+	heads(w, ZC_TABLE_YEARS, 0);
 	for (size_t i = 0; i < r->nyears; i++) {
 		const zc_r_year *y = &r->years[i];
 		if (!zc_report_scope_cadre(in, w->o->scope, y->cadre))
 			continue;
-		const zc_r_cadre *c = &in->cadres[y->cadre];
-		char vil[512];
-		cadre_villages(w, y->cadre, zc_day_from_ymd(y->year, 1, 1), zc_day_from_ymd(y->year, 12, 31), vil,
-			       sizeof vil);
-		raw(w, y->counted_days < y->required_days ? "<tr class=\"short\">" : "<tr>");
-		td(w, c->id);
-		td(w, zc_report_cadre_name(in, y->cadre));
-		td(w, zc_report_role_label(c->role, en_));
-		td(w, c->unit);
-		td(w, vil);
-		tdn(w, y->year);
-		tdn(w, y->present_days);
-		tdn(w, y->duty_days);
-		tdn(w, y->leave_days);
-		tdn(w, y->rest_days);
-		tdn(w, y->absent_days);
-		tdn(w, y->counted_days);
-		tdn(w, y->required_days);
-		tdn(w, y->counted_days < y->required_days ? y->required_days - y->counted_days : 0);
-		tdn(w, y->allowance_days);
-		tdm(w, y->allowance_fen);
+		raw(w, y->counted_days < w->expected[i] ? "<tr class=\"short\">" : "<tr>");
+		zc_report_years_cells(&cw, in, w->o->scope, y, w->expected[i], en_);
 		raw(w, "</tr>\n");
 	}
-	raw(w, "</tbody></table>\n</section>\n");
+	raw(w, "</tbody></table>\n");
+	tag(w, "<p class=\"legend\">",
+	    L("截至目前应有天数 = 应驻天数 × 截至统计截止日的驻村日数 ÷ 全年驻村日数（向上取整）；"
+	      "计入天数低于此数的行（进度落后）加底色。",
+	      "Expected by now = required days x the assigned dates up to the report's date / the assigned dates of "
+	      "the year (rounded up); rows below it (behind pace) are shaded."),
+	    "</p>\n</section>\n");
+}
+
+/* One bar of chart_days: counted days, a red tick at the required days and
+ * a grey one at the days expected by now. */
+static void chart_bar(hw *w, const zc_r_year *y, int expected, int yy, int max)
+{
+	const int lx = 170, pw = 560, rh = 22;
+	int bw = (int)((long)pw * y->counted_days / max);
+	int rx = lx + (int)((long)pw * y->required_days / max), ex = lx + (int)((long)pw * expected / max);
+	rawf(w, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", lx - 6, yy + 15);
+	esc(w, zc_report_cadre_name(w->in, y->cadre));
+	rawf(w, " %d</text>", y->year);
+	rawf(w, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>", lx, yy + 4, bw, rh - 8,
+	     y->counted_days >= expected ? "#3a8d3a" : "#d9822b");
+	if (expected < y->required_days)
+		rawf(w, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#555\" stroke-width=\"2\"/>", ex, yy + 3,
+		     ex, yy + rh - 3);
+	rawf(w, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#a31515\" stroke-width=\"2\"/>", rx, yy + 1,
+	     rx, yy + rh - 1);
+	rawf(w, "<text x=\"%d\" y=\"%d\">%d / %d</text>\n", (rx > lx + bw ? rx : lx + bw) + 5, yy + 15,
+	     y->counted_days, y->required_days);
 }
 
 /* Horizontal bars: counted days per cadre and year, a tick at each row's
@@ -321,11 +453,10 @@ static void chart_days(hw *w)
 	max = (max + 49) / 50 * 50;
 	char title[128];
 	if (en_)
-		snprintf(title, sizeof title, "3. Days on post against the %d-day rule", in->policy.min_days_per_year);
+		snprintf(title, sizeof title, "Days on post against the %d-day rule", in->policy.min_days_per_year);
 	else
-		snprintf(title, sizeof title, "三、驻村天数与%d天要求", in->policy.min_days_per_year);
-	raw(w, "<section id=\"chart-days\">\n");
-	tag(w, "<h2>", title, "</h2>\n");
+		snprintf(title, sizeof title, "驻村天数与%d天要求", in->policy.min_days_per_year);
+	section_open(w, "chart-days", title);
 	if (!rows) {
 		tag(w, "<p class=\"empty\">", L("无数据", "no data"), "</p>\n</section>\n");
 		return;
@@ -344,24 +475,9 @@ static void chart_days(hw *w)
 		rawf(w, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%d</text>\n", x, top + rows * rh + 14, t);
 	}
 	int k = 0;
-	for (size_t i = 0; i < r->nyears; i++) {
-		const zc_r_year *y = &r->years[i];
-		if (!zc_report_scope_cadre(in, w->o->scope, y->cadre))
-			continue;
-		int yy = top + k * rh;
-		int bw = (int)((long)pw * y->counted_days / max);
-		int rx = lx + (int)((long)pw * y->required_days / max);
-		rawf(w, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", lx - 6, yy + 15);
-		esc(w, zc_report_cadre_name(in, y->cadre));
-		rawf(w, " %d</text>", y->year);
-		rawf(w, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>", lx, yy + 4, bw, rh - 8,
-		     y->counted_days >= y->required_days ? "#3a8d3a" : "#d9822b");
-		rawf(w, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#a31515\" stroke-width=\"2\"/>", rx,
-		     yy + 1, rx, yy + rh - 1);
-		rawf(w, "<text x=\"%d\" y=\"%d\">%d / %d</text>\n", (rx > lx + bw ? rx : lx + bw) + 5, yy + 15,
-		     y->counted_days, y->required_days);
-		k++;
-	}
+	for (size_t i = 0; i < r->nyears; i++)
+		if (zc_report_scope_cadre(in, w->o->scope, r->years[i].cadre))
+			chart_bar(w, &r->years[i], w->expected[i], top + rh * k++, max);
 	int dx = lx + (int)((long)pw * in->policy.min_days_per_year / max);
 	rawf(w, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#a31515\" stroke-dasharray=\"5,3\"/>", dx,
 	     top - 8, dx, top + rows * rh);
@@ -371,11 +487,49 @@ static void chart_days(hw *w)
 	else
 		rawf(w, "%d天", in->policy.min_days_per_year);
 	raw(w, "</text>\n</svg>\n<figcaption class=\"legend\">");
-	esc(w, L("柱长为计入天数（在岗＋公务），红色竖线为应驻天数（未驻满全年的按比例折算），虚线为年度最低天数。"
-		 "橙色表示尚未达到应驻天数。",
-		 "Bar: counted days (present + official duty); red tick: required days (prorated for part of a "
-		 "year); dashed line: the yearly minimum. Orange: below the required days."));
+	esc(w, L("柱长为计入天数（在岗＋补卡＋公务），红色竖线为应驻天数（未驻满全年的按比例折算），灰色竖线为截至目前应有天数，"
+		 "虚线为年度最低天数。橙色表示进度落后（计入天数低于截至目前应有天数）。",
+		 "Bar: counted days (present + corrected + official duty); red tick: required days (prorated for part "
+		 "of a year); grey tick: days expected by now; dashed line: the yearly minimum. Orange: behind pace "
+		 "(below the days expected by now)."));
 	raw(w, "</figcaption></figure>\n</section>\n");
+}
+
+static int section_breakdown(hw *w)
+{
+	int en_ = w->en_;
+	zc_report_group_row *rows;
+	size_t n;
+	if (zc_report_breakdown(w->in, w->r, w->o, &rows, &n))
+		return ZC_ENOMEM;
+	zc_report_cells cw = cells_of(w);
+	section_open(w, "breakdown", L("分组统计", "Breakdown"));
+	if (!n)
+		tag(w, "<p class=\"empty\">", L("无", "none"), "</p>\n");
+	for (size_t i = 0; i < n; i++) {
+		if (!i || rows[i].kind != rows[i - 1].kind) {
+			char t[64];
+			snprintf(t, sizeof t, "%s%s", L("按", "By "), zc_report_group_label(rows[i].kind, en_));
+			tag(w, "<h3>", t, "</h3>\n<table>\n");
+			heads(w, ZC_TABLE_BREAKDOWN, 1);
+		}
+		raw(w, rows[i].behind ? "<tr class=\"short\">" : "<tr>");
+		zc_report_group_cells(&cw, &rows[i]);
+		raw(w, "</tr>\n");
+		if (i + 1 == n || rows[i + 1].kind != rows[i].kind)
+			raw(w, "</tbody></table>\n");
+	}
+	if (n)
+		tag(w, "<p class=\"legend\">",
+		    L("干部按当前驻村归入区和乡镇（街道）；进度落后：最近年度计入天数低于截至目前应有天数；"
+		      "按落后比例、应召回人数排序。补助金额为生活补助发放表中的金额。",
+		      "Cadres count in the district and township of their current village; behind pace: the latest "
+		      "year's counted days below the days expected by now; ranked by the share behind pace, then the "
+		      "cadres to recall. Allowance: the amounts of the allowance statement."),
+		    "</p>\n");
+	raw(w, "</section>\n");
+	free(rows);
+	return 0;
 }
 
 /* Vertical bars: ABSENT days per month over the cadres in scope. */
@@ -385,8 +539,7 @@ static int chart_absence(hw *w)
 	const zc_report *r = w->r;
 	int en_ = w->en_;
 	int lo, hi;
-	raw(w, "<section id=\"chart-absence\">\n");
-	tag(w, "<h2>", L("四、每月缺勤天数", "4. Absence per month"), "</h2>\n");
+	section_open(w, "chart-absence", L("每月缺勤天数", "Absence per month"));
 	if (month_range(w, &lo, &hi)) {
 		tag(w, "<p class=\"empty\">", L("无数据", "no data"), "</p>\n</section>\n");
 		return 0;
@@ -398,7 +551,7 @@ static int chart_absence(hw *w)
 	int max = 0;
 	for (int k = 0; k < nm_; k++) {
 		int y = (lo + k) / 12, m = (lo + k) % 12 + 1;
-		zc_day ms = zc_day_from_ymd(y, m, 1), me = ms + mdays(y, m) - 1;
+		zc_day ms = zc_day_from_ymd(y, m, 1), me = ms + zc_report_days_in_month(y, m) - 1;
 		for (size_t c = 0; c < in->ncadres; c++) {
 			if (!zc_report_scope_cadre(in, w->o->scope, (int)c))
 				continue;
@@ -446,39 +599,19 @@ static void section_recall(hw *w)
 {
 	const zc_rules_input *in = w->in;
 	const zc_report *r = w->r;
-	const zc_policy *p = &in->policy;
 	int en_ = w->en_, any = 0;
-	const char *h[] = {L("干部编号", "cadre id"), L("姓名", "name"),
-			   L("驻村", "village"),      L("派出单位", "dispatching unit"),
-			   L("召回原因", "reasons"),  L("首次违规日期", "first violation")};
-	raw(w, "<section id=\"recall\">\n");
-	tag(w, "<h2>", L("五、应召回人员名单", "5. Cadres to recall and replace"), "</h2>\n");
+	zc_report_cells cw = cells_of(w);
+	section_open(w, "recall", L("应召回人员名单", "Cadres to recall and replace"));
 	for (size_t i = 0; i < r->nrecall; i++) {
 		const zc_r_recall *rc = &r->recall[i];
 		if (!zc_report_scope_cadre(in, w->o->scope, rc->cadre))
 			continue;
 		if (!any++) {
 			raw(w, "<table>\n");
-			thead(w, h, sizeof h / sizeof h[0]);
+			heads(w, ZC_TABLE_RECALL, 0);
 		}
-		char vil[512], why[256], a[120], b[120];
-		cadre_villages(w, rc->cadre, INT32_MIN, INT32_MAX, vil, sizeof vil);
-		if (en_) {
-			snprintf(a, sizeof a, "absent more than %d consecutive days", p->max_consecutive_absence_days);
-			snprintf(b, sizeof b, "more than %d absent days in a year", p->max_absent_days_per_year);
-		} else {
-			snprintf(a, sizeof a, "连续缺勤超过%d天", p->max_consecutive_absence_days);
-			snprintf(b, sizeof b, "全年累计缺勤超过%d天", p->max_absent_days_per_year);
-		}
-		snprintf(why, sizeof why, "%s%s%s", rc->consecutive ? a : "",
-			 rc->consecutive && rc->cumulative ? L("；", "; ") : "", rc->cumulative ? b : "");
 		raw(w, "<tr>");
-		td(w, in->cadres[rc->cadre].id);
-		td(w, zc_report_cadre_name(in, rc->cadre));
-		td(w, vil);
-		td(w, in->cadres[rc->cadre].unit);
-		td(w, why);
-		tdd(w, zc_report_recall_date(r, rc->cadre));
+		zc_report_recall_cells(&cw, in, r, w->o->scope, rc, en_);
 		raw(w, "</tr>\n");
 	}
 	if (any)
@@ -486,6 +619,20 @@ static void section_recall(hw *w)
 	else
 		tag(w, "<p class=\"empty\">", L("无", "none"), "</p>\n");
 	raw(w, "</section>\n");
+}
+
+/* A subtotal or total line of the allowance statement. */
+static void allowance_sum(hw *w, const char *label, const char *suffix, int days, int64_t fen)
+{
+	raw(w, "<tr class=\"sum\"><td colspan=\"4\">");
+	esc(w, label);
+	esc(w, suffix);
+	raw(w, "</td>");
+	tdn(w, days);
+	td(w, "");
+	tdm(w, fen);
+	td(w, "");
+	raw(w, "</tr>\n");
 }
 
 static int section_allowance(hw *w)
@@ -497,83 +644,105 @@ static int section_allowance(hw *w)
 	int rc = zc_report_allowance_rows(in, w->r, w->o, &rows, &n);
 	if (rc)
 		return rc;
-	const char *h[] = {L("驻村", "village"),
-			   L("月份", "month"),
-			   L("干部编号", "cadre id"),
-			   L("姓名", "name"),
-			   L("补助天数", "days"),
-			   L("标准（元/天）", "rate (yuan/day)"),
-			   L("金额（元）", "amount (yuan)")};
-	raw(w, "<section id=\"allowance\">\n");
-	tag(w, "<h2>", L("六、生活补助发放表", "6. Living allowance statement"), "</h2>\n<table>\n");
-	thead(w, h, sizeof h / sizeof h[0]);
+	zc_report_cells cw = cells_of(w);
+	section_open(w, "allowance", L("生活补助发放表", "Living allowance statement"));
+	raw(w, "<table class=\"allow\">\n");
+	heads(w, ZC_TABLE_ALLOWANCE, 0);
 	int64_t total = 0, sub = 0;
 	int tdays = 0, sdays = 0;
-	char mon[16];
 	for (size_t i = 0; i < n; i++) {
 		const zc_report_allowance_row *a = &rows[i];
-		snprintf(mon, sizeof mon, "%04d-%02d", a->year, a->month);
 		raw(w, "<tr>");
-		td(w, zc_report_village_name(in, a->village));
-		td(w, mon);
-		td(w, in->cadres[a->cadre].id);
-		td(w, zc_report_cadre_name(in, a->cadre));
-		tdn(w, a->days);
-		tdm(w, a->rate_fen);
-		tdm(w, a->amount_fen);
+		zc_report_allowance_cells(&cw, in, a);
 		raw(w, "</tr>\n");
 		sub += a->amount_fen;
 		sdays += a->days;
 		if (i + 1 == n || rows[i + 1].village != a->village) {
-			raw(w, "<tr class=\"sum\"><td colspan=\"4\">");
-			esc(w, zc_report_village_name(in, a->village));
-			raw(w, " ");
-			esc(w, L("小计", "subtotal"));
-			raw(w, "</td>");
-			tdn(w, sdays);
-			td(w, "");
-			tdm(w, sub);
-			raw(w, "</tr>\n");
+			allowance_sum(w, zc_report_village_name(in, a->village), L(" 小计", " subtotal"), sdays, sub);
 			total += sub;
 			tdays += sdays;
 			sub = 0;
 			sdays = 0;
 		}
 	}
-	raw(w, "<tr class=\"sum\"><td colspan=\"4\">");
-	esc(w, L("合计", "total"));
-	raw(w, "</td>");
-	tdn(w, tdays);
-	td(w, "");
-	tdm(w, total);
-	raw(w, "</tr>\n</tbody></table>\n</section>\n");
+	allowance_sum(w, L("合计", "total"), "", tdays, total);
+	raw(w, "</tbody></table>\n");
+	signoff(w);
+	raw(w, "</section>\n");
 	free(rows);
 	return 0;
 }
 
-static const char *sym_class(const char *s)
+/* The CSS class of a day status in the attendance sheet and its legend:
+ * each its own, PENDING never painted like an absence. */
+static const char *status_class(int st)
 {
-	if (!strcmp(s, "×") || !strcmp(s, "X"))
-		return " class=\"s-x\"";
-	if (!strcmp(s, "假") || !strcmp(s, "L"))
-		return " class=\"s-l\"";
-	if (!strcmp(s, "休") || !strcmp(s, "R"))
-		return " class=\"s-r\"";
-	if (!strcmp(s, "差") || !strcmp(s, "会") || !strcmp(s, "训") || !strcmp(s, "公") || !strcmp(s, "T") ||
-	    !strcmp(s, "M") || !strcmp(s, "TR") || !strcmp(s, "D"))
-		return " class=\"s-d\"";
-	return "";
+	switch (st) {
+	case ZC_ST_DUTY: return "s-d";
+	case ZC_ST_LEAVE: return "s-l";
+	case ZC_ST_REST: return "s-r";
+	case ZC_ST_ABSENT: return "s-x";
+	case ZC_ST_CORRECTED: return "s-c";
+	case ZC_ST_PENDING: return "s-pd";
+	default: return NULL;
+	}
+}
+
+static void sheet_legend(hw *w)
+{
+	const zc_report_mark *m;
+	size_t n = zc_report_legend(&m);
+	char b[11];
+	zc_day_format(w->r->as_of, b);
+	raw(w, "<p class=\"legend\">");
+	esc(w, w->en_ ? "Legend: " : "图例：");
+	for (size_t i = 0; i < n; i++) {
+		const char *cl = status_class(m[i].status);
+		rawf(w, "%s<span%s%s%s>", i ? (w->en_ ? ", " : "　") : "", cl ? " class=\"" : "", cl ? cl : "",
+		     cl ? "\"" : "");
+		esc(w, m[i].sym[w->en_]);
+		raw(w, "</span> ");
+		esc(w, m[i].label[w->en_]);
+	}
+	esc(w, w->en_ ? "; blank: outside the assignment or after " : "　空白 不在驻村期内或晚于统计截止日 ");
+	esc(w, b);
+	raw(w, "</p>\n");
+}
+
+static void sheet_row(hw *w, int v, zc_day ms, int nd, size_t k, int c)
+{
+	const zc_rules_input *in = w->in;
+	const zc_report *r = w->r;
+	rawf(w, "<tr><td>%zu</td>", k + 1);
+	tag(w, "<td class=\"l\">", zc_report_cadre_name(in, c), "</td>");
+	tag(w, "<td class=\"l\">", zc_report_role_label(in->cadres[c].role, w->en_), "</td>");
+	for (int d = 0; d < nd; d++) {
+		zc_day day = ms + d;
+		int here = zc_report_village_on(in, r, c, day) == v;
+		const char *s = here ? zc_report_day_symbol(in, r, c, day, w->en_) : "";
+		const char *cl = here && *s ? status_class(zc_report_status(r, c, day)) : NULL;
+		if (cl)
+			rawf(w, "<td class=\"%s\">", cl);
+		else
+			raw(w, "<td>");
+		esc(w, s);
+		raw(w, "</td>");
+	}
+	int cnt[ZC_ST_COUNT];
+	zc_report_count_days(in, r, c, v, ms, ms + nd - 1, cnt);
+	for (int st = 0; st < ZC_REPORT_NTOTALS; st++)
+		tdn(w, cnt[zc_report_sheet_totals[st]]);
+	raw(w, "</tr>\n");
 }
 
 static void sheet(hw *w, int v, int y, int m, const int *cad, size_t ncad)
 {
 	const zc_rules_input *in = w->in;
-	const zc_report *r = w->r;
 	int en_ = w->en_;
-	char mt[64], b[11];
-	int nd = mdays(y, m);
+	char mt[64];
+	int nd = zc_report_days_in_month(y, m);
 	zc_day ms = zc_day_from_ymd(y, m, 1);
-	month_title(y, m, en_, mt, sizeof mt);
+	zc_report_month_title(y, m, en_, mt, sizeof mt);
 	raw(w, "<section class=\"sheet\">\n<h3>");
 	esc(w, zc_report_township_name(in, in->villages[v].township));
 	raw(w, " ");
@@ -590,42 +759,15 @@ static void sheet(hw *w, int v, int y, int m, const int *cad, size_t ncad)
 		int work = zc_rules_is_workday(in, ms + d - 1);
 		rawf(w, "<th%s>%d</th>", work ? "" : " class=\"s-r\"", d);
 	}
-	tag(w, "<th>", L("在岗", "present"), "</th>");
-	tag(w, "<th>", L("公务", "duty"), "</th>");
-	tag(w, "<th>", L("请假", "leave"), "</th>");
-	tag(w, "<th>", L("休息", "rest"), "</th>");
-	tag(w, "<th>", L("缺勤", "absent"), "</th>");
+	for (int k = 0; k < ZC_REPORT_NTOTALS; k++)
+		tag(w, "<th>", zc_report_status_label(zc_report_sheet_totals[k], en_), "</th>");
 	raw(w, "</tr></thead>\n<tbody>\n");
-	for (size_t k = 0; k < ncad; k++) {
-		int c = cad[k];
-		rawf(w, "<tr><td>%zu</td>", k + 1);
-		raw(w, "<td class=\"l\">");
-		esc(w, zc_report_cadre_name(in, c));
-		raw(w, "</td><td class=\"l\">");
-		esc(w, zc_report_role_label(in->cadres[c].role, en_));
-		raw(w, "</td>");
-		for (int d = 0; d < nd; d++) {
-			zc_day day = ms + d;
-			const char *s =
-			    zc_report_village_on(in, r, c, day) == v ? zc_report_day_symbol(in, r, c, day, en_) : "";
-			rawf(w, "<td%s>", sym_class(s));
-			esc(w, s);
-			raw(w, "</td>");
-		}
-		int cnt[ZC_ST_COUNT];
-		zc_report_count_days(in, r, c, v, ms, ms + nd - 1, cnt);
-		for (int st = ZC_ST_PRESENT; st <= ZC_ST_ABSENT; st++)
-			tdn(w, cnt[st]);
-		raw(w, "</tr>\n");
-	}
-	raw(w, "</tbody></table>\n<p class=\"legend\">");
-	zc_day_format(r->as_of, b);
-	esc(w, L("图例：√ 在岗　差 出差　会 会议　训 培训　公 公务　假 请假　休 休息　× 缺勤　空白 "
-		 "不在驻村期内或晚于统计截止日 ",
-		 "Legend: P present, T trip, M meeting, TR training, D official duty, L leave, R rest, X absent; "
-		 "blank: outside the assignment or after "));
-	esc(w, b);
-	raw(w, "</p>\n</section>\n");
+	for (size_t k = 0; k < ncad; k++)
+		sheet_row(w, v, ms, nd, k, cad[k]);
+	raw(w, "</tbody></table>\n");
+	sheet_legend(w);
+	signoff(w);
+	raw(w, "</section>\n");
 }
 
 static int section_sheets(hw *w)
@@ -635,8 +777,7 @@ static int section_sheets(hw *w)
 	int *cad = malloc((in->ncadres ? in->ncadres : 1) * sizeof *cad);
 	if (!cad)
 		return ZC_ENOMEM;
-	raw(w, "<section id=\"attendance\">\n");
-	tag(w, "<h2>", L("七、月度考勤表", "7. Monthly attendance sheets"), "</h2>\n");
+	section_open(w, "attendance", L("月度考勤表", "Monthly attendance sheets"));
 	for (size_t v = 0; v < in->nvillages; v++) {
 		zc_day first, last;
 		if (!zc_report_scope_village(in, w->o->scope, (int)v) ||
@@ -648,7 +789,7 @@ static int section_sheets(hw *w)
 		for (; y < y1 || (y == y1 && m <= m1); m == 12 ? (y++, m = 1) : m++) {
 			if (w->o->month && (y != w->o->year || m != w->o->month))
 				continue;
-			zc_day ms = zc_day_from_ymd(y, m, 1), me = ms + mdays(y, m) - 1;
+			zc_day ms = zc_day_from_ymd(y, m, 1), me = ms + zc_report_days_in_month(y, m) - 1;
 			size_t n = zc_report_sheet_cadres(in, (int)v, ms, me, cad);
 			if (!n)
 				continue;
@@ -663,15 +804,43 @@ static int section_sheets(hw *w)
 	return 0;
 }
 
-static void findings_table(hw *w, const zc_r_finding *const *fs, size_t n)
+/* The subject of a finding: 马力（C011）, 新地村（V01）, 终端 K01（千里山镇）. */
+static void subject_text(hw *w, const zc_r_finding *f)
+{
+	const zc_rules_input *in = w->in;
+	switch (f->subject_kind) {
+	case ZC_SUBJ_CADRE:
+		esc(w, zc_report_cadre_name(in, f->subject));
+		tag(w, "（", in->cadres[f->subject].id, "）");
+		break;
+	case ZC_SUBJ_VILLAGE:
+		esc(w, zc_report_village_name(in, f->subject));
+		tag(w, "（", in->villages[f->subject].id, "）");
+		break;
+	default:
+		esc(w, w->en_ ? "terminal " : "终端 ");
+		esc(w, in->terminals[f->subject].id);
+		tag(w, "（", zc_report_township_name(in, in->terminals[f->subject].township), "）");
+		break;
+	}
+}
+
+/* A table of findings; with_subject: a first column naming the subject. */
+static void findings_table(hw *w, const zc_r_finding *const *fs, size_t n, int with_subject)
 {
 	int en_ = w->en_;
-	const char *h[] = {L("类型", "type"), L("级别", "severity"), L("日期", "date"), L("详情", "detail")};
+	const char *h[] = {L("对象", "subject"), L("类型", "type"), L("级别", "severity"), L("日期", "date"),
+			   L("详情", "detail")};
 	raw(w, "<table>\n");
-	thead(w, h, sizeof h / sizeof h[0]);
+	thead(w, h + !with_subject, sizeof h / sizeof h[0] - !with_subject);
 	for (size_t i = 0; i < n; i++) {
 		const zc_r_finding *f = fs[i];
-		raw(w, "<tr>");
+		raw(w, zc_report_is_forgery(f) ? "<tr class=\"forged\">" : "<tr>");
+		if (with_subject) {
+			raw(w, "<td>");
+			subject_text(w, f);
+			raw(w, "</td>");
+		}
 		td(w, zc_report_finding_label(f->type, en_));
 		rawf(w, "<td class=\"sev-%s\">", zc_severity_name(f->severity));
 		esc(w, zc_report_severity_label(f->severity, en_));
@@ -683,18 +852,40 @@ static void findings_table(hw *w, const zc_r_finding *const *fs, size_t n)
 	raw(w, "</tbody></table>\n");
 }
 
+/* forged_badge first, in a box of its own: a violation to look into. */
+static void forgery_box(hw *w, const zc_r_finding **fs, size_t n)
+{
+	int en_ = w->en_;
+	size_t k = 0;
+	const zc_r_finding **v = malloc((n ? n : 1) * sizeof *v);
+	for (size_t i = 0; v && i < n; i++)
+		if (zc_report_is_forgery(fs[i]))
+			v[k++] = fs[i];
+	if (k) {
+		raw(w, "<div class=\"forgery\" id=\"forgery\">\n");
+		tag(w, "<h3>", zc_report_finding_label("forged_badge", en_), "</h3>\n");
+		tag(w, "<p>",
+		    L("有人使用复制了该干部工牌证书的卡片刷卡（签名不符），按违规处理，须核查。",
+		      "Someone tapped with a card copying this cadre's badge certificate (the signature does not "
+		      "match): a violation to look into."),
+		    "</p>\n");
+		findings_table(w, v, k, 1);
+		raw(w, "</div>\n");
+	}
+	free(v);
+}
+
 static int section_findings(hw *w)
 {
-	const zc_rules_input *in = w->in;
 	int en_ = w->en_;
 	const zc_r_finding **fs;
 	size_t n;
-	if (zc_report_findings_grouped(in, w->r, w->o->scope, &fs, &n))
+	if (zc_report_findings_grouped(w->in, w->r, w->o->scope, &fs, &n))
 		return ZC_ENOMEM;
-	raw(w, "<section id=\"findings\">\n");
-	tag(w, "<h2>", L("八、问题清单", "8. Findings"), "</h2>\n");
+	section_open(w, "findings", L("问题清单", "Findings"));
 	if (!n)
 		tag(w, "<p class=\"empty\">", L("无", "none"), "</p>\n");
+	forgery_box(w, fs, n);
 	int kind = -1;
 	for (size_t i = 0; i < n;) {
 		const zc_r_finding *f = fs[i];
@@ -709,29 +900,9 @@ static int section_findings(hw *w)
 			tag(w, "<h3>", t, "</h3>\n");
 		}
 		raw(w, "<h4>");
-		switch (f->subject_kind) {
-		case ZC_SUBJ_CADRE:
-			esc(w, zc_report_cadre_name(in, f->subject));
-			raw(w, "（");
-			esc(w, in->cadres[f->subject].id);
-			raw(w, "）");
-			break;
-		case ZC_SUBJ_VILLAGE:
-			esc(w, zc_report_village_name(in, f->subject));
-			raw(w, "（");
-			esc(w, in->villages[f->subject].id);
-			raw(w, "）");
-			break;
-		default:
-			esc(w, L("终端 ", "terminal "));
-			esc(w, in->terminals[f->subject].id);
-			raw(w, "（");
-			esc(w, zc_report_township_name(in, in->terminals[f->subject].township));
-			raw(w, "）");
-			break;
-		}
+		subject_text(w, f);
 		raw(w, "</h4>\n");
-		findings_table(w, fs + i, j - i);
+		findings_table(w, fs + i, j - i, 0);
 		i = j;
 	}
 	raw(w, "</section>\n");
@@ -755,6 +926,35 @@ static void scope_text(hw *w, char *buf, size_t len)
 			 zc_report_village_name(in, sc->index));
 }
 
+static void page_head(hw *w)
+{
+	int en_ = w->en_;
+	char asof[11], sc[512];
+	zc_day_format(w->r->as_of, asof);
+	scope_text(w, sc, sizeof sc);
+	rawf(w, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n", en_ ? "en" : "zh-CN");
+	raw(w, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	esc(w, L("驻村干部考勤与履职报告", "Attendance and compliance report of stationed cadres"));
+	raw(w, " ");
+	esc(w, sc);
+	raw(w, " ");
+	esc(w, asof);
+	raw(w, "</title>\n<style>\n");
+	raw(w, style);
+	raw(w, "</style>\n</head>\n<body>\n<header>\n<h1>");
+	esc(w, L("驻村干部考勤与履职报告", "Attendance and compliance report of stationed cadres"));
+	raw(w, "</h1>\n<p class=\"meta\">");
+	esc(w, L("范围：", "Scope: "));
+	esc(w, sc);
+	raw(w, "　");
+	esc(w, L("统计截止日期：", "As of: "));
+	esc(w, asof);
+	if (w->o->month)
+		rawf(w, "　%s%04d-%02d", L("考勤、补助与概况月份：", "Month of the sheets, allowance and summary: "),
+		     w->o->year, w->o->month);
+	raw(w, "</p>\n");
+}
+
 int zc_report_html(FILE *f, const zc_rules_input *in, const zc_report *r, const zc_report_opts *o)
 {
 	zc_report_opts none = {0};
@@ -763,37 +963,30 @@ int zc_report_html(FILE *f, const zc_rules_input *in, const zc_report *r, const 
 	if (!o)
 		o = &none;
 	hw w = {.f = f, .in = in, .r = r, .o = o, .en_ = o->lang == 1};
-	int en_ = w.en_, rc;
-	char asof[11], sc[512];
-	zc_day_format(r->as_of, asof);
-	scope_text(&w, sc, sizeof sc);
-	rawf(&w, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n", en_ ? "en" : "zh-CN");
-	raw(&w, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-	esc(&w, L("驻村干部考勤与履职报告", "Attendance and compliance report of stationed cadres"));
-	raw(&w, " ");
-	esc(&w, sc);
-	raw(&w, " ");
-	esc(&w, asof);
-	raw(&w, "</title>\n<style>\n");
-	raw(&w, style);
-	raw(&w, "</style>\n</head>\n<body>\n<header>\n<h1>");
-	esc(&w, L("驻村干部考勤与履职报告", "Attendance and compliance report of stationed cadres"));
-	raw(&w, "</h1>\n<p class=\"meta\">");
-	esc(&w, L("范围：", "Scope: "));
-	esc(&w, sc);
-	raw(&w, "　");
-	esc(&w, L("统计截止日期：", "As of: "));
-	esc(&w, asof);
-	if (o->month)
-		rawf(&w, "　%s%04d-%02d", L("考勤与补助月份：", "Month of sheets and allowance: "), o->year, o->month);
-	raw(&w, "</p>\n</header>\n");
-	section_summary(&w);
-	section_years(&w);
-	chart_days(&w);
-	if ((rc = chart_absence(&w)))
+	int rc = ZC_ENOMEM;
+	w.expected = malloc((r->nyears + 1) * sizeof *w.expected);
+	if (!w.expected || zc_report_pace(in, r, w.expected) ||
+	    zc_report_terminal_rows(in, r, o->scope, &w.terms, &w.nterms)) {
+		free(w.expected);
 		return rc;
-	section_recall(&w);
-	if ((rc = section_allowance(&w)) || (rc = section_sheets(&w)) || (rc = section_findings(&w)))
+	}
+	page_head(&w);
+	overdue_alert(&w);
+	raw(&w, "</header>\n");
+	if (!(rc = section_summary(&w))) {
+		section_collection(&w);
+		section_years(&w);
+		chart_days(&w);
+		rc = section_breakdown(&w);
+	}
+	if (!rc && !(rc = chart_absence(&w))) {
+		section_recall(&w);
+		if (!(rc = section_allowance(&w)) && !(rc = section_sheets(&w)))
+			rc = section_findings(&w);
+	}
+	free(w.expected);
+	free(w.terms);
+	if (rc)
 		return rc;
 	raw(&w, "</body>\n</html>\n");
 	if (fflush(f) || ferror(f))

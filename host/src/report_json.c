@@ -274,12 +274,6 @@ zc_day zc_report_recall_date(const zc_report *r, int cadre)
 	return best;
 }
 
-static int days_in_month(int y, int m)
-{
-	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	return m == 2 && zc_days_in_year(y) == 366 ? 29 : dm[m - 1];
-}
-
 static int allow_cmp(const void *a, const void *b)
 {
 	const zc_report_allowance_row *x = a, *y = b;
@@ -292,6 +286,25 @@ static int allow_cmp(const void *a, const void *b)
 	return x->cadre < y->cadre ? -1 : x->cadre > y->cadre;
 }
 
+/* The villages cadre c served from ms to me (one assignment a date: at
+ * most 31), from the cadre's assignments linked by head/next. */
+static int month_villages(const zc_rules_input *in, const int *head, const int *next, int c, zc_day ms, zc_day me,
+			  int vil[32])
+{
+	int nvil = 0;
+	for (int k = c >= 0 && (size_t)c < in->ncadres ? head[c] : -1; k >= 0; k = next[k]) {
+		const zc_r_assignment *a = &in->assignments[k];
+		if (a->end < ms || a->start > me)
+			continue;
+		int seen = 0;
+		for (int j = 0; j < nvil; j++)
+			seen |= vil[j] == a->village;
+		if (!seen && nvil < 32)
+			vil[nvil++] = a->village;
+	}
+	return nvil;
+}
+
 int zc_report_allowance_rows(const zc_rules_input *in, const zc_report *r, const zc_report_opts *o,
 			     zc_report_allowance_row **rows, size_t *n)
 {
@@ -300,26 +313,29 @@ int zc_report_allowance_rows(const zc_rules_input *in, const zc_report *r, const
 	size_t nv = 0, cap = 0;
 	*rows = NULL;
 	*n = 0;
+	int *head = malloc((in->ncadres + 1) * sizeof *head), *next = malloc((in->nassignments + 1) * sizeof *next);
+	if (!head || !next) {
+		free(head);
+		free(next);
+		return ZC_ENOMEM;
+	}
+	for (size_t c = 0; c < in->ncadres; c++)
+		head[c] = -1;
+	for (size_t k = in->nassignments; k-- > 0;) {
+		int c = in->assignments[k].cadre;
+		next[k] = -1;
+		if (c >= 0 && (size_t)c < in->ncadres) {
+			next[k] = head[c];
+			head[c] = (int)k;
+		}
+	}
 	for (size_t i = 0; i < r->nmonths; i++) {
 		const zc_r_month *m = &r->months[i];
 		if (o && o->month && (m->year != o->year || m->month != o->month))
 			continue;
 		zc_day ms = zc_day_from_ymd(m->year, m->month, 1);
-		zc_day me = ms + days_in_month(m->year, m->month) - 1;
-		/* the villages the cadre served in that month */
-		int vil[32], nvil = 0; /* one assignment a date: at most 31 */
-		for (size_t k = 0; k < in->nassignments; k++) {
-			const zc_r_assignment *a = &in->assignments[k];
-			if (a->cadre != m->cadre || a->end < ms || a->start > me)
-				continue;
-			int seen = 0;
-			for (int j = 0; j < nvil; j++)
-				seen |= vil[j] == a->village;
-			if (seen)
-				continue;
-			if (nvil < 32)
-				vil[nvil++] = a->village;
-		}
+		zc_day me = ms + zc_report_days_in_month(m->year, m->month) - 1;
+		int vil[32], nvil = month_villages(in, head, next, m->cadre, ms, me, vil);
 		for (int j = 0; j < nvil; j++) {
 			if (!zc_report_scope_village(in, sc, vil[j]))
 				continue;
@@ -349,6 +365,8 @@ int zc_report_allowance_rows(const zc_rules_input *in, const zc_report *r, const
 				zc_report_allowance_row *t = realloc(v, nc * sizeof *t);
 				if (!t) {
 					free(v);
+					free(head);
+					free(next);
 					return ZC_ENOMEM;
 				}
 				v = t;
@@ -357,6 +375,8 @@ int zc_report_allowance_rows(const zc_rules_input *in, const zc_report *r, const
 			v[nv++] = row;
 		}
 	}
+	free(head);
+	free(next);
 	if (nv)
 		qsort(v, nv, sizeof *v, allow_cmp);
 	*rows = v;
@@ -425,6 +445,12 @@ static const struct {
     {"tap_before_provisioning", "早于终端配置时间的打卡", "tap before provisioning"},
     {"tap_after_collection", "晚于收取时间的打卡", "tap after collection"},
     {"clock_rollback_window", "时钟回拨期间的打卡", "tap inside a clock rollback window"},
+    {"forged_badge", "疑似弄虚作假（复制工牌）", "suspected forgery (copied badge)"},
+    {"correction_approval_level", "补卡审批级别不足", "correction approved at too low a level"},
+    {"frequent_corrections", "补卡过于频繁", "too many corrections in a month"},
+    {"inspection_absent", "抽查不在岗", "absent at an inspection"},
+    {"collection_overdue", "终端逾期未收取", "terminal log not collected for too long"},
+    {"clock_set_back", "主机校时回拨", "terminal clock set back by the host"},
 };
 
 const char *zc_report_finding_label(const char *type, int lang)
@@ -447,6 +473,36 @@ const char *zc_report_severity_label(int severity, int lang)
 }
 
 /* ---- JSON ---- */
+
+/* [{terminal, township, collected_until, pending_days, overdue}] */
+static json_t *json_terminals(const zc_rules_input *in, const zc_report *r, const zc_report_scope *sc)
+{
+	zc_report_terminal_row *rows;
+	size_t n;
+	json_t *a = json_array();
+	if (!a || zc_report_terminal_rows(in, r, sc, &rows, &n)) {
+		json_decref(a);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const zc_r_terminal *k = &in->terminals[rows[i].terminal];
+		char when[32];
+		json_t *j = json_object();
+		json_object_set_new(j, "terminal", json_string(k->id));
+		json_object_set_new(j, "township", json_string(in->townships[k->township].id));
+		if (rows[i].collected_until_ms == ZC_NEVER_COLLECTED) {
+			json_object_set_new(j, "collected_until", json_null());
+		} else {
+			zc_report_local_time(rows[i].collected_until_ms, in->policy.tz_offset_min, 1, when);
+			json_object_set_new(j, "collected_until", json_string(when));
+		}
+		json_object_set_new(j, "pending_days", json_integer(rows[i].pending_days));
+		json_object_set_new(j, "overdue", json_boolean(rows[i].overdue));
+		json_array_append_new(a, j);
+	}
+	free(rows);
+	return a;
+}
 
 json_t *zc_report_json_scoped(const zc_rules_input *in, const zc_report *r, const zc_report_scope *sc)
 {
@@ -517,6 +573,12 @@ json_t *zc_report_json_scoped(const zc_rules_input *in, const zc_report *r, cons
 		json_array_append_new(recall, j);
 	}
 	json_object_set_new(o, "recall", recall);
+	json_t *terms = json_terminals(in, r, sc);
+	if (!terms) {
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "terminals", terms);
 	return o;
 }
 

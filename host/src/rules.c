@@ -564,6 +564,59 @@ static int leave_required_level(const zc_policy *p, int len)
 	return ZC_LEVEL_CITY;
 }
 
+/* Section 5: a leave starting on s joins a block ending on bend when they
+ * overlap, touch, or only rest days lie between. */
+static int leave_joins(const cal *c, zc_day bend, zc_day s)
+{
+	for (zc_day d = bend + 1; d < s; d++)
+		if (cal_workday(c, d))
+			return 0;
+	return 1;
+}
+
+int zc_rules_leave_block(const zc_rules_input *in, int cadre, zc_day start, zc_day end, zc_day *bstart, zc_day *bend)
+{
+	cal c = {0};
+	int rc = ZC_ENOMEM;
+	if (!in || end < start || cadre < 0 || (size_t)cadre >= in->ncadres)
+		return ZC_EARG;
+	c.hol = malloc((in->nholidays + 1) * sizeof(zc_day));
+	c.work = malloc((in->nworkdays + 1) * sizeof(zc_day));
+	if (!c.hol || !c.work)
+		goto out;
+	if (in->nholidays)
+		memcpy(c.hol, in->holidays, in->nholidays * sizeof(zc_day));
+	if (in->nworkdays)
+		memcpy(c.work, in->workdays, in->nworkdays * sizeof(zc_day));
+	c.nhol = in->nholidays;
+	c.nwork = in->nworkdays;
+	qsort(c.hol, c.nhol, sizeof(zc_day), day_cmp);
+	qsort(c.work, c.nwork, sizeof(zc_day), day_cmp);
+	/* grow [start, end] by every leave that joins it, until none does */
+	zc_day s = start, e = end;
+	for (int grown = 1; grown;) {
+		grown = 0;
+		for (size_t i = 0; i < in->nleaves; i++) {
+			const zc_r_leave *l = &in->leaves[i];
+			if (l->cadre != cadre || (l->start >= s && l->end <= e))
+				continue;
+			int joins = l->start <= s ? leave_joins(&c, l->end, s) : leave_joins(&c, e, l->start);
+			if (joins) {
+				s = l->start < s ? l->start : s;
+				e = l->end > e ? l->end : e;
+				grown = 1;
+			}
+		}
+	}
+	*bstart = s;
+	*bend = e;
+	rc = leave_required_level(&in->policy, e - s + 1);
+out:
+	free(c.hol);
+	free(c.work);
+	return rc;
+}
+
 /* Section 5: validity of each leave of cadre c (valid[i] for in->leaves). */
 static void leave_validity(build *b, int c, uint8_t *valid)
 {
@@ -587,14 +640,7 @@ static void leave_validity(build *b, int c, uint8_t *valid)
 		zc_day bstart = in->leaves[idx[i]].start, bend = in->leaves[idx[i]].end;
 		int j = i + 1;
 		for (; j < n; j++) {
-			zc_day s = in->leaves[idx[j]].start;
-			int joins = s <= bend + 1;
-			if (!joins) {
-				joins = 1;
-				for (zc_day d = bend + 1; d < s && joins; d++)
-					joins = !cal_workday(&b->cal, d);
-			}
-			if (!joins)
+			if (!leave_joins(&b->cal, bend, in->leaves[idx[j]].start))
 				break;
 			if (in->leaves[idx[j]].end > bend)
 				bend = in->leaves[idx[j]].end;

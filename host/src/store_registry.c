@@ -38,6 +38,9 @@
 
 #define IMPORT_MAX_BYTES (64u << 20)
 
+/* The message in the language lang (of the function using it). */
+#define L(zh, en) (lang == ZC_LANG_EN ? (en) : (zh))
+
 /* ---- helpers ---- */
 
 static int64_t now_ms(void)
@@ -59,34 +62,34 @@ static int step_done(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : db_err(rc ? rc : SQLITE_ERROR);
 }
 
-static void db_fail(sqlite3 *db, int rc, char *err, size_t errlen)
+static void db_fail(sqlite3 *db, int rc, zc_lang lang, char *err, size_t errlen)
 {
 	if (rc == ZC_EAGAIN)
-		set_err(err, errlen, "%s", T("数据库被另一进程锁定", "the database is locked by another process"));
+		set_err(err, errlen, "%s", L("数据库被另一进程锁定", "the database is locked by another process"));
 	else
-		set_err(err, errlen, T("数据库错误：%s", "database error: %s"), sqlite3_errmsg(db));
+		set_err(err, errlen, L("数据库错误：%s", "database error: %s"), sqlite3_errmsg(db));
 }
 
 /* BEGIN IMMEDIATE, explaining a failure. */
-static int begin(sqlite3 *db, char *err, size_t errlen)
+static int begin(sqlite3 *db, zc_lang lang, char *err, size_t errlen)
 {
 	if (!sqlite3_get_autocommit(db)) {
 		set_err(
 		    err, errlen, "%s",
-		    T("数据库已有未结束的事务（如正在入库）", "the store has a transaction open (an ingest batch?)"));
+		    L("数据库已有未结束的事务（如正在入库）", "the store has a transaction open (an ingest batch?)"));
 		return ZC_ESTATE;
 	}
 	int rc = db_err(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL));
 	if (rc)
-		db_fail(db, rc, err, errlen);
+		db_fail(db, rc, lang, err, errlen);
 	return rc;
 }
 
-static int commit(sqlite3 *db, char *err, size_t errlen)
+static int commit(sqlite3 *db, zc_lang lang, char *err, size_t errlen)
 {
 	int rc = db_err(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL));
 	if (rc) {
-		db_fail(db, rc, err, errlen);
+		db_fail(db, rc, lang, err, errlen);
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	}
 	return rc;
@@ -144,8 +147,9 @@ static const tdesc tables[ZC_K_COUNT] = {
 	[ZC_K_BADGES] = {"badges", "badges", 7, 3, 0,
 			 {"badge_id", "cadre_id", "bound_from", "bound_to", "kind", "uid", "cert_fp"},
 			 {0, 0, 0, 0, 0, C_BLOB, C_BLOB}},
-	[ZC_K_LEAVE] = {"leave", "leave", 5, 3, 1, {"cadre_id", "start", "end", "level", "ref"}, {0}},
-	[ZC_K_DUTY] = {"duty", "duty", 5, 4, 1, {"cadre_id", "start", "end", "kind", "level"}, {0}},
+	[ZC_K_LEAVE] = {"leave", "leave", 7, 3, 1, {"cadre_id", "start", "end", "level", "ref", "type", "reason"}, {0}},
+	[ZC_K_DUTY] = {"duty", "duty", 7, 4, 1,
+		       {"cadre_id", "start", "end", "kind", "level", "place", "purpose"}, {0}},
 	[ZC_K_CORRECTION] = {"correction", "corrections", 5, 2, 1,
 			     {"cadre_id", "date", "level", "reason", "ref"}, {0}},
 	[ZC_K_INSPECTION] = {"inspection", "inspections", 6, 3, 1,
@@ -495,10 +499,11 @@ static int ref_exists(imp *m, int kind, const char *id)
 /* Check a reference; reports the error. 1 ok, 0 missing, < 0 failure. */
 static int need_ref(imp *m, zc_csv_errors *errs, const zc_csv_row *row, int col, int kind)
 {
+	const zc_lang lang = errs->lang;
 	int rc = ref_exists(m, kind, row->v[col]);
 	if (rc == 0)
 		zc_csv_error(errs, row->line, row->header[col],
-			     T("'%s' 未登记（先导入 %s）", "unknown '%s' (import %s first)"), row->v[col],
+			     L("'%s' 未登记（先导入 %s）", "unknown '%s' (import %s first)"), row->v[col],
 			     tables[kind].entity);
 	return rc;
 }
@@ -518,6 +523,7 @@ static int hexval(char c)
 static int row_cert(imp *m, zc_csv_errors *errs, const zc_csv_row *row, uint8_t fp[ZC_HASH_LEN])
 {
 	const char *name = row->v[BA_CERT];
+	const zc_lang lang = errs->lang;
 	char path[ZC_CSV_PATH_MAX * 2 + 8];
 	if (name[0] == '/' || !m->dir || !*m->dir)
 		snprintf(path, sizeof path, "%s", name);
@@ -527,19 +533,19 @@ static int row_cert(imp *m, zc_csv_errors *errs, const zc_csv_row *row, uint8_t 
 	int rc = zc_badge_cert_load(path, &c);
 	if (rc == ZC_ENOENT) {
 		zc_csv_error(errs, row->line, row->header[BA_CERT],
-			     T("证书文件 %s 不存在", "certificate file %s not found"), path);
+			     L("证书文件 %s 不存在", "certificate file %s not found"), path);
 		return 0;
 	}
 	if (rc == ZC_EIO) {
 		zc_csv_error(errs, row->line, row->header[BA_CERT],
-			     T("无法读取证书文件 %s", "cannot read certificate file %s"), path);
+			     L("无法读取证书文件 %s", "cannot read certificate file %s"), path);
 		return 0;
 	}
 	if (rc == ZC_ENOMEM)
 		return rc;
 	if (rc) {
 		zc_csv_error(errs, row->line, row->header[BA_CERT],
-			     T("%s 不是有效的工牌证书（DER、PEM 或卡文件）",
+			     L("%s 不是有效的工牌证书（DER、PEM 或卡文件）",
 			       "%s is not a valid badge certificate (DER, PEM or card file)"),
 			     path);
 		return 0;
@@ -547,7 +553,7 @@ static int row_cert(imp *m, zc_csv_errors *errs, const zc_csv_row *row, uint8_t 
 	const char *ou = zc_badge_cert_badge(c);
 	if (*ou && strcmp(ou, row->v[BA_BADGE])) {
 		zc_csv_error(errs, row->line, row->header[BA_CERT],
-			     T("证书 %s 属于工牌 %s，不是 %s", "certificate %s is for badge %s, not %s"), path, ou,
+			     L("证书 %s 属于工牌 %s，不是 %s", "certificate %s is for badge %s, not %s"), path, ou,
 			     row->v[BA_BADGE]);
 		zc_badge_cert_free(c);
 		return 0;
@@ -665,11 +671,12 @@ static int on_row(void *arg, const zc_csv_row *row, zc_csv_errors *errs)
 	if (rc)
 		return rc;
 	if (prev) {
+		const zc_lang lang = errs->lang;
 		size_t n = 0;
 		for (int i = 0; i < m->t.d->nkeys && n < sizeof shown; i++)
 			n += (size_t)snprintf(shown + n, sizeof shown - n, "%s%s", i ? "," : "", v[i]);
 		zc_csv_error(errs, row->line, row->header[0],
-			     T("与第 %lu 行的键相同（%s）", "the same key as line %lu (%s)"), prev, shown);
+			     L("与第 %lu 行的键相同（%s）", "the same key as line %lu (%s)"), prev, shown);
 	}
 	if (errs->n)
 		return 0; /* nothing will be committed: skip the writes */
@@ -684,6 +691,8 @@ static int on_row(void *arg, const zc_csv_row *row, zc_csv_errors *errs)
 		rc = keep_row(m, row, AS_CADRE, AS_VILLAGE, AS_START, AS_END);
 	else if (m->k->id == ZC_K_BADGES)
 		rc = keep_row(m, row, BA_BADGE, BA_CADRE, BA_FROM, BA_TO);
+	else if (m->k->id == ZC_K_LEAVE)
+		rc = keep_row(m, row, LE_CADRE, LE_LEVEL, LE_START, LE_END);
 	return rc;
 }
 
@@ -691,6 +700,7 @@ static int on_row(void *arg, const zc_csv_row *row, zc_csv_errors *errs)
  * to two cadres on one date. */
 static int check_overlaps(imp *m, zc_csv_errors *errs)
 {
+	const zc_lang lang = errs->lang;
 	const char *sql;
 	if (m->k->id == ZC_K_ASSIGNMENTS)
 		sql = "SELECT village_id, start, \"end\" FROM assignments WHERE cadre_id = ?1 "
@@ -717,12 +727,12 @@ static int check_overlaps(imp *m, zc_csv_errors *errs)
 			if (m->k->id == ZC_K_ASSIGNMENTS)
 				zc_csv_error(
 				    errs, l->line, m->start_header,
-				    T("与 %s 在 %s 从 %s 到 %s 的派驻重叠（同一天只能派驻一个村）",
+				    L("与 %s 在 %s 从 %s 到 %s 的派驻重叠（同一天只能派驻一个村）",
 				      "overlaps %s's assignment to %s from %s to %s (one assignment on any date)"),
 				    l->v[0], col_text(st, 0), col_text(st, 1), col_text(st, 2));
 			else
 				zc_csv_error(errs, l->line, m->start_header,
-					     T("工牌 %s 在这些日期已绑定给 %s（自 %s 起）",
+					     L("工牌 %s 在这些日期已绑定给 %s（自 %s 起）",
 					       "badge %s is bound to %s on these dates too (from %s)"),
 					     l->v[0], col_text(st, 0), col_text(st, 1));
 		} else if (s != SQLITE_DONE) {
@@ -736,18 +746,52 @@ static int check_overlaps(imp *m, zc_csv_errors *errs)
 	return rc;
 }
 
+static size_t leave_warnings(const zc_leave_check *c, int joined, zc_lang lang, char (*lines)[512], size_t max);
+
+/* After every leave row of a file: what zc_registry_leave_check finds about
+ * each (the rows kept: cadre, level, start, end), as warnings. */
+static int leave_import_warnings(imp *m, zc_store *s, zc_csv_errors *warns)
+{
+	zc_registry *r = NULL;
+	const zc_lang lang = warns->lang;
+	char err[256];
+	int rc = zc_registry_load_l(s, lang, &r, err, sizeof err);
+	for (size_t i = 0; !rc && i < m->nrows; i++) {
+		later *l = &m->rows[i];
+		zc_leave_check c;
+		zc_day a, b;
+		char lines[3][512];
+		zc_day_parse(l->v[2], &a);
+		zc_day_parse(l->v[3], &b);
+		rc = zc_registry_leave_check(r, zc_registry_find(r, "cadres", l->v[0]), a, b, zc_level_parse(l->v[1]),
+					     &c);
+		if (!rc && c.level < c.required) {
+			zc_registry_leave_refusal(&c, lang, lines[0], sizeof lines[0]);
+			zc_csv_error(warns, l->line, NULL,
+				     L("警告：%s，将记为审批级别不足",
+				       "warning: %s: it will be reported as approved below its level"),
+				     lines[0]);
+		}
+		size_t n = rc ? 0 : leave_warnings(&c, 0, lang, lines, 3);
+		for (size_t k = 0; k < n; k++)
+			zc_csv_error(warns, l->line, NULL, L("警告：%s", "warning: %s"), lines[k]);
+	}
+	zc_registry_free(r);
+	return rc;
+}
+
 static const char *const kind_names[ZC_K_COUNT] = {
     "districts", "townships", "villages",   "terminals",  "cadres",   "assignments", "badges",
     "leave",	 "duty",      "correction", "inspection", "calendar", "policy",
 };
 
 /* The kinds joined with the language's list separator. */
-static void kinds_joined(char *out, size_t cap)
+static void kinds_joined(zc_lang lang, char *out, size_t cap)
 {
 	size_t n = 0;
 	out[0] = 0;
 	for (int k = 0; k < ZC_K_COUNT && n < cap; k++)
-		n += (size_t)snprintf(out + n, cap - n, "%s%s", k ? T("、", ", ") : "", kind_names[k]);
+		n += (size_t)snprintf(out + n, cap - n, "%s%s", k ? L("、", ", ") : "", kind_names[k]);
 }
 
 /* The time zone of the registry's policy: the stored "zone", else the
@@ -783,14 +827,31 @@ void zc_import_result_free(zc_import_result *res)
 	for (size_t i = 0; i < res->nerrors; i++)
 		free(res->errors[i]);
 	free(res->errors);
+	for (size_t i = 0; i < res->nwarnings; i++)
+		free(res->warnings[i]);
+	free(res->warnings);
 	memset(res, 0, sizeof *res);
 }
 
-int zc_registry_import_buf(zc_store *s, const char *kind, const uint8_t *buf, size_t len, const char *label,
-			   const char *dir, const char *actor, zc_import_result *res, char *err, size_t errlen)
+/* Move the lines of e to *out (malloc'd), *n and *more. */
+static void take_msgs(zc_csv_errors *e, char ***out, size_t *n, int *more)
+{
+	if (!e->n || !(*out = calloc(e->n, sizeof **out)))
+		return;
+	for (size_t i = 0; i < e->n; i++) {
+		(*out)[i] = e->msg[i];
+		e->msg[i] = NULL;
+	}
+	*n = e->n;
+	*more = e->more;
+}
+
+int zc_registry_import_buf_l(zc_store *s, const char *kind, const uint8_t *buf, size_t len, const char *label,
+			     const char *dir, const char *actor, zc_lang lang, zc_import_result *res, char *err,
+			     size_t errlen)
 {
 	imp m;
-	zc_csv_errors errs;
+	zc_csv_errors errs, warns;
 	uint8_t *text = NULL; /* buf converted to UTF-8 */
 	size_t textlen = 0;
 	const char *encoding = NULL;
@@ -798,6 +859,7 @@ int zc_registry_import_buf(zc_store *s, const char *kind, const uint8_t *buf, si
 
 	memset(&m, 0, sizeof m);
 	memset(&errs, 0, sizeof errs);
+	memset(&warns, 0, sizeof warns);
 	if (res)
 		memset(res, 0, sizeof *res);
 	if (err && errlen)
@@ -805,8 +867,8 @@ int zc_registry_import_buf(zc_store *s, const char *kind, const uint8_t *buf, si
 	m.k = zc_csv_kind_find(kind);
 	if (!s || !m.k) {
 		char list[256];
-		kinds_joined(list, sizeof list);
-		set_err(err, errlen, T("未知的导入类型 '%s'（%s）", "unknown import kind '%s' (%s)"), kind ? kind : "",
+		kinds_joined(lang, list, sizeof list);
+		set_err(err, errlen, L("未知的导入类型 '%s'（%s）", "unknown import kind '%s' (%s)"), kind ? kind : "",
 			list);
 		return ZC_EARG;
 	}
@@ -815,13 +877,14 @@ int zc_registry_import_buf(zc_store *s, const char *kind, const uint8_t *buf, si
 	m.dir = dir;
 	m.actor = actor ? actor : zc_registry_actor();
 	m.at = now_ms();
-	errs.file = m.label;
+	errs.file = warns.file = m.label;
+	errs.lang = warns.lang = lang;
 	rc = tops_prepare(m.db, &tables[m.k->id], &m.t);
 	if (rc) {
-		db_fail(m.db, rc, err, errlen);
+		db_fail(m.db, rc, lang, err, errlen);
 		return rc;
 	}
-	rc = begin(m.db, err, errlen);
+	rc = begin(m.db, lang, err, errlen);
 	if (rc)
 		goto out;
 	rc = store_zone(m.db, &m.tz);
@@ -836,42 +899,38 @@ int zc_registry_import_buf(zc_store *s, const char *kind, const uint8_t *buf, si
 	}
 	if (!rc && !errs.n)
 		rc = check_overlaps(&m, &errs);
+	if (!rc && !errs.n && m.k->id == ZC_K_LEAVE)
+		rc = leave_import_warnings(&m, s, &warns);
 	if (rc || errs.n) {
 		rollback(m.db);
 		if (rc == ZC_ENOMEM)
-			set_err(err, errlen, "%s", T("内存不足", "out of memory"));
+			set_err(err, errlen, "%s", L("内存不足", "out of memory"));
 		else if (rc)
-			db_fail(m.db, rc, err, errlen);
+			db_fail(m.db, rc, lang, err, errlen);
 		else if (!encoding)
-			set_err(err, errlen, T("%s：未导入任何内容", "%s: nothing imported"), m.label);
+			set_err(err, errlen, L("%s：未导入任何内容", "%s: nothing imported"), m.label);
 		else
 			set_err(err, errlen,
-				T("%s：%zu%s 处错误，未导入任何内容", "%s: %zu%s bad rows or fields; nothing imported"),
+				L("%s：%zu%s 处错误，未导入任何内容", "%s: %zu%s bad rows or fields; nothing imported"),
 				m.label, errs.n, errs.more ? "+" : "");
 		if (!rc)
 			rc = ZC_EMALFORMED;
 		goto out;
 	}
-	rc = commit(m.db, err, errlen);
+	rc = commit(m.db, lang, err, errlen);
 	if (!rc && res) {
 		res->inserted = m.counts[UP_INSERTED];
 		res->updated = m.counts[UP_UPDATED];
 		res->unchanged = m.counts[UP_UNCHANGED];
 	}
 out:
-	if (res && errs.n) {
-		res->errors = calloc(errs.n, sizeof *res->errors);
-		if (res->errors) {
-			for (size_t i = 0; i < errs.n; i++) {
-				res->errors[i] = errs.msg[i];
-				errs.msg[i] = NULL;
-			}
-			res->nerrors = errs.n;
-			res->more_errors = errs.more;
-		}
+	if (res) {
+		take_msgs(&errs, &res->errors, &res->nerrors, &res->more_errors);
+		if (!rc)
+			take_msgs(&warns, &res->warnings, &res->nwarnings, &res->more_warnings);
 	}
-	for (size_t i = 0; i < errs.n; i++)
-		free(errs.msg[i]);
+	zc_csv_errors_clear(&errs);
+	zc_csv_errors_clear(&warns);
 	tops_free(&m.t);
 	for (int i = 0; i < ZC_K_COUNT; i++)
 		sqlite3_finalize(m.exists[i]);
@@ -886,24 +945,30 @@ out:
 	return rc;
 }
 
-int zc_registry_import(zc_store *s, const char *kind, const char *csv_path, const char *actor, zc_import_result *res,
-		       char *err, size_t errlen)
+int zc_registry_import_buf(zc_store *s, const char *kind, const uint8_t *buf, size_t len, const char *label,
+			   const char *dir, const char *actor, zc_import_result *res, char *err, size_t errlen)
+{
+	return zc_registry_import_buf_l(s, kind, buf, len, label, dir, actor, ZC_LANG_ZH, res, err, errlen);
+}
+
+int zc_registry_import(zc_store *s, const char *kind, const char *csv_path, const char *actor, zc_lang lang,
+		       zc_import_result *res, char *err, size_t errlen)
 {
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	if (res)
 		memset(res, 0, sizeof *res);
 	if (!zc_csv_kind_find(kind))
-		return zc_registry_import_buf(s, kind, NULL, 0, csv_path, NULL, actor, res, err, errlen);
+		return zc_registry_import_buf_l(s, kind, NULL, 0, csv_path, NULL, actor, lang, res, err, errlen);
 	int rc = zc_file_read(csv_path, IMPORT_MAX_BYTES, &buf, &len);
 	if (rc) {
 		if (rc == ZC_ENOENT)
-			set_err(err, errlen, T("%s：文件不存在", "%s: no such file"), csv_path);
+			set_err(err, errlen, L("%s：文件不存在", "%s: no such file"), csv_path);
 		else if (rc == ZC_EFULL)
-			set_err(err, errlen, T("%s：文件太大（最多 64 MiB）", "%s: file too large (at most 64 MiB)"),
+			set_err(err, errlen, L("%s：文件太大（最多 64 MiB）", "%s: file too large (at most 64 MiB)"),
 				csv_path);
 		else
-			set_err(err, errlen, T("%s：无法读取：%s", "%s: cannot read: %s"), csv_path, zc_strerror(rc));
+			set_err(err, errlen, L("%s：无法读取：%s", "%s: cannot read: %s"), csv_path, zc_strerror(rc));
 		return rc;
 	}
 	/* certificate paths are relative to the CSV file's folder */
@@ -917,7 +982,7 @@ int zc_registry_import(zc_store *s, const char *kind, const char *csv_path, cons
 		slash == dir ? (void)(dir[1] = 0) : (void)(*slash = 0);
 	else
 		strcpy(dir, ".");
-	rc = zc_registry_import_buf(s, kind, buf, len, csv_path, dir, actor, res, err, errlen);
+	rc = zc_registry_import_buf_l(s, kind, buf, len, csv_path, dir, actor, lang, res, err, errlen);
 	free(dir);
 	free(buf);
 	return rc;
@@ -951,18 +1016,19 @@ static const ekind *entry_kind(const char *entity, char *err, size_t errlen)
 
 /* The checks of one argument; each explains a failure in err and returns
  * ZC_EARG. what_zh / what_en name it. */
-static int id_arg(const char *s, const char *what_zh, const char *what_en, char *err, size_t errlen)
+static int id_arg(const char *s, const char *what_zh, const char *what_en, zc_lang lang, char *err, size_t errlen)
 {
 	if (s && zc_csv_valid_id(s))
 		return 0;
 	set_err(err, errlen,
-		T("%s '%s' 无效（1–32 个字符：A-Z a-z 0-9 . _ -）", "invalid %s '%s' (1-32 of A-Z a-z 0-9 . _ -)"),
-		T(what_zh, what_en), s ? s : "");
+		L("%s '%s' 无效（1–32 个字符：A-Z a-z 0-9 . _ -）", "invalid %s '%s' (1-32 of A-Z a-z 0-9 . _ -)"),
+		L(what_zh, what_en), s ? s : "");
 	return ZC_EARG;
 }
 
 /* A date in any accepted form, into out as YYYY-MM-DD. */
-static int date_arg(const char *s, const char *what_zh, const char *what_en, char out[11], char *err, size_t errlen)
+static int date_arg(const char *s, const char *what_zh, const char *what_en, char out[11], zc_lang lang, char *err,
+		    size_t errlen)
 {
 	zc_day d;
 	if (s && !zc_day_parse_any(s, &d)) {
@@ -970,44 +1036,59 @@ static int date_arg(const char *s, const char *what_zh, const char *what_en, cha
 		return 0;
 	}
 	set_err(err, errlen,
-		T("%s '%s' 无效（可写作 " ZC_DAY_FORMS_ZH "）", "invalid %s '%s' (accepted: " ZC_DAY_FORMS_EN ")"),
-		T(what_zh, what_en), s ? s : "");
+		L("%s '%s' 无效（可写作 " ZC_DAY_FORMS_ZH "）", "invalid %s '%s' (accepted: " ZC_DAY_FORMS_EN ")"),
+		L(what_zh, what_en), s ? s : "");
 	return ZC_EARG;
 }
 
 /* Free text: UTF-8 without control characters, at most ZC_CSV_TEXT_MAX
  * bytes, not blank when required (NULL and "" are absent). */
-static int text_arg(const char *s, int required, const char *what_zh, const char *what_en, char *err,
+static int text_arg(const char *s, int required, const char *what_zh, const char *what_en, zc_lang lang, char *err,
 		    size_t errlen)
 {
 	size_t n = s ? strlen(s) : 0;
 	if (!n || strspn(s, " \t") == n) {
 		if (!required)
 			return 0;
-		set_err(err, errlen, T("%s不能为空", "the %s must not be empty"), T(what_zh, what_en));
+		set_err(err, errlen, L("%s不能为空", "the %s must not be empty"), L(what_zh, what_en));
 		return ZC_EARG;
 	}
 	if (n <= ZC_CSV_TEXT_MAX && !zc_csv_valid_text(s, n))
 		return 0;
 	set_err(err, errlen,
-		T("%s无效（UTF-8 文本，不含控制字符，最多 256 字节）",
+		L("%s无效（UTF-8 文本，不含控制字符，最多 256 字节）",
 		  "invalid %s (UTF-8 text without control characters, at most 256 bytes)"),
-		T(what_zh, what_en));
+		L(what_zh, what_en));
 	return ZC_EARG;
 }
 
 /* The canonical value of an enum argument, or NULL. */
 static const char *enum_arg(const zc_csv_enum *values, const char *s, const char *what_zh, const char *what_en,
-			    char *err, size_t errlen)
+			    zc_lang lang, char *err, size_t errlen)
 {
 	const char *v = s ? zc_csv_enum_value(values, s) : NULL;
 	if (!v) {
 		char list[256];
-		zc_csv_enum_list(values, list, sizeof list);
-		set_err(err, errlen, T("%s '%s' 无效，应为：%s", "invalid %s '%s', expected one of: %s"),
-			T(what_zh, what_en), s ? s : "", list);
+		zc_csv_enum_list(values, lang, list, sizeof list);
+		set_err(err, errlen, L("%s '%s' 无效，应为：%s", "invalid %s '%s', expected one of: %s"),
+			L(what_zh, what_en), s ? s : "", list);
 	}
 	return v;
+}
+
+const char *zc_registry_label(const char *value, zc_lang lang)
+{
+	static const zc_csv_enum *const tables_[] = {zc_csv_levels, zc_csv_duty_kinds, zc_csv_leave_types,
+						     zc_csv_results};
+	if (!value)
+		return "";
+	for (size_t t = 0; t < sizeof tables_ / sizeof tables_[0]; t++) {
+		const char *canon = zc_csv_enum_value(tables_[t], value);
+		for (const zc_csv_enum *v = tables_[t]; canon && v->value; v++)
+			if (v->value == canon)
+				return lang == ZC_LANG_ZH ? v->alias[0] : v->value;
+	}
+	return value;
 }
 
 /* An entry's columns, checked, in the order of its table. */
@@ -1016,24 +1097,24 @@ typedef struct evals {
 	char d1[11], d2[11]; /* dates as stored */
 } evals;
 
-static int inspection_vals(const zc_registry_entry *e, int tz, evals *ev, char *err, size_t errlen)
+static int inspection_vals(const zc_registry_entry *e, int tz, evals *ev, zc_lang lang, char *err, size_t errlen)
 {
 	dbval *v = ev->v;
 	const char *result;
 	int rc;
-	if ((rc = id_arg(e->village, "村编号", "village id", err, errlen)))
+	if ((rc = id_arg(e->village, "村编号", "village id", lang, err, errlen)))
 		return rc;
 	v[IN_TIME].t = V_INT;
 	if (!e->time || zc_time_parse_any(e->time, tz, &v[IN_TIME].i)) {
 		set_err(err, errlen,
-			T("检查时间 '%s' 无效（" ZC_TIME_FORMS_ZH "）", "invalid time '%s' (" ZC_TIME_FORMS_EN ")"),
+			L("检查时间 '%s' 无效（" ZC_TIME_FORMS_ZH "）", "invalid time '%s' (" ZC_TIME_FORMS_EN ")"),
 			e->time ? e->time : "");
 		return ZC_EARG;
 	}
-	if ((rc = text_arg(e->inspector, 1, "检查人", "inspector", err, errlen)) ||
-	    (rc = text_arg(e->note, 0, "备注", "note", err, errlen)))
+	if ((rc = text_arg(e->inspector, 1, "检查人", "inspector", lang, err, errlen)) ||
+	    (rc = text_arg(e->note, 0, "备注", "note", lang, err, errlen)))
 		return rc;
-	if (!(result = enum_arg(zc_csv_results, e->result, "检查结果", "result", err, errlen)))
+	if (!(result = enum_arg(zc_csv_results, e->result, "检查结果", "result", lang, err, errlen)))
 		return ZC_EARG;
 	text_val(&v[IN_VILLAGE], e->village);
 	text_val(&v[IN_CADRE], e->cadre);
@@ -1043,23 +1124,23 @@ static int inspection_vals(const zc_registry_entry *e, int tz, evals *ev, char *
 	return 0;
 }
 
-static int entry_vals(int k, const zc_registry_entry *e, int tz, evals *ev, char *err, size_t errlen)
+static int entry_vals(int k, const zc_registry_entry *e, int tz, evals *ev, zc_lang lang, char *err, size_t errlen)
 {
 	dbval *v = ev->v;
 	const char *level, *kind;
 	int rc;
 	memset(ev, 0, sizeof *ev);
-	if ((rc = id_arg(e->cadre, "干部编号", "cadre id", err, errlen)))
+	if ((rc = id_arg(e->cadre, "干部编号", "cadre id", lang, err, errlen)))
 		return rc;
 	if (k == ZC_K_INSPECTION)
-		return inspection_vals(e, tz, ev, err, errlen);
-	if (!(level = enum_arg(zc_csv_levels, e->level, "审批级别", "level", err, errlen)))
+		return inspection_vals(e, tz, ev, lang, err, errlen);
+	if (!(level = enum_arg(zc_csv_levels, e->level, "审批级别", "level", lang, err, errlen)))
 		return ZC_EARG;
 	text_val(&v[0], e->cadre);
 	if (k == ZC_K_CORRECTION) {
-		if ((rc = date_arg(e->date, "日期", "date", ev->d1, err, errlen)) ||
-		    (rc = text_arg(e->reason, 1, "事由", "reason", err, errlen)) ||
-		    (rc = text_arg(e->ref, 0, "批文号", "reference", err, errlen)))
+		if ((rc = date_arg(e->date, "日期", "date", ev->d1, lang, err, errlen)) ||
+		    (rc = text_arg(e->reason, 1, "事由", "reason", lang, err, errlen)) ||
+		    (rc = text_arg(e->ref, 0, "批文号", "reference", lang, err, errlen)))
 			return rc;
 		text_val(&v[CO_DATE], ev->d1);
 		text_val(&v[CO_LEVEL], level);
@@ -1067,46 +1148,58 @@ static int entry_vals(int k, const zc_registry_entry *e, int tz, evals *ev, char
 		text_val(&v[CO_REF], e->ref ? e->ref : "");
 		return 0;
 	}
-	if ((rc = date_arg(e->start, "开始日期", "start date", ev->d1, err, errlen)) ||
-	    (rc = date_arg(e->end, "结束日期", "end date", ev->d2, err, errlen)))
+	if ((rc = date_arg(e->start, "开始日期", "start date", ev->d1, lang, err, errlen)) ||
+	    (rc = date_arg(e->end, "结束日期", "end date", ev->d2, lang, err, errlen)))
 		return rc;
 	if (strcmp(ev->d1, ev->d2) > 0) {
-		set_err(err, errlen, T("结束日期 %s 早于开始日期 %s", "end %s is before start %s"), ev->d2, ev->d1);
+		set_err(err, errlen, L("结束日期 %s 早于开始日期 %s", "end %s is before start %s"), ev->d2, ev->d1);
 		return ZC_EARG;
 	}
 	text_val(&v[1], ev->d1);
 	text_val(&v[2], ev->d2);
 	if (k == ZC_K_DUTY) {
-		if (!(kind = enum_arg(zc_csv_duty_kinds, e->kind, "公务类型", "duty kind", err, errlen)))
+		if (!(kind = enum_arg(zc_csv_duty_kinds, e->kind, "公务类型", "duty kind", lang, err, errlen)))
 			return ZC_EARG;
+		if ((rc = text_arg(e->place, 0, "地点", "place", lang, err, errlen)) ||
+		    (rc = text_arg(e->purpose, 0, "事由", "purpose", lang, err, errlen)))
+			return rc;
 		text_val(&v[DU_KIND], kind);
 		text_val(&v[DU_LEVEL], level);
+		text_val(&v[DU_PLACE], e->place ? e->place : "");
+		text_val(&v[DU_PURPOSE], e->purpose ? e->purpose : "");
 		return 0;
 	}
-	if ((rc = text_arg(e->ref, 0, "批文号", "reference", err, errlen)))
+	const char *type = "";
+	if (e->type && *e->type &&
+	    !(type = enum_arg(zc_csv_leave_types, e->type, "请假类型", "leave type", lang, err, errlen)))
+		return ZC_EARG;
+	if ((rc = text_arg(e->ref, 0, "批文号", "reference", lang, err, errlen)) ||
+	    (rc = text_arg(e->reason, 0, "事由", "reason", lang, err, errlen)))
 		return rc;
 	text_val(&v[LE_LEVEL], level);
 	text_val(&v[LE_REF], e->ref ? e->ref : "");
+	text_val(&v[LE_TYPE], type);
+	text_val(&v[LE_REASON], e->reason ? e->reason : "");
 	return 0;
 }
 
-/* Inside the transaction: the references are registered, the key is new;
- * insert, audited. */
-static int entry_insert(imp *m, const zc_registry_entry *e, const dbval *vals, const char *actor, int64_t *id,
-			char *err, size_t errlen)
+/* Inside the transaction: the references are registered and the key is
+ * new (ZC_ENOENT, ZC_EEXIST with *id the stored one), explained in err. */
+static int entry_new(imp *m, const zc_registry_entry *e, const dbval *vals, int64_t *id, zc_lang lang, char *err,
+		     size_t errlen)
 {
 	tops *t = &m->t;
 	int rc = ref_exists(m, ZC_K_CADRES, e->cadre);
 	if (rc == 0)
-		set_err(err, errlen, T("干部 %s 未登记", "unknown cadre %s"), e->cadre);
+		set_err(err, errlen, L("干部 %s 未登记", "unknown cadre %s"), e->cadre);
 	if (rc > 0 && t->d == &tables[ZC_K_INSPECTION]) {
 		rc = ref_exists(m, ZC_K_VILLAGES, e->village);
 		if (rc == 0)
-			set_err(err, errlen, T("村 %s 未登记", "unknown village %s"), e->village);
+			set_err(err, errlen, L("村 %s 未登记", "unknown village %s"), e->village);
 	}
 	if (rc <= 0) {
 		if (rc < 0)
-			db_fail(m->db, rc, err, errlen);
+			db_fail(m->db, rc, lang, err, errlen);
 		return rc ? rc : ZC_ENOENT;
 	}
 	rc = 0;
@@ -1117,50 +1210,93 @@ static int entry_insert(imp *m, const zc_registry_entry *e, const dbval *vals, c
 		if (id)
 			*id = old;
 		set_err(err, errlen,
-			T("已有相同的记录（编号 %" PRId64 "）", "the same entry is stored already (id %" PRId64 ")"),
+			L("已有相同的记录（编号 %" PRId64 "）", "the same entry is stored already (id %" PRId64 ")"),
 			old);
 		rc = ZC_EEXIST;
 	}
 	sqlite3_reset(t->sel);
 	sqlite3_clear_bindings(t->sel);
-	if (rc)
-		return rc;
-	int outcome;
-	rc = upsert(m->db, t, vals, now_ms(), actor ? actor : zc_registry_actor(), "cli", &outcome, id);
-	if (rc)
-		db_fail(m->db, rc, err, errlen);
 	return rc;
 }
 
-int zc_registry_entries_add(zc_store *s, const char *entity, const zc_registry_entry *e, size_t n,
-			    const char *actor, int64_t *ids, char *err, size_t errlen)
+/* How entries are added: a leave checked against its block (leave_gate). */
+typedef struct add_opts {
+	zc_store *s;
+	int check_leave, force;
+	zc_leave_check *chk; /* may be NULL */
+	zc_lang lang;	     /* of err */
+} add_opts;
+
+/* Inside the transaction, before a leave is written: the check against the
+ * store as it is; ZC_ESTATE when it is approved below its block's level and
+ * not forced. *source becomes "cli --force" when forced. */
+static int leave_gate(const add_opts *o, const evals *ev, const char **source, char *err, size_t errlen)
 {
-	const ekind *ek = entry_kind(entity, err, errlen);
+	zc_registry *r = NULL;
+	zc_leave_check chk;
+	zc_day start, end;
+	int rc = zc_registry_load_l(o->s, o->lang, &r, err, errlen);
+	if (rc)
+		return rc;
+	zc_day_parse(ev->d1, &start);
+	zc_day_parse(ev->d2, &end);
+	rc = zc_registry_leave_check(r, zc_registry_find(r, "cadres", ev->v[LE_CADRE].s), start, end,
+				     zc_level_parse(ev->v[LE_LEVEL].s), &chk);
+	zc_registry_free(r);
+	if (rc)
+		return rc;
+	if (chk.level < chk.required) {
+		if (!o->force) {
+			zc_registry_leave_refusal(&chk, o->lang, err, errlen);
+			rc = ZC_ESTATE;
+		} else {
+			chk.forced = 1;
+			*source = "cli --force";
+		}
+	}
+	if (o->chk)
+		*o->chk = chk;
+	return rc;
+}
+
+static int add_entries(const add_opts *o, const ekind *ek, const zc_registry_entry *e, size_t n, const char *actor,
+		       int64_t *ids, char *err, size_t errlen)
+{
 	imp m;
+	const zc_lang lang = o->lang;
 	int tz = 0, rc;
 
 	memset(&m, 0, sizeof m);
 	if (ids)
 		memset(ids, 0, n * sizeof *ids);
-	if (!ek || !s || !e || !n)
+	if (!ek || !o->s || !e || !n)
 		return ZC_EARG;
 	evals *ev = calloc(n, sizeof *ev);
 	if (!ev)
 		return ZC_ENOMEM;
-	m.db = zc_store_db(s);
-	rc = begin(m.db, err, errlen);
+	m.db = zc_store_db(o->s);
+	rc = begin(m.db, lang, err, errlen);
 	if (rc) {
 		free(ev);
 		return rc;
 	}
 	if ((rc = store_zone(m.db, &tz)) || (rc = tops_prepare(m.db, &tables[ek->k], &m.t)))
-		db_fail(m.db, rc, err, errlen);
+		db_fail(m.db, rc, lang, err, errlen);
 	for (size_t i = 0; !rc && i < n; i++)
-		rc = entry_vals(ek->k, &e[i], tz, &ev[i], err, errlen);
-	for (size_t i = 0; !rc && i < n; i++)
-		rc = entry_insert(&m, &e[i], ev[i].v, actor, ids ? &ids[i] : NULL, err, errlen);
+		rc = entry_vals(ek->k, &e[i], tz, &ev[i], lang, err, errlen);
+	actor = actor ? actor : zc_registry_actor();
+	for (size_t i = 0; !rc && i < n; i++) {
+		const char *source = "cli";
+		int outcome;
+		int64_t *id = ids ? &ids[i] : NULL;
+		rc = entry_new(&m, &e[i], ev[i].v, id, lang, err, errlen);
+		if (!rc && o->check_leave)
+			rc = leave_gate(o, &ev[i], &source, err, errlen);
+		if (!rc && (rc = upsert(m.db, &m.t, ev[i].v, now_ms(), actor, source, &outcome, id)))
+			db_fail(m.db, rc, lang, err, errlen);
+	}
 	if (!rc)
-		rc = commit(m.db, err, errlen);
+		rc = commit(m.db, lang, err, errlen);
 	else
 		rollback(m.db);
 	tops_free(&m.t);
@@ -1170,14 +1306,30 @@ int zc_registry_entries_add(zc_store *s, const char *entity, const zc_registry_e
 	return rc;
 }
 
-int zc_registry_entry_add(zc_store *s, const char *entity, const zc_registry_entry *e, const char *actor, int64_t *id,
-			  char *err, size_t errlen)
+int zc_registry_entries_add(zc_store *s, const char *entity, const zc_registry_entry *e, size_t n, const char *actor,
+			    zc_lang lang, int64_t *ids, char *err, size_t errlen)
+{
+	add_opts o = {s, 0, 0, NULL, lang};
+	return add_entries(&o, entry_kind(entity, err, errlen), e, n, actor, ids, err, errlen);
+}
+
+int zc_registry_entry_add(zc_store *s, const char *entity, const zc_registry_entry *e, const char *actor, zc_lang lang,
+			  int64_t *id, char *err, size_t errlen)
 {
 	int64_t one = 0;
-	int rc = zc_registry_entries_add(s, entity, e, 1, actor, &one, err, errlen);
+	int rc = zc_registry_entries_add(s, entity, e, 1, actor, lang, &one, err, errlen);
 	if (id)
 		*id = one;
 	return rc;
+}
+
+int zc_registry_leave_add(zc_store *s, const zc_registry_entry *e, int force, const char *actor, zc_lang lang,
+			  int64_t *id, zc_leave_check *chk, char *err, size_t errlen)
+{
+	add_opts o = {s, 1, force, chk, lang};
+	if (chk)
+		memset(chk, 0, sizeof *chk);
+	return add_entries(&o, &ekinds[0], e, 1, actor, id, err, errlen);
 }
 
 /* The columns of d quoted and joined with ", ". */
@@ -1201,7 +1353,8 @@ static void col_val(sqlite3_stmt *st, int i, dbval *v)
 	}
 }
 
-int zc_registry_entry_remove(zc_store *s, const char *entity, int64_t id, const char *actor, char *err, size_t errlen)
+int zc_registry_entry_remove(zc_store *s, const char *entity, int64_t id, const char *actor, zc_lang lang, char *err,
+			     size_t errlen)
 {
 	const ekind *ek = entry_kind(entity, err, errlen);
 	if (!ek || !s)
@@ -1210,7 +1363,7 @@ int zc_registry_entry_remove(zc_store *s, const char *entity, int64_t id, const 
 	sqlite3 *db = zc_store_db(s);
 	sqlite3_stmt *sel = NULL, *del = NULL, *aud = NULL;
 	char sql[512], cols[256], *before = NULL;
-	int rc = begin(db, err, errlen);
+	int rc = begin(db, lang, err, errlen);
 	if (rc)
 		return rc;
 	col_list(d, cols, sizeof cols);
@@ -1227,18 +1380,18 @@ int zc_registry_entry_remove(zc_store *s, const char *entity, int64_t id, const 
 					-1, &aud, NULL);
 	if (rc != SQLITE_OK) {
 		rc = db_err(rc) ? db_err(rc) : ZC_EDB;
-		db_fail(db, rc, err, errlen);
+		db_fail(db, rc, lang, err, errlen);
 		goto fail;
 	}
 	sqlite3_bind_int64(sel, 1, id);
 	rc = sqlite3_step(sel);
 	if (rc != SQLITE_ROW) {
 		if (rc == SQLITE_DONE) {
-			set_err(err, errlen, T("没有编号为 %" PRId64 " 的记录", "no entry with id %" PRId64), id);
+			set_err(err, errlen, L("没有编号为 %" PRId64 " 的记录", "no entry with id %" PRId64), id);
 			rc = ZC_ENOENT;
 		} else {
 			rc = db_err(rc) ? db_err(rc) : ZC_EDB;
-			db_fail(db, rc, err, errlen);
+			db_fail(db, rc, lang, err, errlen);
 		}
 		goto fail;
 	}
@@ -1260,14 +1413,14 @@ int zc_registry_entry_remove(zc_store *s, const char *entity, int64_t id, const 
 		rc = audit_write(aud, now_ms(), actor ? actor : zc_registry_actor(), "delete", d->entity, key, before,
 				 NULL, "cli");
 	if (rc) {
-		db_fail(db, rc, err, errlen);
+		db_fail(db, rc, lang, err, errlen);
 		goto fail;
 	}
 	sqlite3_finalize(sel);
 	sqlite3_finalize(del);
 	sqlite3_finalize(aud);
 	free(before);
-	return commit(db, err, errlen);
+	return commit(db, lang, err, errlen);
 fail:
 	rollback(db);
 	sqlite3_finalize(sel);
@@ -1291,8 +1444,15 @@ static void entry_of_row(int k, sqlite3_stmt *st, int tz, zc_registry_entry *e, 
 		e->start = COL(1);
 		e->end = COL(2);
 		e->level = COL(k == ZC_K_LEAVE ? LE_LEVEL : DU_LEVEL);
-		e->kind = k == ZC_K_DUTY ? COL(DU_KIND) : NULL;
-		e->ref = k == ZC_K_LEAVE ? COL(LE_REF) : NULL;
+		if (k == ZC_K_DUTY) {
+			e->kind = COL(DU_KIND);
+			e->place = COL(DU_PLACE);
+			e->purpose = COL(DU_PURPOSE);
+		} else {
+			e->ref = COL(LE_REF);
+			e->type = COL(LE_TYPE);
+			e->reason = COL(LE_REASON);
+		}
 		break;
 	case ZC_K_CORRECTION:
 		e->date = COL(CO_DATE);
@@ -1314,7 +1474,8 @@ static void entry_of_row(int k, sqlite3_stmt *st, int tz, zc_registry_entry *e, 
 }
 
 /* Bind the date filter ?2 and ?3 of kind k: 0, or ZC_EARG. */
-static int bind_span(sqlite3_stmt *st, int k, const zc_registry_filter *f, int tz, char *err, size_t errlen)
+static int bind_span(sqlite3_stmt *st, int k, const zc_registry_filter *f, int tz, zc_lang lang, char *err,
+		     size_t errlen)
 {
 	const char *days[2] = {f->from, f->to};
 	for (int i = 0; i < 2; i++) {
@@ -1322,7 +1483,8 @@ static int bind_span(sqlite3_stmt *st, int k, const zc_registry_filter *f, int t
 		zc_day d;
 		if (!days[i])
 			continue;
-		if (date_arg(days[i], i ? "结束日期" : "开始日期", i ? "end date" : "start date", text, err, errlen))
+		if (date_arg(days[i], i ? "结束日期" : "开始日期", i ? "end date" : "start date", text, lang, err,
+			     errlen))
 			return ZC_EARG;
 		zc_day_parse(text, &d);
 		if (k == ZC_K_INSPECTION) /* from the start of the first date to the end of the last */
@@ -1333,8 +1495,8 @@ static int bind_span(sqlite3_stmt *st, int k, const zc_registry_filter *f, int t
 	return 0;
 }
 
-int zc_registry_entries_where(zc_store *s, const char *entity, const zc_registry_filter *f,
-			      zc_registry_entry_fn fn, void *arg, char *err, size_t errlen)
+int zc_registry_entries_where(zc_store *s, const char *entity, const zc_registry_filter *f, zc_registry_entry_fn fn,
+			      void *arg, zc_lang lang, char *err, size_t errlen)
 {
 	const ekind *ek = entry_kind(entity, err, errlen);
 	zc_registry_filter all = {0};
@@ -1358,14 +1520,14 @@ int zc_registry_entries_where(zc_store *s, const char *entity, const zc_registry
 	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		rc = db_err(rc) ? db_err(rc) : ZC_EDB;
-		db_fail(db, rc, err, errlen);
+		db_fail(db, rc, lang, err, errlen);
 		return rc;
 	}
 	if (f->cadre)
 		sqlite3_bind_text(st, 1, f->cadre, -1, SQLITE_STATIC);
 	if (f->village)
 		sqlite3_bind_text(st, 4, f->village, -1, SQLITE_STATIC);
-	rc = bind_span(st, ek->k, f, tz, err, errlen);
+	rc = bind_span(st, ek->k, f, tz, lang, err, errlen);
 	int src = SQLITE_DONE;
 	while (!rc && (src = sqlite3_step(st)) == SQLITE_ROW) {
 		zc_registry_entry e;
@@ -1374,7 +1536,7 @@ int zc_registry_entries_where(zc_store *s, const char *entity, const zc_registry
 	}
 	if (!rc && src != SQLITE_DONE) {
 		rc = db_err(src) ? db_err(src) : ZC_EDB;
-		db_fail(db, rc, err, errlen);
+		db_fail(db, rc, lang, err, errlen);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -1384,7 +1546,7 @@ int zc_registry_entries(zc_store *s, const char *entity, const char *cadre, zc_r
 {
 	zc_registry_filter f = {0};
 	f.cadre = cadre;
-	return zc_registry_entries_where(s, entity, &f, fn, arg, NULL, 0);
+	return zc_registry_entries_where(s, entity, &f, fn, arg, ZC_LANG_ZH, NULL, 0);
 }
 
 /* ---- audit ---- */
@@ -1440,8 +1602,8 @@ static int audit_one(sqlite3 *db, const char *actor, const char *entity, const c
 	return rc;
 }
 
-int zc_registry_ca_add(zc_store *s, const uint8_t *buf, size_t len, const char *actor, uint8_t fp[ZC_HASH_LEN],
-		       int *added, char *err, size_t errlen)
+int zc_registry_ca_add_l(zc_store *s, const uint8_t *buf, size_t len, const char *actor, zc_lang lang,
+			 uint8_t fp[ZC_HASH_LEN], int *added, char *err, size_t errlen)
 {
 	zc_badge_ca *ca = NULL;
 	sqlite3_stmt *st = NULL;
@@ -1458,7 +1620,7 @@ int zc_registry_ca_add(zc_store *s, const uint8_t *buf, size_t len, const char *
 	rc = zc_badge_ca_parse(buf, len, &ca);
 	if (rc) {
 		set_err(err, errlen, "%s",
-			T("不是 CA 证书（需要 PEM 或 DER 格式、P-256 密钥、basicConstraints cA）",
+			L("不是 CA 证书（需要 PEM 或 DER 格式、P-256 密钥、basicConstraints cA）",
 			  "not a CA certificate (PEM or DER, a P-256 key, basicConstraints cA)"));
 		return rc == ZC_ENOMEM ? rc : ZC_EMALFORMED;
 	}
@@ -1470,7 +1632,7 @@ int zc_registry_ca_add(zc_store *s, const uint8_t *buf, size_t len, const char *
 	size_t dlen;
 	const uint8_t *der = zc_badge_ca_der(ca, &dlen);
 	sqlite3 *db = zc_store_db(s);
-	rc = begin(db, err, errlen);
+	rc = begin(db, lang, err, errlen);
 	if (rc)
 		goto out;
 	rc = sqlite3_prepare_v2(db,
@@ -1496,10 +1658,10 @@ int zc_registry_ca_add(zc_store *s, const uint8_t *buf, size_t len, const char *
 		free(after);
 	}
 	if (rc) {
-		db_fail(db, rc, err, errlen);
+		db_fail(db, rc, lang, err, errlen);
 		rollback(db);
 	} else {
-		rc = commit(db, err, errlen);
+		rc = commit(db, lang, err, errlen);
 	}
 out:
 	sqlite3_finalize(st);
@@ -1507,8 +1669,14 @@ out:
 	return rc;
 }
 
-int zc_registry_revocations_install(zc_store *s, const uint8_t *buf, size_t len, const char *actor, uint64_t *number,
-				    int *changed, char *err, size_t errlen)
+int zc_registry_ca_add(zc_store *s, const uint8_t *buf, size_t len, const char *actor, uint8_t fp[ZC_HASH_LEN],
+		       int *added, char *err, size_t errlen)
+{
+	return zc_registry_ca_add_l(s, buf, len, actor, ZC_LANG_ZH, fp, added, err, errlen);
+}
+
+int zc_registry_revocations_install_l(zc_store *s, const uint8_t *buf, size_t len, const char *actor, zc_lang lang,
+				      uint64_t *number, int *changed, char *err, size_t errlen)
 {
 	zc_revlist l;
 	zc_revlist_error re;
@@ -1530,7 +1698,7 @@ int zc_registry_revocations_install(zc_store *s, const uint8_t *buf, size_t len,
 	rc = zc_revlist_decode(buf, len, &l, NULL, &re);
 	if (rc) {
 		set_err(err, errlen,
-			T("不是有效的吊销列表（ZRL1）：字段 %s，偏移 %zu：%s",
+			L("不是有效的吊销列表（ZRL1）：字段 %s，偏移 %zu：%s",
 			  "not a valid revocation list (ZRL1): field %s at offset %zu: %s"),
 			re.field ? re.field : "?", re.offset, re.why ? re.why : zc_strerror(rc));
 		return rc;
@@ -1540,19 +1708,19 @@ int zc_registry_revocations_install(zc_store *s, const uint8_t *buf, size_t len,
 	zc_hex(l.ca_fp, ZC_HASH_LEN, hex);
 	hex[2 * ZC_HASH_LEN] = 0;
 	sqlite3 *db = zc_store_db(s);
-	rc = begin(db, err, errlen);
+	rc = begin(db, lang, err, errlen);
 	if (rc)
 		goto out;
 	rc = sqlite3_prepare_v2(db, "SELECT der FROM badge_cas WHERE fp = ?1", -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		rc = db_err(rc) ? db_err(rc) : ZC_EDB;
-		db_fail(db, rc, err, errlen);
+		db_fail(db, rc, lang, err, errlen);
 		goto fail;
 	}
 	sqlite3_bind_blob(st, 1, l.ca_fp, ZC_HASH_LEN, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		set_err(err, errlen,
-			T("吊销列表由未受信任的 CA（%.16s…）签发；先用 zhucun ca add 添加该 CA",
+			L("吊销列表由未受信任的 CA（%.16s…）签发；先用 zhucun ca add 添加该 CA",
 			  "the list is signed by a CA this host does not trust (%.16s...); add it with zhucun ca add"),
 			hex);
 		rc = ZC_ENOENT;
@@ -1562,7 +1730,7 @@ int zc_registry_revocations_install(zc_store *s, const uint8_t *buf, size_t len,
 	sqlite3_finalize(st);
 	st = NULL;
 	if (rc) {
-		set_err(err, errlen, "%s", T("已存的 CA 证书已损坏", "the stored CA certificate is damaged"));
+		set_err(err, errlen, "%s", L("已存的 CA 证书已损坏", "the stored CA certificate is damaged"));
 		rc = ZC_ECORRUPT;
 		goto fail;
 	}
@@ -1573,7 +1741,7 @@ int zc_registry_revocations_install(zc_store *s, const uint8_t *buf, size_t len,
 	    NULL);
 	if (rc != SQLITE_OK) {
 		rc = db_err(rc) ? db_err(rc) : ZC_EDB;
-		db_fail(db, rc, err, errlen);
+		db_fail(db, rc, lang, err, errlen);
 		goto fail;
 	}
 	sqlite3_bind_blob(st, 1, l.ca_fp, ZC_HASH_LEN, SQLITE_STATIC);
@@ -1582,7 +1750,7 @@ int zc_registry_revocations_install(zc_store *s, const uint8_t *buf, size_t len,
 		if (zc_badge_ca_set_revocations(ca, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
 						NULL)) {
 			set_err(err, errlen, "%s",
-				T("已安装的吊销列表已损坏", "the installed revocation list is damaged"));
+				L("已安装的吊销列表已损坏", "the installed revocation list is damaged"));
 			rc = ZC_ECORRUPT;
 			goto fail;
 		}
@@ -1592,24 +1760,24 @@ int zc_registry_revocations_install(zc_store *s, const uint8_t *buf, size_t len,
 	rc = zc_badge_ca_set_revocations(ca, buf, len, &re);
 	if (rc == ZC_ESIG) {
 		set_err(err, errlen, "%s",
-			T("吊销列表的签名无法用该 CA 验证", "the list's signature does not verify with its CA"));
+			L("吊销列表的签名无法用该 CA 验证", "the list's signature does not verify with its CA"));
 		goto fail;
 	}
 	if (rc == ZC_ESTATE) {
 		if (l.number < installed)
 			set_err(err, errlen,
-				T("拒绝回退：吊销列表 %llu 比已安装的 %llu 旧",
+				L("拒绝回退：吊销列表 %llu 比已安装的 %llu 旧",
 				  "refused: list %llu is older than the installed list %llu (a rollback)"),
 				(unsigned long long)l.number, (unsigned long long)installed);
 		else
 			set_err(err, errlen,
-				T("拒绝：已安装了另一份编号为 %llu 的吊销列表",
+				L("拒绝：已安装了另一份编号为 %llu 的吊销列表",
 				  "refused: a different list numbered %llu is installed"),
 				(unsigned long long)l.number);
 		goto fail;
 	}
 	if (rc) {
-		set_err(err, errlen, T("吊销列表无效：%s", "invalid revocation list: %s"),
+		set_err(err, errlen, L("吊销列表无效：%s", "invalid revocation list: %s"),
 			re.why ? re.why : zc_strerror(rc));
 		goto fail;
 	}
@@ -1640,14 +1808,14 @@ int zc_registry_revocations_install(zc_store *s, const uint8_t *buf, size_t len,
 		free(after);
 	}
 	if (rc) {
-		db_fail(db, rc, err, errlen);
+		db_fail(db, rc, lang, err, errlen);
 		goto fail;
 	}
 	if (changed)
 		*changed = 1;
 	sqlite3_finalize(st);
 	st = NULL;
-	rc = commit(db, err, errlen);
+	rc = commit(db, lang, err, errlen);
 	goto out;
 fail:
 	rollback(db);
@@ -1656,6 +1824,12 @@ out:
 	zc_badge_ca_free(ca);
 	zc_revlist_clear(&l);
 	return rc;
+}
+
+int zc_registry_revocations_install(zc_store *s, const uint8_t *buf, size_t len, const char *actor, uint64_t *number,
+				    int *changed, char *err, size_t errlen)
+{
+	return zc_registry_revocations_install_l(s, buf, len, actor, ZC_LANG_ZH, number, changed, err, errlen);
 }
 
 int zc_registry_cas(zc_store *s, zc_registry_ca_fn fn, void *arg)
@@ -1760,6 +1934,7 @@ typedef struct loader {
 	char *err;
 	size_t errlen;
 	zc_registry *r;
+	zc_lang lang; /* of err */
 } loader;
 
 static const char *astr(loader *L, sqlite3_stmt *st, int i)
@@ -1806,7 +1981,8 @@ static int open_query(loader *L, const char *sql, sqlite3_stmt **st, size_t size
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(L->db, sql, -1, st, NULL);
 	if (rc != SQLITE_OK) {
-		set_err(L->err, L->errlen, T("数据库错误：%s", "database error: %s"), sqlite3_errmsg(L->db));
+		const zc_lang lang = L->lang;
+		set_err(L->err, L->errlen, L("数据库错误：%s", "database error: %s"), sqlite3_errmsg(L->db));
 		return db_err(rc) ? db_err(rc) : ZC_EDB;
 	}
 	*arr = arena_alloc(L->a, (*n ? *n : 1) * size);
@@ -1857,7 +2033,8 @@ static int find_id(const void *arr, size_t n, size_t stride, const char *id)
 
 static int corrupt(loader *L, const char *what, const char *row, const char *detail)
 {
-	set_err(L->err, L->errlen, T("登记数据有误：%s %s：%s", "registry damaged: %s %s: %s"), what, row ? row : "",
+	const zc_lang lang = L->lang;
+	set_err(L->err, L->errlen, L("登记数据有误：%s %s：%s", "registry damaged: %s %s: %s"), what, row ? row : "",
 		detail);
 	return ZC_ECORRUPT;
 }
@@ -2319,7 +2496,7 @@ static int load_all(loader *L)
 	return rc;
 }
 
-int zc_registry_load(zc_store *s, zc_registry **out, char *err, size_t errlen)
+int zc_registry_load_l(zc_store *s, zc_lang lang, zc_registry **out, char *err, size_t errlen)
 {
 	if (err && errlen)
 		err[0] = 0;
@@ -2334,7 +2511,7 @@ int zc_registry_load(zc_store *s, zc_registry **out, char *err, size_t errlen)
 		return ZC_ENOMEM;
 	}
 	r->arena_ = a;
-	loader L = {zc_store_db(s), a, err, errlen, r};
+	loader L = {zc_store_db(s), a, err, errlen, r, lang};
 	int in_txn = !sqlite3_get_autocommit(L.db);
 	int rc = in_txn ? 0 : db_err(sqlite3_exec(L.db, "BEGIN", NULL, NULL, NULL));
 	if (!rc)
@@ -2343,14 +2520,19 @@ int zc_registry_load(zc_store *s, zc_registry **out, char *err, size_t errlen)
 		sqlite3_exec(L.db, "COMMIT", NULL, NULL, NULL);
 	if (rc) {
 		if (rc == ZC_ENOMEM && err && errlen && !err[0])
-			set_err(err, errlen, "%s", T("内存不足", "out of memory"));
+			set_err(err, errlen, "%s", L("内存不足", "out of memory"));
 		else if (err && errlen && !err[0])
-			set_err(err, errlen, T("数据库错误：%s", "database error: %s"), sqlite3_errmsg(L.db));
+			set_err(err, errlen, L("数据库错误：%s", "database error: %s"), sqlite3_errmsg(L.db));
 		zc_registry_free(r);
 		return rc;
 	}
 	*out = r;
 	return 0;
+}
+
+int zc_registry_load(zc_store *s, zc_registry **out, char *err, size_t errlen)
+{
+	return zc_registry_load_l(s, ZC_LANG_ZH, out, err, errlen);
 }
 
 void zc_registry_free(zc_registry *r)
@@ -2408,4 +2590,169 @@ int zc_registry_find(const zc_registry *r, const char *entity, const char *id)
 	if (!strcmp(entity, "cadres"))
 		return IDX(r->cadres, r->ncadres, id);
 	return -1;
+}
+
+/* ---- a leave against the registry ---- */
+
+/* The run [*lo, *hi) of the rows of cadre c in arr (n rows of stride
+ * bytes, sorted by the cadre index at offset off of each row). */
+static void cadre_run(const void *arr, size_t n, size_t stride, size_t off, int c, size_t *lo, size_t *hi)
+{
+#define CADRE_AT(i) (*(const int *)((const char *)arr + (i)*stride + off))
+	size_t a = 0, b = n;
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+		if (CADRE_AT(mid) < c)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	for (b = a; b < n && CADRE_AT(b) == c; b++)
+		;
+#undef CADRE_AT
+	*lo = a;
+	*hi = b;
+}
+
+int zc_registry_leave_check(const zc_registry *r, int c, zc_day start, zc_day end, int level, zc_leave_check *out)
+{
+	zc_rules_input in;
+	if (!r || !out || c < 0 || (size_t)c >= r->ncadres || end < start)
+		return ZC_EARG;
+	memset(out, 0, sizeof *out);
+	memset(&in, 0, sizeof in);
+	out->cadre = c;
+	out->start = start;
+	out->end = end;
+	out->level = level < 0 ? ZC_LEVEL_NONE : level;
+	size_t lo, hi, alo, ahi;
+	cadre_run(r->leaves, r->nleaves, sizeof *r->leaves, offsetof(zc_r_leave, cadre), c, &lo, &hi);
+	cadre_run(r->assignments, r->nassignments, sizeof *r->assignments, offsetof(zc_r_assignment, cadre), c, &alo,
+		  &ahi);
+	zc_registry_fill_input(r, &in);
+	in.leaves = r->leaves + lo;
+	in.nleaves = hi - lo;
+	int rc = zc_rules_leave_block(&in, c, start, end, &out->bstart, &out->bend);
+	if (rc < 0)
+		return rc;
+	out->required = rc;
+	for (size_t i = lo; i < hi; i++) {
+		const zc_r_leave *l = &r->leaves[i];
+		if (l->start == start && l->end == end)
+			continue; /* the leave itself */
+		if (l->start <= out->bend && l->end >= out->bstart && out->njoined++ < ZC_LEAVE_JOINED_MAX) {
+			out->joined[out->njoined - 1].id = r->leave_ids[i];
+			out->joined[out->njoined - 1].start = l->start;
+			out->joined[out->njoined - 1].end = l->end;
+			out->joined[out->njoined - 1].level = l->level;
+		}
+		if (!out->overlap_id && l->start <= end && l->end >= start) {
+			out->overlap_id = r->leave_ids[i];
+			out->overlap_start = l->start;
+			out->overlap_end = l->end;
+		}
+	}
+	for (zc_day d = start; d <= end; d++) {
+		size_t k = alo;
+		while (k < ahi && !(r->assignments[k].start <= d && r->assignments[k].end >= d))
+			k++;
+		out->outside_days += k == ahi;
+	}
+	return 0;
+}
+
+const char *zc_registry_grade(int level, zc_lang lang)
+{
+	switch (level) {
+	case ZC_LEVEL_TOWNSHIP: return L("乡镇", "township");
+	case ZC_LEVEL_DISTRICT: return L("区级", "district");
+	case ZC_LEVEL_CITY: return L("市级", "city");
+	default: return L("未", "none");
+	}
+}
+
+static size_t append_f(char *out, size_t cap, size_t n, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static size_t append_f(char *out, size_t cap, size_t n, const char *fmt, ...)
+{
+	if (n >= cap)
+		return n;
+	va_list ap;
+	va_start(ap, fmt);
+	int k = vsnprintf(out + n, cap - n, fmt, ap);
+	va_end(ap);
+	return k < 0 ? n : n + (size_t)k;
+}
+
+void zc_registry_leave_refusal(const zc_leave_check *c, zc_lang lang, char *out, size_t cap)
+{
+	char a[11], b[11];
+	size_t n = 0;
+	if (!cap)
+		return;
+	out[0] = 0;
+	zc_day_format(c->bstart, a);
+	zc_day_format(c->bend, b);
+	if (!c->njoined) {
+		n = append_f(out, cap, n, L("该请假共 %d 天（%s 至 %s）", "the leave is %d days (%s to %s)"),
+			     (int)(c->bend - c->bstart + 1), a, b);
+	} else {
+		n = append_f(
+		    out, cap, n, "%s",
+		    L("该请假与 ", c->njoined > 1 ? "the leave joins the leaves " : "the leave joins the leave "));
+		for (size_t i = 0; i < c->njoined && i < ZC_LEAVE_JOINED_MAX; i++) {
+			char x[11], y[11];
+			zc_day_format(c->joined[i].start, x);
+			zc_day_format(c->joined[i].end, y);
+			n = append_f(out, cap, n, L("%s%s 至 %s", "%s%s to %s"), i ? L("、", ", ") : "", x, y);
+		}
+		if (c->njoined > ZC_LEAVE_JOINED_MAX)
+			n = append_f(out, cap, n, L(" 等 %zu 项", " and %zu more"), c->njoined - ZC_LEAVE_JOINED_MAX);
+		n = append_f(out, cap, n, L(" 的请假连成 %s 至 %s 共 %d 天", " into one leave %s to %s of %d days"), a,
+			     b, (int)(c->bend - c->bstart + 1));
+	}
+	append_f(out, cap, n, L("，须%s审批；所填审批级别为%s", ", which needs %s approval; the level given is %s"),
+		 zc_registry_grade(c->required, lang), zc_registry_label(zc_level_name(c->level), lang));
+}
+
+/* The warnings; joined: also about stored leaves of the block now approved
+ * below its level. */
+static size_t leave_warnings(const zc_leave_check *c, int joined, zc_lang lang, char (*lines)[512], size_t max)
+{
+	char a[11], b[11];
+	size_t n = 0;
+	if (c->outside_days && n < max)
+		snprintf(lines[n++], 512,
+			 L("该请假有 %d 天不在该干部的派驻期内", "the cadre has no assignment on %d days of the leave"),
+			 c->outside_days);
+	if (c->overlap_id && n < max) {
+		zc_day_format(c->overlap_start, a);
+		zc_day_format(c->overlap_end, b);
+		snprintf(lines[n++], 512,
+			 L("该请假与已登记的请假 #%" PRId64 "（%s 至 %s）日期重叠",
+			   "the leave overlaps stored leave #%" PRId64 " (%s to %s)"),
+			 c->overlap_id, a, b);
+	}
+	for (size_t i = 0; joined && i < c->njoined && i < ZC_LEAVE_JOINED_MAX && n < max; i++) {
+		char x[11], y[11];
+		if (c->joined[i].level >= c->required)
+			continue;
+		zc_day_format(c->joined[i].start, x);
+		zc_day_format(c->joined[i].end, y);
+		zc_day_format(c->bstart, a);
+		zc_day_format(c->bend, b);
+		snprintf(lines[n++], 512,
+			 L("已登记的请假 #%" PRId64 "（%s 至 %s，%s审批）由此属于 %s 至 %s 共 %d 天的请假，须%s审批，"
+			   "将记为审批级别不足",
+			   "stored leave #%" PRId64
+			   " (%s to %s, approved by %s) is now part of the leave %s to %s of %d "
+			   "days, which needs %s approval: it will be reported as approved below its level"),
+			 c->joined[i].id, x, y, zc_registry_grade(c->joined[i].level, lang), a, b,
+			 (int)(c->bend - c->bstart + 1), zc_registry_grade(c->required, lang));
+	}
+	return n;
+}
+
+size_t zc_registry_leave_warnings(const zc_leave_check *c, zc_lang lang, char (*lines)[512], size_t max)
+{
+	return c && lines ? leave_warnings(c, 1, lang, lines, max) : 0;
 }

@@ -265,6 +265,14 @@ static const char *const migrations[] = {
 	"	note TEXT,\n"
 	"	UNIQUE(village_id, at_ms, cadre_id)\n"
 	");\n",
+	/* 4: what the clerk enters besides dates and levels: a leave's type
+	 * (事假, 病假, 探亲假, 其他) and reason (事由), a duty's place (地点)
+	 * and purpose (事由); all optional, NULL in older rows. */
+	"ALTER TABLE leave ADD COLUMN type TEXT\n"
+	"	CHECK(type IS NULL OR type IN ('personal', 'sick', 'family_visit', 'other'));\n"
+	"ALTER TABLE leave ADD COLUMN reason TEXT;\n"
+	"ALTER TABLE duty ADD COLUMN place TEXT;\n"
+	"ALTER TABLE duty ADD COLUMN purpose TEXT;\n",
 };
 /* clang-format on */
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -772,23 +780,28 @@ static int head_of(zc_store *s, const char *id, uint64_t *seq, uint8_t hash[ZC_H
 	return rc;
 }
 
-int zc_store_terminal_head(zc_store *s, const char *id, uint64_t *seq, uint8_t hash[ZC_HASH_LEN])
+/* 0 if terminal id is registered, ZC_ENOENT if not, or a store error. */
+static int terminal_known(zc_store *s, const char *id)
 {
 	sqlite3_stmt *st = NULL;
-	if (!s || !id || !seq)
-		return ZC_EARG;
-	*seq = 0;
-	if (hash)
-		memset(hash, 0, ZC_HASH_LEN);
 	int rc = db_err(sqlite3_prepare_v2(s->db, "SELECT 1 FROM terminals WHERE id = ?1", -1, &st, NULL));
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int step = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (step != SQLITE_ROW)
-		return step == SQLITE_DONE ? ZC_ENOENT : db_err(step);
-	return head_of(s, id, seq, hash);
+	return step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? ZC_ENOENT : db_err(step);
+}
+
+int zc_store_terminal_head(zc_store *s, const char *id, uint64_t *seq, uint8_t hash[ZC_HASH_LEN])
+{
+	if (!s || !id || !seq)
+		return ZC_EARG;
+	*seq = 0;
+	if (hash)
+		memset(hash, 0, ZC_HASH_LEN);
+	int rc = terminal_known(s, id);
+	return rc ? rc : head_of(s, id, seq, hash);
 }
 
 int zc_store_terminals(zc_store *s, zc_store_terminal_info **out, size_t *n)
@@ -1513,15 +1526,9 @@ int zc_store_records(zc_store *s, const char *terminal, uint64_t from, uint64_t 
 		return 0;
 	if (!to || to > (uint64_t)INT64_MAX)
 		to = (uint64_t)INT64_MAX;
-	int rc = db_err(sqlite3_prepare_v2(s->db, "SELECT 1 FROM terminals WHERE id = ?1", -1, &st, NULL));
+	int rc = terminal_known(s, terminal), step;
 	if (rc)
 		return rc;
-	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (step != SQLITE_ROW)
-		return step == SQLITE_DONE ? ZC_ENOENT : db_err(step);
 	rc = db_err(sqlite3_prepare_v2(s->db,
 				       "SELECT seq, raw FROM records WHERE terminal_id = ?1 AND seq >= ?2 AND seq <= ?3 "
 				       "ORDER BY seq",
@@ -1560,14 +1567,9 @@ int zc_store_collection_add(zc_store *s, const char *terminal, int64_t at_ms, ui
 	if (!s || !terminal || !via || at_ms <= 0 || up_to_seq > INT64_MAX ||
 	    (strcmp(via, "link") && strcmp(via, "bundle")))
 		return ZC_EARG;
-	int rc = db_err(sqlite3_prepare_v2(s->db, "SELECT 1 FROM terminals WHERE id = ?1", -1, &st, NULL));
+	int rc = terminal_known(s, terminal);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (step != SQLITE_ROW)
-		return step == SQLITE_DONE ? ZC_ENOENT : db_err(step);
 	rc = db_err(sqlite3_prepare_v2(s->db,
 				       "INSERT INTO collections(terminal_id, at_ms, up_to_seq, via, source, recorded_ms) "
 				       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
@@ -1582,7 +1584,7 @@ int zc_store_collection_add(zc_store *s, const char *terminal, int64_t at_ms, ui
 	if (source)
 		sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, now_ms());
-	step = sqlite3_step(st);
+	int step = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (step != SQLITE_DONE)
 		return db_err(step);

@@ -1,24 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * badge.c: badge certificates, the badge CA and its revocation list
- * (zc/badge.h), over mbedTLS 2.28's X.509 parser.
+ * (zc/badge.h), over the X.509 reader of zc/crypto.h.
  *
- * A badge certificate is checked against the CA by hand rather than with
- * mbedtls_x509_crt_verify: that function judges validity periods by the
- * system clock, while a tap is judged at the terminal's record time (the
- * host re-checks taps months later). So: the issuer name must equal the CA's
+ * A badge certificate is checked against the CA by hand rather than with a
+ * library's chain verification: that judges validity periods by the system
+ * clock, while a tap is judged at the terminal's record time (the host
+ * re-checks taps months later). So: the issuer name must equal the CA's
  * subject byte for byte, the signature (ecdsa-with-SHA256) must verify over
- * the TBS bytes with the CA key, and the time given must lie inside both
- * validity periods. Signatures are verified with the ECDSA functions on the
- * key pair (mbedtls_pk_ec) so that the CA key keeps its cached curve table
- * (MEASURED.md); mbedtls_pk_verify would copy the group on every call.
+ * the TBS bytes with the CA key (zc_x509_verify_issued_by), and the time
+ * given must lie inside both validity periods. The CA certificate object is
+ * kept for the life of the CA so that its key keeps its cached curve table
+ * (MEASURED.md).
  *
  * The revocation list is our own format "ZRL1" (shared/FORMAT.md): mbedTLS
- * 2.28 can parse X.509 CRLs but has no CRL writer, and the CA tool is built
- * on mbedTLS alone. Its decoder is strict like the record decoder: bounded,
- * canonical (sorted serials, minimal encodings), exact consumption, and an
- * error that names the field and offset. It validates the whole input
- * before it allocates anything.
+ * 2.28, the terminal's backend, can parse X.509 CRLs but has no CRL writer,
+ * and the CA tool must work over every backend. Its decoder is strict like
+ * the record decoder: bounded, canonical (sorted serials, minimal
+ * encodings), exact consumption, and an error that names the field and
+ * offset. It validates the whole input before it allocates anything.
  */
 #include "zc/badge.h"
 
@@ -26,24 +26,17 @@
 #include <string.h>
 #include <strings.h>
 
-#include <mbedtls/asn1.h>
-#include <mbedtls/ecdsa.h>
-#include <mbedtls/oid.h>
-#include <mbedtls/pem.h>
-#include <mbedtls/pk.h>
-#include <mbedtls/x509_crt.h>
-
 #include "zc/bytes.h"
 #include "zc/err.h"
 #include "zc/fileio.h"
 #include "zc/record.h"
 
 /* id-PIV-cardAuth, 2.16.840.1.101.3.6.8 (NIST SP 800-73 / FIPS 201). */
-static const char oid_piv_card_auth[] = "\x60\x86\x48\x01\x65\x03\x06\x08";
-#define STR_MAX 256 /* longest subject string we keep (MBEDTLS_X509_MAX_DN_NAME_SIZE) */
+static const uint8_t oid_piv_card_auth[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x06, 0x08};
+#define STR_MAX 256 /* longest subject string we keep (mbedTLS's MBEDTLS_X509_MAX_DN_NAME_SIZE) */
 
 struct zc_badge_ca {
-	mbedtls_x509_crt crt;
+	zc_x509 *crt;
 	uint8_t fp[ZC_HASH_LEN];
 	int64_t from_ms, to_ms;
 	char *name, *district;
@@ -52,7 +45,7 @@ struct zc_badge_ca {
 };
 
 struct zc_badge_cert {
-	mbedtls_x509_crt crt;
+	zc_x509 *crt;
 	uint8_t fp[ZC_HASH_LEN];
 	int64_t from_ms, to_ms;
 	char *name, *cadre, *badge, *district;
@@ -67,28 +60,14 @@ struct zc_badge_cert {
 
 /* ---- helpers ---- */
 
-static int is_p256(const mbedtls_pk_context *pk)
+/* A validity period in UTC ms; the end gets 999 ms so that the last second
+ * counts whole (RFC 5280: notAfter is inclusive). */
+static void validity_ms(const zc_x509 *x, int64_t *from_ms, int64_t *to_ms)
 {
-	return mbedtls_pk_get_type(pk) == MBEDTLS_PK_ECKEY && mbedtls_pk_ec(*pk)->grp.id == MBEDTLS_ECP_DP_SECP256R1;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* An X.509 time in UTC ms; end adds 999 ms so that the last second of a
- * validity period counts whole (RFC 5280: notAfter is inclusive). */
-static int64_t x509_time_ms(const mbedtls_x509_time *t, int end)
-{
-	int64_t s = days_from_civil(t->year, t->mon, t->day) * 86400 + t->hour * 3600 + t->min * 60 + t->sec;
-	return s * 1000 + (end ? 999 : 0);
+	int64_t nb, na;
+	zc_x509_validity(x, &nb, &na);
+	*from_ms = nb * 1000;
+	*to_ms = na * 1000 + 999;
 }
 
 /* Valid UTF-8 (no overlongs, surrogates or values past U+10FFFF) without
@@ -129,7 +108,7 @@ static int utf8_text_valid(const uint8_t *s, size_t n)
 /* A directory string as NUL-terminated UTF-8 (malloc'd), or NULL with *rc
  * set: UTF8String, PrintableString and IA5String are taken as they are
  * (checked), BMPString (UCS-2) is converted; other types are refused. */
-static char *dir_string(const mbedtls_asn1_buf *v, int *rc)
+static char *dir_string(const zc_x509_attr *v, int *rc)
 {
 	*rc = ZC_EMALFORMED;
 	if (v->len > STR_MAX)
@@ -141,21 +120,21 @@ static char *dir_string(const mbedtls_asn1_buf *v, int *rc)
 	}
 	size_t n = 0;
 	switch (v->tag) {
-	case MBEDTLS_ASN1_UTF8_STRING:
-	case MBEDTLS_ASN1_PRINTABLE_STRING:
-	case MBEDTLS_ASN1_IA5_STRING:
-		if (v->tag != MBEDTLS_ASN1_UTF8_STRING)
+	case ZC_ASN1_UTF8_STRING:
+	case ZC_ASN1_PRINTABLE_STRING:
+	case ZC_ASN1_IA5_STRING:
+		if (v->tag != ZC_ASN1_UTF8_STRING)
 			for (size_t i = 0; i < v->len; i++)
-				if (v->p[i] >= 0x80)
+				if (v->val[i] >= 0x80)
 					goto bad;
-		memcpy(out, v->p, v->len);
+		memcpy(out, v->val, v->len);
 		n = v->len;
 		break;
-	case MBEDTLS_ASN1_BMP_STRING:
+	case ZC_ASN1_BMP_STRING:
 		if (v->len % 2)
 			goto bad;
 		for (size_t i = 0; i < v->len; i += 2) {
-			unsigned c = (unsigned)v->p[i] << 8 | v->p[i + 1];
+			unsigned c = (unsigned)v->val[i] << 8 | v->val[i + 1];
 			if (c >= 0xD800 && c <= 0xDFFF)
 				goto bad;
 			if (c < 0x80) {
@@ -184,23 +163,21 @@ bad:
 
 /* Pull the subject attributes we use. Each may appear at most once. */
 struct subject_want {
-	const char *oid;
-	size_t oid_len;
+	int type; /* ZC_X509_ATTR_* */
 	char **dst;
 };
 
-static int subject_fields(const mbedtls_x509_name *name, struct subject_want *want, size_t nwant)
+static int subject_fields(const zc_x509 *x, struct subject_want *want, size_t nwant)
 {
-	for (const mbedtls_x509_name *n = name; n; n = n->next) {
-		if (!n->oid.p)
-			continue;
+	zc_x509_attr a;
+	for (size_t k = 0; !zc_x509_subject_attr(x, k, &a); k++) {
 		for (size_t i = 0; i < nwant; i++) {
-			if (n->oid.len != want[i].oid_len || memcmp(n->oid.p, want[i].oid, want[i].oid_len))
+			if (a.type != want[i].type)
 				continue;
 			if (*want[i].dst)
 				return ZC_EMALFORMED; /* two values: ambiguous */
 			int rc;
-			*want[i].dst = dir_string(&n->val, &rc);
+			*want[i].dst = dir_string(&a, &rc);
 			if (rc)
 				return rc;
 		}
@@ -211,17 +188,7 @@ static int subject_fields(const mbedtls_x509_name *name, struct subject_want *wa
 	return 0;
 }
 
-#define WANT(o, d) ((struct subject_want){o, sizeof o - 1, d})
-
-/* Exactly one DER certificate occupying all of der[0..len). */
-static int parse_der_exact(mbedtls_x509_crt *crt, const uint8_t *der, size_t len)
-{
-	if (!len || mbedtls_x509_crt_parse_der(crt, der, len))
-		return ZC_EMALFORMED;
-	if (crt->raw.len != len || crt->next)
-		return ZC_EMALFORMED;
-	return 0;
-}
+#define WANT(t, d) ((struct subject_want){t, d})
 
 static int is_space(uint8_t c)
 {
@@ -485,7 +452,7 @@ void zc_revlist_clear(zc_revlist *l)
  * space around it); malloc'd into *der. */
 static int pem_cert(const uint8_t *buf, size_t len, uint8_t **der, size_t *der_len)
 {
-	static const char head[] = "-----BEGIN CERTIFICATE-----", foot[] = "-----END CERTIFICATE-----";
+	static const char head[] = "-----BEGIN CERTIFICATE-----";
 	size_t i = 0;
 	while (i < len && is_space(buf[i]))
 		i++;
@@ -500,25 +467,18 @@ static int pem_cert(const uint8_t *buf, size_t len, uint8_t **der, size_t *der_l
 		free(text);
 		return ZC_EMALFORMED;
 	}
-	mbedtls_pem_context pem;
-	mbedtls_pem_init(&pem);
 	size_t used = 0;
-	int rc = ZC_EMALFORMED;
-	if (mbedtls_pem_read_buffer(&pem, head, foot, (const unsigned char *)text, NULL, 0, &used))
-		goto out;
-	for (size_t j = used; j < len - i; j++)
-		if (!is_space((uint8_t)text[j]))
-			goto out;
-	size_t n = pem.buflen;
-	const unsigned char *d = pem.buf;
-	rc = ZC_ENOMEM;
-	if (!(*der = malloc(n ? n : 1)))
-		goto out;
-	memcpy(*der, d, n);
-	*der_len = n;
-	rc = 0;
-out:
-	mbedtls_pem_free(&pem);
+	int rc = zc_pem_decode(text, "CERTIFICATE", der, der_len, &used);
+	if (rc == ZC_ENOENT)
+		rc = ZC_EMALFORMED;
+	size_t j = used;
+	while (!rc && j < len - i && is_space((uint8_t)text[j]))
+		j++;
+	if (!rc && j < len - i) { /* something after the block */
+		free(*der);
+		*der = NULL;
+		rc = ZC_EMALFORMED;
+	}
 	free(text);
 	return rc;
 }
@@ -539,22 +499,22 @@ int zc_badge_ca_parse(const uint8_t *buf, size_t len, zc_badge_ca **out)
 	rc = ZC_ENOMEM;
 	if (!ca)
 		goto out;
-	mbedtls_x509_crt_init(&ca->crt);
-	if ((rc = parse_der_exact(&ca->crt, der ? der : buf, der_len)))
+	if ((rc = zc_x509_parse_der(der ? der : buf, der_len, &ca->crt)))
 		goto out;
 	rc = ZC_EMALFORMED;
-	if (!ca->crt.ca_istrue || !is_p256(&ca->crt.pk) ||
-	    mbedtls_x509_crt_check_key_usage(&ca->crt, MBEDTLS_X509_KU_KEY_CERT_SIGN))
+	if (!zc_x509_is_ca(ca->crt) || !zc_x509_pubkey(ca->crt) ||
+	    !zc_x509_key_usage_allows(ca->crt, ZC_X509_KU_KEY_CERT_SIGN))
 		goto out;
 	struct subject_want want[] = {
-	    WANT(MBEDTLS_OID_AT_CN, &ca->name),
-	    WANT(MBEDTLS_OID_AT_ORGANIZATION, &ca->district),
+	    WANT(ZC_X509_ATTR_CN, &ca->name),
+	    WANT(ZC_X509_ATTR_O, &ca->district),
 	};
-	if ((rc = subject_fields(&ca->crt.subject, want, sizeof want / sizeof want[0])))
+	if ((rc = subject_fields(ca->crt, want, sizeof want / sizeof want[0])))
 		goto out;
-	zc_sha256(ca->crt.raw.p, ca->crt.raw.len, ca->fp);
-	ca->from_ms = x509_time_ms(&ca->crt.valid_from, 0);
-	ca->to_ms = x509_time_ms(&ca->crt.valid_to, 1);
+	size_t dl;
+	const uint8_t *d = zc_x509_der(ca->crt, &dl);
+	zc_sha256(d, dl, ca->fp);
+	validity_ms(ca->crt, &ca->from_ms, &ca->to_ms);
 	rc = 0;
 out:
 	free(der);
@@ -584,8 +544,7 @@ void zc_badge_ca_fingerprint(const zc_badge_ca *ca, uint8_t fp[ZC_HASH_LEN])
 
 const uint8_t *zc_badge_ca_der(const zc_badge_ca *ca, size_t *len)
 {
-	*len = ca->crt.raw.len;
-	return ca->crt.raw.p;
+	return zc_x509_der(ca->crt, len);
 }
 
 const char *zc_badge_ca_name(const zc_badge_ca *ca)
@@ -603,14 +562,6 @@ void zc_badge_ca_validity(const zc_badge_ca *ca, int64_t *from_ms, int64_t *to_m
 	*to_ms = ca->to_ms;
 }
 
-/* ECDSA P-256 over SHA-256 with a certificate's key: 0 or ZC_ESIG. */
-static int ecdsa_verify(mbedtls_x509_crt *crt, const uint8_t h[ZC_HASH_LEN], const uint8_t *sig, size_t sig_len)
-{
-	if (!sig_len || sig_len > ZC_SIG_MAX)
-		return ZC_ESIG;
-	return mbedtls_ecdsa_read_signature(mbedtls_pk_ec(crt->pk), h, ZC_HASH_LEN, sig, sig_len) ? ZC_ESIG : 0;
-}
-
 int zc_badge_ca_set_revocations(zc_badge_ca *ca, const uint8_t *buf, size_t len, zc_revlist_error *err)
 {
 	zc_revlist l;
@@ -624,7 +575,7 @@ int zc_badge_ca_set_revocations(zc_badge_ca *ca, const uint8_t *buf, size_t len,
 		goto out;
 	}
 	zc_sha256(buf, blen, h);
-	if (ecdsa_verify(&ca->crt, h, l.sig, l.sig_len)) {
+	if (zc_pubkey_verify(zc_x509_pubkey(ca->crt), h, l.sig, l.sig_len)) {
 		rc = rfail(err, ZC_ESIG, blen + 1, "sig", "not signed by this CA");
 		goto out;
 	}
@@ -676,7 +627,7 @@ void zc_badge_ca_free(zc_badge_ca *ca)
 {
 	if (!ca)
 		return;
-	mbedtls_x509_crt_free(&ca->crt);
+	zc_x509_free(ca->crt);
 	free(ca->name);
 	free(ca->district);
 	zc_revlist_clear(&ca->rev);
@@ -722,34 +673,36 @@ int zc_badge_cert_parse(const uint8_t *der, size_t len, zc_badge_cert **out)
 	zc_badge_cert *c = calloc(1, sizeof *c);
 	if (!c)
 		return ZC_ENOMEM;
-	mbedtls_x509_crt_init(&c->crt);
-	int rc = parse_der_exact(&c->crt, der, len);
+	int rc = zc_x509_parse_der(der, len, &c->crt);
 	if (rc)
 		goto out;
 	rc = ZC_EMALFORMED;
-	if (!is_p256(&c->crt.pk))
+	if (!zc_x509_pubkey(c->crt))
 		goto out;
 	struct subject_want want[] = {
-	    WANT(MBEDTLS_OID_AT_CN, &c->name),
-	    WANT(MBEDTLS_OID_AT_SERIAL_NUMBER, &c->cadre),
-	    WANT(MBEDTLS_OID_AT_ORG_UNIT, &c->badge),
-	    WANT(MBEDTLS_OID_AT_ORGANIZATION, &c->district),
+	    WANT(ZC_X509_ATTR_CN, &c->name),
+	    WANT(ZC_X509_ATTR_SERIAL_NUMBER, &c->cadre),
+	    WANT(ZC_X509_ATTR_OU, &c->badge),
+	    WANT(ZC_X509_ATTR_O, &c->district),
 	};
-	if ((rc = subject_fields(&c->crt.subject, want, sizeof want / sizeof want[0])))
+	if ((rc = subject_fields(c->crt, want, sizeof want / sizeof want[0])))
 		goto out;
 	rc = ZC_EMALFORMED;
-	for (const mbedtls_x509_sequence *s = &c->crt.subject_alt_names; s && s->buf.p; s = s->next) {
+	const uint8_t *uri;
+	size_t uri_len;
+	for (size_t i = 0; !zc_x509_san_uri(c->crt, i, &uri, &uri_len); i++) {
 		uint8_t u[ZC_BADGE_UUID_LEN];
-		if (s->buf.tag != (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 6) || !urn_uuid(s->buf.p, s->buf.len, u))
+		if (!urn_uuid(uri, uri_len, u))
 			continue;
 		if (c->has_uuid)
 			goto out; /* two card UUIDs: ambiguous */
 		memcpy(c->uuid, u, sizeof u);
 		c->has_uuid = 1;
 	}
-	zc_sha256(c->crt.raw.p, c->crt.raw.len, c->fp);
-	c->from_ms = x509_time_ms(&c->crt.valid_from, 0);
-	c->to_ms = x509_time_ms(&c->crt.valid_to, 1);
+	size_t dl;
+	const uint8_t *d = zc_x509_der(c->crt, &dl);
+	zc_sha256(d, dl, c->fp);
+	validity_ms(c->crt, &c->from_ms, &c->to_ms);
 	rc = 0;
 out:
 	if (rc)
@@ -761,27 +714,21 @@ out:
 
 int zc_badge_cert_check(zc_badge_ca *ca, zc_badge_cert *c, int64_t utc_ms, int *result)
 {
-	const mbedtls_x509_crt *x = &c->crt;
 	*result = ZC_TAP_UNKNOWN_CA;
 	if (!c->sig_ok || memcmp(c->sig_ok_ca, ca->fp, ZC_HASH_LEN)) {
-		if (x->issuer_raw.len != ca->crt.subject_raw.len ||
-		    memcmp(x->issuer_raw.p, ca->crt.subject_raw.p, x->issuer_raw.len))
-			return 0;
-		if (x->sig_md != MBEDTLS_MD_SHA256 || x->sig_pk != MBEDTLS_PK_ECDSA)
-			return 0;
-		uint8_t h[ZC_HASH_LEN];
-		zc_sha256(x->tbs.p, x->tbs.len, h);
-		if (ecdsa_verify(&ca->crt, h, x->sig.p, x->sig.len))
+		if (zc_x509_verify_issued_by(c->crt, ca->crt))
 			return 0;
 		c->sig_ok = 1;
 		memcpy(c->sig_ok_ca, ca->fp, ZC_HASH_LEN);
 	}
 	if (utc_ms < c->from_ms || utc_ms > c->to_ms || utc_ms < ca->from_ms || utc_ms > ca->to_ms)
 		return 0;
-	if (mbedtls_x509_crt_check_key_usage(x, MBEDTLS_X509_KU_DIGITAL_SIGNATURE) ||
-	    mbedtls_x509_crt_check_extended_key_usage(x, oid_piv_card_auth, sizeof oid_piv_card_auth - 1))
+	if (!zc_x509_key_usage_allows(c->crt, ZC_X509_KU_DIGITAL_SIGNATURE) ||
+	    !zc_x509_ext_key_usage_allows(c->crt, oid_piv_card_auth, sizeof oid_piv_card_auth))
 		return 0;
-	int i = zc_revlist_find(&ca->rev, x->serial.p, x->serial.len);
+	size_t sl;
+	const uint8_t *serial = zc_x509_serial(c->crt, &sl);
+	int i = zc_revlist_find(&ca->rev, serial, sl);
 	if (i >= 0 && ca->rev.entries[i].revoked_from_ms <= utc_ms) {
 		*result = ZC_TAP_REVOKED;
 		return 0;
@@ -792,7 +739,7 @@ int zc_badge_cert_check(zc_badge_ca *ca, zc_badge_cert *c, int64_t utc_ms, int *
 
 int zc_badge_cert_verify(zc_badge_cert *c, const uint8_t digest[ZC_HASH_LEN], const uint8_t *sig, size_t sig_len)
 {
-	return ecdsa_verify(&c->crt, digest, sig, sig_len);
+	return zc_pubkey_verify(zc_x509_pubkey(c->crt), digest, sig, sig_len);
 }
 
 void zc_badge_cert_fingerprint(const zc_badge_cert *c, uint8_t fp[ZC_HASH_LEN])
@@ -802,8 +749,7 @@ void zc_badge_cert_fingerprint(const zc_badge_cert *c, uint8_t fp[ZC_HASH_LEN])
 
 const uint8_t *zc_badge_cert_der(const zc_badge_cert *c, size_t *len)
 {
-	*len = c->crt.raw.len;
-	return c->crt.raw.p;
+	return zc_x509_der(c->crt, len);
 }
 
 const char *zc_badge_cert_cadre(const zc_badge_cert *c)
@@ -825,8 +771,7 @@ const char *zc_badge_cert_district(const zc_badge_cert *c)
 
 const uint8_t *zc_badge_cert_serial(const zc_badge_cert *c, size_t *len)
 {
-	*len = c->crt.serial.len;
-	return c->crt.serial.p;
+	return zc_x509_serial(c->crt, len);
 }
 
 void zc_badge_cert_validity(const zc_badge_cert *c, int64_t *from_ms, int64_t *to_ms)
@@ -847,7 +792,7 @@ void zc_badge_cert_free(zc_badge_cert *c)
 {
 	if (!c)
 		return;
-	mbedtls_x509_crt_free(&c->crt);
+	zc_x509_free(c->crt);
 	free(c->name);
 	free(c->cadre);
 	free(c->badge);
@@ -857,7 +802,7 @@ void zc_badge_cert_free(zc_badge_cert *c)
 
 int zc_badge_cert_load(const char *path, zc_badge_cert **out)
 {
-	static const char head[] = "-----BEGIN CERTIFICATE-----", foot[] = "-----END CERTIFICATE-----";
+	static const char head[] = "-----BEGIN CERTIFICATE-----";
 	uint8_t *buf;
 	size_t len;
 	int rc = zc_file_read(path, 1 << 20, &buf, &len);
@@ -867,13 +812,14 @@ int zc_badge_cert_load(const char *path, zc_badge_cert **out)
 	 * header lines before it), else the whole file as DER. */
 	const char *at = strlen((char *)buf) == len ? strstr((char *)buf, head) : NULL;
 	if (at) {
-		mbedtls_pem_context pem;
-		mbedtls_pem_init(&pem);
-		size_t used = 0;
-		rc = ZC_EMALFORMED;
-		if (!mbedtls_pem_read_buffer(&pem, head, foot, (const unsigned char *)at, NULL, 0, &used))
-			rc = zc_badge_cert_parse(pem.buf, pem.buflen, out);
-		mbedtls_pem_free(&pem);
+		uint8_t *der = NULL;
+		size_t dl = 0;
+		rc = zc_pem_decode(at, "CERTIFICATE", &der, &dl, NULL);
+		if (!rc)
+			rc = zc_badge_cert_parse(der, dl, out);
+		else if (rc != ZC_ENOMEM)
+			rc = ZC_EMALFORMED;
+		free(der);
 	} else {
 		rc = zc_badge_cert_parse(buf, len, out);
 	}

@@ -2,7 +2,8 @@
 /*
  * fuzz_csv.c: libFuzzer target for the registry CSV reader and its row
  * checks (host/src/registry_csv.c): every input is brought to UTF-8
- * (zc_csv_decode: as it is, or from GB18030) and read as each import kind.
+ * (zc_csv_decode: as it is, or from GB18030) and read as each import kind,
+ * the messages in Chinese for the even kinds and in English for the odd ones.
  * Invariants: no out-of-bounds access or leak (ASan); a converted input
  * has as many lines as before, an input that does not decode gets one
  * error; every row handed on has a value for
@@ -87,6 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int k = 0; k < ZC_K_COUNT && !rc; k++) {
 		memset(&errs, 0, sizeof errs);
 		errs.file = "fuzz.csv";
+		errs.lang = k % 2 ? ZC_LANG_EN : ZC_LANG_ZH; /* the messages of both languages */
 		c.k = zc_csv_kind_get(k);
 		zc_csv_read(c.k, data, size, on_row, &c, &errs);
 		if (errs.n > ZC_CSV_MAX_ERRORS)

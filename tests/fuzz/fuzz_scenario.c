@@ -15,7 +15,7 @@
 
 #include "zc/err.h"
 #include "zc/rules.h"
-#include "zc/scenario.h"
+#include "scenario.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -4,7 +4,10 @@
 # every kind (all or nothing, idempotent), a GBK file, a bad row's
 # FILE:LINE:COLUMN error (the column in Chinese in Chinese messages) and exit
 # codes, leave, duty, correction and inspection add/list/remove with dates
-# as clerks write them, the audit log, and the host's badge CA with its
+# as clerks write them and cadres and villages by name, leave type and
+# reason, duty place and purpose, a leave refused below the level of its
+# block (or entered with --force) and the warnings, lists with headings in
+# Chinese and English, the audit log, and the host's badge CA with its
 # revocation lists (rollback refused).
 source "$(dirname "$0")/lib.sh"
 Z="$ZC_BIN/zhucun"
@@ -100,7 +103,7 @@ contains "$err" "$T/missing.csv" "names the missing file"
 # leave and duty one at a time
 run z leave add --cadre C3 --from 2024/11/4 --to 2024年11月5日 --level 乡镇 --ref R-1
 expect_rc 0 "leave add"
-contains "$out" "C3 2024-11-04 to 2024-11-05" "dates as clerks write them"
+contains "$out" "entered leave of 王五 (C3) 2024-11-04 to 2024-11-05, needs township approval, approved by township #" "dates as clerks write them; the cadre's name"
 id=$(sed -n 's/.*#\([0-9]*\).*/\1/p' <<<"$out")
 check "leave id printed" test -n "$id"
 run z leave add --cadre C3 --from 2024-11-04 --to 2024-11-05 --level township
@@ -160,9 +163,9 @@ expect_rc 2 "a cadre without a result"
 run z inspection add --village V1 --time 2024-03-06 --inspector 区督查组 --cadre C3 --result present
 expect_rc 2 "a time without hours"
 run z inspection list --village V1 --from 2024-03-06 --to 2024-03-06
-contains "$out" "2024-03-06T09:30:00+08:00 V1         C2         absent  区督查组 暗访" "inspection list"
+contains "$out" "C2 李四  V1 桃花村  2024-03-06T09:30:00+08:00  absent   区督查组   暗访" "inspection list"
 check "inspection list --from leaves out earlier visits" bash -c "! grep -q 市委督查组 <<<'$out'"
-iid=$(awk '/C2 /{print $1}' <<<"$out")
+iid=$(awk '/C2 李四/{print $1}' <<<"$out")
 run z inspection remove "$iid"
 expect_rc 0 "inspection remove"
 run z correction remove "$cid"
@@ -174,6 +177,84 @@ run z audit --entity correction
 contains "$out" "读卡器故障" "correction audited"
 run z --lang zh correction add --cadre C3 --date 2024-02-30 --level 区 --reason x
 contains "$err" "日期 '2024-02-30' 无效（可写作 2025-06-03、2025/6/3" "Chinese date message"
+
+# the clerk's input: names for ids, leave type and reason, duty place and purpose
+w cadres3.csv $'id,name,role,party_since,work_since,unit\nC5,李四,member,,2019-03-01,市水务局\n'
+run z import cadres "$T/cadres3.csv"
+expect_rc 0 "a second cadre named 李四"
+run z leave add --cadre 李四 --from 2024-12-02 --to 2024-12-02 --level township
+expect_rc 1 "an ambiguous name"
+contains "$err" "2 cadres are named 李四" "says the name is shared"
+contains "$err" "C5 李四 (市水务局" "lists the candidates"
+run z leave add --cadre 张三 --from 2024-12-02 --to 2024-12-03 --level 乡镇 --type 病假 --reason 住院治疗
+expect_rc 0 "leave add by name, with type and reason"
+contains "$out" "entered leave of 张三 (C1) 2024-12-02 to 2024-12-03 (sick)" "names the cadre and the type"
+run z --lang zh leave add --cadre 张三 --from 2024-12-16 --to 2024-12-16 --level 乡镇 --type 事假
+contains "$out" "已登记 张三（C1）请假 2024-12-16 至 2024-12-16（事假），须乡镇审批，已由乡镇审批 #" "Chinese confirmation"
+run z leave list --cadre 张三 --from 2024-12-01 --json
+contains "$out" '"cadre":"C1","start":"2024-12-02","end":"2024-12-03","level":"township","type":"sick","reason":"住院治疗","ref":null' "JSON keeps the stored English values"
+run z leave list --cadre 王二麻子
+expect_rc 1 "list by an unknown name"
+w leave2.csv $'干部编号,开始日期,结束日期,审批级别,请假类型,事由\nC2,2024-12-09,2024-12-10,乡镇,探亲假,回老家\n'
+run z import leave "$T/leave2.csv"
+expect_rc 0 "leave import with type and reason"
+w duty2.csv $'cadre,start,end,kind,level,地点,事由\nC2,2024-12-11,2024-12-12,出差,区,北京,汇报工作\n'
+run z import duty "$T/duty2.csv"
+expect_rc 0 "duty import with place and purpose"
+run z duty add --cadre 李四 --from 2024-12-13 --to 2024-12-13 --kind meeting --level none 2>/dev/null
+expect_rc 1 "duty add by an ambiguous name"
+run z duty add --cadre C2 --from 2024-12-13 --to 2024-12-13 --kind meeting --level none --place 区政府 --purpose 述职
+expect_rc 0 "duty add with place and purpose"
+run z audit --entity duty --json
+contains "$out" '"place":"区政府","purpose":"述职"' "place and purpose audited"
+
+# a leave that joins stored ones is approved at the level of the whole block
+run z leave add --cadre C1 --from 2024-05-09 --to 2024-05-10 --level township
+expect_rc 1 "a leave below the level of its block"
+contains "$err" "the leave joins the leave 2024-05-06 to 2024-05-08 into one leave 2024-05-06 to 2024-05-10 of 5 days, which needs district approval; the level given is township" "names the block and the level"
+contains "$err" "add --force" "says how to enter it anyway"
+run z --lang zh leave add --cadre C1 --from 2024-05-09 --to 2024-05-10 --level 乡镇
+contains "$err" "该请假与 2024-05-06 至 2024-05-08 的请假连成 2024-05-06 至 2024-05-10 共 5 天，须区级审批；所填审批级别为乡镇。确需按此登记请加 --force（将记为审批级别不足）" "the refusal in Chinese"
+run z leave list --cadre C1 --from 2024-05-09 --to 2024-05-10
+contains "$out" "no leave" "nothing stored"
+run z leave add --cadre C1 --from 2024-05-09 --to 2024-05-10 --level township --force
+expect_rc 0 "--force"
+contains "$out" "needs district approval, approved by township only (entered with --force" "says it was forced"
+contains "$err" "warning: stored leave #" "warns about the stored leave of the block"
+run z audit --entity leave --json
+contains "$out" '"source":"cli --force"' "the audit says it was forced"
+run z leave add --cadre C1 --from 2024-05-13 --to 2024-05-13 --level district
+expect_rc 1 "a Monday after the weekend joins the block too (8 days: city)"
+contains "$err" "into one leave 2024-05-06 to 2024-05-13 of 8 days, which needs city approval" "the block over the weekend"
+run z leave add --cadre C1 --from 2024-05-15 --to 2024-05-15 --level township
+expect_rc 0 "a working day between: another block"
+run z leave add --cadre C1 --from 2024-05-07 --to 2024-05-07 --level district
+expect_rc 0 "overlapping: entered"
+contains "$err" "warning: the leave overlaps stored leave #" "warns about the overlap"
+run z leave add --cadre C1 --from 2026-02-02 --to 2026-02-03 --level township
+expect_rc 0 "outside the assignments: entered"
+contains "$err" "warning: the cadre has no assignment on 2 days of the leave" "warns about the assignments"
+w leave3.csv $'cadre,start,end,level\nC3,2024-12-16,2024-12-18,township\nC3,2024-12-19,2024-12-20,township\n'
+run z import leave "$T/leave3.csv"
+expect_rc 0 "an import of a split leave"
+contains "$err" "leave3.csv:3: warning: the leave joins the leave 2024-12-16 to 2024-12-18" "warns about each row"
+
+# lists: a heading row, names beside ids, values in the reader's language
+run z leave list --cadre C2 --from 2024-12-01
+contains "$out" "id  cadre    start       end         level     type          reason  ref" "English heading"
+contains "$out" "C2 李四  2024-12-09  2024-12-10  township  family_visit  回老家" "English values"
+run z --lang zh leave list --cadre C2 --from 2024-12-01
+contains "$out" "编号  干部     开始日期    结束日期    审批级别  类型    事由    批文号" "Chinese heading"
+contains "$out" "C2 李四  2024-12-09  2024-12-10  乡镇      探亲假  回老家" "Chinese values"
+run z --lang zh duty list --cadre C2 --from 2024-12-01
+contains "$out" "C2 李四  2024-12-11  2024-12-12  出差  区        北京    汇报工作" "duty list in Chinese"
+run z --lang zh inspection list --village 桃花村 --to 2024-03-05
+contains "$out" "编号  干部     村         检查时间                   结果  检查人      备注" "inspection heading"
+contains "$out" "C3 王五  V1 桃花村  2024-03-05T10:00:00+08:00  缺岗  市委督查组  未请假" "inspection list by village name, in Chinese"
+run z --lang zh correction list --cadre 李四
+expect_rc 1 "李四 is two cadres now"
+run z --lang zh correction list --cadre C2
+contains "$out" "C2 李四  2024-03-05  区        忘带工牌" "correction list in Chinese"
 
 # the badge CA on the host
 run z ca revocations "$T/list1.zrl"

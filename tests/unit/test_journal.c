@@ -1019,7 +1019,7 @@ static void test_bitflip_tail(void **state)
 	(void)state;
 	struct mj x;
 	char name[ZC_JSEG_NAME_LEN + 1];
-	size_t off, elen;
+	size_t off = 0, elen = 0;
 	zc_journal_cfg cfg = {0, 0};
 	mj_new(&x, 0, &cfg);
 	append_range(x.j, 1, 4);
@@ -1065,7 +1065,7 @@ static void middle_damage(const zc_journal_cfg *cfg, uint64_t victim, int at)
 {
 	struct mj x;
 	char name[ZC_JSEG_NAME_LEN + 1];
-	size_t off, elen;
+	size_t off = 0, elen = 0;
 	uint8_t buf[ZC_REC_MAX];
 	size_t len;
 	mj_new(&x, 0, cfg);
@@ -1168,7 +1168,7 @@ static void test_collected_tail_lost(void **state)
 	(void)state;
 	struct mj x;
 	char name[ZC_JSEG_NAME_LEN + 1];
-	size_t off, elen;
+	size_t off = 0, elen = 0;
 	zc_journal_cfg cfg = {0, 0};
 	mj_new(&x, 0, &cfg);
 	append_range(x.j, 1, 5);

@@ -18,14 +18,10 @@
 
 #include <cmocka.h>
 
-#include <mbedtls/ctr_drbg.h>
-#include <mbedtls/entropy.h>
-#include <mbedtls/pk.h>
-#include <mbedtls/x509_crt.h>
-
 #include "pn532.h"
 #include "testutil.h"
 #include "vcard.h"
+#include "zc/crypto.h"
 #include "zc/err.h"
 
 static char *dir;
@@ -40,56 +36,42 @@ static const uint8_t ACK[] = {0x00, 0x00, 0xFF, 0x00, 0xFF, 0x00};
 static const uint8_t NACK[] = {0x00, 0x00, 0xFF, 0xFF, 0x00, 0x00};
 static const uint8_t ERR[] = {0x00, 0x00, 0xFF, 0x01, 0xFF, 0x7F, 0x81, 0x00};
 
-/* ---- a PIV card file (self-signed certificate, made with mbedTLS) ---- */
+/* ---- a PIV card file (self-signed certificate, made with zc/crypto.h) ---- */
+
+static zc_x509_attr text_attr(int type, int tag, const char *v)
+{
+	return (zc_x509_attr){type, tag, (const uint8_t *)v, strlen(v)};
+}
 
 static int make_card(void)
 {
-	mbedtls_entropy_context ent;
-	mbedtls_ctr_drbg_context drbg;
-	mbedtls_pk_context k;
-	mbedtls_x509write_cert w;
-	mbedtls_x509_crt crt;
-	mbedtls_mpi serial;
+	static const uint8_t serial[] = {7};
+	zc_x509_attr name[] = {
+	    text_attr(ZC_X509_ATTR_CN, ZC_ASN1_UTF8_STRING, "Test Cadre"),
+	    text_attr(ZC_X509_ATTR_SERIAL_NUMBER, ZC_ASN1_PRINTABLE_STRING, "C002"),
+	    text_attr(ZC_X509_ATTR_OU, ZC_ASN1_UTF8_STRING, "B002"),
+	    text_attr(ZC_X509_ATTR_O, ZC_ASN1_UTF8_STRING, "Test District"),
+	};
+	zc_privkey *k = NULL;
 	char cert_pem[4096], key_pem[1024], text[8192];
 	int rc = -1;
-	mbedtls_entropy_init(&ent);
-	mbedtls_ctr_drbg_init(&drbg);
-	mbedtls_pk_init(&k);
-	mbedtls_x509write_crt_init(&w);
-	mbedtls_x509_crt_init(&crt);
-	mbedtls_mpi_init(&serial);
-	const char *name = "CN=Test Cadre,serialNumber=C002,OU=B002,O=Test District";
-	if (mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &ent, (const unsigned char *)"pn532", 5) ||
-	    mbedtls_pk_setup(&k, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)) ||
-	    mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(k), mbedtls_ctr_drbg_random, &drbg) ||
-	    mbedtls_mpi_lset(&serial, 7))
+	if (zc_privkey_generate(&k))
+		return -1;
+	/* 2025-01-01T00:00:00Z .. 2040-12-31T23:59:59Z */
+	zc_x509_spec spec = {.subject = name, .subject_len = 4, .subject_key = k, .issuer_key = k, .serial = serial};
+	spec.serial_len = sizeof serial;
+	spec.from_ms = 1735689600000LL;
+	spec.to_ms = 2240611199000LL;
+	if (zc_x509_write(&spec, NULL, NULL, cert_der, sizeof cert_der, &cert_len) ||
+	    zc_pem_encode("CERTIFICATE", cert_der, cert_len, cert_pem, sizeof cert_pem) ||
+	    zc_privkey_pem(k, key_pem, sizeof key_pem))
 		goto out;
-	mbedtls_x509write_crt_set_version(&w, MBEDTLS_X509_CRT_VERSION_3);
-	mbedtls_x509write_crt_set_md_alg(&w, MBEDTLS_MD_SHA256);
-	mbedtls_x509write_crt_set_subject_key(&w, &k);
-	mbedtls_x509write_crt_set_issuer_key(&w, &k);
-	if (mbedtls_x509write_crt_set_subject_name(&w, name) || mbedtls_x509write_crt_set_issuer_name(&w, name) ||
-	    mbedtls_x509write_crt_set_serial(&w, &serial) ||
-	    mbedtls_x509write_crt_set_validity(&w, "20250101000000", "20401231235959") ||
-	    mbedtls_x509write_crt_pem(&w, (unsigned char *)cert_pem, sizeof cert_pem, mbedtls_ctr_drbg_random, &drbg) ||
-	    mbedtls_pk_write_key_pem(&k, (unsigned char *)key_pem, sizeof key_pem))
-		goto out;
-	if (mbedtls_x509_crt_parse(&crt, (const unsigned char *)cert_pem, strlen(cert_pem) + 1) ||
-	    crt.raw.len > sizeof cert_der)
-		goto out;
-	memcpy(cert_der, crt.raw.p, crt.raw.len);
-	cert_len = crt.raw.len;
 	snprintf(text, sizeof text, "uuid=ffeeddccbbaa99887766554433221100\nuid=08010203\nbadge=B002\ncadre=C002\n%s%s",
 		 cert_pem, key_pem);
 	snprintf(card_path, sizeof card_path, "%s/card.txt", dir);
 	rc = tu_write_file(card_path, text, strlen(text));
 out:
-	mbedtls_mpi_free(&serial);
-	mbedtls_x509_crt_free(&crt);
-	mbedtls_x509write_crt_free(&w);
-	mbedtls_pk_free(&k);
-	mbedtls_ctr_drbg_free(&drbg);
-	mbedtls_entropy_free(&ent);
+	zc_privkey_free(k);
 	return rc;
 }
 

@@ -5,7 +5,9 @@
  * Chinese headers and names, a bad row reported as FILE:LINE:COLUMN with
  * nothing imported, idempotent re-import without audit rows, audited
  * updates, leave and duty one at a time, zc_registry_load's indexes, the
- * host CA and revocation lists (rollback refused), and 10,000 rows.
+ * host CA and revocation lists (rollback refused), and 10,000 rows. Leave
+ * type and reason, duty place and purpose; leave blocks (zc_rules_leave_block)
+ * and a leave entered below its block's level: refused, or forced.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -42,7 +44,6 @@ static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
 	char err[256];
-	zc_lang_set("en");
 	setenv("ZHUCUN_USER", "tester", 1);
 	f->dir = tu_tmpdir("registry");
 	snprintf(f->db, sizeof f->db, "%s/h.db", f->dir);
@@ -77,7 +78,7 @@ static zc_import_result import_ok(fx *f, const char *kind, const char *name, con
 	zc_import_result res;
 	char err[512];
 	const char *p = write_csv(f, name, text);
-	int rc = zc_registry_import(f->s, kind, p, NULL, &res, err, sizeof err);
+	int rc = zc_registry_import(f->s, kind, p, NULL, ZC_LANG_EN, &res, err, sizeof err);
 	if (rc) {
 		for (size_t i = 0; i < res.nerrors; i++)
 			fprintf(stderr, "%s\n", res.errors[i]);
@@ -86,17 +87,19 @@ static zc_import_result import_ok(fx *f, const char *kind, const char *name, con
 	assert_int_equal(rc, 0);
 	zc_import_result out = res;
 	out.errors = NULL;
+	out.warnings = NULL;
 	zc_import_result_free(&res);
 	return out;
 }
 
-/* Import and expect ZC_EMALFORMED with an error starting with want. */
-static void import_bad(fx *f, const char *kind, const char *name, const char *text, const char *want)
+/* Import with the messages in lang and expect ZC_EMALFORMED with an error
+ * starting with want. */
+static void import_bad_in(fx *f, zc_lang lang, const char *kind, const char *name, const char *text, const char *want)
 {
 	zc_import_result res;
 	char err[512], full[4500];
 	const char *p = write_csv(f, name, text);
-	int rc = zc_registry_import(f->s, kind, p, NULL, &res, err, sizeof err);
+	int rc = zc_registry_import(f->s, kind, p, NULL, lang, &res, err, sizeof err);
 	assert_int_equal(rc, ZC_EMALFORMED);
 	assert_true(res.nerrors >= 1);
 	snprintf(full, sizeof full, "%s/%s", f->dir, want);
@@ -110,6 +113,12 @@ static void import_bad(fx *f, const char *kind, const char *name, const char *te
 	assert_true(found);
 	assert_int_equal(res.inserted + res.updated + res.unchanged, 0);
 	zc_import_result_free(&res);
+}
+
+/* import_bad_in English. */
+static void import_bad(fx *f, const char *kind, const char *name, const char *text, const char *want)
+{
+	import_bad_in(f, ZC_LANG_EN, kind, name, text, want);
 }
 
 static int64_t q_int(fx *f, const char *sql)
@@ -203,7 +212,7 @@ static void test_every_kind_and_load(void **state)
 	char err[256];
 	import_all(f);
 	zc_registry *r = NULL;
-	assert_int_equal(zc_registry_load(f->s, &r, err, sizeof err), 0);
+	assert_int_equal(zc_registry_load_l(f->s, ZC_LANG_EN, &r, err, sizeof err), 0);
 	assert_int_equal(r->policy.daily_rate_fen, 12000);
 	assert_int_equal(r->policy.accept_uid_badges, 1);
 	assert_int_equal(r->policy.min_days_per_year, 180);
@@ -375,7 +384,7 @@ static void test_bom_and_chinese_headers(void **state)
 		  "编号,姓名,职务,入党日期,参加工作日期,派出单位\n"
 		  "C1,欧阳娜娜,第一书记,2001-07-01,1999-08-01,\"市委组织部\n（干部二科）\"\n");
 	zc_registry *r;
-	assert_int_equal(zc_registry_load(f->s, &r, err, sizeof err), 0);
+	assert_int_equal(zc_registry_load_l(f->s, ZC_LANG_EN, &r, err, sizeof err), 0);
 	assert_string_equal(r->districts[0].name, "城关区");
 	assert_string_equal(r->townships[0].name, "城关镇");
 	assert_string_equal(r->villages[0].name, "桃花村");
@@ -446,15 +455,17 @@ static void test_bad_rows(void **state)
 	zc_import_result res;
 	char err[256];
 	const char *p = write_csv(f, "many.csv", big);
-	assert_int_equal(zc_registry_import(f->s, "districts", p, NULL, &res, err, sizeof err), ZC_EMALFORMED);
+	assert_int_equal(zc_registry_import(f->s, "districts", p, NULL, ZC_LANG_EN, &res, err, sizeof err),
+			 ZC_EMALFORMED);
 	assert_int_equal(res.nerrors, 20);
 	assert_int_equal(res.more_errors, 1);
 	zc_import_result_free(&res);
 	/* unknown kind, missing file */
-	assert_int_equal(zc_registry_import(f->s, "people", p, NULL, &res, err, sizeof err), ZC_EARG);
+	assert_int_equal(zc_registry_import(f->s, "people", p, NULL, ZC_LANG_EN, &res, err, sizeof err), ZC_EARG);
 	zc_import_result_free(&res);
 	snprintf(big, sizeof big, "%s/none.csv", f->dir);
-	assert_int_equal(zc_registry_import(f->s, "districts", big, NULL, &res, err, sizeof err), ZC_ENOENT);
+	assert_int_equal(zc_registry_import(f->s, "districts", big, NULL, ZC_LANG_EN, &res, err, sizeof err),
+			 ZC_ENOENT);
 	zc_import_result_free(&res);
 	assert_int_equal(q_int(f, "SELECT count(*) FROM audit"), audits);
 	assert_int_equal(q_int(f, "SELECT count(*) FROM districts"), 2);
@@ -475,24 +486,28 @@ static void test_leave_duty_one_at_a_time(void **state)
 	int64_t audits = q_int(f, "SELECT count(*) FROM audit");
 	zc_registry_entry e = {.cadre = "C3", .start = "2024/11/4", .end = "2024-11-05", .level = "乡镇", .ref = "R-1"};
 	int64_t id = 0, id2 = 0;
-	assert_int_equal(zc_registry_entry_add(f->s, "leave", &e, "clerk", &id, err, sizeof err), 0);
+	assert_int_equal(zc_registry_entry_add(f->s, "leave", &e, "clerk", ZC_LANG_EN, &id, err, sizeof err), 0);
 	assert_true(id > 0);
-	assert_int_equal(zc_registry_entry_add(f->s, "leave", &e, "clerk", &id2, err, sizeof err), ZC_EEXIST);
+	assert_int_equal(zc_registry_entry_add(f->s, "leave", &e, "clerk", ZC_LANG_EN, &id2, err, sizeof err),
+			 ZC_EEXIST);
 	assert_int_equal(id2, id);
 	assert_int_equal(q_int(f, "SELECT count(*) FROM leave WHERE cadre_id = 'C3' AND start = '2024-11-04'"), 1);
 	zc_registry_entry bad = e;
 	bad.cadre = "C99";
-	assert_int_equal(zc_registry_entry_add(f->s, "leave", &bad, "clerk", NULL, err, sizeof err), ZC_ENOENT);
+	assert_int_equal(zc_registry_entry_add(f->s, "leave", &bad, "clerk", ZC_LANG_EN, NULL, err, sizeof err),
+			 ZC_ENOENT);
 	bad = e;
 	bad.end = "2024-11-01";
-	assert_int_equal(zc_registry_entry_add(f->s, "leave", &bad, "clerk", NULL, err, sizeof err), ZC_EARG);
+	assert_int_equal(zc_registry_entry_add(f->s, "leave", &bad, "clerk", ZC_LANG_EN, NULL, err, sizeof err),
+			 ZC_EARG);
 	bad = e;
 	bad.level = "county";
-	assert_int_equal(zc_registry_entry_add(f->s, "leave", &bad, "clerk", NULL, err, sizeof err), ZC_EARG);
+	assert_int_equal(zc_registry_entry_add(f->s, "leave", &bad, "clerk", ZC_LANG_EN, NULL, err, sizeof err),
+			 ZC_EARG);
 	zc_registry_entry d = {
 	    .cadre = "C3", .start = "2024-11-06", .end = "2024-11-07", .level = "city", .kind = "培训"};
 	int64_t did = 0;
-	assert_int_equal(zc_registry_entry_add(f->s, "duty", &d, "clerk", &did, err, sizeof err), 0);
+	assert_int_equal(zc_registry_entry_add(f->s, "duty", &d, "clerk", ZC_LANG_EN, &did, err, sizeof err), 0);
 	int n = 0;
 	assert_int_equal(zc_registry_entries(f->s, "leave", "C3", count_entry, &n), 0);
 	assert_int_equal(n, 1);
@@ -502,9 +517,9 @@ static void test_leave_duty_one_at_a_time(void **state)
 	assert_int_equal(q_int(f, "SELECT count(*) FROM audit WHERE action = 'insert' AND source = 'cli' "
 				  "AND actor = 'clerk'"),
 			 2);
-	assert_int_equal(zc_registry_entry_remove(f->s, "leave", id, "clerk", err, sizeof err), 0);
-	assert_int_equal(zc_registry_entry_remove(f->s, "leave", id, "clerk", err, sizeof err), ZC_ENOENT);
-	assert_int_equal(zc_registry_entry_remove(f->s, "duty", did, "clerk", err, sizeof err), 0);
+	assert_int_equal(zc_registry_entry_remove(f->s, "leave", id, "clerk", ZC_LANG_EN, err, sizeof err), 0);
+	assert_int_equal(zc_registry_entry_remove(f->s, "leave", id, "clerk", ZC_LANG_EN, err, sizeof err), ZC_ENOENT);
+	assert_int_equal(zc_registry_entry_remove(f->s, "duty", did, "clerk", ZC_LANG_EN, err, sizeof err), 0);
 	assert_int_equal(q_int(f, "SELECT count(*) FROM audit WHERE action = 'delete' AND before_json LIKE "
 				  "'%\"level\":\"township\"%'"),
 			 1);
@@ -521,7 +536,7 @@ static void test_day_parse_any(void **state)
 	(void)state;
 	zc_day d, want = zc_day_from_ymd(2025, 6, 3);
 	const char *good[] = {"2025-06-03", "2025/6/3",	 "2025-6-3",   "2025.6.3",	  "2025年6月3日",
-			      "2025/06/03", "2025.06.03", " 2025-6-03 ", "\t2025年06月03日", "\xe3\x80\x80" "2025/6/3"};
+			      "2025/06/03", "2025.06.03", " 2025-6-03 ", "\t2025年06月03日", ("\xe3\x80\x80" "2025/6/3")};
 	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
 		d = 0;
 		assert_int_equal(zc_day_parse_any(good[i], &d), 0);
@@ -644,7 +659,7 @@ static void test_correction_inspection_import(void **state)
 			 1);
 	/* into the engine's arrays */
 	zc_registry *reg = NULL;
-	assert_int_equal(zc_registry_load(f->s, &reg, err, sizeof err), 0);
+	assert_int_equal(zc_registry_load_l(f->s, ZC_LANG_EN, &reg, err, sizeof err), 0);
 	assert_int_equal(reg->ncorrections, 3);
 	/* by cadre, date: C1 03-04, C1 03-05, C2 03-06 */
 	assert_int_equal(reg->corrections[0].cadre, 0);
@@ -731,16 +746,14 @@ static void test_chinese_messages(void **state)
 {
 	fx *f = *state;
 	import_all(f);
-	zc_lang_set("zh");
-	import_bad(f, "correction", "z1.csv", "cadre_id,date,level,reason\nC1,2024-13-05,district,x\n",
-		   "z1.csv:2:日期: '2024-13-05' 不是有效日期（可写作 2025-06-03、2025/6/3");
-	import_bad(f, "leave", "z2.csv", "cadre,start,end,level\nC1,2024-03-05,2024-03-01,区\n",
-		   "z2.csv:2:结束日期: 结束日期早于开始日期 2024-03-05");
-	import_bad(f, "inspection", "z3.csv", "village_id,time,inspector,cadre_id\nV1,2024-03-05 9:00,组,C1\n",
-		   "z3.csv:1:结果: 缺少此列");
-	import_bad(f, "cadres", "z4.csv", "id,name,role,work_since,unit\nC8,甲,秘书,2019-01-01,市直\n",
-		   "z4.csv:2:职务: '秘书' 无效");
-	zc_lang_set("en");
+	import_bad_in(f, ZC_LANG_ZH, "correction", "z1.csv", "cadre_id,date,level,reason\nC1,2024-13-05,district,x\n",
+		      "z1.csv:2:日期: '2024-13-05' 不是有效日期（可写作 2025-06-03、2025/6/3");
+	import_bad_in(f, ZC_LANG_ZH, "leave", "z2.csv", "cadre,start,end,level\nC1,2024-03-05,2024-03-01,区\n",
+		      "z2.csv:2:结束日期: 结束日期早于开始日期 2024-03-05");
+	import_bad_in(f, ZC_LANG_ZH, "inspection", "z3.csv",
+		      "village_id,time,inspector,cadre_id\nV1,2024-03-05 9:00,组,C1\n", "z3.csv:1:结果: 缺少此列");
+	import_bad_in(f, ZC_LANG_ZH, "cadres", "z4.csv", "id,name,role,work_since,unit\nC8,甲,秘书,2019-01-01,市直\n",
+		      "z4.csv:2:职务: '秘书' 无效");
 }
 
 /* Text converted with iconv(3) from UTF-8 to the encoding to; malloc'd. */
@@ -767,7 +780,7 @@ static void test_gbk_files(void **state)
 			     &len);
 	snprintf(path, sizeof path, "%s/gbk.csv", f->dir);
 	assert_int_equal(tu_write_file(path, gbk, len), 0);
-	assert_int_equal(zc_registry_import(f->s, "correction", path, NULL, &res, err, sizeof err), 0);
+	assert_int_equal(zc_registry_import(f->s, "correction", path, NULL, ZC_LANG_EN, &res, err, sizeof err), 0);
 	assert_int_equal(res.inserted, 1);
 	assert_string_equal(res.encoding, "GB18030");
 	zc_import_result_free(&res);
@@ -781,7 +794,8 @@ static void test_gbk_files(void **state)
 		       &len);
 	snprintf(path, sizeof path, "%s/gb.csv", f->dir);
 	assert_int_equal(tu_write_file(path, gbk, len), 0);
-	assert_int_equal(zc_registry_import(f->s, "inspection", path, NULL, &res, err, sizeof err), ZC_EMALFORMED);
+	assert_int_equal(zc_registry_import(f->s, "inspection", path, NULL, ZC_LANG_EN, &res, err, sizeof err),
+			 ZC_EMALFORMED);
 	assert_string_equal(res.encoding, "GB18030");
 	assert_int_equal(res.nerrors, 1);
 	assert_non_null(strstr(res.errors[0], "gb.csv:3:结果: invalid value '迟到'"));
@@ -790,19 +804,19 @@ static void test_gbk_files(void **state)
 	/* neither: one message saying how to save it, in either language */
 	snprintf(path, sizeof path, "%s/bin.csv", f->dir);
 	assert_int_equal(tu_write_file(path, "id,name\nD9,ok\nD8,\x80\xff\n", 19), 0);
-	assert_int_equal(zc_registry_import(f->s, "districts", path, NULL, &res, err, sizeof err), ZC_EMALFORMED);
+	assert_int_equal(zc_registry_import(f->s, "districts", path, NULL, ZC_LANG_EN, &res, err, sizeof err),
+			 ZC_EMALFORMED);
 	assert_null(res.encoding);
 	assert_int_equal(res.nerrors, 1);
 	assert_non_null(strstr(res.errors[0], "bin.csv:3: unknown text encoding"));
 	assert_non_null(strstr(res.errors[0], "CSV UTF-8 (Comma delimited)"));
 	assert_non_null(strstr(err, "nothing imported"));
 	zc_import_result_free(&res);
-	zc_lang_set("zh");
-	assert_int_equal(zc_registry_import(f->s, "districts", path, NULL, &res, err, sizeof err), ZC_EMALFORMED);
+	assert_int_equal(zc_registry_import(f->s, "districts", path, NULL, ZC_LANG_ZH, &res, err, sizeof err),
+			 ZC_EMALFORMED);
 	assert_non_null(strstr(res.errors[0], "另存为"));
 	assert_non_null(strstr(res.errors[0], "CSV UTF-8（逗号分隔）"));
 	zc_import_result_free(&res);
-	zc_lang_set("en");
 	assert_int_equal(q_int(f, "SELECT count(*) FROM districts"), 2);
 }
 
@@ -831,42 +845,51 @@ static void test_correction_inspection_one_at_a_time(void **state)
 	int64_t audits = q_int(f, "SELECT count(*) FROM audit");
 	zc_registry_entry c = {.cadre = "C1", .date = "2024年3月5日", .level = "区", .reason = "忘带工牌"};
 	int64_t id = 0, id2 = 0;
-	assert_int_equal(zc_registry_entry_add(f->s, "correction", &c, "clerk", &id, err, sizeof err), 0);
-	assert_int_equal(zc_registry_entry_add(f->s, "correction", &c, "clerk", &id2, err, sizeof err), ZC_EEXIST);
+	assert_int_equal(zc_registry_entry_add(f->s, "correction", &c, "clerk", ZC_LANG_EN, &id, err, sizeof err), 0);
+	assert_int_equal(zc_registry_entry_add(f->s, "correction", &c, "clerk", ZC_LANG_EN, &id2, err, sizeof err),
+			 ZC_EEXIST);
 	assert_int_equal(id2, id);
 	zc_registry_entry bad = c;
 	bad.reason = "  ";
-	assert_int_equal(zc_registry_entry_add(f->s, "correction", &bad, "clerk", NULL, err, sizeof err), ZC_EARG);
+	assert_int_equal(zc_registry_entry_add(f->s, "correction", &bad, "clerk", ZC_LANG_EN, NULL, err, sizeof err),
+			 ZC_EARG);
 	assert_non_null(strstr(err, "reason must not be empty"));
 	bad = c;
 	bad.date = "2024-02-30";
-	assert_int_equal(zc_registry_entry_add(f->s, "correction", &bad, "clerk", NULL, err, sizeof err), ZC_EARG);
+	assert_int_equal(zc_registry_entry_add(f->s, "correction", &bad, "clerk", ZC_LANG_EN, NULL, err, sizeof err),
+			 ZC_EARG);
 	assert_non_null(strstr(err, "2025年6月3日"));
 	bad = c;
 	bad.level = "county";
-	assert_int_equal(zc_registry_entry_add(f->s, "correction", &bad, "clerk", NULL, err, sizeof err), ZC_EARG);
+	assert_int_equal(zc_registry_entry_add(f->s, "correction", &bad, "clerk", ZC_LANG_EN, NULL, err, sizeof err),
+			 ZC_EARG);
 	/* one inspection finding two cadres: both or neither */
 	zc_registry_entry x[2] = {
 	    {.village = "V1", .time = "2024/3/5 10:00", .inspector = "市委督查组", .cadre = "C1", .result = "在岗"},
 	    {.village = "V1", .time = "2024/3/5 10:00", .inspector = "市委督查组", .cadre = "C9", .result = "缺岗"},
 	};
 	int64_t ids[2] = {0, 0};
-	assert_int_equal(zc_registry_entries_add(f->s, "inspection", x, 2, "clerk", ids, err, sizeof err), ZC_ENOENT);
+	assert_int_equal(zc_registry_entries_add(f->s, "inspection", x, 2, "clerk", ZC_LANG_EN, ids, err, sizeof err),
+			 ZC_ENOENT);
 	assert_non_null(strstr(err, "C9"));
 	assert_int_equal(q_int(f, "SELECT count(*) FROM inspections"), 0);
 	x[1].cadre = "C3";
 	x[1].note = "未请假";
-	assert_int_equal(zc_registry_entries_add(f->s, "inspection", x, 2, "clerk", ids, err, sizeof err), 0);
+	assert_int_equal(zc_registry_entries_add(f->s, "inspection", x, 2, "clerk", ZC_LANG_EN, ids, err, sizeof err),
+			 0);
 	assert_true(ids[0] > 0 && ids[1] > ids[0]);
 	zc_registry_entry y = x[0];
 	y.village = "V7";
-	assert_int_equal(zc_registry_entry_add(f->s, "inspection", &y, "clerk", NULL, err, sizeof err), ZC_ENOENT);
+	assert_int_equal(zc_registry_entry_add(f->s, "inspection", &y, "clerk", ZC_LANG_EN, NULL, err, sizeof err),
+			 ZC_ENOENT);
 	y = x[0];
 	y.time = "2024-03-05";
-	assert_int_equal(zc_registry_entry_add(f->s, "inspection", &y, "clerk", NULL, err, sizeof err), ZC_EARG);
+	assert_int_equal(zc_registry_entry_add(f->s, "inspection", &y, "clerk", ZC_LANG_EN, NULL, err, sizeof err),
+			 ZC_EARG);
 	y = x[0];
 	y.time = "2024-03-05T02:00Z";
-	assert_int_equal(zc_registry_entry_add(f->s, "inspection", &y, "clerk", &id2, err, sizeof err), ZC_EEXIST);
+	assert_int_equal(zc_registry_entry_add(f->s, "inspection", &y, "clerk", ZC_LANG_EN, &id2, err, sizeof err),
+			 ZC_EEXIST);
 	assert_int_equal(id2, ids[0]);
 	/* listed, filtered */
 	seen sn;
@@ -877,31 +900,37 @@ static void test_correction_inspection_one_at_a_time(void **state)
 	assert_string_equal(sn.text[1], "C3 V1 2024-03-05T10:00:00+08:00 absent 市委督查组 未请假");
 	zc_registry_filter flt = {.village = "V1", .from = "2024/3/5", .to = "2024.3.5"};
 	memset(&sn, 0, sizeof sn);
-	assert_int_equal(zc_registry_entries_where(f->s, "inspection", &flt, keep_entry, &sn, err, sizeof err), 0);
+	assert_int_equal(
+	    zc_registry_entries_where(f->s, "inspection", &flt, keep_entry, &sn, ZC_LANG_EN, err, sizeof err), 0);
 	assert_int_equal(sn.n, 2);
 	flt.from = "2024-03-06";
 	flt.to = NULL;
 	memset(&sn, 0, sizeof sn);
-	assert_int_equal(zc_registry_entries_where(f->s, "inspection", &flt, keep_entry, &sn, err, sizeof err), 0);
+	assert_int_equal(
+	    zc_registry_entries_where(f->s, "inspection", &flt, keep_entry, &sn, ZC_LANG_EN, err, sizeof err), 0);
 	assert_int_equal(sn.n, 0);
 	flt.from = "2024-03-32";
-	assert_int_equal(zc_registry_entries_where(f->s, "inspection", &flt, keep_entry, &sn, err, sizeof err),
-			 ZC_EARG);
+	assert_int_equal(
+	    zc_registry_entries_where(f->s, "inspection", &flt, keep_entry, &sn, ZC_LANG_EN, err, sizeof err), ZC_EARG);
 	zc_registry_filter cf = {.cadre = "C1", .to = "2024-03-05"};
 	memset(&sn, 0, sizeof sn);
-	assert_int_equal(zc_registry_entries_where(f->s, "correction", &cf, keep_entry, &sn, err, sizeof err), 0);
+	assert_int_equal(
+	    zc_registry_entries_where(f->s, "correction", &cf, keep_entry, &sn, ZC_LANG_EN, err, sizeof err), 0);
 	assert_int_equal(sn.n, 1);
 	assert_string_equal(sn.text[0], "C1 2024-03-05 district 忘带工牌 - -");
 	cf.village = "V1"; /* corrections have no village */
-	assert_int_equal(zc_registry_entries_where(f->s, "correction", &cf, keep_entry, &sn, err, sizeof err), ZC_EARG);
+	assert_int_equal(
+	    zc_registry_entries_where(f->s, "correction", &cf, keep_entry, &sn, ZC_LANG_EN, err, sizeof err), ZC_EARG);
 	zc_registry_filter lf = {.from = "2024-05-08", .to = "2024-05-08"};
 	memset(&sn, 0, sizeof sn);
-	assert_int_equal(zc_registry_entries_where(f->s, "leave", &lf, keep_entry, &sn, err, sizeof err), 0);
+	assert_int_equal(zc_registry_entries_where(f->s, "leave", &lf, keep_entry, &sn, ZC_LANG_EN, err, sizeof err),
+			 0);
 	assert_int_equal(sn.n, 1); /* C1's leave of 05-06 to 05-08 */
 	/* removed, audited */
-	assert_int_equal(zc_registry_entry_remove(f->s, "inspection", ids[1], "clerk", err, sizeof err), 0);
-	assert_int_equal(zc_registry_entry_remove(f->s, "correction", id, "clerk", err, sizeof err), 0);
-	assert_int_equal(zc_registry_entry_remove(f->s, "correction", id, "clerk", err, sizeof err), ZC_ENOENT);
+	assert_int_equal(zc_registry_entry_remove(f->s, "inspection", ids[1], "clerk", ZC_LANG_EN, err, sizeof err), 0);
+	assert_int_equal(zc_registry_entry_remove(f->s, "correction", id, "clerk", ZC_LANG_EN, err, sizeof err), 0);
+	assert_int_equal(zc_registry_entry_remove(f->s, "correction", id, "clerk", ZC_LANG_EN, err, sizeof err),
+			 ZC_ENOENT);
 	assert_int_equal(q_int(f, "SELECT count(*) FROM audit WHERE source = 'cli' AND actor = 'clerk'"), 5);
 	assert_int_equal(q_int(f, "SELECT count(*) FROM audit WHERE entity = 'inspection' AND action = 'delete' AND "
 				  "key LIKE 'V1,%,C3' AND before_json LIKE '%\"note\":\"未请假\"%'"),
@@ -936,52 +965,62 @@ static void test_ca_and_revocations(void **state)
 	assert_int_equal(num, 2);
 	assert_non_null(l2 = tu_read_file(path, &l2len));
 	/* not trusted yet */
-	assert_int_equal(zc_registry_revocations_install(f->s, l1, l1len, NULL, NULL, NULL, err, sizeof err),
-			 ZC_ENOENT);
+	assert_int_equal(
+	    zc_registry_revocations_install_l(f->s, l1, l1len, NULL, ZC_LANG_EN, NULL, NULL, err, sizeof err),
+	    ZC_ENOENT);
 	/* a badge certificate is not a CA */
 	snprintf(path, sizeof path, "%s/B1.der", f->dir);
 	uint8_t *der = tu_read_file(path, &olen);
-	assert_int_equal(zc_registry_ca_add(f->s, der, olen, NULL, NULL, NULL, err, sizeof err), ZC_EMALFORMED);
+	assert_int_equal(zc_registry_ca_add_l(f->s, der, olen, NULL, ZC_LANG_EN, NULL, NULL, err, sizeof err),
+			 ZC_EMALFORMED);
 	free(der);
 	int added = 0;
-	assert_int_equal(zc_registry_ca_add(f->s, ca, calen, NULL, NULL, &added, err, sizeof err), 0);
+	assert_int_equal(zc_registry_ca_add_l(f->s, ca, calen, NULL, ZC_LANG_EN, NULL, &added, err, sizeof err), 0);
 	assert_int_equal(added, 1);
-	assert_int_equal(zc_registry_ca_add(f->s, ca, calen, NULL, NULL, &added, err, sizeof err), 0);
+	assert_int_equal(zc_registry_ca_add_l(f->s, ca, calen, NULL, ZC_LANG_EN, NULL, &added, err, sizeof err), 0);
 	assert_int_equal(added, 0);
 	int changed = 0;
-	assert_int_equal(zc_registry_revocations_install(f->s, l1, l1len, NULL, &num, &changed, err, sizeof err), 0);
+	assert_int_equal(
+	    zc_registry_revocations_install_l(f->s, l1, l1len, NULL, ZC_LANG_EN, &num, &changed, err, sizeof err), 0);
 	assert_int_equal(num, 1);
 	assert_int_equal(changed, 1);
-	assert_int_equal(zc_registry_revocations_install(f->s, l2, l2len, NULL, &num, &changed, err, sizeof err), 0);
+	assert_int_equal(
+	    zc_registry_revocations_install_l(f->s, l2, l2len, NULL, ZC_LANG_EN, &num, &changed, err, sizeof err), 0);
 	assert_int_equal(num, 2);
 	assert_int_equal(changed, 1);
 	/* the same list again: a no-op */
-	assert_int_equal(zc_registry_revocations_install(f->s, l2, l2len, NULL, &num, &changed, err, sizeof err), 0);
+	assert_int_equal(
+	    zc_registry_revocations_install_l(f->s, l2, l2len, NULL, ZC_LANG_EN, &num, &changed, err, sizeof err), 0);
 	assert_int_equal(changed, 0);
 	/* rollback refused */
+	assert_int_equal(
+	    zc_registry_revocations_install_l(f->s, l1, l1len, NULL, ZC_LANG_EN, &num, &changed, err, sizeof err),
+	    ZC_ESTATE);
+	assert_non_null(strstr(err, "rollback"));
 	assert_int_equal(zc_registry_revocations_install(f->s, l1, l1len, NULL, &num, &changed, err, sizeof err),
 			 ZC_ESTATE);
-	assert_non_null(strstr(err, "rollback"));
+	assert_non_null(strstr(err, "拒绝回退")); /* the form without _l: Chinese */
 	/* a tampered list */
 	l2[l2len - 3] ^= 0x55;
-	int rc = zc_registry_revocations_install(f->s, l2, l2len, NULL, &num, &changed, err, sizeof err);
+	int rc = zc_registry_revocations_install_l(f->s, l2, l2len, NULL, ZC_LANG_EN, &num, &changed, err, sizeof err);
 	assert_true(rc == ZC_ESIG || rc == ZC_EMALFORMED);
 	/* garbage */
-	assert_int_equal(
-	    zc_registry_revocations_install(f->s, (const uint8_t *)"ZRL1xx", 6, NULL, NULL, NULL, err, sizeof err) < 0,
-	    1);
+	assert_int_equal(zc_registry_revocations_install_l(f->s, (const uint8_t *)"ZRL1xx", 6, NULL, ZC_LANG_EN, NULL,
+							   NULL, err, sizeof err) < 0,
+			 1);
 	/* another CA's list */
 	make_ca(f, "ca2", "B2", "C2");
 	snprintf(path, sizeof path, "%s/ca2/revocations.zrl", f->dir);
 	assert_non_null(other = tu_read_file(path, &olen));
-	assert_int_equal(zc_registry_revocations_install(f->s, other, olen, NULL, NULL, NULL, err, sizeof err),
-			 ZC_ENOENT);
+	assert_int_equal(
+	    zc_registry_revocations_install_l(f->s, other, olen, NULL, ZC_LANG_EN, NULL, NULL, err, sizeof err),
+	    ZC_ENOENT);
 	int cnt[2] = {0, 0};
 	assert_int_equal(zc_registry_cas(f->s, count_ca, cnt), 0);
 	assert_int_equal(cnt[0], 1);
 	assert_int_equal(cnt[1], 2);
 	zc_registry *r;
-	assert_int_equal(zc_registry_load(f->s, &r, err, sizeof err), 0);
+	assert_int_equal(zc_registry_load_l(f->s, ZC_LANG_EN, &r, err, sizeof err), 0);
 	assert_int_equal(r->ncas, 1);
 	assert_int_equal(r->nrevlists, 1);
 	assert_int_equal(r->revlists[0].number, 2);
@@ -1036,7 +1075,7 @@ static void test_ten_thousand(void **state)
 	assert_int_equal(r.inserted, N);
 	double t1 = secs();
 	zc_registry *reg;
-	assert_int_equal(zc_registry_load(f->s, &reg, err, sizeof err), 0);
+	assert_int_equal(zc_registry_load_l(f->s, ZC_LANG_EN, &reg, err, sizeof err), 0);
 	double t2 = secs();
 	assert_int_equal(reg->ncadres, N);
 	assert_int_equal(reg->nassignments, N);
@@ -1049,6 +1088,254 @@ static void test_ten_thousand(void **state)
 	free(c);
 	free(a);
 	free(b);
+}
+
+/* ---- leave type and reason, duty place and purpose ---- */
+
+/* "start type reason" / "start place purpose" of each entry (seen) */
+static int collect_entry(void *arg, const zc_registry_entry *e)
+{
+	seen *g = arg;
+	const char *a = e->kind ? e->place : e->type, *b = e->kind ? e->purpose : e->reason;
+	if (g->n < 8)
+		snprintf(g->text[g->n], sizeof g->text[0], "%s %s %s", e->start, a ? a : "-", b ? b : "-");
+	g->n++;
+	return 0;
+}
+
+static void test_leave_duty_columns(void **state)
+{
+	fx *f = *state;
+	char err[512];
+	import_all(f);
+	/* Chinese headers (请假类型 is the second name of 类型), values in both languages */
+	zc_import_result r = import_ok(f, "leave", "l2.csv",
+				       "干部编号,开始日期,结束日期,审批级别,请假类型,事由\n"
+				       "C3,2025-02-03,2025-02-04,乡镇,病假,\"住院\n治疗\"\n"
+				       "C3,2025-02-10,2025-02-10,township,family_visit,\n"
+				       "C3,2025-02-17,2025-02-17,乡镇,,\n");
+	assert_int_equal(r.inserted, 3);
+	r = import_ok(f, "duty", "d2.csv",
+		      "cadre,start,end,kind,level,地点,事由\nC3,2025-03-03,2025-03-04,出差,区,北京,参加培训\n");
+	assert_int_equal(r.inserted, 1);
+	seen g = {0};
+	zc_registry_filter fl = {.cadre = "C3", .from = "2025-01-01"};
+	assert_int_equal(zc_registry_entries_where(f->s, "leave", &fl, collect_entry, &g, ZC_LANG_EN, err, sizeof err),
+			 0);
+	assert_int_equal(g.n, 3);
+	assert_string_equal(g.text[0], "2025-02-03 sick 住院\n治疗");
+	assert_string_equal(g.text[1], "2025-02-10 family_visit -");
+	assert_string_equal(g.text[2], "2025-02-17 - -");
+	memset(&g, 0, sizeof g);
+	assert_int_equal(zc_registry_entries_where(f->s, "duty", &fl, collect_entry, &g, ZC_LANG_EN, err, sizeof err),
+			 0);
+	assert_int_equal(g.n, 1);
+	assert_string_equal(g.text[0], "2025-03-03 北京 参加培训");
+	assert_int_equal(q_int(f, "SELECT count(*) FROM audit WHERE entity = 'leave' AND after_json LIKE "
+				  "'%\"type\":\"sick\",\"reason\":\"住院\\n治疗\"%'"),
+			 1);
+	/* one at a time */
+	zc_registry_entry e = {.cadre = "C3",
+			       .start = "2025-04-07",
+			       .end = "2025-04-07",
+			       .level = "乡镇",
+			       .type = "事假",
+			       .reason = "家中有事"};
+	zc_registry_entry d = {.cadre = "C3",
+			       .start = "2025-04-08",
+			       .end = "2025-04-08",
+			       .level = "区",
+			       .kind = "meeting",
+			       .place = "区政府",
+			       .purpose = "述职"};
+	assert_int_equal(zc_registry_entry_add(f->s, "leave", &e, "clerk", ZC_LANG_EN, NULL, err, sizeof err), 0);
+	assert_int_equal(zc_registry_entry_add(f->s, "duty", &d, "clerk", ZC_LANG_EN, NULL, err, sizeof err), 0);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM leave WHERE type = 'personal' AND reason = '家中有事'"), 1);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM duty WHERE place = '区政府' AND purpose = '述职'"), 1);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM audit WHERE entity = 'duty' AND source = 'cli' AND "
+				  "after_json LIKE '%\"place\":\"区政府\",\"purpose\":\"述职\"%'"),
+			 1);
+	e.start = e.end = "2025-04-09";
+	e.type = "年假";
+	assert_int_equal(zc_registry_entry_add(f->s, "leave", &e, "clerk", ZC_LANG_EN, NULL, err, sizeof err), ZC_EARG);
+	assert_non_null(strstr(err, "personal/事假"));
+	import_bad(f, "leave", "l3.csv", "cadre,start,end,level,type\nC3,2025-05-05,2025-05-05,乡镇,年假\n",
+		   "l3.csv:2:type: invalid value '年假', expected one of: personal/事假");
+	/* the store refuses a type it does not know, whoever writes it */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db,
+					  "INSERT INTO leave(cadre_id, start, \"end\", level, type) "
+					  "VALUES ('C3', '2025-06-02', '2025-06-02', 'township', 'annual')",
+					  NULL, NULL, NULL),
+			     SQLITE_OK);
+	sqlite3_close(db);
+	/* labels for people */
+	assert_string_equal(zc_registry_label("family_visit", ZC_LANG_EN), "family_visit");
+	assert_string_equal(zc_registry_label("family_visit", ZC_LANG_ZH), "探亲假");
+	assert_string_equal(zc_registry_label("district", ZC_LANG_ZH), "区");
+	assert_string_equal(zc_registry_label("trip", ZC_LANG_ZH), "出差");
+	assert_string_equal(zc_registry_label("absent", ZC_LANG_ZH), "缺岗");
+	assert_string_equal(zc_registry_label("V1", ZC_LANG_ZH), "V1");
+}
+
+/* ---- leave blocks (RULES.md section 5) ---- */
+
+static zc_day day(const char *s)
+{
+	zc_day d;
+	assert_int_equal(zc_day_parse(s, &d), 0);
+	return d;
+}
+
+static void test_leave_block_rule(void **state)
+{
+	(void)state;
+	zc_r_cadre cadres[2] = {{.id = "C1", .name = "甲"}, {.id = "C2", .name = "乙"}};
+	zc_r_leave leaves[4] = {
+	    {.cadre = 0,
+	     .start = day("2025-03-03"),
+	     .end = day("2025-03-05"),
+	     .level = ZC_LEVEL_TOWNSHIP}, /* Mon-Wed */
+	    {.cadre = 0,
+	     .start = day("2025-03-13"),
+	     .end = day("2025-03-14"),
+	     .level = ZC_LEVEL_TOWNSHIP}, /* Thu-Fri */
+	    {.cadre = 0,
+	     .start = day("2025-03-24"),
+	     .end = day("2025-03-25"),
+	     .level = ZC_LEVEL_TOWNSHIP}, /* Mon-Tue */
+	    {.cadre = 1, .start = day("2025-04-01"), .end = day("2025-04-03"), .level = ZC_LEVEL_TOWNSHIP},
+	};
+	zc_rules_input in;
+	zc_day b0, b1;
+	memset(&in, 0, sizeof in);
+	zc_policy_default(&in.policy);
+	in.cadres = cadres;
+	in.ncadres = 2;
+	in.leaves = leaves;
+	in.nleaves = 4;
+	/* Mon-Wed stored, Thu-Fri entered: one block of 5 days, district */
+	assert_int_equal(zc_rules_leave_block(&in, 0, day("2025-03-06"), day("2025-03-07"), &b0, &b1),
+			 ZC_LEVEL_DISTRICT);
+	assert_int_equal(b0, day("2025-03-03"));
+	assert_int_equal(b1, day("2025-03-07"));
+	/* separated only by a weekend: Thu-Fri stored, Mon entered */
+	assert_int_equal(zc_rules_leave_block(&in, 0, day("2025-03-17"), day("2025-03-17"), &b0, &b1),
+			 ZC_LEVEL_DISTRICT);
+	assert_int_equal(b0, day("2025-03-13"));
+	assert_int_equal(b1, day("2025-03-17"));
+	/* a working day (Wed) between: no block */
+	assert_int_equal(zc_rules_leave_block(&in, 0, day("2025-03-27"), day("2025-03-27"), &b0, &b1),
+			 ZC_LEVEL_TOWNSHIP);
+	assert_int_equal(b0, day("2025-03-27"));
+	assert_int_equal(b1, day("2025-03-27"));
+	/* ... unless the calendar makes that Wednesday a holiday */
+	zc_day hol = day("2025-03-26");
+	in.holidays = &hol;
+	in.nholidays = 1;
+	assert_int_equal(zc_rules_leave_block(&in, 0, day("2025-03-27"), day("2025-03-27"), &b0, &b1),
+			 ZC_LEVEL_DISTRICT);
+	assert_int_equal(b0, day("2025-03-24"));
+	/* another cadre's leave never joins */
+	assert_int_equal(zc_rules_leave_block(&in, 0, day("2025-04-04"), day("2025-04-04"), &b0, &b1),
+			 ZC_LEVEL_TOWNSHIP);
+	assert_int_equal(b0, day("2025-04-04"));
+	assert_int_equal(zc_rules_leave_block(&in, 1, day("2025-04-04"), day("2025-04-04"), &b0, &b1),
+			 ZC_LEVEL_DISTRICT);
+	assert_int_equal(b0, day("2025-04-01"));
+	/* 8 days or more: city */
+	assert_int_equal(zc_rules_leave_block(&in, 0, day("2025-03-06"), day("2025-03-10"), &b0, &b1), ZC_LEVEL_CITY);
+	assert_int_equal(zc_rules_leave_block(&in, 0, day("2025-03-07"), day("2025-03-06"), &b0, &b1), ZC_EARG);
+}
+
+static void test_leave_add_checked(void **state)
+{
+	fx *f = *state;
+	char err[1024], lines[4][512];
+	zc_leave_check chk;
+	int64_t id1 = 0, id2 = 0, id = 0;
+	import_all(f);
+	int64_t audits = q_int(f, "SELECT count(*) FROM audit");
+	zc_registry_entry e = {.cadre = "C1", .start = "2025-03-03", .end = "2025-03-05", .level = "township"};
+	assert_int_equal(zc_registry_leave_add(f->s, &e, 0, "clerk", ZC_LANG_EN, &id1, &chk, err, sizeof err), 0);
+	assert_int_equal(chk.required, ZC_LEVEL_TOWNSHIP);
+	assert_int_equal(chk.njoined, 0);
+	assert_int_equal(zc_registry_leave_warnings(&chk, ZC_LANG_EN, lines, 4), 0);
+	/* Thu-Fri at township: the block of 5 days needs district */
+	e.start = "2025-03-06";
+	e.end = "2025-03-07";
+	assert_int_equal(zc_registry_leave_add(f->s, &e, 0, "clerk", ZC_LANG_ZH, &id, &chk, err, sizeof err),
+			 ZC_ESTATE);
+	assert_string_equal(err, "该请假与 2025-03-03 至 2025-03-05 的请假连成 2025-03-03 至 2025-03-07 共 5 天，"
+				 "须区级审批；所填审批级别为乡镇");
+	assert_int_equal(zc_registry_leave_add(f->s, &e, 0, "clerk", ZC_LANG_EN, &id, &chk, err, sizeof err),
+			 ZC_ESTATE);
+	assert_non_null(strstr(err, "2025-03-03 to 2025-03-07 of 5 days, which needs district approval"));
+	assert_int_equal(chk.required, ZC_LEVEL_DISTRICT);
+	assert_int_equal(chk.bstart, day("2025-03-03"));
+	assert_int_equal(chk.bend, day("2025-03-07"));
+	assert_int_equal(chk.njoined, 1);
+	assert_int_equal(chk.joined[0].id, id1);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM leave WHERE start = '2025-03-06'"), 0);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM audit"), audits + 1);
+	/* forced: stored, audited as forced; the stored Mon-Wed leave is now too low */
+	assert_int_equal(zc_registry_leave_add(f->s, &e, 1, "clerk", ZC_LANG_EN, &id2, &chk, err, sizeof err), 0);
+	assert_true(chk.forced);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM audit WHERE source = 'cli --force' AND entity = 'leave'"), 1);
+	assert_int_equal(zc_registry_leave_warnings(&chk, ZC_LANG_EN, lines, 4), 1);
+	assert_non_null(strstr(lines[0], "stored leave #"));
+	assert_non_null(strstr(lines[0], "reported as approved below its level"));
+	/* approved high enough: no force needed, and nothing forced */
+	e.start = e.end = "2025-03-10"; /* Mon after the block: 8 days */
+	e.level = "city";
+	assert_int_equal(zc_registry_leave_add(f->s, &e, 1, "clerk", ZC_LANG_EN, &id, &chk, err, sizeof err), 0);
+	assert_false(chk.forced);
+	assert_int_equal(chk.required, ZC_LEVEL_CITY);
+	assert_int_equal(chk.njoined, 2);
+	assert_int_equal(zc_registry_leave_warnings(&chk, ZC_LANG_EN, lines, 4),
+			 2); /* both stored leaves are too low now */
+	/* warnings: overlapping another leave, outside the assignments */
+	e.start = "2025-03-04";
+	e.end = "2025-03-04";
+	assert_int_equal(zc_registry_leave_add(f->s, &e, 0, "clerk", ZC_LANG_EN, &id, &chk, err, sizeof err), 0);
+	assert_int_equal(chk.overlap_id, id1);
+	assert_int_equal(chk.outside_days, 0);
+	zc_registry_entry o = {.cadre = "C3", .start = "2026-01-05", .end = "2026-01-06", .level = "township"};
+	assert_int_equal(zc_registry_leave_add(f->s, &o, 0, "clerk", ZC_LANG_EN, &id, &chk, err, sizeof err), 0);
+	assert_int_equal(chk.outside_days, 2);
+	assert_int_equal(zc_registry_leave_warnings(&chk, ZC_LANG_EN, lines, 4), 1);
+	assert_non_null(strstr(lines[0], "no assignment on 2 days of the leave"));
+	/* the same leave twice, an unknown cadre */
+	assert_int_equal(zc_registry_leave_add(f->s, &o, 0, "clerk", ZC_LANG_EN, &id, &chk, err, sizeof err),
+			 ZC_EEXIST);
+	o.cadre = "C99";
+	assert_int_equal(zc_registry_leave_add(f->s, &o, 0, "clerk", ZC_LANG_EN, &id, &chk, err, sizeof err),
+			 ZC_ENOENT);
+}
+
+static void test_leave_import_warnings(void **state)
+{
+	fx *f = *state;
+	zc_import_result res;
+	char err[512];
+	import_all(f);
+	/* a week split into two township leaves, one of them on dates of another */
+	const char *p = write_csv(
+	    f, "split.csv", "cadre,start,end,level\nC1,2025-03-03,2025-03-05,乡镇\nC1,2025-03-05,2025-03-07,乡镇\n");
+	assert_int_equal(zc_registry_import(f->s, "leave", p, NULL, ZC_LANG_EN, &res, err, sizeof err), 0);
+	assert_int_equal(res.inserted, 2);
+	assert_int_equal(res.nwarnings, 4);
+	assert_non_null(strstr(res.warnings[0], "split.csv:2: warning: the leave joins the leave 2025-03-05 to "
+						"2025-03-07 into one leave 2025-03-03 to 2025-03-07 of 5 days"));
+	assert_non_null(strstr(res.warnings[1], "split.csv:2: warning: the leave overlaps stored leave #"));
+	assert_non_null(strstr(res.warnings[2], "split.csv:3: warning:"));
+	zc_import_result_free(&res);
+	/* other kinds have none */
+	p = write_csv(f, "duty3.csv", "cadre,start,end,kind,level\nC1,2025-03-10,2025-03-10,trip,none\n");
+	assert_int_equal(zc_registry_import(f->s, "duty", p, NULL, ZC_LANG_EN, &res, err, sizeof err), 0);
+	assert_int_equal(res.nwarnings, 0);
+	zc_import_result_free(&res);
 }
 
 int main(void)
@@ -1069,6 +1356,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_correction_inspection_one_at_a_time, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ca_and_revocations, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ten_thousand, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_leave_duty_columns, setup, teardown),
+	    cmocka_unit_test(test_leave_block_rule),
+	    cmocka_unit_test_setup_teardown(test_leave_add_checked, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_leave_import_warnings, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

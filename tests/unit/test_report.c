@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_report.c: the report renderers (zc/report.h) on the township-quarter
- * scenario of ../shared/scenarios: the CSV sheets (byte order mark, CRLF,
- * the attendance symbols of known days, totals against the year rows, the
- * allowance sums, formula injection), the HTML page (self-contained, A4,
- * escaped), and the scope filter.
+ * and collection-and-corrections scenarios of ../shared/scenarios: the CSV
+ * sheets (byte order mark, CRLF, the attendance symbols of known days,
+ * totals against the year rows, the allowance sums, formula injection), the
+ * HTML page (self-contained, A4, escaped), the scope filter, and the views
+ * of RULES.md v2: each terminal's collection state and overdue warnings,
+ * the PENDING and CORRECTED marks, forged_badge and collapsed rejected_tap
+ * findings, a summary that follows --month, the pace, the breakdown, and the
+ * sign-off lines of printed sheets.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,7 +25,7 @@
 #include "zc/err.h"
 #include "zc/report.h"
 #include "zc/rules.h"
-#include "zc/scenario.h"
+#include "scenario.h"
 
 typedef struct world {
 	zc_scenario *s;
@@ -39,12 +43,12 @@ static zc_day D(const char *s)
 	return d;
 }
 
-/* Load township-quarter (the handbook copy, else tests/scenario/data). */
-static int load(world *w)
+/* Load a scenario (the handbook copy, else tests/scenario/data). */
+static int load_named(world *w, const char *name)
 {
 	memset(w, 0, sizeof *w);
 	char path[4200];
-	snprintf(path, sizeof path, "%s/township-quarter.scn", tu_scenario_dir());
+	snprintf(path, sizeof path, "%s/%s.scn", tu_scenario_dir(), name);
 	size_t len;
 	uint8_t *text = tu_read_file(path, &len);
 	if (!text)
@@ -55,6 +59,12 @@ static int load(world *w)
 	free(text);
 	assert_int_equal(zc_scenario_rules_input(w->s, &w->in), 0);
 	return 0;
+}
+
+/* township-quarter */
+static int load(world *w)
+{
+	return load_named(w, "township-quarter");
 }
 
 static void eval(world *w)
@@ -68,6 +78,14 @@ static void eval(world *w)
 static void load_eval(world *w)
 {
 	if (load(w))
+		skip();
+	eval(w);
+}
+
+/* collection-and-corrections: pulls, PENDING days, corrections, clones */
+static void load_eval_cc(world *w)
+{
+	if (load_named(w, "collection-and-corrections"))
 		skip();
 	eval(w);
 }
@@ -320,7 +338,7 @@ static void test_csv_attendance(void **state)
 	assert_string_equal(day_cell(h, ma, 28), "休"); /* Spring Festival */
 	row *feb = sheet_row(&t, "新地村 2025年2月 驻村干部考勤表", "马力", &h);
 	assert_non_null(feb);
-	assert_int_equal(feb->n, 3 + 28 + 5);
+	assert_int_equal(feb->n, 3 + 28 + 7); /* days, then 7 totals */
 	const char *ids[] = {"C011", "C012", "C013", "C014", "C015"};
 	for (size_t i = 0; i < 5; i++) {
 		const char *name = w.in.cadres[cadre_ix(&w, ids[i])].name;
@@ -335,7 +353,7 @@ static void test_csv_attendance(void **state)
 				sum[k] += atoi(r->cell[col(h, tc[k])]);
 			/* the totals count the symbols of the row */
 			int n_absent = 0;
-			for (int d = 3; d < r->n - 5; d++)
+			for (int d = 3; d < r->n - 7; d++)
 				n_absent += !strcmp(r->cell[d], "×");
 			assert_int_equal(n_absent, atoi(r->cell[col(h, "缺勤")]));
 		}
@@ -397,6 +415,8 @@ static void test_csv_allowance(void **state)
 			total = fen_of(r->cell[ca]);
 			continue;
 		}
+		if (!strncmp(r->cell[cv], "制表人", strlen("制表人")))
+			continue; /* the sign-off row */
 		lines++;
 		assert_string_equal(r->cell[cr], "100.00");
 		assert_int_equal(fen_of(r->cell[ca]), (int64_t)atoi(r->cell[cd]) * 10000);
@@ -703,6 +723,520 @@ static void test_scope(void **state)
 	world_free(&w);
 }
 
+/* ---- helpers for the views of RULES.md v2 ---- */
+
+/* The text of s from the first `from` to the next "</section>" (malloc'd). */
+__attribute__((noinline)) static char *part(const char *s, const char *from)
+{
+	const char *a = strstr(s, from);
+	if (!a)
+		fail_msg("no %s", from);
+	const char *b = strstr(a, "</section>");
+	assert_non_null(b);
+	return strndup(a, (size_t)(b - a));
+}
+
+/* The first row whose column c holds v (from row 1), or NULL. */
+static row *find_row(table *t, int c, const char *v)
+{
+	for (int i = 1; i < t->n; i++)
+		if (c < t->rows[i].n && !strcmp(t->rows[i].cell[c], v))
+			return &t->rows[i];
+	return NULL;
+}
+
+static json_t *json_terminal(json_t *j, const char *id)
+{
+	size_t i;
+	json_t *t;
+	json_array_foreach(json_object_get(j, "terminals"), i, t) if (!strcmp(
+	    json_string_value(json_object_get(t, "terminal")), id)) return t;
+	fail_msg("no terminal %s", id);
+	return NULL;
+}
+
+static int pending_of(const world *w, const char *const *ids, size_t n)
+{
+	int sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += year_row(w, ids[i], 2025)->pending_days;
+	return sum;
+}
+
+/* ---- 1. collection state ---- */
+
+static void test_collection(void **state)
+{
+	(void)state;
+	world w;
+	load_eval_cc(&w);
+	const char *t01[] = {"C001", "C002", "C003"}, *t02[] = {"C004", "C005", "C006"}, *t03[] = {"C007", "C008", "C009"};
+	json_t *j = zc_report_json(&w.in, w.r);
+	/* every section 11 key stays; "terminals" is added */
+	const char *top[] = {"as_of", "years", "findings", "recall", "terminals"};
+	assert_int_equal(json_object_size(j), 5);
+	for (size_t i = 0; i < 5; i++)
+		assert_non_null(json_object_get(j, top[i]));
+	assert_int_equal(json_object_size(json_array_get(json_object_get(j, "years"), 0)), 13);
+	assert_int_equal(json_array_size(json_object_get(j, "terminals")), 3);
+	json_t *k1 = json_terminal(j, "K01"), *k2 = json_terminal(j, "K02"), *k3 = json_terminal(j, "K03");
+	assert_string_equal(json_string_value(json_object_get(k1, "township")), "T01");
+	assert_string_equal(json_string_value(json_object_get(k1, "collected_until")), "2025-11-28T18:00:00+08:00");
+	assert_true(json_is_false(json_object_get(k1, "overdue")));
+	/* 1-3 December for C001 and C002; C003 was found absent on the 2nd */
+	assert_int_equal(json_integer_value(json_object_get(k1, "pending_days")), 8);
+	assert_int_equal(pending_of(&w, t01, 3), 8);
+	assert_string_equal(json_string_value(json_object_get(k3, "collected_until")), "2025-10-15T12:00:00+08:00");
+	assert_true(json_is_true(json_object_get(k3, "overdue")));
+	assert_int_equal(json_integer_value(json_object_get(k3, "pending_days")), pending_of(&w, t03, 3));
+	assert_true(pending_of(&w, t03, 3) > 100);
+	assert_int_equal(json_integer_value(json_object_get(k2, "pending_days")), 0);
+	json_decref(j);
+
+	/* the CSV sheet and the HTML warning at the top */
+	zc_report_opts o = {0};
+	char *s = csv(&w, ZC_SHEET_COLLECTION, &o);
+	table t = parse_csv(s);
+	row *h = &t.rows[0], *r3 = find_row(&t, col(h, "终端编号"), "K03");
+	assert_non_null(r3);
+	assert_string_equal(r3->cell[col(h, "乡镇（街道）")], "巴音陶亥镇");
+	assert_string_equal(r3->cell[col(h, "最后收取时间")], "2025-10-15 12:00");
+	assert_int_equal(atoi(r3->cell[col(h, "未收取天数")]), pending_of(&w, t03, 3));
+	assert_string_equal(r3->cell[col(h, "逾期未收取")], "是");
+	assert_string_equal(find_row(&t, 0, "K01")->cell[col(h, "逾期未收取")], "否");
+	table_free(&t);
+	free(s);
+	s = html(&w, &o);
+	const char *warn = strstr(s, "终端 K03 已超过 31 天未收取，此后的日期为未收取，不计缺勤");
+	assert_non_null(warn);
+	assert_true(warn < strstr(s, "id=\"summary\""));
+	assert_null(strstr(s, "终端 K01 已超过"));
+	assert_true(strstr(s, "id=\"collection\"") < strstr(s, "id=\"years\""));
+	free(s);
+
+	/* a terminal never collected: null, 从未收取, overdue; its township's
+	 * days without an accepted tap are PENDING, not absent */
+	((zc_r_terminal *)w.in.terminals)[1].collected_until_ms = ZC_NEVER_COLLECTED;
+	eval(&w);
+	j = zc_report_json(&w.in, w.r);
+	k2 = json_terminal(j, "K02");
+	assert_true(json_is_null(json_object_get(k2, "collected_until")));
+	assert_true(json_is_true(json_object_get(k2, "overdue")));
+	assert_int_equal(json_integer_value(json_object_get(k2, "pending_days")), pending_of(&w, t02, 3));
+	assert_true(pending_of(&w, t02, 3) > 0);
+	json_decref(j);
+	s = csv(&w, ZC_SHEET_COLLECTION, &o);
+	assert_non_null(strstr(s, "K02,乌达镇,从未收取,"));
+	free(s);
+	s = html(&w, &o);
+	assert_non_null(strstr(s, "终端 K02 从未收取"));
+	free(s);
+	o.lang = 1;
+	s = html(&w, &o);
+	assert_non_null(strstr(s, "Terminal K03 has not been collected for more than 31 days"));
+	free(s);
+	s = csv(&w, ZC_SHEET_COLLECTION, &o);
+	assert_non_null(strstr(s, "K02,乌达镇,never,"));
+	free(s);
+
+	/* scope: a township's report names its own terminals only */
+	zc_report_scope sc;
+	assert_int_equal(zc_report_scope_find(&w.in, ZC_SCOPE_TOWNSHIP, "T01", &sc), 0);
+	j = zc_report_json_scoped(&w.in, w.r, &sc);
+	assert_int_equal(json_array_size(json_object_get(j, "terminals")), 1);
+	json_terminal(j, "K01");
+	json_decref(j);
+	o.scope = &sc;
+	o.lang = 0;
+	s = html(&w, &o);
+	assert_null(strstr(s, "K03"));
+	free(s);
+	world_free(&w);
+}
+
+/* ---- 2. PENDING and CORRECTED marks ---- */
+
+static void test_pending_marks(void **state)
+{
+	(void)state;
+	world w;
+	load_eval_cc(&w);
+	zc_report_opts o = {.year = 2025, .month = 12};
+	char *s = csv(&w, ZC_SHEET_ATTENDANCE, &o);
+	table t = parse_csv(s);
+	row *h, *zs = sheet_row(&t, "新地村 2025年12月 驻村干部考勤表", "张三", &h);
+	assert_non_null(zs);
+	for (int d = 1; d <= 3; d++)
+		assert_string_equal(day_cell(h, zs, d), "未");
+	assert_string_equal(zs->cell[col(h, "未收取")], "3");
+	assert_string_equal(zs->cell[col(h, "缺勤")], "0");
+	row *ww = sheet_row(&t, "新地村 2025年12月 驻村干部考勤表", "王五", &h);
+	assert_string_equal(day_cell(h, ww, 2), "×"); /* found absent by an inspection */
+	assert_string_equal(ww->cell[col(h, "未收取")], "2");
+	assert_non_null(strstr(s, "补 补卡"));
+	assert_non_null(strstr(s, "未 未收取"));
+	table_free(&t);
+	free(s);
+
+	/* corrections: three approved (补), one approved by the township only (×) */
+	o.month = 3;
+	s = csv(&w, ZC_SHEET_ATTENDANCE, &o);
+	t = parse_csv(s);
+	row *ls = sheet_row(&t, "新地村 2025年3月 驻村干部考勤表", "李四", &h);
+	for (int d = 4; d <= 6; d++)
+		assert_string_equal(day_cell(h, ls, d), "补");
+	assert_string_equal(day_cell(h, ls, 7), "×");
+	assert_string_equal(ls->cell[col(h, "补卡")], "3");
+	table_free(&t);
+	free(s);
+
+	/* every month's totals add up to the year rows, corrected and pending included */
+	o.month = 0;
+	s = csv(&w, ZC_SHEET_ATTENDANCE, &o);
+	t = parse_csv(s);
+	const char *ids[] = {"C001", "C002", "C003", "C007", "C009"};
+	const char *vil[] = {"新地村", "新地村", "新地村", "红旗村", "红旗村"};
+	for (size_t i = 0; i < 5; i++) {
+		const char *name = w.in.cadres[cadre_ix(&w, ids[i])].name;
+		int cor = 0, pend = 0;
+		for (int m = 1; m <= 12; m++) {
+			char title[128];
+			snprintf(title, sizeof title, "%s 2025年%d月 驻村干部考勤表", vil[i], m);
+			row *r = sheet_row(&t, title, name, &h);
+			assert_non_null(r);
+			cor += atoi(r->cell[col(h, "补卡")]);
+			pend += atoi(r->cell[col(h, "未收取")]);
+		}
+		const zc_r_year *y = year_row(&w, ids[i], 2025);
+		assert_int_equal(cor, y->corrected_days);
+		assert_int_equal(pend, y->pending_days);
+	}
+	row *wj = sheet_row(&t, "红旗村 2025年11月 驻村干部考勤表", "吴九", &h);
+	assert_string_equal(day_cell(h, wj, 3), "未"); /* K03 not pulled since 15 October */
+	table_free(&t);
+	free(s);
+
+	/* the years sheet carries both; pending days never make a recall */
+	s = csv(&w, ZC_SHEET_YEARS, &o);
+	t = parse_csv(s);
+	h = &t.rows[0];
+	for (size_t i = 0; i < w.r->nyears; i++) {
+		const zc_r_year *y = &w.r->years[i];
+		row *r = find_row(&t, col(h, "干部编号"), w.in.cadres[y->cadre].id);
+		assert_int_equal(atoi(r->cell[col(h, "补卡天数")]), y->corrected_days);
+		assert_int_equal(atoi(r->cell[col(h, "未收取天数")]), y->pending_days);
+	}
+	table_free(&t);
+	free(s);
+	assert_true(year_row(&w, "C007", 2025)->pending_days > w.in.policy.max_absent_days_per_year);
+	s = csv(&w, ZC_SHEET_RECALL, &o);
+	assert_null(strstr(s, "C007"));
+	assert_null(strstr(s, "C009"));
+	assert_non_null(strstr(s, "C008")); /* really away since September */
+	free(s);
+
+	/* HTML: their own classes, never the absence's, and in the legend */
+	o.month = 12;
+	s = html(&w, &o);
+	assert_non_null(strstr(s, "<td class=\"s-pd\">未</td>"));
+	assert_null(strstr(s, "<td class=\"s-x\">未</td>"));
+	assert_non_null(strstr(s, ".s-pd{"));
+	assert_non_null(strstr(s, "<span class=\"s-pd\">未</span> 未收取"));
+	assert_non_null(strstr(s, "<span class=\"s-c\">补</span> 补卡"));
+	free(s);
+	o.month = 3;
+	s = html(&w, &o);
+	assert_non_null(strstr(s, "<td class=\"s-c\">补</td>"));
+	free(s);
+	world_free(&w);
+}
+
+/* ---- 3. findings ---- */
+
+static void test_findings_views(void **state)
+{
+	(void)state;
+	const char *labels[][2] = {{"forged_badge", "疑似弄虚作假（复制工牌）"},
+				   {"correction_approval_level", "补卡审批级别不足"},
+				   {"frequent_corrections", "补卡过于频繁"},
+				   {"inspection_absent", "抽查不在岗"},
+				   {"collection_overdue", "终端逾期未收取"},
+				   {"clock_set_back", "主机校时回拨"}};
+	for (size_t i = 0; i < 6; i++) {
+		assert_string_equal(zc_report_finding_label(labels[i][0], 0), labels[i][1]);
+		assert_string_not_equal(zc_report_finding_label(labels[i][0], 1), labels[i][0]);
+	}
+	world w;
+	load_eval(&w);
+	zc_report_opts o = {0};
+	char *s = csv(&w, ZC_SHEET_FINDINGS, &o);
+	table t = parse_csv(s);
+	row *h = &t.rows[0];
+	int ccode = col(h, "类型代码"), cid = col(h, "对象编号"), ctype = col(h, "类型"), csev = col(h, "级别"),
+	    cdet = col(h, "详情"), cdate = col(h, "日期");
+	int forged = 0, rejected_c014 = 0;
+	for (int i = 1; i < t.n; i++) {
+		row *r = &t.rows[i];
+		if (!strcmp(r->cell[ccode], "forged_badge")) {
+			forged++;
+			assert_string_equal(r->cell[ctype], "疑似弄虚作假（复制工牌）");
+			assert_string_equal(r->cell[csev], "违规");
+			assert_string_equal(r->cell[cid], "C012");
+		}
+		if (!strcmp(r->cell[ccode], "rejected_tap") && !strcmp(r->cell[cid], "C014")) {
+			/* one line for the revoked badge: the count, first and last date */
+			rejected_c014++;
+			assert_string_equal(r->cell[cdate], "2025-03-03");
+			assert_non_null(strstr(r->cell[cdet], "2025-03-03 至 2025-03-14 共 10 次"));
+		}
+	}
+	assert_int_equal(forged, 19);
+	assert_int_equal(rejected_c014, 1);
+	table_free(&t);
+	free(s);
+
+	/* HTML: a box of its own at the top of the findings */
+	s = html(&w, &o);
+	char *f = part(s, "id=\"findings\"");
+	const char *box = strstr(f, "<div class=\"forgery\"");
+	assert_non_null(box);
+	assert_true(box < strstr(f, "终端与数据完整性") || !strstr(f, "终端与数据完整性"));
+	assert_true(box < strstr(f, "驻村干部</h3>"));
+	assert_non_null(strstr(box, "<h3>疑似弄虚作假（复制工牌）</h3>"));
+	assert_non_null(strstr(box, "<tr class=\"forged\"><td>杨帆（C012）</td>"));
+	free(f);
+	assert_non_null(strstr(s, "<dt>疑似弄虚作假（复制工牌）</dt><dd class=\"sev-violation\">19</dd>"));
+	free(s);
+	o.lang = 1;
+	s = html(&w, &o);
+	assert_non_null(strstr(s, "suspected forgery (copied badge)"));
+	free(s);
+	world_free(&w);
+}
+
+/* ---- 4. the summary follows --month ---- */
+
+static void test_month_summary(void **state)
+{
+	(void)state;
+	world w;
+	load_eval(&w);
+	zc_report_opts o = {0};
+	char *s = html(&w, &o), *p = part(s, "id=\"summary\"");
+	assert_non_null(strstr(p, "<dd>15200.00</dd>"));
+	free(p);
+	free(s);
+	o.year = 2025;
+	o.month = 2;
+	zc_report_allowance_row *rows;
+	size_t n;
+	assert_int_equal(zc_report_allowance_rows(&w.in, w.r, &o, &rows, &n), 0);
+	int64_t fen = 0;
+	for (size_t i = 0; i < n; i++)
+		fen += rows[i].amount_fen;
+	free(rows);
+	long long present = 0, absent = 0;
+	for (size_t c = 0; c < w.in.ncadres; c++) {
+		int cnt[ZC_ST_COUNT];
+		zc_report_count_days(&w.in, w.r, (int)c, -1, D("2025-02-01"), D("2025-02-28"), cnt);
+		present += cnt[ZC_ST_PRESENT];
+		absent += cnt[ZC_ST_ABSENT];
+	}
+	char want[64];
+	s = html(&w, &o);
+	p = part(s, "id=\"summary\"");
+	assert_non_null(strstr(p, "概况（2025年2月）"));
+	assert_null(strstr(p, "15200.00"));
+	snprintf(want, sizeof want, "<dd>%lld.%02lld</dd>", (long long)fen / 100, (long long)fen % 100);
+	assert_non_null(strstr(p, want));
+	snprintf(want, sizeof want, "<dt>在岗天数合计</dt><dd>%lld</dd>", present);
+	assert_non_null(strstr(p, want));
+	snprintf(want, sizeof want, "<dt>缺勤天数合计</dt><dd>%lld</dd>", absent);
+	assert_non_null(strstr(p, want));
+	assert_true(fen > 0 && fen < 1520000);
+	free(p);
+	free(s);
+	world_free(&w);
+}
+
+/* ---- 5. pace ---- */
+
+/* The HTML <tr ...> opening the years row of a cadre. */
+static const char *years_tr(const char *years, const char *id)
+{
+	char key[32];
+	snprintf(key, sizeof key, "<td>%s</td>", id);
+	const char *p = strstr(years, key);
+	assert_non_null(p);
+	while (p > years && strncmp(p, "<tr", 3))
+		p--;
+	return p;
+}
+
+static void test_pace(void **state)
+{
+	(void)state;
+	world w;
+	load_eval(&w);
+	int expected[16];
+	assert_true(w.r->nyears <= 16);
+	assert_int_equal(zc_report_pace(&w.in, w.r, expected), 0);
+	for (size_t i = 0; i < w.r->nyears; i++) {
+		const char *id = w.in.cadres[w.r->years[i].cadre].id;
+		/* 90 of 365 days: ceil(200 x 90 / 365) = 50; C015 is assigned 120
+		 * days (required 66): ceil(66 x 90 / 120) = 50 */
+		assert_int_equal(expected[i], 50);
+		if (!strcmp(id, "C015"))
+			assert_int_equal(w.r->years[i].required_days, 66);
+	}
+	zc_report_opts o = {0};
+	char *s = csv(&w, ZC_SHEET_YEARS, &o);
+	table t = parse_csv(s);
+	row *h = &t.rows[0];
+	int cid = col(h, "干部编号"), cexp = col(h, "截至目前应有天数"), cpace = col(h, "进度");
+	assert_int_equal(cexp, col(h, "计入天数") + 1); /* beside the counted days */
+	assert_string_equal(find_row(&t, cid, "C011")->cell[cexp], "50");
+	assert_string_equal(find_row(&t, cid, "C011")->cell[cpace], "正常"); /* 59 of 200, but on pace */
+	assert_string_equal(find_row(&t, cid, "C013")->cell[cpace], "落后");
+	assert_string_equal(find_row(&t, cid, "C012")->cell[cpace], "落后");
+	table_free(&t);
+	free(s);
+	s = html(&w, &o);
+	char *y = part(s, "id=\"years\"");
+	assert_false(!strncmp(years_tr(y, "C011"), "<tr class=\"short\">", 18));
+	assert_true(!strncmp(years_tr(y, "C013"), "<tr class=\"short\">", 18));
+	assert_true(!strncmp(years_tr(y, "C015"), "<tr class=\"short\">", 18));
+	free(y);
+	free(s);
+	/* at the end of the year the pace is the target, once everything is
+	 * collected; PENDING dates are not counted as elapsed */
+	w.in.as_of = D("2025-12-31");
+	eval(&w);
+	assert_int_equal(zc_report_pace(&w.in, w.r, expected), 0);
+	for (size_t i = 0; i < w.r->nyears; i++) {
+		if (!w.r->years[i].pending_days)
+			assert_int_equal(expected[i], w.r->years[i].required_days);
+		else
+			assert_true(expected[i] < w.r->years[i].required_days);
+	}
+	world_free(&w);
+}
+
+/* ---- 6. breakdown ---- */
+
+static void test_breakdown(void **state)
+{
+	(void)state;
+	world w;
+	load_eval_cc(&w);
+	zc_report_opts o = {0};
+	char *s = csv(&w, ZC_SHEET_BREAKDOWN, &o);
+	table t = parse_csv(s);
+	row *h = &t.rows[0];
+	int ckind = col(h, "分组"), cname = col(h, "名称"), ccad = col(h, "干部人数"), cbeh = col(h, "进度落后人数"),
+	    cpct = col(h, "落后比例（%）"), crec = col(h, "应召回人数"), cfen = col(h, "补助金额（元）");
+	row *d = find_row(&t, cname, "海勃湾区");
+	assert_non_null(d);
+	assert_string_equal(d->cell[ckind], "区");
+	assert_string_equal(d->cell[ccad], "9");
+	/* C008, away since September, still has more counted days than the
+	 * pace up to K03's last collection (15 October): behind nobody */
+	assert_string_equal(d->cell[cbeh], "0");
+	assert_string_equal(d->cell[crec], "1");
+	int64_t all = 0;
+	for (size_t i = 0; i < w.r->nyears; i++)
+		all += w.r->years[i].allowance_fen;
+	assert_int_equal(fen_of(d->cell[cfen]), all);
+	/* townships ranked: nobody behind pace, so the one with a recall first */
+	assert_string_equal(t.rows[2].cell[ckind], "乡镇（街道）");
+	assert_string_equal(t.rows[2].cell[cname], "巴音陶亥镇");
+	assert_string_equal(t.rows[2].cell[cpct], "0.0");
+	assert_string_equal(t.rows[2].cell[crec], "1");
+	int64_t tw = 0;
+	int units = 0;
+	for (int i = 1; i < t.n; i++) {
+		if (!strcmp(t.rows[i].cell[ckind], "乡镇（街道）"))
+			tw += fen_of(t.rows[i].cell[cfen]);
+		units += !strcmp(t.rows[i].cell[ckind], "派出单位");
+	}
+	assert_int_equal(tw, all);
+	assert_int_equal(units, 9);
+	assert_string_equal(find_row(&t, ckind, "派出单位")->cell[cname], "市住建局");
+	table_free(&t);
+	free(s);
+	/* one month: the allowance of that month */
+	o.year = 2025;
+	o.month = 12;
+	s = csv(&w, ZC_SHEET_BREAKDOWN, &o);
+	t = parse_csv(s);
+	assert_string_equal(find_row(&t, 1, "海勃湾区")->cell[6], "900.00");
+	table_free(&t);
+	free(s);
+	s = html(&w, &o);
+	char *p = part(s, "id=\"breakdown\"");
+	assert_non_null(strstr(p, "<h3>按区</h3>"));
+	assert_non_null(strstr(p, "<h3>按乡镇（街道）</h3>"));
+	assert_non_null(strstr(p, "<h3>按派出单位</h3>"));
+	free(p);
+	free(s);
+	world_free(&w);
+}
+
+/* ---- 7. printed sheets ---- */
+
+static void test_signoff(void **state)
+{
+	(void)state;
+	world w;
+	load_eval(&w);
+	zc_report_opts o = {0};
+	char *s = csv(&w, ZC_SHEET_ATTENDANCE, &o);
+	table t = parse_csv(s);
+	int blocks = 0, signoffs = 0;
+	for (int i = 0; i < t.n; i++) {
+		if (t.rows[i].n == 1 && strstr(t.rows[i].cell[0], "驻村干部考勤表"))
+			blocks++;
+		if (!strcmp(t.rows[i].cell[0], "制表人：＿＿＿＿＿＿")) {
+			signoffs++;
+			assert_int_equal(t.rows[i].n, 3);
+			assert_non_null(strstr(t.rows[i - 1].cell[0], "图例：")); /* after the legend */
+			assert_string_equal(t.rows[i].cell[1], "审核人：＿＿＿＿＿＿");
+			assert_string_equal(t.rows[i].cell[2], "日期：＿＿＿＿＿＿");
+		}
+	}
+	assert_int_equal(blocks, 3);
+	assert_int_equal(signoffs, 3);
+	table_free(&t);
+	free(s);
+	s = csv(&w, ZC_SHEET_ALLOWANCE, &o);
+	t = parse_csv(s);
+	assert_int_equal(col(&t.rows[0], "签领"), 7);
+	for (int i = 0; i + 1 < t.n; i++)
+		assert_int_equal(t.rows[i].n, 8);
+	assert_string_equal(t.rows[t.n - 2].cell[0], "合计");
+	assert_string_equal(t.rows[t.n - 1].cell[0], "制表人：＿＿＿＿＿＿");
+	table_free(&t);
+	free(s);
+	s = html(&w, &o);
+	int n = 0;
+	for (const char *p = s; (p = strstr(p, "<p class=\"signoff\">")); p++)
+		n++;
+	assert_int_equal(n, 3 + 1); /* three sheets and the allowance statement */
+	assert_non_null(strstr(s, ".signoff{page-break-inside:avoid"));
+	assert_non_null(strstr(s, "<th>签领</th>"));
+	char *y = part(s, "id=\"years\"");
+	assert_non_null(strstr(y, "<th>乡镇（街道）</th>"));
+	assert_non_null(strstr(y, "<td>千里山镇</td>"));
+	free(y);
+	free(s);
+	o.lang = 1;
+	s = csv(&w, ZC_SHEET_ALLOWANCE, &o);
+	assert_non_null(strstr(s, "Prepared by: "));
+	assert_non_null(strstr(s, ",signature\r\n"));
+	free(s);
+	world_free(&w);
+}
+
 static void test_sheet_names(void **state)
 {
 	(void)state;
@@ -712,6 +1246,8 @@ static void test_sheet_names(void **state)
 	assert_null(zc_report_sheet_name(ZC_SHEET_COUNT));
 	assert_string_equal(zc_report_finding_label("consecutive_absence", 0), "连续缺勤超限");
 	assert_string_equal(zc_report_finding_label("something_new", 0), "something_new");
+	assert_string_equal(zc_report_sheet_name(ZC_SHEET_COLLECTION), "collection");
+	assert_string_equal(zc_report_sheet_name(ZC_SHEET_BREAKDOWN), "breakdown");
 }
 
 int main(void)
@@ -721,6 +1257,10 @@ int main(void)
 	    cmocka_unit_test(test_csv_allowance), cmocka_unit_test(test_csv_recall_findings),
 	    cmocka_unit_test(test_csv_injection), cmocka_unit_test(test_html),
 	    cmocka_unit_test(test_scope),	  cmocka_unit_test(test_sheet_names),
+	    cmocka_unit_test(test_collection),	  cmocka_unit_test(test_pending_marks),
+	    cmocka_unit_test(test_findings_views), cmocka_unit_test(test_month_summary),
+	    cmocka_unit_test(test_pace),	  cmocka_unit_test(test_breakdown),
+	    cmocka_unit_test(test_signoff),
 	};
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }

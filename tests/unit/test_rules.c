@@ -24,7 +24,7 @@
 #include "zc/record.h"
 #include "zc/report.h"
 #include "zc/rules.h"
-#include "zc/scenario.h"
+#include "scenario.h"
 
 static zc_day D(const char *s)
 {

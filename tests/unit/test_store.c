@@ -353,7 +353,7 @@ static void test_newer_schema_refused(void **state)
 	q_exec(f->path, "PRAGMA user_version = 99");
 	assert_int_equal(zc_store_open(f->path, &s, err, sizeof err), ZC_EVERSION);
 	assert_null(s);
-	assert_contains(err, "schema version 99 is newer than this program (3)");
+	assert_contains(err, "schema version 99 is newer than this program (4)");
 	assert_null(strchr(err, '\n'));
 	/* Nothing was changed by the refusal. */
 	assert_int_equal(q_int(f, "PRAGMA user_version"), 99);

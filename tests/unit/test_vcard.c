@@ -7,8 +7,9 @@
  * chaining, VERIFY, the discovery object, the error status words, and
  * random APDUs.
  *
- * The card files are made here with mbedTLS (a self-signed P-256
- * certificate), not with the badge CA tool.
+ * The card files are made here with the crypto wrapper's certificate writer
+ * (a self-signed P-256 certificate, zc/crypto.h), not with the badge CA
+ * tool.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,11 +20,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-
-#include <mbedtls/ctr_drbg.h>
-#include <mbedtls/entropy.h>
-#include <mbedtls/pk.h>
-#include <mbedtls/x509_crt.h>
 
 #include "testutil.h"
 #include "vcard.h"
@@ -39,43 +35,32 @@ static const char uuid_hex[] = "00112233445566778899aabbccddeeff";
 
 /* ---- making card files ---- */
 
-static mbedtls_ctr_drbg_context drbg;
-static mbedtls_entropy_context entropy;
-
-static void gen_key(mbedtls_pk_context *k)
+/* A self-signed certificate for k, as DER (cert_der) and PEM. */
+static void make_cert(zc_privkey *k, char *pem, size_t cap)
 {
-	mbedtls_pk_init(k);
-	assert_int_equal(mbedtls_pk_setup(k, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)), 0);
-	assert_int_equal(
-	    mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(*k), mbedtls_ctr_drbg_random, &drbg), 0);
+	static const uint8_t serial[] = {0x10, 0x92}; /* 4242 */
+	const zc_x509_attr name[] = {
+	    {ZC_X509_ATTR_CN, ZC_ASN1_UTF8_STRING, (const uint8_t *)"Test Cadre", 10},
+	    {ZC_X509_ATTR_SERIAL_NUMBER, ZC_ASN1_PRINTABLE_STRING, (const uint8_t *)"C001", 4},
+	    {ZC_X509_ATTR_OU, ZC_ASN1_UTF8_STRING, (const uint8_t *)"B001", 4},
+	    {ZC_X509_ATTR_O, ZC_ASN1_UTF8_STRING, (const uint8_t *)"Test District", 13},
+	};
+	zc_x509_spec spec = {.subject = name,
+			     .subject_len = sizeof name / sizeof name[0],
+			     .subject_key = k,
+			     .issuer_key = k,
+			     .serial = serial,
+			     .serial_len = sizeof serial,
+			     .from_ms = 1735689600000LL, /* 2025-01-01T00:00:00Z */
+			     .to_ms = 2240611199000LL};	 /* 2040-12-31T23:59:59Z */
+	assert_int_equal(zc_x509_write(&spec, NULL, NULL, cert_der, sizeof cert_der, &cert_len), 0);
+	assert_int_equal(zc_pem_encode("CERTIFICATE", cert_der, cert_len, pem, cap), 0);
 }
 
-/* A self-signed certificate for k, as PEM. */
-static void make_cert(mbedtls_pk_context *k, char *pem, size_t cap)
-{
-	mbedtls_x509write_cert w;
-	mbedtls_mpi serial;
-	mbedtls_x509write_crt_init(&w);
-	mbedtls_mpi_init(&serial);
-	mbedtls_mpi_lset(&serial, 4242);
-	const char *name = "CN=Test Cadre,serialNumber=C001,OU=B001,O=Test District";
-	mbedtls_x509write_crt_set_version(&w, MBEDTLS_X509_CRT_VERSION_3);
-	mbedtls_x509write_crt_set_md_alg(&w, MBEDTLS_MD_SHA256);
-	mbedtls_x509write_crt_set_subject_key(&w, k);
-	mbedtls_x509write_crt_set_issuer_key(&w, k);
-	assert_int_equal(mbedtls_x509write_crt_set_subject_name(&w, name), 0);
-	assert_int_equal(mbedtls_x509write_crt_set_issuer_name(&w, name), 0);
-	assert_int_equal(mbedtls_x509write_crt_set_serial(&w, &serial), 0);
-	assert_int_equal(mbedtls_x509write_crt_set_validity(&w, "20250101000000", "20401231235959"), 0);
-	assert_int_equal(mbedtls_x509write_crt_pem(&w, (unsigned char *)pem, cap, mbedtls_ctr_drbg_random, &drbg), 0);
-	mbedtls_x509write_crt_free(&w);
-	mbedtls_mpi_free(&serial);
-}
-
-static void write_card(const char *path, const char *head, const char *cert_pem, mbedtls_pk_context *k)
+static void write_card(const char *path, const char *head, const char *cert_pem, zc_privkey *k)
 {
 	char key_pem[1024], text[8192];
-	assert_int_equal(mbedtls_pk_write_key_pem(k, (unsigned char *)key_pem, sizeof key_pem), 0);
+	assert_int_equal(zc_privkey_pem(k, key_pem, sizeof key_pem), 0);
 	snprintf(text, sizeof text, "%s%s%s", head, cert_pem, key_pem);
 	assert_int_equal(tu_write_file(path, text, strlen(text)), 0);
 }
@@ -90,32 +75,20 @@ static const char good_head[] = "# zhucun virtual PIV card\n"
 static int setup(void **state)
 {
 	(void)state;
-	mbedtls_entropy_init(&entropy);
-	mbedtls_ctr_drbg_init(&drbg);
-	if (mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &entropy, (const unsigned char *)"vcard", 5))
-		return -1;
 	dir = tu_tmpdir("vcard");
 	if (!dir)
 		return -1;
-	mbedtls_pk_context k, other;
+	zc_privkey *k = NULL, *other = NULL;
 	char cert_pem[4096];
-	gen_key(&k);
-	gen_key(&other);
-	make_cert(&k, cert_pem, sizeof cert_pem);
+	if (zc_privkey_generate(&k) || zc_privkey_generate(&other))
+		return -1;
+	make_cert(k, cert_pem, sizeof cert_pem);
 	snprintf(card_path, sizeof card_path, "%s/card.txt", dir);
 	snprintf(clone_path, sizeof clone_path, "%s/clone.txt", dir);
-	write_card(card_path, good_head, cert_pem, &k);
-	write_card(clone_path, good_head, cert_pem, &other); /* same certificate, another key */
-	mbedtls_x509_crt crt;
-	mbedtls_x509_crt_init(&crt);
-	if (mbedtls_x509_crt_parse(&crt, (const unsigned char *)cert_pem, strlen(cert_pem) + 1) ||
-	    crt.raw.len > sizeof cert_der)
-		return -1;
-	memcpy(cert_der, crt.raw.p, crt.raw.len);
-	cert_len = crt.raw.len;
-	mbedtls_x509_crt_free(&crt);
-	mbedtls_pk_free(&k);
-	mbedtls_pk_free(&other);
+	write_card(card_path, good_head, cert_pem, k);
+	write_card(clone_path, good_head, cert_pem, other); /* same certificate, another key */
+	zc_privkey_free(k);
+	zc_privkey_free(other);
 	return 0;
 }
 
@@ -124,8 +97,6 @@ static int teardown(void **state)
 	(void)state;
 	tu_rmtree(dir);
 	free(dir);
-	mbedtls_ctr_drbg_free(&drbg);
-	mbedtls_entropy_free(&entropy);
 	return 0;
 }
 
@@ -367,7 +338,7 @@ static void test_select(void **state)
 	assert_int_equal(sw, 0x9000);
 	assert_int_equal(r[0], 0x61);
 	assert_int_equal(r[1], n - 4);
-	size_t l;
+	size_t l = 0;
 	const uint8_t *v = find_tlv(r + 2, (size_t)n - 4, 0x4F, &l);
 	assert_non_null(v);
 	assert_int_equal(l, 6);
@@ -409,7 +380,7 @@ static void test_chuid(void **state)
 	size_t n = read_object(c, "5FC102", 0, 300, obj, sizeof obj, &pieces);
 	assert_int_equal(pieces, 1);
 	assert_int_equal(obj[0], 0x53);
-	size_t l;
+	size_t l = 0;
 	const uint8_t *in = find_tlv(obj, n, 0x53, &l), *v;
 	assert_non_null(in);
 	/* FASC-N: the value SP 800-73-4 gives issuers outside the agencies
@@ -441,7 +412,7 @@ static void test_chuid(void **state)
 
 static void check_cert_object(const uint8_t *obj, size_t n)
 {
-	size_t l, vl;
+	size_t l = 0, vl = 0;
 	const uint8_t *in = find_tlv(obj, n, 0x53, &l), *v;
 	assert_non_null(in);
 	assert_int_equal(in + l, obj + n); /* nothing after the object */
@@ -515,14 +486,10 @@ static void general_authenticate(const char *path, int want_valid)
 	assert_int_equal(sig[0], 0x30); /* DER ECDSA-Sig-Value */
 
 	/* Verify with the certificate's public key. */
-	mbedtls_x509_crt crt;
-	mbedtls_x509_crt_init(&crt);
-	assert_int_equal(mbedtls_x509_crt_parse_der(&crt, cert_der, cert_len), 0);
-	uint8_t spki[200];
-	int sl = mbedtls_pk_write_pubkey_der(&crt.pk, spki, sizeof spki);
-	assert_true(sl > 0);
-	zc_pubkey *pub;
-	assert_int_equal(zc_pubkey_parse(spki + sizeof spki - sl, (size_t)sl, &pub), 0);
+	zc_x509 *crt = NULL;
+	assert_int_equal(zc_x509_parse_der(cert_der, cert_len, &crt), 0);
+	zc_pubkey *pub = zc_x509_pubkey(crt);
+	assert_non_null(pub);
 	assert_int_equal(zc_pubkey_verify(pub, chal, sig, sig_len), want_valid ? 0 : ZC_ESIG);
 	/* Deterministic signing: the same challenge, the same signature. */
 	uint8_t r2[300];
@@ -538,8 +505,7 @@ static void general_authenticate(const char *path, int want_valid)
 	n2 = zc_vcard_transceive(c, swapped, 44, r2, sizeof r2);
 	assert_int_equal(n2, n);
 	assert_memory_equal(r2, r, (size_t)n);
-	zc_pubkey_free(pub);
-	mbedtls_x509_crt_free(&crt);
+	zc_x509_free(crt);
 	zc_vcard_free(c);
 }
 

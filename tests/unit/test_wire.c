@@ -1270,6 +1270,7 @@ static void test_vectors_bad(void **state)
 			uint8_t h[ZC_HASH_LEN];
 			rc = zc_wire_ack_decode(b, len, &v, h);
 		} else {
+			rc = INT32_MIN;
 			fail_msg("%s: unknown decoder %s", file, dn);
 		}
 		if (rc != want)

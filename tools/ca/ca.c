@@ -4,13 +4,13 @@
  * certificates and card files, revoking, cloning (forgeries for tests) and
  * showing what a file holds.
  *
- * Certificates are written with mbedTLS 2.28's X.509 writer. It has no
- * helper for extendedKeyUsage or a URI subjectAltName, so those extension
- * values are built with mbedtls_asn1_write_*. Names are built attribute by
- * attribute (not from "CN=...,O=..." strings) so that any UTF-8 name needs
- * no escaping and the issuer of a badge is the CA's subject byte for byte.
- * Every certificate written is parsed back and checked with zc/badge.h
- * before anything is stored.
+ * Certificates are written with the crypto wrapper's X.509 writer
+ * (zc_x509_write, zc/crypto.h). Names are given attribute by attribute (not
+ * as "CN=...,O=..." strings) so that any UTF-8 name needs no escaping, and
+ * the issuer of a badge is the CA certificate's subject, copied byte for
+ * byte. Every certificate written is parsed back and checked with
+ * zc/badge.h before anything is stored. The caller's generator is passed to
+ * every key generation and signature, so a seeded one gives the same files.
  *
  * The badge certificate follows the PIV Card Authentication profile where
  * it matters to a card and a relying party: X.509 v3, ECDSA P-256 key,
@@ -32,28 +32,21 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <mbedtls/asn1.h>
-#include <mbedtls/asn1write.h>
-#include <mbedtls/ecdsa.h>
-#include <mbedtls/ecp.h>
-#include <mbedtls/oid.h>
-#include <mbedtls/pem.h>
-#include <mbedtls/pk.h>
-#include <mbedtls/platform_util.h>
-#include <mbedtls/x509_crt.h>
-
 #include "zc/bytes.h"
+#include "zc/crypto.h"
 #include "zc/err.h"
 #include "zc/fileio.h"
 #include "zc/record.h"
 
-#define OID_PIV_CARD_AUTH "\x60\x86\x48\x01\x65\x03\x06\x08" /* 2.16.840.1.101.3.6.8 */
-#define CERT_MAX	  2048
-#define KEY_PEM_MAX	  1024
-#define ISSUED_MAX	  (16u << 20)
-#define CARD_MAX	  16384
+#define CERT_MAX    2048
+#define KEY_PEM_MAX 1024
+#define ISSUED_MAX  (16u << 20)
+#define CARD_MAX    16384
 
 static const char card_magic[] = "# zhucun virtual PIV card";
+
+/* id-PIV-cardAuth, 2.16.840.1.101.3.6.8 (NIST SP 800-73 / FIPS 201). */
+static const uint8_t oid_piv_card_auth[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x06, 0x08};
 
 /* ---- small helpers ---- */
 
@@ -79,10 +72,10 @@ static int rand_bytes(struct rng *r, void *buf, size_t n)
 	return rc ? ZC_ECRYPTO : 0;
 }
 
-/* mbedTLS's f_rng over our generator. */
-static int mb_rng(void *p, unsigned char *buf, size_t n)
+/* Our generator as the crypto wrapper's zc_rng_fn. */
+static int ca_rng(void *p, uint8_t *buf, size_t n)
 {
-	return rand_bytes(p, buf, n) ? MBEDTLS_ERR_ECP_RANDOM_FAILED : 0;
+	return rand_bytes(p, buf, n);
 }
 
 static char *path_in(char *buf, size_t cap, const char *dir, const char *name)
@@ -206,93 +199,7 @@ int zc_ca_parse_time(const char *s, int64_t *ms)
 	return 0;
 }
 
-/* "YYYYMMDDhhmmss" for the X.509 writer; years 2000-9999. */
-static int x509_time(int64_t ms, char out[16])
-{
-	time_t t = (time_t)floor_div(ms, 1000);
-	struct tm tm;
-	if (!gmtime_r(&t, &tm) || tm.tm_year < 100 || tm.tm_year > 8099)
-		return ZC_EARG;
-	strftime(out, 16, "%Y%m%d%H%M%S", &tm);
-	return 0;
-}
-
-/* ---- keys ---- */
-
-static int gen_key(mbedtls_pk_context *pk, struct rng *r)
-{
-	if (mbedtls_pk_setup(pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)) ||
-	    mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(*pk), mb_rng, r))
-		return ZC_ECRYPTO;
-	return 0;
-}
-
-static int parse_key_pem(mbedtls_pk_context *pk, const char *pem)
-{
-	if (mbedtls_pk_parse_key(pk, (const unsigned char *)pem, strlen(pem) + 1, NULL, 0))
-		return ZC_EMALFORMED;
-	if (mbedtls_pk_get_type(pk) != MBEDTLS_PK_ECKEY || mbedtls_pk_ec(*pk)->grp.id != MBEDTLS_ECP_DP_SECP256R1)
-		return ZC_EMALFORMED;
-	return 0;
-}
-
-static int key_pem(mbedtls_pk_context *pk, char *buf, size_t cap)
-{
-	return mbedtls_pk_write_key_pem(pk, (unsigned char *)buf, cap) ? ZC_ECRYPTO : 0;
-}
-
 /* ---- certificates ---- */
-
-static int add_attr(mbedtls_asn1_named_data **list, const char *oid, size_t oid_len, const void *val, size_t len,
-		    int tag)
-{
-	mbedtls_asn1_named_data *cur = mbedtls_asn1_store_named_data(list, oid, oid_len, val, len);
-	if (!cur)
-		return ZC_ENOMEM;
-	cur->val.tag = tag;
-	return 0;
-}
-
-#define ADD_ATTR(list, oid, s, tag) add_attr(list, oid, sizeof oid - 1, s, strlen(s), tag)
-
-/* A copy of a parsed name, in the same order with the same string types,
- * so that it encodes to the same bytes. (The writer emits the list in
- * reverse and store_named_data prepends, so storing in order keeps it.) */
-static int copy_name(mbedtls_asn1_named_data **list, const mbedtls_x509_name *n)
-{
-	for (; n; n = n->next) {
-		if (!n->oid.p)
-			continue;
-		if (n->next_merged)
-			return ZC_EMALFORMED; /* multi-valued RDNs are not reproduced */
-		int rc = add_attr(list, (const char *)n->oid.p, n->oid.len, n->val.p, n->val.len, n->val.tag);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-/* The value of a name attribute, or NULL. */
-static const mbedtls_x509_name *find_attr(const mbedtls_x509_name *n, const char *oid, size_t oid_len)
-{
-	for (; n; n = n->next)
-		if (n->oid.p && n->oid.len == oid_len && !memcmp(n->oid.p, oid, oid_len))
-			return n;
-	return NULL;
-}
-
-/* extendedKeyUsage value: SEQUENCE { id-PIV-cardAuth }. */
-static int eku_value(uint8_t *buf, size_t cap, const uint8_t **der)
-{
-	unsigned char *p = buf + cap;
-	size_t len = 0;
-	int ret;
-	MBEDTLS_ASN1_CHK_ADD(len, mbedtls_asn1_write_oid(&p, buf, OID_PIV_CARD_AUTH, sizeof OID_PIV_CARD_AUTH - 1));
-	MBEDTLS_ASN1_CHK_ADD(len, mbedtls_asn1_write_len(&p, buf, len));
-	MBEDTLS_ASN1_CHK_ADD(len, mbedtls_asn1_write_tag(&p, buf, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE));
-	*der = p;
-	return (int)len;
-}
 
 static void uuid_text(const uint8_t u[ZC_BADGE_UUID_LEN], char out[37])
 {
@@ -301,33 +208,11 @@ static void uuid_text(const uint8_t u[ZC_BADGE_UUID_LEN], char out[37])
 	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12, h + 16, h + 20);
 }
 
-/* subjectAltName value: SEQUENCE { [6] IA5String "urn:uuid:..." }. */
-static int san_value(const uint8_t uuid[ZC_BADGE_UUID_LEN], uint8_t *buf, size_t cap, const uint8_t **der)
+/* A name attribute of a certificate to write. */
+static zc_x509_attr attr(int type, int tag, const char *s)
 {
-	char uri[64], ut[37];
-	uuid_text(uuid, ut);
-	snprintf(uri, sizeof uri, "urn:uuid:%s", ut);
-	unsigned char *p = buf + cap;
-	size_t len = 0;
-	int ret;
-	MBEDTLS_ASN1_CHK_ADD(len, mbedtls_asn1_write_raw_buffer(&p, buf, (const unsigned char *)uri, strlen(uri)));
-	MBEDTLS_ASN1_CHK_ADD(len, mbedtls_asn1_write_len(&p, buf, len));
-	MBEDTLS_ASN1_CHK_ADD(len, mbedtls_asn1_write_tag(&p, buf, MBEDTLS_ASN1_CONTEXT_SPECIFIC | 6));
-	MBEDTLS_ASN1_CHK_ADD(len, mbedtls_asn1_write_len(&p, buf, len));
-	MBEDTLS_ASN1_CHK_ADD(len, mbedtls_asn1_write_tag(&p, buf, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE));
-	*der = p;
-	return (int)len;
+	return (zc_x509_attr){type, tag, (const uint8_t *)s, strlen(s)};
 }
-
-typedef struct cert_spec {
-	mbedtls_pk_context *subject_key, *issuer_key;
-	mbedtls_asn1_named_data *subject, *issuer; /* taken over (freed) by write_cert */
-	const uint8_t *serial;
-	size_t serial_len;
-	int64_t from_ms, to_ms;
-	int is_ca;
-	const uint8_t *uuid; /* badges: the card UUID for subjectAltName */
-} cert_spec;
 
 /* A random serial: 16 bytes, positive and minimal as DER (first byte
  * 0x01..0x7F), so it is exactly what the certificate carries. */
@@ -342,143 +227,30 @@ static int new_serial(struct rng *r, uint8_t s[16])
 	return 0;
 }
 
-/* mbedTLS 2.28 writes the ecdsa-with-SHA256 AlgorithmIdentifier with a
- * NULL parameter; RFC 5758 (section 3.2) says the parameter MUST be
- * absent, and strict relying parties and linters refuse it (mbedTLS 3
- * fixed this). So take the TBS mbedTLS wrote, drop the NULL from its
- * signature field, sign it again and assemble the certificate ourselves. */
-static int strip_ecdsa_null(uint8_t *der, size_t *len, size_t cap, mbedtls_pk_context *issuer_key, struct rng *r)
-{
-	static const uint8_t with_null[] = {0x30, 0x0C, 0x06, 0x08, 0x2A, 0x86, 0x48,
-					    0xCE, 0x3D, 0x04, 0x03, 0x02, 0x05, 0x00};
-	static const uint8_t plain[] = {0x30, 0x0A, 0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02};
-	unsigned char *p = der, *end = der + *len, *tbs_end, *alg, *body;
-	size_t n;
-	const int seq = MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE;
-	if (mbedtls_asn1_get_tag(&p, end, &n, seq) || mbedtls_asn1_get_tag(&p, end, &n, seq))
-		return ZC_ECRYPTO;
-	body = p;
-	tbs_end = p + n;
-	if (mbedtls_asn1_get_tag(&p, tbs_end, &n, MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_ASN1_CONSTRUCTED | 0))
-		return ZC_ECRYPTO;
-	p += n;
-	if (mbedtls_asn1_get_tag(&p, tbs_end, &n, MBEDTLS_ASN1_INTEGER))
-		return ZC_ECRYPTO;
-	p += n;
-	alg = p;
-	if ((size_t)(tbs_end - alg) < sizeof with_null || memcmp(alg, with_null, sizeof with_null))
-		return ZC_ECRYPTO;
-
-	uint8_t tbs[CERT_MAX], out[CERT_MAX], h[ZC_HASH_LEN], sig[MBEDTLS_ECDSA_MAX_LEN];
-	unsigned char *q = tbs + sizeof tbs;
-	size_t tl = 0, cl = 0, sl = 0;
-	int ret;
-	MBEDTLS_ASN1_CHK_ADD(tl, mbedtls_asn1_write_raw_buffer(&q, tbs, alg + sizeof with_null,
-							       (size_t)(tbs_end - alg) - sizeof with_null));
-	MBEDTLS_ASN1_CHK_ADD(tl, mbedtls_asn1_write_raw_buffer(&q, tbs, plain, sizeof plain));
-	MBEDTLS_ASN1_CHK_ADD(tl, mbedtls_asn1_write_raw_buffer(&q, tbs, body, (size_t)(alg - body)));
-	MBEDTLS_ASN1_CHK_ADD(tl, mbedtls_asn1_write_len(&q, tbs, tl));
-	MBEDTLS_ASN1_CHK_ADD(tl, mbedtls_asn1_write_tag(&q, tbs, seq));
-	zc_sha256(q, tl, h);
-	if (mbedtls_ecdsa_write_signature(mbedtls_pk_ec(*issuer_key), MBEDTLS_MD_SHA256, h, sizeof h, sig, &sl, mb_rng,
-					  r))
-		return ZC_ECRYPTO;
-	unsigned char *c = out + sizeof out;
-	MBEDTLS_ASN1_CHK_ADD(cl, mbedtls_asn1_write_bitstring(&c, out, sig, sl * 8));
-	MBEDTLS_ASN1_CHK_ADD(cl, mbedtls_asn1_write_raw_buffer(&c, out, plain, sizeof plain));
-	MBEDTLS_ASN1_CHK_ADD(cl, mbedtls_asn1_write_raw_buffer(&c, out, q, tl));
-	MBEDTLS_ASN1_CHK_ADD(cl, mbedtls_asn1_write_len(&c, out, cl));
-	MBEDTLS_ASN1_CHK_ADD(cl, mbedtls_asn1_write_tag(&c, out, seq));
-	if (cl > cap)
-		return ZC_ENOSPC;
-	memcpy(der, c, cl);
-	*len = cl;
-	return 0;
-}
-
-static int write_cert(cert_spec *s, struct rng *r, uint8_t *out, size_t cap, size_t *out_len)
-{
-	mbedtls_x509write_cert w;
-	mbedtls_mpi serial;
-	mbedtls_x509write_crt_init(&w);
-	mbedtls_mpi_init(&serial);
-	w.subject = s->subject;
-	w.issuer = s->issuer;
-	s->subject = s->issuer = NULL;
-	char nb[16], na[16];
-	uint8_t buf[CERT_MAX], ext[128];
-	const uint8_t *der;
-	int n, rc = ZC_EARG;
-	if (x509_time(s->from_ms, nb) || x509_time(s->to_ms, na) || s->from_ms > s->to_ms)
-		goto out;
-	rc = ZC_ECRYPTO;
-	mbedtls_x509write_crt_set_version(&w, MBEDTLS_X509_CRT_VERSION_3);
-	mbedtls_x509write_crt_set_md_alg(&w, MBEDTLS_MD_SHA256);
-	mbedtls_x509write_crt_set_subject_key(&w, s->subject_key);
-	mbedtls_x509write_crt_set_issuer_key(&w, s->issuer_key);
-	if (mbedtls_mpi_read_binary(&serial, s->serial, s->serial_len) ||
-	    mbedtls_x509write_crt_set_serial(&w, &serial) || mbedtls_x509write_crt_set_validity(&w, nb, na) ||
-	    mbedtls_x509write_crt_set_subject_key_identifier(&w) ||
-	    mbedtls_x509write_crt_set_authority_key_identifier(&w))
-		goto out;
-	if (s->is_ca) {
-		if (mbedtls_x509write_crt_set_basic_constraints(&w, 1, 0) ||
-		    mbedtls_x509write_crt_set_key_usage(&w, MBEDTLS_X509_KU_KEY_CERT_SIGN | MBEDTLS_X509_KU_CRL_SIGN))
-			goto out;
-	} else {
-		if (mbedtls_x509write_crt_set_key_usage(&w, MBEDTLS_X509_KU_DIGITAL_SIGNATURE))
-			goto out;
-		if ((n = eku_value(ext, sizeof ext, &der)) < 0 ||
-		    mbedtls_x509write_crt_set_extension(&w, MBEDTLS_OID_EXTENDED_KEY_USAGE,
-							MBEDTLS_OID_SIZE(MBEDTLS_OID_EXTENDED_KEY_USAGE), 1, der,
-							(size_t)n))
-			goto out;
-		if ((n = san_value(s->uuid, ext, sizeof ext, &der)) < 0 ||
-		    mbedtls_x509write_crt_set_extension(&w, MBEDTLS_OID_SUBJECT_ALT_NAME,
-							MBEDTLS_OID_SIZE(MBEDTLS_OID_SUBJECT_ALT_NAME), 0, der,
-							(size_t)n))
-			goto out;
-	}
-	n = mbedtls_x509write_crt_der(&w, buf, sizeof buf, mb_rng, r);
-	if (n <= 0 || (size_t)n > cap)
-		goto out;
-	memcpy(out, buf + sizeof buf - n, (size_t)n);
-	*out_len = (size_t)n;
-	rc = strip_ecdsa_null(out, out_len, cap, s->issuer_key, r);
-out:
-	mbedtls_asn1_free_named_data_list(&s->subject);
-	mbedtls_asn1_free_named_data_list(&s->issuer);
-	mbedtls_mpi_free(&serial);
-	mbedtls_x509write_crt_free(&w);
-	return rc;
-}
-
 static int cert_pem(const uint8_t *der, size_t len, char *buf, size_t cap)
 {
-	size_t olen = 0;
-	return mbedtls_pem_write_buffer("-----BEGIN CERTIFICATE-----\n", "-----END CERTIFICATE-----\n", der, len,
-					(unsigned char *)buf, cap, &olen)
-		   ? ZC_ECRYPTO
-		   : 0;
+	return zc_pem_encode("CERTIFICATE", der, len, buf, cap) ? ZC_ECRYPTO : 0;
 }
 
 /* ---- the CA folder ---- */
 
 typedef struct ca_state {
 	int lock_fd;
-	mbedtls_x509_crt crt; /* for its subject name */
-	mbedtls_pk_context key;
+	zc_x509 *crt; /* for its subject name */
+	zc_privkey *key;
 	zc_badge_ca *ca; /* with the current list installed */
 } ca_state;
 
 static void ca_close(ca_state *s)
 {
-	mbedtls_x509_crt_free(&s->crt);
-	mbedtls_pk_free(&s->key);
+	zc_x509_free(s->crt);
+	zc_privkey_free(s->key);
 	zc_badge_ca_free(s->ca);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd); /* releases the lock */
 	s->lock_fd = -1;
+	s->crt = NULL;
+	s->key = NULL;
 	s->ca = NULL;
 }
 
@@ -492,8 +264,6 @@ static int ca_open(const char *dir, ca_state *s, char *err, size_t errlen)
 	zc_revlist_error re = {0};
 	memset(s, 0, sizeof *s);
 	s->lock_fd = -1;
-	mbedtls_x509_crt_init(&s->crt);
-	mbedtls_pk_init(&s->key);
 	int rc;
 	path_in(p, sizeof p, dir, "ca.key");
 	s->lock_fd = open(p, O_RDONLY | O_CLOEXEC);
@@ -506,8 +276,8 @@ static int ca_open(const char *dir, ca_state *s, char *err, size_t errlen)
 		return fail(err, errlen, ZC_EIO, "%s: cannot lock: %s", p, strerror(errno));
 	if ((rc = zc_file_read(p, 65536, &buf, &len)))
 		return fail(err, errlen, rc, "%s: %s", p, zc_strerror(rc));
-	rc = parse_key_pem(&s->key, (const char *)buf);
-	mbedtls_platform_zeroize(buf, len);
+	rc = zc_privkey_parse_pem((const char *)buf, &s->key);
+	zc_memzero(buf, len);
 	free(buf);
 	buf = NULL;
 	if (rc)
@@ -519,9 +289,9 @@ static int ca_open(const char *dir, ca_state *s, char *err, size_t errlen)
 			    rc == ZC_EMALFORMED ? "not a P-256 CA certificate" : zc_strerror(rc));
 	size_t dlen;
 	const uint8_t *der = zc_badge_ca_der(s->ca, &dlen);
-	if (mbedtls_x509_crt_parse_der(&s->crt, der, dlen))
+	if (zc_x509_parse_der(der, dlen, &s->crt))
 		return fail(err, errlen, ZC_EMALFORMED, "%s: cannot parse", p);
-	if (mbedtls_pk_check_pair(&s->crt.pk, &s->key))
+	if (!zc_privkey_matches(s->key, zc_x509_pubkey(s->crt)))
 		return fail(err, errlen, ZC_EMALFORMED, "%s/ca.key does not belong to %s", dir, p);
 
 	path_in(p, sizeof p, dir, "revocations.zrl");
@@ -585,11 +355,9 @@ int zc_ca_init(const zc_ca_init_opts *o, char *err, size_t errlen)
 	uint8_t der[CERT_MAX], serial[16], list[256];
 	size_t der_len = 0;
 	struct rng r = {o->rng, o->rng_ctx};
-	mbedtls_pk_context key;
-	zc_privkey *zk = NULL;
+	zc_privkey *key = NULL, *zk = NULL;
 	zc_badge_ca *ca = NULL;
 	int rc;
-	mbedtls_pk_init(&key);
 	memset(keypem, 0, sizeof keypem);
 
 	if (!o->dir || !*o->dir)
@@ -615,28 +383,28 @@ int zc_ca_init(const zc_ca_init_opts *o, char *err, size_t errlen)
 		if (exists(paths[i]))
 			return fail(err, errlen, ZC_EEXIST, "%s already exists: refusing to overwrite a CA", paths[i]);
 
-	if ((rc = gen_key(&key, &r)) || (rc = new_serial(&r, serial)) || (rc = key_pem(&key, keypem, sizeof keypem))) {
+	if ((rc = zc_privkey_generate_rng(ca_rng, &r, &key)) || (rc = new_serial(&r, serial)) ||
+	    (rc = zc_privkey_pem(key, keypem, sizeof keypem))) {
 		fail(err, errlen, rc, "cannot generate the CA key: %s", zc_strerror(rc));
 		goto out;
 	}
-	cert_spec s = {.subject_key = &key,
-		       .issuer_key = &key,
-		       .serial = serial,
-		       .serial_len = sizeof serial,
-		       .from_ms = from,
-		       .to_ms = to,
-		       .is_ca = 1};
-	rc = 0;
-	for (int i = 0; i < 2 && !rc; i++) {
-		mbedtls_asn1_named_data **l = i ? &s.issuer : &s.subject;
-		if (o->district)
-			rc = ADD_ATTR(l, MBEDTLS_OID_AT_ORGANIZATION, o->district, MBEDTLS_ASN1_UTF8_STRING);
-		if (!rc)
-			rc = ADD_ATTR(l, MBEDTLS_OID_AT_CN, o->name, MBEDTLS_ASN1_UTF8_STRING);
-	}
-	if (rc || (rc = write_cert(&s, &r, der, sizeof der, &der_len))) {
-		mbedtls_asn1_free_named_data_list(&s.subject);
-		mbedtls_asn1_free_named_data_list(&s.issuer);
+	/* Self-signed: the issuer name is the subject, O (if any) then CN. */
+	zc_x509_attr name[2];
+	size_t nn = 0;
+	if (o->district)
+		name[nn++] = attr(ZC_X509_ATTR_O, ZC_ASN1_UTF8_STRING, o->district);
+	name[nn++] = attr(ZC_X509_ATTR_CN, ZC_ASN1_UTF8_STRING, o->name);
+	zc_x509_spec s = {.subject = name,
+			  .subject_len = nn,
+			  .subject_key = key,
+			  .issuer_key = key,
+			  .serial = serial,
+			  .serial_len = sizeof serial,
+			  .from_ms = from,
+			  .to_ms = to,
+			  .is_ca = 1,
+			  .key_usage = ZC_X509_KU_KEY_CERT_SIGN | ZC_X509_KU_CRL_SIGN};
+	if ((rc = zc_x509_write(&s, ca_rng, &r, der, sizeof der, &der_len))) {
 		fail(err, errlen, rc, "cannot write the CA certificate: %s", zc_strerror(rc));
 		goto out;
 	}
@@ -670,8 +438,8 @@ int zc_ca_init(const zc_ca_init_opts *o, char *err, size_t errlen)
 	}
 	rc = 0;
 out:
-	mbedtls_platform_zeroize(keypem, sizeof keypem);
-	mbedtls_pk_free(&key);
+	zc_memzero(keypem, sizeof keypem);
+	zc_privkey_free(key);
 	zc_privkey_free(zk);
 	zc_badge_ca_free(ca);
 	return rc;
@@ -718,28 +486,15 @@ static char *pem_block(const char *text, const char *label)
 
 static int pem_to_der(const char *pem, uint8_t **der, size_t *len)
 {
-	mbedtls_pem_context ctx;
-	mbedtls_pem_init(&ctx);
-	size_t used;
-	int rc = ZC_EMALFORMED;
-	if (!mbedtls_pem_read_buffer(&ctx, "-----BEGIN CERTIFICATE-----", "-----END CERTIFICATE-----",
-				     (const unsigned char *)pem, NULL, 0, &used)) {
-		rc = ZC_ENOMEM;
-		if ((*der = malloc(ctx.buflen ? ctx.buflen : 1))) {
-			memcpy(*der, ctx.buf, ctx.buflen);
-			*len = ctx.buflen;
-			rc = 0;
-		}
-	}
-	mbedtls_pem_free(&ctx);
-	return rc;
+	int rc = zc_pem_decode(pem, "CERTIFICATE", der, len, NULL);
+	return rc == ZC_ENOENT ? ZC_EMALFORMED : rc;
 }
 
 void zc_ca_card_free(zc_ca_card *c)
 {
 	free(c->cert_der);
 	if (c->key_pem) {
-		mbedtls_platform_zeroize(c->key_pem, strlen(c->key_pem));
+		zc_memzero(c->key_pem, strlen(c->key_pem));
 		free(c->key_pem);
 	}
 	memset(c, 0, sizeof *c);
@@ -823,7 +578,7 @@ int zc_ca_card_read(const char *path, zc_ca_card *c, char *err, size_t errlen)
 	}
 	rc = 0;
 out:
-	mbedtls_platform_zeroize(buf, len);
+	zc_memzero(buf, len);
 	free(buf);
 	if (rc)
 		zc_ca_card_free(c);
@@ -831,6 +586,100 @@ out:
 }
 
 /* ---- issue ---- */
+
+/* The card's UUID and UID: the ones asked for, or random. */
+static int card_ids(const zc_ca_issue_opts *o, struct rng *r, uint8_t uuid[ZC_BADGE_UUID_LEN],
+		    uint8_t uid[ZC_CA_UID_MAX], size_t *uid_len)
+{
+	int rc;
+	if (o->uuid) {
+		memcpy(uuid, o->uuid, ZC_BADGE_UUID_LEN);
+	} else {
+		if ((rc = rand_bytes(r, uuid, ZC_BADGE_UUID_LEN)))
+			return rc;
+		uuid[6] = (uint8_t)((uuid[6] & 0x0F) | 0x40); /* RFC 4122 version 4 */
+		uuid[8] = (uint8_t)((uuid[8] & 0x3F) | 0x80);
+	}
+	if (o->uid) {
+		*uid_len = o->uid_len;
+		memcpy(uid, o->uid, *uid_len);
+	} else {
+		*uid_len = 7;
+		if ((rc = rand_bytes(r, uid, *uid_len)))
+			return rc;
+		uid[0] = 0x04; /* NXP's manufacturer code, as most 7-byte UIDs */
+	}
+	return 0;
+}
+
+/* Write the badge certificate: subject O (the CA's, as the CA carries it),
+ * OU badge, CN name, serialNumber cadre; issued by the CA's subject. */
+static int badge_cert_write(ca_state *st, const zc_ca_issue_opts *o, zc_privkey *key, const uint8_t serial[16],
+			    const uint8_t uuid[ZC_BADGE_UUID_LEN], int64_t from, int64_t to, struct rng *r,
+			    uint8_t *der, size_t cap, size_t *der_len)
+{
+	zc_x509_attr name[4], a;
+	size_t nn = 0;
+	for (size_t i = 0; !zc_x509_subject_attr(st->crt, i, &a); i++) {
+		if (a.type == ZC_X509_ATTR_O) {
+			name[nn++] = a;
+			break;
+		}
+	}
+	name[nn++] = attr(ZC_X509_ATTR_OU, ZC_ASN1_UTF8_STRING, o->badge);
+	name[nn++] = attr(ZC_X509_ATTR_CN, ZC_ASN1_UTF8_STRING, o->name);
+	name[nn++] = attr(ZC_X509_ATTR_SERIAL_NUMBER, ZC_ASN1_PRINTABLE_STRING, o->cadre);
+	char uri[64], ut[37];
+	uuid_text(uuid, ut);
+	snprintf(uri, sizeof uri, "urn:uuid:%s", ut);
+	zc_x509_spec s = {.subject = name,
+			  .subject_len = nn,
+			  .issuer = st->crt,
+			  .subject_key = key,
+			  .issuer_key = st->key,
+			  .serial = serial,
+			  .serial_len = 16,
+			  .from_ms = from,
+			  .to_ms = to,
+			  .key_usage = ZC_X509_KU_DIGITAL_SIGNATURE,
+			  .eku = oid_piv_card_auth,
+			  .eku_len = sizeof oid_piv_card_auth,
+			  .san_uri = uri};
+	return zc_x509_write(&s, ca_rng, r, der, cap, der_len);
+}
+
+/* Check a badge certificate the way a terminal will, and that the card key
+ * signs for it. *bc gets the parsed certificate. */
+static int badge_cert_check(ca_state *st, zc_privkey *key, const uint8_t *der, size_t der_len, int64_t at,
+			    struct rng *r, zc_badge_cert **bc)
+{
+	int verdict = -1, rc;
+	uint8_t digest[ZC_HASH_LEN], sig[ZC_SIG_MAX];
+	size_t sig_len = 0;
+	zc_sha256("zhucun-ca self-check", 20, digest);
+	if ((rc = zc_badge_cert_parse(der, der_len, bc)) || (rc = zc_badge_cert_check(st->ca, *bc, at, &verdict)))
+		return rc;
+	if (verdict != ZC_TAP_OK || zc_privkey_sign_rng(key, digest, sig, &sig_len, ca_rng, r) ||
+	    zc_badge_cert_verify(*bc, digest, sig, sig_len))
+		return ZC_ECRYPTO;
+	return 0;
+}
+
+/* Add a badge's line to issued.txt's text (*issued, *ilen; grown). */
+static int issued_append(uint8_t **issued, size_t *ilen, const char *line)
+{
+	size_t ll = strlen(line);
+	int nl = *ilen && (*issued)[*ilen - 1] != '\n';
+	uint8_t *grown = realloc(*issued, *ilen + nl + ll + 1);
+	if (!grown)
+		return ZC_ENOMEM;
+	*issued = grown;
+	if (nl)
+		grown[(*ilen)++] = '\n';
+	memcpy(grown + *ilen, line, ll);
+	*ilen += ll;
+	return 0;
+}
 
 int zc_ca_issue(const zc_ca_issue_opts *o, zc_ca_issued *res, char *err, size_t errlen)
 {
@@ -841,11 +690,9 @@ int zc_ca_issue(const zc_ca_issue_opts *o, zc_ca_issued *res, char *err, size_t 
 	uint8_t *issued = NULL;
 	struct rng r = {o->rng, o->rng_ctx};
 	ca_state st;
-	mbedtls_pk_context key;
+	zc_privkey *key = NULL;
 	zc_badge_cert *bc = NULL;
-	cert_spec s = {0};
 	int rc;
-	mbedtls_pk_init(&key);
 	memset(keypem, 0, sizeof keypem);
 
 	if (!o->dir || !o->out)
@@ -886,65 +733,17 @@ int zc_ca_issue(const zc_ca_issue_opts *o, zc_ca_issued *res, char *err, size_t 
 		goto out;
 	}
 
-	/* The card: key, serial, UUID, UID. */
-	if ((rc = gen_key(&key, &r)) || (rc = new_serial(&r, serial)) || (rc = key_pem(&key, keypem, sizeof keypem)))
-		goto crypto_failed;
-	if (o->uuid) {
-		memcpy(uuid, o->uuid, sizeof uuid);
-	} else {
-		if ((rc = rand_bytes(&r, uuid, sizeof uuid)))
-			goto crypto_failed;
-		uuid[6] = (uint8_t)((uuid[6] & 0x0F) | 0x40); /* RFC 4122 version 4 */
-		uuid[8] = (uint8_t)((uuid[8] & 0x3F) | 0x80);
+	/* The card: key, serial, UUID, UID; then its certificate. */
+	if ((rc = zc_privkey_generate_rng(ca_rng, &r, &key)) || (rc = new_serial(&r, serial)) ||
+	    (rc = zc_privkey_pem(key, keypem, sizeof keypem)) || (rc = card_ids(o, &r, uuid, uid, &uid_len))) {
+		fail(err, errlen, rc, "cannot generate the card key: %s", zc_strerror(rc));
+		goto out;
 	}
-	if (o->uid) {
-		uid_len = o->uid_len;
-		memcpy(uid, o->uid, uid_len);
-	} else {
-		uid_len = 7;
-		if ((rc = rand_bytes(&r, uid, uid_len)))
-			goto crypto_failed;
-		uid[0] = 0x04; /* NXP's manufacturer code, as most 7-byte UIDs */
-	}
-
-	/* The certificate. */
-	s = (cert_spec){.subject_key = &key,
-			.issuer_key = &st.key,
-			.serial = serial,
-			.serial_len = sizeof serial,
-			.from_ms = from,
-			.to_ms = to,
-			.uuid = uuid};
-	const mbedtls_x509_name *org =
-	    find_attr(&st.crt.subject, MBEDTLS_OID_AT_ORGANIZATION, MBEDTLS_OID_SIZE(MBEDTLS_OID_AT_ORGANIZATION));
-	rc = 0;
-	if (org)
-		rc = add_attr(&s.subject, (const char *)org->oid.p, org->oid.len, org->val.p, org->val.len,
-			      org->val.tag);
-	if (!rc)
-		rc = ADD_ATTR(&s.subject, MBEDTLS_OID_AT_ORG_UNIT, o->badge, MBEDTLS_ASN1_UTF8_STRING);
-	if (!rc)
-		rc = ADD_ATTR(&s.subject, MBEDTLS_OID_AT_CN, o->name, MBEDTLS_ASN1_UTF8_STRING);
-	if (!rc)
-		rc = ADD_ATTR(&s.subject, MBEDTLS_OID_AT_SERIAL_NUMBER, o->cadre, MBEDTLS_ASN1_PRINTABLE_STRING);
-	if (!rc)
-		rc = copy_name(&s.issuer, &st.crt.subject);
-	if (rc || (rc = write_cert(&s, &r, der, sizeof der, &der_len))) {
+	if ((rc = badge_cert_write(&st, o, key, serial, uuid, from, to, &r, der, sizeof der, &der_len))) {
 		fail(err, errlen, rc, "cannot write the badge certificate: %s", zc_strerror(rc));
 		goto out;
 	}
-
-	/* Check it the way a terminal will, and that the key signs for it. */
-	int verdict = -1;
-	uint8_t digest[ZC_HASH_LEN], sig[MBEDTLS_ECDSA_MAX_LEN];
-	size_t sig_len = 0;
-	zc_sha256("zhucun-ca self-check", 20, digest);
-	if ((rc = zc_badge_cert_parse(der, der_len, &bc)) || (rc = zc_badge_cert_check(st.ca, bc, from, &verdict)) ||
-	    verdict != ZC_TAP_OK ||
-	    mbedtls_ecdsa_write_signature(mbedtls_pk_ec(key), MBEDTLS_MD_SHA256, digest, sizeof digest, sig, &sig_len,
-					  mb_rng, &r) ||
-	    zc_badge_cert_verify(bc, digest, sig, sig_len)) {
-		rc = rc ? rc : ZC_ECRYPTO;
+	if ((rc = badge_cert_check(&st, key, der, der_len, from, &r, &bc))) {
 		fail(err, errlen, rc, "the badge certificate written does not check against the CA (%s)",
 		     zc_strerror(rc));
 		goto out;
@@ -955,18 +754,10 @@ int zc_ca_issue(const zc_ca_issue_opts *o, zc_ca_issued *res, char *err, size_t 
 	zc_badge_cert_fingerprint(bc, fp);
 	snprintf(line, sizeof line, "%s\t%s\t%s\t%s\t%s\n", o->badge, o->cadre, zc_hex(serial, sizeof serial, sh),
 		 zc_hex(fp, sizeof fp, fh), zc_hex(uuid, sizeof uuid, uh));
-	size_t ll = strlen(line);
-	int nl = ilen && issued[ilen - 1] != '\n';
-	uint8_t *grown = realloc(issued, ilen + nl + ll + 1);
-	if (!grown) {
-		rc = fail(err, errlen, ZC_ENOMEM, "out of memory");
+	if ((rc = issued_append(&issued, &ilen, line))) {
+		fail(err, errlen, rc, "out of memory");
 		goto out;
 	}
-	issued = grown;
-	if (nl)
-		issued[ilen++] = '\n';
-	memcpy(issued + ilen, line, ll);
-	ilen += ll;
 	if ((rc = card_text(uuid, uid, uid_len, o->badge, o->cadre, der, der_len, keypem, card, sizeof card,
 			    &card_len))) {
 		fail(err, errlen, rc, "cannot encode the card file");
@@ -994,13 +785,10 @@ int zc_ca_issue(const zc_ca_issue_opts *o, zc_ca_issued *res, char *err, size_t 
 		res->uid_len = uid_len;
 	}
 	rc = 0;
-	goto out;
-crypto_failed:
-	fail(err, errlen, rc, "cannot generate the card key: %s", zc_strerror(rc));
 out:
-	mbedtls_platform_zeroize(keypem, sizeof keypem);
-	mbedtls_platform_zeroize(card, sizeof card);
-	mbedtls_pk_free(&key);
+	zc_memzero(keypem, sizeof keypem);
+	zc_memzero(card, sizeof card);
+	zc_privkey_free(key);
 	zc_badge_cert_free(bc);
 	free(issued);
 	ca_close(&st);
@@ -1091,31 +879,30 @@ int zc_ca_clone(const char *card, const char *out, zc_ca_rng_fn rng, void *rng_c
 {
 	zc_ca_card c;
 	struct rng r = {rng, rng_ctx};
-	mbedtls_pk_context key, old;
+	zc_privkey *key = NULL, *old = NULL;
+	zc_pubkey *old_pub = NULL;
 	char keypem[KEY_PEM_MAX], text[CARD_MAX];
 	size_t len = 0;
-	mbedtls_pk_init(&key);
-	mbedtls_pk_init(&old);
 	memset(keypem, 0, sizeof keypem);
 	if (exists(out))
 		return fail(err, errlen, ZC_EEXIST, "%s already exists", out);
 	int rc = zc_ca_card_read(card, &c, err, errlen);
 	if (rc)
 		return rc;
-	if ((rc = parse_key_pem(&old, c.key_pem))) {
+	if ((rc = zc_privkey_parse_pem(c.key_pem, &old)) || (rc = zc_pubkey_from_priv(old, &old_pub))) {
 		fail(err, errlen, rc, "%s: the card's key is not a P-256 private key", card);
 		goto out;
 	}
 	/* A fresh key that differs from the original (it always will). */
 	do {
-		mbedtls_pk_free(&key);
-		mbedtls_pk_init(&key);
-		if ((rc = gen_key(&key, &r))) {
+		zc_privkey_free(key);
+		key = NULL;
+		if ((rc = zc_privkey_generate_rng(ca_rng, &r, &key))) {
 			fail(err, errlen, rc, "cannot generate a key: %s", zc_strerror(rc));
 			goto out;
 		}
-	} while (!mbedtls_pk_check_pair(&old, &key));
-	if ((rc = key_pem(&key, keypem, sizeof keypem)) ||
+	} while (zc_privkey_matches(key, old_pub));
+	if ((rc = zc_privkey_pem(key, keypem, sizeof keypem)) ||
 	    (rc = card_text(c.uuid, c.uid, c.uid_len, c.badge, c.cadre, c.cert_der, c.cert_len, keypem, text,
 			    sizeof text, &len))) {
 		fail(err, errlen, rc, "cannot encode the card file");
@@ -1124,10 +911,11 @@ int zc_ca_clone(const char *card, const char *out, zc_ca_rng_fn rng, void *rng_c
 	if ((rc = write_new(out, text, len, 0600)))
 		fail(err, errlen, rc, "%s: %s", out, rc == ZC_EEXIST ? "already exists" : zc_strerror(rc));
 out:
-	mbedtls_platform_zeroize(keypem, sizeof keypem);
-	mbedtls_platform_zeroize(text, sizeof text);
-	mbedtls_pk_free(&key);
-	mbedtls_pk_free(&old);
+	zc_memzero(keypem, sizeof keypem);
+	zc_memzero(text, sizeof text);
+	zc_privkey_free(key);
+	zc_privkey_free(old);
+	zc_pubkey_free(old_pub);
 	zc_ca_card_free(&c);
 	return rc;
 }
@@ -1179,18 +967,16 @@ static int show_badge_cert(FILE *f, const uint8_t *der, size_t len, zc_badge_ca 
 	fprintf(f, "  密钥 / key:             EC P-256\n");
 	fprintf(f, "  指纹 / fingerprint:     %s\n", zc_hex(fp, sizeof fp, fh));
 	if (key_pem) {
-		mbedtls_pk_context k;
-		mbedtls_pk_init(&k);
+		zc_privkey *k = NULL;
+		zc_x509 *crt = NULL;
 		size_t dl;
 		const uint8_t *d = zc_badge_cert_der(bc, &dl);
-		mbedtls_x509_crt crt;
-		mbedtls_x509_crt_init(&crt);
-		int match = !parse_key_pem(&k, key_pem) && !mbedtls_x509_crt_parse_der(&crt, d, dl) &&
-			    !mbedtls_pk_check_pair(&crt.pk, &k);
+		int match = !zc_privkey_parse_pem(key_pem, &k) && !zc_x509_parse_der(d, dl, &crt) &&
+			    zc_x509_pubkey(crt) && zc_privkey_matches(k, zc_x509_pubkey(crt));
 		fprintf(f, "  卡密钥匹配 / card key matches certificate: %s\n",
 			match ? "是 / yes" : "否 / no (克隆？/ a clone?)");
-		mbedtls_x509_crt_free(&crt);
-		mbedtls_pk_free(&k);
+		zc_x509_free(crt);
+		zc_privkey_free(k);
 	}
 	if (ca) {
 		int v = -1;

@@ -29,7 +29,7 @@
 #include "wirevec.h"
 #include "zc/fileio.h"
 #include "zc/report.h"
-#include "zc/scenario.h"
+#include "scenario.h"
 #include "zc/err.h"
 #include "zc/record.h"
 

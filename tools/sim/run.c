@@ -45,7 +45,7 @@
 #include "zc/fileio.h"
 #include "zc/journal.h"
 #include "zc/rules.h"
-#include "zc/scenario.h"
+#include "scenario.h"
 #include "zc/storage.h"
 #include "zc/terminal.h"
 #include "zc/termlog.h"

@@ -17,10 +17,10 @@
  * management commands (PUT DATA, GENERATE, CHANGE REFERENCE, RESET RETRY)
  * -> 69 82, since no management key can be authenticated on this card.
  *
- * The card file is parsed with mbedTLS's PEM readers, which find the
- * certificate and key blocks by their BEGIN lines; the key is handed to the
- * crypto wrapper. The certificate's key is not compared with the private key:
- * a clone card is exactly a file where they differ.
+ * The card file's certificate and key blocks are read with the crypto
+ * wrapper's PEM readers (zc/crypto.h), which find them by their BEGIN
+ * lines. The certificate's key is not compared with the private key: a
+ * clone card is exactly a file where they differ.
  */
 #include "vcard.h"
 
@@ -29,8 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <mbedtls/x509_crt.h>
 
 #include "zc/bytes.h"
 #include "zc/crypto.h"
@@ -261,29 +259,27 @@ static int parse_header(zc_vcard *c, const char *text, const char *path, char *e
 	return 0;
 }
 
-static int load_cert(zc_vcard *c, const char *text, size_t len, const char *path, char *errbuf, size_t errlen)
+static int load_cert(zc_vcard *c, const char *text, const char *path, char *errbuf, size_t errlen)
 {
-	mbedtls_x509_crt crt;
-	mbedtls_x509_crt_init(&crt);
-	int rc = ZC_EMALFORMED;
+	zc_x509 *crt = NULL;
 	if (!strstr(text, "-----BEGIN CERTIFICATE-----")) {
 		err_set(errbuf, errlen, "%s: no -----BEGIN CERTIFICATE----- block", path);
-		goto out;
+		return ZC_EMALFORMED;
 	}
-	/* PEM input must be NUL-terminated with the NUL counted. */
-	if (mbedtls_x509_crt_parse(&crt, (const unsigned char *)text, len + 1) != 0 || !crt.raw.p) {
+	if (zc_x509_parse_pem(text, &crt)) {
 		err_set(errbuf, errlen, "%s: the certificate block is not a valid X.509 certificate", path);
-		goto out;
+		return ZC_EMALFORMED;
 	}
-	rc = ZC_ENOMEM;
-	c->cert = malloc(crt.raw.len);
-	if (!c->cert)
-		goto out;
-	memcpy(c->cert, crt.raw.p, crt.raw.len);
-	c->cert_len = crt.raw.len;
-	rc = 0;
-out:
-	mbedtls_x509_crt_free(&crt);
+	size_t n;
+	const uint8_t *der = zc_x509_der(crt, &n);
+	int rc = ZC_ENOMEM;
+	c->cert = malloc(n);
+	if (c->cert) {
+		memcpy(c->cert, der, n);
+		c->cert_len = n;
+		rc = 0;
+	}
+	zc_x509_free(crt);
 	return rc;
 }
 
@@ -320,7 +316,7 @@ int zc_vcard_piv_load(const char *card_file, zc_vcard **out, char *errbuf, size_
 	c->t.iso14443_4 = 1;
 	memcpy(c->t.ats, piv_ats, sizeof piv_ats);
 	c->t.ats_len = sizeof piv_ats;
-	rc = load_cert(c, text, len, card_file, errbuf, errlen);
+	rc = load_cert(c, text, card_file, errbuf, errlen);
 	if (rc)
 		goto out;
 	/* From the key's BEGIN line on: the key parser takes it from there

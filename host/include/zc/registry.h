@@ -17,7 +17,12 @@
  * changes nothing and writes no audit row.
  *
  * Functions return 0 or a negative zc_err; where they take err/errlen they
- * write one line explaining a failure, in the current language (zc/i18n.h).
+ * write one line explaining a failure. Every text meant for people (err,
+ * the lines of zc_import_result, labels, refusals, warnings) is in the
+ * language lang the caller passes (zc/i18n.h); nothing here reads the
+ * process-wide language. Where a function has a form named *_l, that form
+ * takes lang and the one without writes Chinese, the default language
+ * (for callers with no language to choose).
  */
 #ifndef ZC_REGISTRY_H
 #define ZC_REGISTRY_H
@@ -26,6 +31,7 @@
 #include <stdint.h>
 
 #include "zc/crypto.h"
+#include "zc/i18n.h"
 #include "zc/rules.h"
 #include "zc/store.h"
 
@@ -46,6 +52,14 @@ typedef struct zc_import_result {
 	 * UTF-8, converted: what spreadsheets on Chinese Windows save); NULL
 	 * when it was neither (errors says how to save it) or not read. */
 	const char *encoding;
+	/* After a successful import of leave: "FILE:LINE: ..." lines
+	 * (malloc'd; at most 20, more_warnings when there were more) about
+	 * imported rows that zc_registry_leave_check finds wanting: approved
+	 * below the level of their block, outside the cadre's assignments,
+	 * overlapping another leave. They are imported all the same. */
+	char **warnings;
+	size_t nwarnings;
+	int more_warnings;
 } zc_import_result;
 
 /* The import kinds, in a good order to import a fresh registry:
@@ -66,12 +80,17 @@ size_t zc_registry_kinds(const char *const **names);
  * zc_registry_actor()) and source "csv_path:LINE". Other errors: ZC_EARG
  * (unknown kind; err says so), ZC_ENOENT / ZC_EIO (the file), ZC_EFULL
  * (file over 64 MiB), ZC_EAGAIN (database locked), ZC_EDB. res must be
- * released with zc_import_result_free (also after errors). */
-int zc_registry_import(zc_store *s, const char *kind, const char *csv_path, const char *actor, zc_import_result *res,
-		       char *err, size_t errlen);
+ * released with zc_import_result_free (also after errors). err and the
+ * lines of res (their column names too) are in lang. */
+int zc_registry_import(zc_store *s, const char *kind, const char *csv_path, const char *actor, zc_lang lang,
+		       zc_import_result *res, char *err, size_t errlen);
 /* As zc_registry_import, from a buffer; label names it in messages and
  * sources, dir is where relative certificate paths are looked up (NULL:
  * the current directory). */
+int zc_registry_import_buf_l(zc_store *s, const char *kind, const uint8_t *buf, size_t len, const char *label,
+			     const char *dir, const char *actor, zc_lang lang, zc_import_result *res, char *err,
+			     size_t errlen);
+/* zc_registry_import_buf_l in Chinese. */
 int zc_registry_import_buf(zc_store *s, const char *kind, const uint8_t *buf, size_t len, const char *label,
 			   const char *dir, const char *actor, zc_import_result *res, char *err, size_t errlen);
 void zc_import_result_free(zc_import_result *res);
@@ -81,7 +100,9 @@ void zc_import_result_free(zc_import_result *res);
 /* An entry of entity "leave", "duty", "correction" or "inspection"; the
  * fields each uses are marked, the others are NULL. Listed, strings are as
  * stored: dates YYYY-MM-DD, level "none"/"township"/"district"/"city",
- * kind "trip"/"meeting"/"training", result "present"/"absent". Added, dates
+ * kind "trip"/"meeting"/"training", type "personal"/"sick"/"family_visit"/
+ * "other", result "present"/"absent" (zc_registry_label: as people read
+ * them). Added, dates
  * may be in any form of zc_day_parse_any, the time in any of
  * zc_time_parse_any (local in the registry's zone policy unless it carries
  * an offset), enum values in English or Chinese (IMPORT.md). */
@@ -92,8 +113,11 @@ typedef struct zc_registry_entry {
 	const char *level;	 /* leave, duty, correction: who approved it */
 	const char *kind;	 /* duty */
 	const char *ref;	 /* leave, correction; may be NULL */
+	const char *type;	 /* leave: 事假 personal, 病假 sick, ...; may be NULL */
+	const char *place;	 /* duty: where (地点); may be NULL */
+	const char *purpose;	 /* duty: what for (事由); may be NULL */
 	const char *date;	 /* correction */
-	const char *reason;	 /* correction */
+	const char *reason;	 /* correction; leave (事由), may be NULL */
 	const char *village;	 /* inspection */
 	const char *time;	 /* inspection: added, as written; listed, local ISO 8601 with offset */
 	int64_t at_ms;		 /* inspection, listed: the time in UTC milliseconds */
@@ -103,21 +127,30 @@ typedef struct zc_registry_entry {
 } zc_registry_entry;
 
 /* Add one entry (e->id is ignored): every value checked (leave and duty:
- * start <= end; reason and inspector not blank), the cadre (and village)
- * registered. *id (may be NULL) gets the new id. ZC_EARG (bad value),
+ * start <= end; a correction's reason and inspector not blank), the cadre
+ * (and village) registered. *id (may be NULL) gets the new id. A leave is
+ * not checked against its block here: zc_registry_leave_add does that.
+ * ZC_EARG (bad value),
  * ZC_ENOENT (unknown cadre or village), ZC_EEXIST (its key is stored:
  * leave the cadre and dates, duty with the kind, a correction the cadre
- * and date, an inspection the village, time and cadre; *id gets its id). */
+ * and date, an inspection the village, time and cadre; *id gets its id).
+ * err is in lang. */
 int zc_registry_entry_add(zc_store *s, const char *entity, const zc_registry_entry *e, const char *actor,
-			  int64_t *id, char *err, size_t errlen);
+			  zc_lang lang, int64_t *id, char *err, size_t errlen);
 /* Add n entries in one transaction, all or none (several cadres found at
  * one inspection): as zc_registry_entry_add; ids (may be NULL) has n
  * places. */
 int zc_registry_entries_add(zc_store *s, const char *entity, const zc_registry_entry *e, size_t n,
-			    const char *actor, int64_t *ids, char *err, size_t errlen);
-/* Remove entry id: ZC_ENOENT if there is none. */
-int zc_registry_entry_remove(zc_store *s, const char *entity, int64_t id, const char *actor, char *err,
-			     size_t errlen);
+			    const char *actor, zc_lang lang, int64_t *ids, char *err, size_t errlen);
+/* A value of an enum column (level, duty kind, leave type, inspection
+ * result), stored or as typed (any accepted spelling), as people read it in
+ * lang: "乡镇" for "township" or "镇" in Chinese, the stored English value
+ * in English; any other string as it is, NULL as "". */
+const char *zc_registry_label(const char *value, zc_lang lang);
+
+/* Remove entry id: ZC_ENOENT if there is none. err is in lang. */
+int zc_registry_entry_remove(zc_store *s, const char *entity, int64_t id, const char *actor, zc_lang lang,
+			     char *err, size_t errlen);
 /* Call fn for every entry (of cadre, or all when NULL), ordered by cadre,
  * start, end, id (corrections by cadre, date, id; inspections by time,
  * village, cadre, id). The strings are valid during the call. fn returns
@@ -131,10 +164,10 @@ typedef struct zc_registry_filter {
 	const char *village;   /* inspections only */
 	const char *from, *to; /* dates (any form of zc_day_parse_any): entries on a date from..to */
 } zc_registry_filter;
-/* As zc_registry_entries, filtered: ZC_EARG (with err) for a bad date or a
- * village filter on another entity. */
+/* As zc_registry_entries, filtered: ZC_EARG (with err, in lang) for a bad
+ * date or a village filter on another entity. */
 int zc_registry_entries_where(zc_store *s, const char *entity, const zc_registry_filter *f,
-			      zc_registry_entry_fn fn, void *arg, char *err, size_t errlen);
+			      zc_registry_entry_fn fn, void *arg, zc_lang lang, char *err, size_t errlen);
 
 /* ---- the audit log ---- */
 
@@ -156,7 +189,11 @@ int zc_registry_audit(zc_store *s, const char *entity, zc_audit_fn fn, void *arg
 
 /* Trust a badge CA certificate (PEM or DER; it must be a CA certificate,
  * zc_badge_ca_parse). fp (may be NULL) gets its fingerprint; *added (may be
- * NULL) is 0 when it was trusted already. ZC_EMALFORMED if not a CA. */
+ * NULL) is 0 when it was trusted already. ZC_EMALFORMED if not a CA. err
+ * is in lang. */
+int zc_registry_ca_add_l(zc_store *s, const uint8_t *buf, size_t len, const char *actor, zc_lang lang,
+			 uint8_t fp[ZC_HASH_LEN], int *added, char *err, size_t errlen);
+/* zc_registry_ca_add_l in Chinese. */
 int zc_registry_ca_add(zc_store *s, const uint8_t *buf, size_t len, const char *actor, uint8_t fp[ZC_HASH_LEN],
 		       int *added, char *err, size_t errlen);
 /* Install a ZRL1 revocation list: decoded, signed by a trusted CA whose
@@ -165,7 +202,11 @@ int zc_registry_ca_add(zc_store *s, const uint8_t *buf, size_t len, const char *
  * the same number only with identical bytes (ZC_ESTATE: a rollback or a
  * different list under an installed number). *number (may be NULL) gets
  * its number, *changed (may be NULL) 0 when it was installed already.
- * ZC_EMALFORMED / ZC_ETRUNC for a list that does not decode. */
+ * ZC_EMALFORMED / ZC_ETRUNC for a list that does not decode. err is in
+ * lang. */
+int zc_registry_revocations_install_l(zc_store *s, const uint8_t *buf, size_t len, const char *actor, zc_lang lang,
+				      uint64_t *number, int *changed, char *err, size_t errlen);
+/* zc_registry_revocations_install_l in Chinese. */
 int zc_registry_revocations_install(zc_store *s, const uint8_t *buf, size_t len, const char *actor,
 				    uint64_t *number, int *changed, char *err, size_t errlen);
 
@@ -241,9 +282,11 @@ typedef struct zc_registry {
 	void *arena_;
 } zc_registry;
 
-/* Load the whole registry. ZC_ECORRUPT (with err) when stored rows break
- * what import guarantees (a reference to a missing row, a bad date or
- * policy), ZC_ENOMEM, ZC_EDB. */
+/* Load the whole registry. ZC_ECORRUPT (with err, in lang) when stored
+ * rows break what import guarantees (a reference to a missing row, a bad
+ * date or policy), ZC_ENOMEM, ZC_EDB. */
+int zc_registry_load_l(zc_store *s, zc_lang lang, zc_registry **out, char *err, size_t errlen);
+/* zc_registry_load_l in Chinese. */
 int zc_registry_load(zc_store *s, zc_registry **out, char *err, size_t errlen);
 void zc_registry_free(zc_registry *r);
 /* Point in's policy and registry arrays at r (not as_of, taps, integrity). */
@@ -251,5 +294,56 @@ void zc_registry_fill_input(const zc_registry *r, zc_rules_input *in);
 /* Index of id in r's districts / townships / villages / terminals /
  * cadres, or -1 (binary search). */
 int zc_registry_find(const zc_registry *r, const char *entity, const char *id);
+
+/* ---- a leave against the registry (RULES.md section 5) ---- */
+
+#define ZC_LEAVE_JOINED_MAX 8
+
+/* What a leave of one cadre means among the leaves stored. */
+typedef struct zc_leave_check {
+	int cadre;	      /* index in the registry's cadres */
+	zc_day start, end;    /* the leave */
+	int level;	      /* enum zc_level it was approved at */
+	int required;	      /* enum zc_level its whole block requires (zc_rules_leave_block) */
+	zc_day bstart, bend;  /* the block: the leave itself when it joins no other */
+	size_t njoined;	      /* the other leaves of the cadre in the block (joined: the first, by start) */
+	struct {
+		int64_t id;
+		zc_day start, end;
+		int level;
+	} joined[ZC_LEAVE_JOINED_MAX];
+	int outside_days;     /* days of the leave on which the cadre has no assignment */
+	int64_t overlap_id;   /* another leave of the cadre sharing a date with it, or 0 */
+	zc_day overlap_start, overlap_end;
+	int forced;	      /* zc_registry_leave_add: stored below required because of force */
+} zc_leave_check;
+
+/* Check a leave of r's cadre c from start to end approved at level (enum
+ * zc_level) against r's leaves (a stored leave of the same cadre and dates
+ * is the leave itself), calendar, policy and assignments. Pure. 0, ZC_EARG,
+ * ZC_ENOMEM. The leave is approved too low when level < required. */
+int zc_registry_leave_check(const zc_registry *r, int c, zc_day start, zc_day end, int level, zc_leave_check *out);
+/* A level (enum zc_level) as a grade of approval in lang, as in
+ * "须区级审批": "乡镇", "区级", "市级", "未" (none) in Chinese; its name in
+ * English. */
+const char *zc_registry_grade(int level, zc_lang lang);
+/* Why a leave approved too low is refused, one line in lang: "该请假与
+ * 2025-03-03 至 2025-03-05 的请假连成 2025-03-03 至 2025-03-07 共 5 天，
+ * 须区级审批；所填审批级别为乡镇". */
+void zc_registry_leave_refusal(const zc_leave_check *c, zc_lang lang, char *out, size_t cap);
+/* The warnings about a leave that is entered all the same (outside the
+ * assignments, overlapping another leave, stored leaves of its block now
+ * approved below the block's level), one line each in lang, into
+ * lines[0..max); returns how many. */
+size_t zc_registry_leave_warnings(const zc_leave_check *c, zc_lang lang, char (*lines)[512], size_t max);
+/* Add one leave (as zc_registry_entry_add) after checking it in the same
+ * transaction against the store (zc_registry_leave_check): approved below
+ * the level its block requires it is refused with ZC_ESTATE and err says
+ * why (zc_registry_leave_refusal), unless force, when it is stored with
+ * the audit source "cli --force" and chk->forced set. *chk (may be NULL)
+ * gets the check, also when refused. Other errors as
+ * zc_registry_entry_add; err is in lang. */
+int zc_registry_leave_add(zc_store *s, const zc_registry_entry *e, int force, const char *actor, zc_lang lang,
+			  int64_t *id, zc_leave_check *chk, char *err, size_t errlen);
 
 #endif

@@ -320,6 +320,13 @@ const char *zc_clock_verdict_name(int v); /* "tap_before_provisioning", ... ; ""
 /* Set verdict[i] for each record. Pure. */
 void zc_rules_clock_trust(const zc_r_clockrec *r, size_t n, int64_t tolerance_ms, uint8_t *verdict);
 
+/* Section 5: the leave block that a leave of cadre from start to end would
+ * belong to among in's leaves (and in's calendar): *bstart..*bend, and the
+ * level it requires (enum zc_level, > 0), or ZC_EARG / ZC_ENOMEM. For
+ * entering a leave: the level of the whole block, not of the one leave. */
+int zc_rules_leave_block(const zc_rules_input *in, int cadre, zc_day start, zc_day end, zc_day *bstart,
+			 zc_day *bend);
+
 /* Working day by the default week and the calendar overrides. */
 int zc_rules_is_workday(const zc_rules_input *in, zc_day day);
 

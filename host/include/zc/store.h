@@ -18,10 +18,11 @@
 #include <stdint.h>
 
 #include "zc/crypto.h"
+#include "zc/i18n.h"
 #include "zc/record.h"
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define ZC_STORE_SCHEMA_VERSION 3
+#define ZC_STORE_SCHEMA_VERSION 4
 
 /* A store handle is one database connection: use it from one thread at a
  * time, and with at most one ingest batch open. */
@@ -91,8 +92,8 @@ enum zc_finding_kind {
 	ZC_FIND_CLOCK_ROLLBACK,    /* earlier than the previous record by > tolerance */
 };
 const char *zc_finding_name(int kind);
-/* Human-readable label in the current language (zc/i18n.h). */
-const char *zc_finding_label(int kind);
+/* Human-readable label in lang. */
+const char *zc_finding_label(int kind, zc_lang lang);
 
 typedef struct zc_ingest_stats {
 	uint64_t seen;        /* records offered */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * zc/badge.h: badge certificates and the district badge CA, as the terminal
- * and the host both check them (mbedTLS X.509 underneath).
+ * and the host both check them (the X.509 reader of zc/crypto.h underneath).
  *
  * A badge is a PIV card whose Card Authentication key (9E) is an ECC P-256
  * key certified by the district's badge CA. The certificate's subject names
@@ -12,8 +12,9 @@
  *
  * Revocation: the CA signs a revocation list (format "ZRL1", specified in
  * shared/FORMAT.md): a numbered list of (certificate serial, revoked-from
- * time). mbedTLS 2.28 parses X.509 CRLs but cannot write them, so the list is
- * our own signed format; the terminal and the host read the same file.
+ * time). mbedTLS 2.28 (the terminal's crypto backend) parses X.509 CRLs but
+ * cannot write them, so the list is our own signed format; the terminal and
+ * the host read the same file.
  *
  * Objects here are not safe for concurrent use from two threads: the key
  * inside a CA or certificate object caches its curve tables on first use

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * crypto_mbedtls.c: the mbedTLS 2.28 backend of zc/crypto.h.
+ * crypto_mbedtls.c: the mbedTLS 2.28 backend of zc/crypto.h: hashing,
+ * randomness, keys and PEM (certificates: x509_mbedtls.c, ca_mbedtls.c).
  *
  * Signing and verification call the ECDSA functions on the key pair
  * (mbedtls_pk_ec) rather than mbedtls_pk_sign/verify, which copy the curve
@@ -24,18 +25,16 @@
 #include <mbedtls/platform_util.h>
 #include <mbedtls/sha256.h>
 
+#include "mbedtls_internal.h"
 #include "zc/err.h"
 #include "zc/fileio.h"
 
 _Static_assert(sizeof(mbedtls_sha256_context) <= sizeof(zc_sha256_ctx), "zc_sha256_ctx too small");
 
-struct zc_privkey {
-	mbedtls_pk_context pk;
-};
-
-struct zc_pubkey {
-	mbedtls_pk_context pk;
-};
+const char *zc_crypto_backend(void)
+{
+	return "mbedtls";
+}
 
 /* ---- hashing ---- */
 
@@ -76,8 +75,8 @@ static void rng_init(void)
 	static const char pers[] = "zhucun";
 	mbedtls_entropy_init(&rng_entropy);
 	mbedtls_ctr_drbg_init(&rng_drbg);
-	rng_ok = mbedtls_ctr_drbg_seed(&rng_drbg, mbedtls_entropy_func, &rng_entropy,
-				       (const unsigned char *)pers, sizeof pers - 1) == 0;
+	rng_ok = mbedtls_ctr_drbg_seed(&rng_drbg, mbedtls_entropy_func, &rng_entropy, (const unsigned char *)pers,
+				       sizeof pers - 1) == 0;
 }
 
 static int rng_fill(void *unused, unsigned char *buf, size_t n)
@@ -103,9 +102,22 @@ int zc_random(void *buf, size_t n)
 	return rng_fill(NULL, buf, n) ? ZC_ECRYPTO : 0;
 }
 
+int zc_mb_rng(void *src, unsigned char *buf, size_t n)
+{
+	const zc_mb_rng_src *s = src;
+	if (!s || !s->fn)
+		return rng_fill(NULL, buf, n);
+	return s->fn(s->ctx, buf, n) ? MBEDTLS_ERR_ECP_RANDOM_FAILED : 0;
+}
+
+void zc_memzero(void *buf, size_t n)
+{
+	mbedtls_platform_zeroize(buf, n);
+}
+
 /* ---- helpers ---- */
 
-static int is_p256(mbedtls_pk_context *pk)
+int zc_mb_is_p256(const mbedtls_pk_context *pk)
 {
 	return mbedtls_pk_get_type(pk) == MBEDTLS_PK_ECKEY && mbedtls_pk_ec(*pk)->grp.id == MBEDTLS_ECP_DP_SECP256R1;
 }
@@ -164,6 +176,12 @@ static int public_pem(const mbedtls_pk_context *pk, char *buf, size_t cap)
 
 int zc_privkey_generate(zc_privkey **out)
 {
+	return zc_privkey_generate_rng(NULL, NULL, out);
+}
+
+int zc_privkey_generate_rng(zc_rng_fn rng, void *rng_ctx, zc_privkey **out)
+{
+	zc_mb_rng_src src = {rng, rng_ctx};
 	zc_privkey *k = calloc(1, sizeof *k);
 	if (!k)
 		return ZC_ENOMEM;
@@ -171,7 +189,7 @@ int zc_privkey_generate(zc_privkey **out)
 	int rc = ZC_ECRYPTO;
 	if (mbedtls_pk_setup(&k->pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)))
 		goto out;
-	if (mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(k->pk), rng_fill, NULL))
+	if (mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(k->pk), zc_mb_rng, &src))
 		goto out;
 	rc = 0;
 out:
@@ -194,7 +212,7 @@ int zc_privkey_parse(const uint8_t *buf, size_t len, zc_privkey **out)
 		goto out;
 	mbedtls_pk_init(&k->pk);
 	rc = ZC_EMALFORMED;
-	if (mbedtls_pk_parse_key(&k->pk, c, n, NULL, 0) || !is_p256(&k->pk))
+	if (mbedtls_pk_parse_key(&k->pk, c, n, NULL, 0) || !zc_mb_is_p256(&k->pk))
 		goto out;
 	rc = 0;
 out:
@@ -205,6 +223,23 @@ out:
 	else
 		*out = k;
 	return rc;
+}
+
+int zc_privkey_parse_pem(const char *text, zc_privkey **out)
+{
+	zc_privkey *k = calloc(1, sizeof *k);
+	if (!k)
+		return ZC_ENOMEM;
+	mbedtls_pk_init(&k->pk);
+	/* The NUL counted: mbedTLS then reads PEM and finds the block by its
+	 * BEGIN line anywhere in the text. */
+	if (mbedtls_pk_parse_key(&k->pk, (const unsigned char *)text, strlen(text) + 1, NULL, 0) ||
+	    !zc_mb_is_p256(&k->pk)) {
+		zc_privkey_free(k);
+		return ZC_EMALFORMED;
+	}
+	*out = k;
+	return 0;
 }
 
 int zc_privkey_load(const char *path, zc_privkey **out)
@@ -220,22 +255,36 @@ int zc_privkey_load(const char *path, zc_privkey **out)
 	return rc;
 }
 
+int zc_privkey_pem(const zc_privkey *k, char *buf, size_t cap)
+{
+	return mbedtls_pk_write_key_pem((mbedtls_pk_context *)&k->pk, (unsigned char *)buf, cap) ? ZC_ECRYPTO : 0;
+}
+
 int zc_privkey_save(const zc_privkey *k, const char *path)
 {
-	unsigned char pem[ZC_PEM_MAX];
-	int rc = ZC_ECRYPTO;
-	if (!mbedtls_pk_write_key_pem((mbedtls_pk_context *)&k->pk, pem, sizeof pem))
-		rc = zc_file_write_atomic(path, pem, strlen((char *)pem), 0600);
+	char pem[ZC_PEM_MAX];
+	int rc = zc_privkey_pem(k, pem, sizeof pem);
+	if (!rc)
+		rc = zc_file_write_atomic(path, pem, strlen(pem), 0600);
 	mbedtls_platform_zeroize(pem, sizeof pem);
 	return rc;
 }
 
 int zc_privkey_sign(zc_privkey *k, const uint8_t digest[ZC_HASH_LEN], uint8_t *sig, size_t *sig_len)
 {
+	return zc_privkey_sign_rng(k, digest, sig, sig_len, NULL, NULL);
+}
+
+int zc_privkey_sign_rng(zc_privkey *k, const uint8_t digest[ZC_HASH_LEN], uint8_t *sig, size_t *sig_len, zc_rng_fn rng,
+			void *rng_ctx)
+{
+	zc_mb_rng_src src = {rng, rng_ctx};
 	unsigned char buf[MBEDTLS_ECDSA_MAX_LEN];
 	size_t n = 0;
+	/* RFC 6979: the nonce comes from the key and digest; the generator
+	 * only blinds the computation. */
 	if (mbedtls_ecdsa_write_signature(mbedtls_pk_ec(k->pk), MBEDTLS_MD_SHA256, digest, ZC_HASH_LEN, buf, &n,
-					  rng_fill, NULL))
+					  zc_mb_rng, &src))
 		return ZC_ECRYPTO;
 	if (n > ZC_SIG_MAX)
 		return ZC_ECRYPTO;
@@ -290,7 +339,7 @@ int zc_pubkey_parse(const uint8_t *buf, size_t len, zc_pubkey **out)
 		goto out;
 	mbedtls_pk_init(&k->pk);
 	rc = ZC_EMALFORMED;
-	if (mbedtls_pk_parse_public_key(&k->pk, c, n) || !is_p256(&k->pk))
+	if (mbedtls_pk_parse_public_key(&k->pk, c, n) || !zc_mb_is_p256(&k->pk))
 		goto out;
 	rc = 0;
 out:
@@ -349,6 +398,11 @@ void zc_pubkey_free(zc_pubkey *k)
 	free(k);
 }
 
+int zc_privkey_matches(const zc_privkey *k, const zc_pubkey *pub)
+{
+	return !mbedtls_pk_check_pair(&pub->pk, &k->pk);
+}
+
 /* ---- PEM ---- */
 
 int zc_pem_encode(const char *label, const uint8_t *der, size_t len, char *out, size_t cap)
@@ -363,4 +417,37 @@ int zc_pem_encode(const char *label, const uint8_t *der, size_t len, char *out, 
 	if (rc == MBEDTLS_ERR_BASE64_BUFFER_TOO_SMALL)
 		return ZC_ENOSPC;
 	return rc ? ZC_EARG : 0;
+}
+
+int zc_pem_decode(const char *text, const char *label, uint8_t **der, size_t *len, size_t *used)
+{
+	char head[96], foot[96];
+	if (!text || !label || strlen(label) > 64)
+		return ZC_EARG;
+	snprintf(head, sizeof head, "-----BEGIN %s-----", label);
+	snprintf(foot, sizeof foot, "-----END %s-----", label);
+	mbedtls_pem_context pem;
+	mbedtls_pem_init(&pem);
+	size_t u = 0;
+	int rc = mbedtls_pem_read_buffer(&pem, head, foot, (const unsigned char *)text, NULL, 0, &u);
+	if (rc) {
+		if (rc == MBEDTLS_ERR_PEM_NO_HEADER_FOOTER_PRESENT)
+			rc = ZC_ENOENT;
+		else if (rc == MBEDTLS_ERR_PEM_ALLOC_FAILED)
+			rc = ZC_ENOMEM;
+		else
+			rc = ZC_EMALFORMED; /* not base64, encrypted */
+		goto out;
+	}
+	rc = ZC_ENOMEM;
+	if (!(*der = malloc(pem.buflen ? pem.buflen : 1)))
+		goto out;
+	memcpy(*der, pem.buf, pem.buflen);
+	*len = pem.buflen;
+	if (used)
+		*used = u;
+	rc = 0;
+out:
+	mbedtls_pem_free(&pem);
+	return rc;
 }

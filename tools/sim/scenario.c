@@ -4,7 +4,7 @@
  * line; every error names the file, the line and what was expected, and
  * leaves nothing behind.
  */
-#include "zc/scenario.h"
+#include "scenario.h"
 
 #include <limits.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * zc/scenario.h: scenario files (../shared/SCENARIO.md): a small world of
+ * scenario.h (tools/sim): scenario files (../shared/SCENARIO.md): a small world of
  * districts, townships, villages, terminals, cadres, badges, taps, leave and
  * duty in plain text. The parser is pure (text in, structure out); the
  * simulator plays the result through the real parts, and
