@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * main_common.c: what several command files share: the database path, the error line, the store, --json output, the
+ * host key
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "zc/badge.h"
+#include "zc/bundle.h"
+#include "zc/bytes.h"
+#include "zc/collect.h"
+#include "zc/err.h"
+#include "zc/fileio.h"
+#include "zc/hostkey.h"
+#include "zc/hostlink.h"
+#include "zc/i18n.h"
+#include "zc/jreader.h"
+#include "zc/recjson.h"
+#include "zc/record.h"
+#include "zc/store.h"
+#include "zc/wire.h"
+#include "cli.h"
+
+const char *zc_cli_db_path;
+int zc_cli_json_out;
+
+void zc_cli_err(const char *fmt, ...)
+{
+	va_list ap;
+	fputs(T("zhucun: 错误：", "zhucun: error: "), stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+zc_store *zc_cli_open_store(void)
+{
+	char msg[512] = "";
+	zc_store *s = NULL;
+	int rc = zc_store_open(zc_cli_db_path, &s, msg, sizeof msg);
+	if (rc) {
+		zc_cli_err(T("无法打开数据库 %s：%s", "cannot open database %s: %s"), zc_cli_db_path,
+			   *msg ? msg : zc_strerror(rc));
+		return NULL;
+	}
+	return s;
+}
+
+int zc_cli_progress_tty(void)
+{
+	return isatty(2) && !zc_cli_json_out;
+}
+
+char *zc_cli_fp_short(const uint8_t fp[ZC_HASH_LEN], char out[17])
+{
+	return zc_hex(fp, 8, out);
+}
+
+/* The host key: loaded, or created when create is set. On failure prints
+ * the error (unless the key is merely absent and !create) and returns
+ * NULL; *absent tells the absent case. */
+zc_privkey *zc_cli_host_key(int create, char *path, size_t cap, int *absent)
+{
+	zc_privkey *k = NULL;
+	int created = 0;
+	if (absent)
+		*absent = 0;
+	if (zc_hostkey_path(zc_cli_db_path, path, cap)) {
+		zc_cli_err(T("主机密钥路径过长", "host key path too long"));
+		return NULL;
+	}
+	int rc = zc_hostkey_load(path, create, &k, &created);
+	if (rc == ZC_ENOENT && !create) {
+		if (absent)
+			*absent = 1;
+		return NULL;
+	}
+	if (rc == ZC_EMALFORMED) {
+		zc_cli_err(T("%s 不是 P-256 私钥", "%s is not a P-256 private key"), path);
+		return NULL;
+	}
+	if (rc) {
+		zc_cli_err(T("无法%s主机密钥 %s：%s", "cannot %s the host key %s: %s"),
+			   create ? T("读取或创建", "read or create") : T("读取", "read"), path, zc_strerror(rc));
+		return NULL;
+	}
+	if (created) {
+		char pub[4200];
+		zc_hostkey_pub_path(path, pub, sizeof pub);
+		fprintf(stderr,
+			T("zhucun: 已生成主机密钥 %s（仅本用户可读，公钥 %s）。请备份：终端只接受它签名的命令。\n",
+			  "zhucun: created the host key %s (owner only; public key %s). Back it up: terminals obey "
+			  "only commands signed with it.\n"),
+			path, pub);
+	}
+	return k;
+}
+
+void zc_cli_print_json(json_t *o)
+{
+	char *txt = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	puts(txt);
+	free(txt);
+	json_decref(o);
+}
+
+json_t *zc_cli_findings_by_kind_json(const zc_ingest_stats *st)
+{
+	json_t *bk = json_object();
+	for (int k = 1; k < 16; k++)
+		if (st->by_kind[k])
+			json_object_set_new(bk, zc_finding_name(k), json_integer((json_int_t)st->by_kind[k]));
+	return bk;
+}
+
+/* Human-readable byte count. */

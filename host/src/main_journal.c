@@ -1,0 +1,821 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * main_journal.c: journals and bundles: ingest, findings, journal show|export, bundle export|import
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "zc/badge.h"
+#include "zc/bundle.h"
+#include "zc/bytes.h"
+#include "zc/collect.h"
+#include "zc/err.h"
+#include "zc/fileio.h"
+#include "zc/hostkey.h"
+#include "zc/hostlink.h"
+#include "zc/i18n.h"
+#include "zc/jreader.h"
+#include "zc/recjson.h"
+#include "zc/record.h"
+#include "zc/store.h"
+#include "zc/wire.h"
+#include "cli.h"
+
+static char *read_text(const char *path, size_t *len, int *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		*err = errno;
+		return NULL;
+	}
+	char *b = malloc(65537);
+	size_t n = b ? fread(b, 1, 65536, f) : 0;
+	fclose(f);
+	if (!b) {
+		*err = ENOMEM;
+		return NULL;
+	}
+	b[n] = 0;
+	*len = n;
+	return b;
+}
+
+/* Load a PEM public key file; on failure print one line and return NULL. */
+static char *load_pubkey_pem(const char *path, zc_pubkey **key)
+{
+	size_t len;
+	int e = 0;
+	char *pem = read_text(path, &len, &e);
+	if (!pem) {
+		zc_cli_err(T("无法读取终端公钥 %s：%s", "cannot read terminal key %s: %s"), path, strerror(e));
+		return NULL;
+	}
+	if (zc_pubkey_parse((const uint8_t *)pem, len, key)) {
+		zc_cli_err(T("%s 不是 P-256 公钥 PEM 文件", "%s is not a P-256 public key PEM file"), path);
+		free(pem);
+		return NULL;
+	}
+	return pem;
+}
+
+static int journal_open(const char *path, zc_jreader **jr)
+{
+	int rc = zc_jreader_open(path, jr);
+	if (rc == ZC_ENOENT)
+		zc_cli_err(T("找不到日志 %s（应为日志目录或 seg-*.zcj 段文件）",
+			     "no journal at %s (expected a journal folder or a seg-*.zcj segment file)"),
+			   path);
+	else if (rc)
+		zc_cli_err(T("无法读取日志 %s：%s", "cannot read journal %s: %s"), path, zc_strerror(rc));
+	return rc;
+}
+
+static const char *status_name(int status)
+{
+	switch (status) {
+	case ZC_ECHECKSUM: return T("校验和不符", "checksum mismatch");
+	case ZC_ETRUNC: return T("条目被截断", "entry truncated");
+	default: return T("条目格式错误", "malformed entry");
+	}
+}
+
+/* ---- ingest ---- */
+
+/* Commit the open batch *in (and clear it), adding its counts to *total.
+ * Prints the error and returns nonzero on failure. */
+static int commit_batch(zc_store *s, zc_ingest **in, zc_ingest_stats *total)
+{
+	zc_ingest_stats st;
+	int rc = zc_ingest_commit(*in, &st);
+	*in = NULL;
+	if (rc) {
+		zc_cli_err(T("提交事务失败：%s", "commit failed: %s"), zc_store_errmsg(s));
+		return rc;
+	}
+	total->seen += st.seen;
+	total->stored += st.stored;
+	total->duplicates += st.duplicates;
+	total->findings += st.findings;
+	for (int k = 0; k < 16; k++)
+		total->by_kind[k] += st.by_kind[k];
+	return 0;
+}
+
+/* The terminal of journal *jr: the first record that decodes. Closes *jr
+ * (the caller reopens it); prints why and returns -1 when there is none. */
+static int ingest_find_terminal(const char *jpath, zc_jreader **jr, char *terminal, size_t cap)
+{
+	zc_jitem it;
+	int n;
+	while (!*terminal && (n = zc_jreader_next(*jr, &it)) > 0) {
+		zc_rec r;
+		if (it.rec && !zc_rec_decode(it.rec, it.len, &r, NULL, NULL))
+			snprintf(terminal, cap, "%s", r.terminal);
+	}
+	zc_jreader_close(*jr);
+	*jr = NULL;
+	if (!*terminal) {
+		zc_cli_err(T("日志 %s 中没有可解码的记录；请用 --terminal 指定终端编号",
+			     "journal %s holds no decodable record; name the terminal with --terminal"),
+			   jpath);
+		return -1;
+	}
+	return 0;
+}
+
+/* What ingest stored, as JSON or text. */
+static void ingest_report(const char *terminal, const char *jpath, const zc_ingest_stats *total, double secs)
+{
+	if (zc_cli_json_out) {
+		json_t *o = json_object();
+		json_object_set_new(o, "terminal", json_string(terminal));
+		json_object_set_new(o, "journal", json_string(jpath));
+		json_object_set_new(o, "seen", json_integer((json_int_t)total->seen));
+		json_object_set_new(o, "stored", json_integer((json_int_t)total->stored));
+		json_object_set_new(o, "duplicates", json_integer((json_int_t)total->duplicates));
+		json_object_set_new(o, "findings", json_integer((json_int_t)total->findings));
+		json_object_set_new(o, "findings_by_kind", zc_cli_findings_by_kind_json(total));
+		json_object_set_new(o, "seconds", json_real(secs));
+		zc_cli_print_json(o);
+	} else {
+		printf(T("终端 %s：读取 %llu 条，新存 %llu 条，重复 %llu 条，完整性问题 %llu 项（%.2f 秒）\n",
+			 "terminal %s: %llu read, %llu stored, %llu duplicate, %llu integrity findings (%.2f s)\n"),
+		       terminal, (unsigned long long)total->seen, (unsigned long long)total->stored,
+		       (unsigned long long)total->duplicates, (unsigned long long)total->findings, secs);
+		for (int k = 1; k < 16; k++)
+			if (total->by_kind[k])
+				printf("  %s (%s): %llu\n", zc_finding_label(k, zc_lang_get()), zc_finding_name(k),
+				       (unsigned long long)total->by_kind[k]);
+	}
+}
+
+/* Register terminal with the key pem (read from keyfile), or find it
+ * registered with that key; prints why and returns -1 otherwise. */
+static int ingest_register(zc_store *s, const char *terminal, const char *pem, const char *keyfile)
+{
+	int arc = zc_store_terminal_add(s, terminal, pem);
+	if (arc == ZC_EEXIST) {
+		zc_cli_err(
+		    T("终端 %s 已用另一把公钥登记；拒绝导入（%s 与登记的公钥不同）",
+		      "terminal %s is registered with another key; refusing (%s differs from the registered key)"),
+		    terminal, keyfile);
+		return -1;
+	} else if (arc) {
+		zc_cli_err(T("登记终端 %s 失败：%s", "registering terminal %s failed: %s"), terminal,
+			   zc_store_errmsg(s));
+		return -1;
+	}
+	return 0;
+}
+
+/* Store one journal entry (a damaged one as a finding) in the open batch;
+ * where gets its position for messages. */
+static int ingest_item(zc_ingest *in, const zc_jitem *it, char *where, size_t cap)
+{
+	snprintf(where, cap, "%s@%llu", it->segment, (unsigned long long)it->offset);
+	int irc = 0;
+	if (it->status) {
+		char detail[160];
+		snprintf(detail, sizeof detail, "journal entry: %s (%llu bytes)", zc_strerror(it->status),
+			 (unsigned long long)it->skipped);
+		irc = zc_ingest_note(in, ZC_FIND_MALFORMED, 0, where, detail);
+		if (!zc_cli_json_out)
+			fprintf(stderr, T("zhucun: 警告：%s：%s\n", "zhucun: warning: %s: %s\n"), where,
+				status_name(it->status));
+	}
+	if (!irc && it->rec)
+		irc = zc_ingest_record(in, it->rec, it->len, where);
+	return irc;
+}
+
+int zc_cmd_ingest(int argc, char **argv)
+{
+	static const struct option opts[] = {{"terminal-key", required_argument, 0, 'k'},
+					     {"terminal", required_argument, 0, 't'},
+					     {"json", no_argument, 0, 'j'},
+					     {"batch", required_argument, 0, 'b'},
+					     {0, 0, 0, 0}};
+	const char *keyfile = NULL, *tid = NULL;
+	long batch = 1000;
+	int c;
+	while ((c = getopt_long(argc, argv, "k:t:jb:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': keyfile = optarg; break;
+		case 't': tid = optarg; break;
+		case 'j': zc_cli_json_out = 1; break;
+		case 'b':
+			batch = strtol(optarg, NULL, 10);
+			if (batch < 1 || batch > 1000000) {
+				zc_cli_err(T("--batch 须为 1 到 1000000", "--batch must be 1 to 1000000"));
+				return 2;
+			}
+			break;
+		default: return 2;
+		}
+	}
+	if (optind + 1 != argc || !keyfile) {
+		zc_cli_err(T("用法：zhucun ingest 日志 --terminal-key 公钥PEM",
+			     "usage: zhucun ingest JOURNAL --terminal-key PEM"));
+		return 2;
+	}
+	const char *jpath = argv[optind];
+	if (tid && !zc_id_valid(tid)) {
+		zc_cli_err(T("终端编号 '%s' 无效", "invalid terminal id '%s'"), tid);
+		return 2;
+	}
+	zc_pubkey *key = NULL;
+	zc_jreader *jr = NULL;
+	zc_store *s = NULL;
+	zc_ingest *in = NULL;
+	char *pem = NULL;
+	int rc = 1;
+	char terminal[ZC_TERMINAL_ID_MAX + 1] = "";
+	zc_ingest_stats total = {0};
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+
+	if (!(pem = load_pubkey_pem(keyfile, &key)))
+		goto out;
+	if (journal_open(jpath, &jr))
+		goto out;
+	/* The terminal id: --terminal, else the first record that decodes. */
+	if (tid) {
+		snprintf(terminal, sizeof terminal, "%s", tid);
+	} else {
+		if (ingest_find_terminal(jpath, &jr, terminal, sizeof terminal))
+			goto out;
+		if (journal_open(jpath, &jr))
+			goto out;
+	}
+	if (!(s = zc_cli_open_store()))
+		goto out;
+	if (ingest_register(s, terminal, pem, keyfile))
+		goto out;
+	zc_ingest_opts io = {.clock_rollback_tolerance_ms = 300000, .source = jpath};
+	long in_batch = 0;
+	uint64_t items = 0;
+	zc_jitem it;
+	int n;
+	while ((n = zc_jreader_next(jr, &it)) > 0) {
+		if (!in && zc_ingest_begin(s, terminal, &io, &in)) {
+			zc_cli_err(T("数据库事务失败：%s", "database transaction failed: %s"), zc_store_errmsg(s));
+			goto out;
+		}
+		char where[96];
+		int irc = ingest_item(in, &it, where, sizeof where);
+		if (irc) {
+			zc_cli_err(T("写入数据库失败（%s）：%s", "storing failed (%s): %s"), where, zc_store_errmsg(s));
+			goto out;
+		}
+		items++;
+		if (++in_batch >= batch) {
+			if (commit_batch(s, &in, &total))
+				goto out;
+			in_batch = 0;
+			if (zc_cli_progress_tty())
+				fprintf(stderr, T("\r已处理 %llu 条", "\r%llu processed"), (unsigned long long)items);
+		}
+	}
+	if (n < 0) {
+		zc_cli_err(T("读取日志 %s 失败：%s", "reading journal %s failed: %s"), jpath, zc_strerror(n));
+		goto out;
+	}
+	if (in && commit_batch(s, &in, &total))
+		goto out;
+	if (zc_cli_progress_tty() && items >= (uint64_t)batch)
+		fputc('\n', stderr);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ingest_report(terminal, jpath, &total, secs);
+	rc = total.findings ? 3 : 0;
+out:
+	if (in)
+		zc_ingest_abort(in);
+	zc_store_close(s);
+	zc_jreader_close(jr);
+	zc_pubkey_free(key);
+	free(pem);
+	return rc;
+}
+
+/* ---- journal export / show ---- */
+
+static int write_all(const char *path, const void *p, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	int ok = fwrite(p, 1, n, f) == n;
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+/* The terminal key beside a journal: JOURNAL/terminal.pub.pem or
+ * JOURNAL/../terminal.pub.pem. */
+static int find_key_beside(const char *jpath, char *out, size_t cap)
+{
+	struct stat st;
+	snprintf(out, cap, "%s/terminal.pub.pem", jpath);
+	if (!stat(out, &st))
+		return 0;
+	snprintf(out, cap, "%s/../terminal.pub.pem", jpath);
+	if (!stat(out, &st))
+		return 0;
+	return -1;
+}
+
+int zc_cmd_journal_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"out", required_argument, 0, 'o'}, {"terminal-key", required_argument, 0, 'k'}, {0, 0, 0, 0}};
+	const char *out = NULL, *keyfile = NULL;
+	char keybuf[4096];
+	int c;
+	while ((c = getopt_long(argc, argv, "o:k:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'k': keyfile = optarg; break;
+		default: return 2;
+		}
+	}
+	if (optind + 1 != argc || !out) {
+		zc_cli_err(T("用法：zhucun journal export 日志 --out 目录 [--terminal-key 公钥PEM]",
+			     "usage: zhucun journal export JOURNAL --out DIR [--terminal-key PEM]"));
+		return 2;
+	}
+	const char *jpath = argv[optind];
+	if (!keyfile) {
+		if (find_key_beside(jpath, keybuf, sizeof keybuf)) {
+			zc_cli_err(
+			    T("日志旁没有 terminal.pub.pem；请用 --terminal-key 指定终端公钥",
+			      "no terminal.pub.pem beside the journal; give the terminal key with --terminal-key"));
+			return 2;
+		}
+		keyfile = keybuf;
+	}
+	zc_pubkey *key = NULL;
+	zc_jreader *jr = NULL;
+	char *pem = NULL;
+	int rc = 1;
+	uint64_t written = 0, bad = 0, unverified = 0;
+	if (!(pem = load_pubkey_pem(keyfile, &key)))
+		goto out;
+	if (journal_open(jpath, &jr))
+		goto out;
+	if (mkdir(out, 0755) && errno != EEXIST) {
+		zc_cli_err(T("无法创建目录 %s：%s", "cannot create folder %s: %s"), out, strerror(errno));
+		goto out;
+	}
+	char path[4096];
+	snprintf(path, sizeof path, "%s/terminal.pub.pem", out);
+	if (write_all(path, pem, strlen(pem))) {
+		zc_cli_err(T("无法写入 %s：%s", "cannot write %s: %s"), path, strerror(errno));
+		goto out;
+	}
+	zc_jitem it;
+	int n;
+	while ((n = zc_jreader_next(jr, &it)) > 0) {
+		zc_rec r;
+		size_t blen;
+		zc_rec_error e;
+		if (it.status || zc_rec_decode(it.rec, it.len, &r, &blen, &e)) {
+			fprintf(stderr,
+				T("zhucun: 警告：%s@%llu：无法解码，已跳过\n",
+				  "zhucun: warning: %s@%llu: does not decode, skipped\n"),
+				it.segment, (unsigned long long)it.offset);
+			bad++;
+			continue;
+		}
+		if (zc_rec_verify(key, it.rec, blen, &r))
+			unverified++;
+		snprintf(path, sizeof path, "%s/%llu.body", out, (unsigned long long)r.seq);
+		int w1 = write_all(path, it.rec, blen);
+		snprintf(path, sizeof path, "%s/%llu.sig", out, (unsigned long long)r.seq);
+		int w2 = write_all(path, r.sig, r.sig_len);
+		if (w1 || w2) {
+			zc_cli_err(T("无法写入 %s：%s", "cannot write %s: %s"), path, strerror(errno));
+			goto out;
+		}
+		written++;
+	}
+	if (n < 0) {
+		zc_cli_err(T("读取日志 %s 失败：%s", "reading journal %s failed: %s"), jpath, zc_strerror(n));
+		goto out;
+	}
+	printf(T("已导出 %llu 条记录到 %s（无法解码 %llu 条，签名不符 %llu 条）\n",
+		 "exported %llu records to %s (%llu undecodable, %llu failing signature)\n"),
+	       (unsigned long long)written, out, (unsigned long long)bad, (unsigned long long)unverified);
+	rc = 0;
+out:
+	zc_jreader_close(jr);
+	zc_pubkey_free(key);
+	free(pem);
+	return rc;
+}
+
+#define MAX_CERTS 256
+
+/* The badge signature of a PIV tap checked against the certificate whose
+ * fingerprint the record names: 1 verifies, 0 does not, -1 no such
+ * certificate among those given. */
+static int badge_sig_state(zc_badge_cert **certs, int ncerts, const zc_rec *r)
+{
+	for (int i = 0; i < ncerts; i++) {
+		uint8_t fp[ZC_HASH_LEN], ch[ZC_HASH_LEN];
+		zc_badge_cert_fingerprint(certs[i], fp);
+		if (memcmp(fp, r->u.tap.cert_fp, ZC_HASH_LEN))
+			continue;
+		zc_rec_tap_challenge(r, ch);
+		return zc_badge_cert_verify(certs[i], ch, r->u.tap.badge_sig, r->u.tap.badge_sig_len) == 0;
+	}
+	return -1;
+}
+
+int zc_cmd_journal_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"json", no_argument, 0, 'j'}, {"cert", required_argument, 0, 'c'}, {0, 0, 0, 0}};
+	zc_badge_cert *certs[MAX_CERTS];
+	int ncerts = 0, c, rc = 1;
+	while ((c = getopt_long(argc, argv, "jc:", opts, NULL)) != -1) {
+		if (c == 'j') {
+			zc_cli_json_out = 1;
+		} else if (c == 'c') {
+			if (ncerts == MAX_CERTS) {
+				zc_cli_err(T("--cert 最多 %d 个", "at most %d --cert"), MAX_CERTS);
+				goto out;
+			}
+			int lrc = zc_badge_cert_load(optarg, &certs[ncerts]);
+			if (lrc) {
+				zc_cli_err(T("无法读取工牌证书 %s：%s", "cannot read badge certificate %s: %s"), optarg,
+					   zc_strerror(lrc));
+				goto out;
+			}
+			ncerts++;
+		} else {
+			rc = 2;
+			goto out;
+		}
+	}
+	if (optind + 1 != argc) {
+		zc_cli_err(T("用法：zhucun journal show 日志 [--json] [--cert 证书或卡文件]…",
+			     "usage: zhucun journal show JOURNAL [--json] [--cert CERT|CARDFILE]..."));
+		rc = 2;
+		goto out;
+	}
+	zc_jreader *jr = NULL;
+	if (journal_open(argv[optind], &jr))
+		goto out;
+	zc_jitem it;
+	int n;
+	while ((n = zc_jreader_next(jr, &it)) > 0) {
+		zc_rec r;
+		size_t blen;
+		zc_rec_error e = {0};
+		int drc = it.status ? it.status : zc_rec_decode(it.rec, it.len, &r, &blen, &e);
+		if (drc) {
+			if (zc_cli_json_out)
+				printf("{\"segment\":\"%s\",\"offset\":%llu,\"error\":\"%s\",\"field\":\"%s\"}\n",
+				       it.segment, (unsigned long long)it.offset, zc_strerror(drc),
+				       e.field ? e.field : "");
+			else
+				printf(T("%s@%llu  损坏：%s %s\n", "%s@%llu  damaged: %s %s\n"), it.segment,
+				       (unsigned long long)it.offset, zc_strerror(drc), e.field ? e.field : "");
+			continue;
+		}
+		uint8_t h[ZC_HASH_LEN];
+		zc_rec_hash_body(it.rec, blen, h);
+		int piv = r.kind == ZC_KIND_TAP && r.u.tap.badge_kind == ZC_BADGE_PIV && r.u.tap.badge_sig_len;
+		int sig = piv && ncerts ? badge_sig_state(certs, ncerts, &r) : -2;
+		if (zc_cli_json_out) {
+			json_t *o = zc_rec_to_json(&r, h);
+			if (sig >= -1)
+				json_object_set_new(json_object_get(o, "payload"), "badge_sig_ok",
+						    sig < 0 ? json_null() : json_boolean(sig));
+			char *txt = json_dumps(o, JSON_COMPACT);
+			puts(txt);
+			free(txt);
+			json_decref(o);
+		} else {
+			char iso[48], hx[65];
+			zc_iso8601_utc(r.utc_ms, iso);
+			printf("%6llu  %s  %-14s %s", (unsigned long long)r.seq, iso, zc_kind_name(r.kind),
+			       zc_hex(h, 8, hx));
+			if (r.kind == ZC_KIND_TAP) {
+				char id[2 * ZC_BADGE_ID_MAX + 1];
+				printf("  %s %s %s", zc_badge_kind_name(r.u.tap.badge_kind),
+				       zc_hex(r.u.tap.badge_id, r.u.tap.badge_id_len, id),
+				       zc_tap_result_name(r.u.tap.result));
+				if (sig >= -1)
+					printf("  %s", sig == 1	  ? T("工牌签名有效", "badge signature ok")
+						       : sig == 0 ? T("工牌签名无效", "badge signature BAD")
+								  : T("无对应证书", "no certificate given"));
+			} else if (r.kind == ZC_KIND_READER_FAULT) {
+				printf("  %d %s", r.u.fault.code, r.u.fault.text);
+			}
+			putchar('\n');
+		}
+	}
+	zc_jreader_close(jr);
+	rc = n < 0 ? 1 : 0;
+out:
+	for (int i = 0; i < ncerts; i++)
+		zc_badge_cert_free(certs[i]);
+	return rc;
+}
+
+/* ---- terminals / findings ---- */
+
+static int print_finding(void *arg, const zc_finding *f)
+{
+	(void)arg;
+	if (zc_cli_json_out) {
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_integer(f->id));
+		json_object_set_new(o, "terminal", json_string(f->terminal));
+		json_object_set_new(o, "type", json_string(zc_finding_name(f->kind)));
+		json_object_set_new(o, "severity", json_string("violation"));
+		json_object_set_new(o, "seq", json_integer((json_int_t)f->seq));
+		json_object_set_new(o, "where", json_string(f->where ? f->where : ""));
+		json_object_set_new(o, "detail", json_string(f->detail ? f->detail : ""));
+		char *txt = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+		puts(txt);
+		free(txt);
+		json_decref(o);
+	} else {
+		printf(T("%-8s %s（%s） 序号 %llu  位置 %s\n    %s\n", "%-8s %s (%s) seq %llu  at %s\n    %s\n"),
+		       f->terminal, zc_finding_label(f->kind, zc_lang_get()), zc_finding_name(f->kind),
+		       (unsigned long long)f->seq, f->where ? f->where : "", f->detail ? f->detail : "");
+	}
+	return 0;
+}
+
+int zc_cmd_findings(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"terminal", required_argument, 0, 't'}, {"json", no_argument, 0, 'j'}, {0, 0, 0, 0}};
+	const char *tid = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "t:j", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': tid = optarg; break;
+		case 'j': zc_cli_json_out = 1; break;
+		default: return 2;
+		}
+	}
+	if (optind != argc) {
+		zc_cli_err(T("用法：zhucun findings [--terminal 编号] [--json]",
+			     "usage: zhucun findings [--terminal ID] [--json]"));
+		return 2;
+	}
+	zc_store *s = zc_cli_open_store();
+	if (!s)
+		return 1;
+	int rc = zc_store_findings(s, tid, print_finding, NULL);
+	if (rc)
+		zc_cli_err(T("查询失败：%s", "query failed: %s"), zc_store_errmsg(s));
+	zc_store_close(s);
+	return rc ? 1 : 0;
+}
+
+int zc_cmd_bundle_export(int argc, char **argv)
+{
+	static const struct option opts[] = {{"terminal", required_argument, 0, 't'},
+					     {"out", required_argument, 0, 'o'},
+					     {"from", required_argument, 0, 'f'},
+					     {"json", no_argument, 0, 'j'},
+					     {0, 0, 0, 0}};
+	const char *tid = NULL, *outp = NULL;
+	unsigned long long from = 1;
+	char *end;
+	int c;
+	while ((c = getopt_long(argc, argv, "t:o:f:j", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': tid = optarg; break;
+		case 'o': outp = optarg; break;
+		case 'j': zc_cli_json_out = 1; break;
+		case 'f':
+			from = strtoull(optarg, &end, 10);
+			if (*end || !from) {
+				zc_cli_err(T("--from 须为正整数序号", "--from must be a sequence number >= 1"));
+				return 2;
+			}
+			break;
+		default: return 2;
+		}
+	}
+	if (optind != argc || !tid || !outp) {
+		zc_cli_err(T("用法：zhucun bundle export --terminal 编号 --out 文件 [--from 序号]",
+			     "usage: zhucun bundle export --terminal ID --out FILE [--from SEQ]"));
+		return 2;
+	}
+	zc_store *s = NULL;
+	zc_privkey *key = NULL;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	char keypath[4200], f1[17];
+	zc_bundle_info bi;
+	int rc = 1, lrc;
+
+	if (!(s = zc_cli_open_store()))
+		goto out;
+	if (!(key = zc_cli_host_key(1, keypath, sizeof keypath, NULL)))
+		goto out;
+	lrc = zc_bundle_export(s, tid, from, key, &buf, &len, &bi);
+	if (lrc == ZC_ENOENT) {
+		zc_cli_err(T("终端 %s 未在本数据库登记", "terminal %s is not registered in this database"), tid);
+		goto out;
+	} else if (lrc) {
+		zc_cli_err(T("导出失败：%s", "export failed: %s"),
+			   lrc == ZC_EDB ? zc_store_errmsg(s) : zc_strerror(lrc));
+		goto out;
+	}
+	if ((lrc = zc_file_write_atomic(outp, buf, len, 0644))) {
+		zc_cli_err(T("无法写入 %s：%s", "cannot write %s: %s"), outp, zc_strerror(lrc));
+		goto out;
+	}
+	if (zc_cli_json_out) {
+		json_t *o = json_object();
+		char hx[65];
+		json_object_set_new(o, "terminal", json_string(tid));
+		json_object_set_new(o, "out", json_string(outp));
+		json_object_set_new(o, "records", json_integer(bi.count));
+		json_object_set_new(o, "first_seq", json_integer((json_int_t)bi.first_seq));
+		json_object_set_new(o, "last_seq", json_integer((json_int_t)bi.last_seq));
+		json_object_set_new(o, "bytes", json_integer((json_int_t)len));
+		json_object_set_new(o, "host_key_fp", json_string(zc_hex(bi.host_fp, ZC_HASH_LEN, hx)));
+		zc_cli_print_json(o);
+	} else {
+		printf(T("终端 %s：已将 %u 条记录（序号 %llu 至 %llu，%zu 字节）导出到 %s，由主机密钥 %s… 签名\n",
+			 "terminal %s: exported %u records (seq %llu to %llu, %zu bytes) to %s, signed by host key "
+			 "%s...\n"),
+		       tid, bi.count, (unsigned long long)bi.first_seq, (unsigned long long)bi.last_seq, len, outp,
+		       zc_cli_fp_short(bi.host_fp, f1));
+	}
+	rc = 0;
+out:
+	free(buf);
+	zc_privkey_free(key);
+	zc_store_close(s);
+	return rc;
+}
+
+static void bundle_progress(void *arg, uint32_t done, uint32_t total)
+{
+	(void)arg;
+	if (zc_cli_progress_tty())
+		fprintf(stderr, T("\r已导入 %u/%u 条", "\r%u/%u imported"), done, total);
+}
+
+/* What bundle import stored, as JSON or text. */
+static void bundle_import_report(zc_store *s, const char *path, const zc_bundle_info *bi, const zc_ingest_stats *st,
+				 int registered)
+{
+	if (zc_cli_json_out) {
+		json_t *o = json_object();
+		char hx[65];
+		json_object_set_new(o, "terminal", json_string(bi->terminal));
+		json_object_set_new(o, "bundle", json_string(path));
+		json_object_set_new(o, "host_key_fp", json_string(zc_hex(bi->host_fp, ZC_HASH_LEN, hx)));
+		json_object_set_new(o, "registered_now", json_boolean(registered));
+		json_object_set_new(o, "seen", json_integer((json_int_t)st->seen));
+		json_object_set_new(o, "stored", json_integer((json_int_t)st->stored));
+		json_object_set_new(o, "duplicates", json_integer((json_int_t)st->duplicates));
+		json_object_set_new(o, "findings", json_integer((json_int_t)st->findings));
+		json_object_set_new(o, "findings_by_kind", zc_cli_findings_by_kind_json(st));
+		json_object_set_new(o, "collections", json_integer(bi->ncollections));
+		int64_t cu;
+		json_object_set_new(o, "collected_until_ms",
+				    zc_store_collected_until(s, bi->terminal, &cu) ? json_null() : json_integer(cu));
+		zc_cli_print_json(o);
+	} else {
+		char f2[17];
+		printf(
+		    T("数据包 %s（终端 %s，主机密钥 %s…）：%llu 条，新存 %llu 条，重复 %llu 条，完整性问题 %llu 项\n",
+		      "bundle %s (terminal %s, host key %s...): %llu records, %llu stored, %llu duplicates, %llu "
+		      "integrity findings\n"),
+		    path, bi->terminal, zc_cli_fp_short(bi->host_fp, f2), (unsigned long long)st->seen,
+		    (unsigned long long)st->stored, (unsigned long long)st->duplicates,
+		    (unsigned long long)st->findings);
+		for (int k = 1; k < 16; k++)
+			if (st->by_kind[k])
+				printf("  %s (%s): %llu\n", zc_finding_label(k, zc_lang_get()), zc_finding_name(k),
+				       (unsigned long long)st->by_kind[k]);
+		int64_t cu;
+		if (!zc_store_collected_until(s, bi->terminal, &cu)) {
+			char when[40];
+			zc_cli_local_time(s, cu, when, sizeof when);
+			printf(T("  终端 %s 的记录已收取至 %s（此前的日期证据完整）\n",
+				 "  terminal %s collected until %s (dates before it have complete evidence)\n"),
+			       bi->terminal, when);
+		} else {
+			printf(T("  终端 %s 尚无收取记录：其所属乡镇的日期为未收取\n",
+				 "  terminal %s has no collection yet: its township's dates are pending\n"),
+			       bi->terminal);
+		}
+	}
+}
+
+int zc_cmd_bundle_import(int argc, char **argv)
+{
+	static const struct option opts[] = {{"json", no_argument, 0, 'j'},
+					     {"host-key", required_argument, 0, 'k'},
+					     {"batch", required_argument, 0, 'b'},
+					     {0, 0, 0, 0}};
+	const char *expect = NULL;
+	long batch = ZC_COLLECT_BATCH_DEFAULT;
+	char *end;
+	int c;
+	while ((c = getopt_long(argc, argv, "jk:b:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': zc_cli_json_out = 1; break;
+		case 'k': expect = optarg; break;
+		case 'b':
+			batch = strtol(optarg, &end, 10);
+			if (*end || batch < 1 || batch > 1000000) {
+				zc_cli_err(T("--batch 须为 1 到 1000000", "--batch must be 1 to 1000000"));
+				return 2;
+			}
+			break;
+		default: return 2;
+		}
+	}
+	if (optind + 1 != argc) {
+		zc_cli_err(T("用法：zhucun bundle import 文件 [--host-key 公钥PEM] [--json]",
+			     "usage: zhucun bundle import FILE [--host-key PEM] [--json]"));
+		return 2;
+	}
+	const char *path = argv[optind];
+	zc_store *s = NULL;
+	zc_pubkey *ek = NULL;
+	uint8_t *buf = NULL, efp[ZC_HASH_LEN];
+	size_t len = 0;
+	char msg[512], f1[17];
+	zc_bundle_info bi;
+	zc_ingest_stats st;
+	int rc = 1, lrc, registered = 0;
+
+	if (expect && (zc_pubkey_load(expect, &ek) || zc_pubkey_fingerprint(ek, efp))) {
+		zc_cli_err(T("%s 不是可读的 P-256 公钥 PEM 文件", "%s is not a readable P-256 public key PEM file"),
+			   expect);
+		goto out;
+	}
+	lrc = zc_file_read(path, ZC_BUNDLE_MAX_SIZE, &buf, &len);
+	if (lrc) {
+		zc_cli_err(T("无法读取数据包 %s：%s", "cannot read bundle %s: %s"), path, zc_strerror(lrc));
+		goto out;
+	}
+	if (!(s = zc_cli_open_store()))
+		goto out;
+	zc_bundle_import_opts io = {.source = path,
+				    .batch = (uint32_t)batch,
+				    .clock_rollback_tolerance_ms = 300000,
+				    .expect_host_fp = expect ? efp : NULL,
+				    .progress = bundle_progress};
+	lrc = zc_bundle_import(s, buf, len, &io, &bi, &st, &registered, msg, sizeof msg);
+	if (zc_cli_progress_tty() && bi.count >= (uint32_t)batch)
+		fputc('\n', stderr);
+	if (lrc == ZC_ESIG) {
+		zc_cli_err(T("数据包 %s 的签名无效：导出后被改动过；拒绝导入",
+			     "bundle %s: its signature does not verify: it was changed after export; refused"),
+			   path);
+		goto out;
+	} else if (lrc == ZC_ETRUNC || lrc == ZC_EMALFORMED) {
+		zc_cli_err(T("%s 不是有效的数据包（%s）", "%s is not a valid bundle (%s)"), path, msg);
+		goto out;
+	} else if (lrc == ZC_ESTATE) {
+		zc_cli_err(T("数据包不是由指定的主机导出的（%s）；拒绝导入",
+			     "the bundle was not exported by the given host (%s); refused"),
+			   msg);
+		goto out;
+	} else if (lrc == ZC_EEXIST) {
+		zc_cli_err(T("终端 %s 已用另一把公钥登记，与数据包中的公钥 %s… 冲突；拒绝导入",
+			     "terminal %s is registered with another key; the bundle's key %s... conflicts; refused"),
+			   bi.terminal, zc_cli_fp_short(bi.terminal_fp, f1));
+		goto out;
+	} else if (lrc) {
+		zc_cli_err(T("导入失败：%s", "import failed: %s"), *msg ? msg : zc_strerror(lrc));
+		goto out;
+	}
+	if (registered)
+		fprintf(stderr,
+			T("zhucun: 注意：终端 %s 此前未登记，已按数据包登记其公钥 %s…\n",
+			  "zhucun: note: terminal %s was not registered; registered its key %s... from the bundle\n"),
+			bi.terminal, zc_cli_fp_short(bi.terminal_fp, f1));
+	bundle_import_report(s, path, &bi, &st, registered);
+	rc = st.findings ? 3 : 0;
+out:
+	free(buf);
+	zc_pubkey_free(ek);
+	zc_store_close(s);
+	return rc;
+}
