@@ -26,6 +26,7 @@
 #include "zc/report.h"
 #include "zc/rules.h"
 #include "cli.h"
+#include "zc/dates.h"
 
 enum { FMT_JSON, FMT_CSV, FMT_HTML };
 
@@ -230,6 +231,35 @@ static const char *load_failure(zc_store *s, int rc, char *err, size_t cap)
 	return *err ? err : zc_strerror(rc);
 }
 
+/* The report's scope: everything, or a district, township or village by id
+ * or unique name. 0, 2 (an unknown or ambiguous one, said), or 1. */
+static int scope_select(zc_store *s, zc_compliance *cp, int kind, const char *scope_id, zc_report_scope *sc)
+{
+	char buf[64];
+	if (scope_id) {
+		const char *entity = kind == ZC_SCOPE_DISTRICT ? "districts" : kind == ZC_SCOPE_TOWNSHIP ? "townships" : "villages";
+		const char *id = zc_cli_resolve(s, entity, scope_id, 1, buf, sizeof buf);
+		if (!id) {
+			known_ids(&cp->in, kind);
+			return 2;
+		}
+		scope_id = id;
+	}
+	if (zc_report_scope_find(&cp->in, kind, scope_id, sc)) {
+		const char *what = kind == ZC_SCOPE_DISTRICT   ? T("区", "district")
+				   : kind == ZC_SCOPE_TOWNSHIP ? T("乡镇（街道）", "township")
+							       : T("村", "village");
+		zc_cli_err(T("没有这个%s编号：'%s'", "no %s with the id '%s'"), what, scope_id);
+		known_ids(&cp->in, kind);
+		return 2;
+	}
+	if (zc_report_scope_prepare(&cp->in, sc)) {
+		zc_cli_err(T("内存不足，无法按范围筛选报告", "out of memory while selecting the report's scope"));
+		return 1;
+	}
+	return 0;
+}
+
 int zc_cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -246,10 +276,9 @@ int zc_cmd_report(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "a:f:D:T:V:s:m:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
-			if (zc_day_parse(optarg, &as_of)) {
-				zc_cli_err(T("--as-of 须为日期 YYYY-MM-DD，而不是 '%s'",
-					     "--as-of must be a date YYYY-MM-DD, not '%s'"),
-					   optarg);
+			if (zc_day_parse_any(optarg, &as_of)) {
+				zc_cli_err(T("--as-of 须为日期（%s），而不是 '%s'", "--as-of must be a date (%s), not '%s'"),
+					   T(ZC_DAY_FORMS_ZH, ZC_DAY_FORMS_EN), optarg);
 				return 2;
 			}
 			have_as_of = 1;
@@ -320,34 +349,9 @@ int zc_cmd_report(int argc, char **argv)
 		goto out;
 	}
 	zc_report_scope sc;
-	char scope_buf[64];
-	if (scope_id) {
-		/* a district, township or village may be named */
-		const char *entity = scope_kind == ZC_SCOPE_DISTRICT   ? "districts"
-				     : scope_kind == ZC_SCOPE_TOWNSHIP ? "townships"
-								       : "villages";
-		const char *id = zc_cli_resolve(s, entity, scope_id, 1, scope_buf, sizeof scope_buf);
-		if (!id) {
-			known_ids(&cp->in, scope_kind);
-			rc = 2;
-			goto out;
-		}
-		scope_id = id;
-	}
-	lrc = zc_report_scope_find(&cp->in, scope_kind, scope_id, &sc);
-	if (lrc) {
-		const char *what = scope_kind == ZC_SCOPE_DISTRICT   ? T("区", "district")
-				   : scope_kind == ZC_SCOPE_TOWNSHIP ? T("乡镇（街道）", "township")
-								     : T("村", "village");
-		zc_cli_err(T("没有这个%s编号：'%s'", "no %s with the id '%s'"), what, scope_id);
-		known_ids(&cp->in, scope_kind);
-		rc = 2;
+	if ((rc = scope_select(s, cp, scope_kind, scope_id, &sc)))
 		goto out;
-	}
-	if (zc_report_scope_prepare(&cp->in, &sc)) {
-		zc_cli_err(T("内存不足，无法按范围筛选报告", "out of memory while selecting the report's scope"));
-		goto out;
-	}
+	rc = 1;
 	scope_ready = &sc;
 	zc_report_opts o = {.scope = &sc, .lang = zc_lang_get() == ZC_LANG_EN, .year = year, .month = month};
 

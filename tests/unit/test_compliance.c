@@ -39,7 +39,7 @@
 #include "zc/store.h"
 
 #define TZ_MIN	480 /* Asia/Shanghai, the default policy zone */
-#define MAXREC	32
+#define MAXREC	160
 #define PATHMAX 4400
 
 /* ---- group state: one CA, its cards, the terminal keys ---- */
@@ -1052,6 +1052,817 @@ static void test_unregistered_terminals(void **state)
 	zc_compliance_free(c);
 }
 
+/* ---- 10. boundaries the mutation run (tools/mutate.sh) asked for ---- */
+
+/* A clock_set record: by_host gives it a host's fingerprint (a SET_TIME
+ * the host ordered), else it was set on the terminal itself. */
+static uint64_t add_clock_set(chain *ch, int64_t utc, int64_t new_utc, int by_host)
+{
+	zc_rec r;
+	rec_start(ch, &r, ZC_KIND_CLOCK_SET, utc);
+	r.u.clock.old_utc_ms = utc;
+	r.u.clock.new_utc_ms = new_utc;
+	if (by_host)
+		memset(r.u.clock.by_fp, 0x11, ZC_HASH_LEN);
+	return rec_finish(ch, &r, NULL);
+}
+
+/* RULES.md 3 rule 4: a record exactly at the moment of the collection that
+ * brought it plus clock_rollback_tolerance_s is trusted; a millisecond
+ * later it is not, and is reported as tap_after_collection. */
+static void test_collection_tolerance(void **state)
+{
+	fx *f = *state;
+	const int64_t C = at(2025, 3, 5, 18, 0), tol = 300000;
+	chain ch;
+	chain_init(&ch, "K1");
+	add_prov(&ch, at(2025, 3, 1, 8, 0));
+	uint64_t edge = add_piv(&ch, &g.b1, C + tol);
+	uint64_t late = add_piv(&ch, &g.b2, C + tol + 1);
+	ingest(f, &ch);
+	set_collected(f, "K1", C);
+
+	zc_compliance *c = load(f, D(2025, 3, 7));
+	int k1 = term_index(c, "K1");
+	assert_rej(c, "K1", edge, ZC_REJ_NONE);
+	assert_rej(c, "K1", late, ZC_REJ_CLOCK);
+	assert_int_equal(c->in.taps[tap_at(c, "K1", edge)].clock_ok, 1);
+	assert_int_equal(c->in.taps[tap_at(c, "K1", late)].clock_ok, 0);
+	assert_int_equal(count_findings(c, "tap_after_collection", ZC_SUBJ_TERMINAL, k1), 1);
+	const zc_r_finding *a = get_finding(c, "tap_after_collection");
+	assert_int_equal(a->date, D(2025, 3, 5));
+	assert_string_equal(a->detail, "K1: tap record 3 is dated after the host collected it");
+	assert_string_equal(a->detail_zh, "终端 K1 第 3 条刷卡记录的时间晚于主机收取记录的时间");
+	assert_int_equal(count_findings(c, "tap_before_provisioning", ZC_SUBJ_TERMINAL, -1), 0);
+	/* the collected tap makes its day PRESENT; the rejected one does not, and
+	 * the evidence for 5 March is not complete (collected at 18:00) */
+	assert_int_equal(status(c, "C1", D(2025, 3, 5)), ZC_ST_PRESENT);
+	assert_int_equal(status(c, "C2", D(2025, 3, 5)), ZC_ST_PENDING);
+	assert_int_equal(status(c, "C2", D(2025, 3, 4)), ZC_ST_ABSENT);
+	assert_int_equal(c->in.terminals[k1].collected_until_ms, C);
+	zc_compliance_free(c);
+
+	/* the tolerance is the policy's: 0 rejects the edge too */
+	import_ok(f, "policy", "name,value\nclock_rollback_tolerance_s,0\n");
+	c = load(f, D(2025, 3, 7));
+	assert_rej(c, "K1", edge, ZC_REJ_CLOCK);
+	assert_int_equal(count_findings(c, "tap_after_collection", ZC_SUBJ_TERMINAL, k1), 2);
+	zc_compliance_free(c);
+}
+
+/* RULES.md 3 rule 4: a record inside a clock-rollback window is rejected
+ * (clock_ok = 0) until the clock passes its old mark again. */
+static void test_rollback_window(void **state)
+{
+	fx *f = *state;
+	chain ch;
+	chain_init(&ch, "K1");
+	add_prov(&ch, at(2025, 3, 1, 8, 0));
+	uint64_t s2 = add_piv(&ch, &g.b1, at(2025, 3, 3, 10, 0));
+	uint64_t back = add_piv(&ch, &g.b2, at(2025, 3, 3, 9, 0)); /* an hour earlier */
+	uint64_t past = add_piv(&ch, &g.b2, at(2025, 3, 4, 9, 0));
+	ingest(f, &ch);
+	set_collected(f, "K1", at(2025, 3, 7, 18, 0));
+
+	zc_compliance *c = load(f, D(2025, 3, 7));
+	assert_rej(c, "K1", s2, ZC_REJ_NONE);
+	assert_rej(c, "K1", back, ZC_REJ_CLOCK);
+	assert_rej(c, "K1", past, ZC_REJ_NONE);
+	assert_int_equal(status(c, "C2", D(2025, 3, 3)), ZC_ST_ABSENT);
+	assert_int_equal(status(c, "C2", D(2025, 3, 4)), ZC_ST_PRESENT);
+	/* the store's finding, dated by the record it is about */
+	int k1 = term_index(c, "K1");
+	assert_int_equal(count_findings(c, "clock_rollback", ZC_SUBJ_TERMINAL, k1), 1);
+	const zc_r_finding *r = get_finding(c, "clock_rollback");
+	assert_int_equal(r->date, D(2025, 3, 3));
+	assert_int_equal(r->severity, ZC_SEV_VIOLATION);
+	assert_non_null(strstr(r->detail, "K1: "));
+	assert_non_null(strstr(r->detail_zh, "终端 K1：终端时钟回拨"));
+	/* a rejected tap is reported against its cadre */
+	assert_int_equal(count_findings(c, "rejected_tap", ZC_SUBJ_CADRE, cadre_index(c, "C2")), 1);
+	assert_non_null(strstr(get_finding(c, "rejected_tap")->detail, "clock_not_trusted"));
+	zc_compliance_free(c);
+}
+
+/* A clock set ordered by a host is the truth from then on; one set on the
+ * terminal itself opens a rollback window. */
+static void test_host_clock_set(void **state)
+{
+	fx *f = *state;
+	import_ok(f, "terminals", "id,township\nK2,TS1\n");
+	assert_int_equal(zc_store_terminal_add(f->s, "K2", g.term_pem), 0);
+	chain h, l;
+	chain_init(&h, "K1");
+	add_prov(&h, at(2025, 3, 1, 8, 0));
+	add_piv(&h, &g.b1, at(2025, 3, 3, 12, 0));
+	add_clock_set(&h, at(2025, 3, 3, 12, 1), at(2025, 3, 3, 9, 0), 1);
+	uint64_t hb = add_piv(&h, &g.b2, at(2025, 3, 3, 8, 50)); /* before the time the host set */
+	uint64_t hs = add_piv(&h, &g.b2, at(2025, 3, 3, 9, 30));
+	ingest(f, &h);
+	chain_init(&l, "K2");
+	add_prov(&l, at(2025, 3, 1, 8, 0));
+	add_piv(&l, &g.b1, at(2025, 3, 4, 12, 0));
+	add_clock_set(&l, at(2025, 3, 4, 12, 1), at(2025, 3, 4, 9, 0), 0);
+	uint64_t ls = add_piv(&l, &g.b2, at(2025, 3, 4, 9, 30));
+	ingest(f, &l);
+	set_collected(f, "K1", at(2025, 3, 7, 18, 0));
+	set_collected(f, "K2", at(2025, 3, 7, 18, 0));
+
+	zc_compliance *c = load(f, D(2025, 3, 7));
+	assert_rej(c, "K1", hs, ZC_REJ_NONE);
+	assert_rej(c, "K1", hb, ZC_REJ_CLOCK);
+	assert_rej(c, "K2", ls, ZC_REJ_CLOCK);
+	assert_int_equal(status(c, "C2", D(2025, 3, 3)), ZC_ST_PRESENT);
+	assert_int_equal(status(c, "C2", D(2025, 3, 4)), ZC_ST_ABSENT);
+	zc_compliance_free(c);
+}
+
+/* RULES.md 10: a host's SET_TIME that moves the clock back by more than
+ * clock_rollback_tolerance_s is reported as clock_set_back (warning,
+ * subject the terminal, dated the change's local date), with both times.
+ * NOT ENABLED: neither compliance.c nor rules.c produces clock_set_back
+ * (see the report of the mutation run); add it to main() once they do. */
+static void __attribute__((unused)) test_clock_set_back(void **state)
+{
+	fx *f = *state;
+	chain h;
+	chain_init(&h, "K1");
+	add_prov(&h, at(2025, 3, 1, 8, 0));
+	add_piv(&h, &g.b1, at(2025, 3, 3, 12, 0));
+	add_clock_set(&h, at(2025, 3, 3, 12, 1), at(2025, 3, 3, 9, 0), 1); /* back 3 h */
+	add_clock_set(&h, at(2025, 3, 3, 9, 10), at(2025, 3, 3, 9, 6), 1); /* back 4 min: within the tolerance */
+	ingest(f, &h);
+	set_collected(f, "K1", at(2025, 3, 7, 18, 0));
+	zc_compliance *c = load(f, D(2025, 3, 7));
+	int k1 = term_index(c, "K1");
+	assert_int_equal(count_findings(c, "clock_set_back", ZC_SUBJ_TERMINAL, k1), 1);
+	const zc_r_finding *b = get_finding(c, "clock_set_back");
+	assert_int_equal(b->severity, ZC_SEV_WARNING);
+	assert_int_equal(b->date, D(2025, 3, 3));
+	zc_compliance_free(c);
+}
+
+/* Many badges: each tap finds its own binding in the key table (PIV by
+ * certificate fingerprint, UID by UID), whatever the order they sort in. */
+static void test_many_badges(void **state)
+{
+	fx *f = *state;
+	static const uint8_t u1[4] = {0x01, 0x02, 0x03, 0x04}, u2[7] = {0x04, 0xFF, 0x10, 0x20, 0x30, 0x40, 0x50};
+	static const uint8_t u3[4] = {0x99, 0x88, 0x77, 0x66};
+	import_badge(f, &g.b3, "B3", "C3", "2025-03-01", NULL);
+	import_badge(f, &g.b5, "B5", "C3", "2025-03-01", NULL);
+	import_badge(f, &g.r1, "R1", "C3", "2025-03-01", NULL);
+	import_ok(f, "badges",
+		  "badge,cadre,bound_from,bound_to,kind,uid,certificate\n"
+		  "U1,C1,2025-03-01,,uid,01:02:03:04,\nU2,C2,2025-03-01,,uid,04:FF:10:20:30:40:50,\n"
+		  "U3,C3,2025-03-01,,uid,99:88:77:66,\n");
+	chain ch;
+	chain_init(&ch, "K1");
+	add_prov(&ch, at(2025, 3, 1, 8, 0));
+	uint64_t s[8];
+	s[0] = add_piv(&ch, &g.b1, at(2025, 3, 3, 9, 0));
+	s[1] = add_piv(&ch, &g.b2, at(2025, 3, 3, 9, 1));
+	s[2] = add_piv(&ch, &g.b3, at(2025, 3, 3, 9, 2));
+	s[3] = add_piv(&ch, &g.b5, at(2025, 3, 3, 9, 3));
+	s[4] = add_piv(&ch, &g.r1, at(2025, 3, 3, 9, 4));
+	s[5] = add_uid(&ch, u1, sizeof u1, at(2025, 3, 3, 9, 5));
+	s[6] = add_uid(&ch, u2, sizeof u2, at(2025, 3, 3, 9, 6));
+	s[7] = add_uid(&ch, u3, sizeof u3, at(2025, 3, 3, 9, 7));
+	for (int i = 0; i < 6; i++) /* more signatures to check than threads (at most 8) */
+		add_piv(&ch, i % 2 ? &g.b1 : &g.b2, at(2025, 3, 4, 9, i));
+	ingest(f, &ch);
+	set_collected(f, "K1", at(2025, 3, 7, 18, 0));
+	zc_compliance *c = load(f, D(2025, 3, 7));
+	const char *want[] = {"B1", "B2", "B3", "B5", "R1", "U1", "U2", "U3"};
+	for (int i = 0; i < 8; i++)
+		assert_string_equal(tap_badge(c, "K1", s[i]), want[i]);
+	for (int i = 0; i < 4; i++) {
+		assert_rej(c, "K1", s[i], ZC_REJ_NONE);
+		assert_int_equal(badge_check(f, "K1", s[i]), 1);
+	}
+	assert_rej(c, "K1", s[4], ZC_REJ_BADGE_AUTH); /* R1's CA is not trusted */
+	for (int i = 5; i < 8; i++)
+		assert_rej(c, "K1", s[i], ZC_REJ_UID);
+	zc_compliance_free(c);
+}
+
+static uint64_t add_boot(chain *ch, int64_t utc)
+{
+	zc_rec r;
+	rec_start(ch, &r, ZC_KIND_BOOT, utc);
+	snprintf(r.u.boot.firmware, sizeof r.u.boot.firmware, "zc-test");
+	return rec_finish(ch, &r, NULL);
+}
+
+/* A load that fails: an error, a sentence naming the cause, no result. */
+static void load_fails(fx *f, zc_day as_of, const char *want)
+{
+	zc_compliance *c = (zc_compliance *)&g; /* not NULL: the load must clear it */
+	char err[512] = "";
+	int rc = zc_compliance_load(f->s, as_of, &c, err, sizeof err);
+	assert_int_equal(rc, ZC_EDB);
+	assert_null(c);
+	if (!strstr(err, want))
+		fail_msg("error '%s' lacks '%s'", err, want);
+}
+
+static void chain_with_taps(fx *f)
+{
+	chain ch;
+	chain_init(&ch, "K1");
+	add_prov(&ch, at(2025, 3, 1, 8, 0));
+	add_piv(&ch, &g.b1, at(2025, 3, 3, 9, 0));
+	ingest(f, &ch);
+	set_collected(f, "K1", at(2025, 3, 7, 18, 0));
+}
+
+/* A damaged store: the load says which part it could not read. */
+static void test_damaged_store_collections(void **state)
+{
+	fx *f = *state;
+	chain_with_taps(f);
+	q_exec(f, "DROP TABLE collections");
+	load_fails(f, D(2025, 3, 7), "cannot read the collections of terminal K1");
+}
+
+static void test_damaged_store_conflicts(void **state)
+{
+	fx *f = *state;
+	chain_with_taps(f);
+	q_exec(f, "DROP TABLE record_conflicts");
+	load_fails(f, D(2025, 3, 7), "cannot read the store: no such table: record_conflicts");
+}
+
+static void test_damaged_store_findings(void **state)
+{
+	fx *f = *state;
+	chain_with_taps(f);
+	q_exec(f, "DROP TABLE findings");
+	load_fails(f, D(2025, 3, 7), "cannot read the integrity findings");
+}
+
+static void test_damaged_store_records(void **state)
+{
+	fx *f = *state;
+	chain_with_taps(f);
+	q_exec(f, "DROP TABLE record_conflicts; DROP TABLE records");
+	q_exec(f, "CREATE TABLE record_conflicts(terminal_id TEXT, seq INTEGER, reason TEXT)");
+	load_fails(f, D(2025, 3, 7), "cannot read the store: no such table: records");
+}
+
+/* A registered terminal never collected: its township's days are PENDING
+ * and it is overdue; zc_compliance_free(NULL) does nothing. */
+static void test_never_collected(void **state)
+{
+	fx *f = *state;
+	chain ch;
+	chain_init(&ch, "K1");
+	add_prov(&ch, at(2025, 3, 1, 8, 0));
+	uint64_t s = add_piv(&ch, &g.b1, at(2025, 3, 3, 9, 0));
+	ingest(f, &ch);
+	zc_compliance *c = load(f, D(2025, 3, 7));
+	int k1 = term_index(c, "K1");
+	assert_true(c->in.terminals[k1].collected_until_ms == ZC_NEVER_COLLECTED);
+	assert_rej(c, "K1", s, ZC_REJ_NONE);
+	assert_int_equal(status(c, "C1", D(2025, 3, 3)), ZC_ST_PRESENT);
+	assert_int_equal(status(c, "C1", D(2025, 3, 4)), ZC_ST_PENDING);
+	assert_int_equal(count_findings(c, "collection_overdue", ZC_SUBJ_TERMINAL, k1), 1);
+	assert_int_equal(c->report->as_of, D(2025, 3, 7));
+	zc_compliance_free(c);
+	zc_compliance_free(NULL);
+}
+
+/* A terminal's first record is a tap (no provisioning yet), and a boot
+ * before provisioning: only the tap is a tap_before_provisioning. */
+static void test_records_before_provisioning(void **state)
+{
+	fx *f = *state;
+	chain ch;
+	chain_init(&ch, "K1");
+	uint64_t first = add_piv(&ch, &g.b1, at(2025, 3, 3, 7, 0));
+	add_boot(&ch, at(2025, 3, 3, 7, 30));
+	add_prov(&ch, at(2025, 3, 3, 8, 0));
+	uint64_t ok = add_piv(&ch, &g.b2, at(2025, 3, 3, 9, 0));
+	ingest(f, &ch);
+	set_collected(f, "K1", at(2025, 3, 7, 18, 0));
+	zc_compliance *c = load(f, D(2025, 3, 7));
+	int k1 = term_index(c, "K1");
+	assert_rej(c, "K1", first, ZC_REJ_CLOCK);
+	assert_rej(c, "K1", ok, ZC_REJ_NONE);
+	assert_int_equal(count_findings(c, "tap_before_provisioning", ZC_SUBJ_TERMINAL, k1), 1);
+	assert_string_equal(get_finding(c, "tap_before_provisioning")->detail,
+			    "K1: tap record 1 is dated before the terminal was provisioned");
+	assert_string_equal(get_finding(c, "tap_before_provisioning")->detail_zh, "终端 K1 第 1 条刷卡记录的时间早于终端初始化");
+	assert_int_equal(status(c, "C1", D(2025, 3, 3)), ZC_ST_ABSENT);
+	assert_int_equal(status(c, "C2", D(2025, 3, 3)), ZC_ST_PRESENT);
+	zc_compliance_free(c);
+}
+
+/* The store's findings, each dated by its own record; one about a
+ * terminal the registry does not know does not hide the others. */
+static void test_findings_dated_by_record(void **state)
+{
+	fx *f = *state;
+	assert_int_equal(zc_store_terminal_add(f->s, "K0", g.term_pem), 0);
+	chain k0, ch;
+	chain_init(&k0, "K0");
+	add_prov(&k0, at(2025, 3, 1, 8, 0));
+	uint64_t k0gap = add_piv(&k0, &g.b1, at(2025, 3, 2, 9, 0));
+	add_piv(&k0, &g.b1, at(2025, 3, 2, 9, 10));
+	ingest_range(f, &k0, 1, 0, k0gap);
+	chain_init(&ch, "K1");
+	add_prov(&ch, at(2025, 3, 1, 8, 0));
+	add_piv(&ch, &g.b1, at(2025, 3, 3, 9, 0));
+	uint64_t lost1 = add_piv(&ch, &g.b1, at(2025, 3, 4, 9, 0));
+	add_piv(&ch, &g.b1, at(2025, 3, 4, 10, 0)); /* dated 4 March */
+	uint64_t lost2 = add_piv(&ch, &g.b1, at(2025, 3, 5, 9, 0));
+	add_piv(&ch, &g.b1, at(2025, 3, 6, 9, 0)); /* dated 6 March */
+	ingest_range(f, &ch, 1, lost1 - 1, 0);
+	ingest_range(f, &ch, lost1 + 1, lost2 - 1, 0);
+	ingest_range(f, &ch, lost2 + 1, 0, 0);
+	set_collected(f, "K0", at(2025, 3, 7, 18, 0));
+	set_collected(f, "K1", at(2025, 3, 7, 18, 0));
+	zc_compliance *c = load(f, D(2025, 3, 7));
+	int k1 = term_index(c, "K1");
+	assert_int_equal(count_findings(c, "gap", ZC_SUBJ_TERMINAL, k1), 2);
+	int d4 = 0, d6 = 0;
+	for (size_t i = 0; i < c->report->nfindings; i++) {
+		const zc_r_finding *x = &c->report->findings[i];
+		if (strcmp(x->type, "gap"))
+			continue;
+		d4 += x->date == D(2025, 3, 4);
+		d6 += x->date == D(2025, 3, 6);
+		assert_non_null(strstr(x->detail_zh, "终端 K1：记录缺号"));
+	}
+	assert_int_equal(d4, 1);
+	assert_int_equal(d6, 1);
+	zc_compliance_free(c);
+}
+
+/* A terminal id of the longest length allowed is one terminal, not one
+ * per record. */
+static void test_longest_terminal_id(void **state)
+{
+	fx *f = *state;
+	const char *id = "K234567890123456789012345678901X"; /* ZC_TERMINAL_ID_MAX = 32 */
+	assert_int_equal(strlen(id), ZC_TERMINAL_ID_MAX);
+	char csv[128];
+	snprintf(csv, sizeof csv, "id,township\n%s,TS1\n", id);
+	import_ok(f, "terminals", csv);
+	assert_int_equal(zc_store_terminal_add(f->s, id, g.term_pem), 0);
+	chain ch;
+	chain_init(&ch, id);
+	add_prov(&ch, at(2025, 3, 1, 8, 0));
+	uint64_t a = add_piv(&ch, &g.b1, at(2025, 3, 3, 10, 0));
+	uint64_t b = add_piv(&ch, &g.b2, at(2025, 3, 3, 9, 0)); /* an hour back: a rollback */
+	ingest(f, &ch);
+	set_collected(f, id, at(2025, 3, 7, 18, 0));
+	zc_compliance *c = load(f, D(2025, 3, 7));
+	assert_rej(c, id, a, ZC_REJ_NONE);
+	assert_rej(c, id, b, ZC_REJ_CLOCK);
+	assert_int_equal(count_findings(c, "tap_before_provisioning", ZC_SUBJ_TERMINAL, -1), 0);
+	zc_compliance_free(c);
+}
+
+/* Two terminals: each is judged on its own records (K2's clock is earlier
+ * than K1's, and that is no rollback), and the badge verdicts of K2's taps
+ * are cached on K2's records. */
+static void test_terminals_apart(void **state)
+{
+	fx *f = *state;
+	import_ok(f, "terminals", "id,township\nK2,TS1\n");
+	assert_int_equal(zc_store_terminal_add(f->s, "K2", g.term_pem), 0);
+	chain k1, k2;
+	chain_init(&k1, "K1");
+	add_prov(&k1, at(2025, 3, 1, 8, 0));
+	uint64_t a = add_piv(&k1, &g.b1, at(2025, 3, 6, 9, 0));
+	ingest(f, &k1);
+	chain_init(&k2, "K2");
+	add_prov(&k2, at(2025, 3, 1, 8, 0));
+	uint64_t b = add_piv(&k2, &g.b2, at(2025, 3, 4, 9, 0));
+	uint64_t x = add_piv(&k2, &g.clone1, at(2025, 3, 4, 9, 30));
+	ingest(f, &k2);
+	set_collected(f, "K1", at(2025, 3, 7, 18, 0));
+	set_collected(f, "K2", at(2025, 3, 7, 18, 0));
+	zc_compliance *c = load(f, D(2025, 3, 7));
+	assert_rej(c, "K1", a, ZC_REJ_NONE);
+	assert_rej(c, "K2", b, ZC_REJ_NONE);
+	assert_rej(c, "K2", x, ZC_REJ_BADGE_AUTH);
+	assert_int_equal(c->in.taps[tap_at(c, "K2", b)].terminal, term_index(c, "K2"));
+	assert_int_equal(badge_check(f, "K2", b), 1);
+	assert_int_equal(badge_check(f, "K2", x), 0);
+	assert_int_equal(badge_check(f, "K1", a), 1);
+	assert_int_equal(status(c, "C2", D(2025, 3, 4)), ZC_ST_PRESENT);
+	assert_int_equal(count_findings(c, "forged_badge", ZC_SUBJ_CADRE, cadre_index(c, "C1")), 1);
+	zc_compliance_free(c);
+	/* from the cached verdicts: the clone is still a clone */
+	c = load(f, D(2025, 3, 7));
+	assert_rej(c, "K2", x, ZC_REJ_BADGE_AUTH);
+	assert_int_equal(c->in.taps[tap_at(c, "K2", x)].badge_forged, 1);
+	assert_int_equal(count_findings(c, "forged_badge", ZC_SUBJ_CADRE, cadre_index(c, "C1")), 1);
+	zc_compliance_free(c);
+}
+
+/* A tap record without a certificate fingerprint maps to no badge; a tap
+ * of a badge on a date no binding covers maps to its first binding; a
+ * binding's last date is its own. */
+static void test_badge_lookup_edges(void **state)
+{
+	fx *f = *state;
+	char csv[4 * PATHMAX + 256];
+	snprintf(csv, sizeof csv,
+		 "badge,cadre,bound_from,bound_to,kind,uid,certificate\n"
+		 "B1,C1,2025-03-01,2025-03-02,piv,,%s\nB1,C2,2025-03-03,2025-03-04,piv,,%s\nB1,C3,2025-03-05,,piv,,%s\n"
+		 "B2,C3,1970-01-01,1970-01-02,piv,,%s\n",
+		 g.b1.cert, g.b1.cert, g.b1.cert, g.b2.cert);
+	import_ok(f, "badges", csv);
+	chain ch;
+	chain_init(&ch, "K1");
+	add_prov(&ch, at(2025, 2, 20, 8, 0));
+	uint64_t early = add_piv(&ch, &g.b1, at(2025, 2, 27, 9, 0));
+	uint64_t last = add_piv(&ch, &g.b1, at(2025, 3, 4, 9, 0));
+	uint64_t nofp = add_piv(&ch, &g.b2, at(2025, 3, 4, 9, 5));
+	uint64_t b2tap = add_piv(&ch, &g.b2, at(2025, 3, 4, 9, 10));
+	ingest(f, &ch);
+	set_collected(f, "K1", at(2025, 3, 7, 18, 0));
+	char sql[128];
+	snprintf(sql, sizeof sql, "UPDATE records SET cert_fp = NULL WHERE terminal_id = 'K1' AND seq = %llu",
+		 (unsigned long long)nofp);
+	q_exec(f, sql);
+	zc_compliance *c = load(f, D(2025, 3, 7));
+	assert_int_equal(tap_cadre(c, "K1", early), cadre_index(c, "C1"));
+	assert_rej(c, "K1", early, ZC_REJ_UNBOUND);
+	assert_int_equal(count_findings(c, "rejected_tap", ZC_SUBJ_CADRE, cadre_index(c, "C1")), 1);
+	assert_int_equal(tap_cadre(c, "K1", last), cadre_index(c, "C2"));
+	assert_rej(c, "K1", last, ZC_REJ_NONE);
+	assert_int_equal(c->in.taps[tap_at(c, "K1", nofp)].badge, -1);
+	assert_int_equal(tap_cadre(c, "K1", b2tap), cadre_index(c, "C2")); /* not the binding that ended in 1970 */
+	assert_rej(c, "K1", nofp, ZC_REJ_UNBOUND);
+	assert_int_equal(status(c, "C2", D(2025, 3, 4)), ZC_ST_PRESENT);
+	zc_compliance_free(c);
+}
+
+/* More records than the loader's first capacity (4096): 5000 taps put
+ * straight into the store, with their badge verdicts cached. */
+static void test_many_records(void **state)
+{
+	fx *f = *state;
+	chain ch;
+	chain_init(&ch, "K1");
+	add_prov(&ch, at(2025, 3, 1, 8, 0));
+	ingest(f, &ch);
+	char fp[2 * ZC_HASH_LEN + 1], uuid[2 * ZC_BADGE_UUID_LEN + 1];
+	for (int i = 0; i < ZC_HASH_LEN; i++)
+		snprintf(fp + 2 * i, 3, "%02x", g.b1.fp[i]);
+	for (int i = 0; i < ZC_BADGE_UUID_LEN; i++)
+		snprintf(uuid + 2 * i, 3, "%02x", g.b1.c.uuid[i]);
+	char sql[1024];
+	snprintf(sql, sizeof sql,
+		 "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 5001) "
+		 "INSERT INTO records(terminal_id, seq, hash, prev_hash, version, kind, boot, utc_ms, mono_ms, raw, sig_ok, "
+		 "link_ok, badge_kind, badge_id, cert_fp, tap_result, badge_check, ingested_ms) "
+		 "SELECT 'K1', i, randomblob(32), randomblob(32), 1, %d, 1, %lld + i * 60000, i, x'00', 1, 1, %d, x'%s', "
+		 "x'%s', %d, 1, 0 FROM n",
+		 ZC_KIND_TAP, (long long)at(2025, 3, 3, 0, 0), ZC_BADGE_PIV, uuid, fp, ZC_TAP_OK);
+	q_exec(f, sql);
+	set_collected(f, "K1", at(2025, 3, 7, 18, 0));
+	zc_compliance *c = load(f, D(2025, 3, 7));
+	assert_int_equal(c->in.ntaps, 5000);
+	for (uint64_t s = 2; s <= 5001; s += 999)
+		assert_rej(c, "K1", s, ZC_REJ_NONE);
+	assert_rej(c, "K1", 5001, ZC_REJ_NONE);
+	for (zc_day d = D(2025, 3, 3); d <= D(2025, 3, 6); d++)
+		assert_int_equal(status(c, "C1", d), ZC_ST_PRESENT);
+	zc_compliance_free(c);
+}
+
+/* Revocation lists of two CAs, each applied to its own CA's certificates
+ * only, from its instant; every registered certificate is revoked here. */
+static void install_list(fx *f, const char *cadir)
+{
+	char err[256], zrl[PATHMAX + 32];
+	snprintf(zrl, sizeof zrl, "%s/revocations.zrl", cadir);
+	size_t len = 0;
+	uint8_t *list = tu_read_file(zrl, &len);
+	assert_non_null(list);
+	assert_int_equal(zc_registry_revocations_install(f->s, list, len, NULL, NULL, NULL, err, sizeof err), 0);
+	free(list);
+}
+
+static void test_revocation_lists(void **state)
+{
+	fx *f = *state;
+	char dir3[PATHMAX + 16], err[256];
+	uint64_t num = 0;
+	card b7, b8;
+	snprintf(dir3, sizeof dir3, "%s/ca3-%p", g.dir, (void *)f);
+	make_ca(dir3, "第三个 CA");
+	issue_ex(&b7, dir3, "B7", "C1", 0);
+	issue_ex(&b8, dir3, "B8", "C2", 0);
+	q_exec(f, "DELETE FROM badges; DELETE FROM badge_certs");
+	trust_ca(f, dir3);
+	trust_ca(f, g.rogue);
+	import_badge(f, &b7, "B7", "C1", "2025-03-01", NULL);
+	import_badge(f, &b8, "B8", "C2", "2025-03-01", NULL);
+	import_badge(f, &g.r1, "R1", "C3", "2025-03-01", NULL);
+	const int64_t T = at(2025, 3, 4, 12, 0), T2 = at(2025, 3, 5, 12, 0);
+	chain ch;
+	chain_init(&ch, "K1");
+	add_prov(&ch, at(2025, 3, 1, 8, 0));
+	uint64_t r0 = add_piv(&ch, &g.r1, T - 60000);
+	uint64_t a = add_piv(&ch, &b7, T - 1);
+	uint64_t b = add_piv(&ch, &b7, T);
+	uint64_t r1 = add_piv(&ch, &g.r1, T + 60000);
+	uint64_t c8 = add_piv(&ch, &b8, T2 - 60000);
+	uint64_t d8 = add_piv(&ch, &b8, T2 + 60000);
+	ingest(f, &ch);
+	set_collected(f, "K1", at(2025, 3, 7, 18, 0));
+	assert_int_equal(zc_ca_revoke(dir3, "B7", T, at(2025, 3, 6, 0, 0), &num, err, sizeof err), 0);
+	assert_int_equal(zc_ca_revoke(dir3, "B8", T2, at(2025, 3, 6, 0, 0), &num, err, sizeof err), 0);
+	assert_int_equal(zc_ca_revoke(g.rogue, "R1", T, at(2025, 3, 6, 0, 0), &num, err, sizeof err), 0);
+	install_list(f, dir3);
+	install_list(f, g.rogue);
+	zc_compliance *c = load(f, D(2025, 3, 7));
+	assert_rej(c, "K1", a, ZC_REJ_NONE);
+	assert_rej(c, "K1", b, ZC_REJ_REVOKED);
+	assert_rej(c, "K1", c8, ZC_REJ_NONE);
+	assert_rej(c, "K1", d8, ZC_REJ_REVOKED);
+	assert_rej(c, "K1", r0, ZC_REJ_NONE);
+	assert_rej(c, "K1", r1, ZC_REJ_REVOKED);
+	for (size_t i = 0; i < c->in.nbadges; i++)
+		assert_true(c->in.badges[i].revoked_at_ms == (!strcmp(c->in.badges[i].id, "B8") ? T2 : T));
+	zc_compliance_free(c);
+	free_card(&b7);
+	free_card(&b8);
+}
+
+/* More integrity findings than the loader's first capacities (64 findings,
+ * 64 strings): 70 gaps, each dated by the record after it. */
+static void test_many_findings(void **state)
+{
+	fx *f = *state;
+	static const uint8_t uid[4] = {0x01, 0x02, 0x03, 0x04};
+	chain ch;
+	chain_init(&ch, "K1");
+	add_prov(&ch, at(2025, 3, 1, 8, 0));
+	for (int i = 0; i < 140; i++)
+		add_uid(&ch, uid, sizeof uid, at(2025, 3, 3, 8, 0) + (int64_t)i * 60000);
+	zc_ingest *in = NULL;
+	zc_ingest_stats st;
+	assert_int_equal(zc_ingest_begin(f->s, ch.tid, NULL, &in), 0);
+	for (size_t i = 0; i < ch.n; i++)
+		if (ch.rec[i].seq == 1 || ch.rec[i].seq % 2 == 1) /* every even seq is lost */
+			assert_int_equal(zc_ingest_record(in, ch.rec[i].b, ch.rec[i].len, "test"), 0);
+	assert_int_equal(zc_ingest_commit(in, &st), 0);
+	set_collected(f, "K1", at(2025, 3, 7, 18, 0));
+	zc_compliance *c = load(f, D(2025, 3, 7));
+	assert_int_equal(count_findings(c, "gap", ZC_SUBJ_TERMINAL, term_index(c, "K1")), 70);
+	assert_int_equal(c->in.nintegrity, 70);
+	for (size_t i = 0; i < c->in.nintegrity; i++) {
+		assert_string_equal(c->in.integrity[i].type, "gap");
+		assert_non_null(strstr(c->in.integrity[i].detail, "K1: "));
+		assert_non_null(strstr(c->in.integrity[i].detail_zh, "终端 K1：记录缺号"));
+	}
+	zc_compliance_free(c);
+}
+
+/* ---- allocation failures ----
+ * malloc, calloc and realloc of this test program are replaced by ones that
+ * can fail the n-th call while counting (glibc's allocator does the work:
+ * __libc_malloc and friends). Not under a sanitizer, whose allocator must
+ * see every call. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define ZC_TEST_OOM 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(thread_sanitizer)
+#define ZC_TEST_OOM 0
+#endif
+#endif
+#if !defined(ZC_TEST_OOM) && defined(__GLIBC__)
+#define ZC_TEST_OOM 1
+#endif
+#ifndef ZC_TEST_OOM
+#define ZC_TEST_OOM 0
+#endif
+
+#if ZC_TEST_OOM
+extern void *__libc_malloc(size_t n);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t n);
+/* counting and failing are for this thread only: the badge checks run on
+ * threads of their own */
+static _Thread_local long oom_count = -1; /* allocations so far; -1: not counting */
+static _Thread_local long oom_fail_at = -1;
+
+static int oom_now(void)
+{
+	return oom_count >= 0 && oom_count++ == oom_fail_at;
+}
+
+void *malloc(size_t n)
+{
+	return oom_now() ? NULL : __libc_malloc(n);
+}
+
+void *calloc(size_t n, size_t size)
+{
+	return oom_now() ? NULL : __libc_calloc(n, size);
+}
+
+void *realloc(void *p, size_t n)
+{
+	return oom_now() ? NULL : __libc_realloc(p, n);
+}
+
+/* A store with a bit of everything: two registered terminals (K1, and K2
+ * never collected), one unknown (K0); PIV taps, a clone, a UID tap, a
+ * gap, a rollback, a host's clock set, a tap after its collection. */
+static void oom_store(fx *f)
+{
+	static const uint8_t uid[7] = {0x04, 0xA1, 0xB2, 0xC3, 0xD4, 0xE5, 0xF6};
+	import_ok(f, "badges",
+		  "badge,cadre,bound_from,bound_to,kind,uid,certificate\nU1,C3,2025-03-01,,uid,04:A1:B2:C3:D4:E5:F6,\n");
+	import_ok(f, "policy", "name,value\naccept_uid_badges,on\n");
+	import_ok(f, "terminals", "id,township\nK2,TS1\n");
+	assert_int_equal(zc_store_terminal_add(f->s, "K2", g.term_pem), 0);
+	assert_int_equal(zc_store_terminal_add(f->s, "K0", g.term_pem), 0);
+	chain k0, ch;
+	chain_init(&k0, "K0");
+	add_prov(&k0, at(2025, 3, 1, 8, 0));
+	add_piv(&k0, &g.b1, at(2025, 3, 3, 9, 0));
+	ingest(f, &k0);
+	chain_init(&ch, "K1");
+	add_prov(&ch, at(2025, 3, 1, 8, 0));
+	add_piv(&ch, &g.b1, at(2025, 3, 3, 9, 0));
+	add_piv(&ch, &g.b2, at(2025, 3, 3, 9, 5));
+	add_piv(&ch, &g.clone1, at(2025, 3, 3, 9, 10));
+	add_uid(&ch, uid, sizeof uid, at(2025, 3, 3, 9, 15));
+	uint64_t lost = add_piv(&ch, &g.b1, at(2025, 3, 4, 9, 0));
+	add_piv(&ch, &g.b1, at(2025, 3, 4, 12, 0));
+	add_piv(&ch, &g.b2, at(2025, 3, 4, 11, 0)); /* rolled back */
+	add_clock_set(&ch, at(2025, 3, 4, 12, 5), at(2025, 3, 4, 10, 0), 1);
+	add_piv(&ch, &g.b2, at(2025, 3, 5, 9, 0));
+	add_piv(&ch, &g.b1, at(2025, 3, 7, 19, 0)); /* after the collection */
+	ingest_range(f, &ch, 1, 0, lost);
+	set_collected(f, "K0", at(2025, 3, 7, 18, 0));
+	set_collected(f, "K1", at(2025, 3, 7, 18, 0));
+}
+
+/* The allocations of one load, counted. */
+static long oom_allocations(fx *f, zc_day as_of)
+{
+	zc_compliance *c = NULL;
+	char err[512];
+	oom_count = 0;
+	oom_fail_at = -1;
+	int rc = zc_compliance_load(f->s, as_of, &c, err, sizeof err);
+	long n = oom_count;
+	oom_count = -1;
+	assert_int_equal(rc, 0);
+	zc_compliance_free(c);
+	return n;
+}
+
+/* Load with allocation i failing: 0 and the result, or an error and no
+ * result (strict: and a sentence saying why, as zc/compliance.h promises). */
+static int oom_load(fx *f, zc_day as_of, long i, zc_compliance **c, int strict)
+{
+	char err[512] = "";
+	*c = (zc_compliance *)&g;
+	oom_count = 0;
+	oom_fail_at = i;
+	int rc = zc_compliance_load(f->s, as_of, c, err, sizeof err);
+	oom_count = -1;
+	if (rc) {
+		if (*c || ((strict || rc != ZC_ENOMEM) && !err[0]))
+			fail_msg("allocation %ld: rc %d, result %p, error '%s'", i, rc, (void *)*c, err);
+	} else if (!*c || !(*c)->report) {
+		fail_msg("allocation %ld: rc 0 without a result", i);
+	}
+	return rc;
+}
+#endif
+
+/* Whichever allocation of a load fails: an error with its sentence and no
+ * result, or a result; never a crash, never 0 without a result. (The badge
+ * verdicts are cached first, so no signature is checked here.) */
+static void test_allocation_failures(void **state)
+{
+#if !ZC_TEST_OOM
+	(void)state;
+	skip();
+#else
+	fx *f = *state;
+	oom_store(f);
+	zc_compliance *ref = load(f, D(2025, 3, 7));
+	assert_int_equal(count_findings(ref, "forged_badge", ZC_SUBJ_CADRE, -1), 1);
+	assert_int_equal(count_findings(ref, "gap", ZC_SUBJ_TERMINAL, -1), 1);
+	assert_int_equal(count_findings(ref, "tap_after_collection", ZC_SUBJ_TERMINAL, -1), 1);
+	long n = oom_allocations(f, D(2025, 3, 7));
+	assert_true(n > 100);
+	int failed = 0;
+	for (long i = 0; i < n; i++) {
+		zc_compliance *c;
+		if (oom_load(f, D(2025, 3, 7), i, &c, 0))
+			failed++;
+		else
+			zc_compliance_free(c);
+	}
+	assert_true(failed > 0);
+	zc_compliance_free(ref);
+#endif
+}
+
+/* NOT ENABLED (see the report of the mutation run): zc/compliance.h
+ * promises "a negative zc_err with one English sentence in err"; when the
+ * very first allocation of a load fails, it returns ZC_ENOMEM with err
+ * left empty (the ZC_ENOMEM paths of zc_compliance_load set no message). */
+static void __attribute__((unused)) test_enomem_has_a_sentence(void **state)
+{
+#if !ZC_TEST_OOM
+	(void)state;
+	skip();
+#else
+	fx *f = *state;
+	chain_with_taps(f);
+	zc_compliance *c = NULL;
+	char err[512] = "";
+	oom_count = 0;
+	oom_fail_at = 0; /* the loader's own first calloc */
+	int rc = zc_compliance_load(f->s, D(2025, 3, 7), &c, err, sizeof err);
+	oom_count = -1;
+	assert_int_equal(rc, ZC_ENOMEM);
+	assert_null(c);
+	assert_true(err[0] != 0);
+#endif
+}
+
+/* NOT ENABLED (see the report): an allocation that fails while a badge
+ * signature is checked is taken for a signature that does not verify: the
+ * tap is cached as a clone (records.badge_check = 0, for good) and
+ * reported as forged_badge. Whichever allocation fails, a load that
+ * returns 0 must not have cached 0 for B1's genuine tap. */
+static void __attribute__((unused)) test_allocation_failure_is_no_clone(void **state)
+{
+#if !ZC_TEST_OOM
+	(void)state;
+	skip();
+#else
+	fx *f = *state;
+	chain ch;
+	chain_init(&ch, "K1");
+	add_prov(&ch, at(2025, 3, 1, 8, 0));
+	uint64_t s1 = add_piv(&ch, &g.b1, at(2025, 3, 3, 9, 0));
+	ingest(f, &ch);
+	set_collected(f, "K1", at(2025, 3, 7, 18, 0));
+	long n = oom_allocations(f, D(2025, 3, 7));
+	for (long i = 0; i < n; i++) {
+		zc_compliance *c;
+		q_exec(f, "UPDATE records SET badge_check = NULL");
+		if (oom_load(f, D(2025, 3, 7), i, &c, 0))
+			continue;
+		if (badge_check(f, "K1", s1) == 0 || count_findings(c, "forged_badge", ZC_SUBJ_CADRE, -1))
+			fail_msg("allocation %ld of %ld failed: B1's genuine tap cached as a clone (badge_check %d)", i, n,
+				 badge_check(f, "K1", s1));
+		zc_compliance_free(c);
+	}
+#endif
+}
+
+/* NOT ENABLED (see the report): an error while stepping through the
+ * records (here: a row whose reading fails, through a view standing for
+ * the table) is taken for the end of the records: the load returns 0 and
+ * the taps after that row are silently missing. It must fail instead (or
+ * read them all). */
+static void __attribute__((unused)) test_records_read_error(void **state)
+{
+	fx *f = *state;
+	chain ch;
+	chain_init(&ch, "K1");
+	add_prov(&ch, at(2025, 3, 1, 8, 0));
+	add_piv(&ch, &g.b1, at(2025, 3, 3, 9, 0));
+	add_piv(&ch, &g.b1, at(2025, 3, 4, 9, 0));
+	add_piv(&ch, &g.b1, at(2025, 3, 5, 9, 0));
+	ingest(f, &ch);
+	set_collected(f, "K1", at(2025, 3, 7, 18, 0));
+	zc_compliance *c = load(f, D(2025, 3, 7)); /* verdicts cached */
+	assert_int_equal(c->in.ntaps, 3);
+	zc_compliance_free(c);
+	/* seq 3 cannot be read: its utc_ms overflows while the row is computed */
+	q_exec(f, "ALTER TABLE records RENAME TO records_t;"
+		  "CREATE VIEW records AS SELECT terminal_id, seq, kind, sig_ok, badge_kind, badge_id, cert_fp, badge_check, "
+		  "ingested_ms, raw, CASE WHEN seq = 3 THEN abs(-9223372036854775807 - 1) ELSE utc_ms END AS utc_ms "
+		  "FROM records_t;"
+		  "CREATE TRIGGER records_upd INSTEAD OF UPDATE ON records BEGIN SELECT 1; END;");
+	char err[512] = "";
+	c = NULL;
+	int rc = zc_compliance_load(f->s, D(2025, 3, 7), &c, err, sizeof err);
+	if (!rc) {
+		assert_int_equal(c->in.ntaps, 3);
+		zc_compliance_free(c);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1067,6 +1878,30 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_bad_terminal_signature, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fork, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unregistered_terminals, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_collection_tolerance, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rollback_window, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_host_clock_set, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_many_badges, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_damaged_store_collections, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_damaged_store_conflicts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_damaged_store_findings, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_damaged_store_records, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_never_collected, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_records_before_provisioning, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_findings_dated_by_record, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_longest_terminal_id, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_terminals_apart, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_badge_lookup_edges, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_many_records, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_revocation_lists, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_many_findings, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_allocation_failures, setup, teardown),
+	    /* NOT ENABLED, each failing on a bug in compliance.c (see their
+	     * comments); add them here once it is fixed:
+	     * cmocka_unit_test_setup_teardown(test_clock_set_back, setup, teardown),
+	     * cmocka_unit_test_setup_teardown(test_enomem_has_a_sentence, setup, teardown),
+	     * cmocka_unit_test_setup_teardown(test_allocation_failure_is_no_clone, setup, teardown),
+	     * cmocka_unit_test_setup_teardown(test_records_read_error, setup, teardown), */
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -1299,6 +1299,2040 @@ static void test_collection_instant(void **state)
 	assert_int_equal(v[2], ZC_CLOCK_AFTER_COLLECTION);
 }
 
+/* ---- boundaries no test pinned before (the mutation run of tools/mutate.sh) ---- */
+
+/* taps at 08:30 on the first n working days from `from` on */
+static void present_n(world *w, const char *from, int n)
+{
+	for (zc_day d = D(from); n > 0; d++)
+		if (zc_rules_is_workday(&w->in, d)) {
+			tap_at(w, 0, ((int64_t)d * 86400 + 30 * 60) * 1000);
+			n--;
+		}
+}
+
+/* RULES.md 2, 6: an assignment's end is inclusive, also when it ended
+ * before as_of; 73 days of 2025 need exactly 200 * 73 / 365 = 40 days (the
+ * ceiling of a whole number is that number), and counted = required is no
+ * violation. */
+static void test_end_date_and_exact_ceiling(void **state)
+{
+	(void)state;
+	world w;
+	/* 2025-01-01 .. Fri 14 March: 73 days; as_of long after */
+	world_init(&w, "2025-01-01", "2025-03-14", "2025-06-30");
+	present_workdays(&w, "2025-01-01", "2025-03-14");
+	zc_report *r = eval(&w);
+	assert_int_equal(r->first[0], D("2025-01-01"));
+	assert_int_equal(r->span[0], 73);
+	assert_int_equal(status_of(r, "2025-03-14"), ZC_ST_PRESENT);
+	assert_int_equal(status_of(r, "2025-03-15"), ZC_ST_NONE);
+	const zc_r_year *y = year_row(r, 0, 2025);
+	assert_int_equal(y->present_days, 53);
+	assert_int_equal(y->rest_days, 20);
+	assert_int_equal(y->required_days, 40);
+	assert_int_equal(count_findings(r, "min_days"), 0);
+	world_free(&w, r);
+	/* the last day without a tap is ABSENT, not outside */
+	world_init(&w, "2025-01-01", "2025-03-14", "2025-06-30");
+	present_workdays(&w, "2025-01-01", "2025-03-13");
+	r = eval(&w);
+	assert_int_equal(status_of(r, "2025-03-14"), ZC_ST_ABSENT);
+	assert_int_equal(year_row(r, 0, 2025)->absent_days, 1);
+	world_free(&w, r);
+	/* exactly 40 counted: no violation; 39: min_days on the assignment's last day */
+	world_init(&w, "2025-01-01", "2025-03-14", "2025-06-30");
+	present_n(&w, "2025-01-01", 40);
+	r = eval(&w);
+	assert_int_equal(year_row(r, 0, 2025)->counted_days, 40);
+	assert_int_equal(count_findings(r, "min_days"), 0);
+	assert_int_equal(count_findings(r, "min_days_unreachable"), 0);
+	world_free(&w, r);
+	world_init(&w, "2025-01-01", "2025-03-14", "2025-06-30");
+	present_n(&w, "2025-01-01", 39);
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "min_days"), 1);
+	const zc_r_finding *f = finding(r, "min_days", 0);
+	assert_int_equal(f->date, D("2025-03-14"));
+	assert_int_equal(f->severity, ZC_SEV_VIOLATION);
+	assert_string_equal(f->detail, "39 counted days in 2025, 40 required");
+	assert_string_equal(f->detail_zh, "计入天数 39 天（2025 年），应驻 40 天");
+	assert_int_equal(count_findings(r, "min_days_unreachable"), 0);
+	world_free(&w, r);
+	/* as_of on the last date itself is the end of the year's assignments */
+	world_init(&w, "2025-01-01", "2025-03-14", "2025-03-14");
+	present_n(&w, "2025-01-01", 39);
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "min_days"), 1);
+	world_free(&w, r);
+}
+
+/* RULES.md 6: the target is out of reach when counted + the dates of Y
+ * after as_of (as_of excluded) + PENDING < required; equal is reachable. */
+static void test_unreachable_threshold(void **state)
+{
+	(void)state;
+	world w;
+	/* as_of Thu 31 July: 153 dates after it; 47 + 153 = 200 */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-07-31");
+	present_n(&w, "2025-01-01", 47);
+	zc_report *r = eval(&w);
+	assert_int_equal(year_row(r, 0, 2025)->counted_days, 47);
+	assert_int_equal(count_findings(r, "min_days_unreachable"), 0);
+	assert_int_equal(count_findings(r, "min_days"), 0);
+	world_free(&w, r);
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-07-31");
+	present_n(&w, "2025-01-01", 46);
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "min_days_unreachable"), 1);
+	const zc_r_finding *f = finding(r, "min_days_unreachable", 0);
+	assert_int_equal(f->date, D("2025-07-31"));
+	assert_int_equal(f->severity, ZC_SEV_WARNING);
+	assert_string_equal(f->detail, "46 counted days in 2025, 153 days left and 0 pending: 200 required can no longer be reached");
+	assert_non_null(strstr(f->detail_zh, "已计入 46 天（2025 年），剩余 153 天、未收取 0 天"));
+	world_free(&w, r);
+	/* the tap on as_of itself is counted, not left */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-07-31");
+	present_n(&w, "2025-01-01", 46);
+	tap_at(&w, 0, LT("2025-07-31", 9, 0));
+	r = eval(&w);
+	assert_int_equal(status_of(r, "2025-07-31"), ZC_ST_PRESENT);
+	assert_int_equal(count_findings(r, "min_days_unreachable"), 0);
+	world_free(&w, r);
+	/* PENDING dates count as reachable: 46 counted + 153 left + 1 pending */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-07-31");
+	present_n(&w, "2025-01-01", 46);
+	w.te[0].collected_until_ms = LT("2025-07-31", 12, 0);
+	r = eval(&w);
+	assert_int_equal(status_of(r, "2025-07-31"), ZC_ST_PENDING);
+	assert_int_equal(year_row(r, 0, 2025)->pending_days, 1);
+	assert_int_equal(count_findings(r, "min_days_unreachable"), 0);
+	world_free(&w, r);
+	/* as_of the day before the year's last date: still the warning branch */
+	for (int n = 198; n <= 199; n++) {
+		world_init(&w, "2025-01-01", "2026-12-31", "2025-12-30");
+		present_n(&w, "2025-01-01", n);
+		r = eval(&w);
+		assert_int_equal(count_findings(r, "min_days_unreachable"), n == 198); /* n + 1 left */
+		assert_int_equal(count_findings(r, "min_days"), 0);
+		world_free(&w, r);
+	}
+}
+
+/* RULES.md 7: a spell of exactly max + 1 days that ends at an assignment's
+ * edge or at as_of is reported, dated its last (16th) day; max days are not. */
+static void test_spell_exact_at_edges(void **state)
+{
+	(void)state;
+	world w;
+	/* absent Mon 3 .. Tue 18 March (16 days), the first assignment ends on the 18th */
+	for (int days = 15; days <= 16; days++) {
+		world_init(&w, "2025-01-01", "2025-03-18", "2025-06-30");
+		w.as[1] = (zc_r_assignment){0, 0, D("2025-03-19"), D("2026-12-31")};
+		w.in.nassignments = 2;
+		present_workdays(&w, "2025-01-01", days == 16 ? "2025-02-28" : "2025-03-03");
+		present_workdays(&w, "2025-03-19", "2025-06-30");
+		zc_report *r = eval(&w);
+		assert_int_equal(status_of(r, "2025-03-18"), ZC_ST_ABSENT);
+		assert_int_equal(count_findings(r, "consecutive_absence"), days == 16);
+		if (days == 16) {
+			const zc_r_finding *f = finding(r, "consecutive_absence", 0);
+			assert_int_equal(f->date, D("2025-03-18"));
+			assert_string_equal(f->detail, "absent 2025-03-03..2025-03-18: 16 consecutive days (more than 15)");
+			assert_int_equal(r->nrecall, 1);
+			assert_int_equal(r->recall[0].consecutive, 1);
+			assert_int_equal(r->recall[0].cumulative, 0);
+		} else {
+			assert_int_equal(r->nrecall, 0);
+		}
+		world_free(&w, r);
+	}
+	/* the same spell ending at as_of */
+	for (int days = 15; days <= 16; days++) {
+		world_init(&w, "2025-01-01", "2026-12-31", days == 16 ? "2025-03-18" : "2025-03-17");
+		present_workdays(&w, "2025-01-01", "2025-02-28");
+		zc_report *r = eval(&w);
+		assert_int_equal(count_findings(r, "consecutive_absence"), days == 16);
+		if (days == 16)
+			assert_int_equal(finding(r, "consecutive_absence", 0)->date, D("2025-03-18"));
+		world_free(&w, r);
+	}
+	/* the policy sets max: 3 -> a 4-day spell, dated its 4th day */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+	assert_int_equal(zc_policy_set(&w.in.policy, "max_consecutive_absence_days", "3"), 0);
+	present_workdays(&w, "2025-01-01", "2025-03-02");
+	present_workdays(&w, "2025-03-07", "2025-03-31"); /* absent Mon 3 .. Thu 6 */
+	zc_report *r = eval(&w);
+	assert_int_equal(count_findings(r, "consecutive_absence"), 1);
+	assert_int_equal(finding(r, "consecutive_absence", 0)->date, D("2025-03-06"));
+	world_free(&w, r);
+}
+
+/* RULES.md 9: the eligibility of an assignment that starts on as_of. */
+static void test_eligibility_on_as_of(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-07-01", "2027-06-30", "2025-07-01");
+	w.ca[0].work_since = D("2023-07-02"); /* a day short of 2 years */
+	zc_report *r = eval(&w);
+	assert_int_equal(count_findings(r, "first_secretary_eligibility"), 1);
+	const zc_r_finding *f = finding(r, "first_secretary_eligibility", 0);
+	assert_int_equal(f->date, D("2025-07-01"));
+	assert_int_equal(f->severity, ZC_SEV_VIOLATION);
+	assert_string_equal(f->detail, "at the start of the assignment: work experience under 2 years");
+	assert_string_equal(f->detail_zh, "选派时：工作经历不满2年");
+	assert_int_equal(r->span[0], 1);
+	world_free(&w, r);
+	/* the day before it starts: not yet */
+	world_init(&w, "2025-07-01", "2027-06-30", "2025-06-30");
+	w.ca[0].work_since = D("2023-07-02");
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "first_secretary_eligibility"), 0);
+	assert_int_equal(r->span[0], 0);
+	assert_int_equal(r->nyears, 0);
+	world_free(&w, r);
+	/* both short, and a member is never checked */
+	world_init(&w, "2025-07-01", "2027-06-30", "2025-07-01");
+	w.ca[0].party_since = D("2025-01-01");
+	w.ca[0].work_since = D("2024-01-01");
+	r = eval(&w);
+	assert_string_equal(finding(r, "first_secretary_eligibility", 0)->detail,
+			    "at the start of the assignment: party standing under 1 year; work experience under 2 years");
+	assert_string_equal(finding(r, "first_secretary_eligibility", 0)->detail_zh, "选派时：党龄不满1年；工作经历不满2年");
+	world_free(&w, r);
+	world_init(&w, "2025-07-01", "2027-06-30", "2025-07-01");
+	w.ca[0].role = ZC_ROLE_MEMBER;
+	w.ca[0].has_party = 0;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "first_secretary_eligibility"), 0);
+	world_free(&w, r);
+}
+
+/* RULES.md 1, 3, 10: findings dated as_of are in the report, those of the
+ * next day are not: rejected and weak taps, impossible travel, integrity. */
+static void test_findings_on_as_of(void **state)
+{
+	(void)state;
+	world w;
+	/* a rejected tap at 23:59 on as_of (Wed 5 March) and one at 00:00 the next day */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-05");
+	tap_at(&w, 0, LT("2025-03-05", 23, 59));
+	tap_at(&w, 0, LT("2025-03-06", 0, 0));
+	w.taps[0].record_ok = w.taps[1].record_ok = 0;
+	w.taps[0].seq = 7;
+	w.taps[1].seq = 8;
+	zc_report *r = eval(&w);
+	assert_int_equal(count_findings(r, "rejected_tap"), 1);
+	const zc_r_finding *f = finding(r, "rejected_tap", 0);
+	assert_int_equal(f->date, D("2025-03-05"));
+	assert_int_equal(f->severity, ZC_SEV_NOTICE);
+	assert_int_equal(f->subject_kind, ZC_SUBJ_CADRE);
+	assert_string_equal(f->detail, "tap at K01 (record 7) not counted: record_not_verified");
+	assert_string_equal(f->detail_zh, "终端 K01 第 7 条刷卡记录不计入：记录签名或哈希链未通过校验");
+	assert_int_equal(status_of(r, "2025-03-05"), ZC_ST_ABSENT);
+	world_free(&w, r);
+	/* weak taps: the one on as_of is reported, the next day's is not */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-05");
+	w.in.policy.accept_uid_badges = 1;
+	w.ba[0].uid_only = 1;
+	tap_at(&w, 0, LT("2025-03-04", 9, 0));
+	tap_at(&w, 0, LT("2025-03-05", 23, 59));
+	tap_at(&w, 0, LT("2025-03-06", 0, 0));
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "weak_tap"), 1);
+	f = finding(r, "weak_tap", 0);
+	assert_int_equal(f->date, D("2025-03-04"));
+	assert_string_equal(f->detail, "UID-only badge B001 counted (policy accept_uid_badges): 2025-03-04..2025-03-05, 2 tap(s)");
+	world_free(&w, r);
+	/* impossible travel on as_of (23:30 at K01, 23:40 at K02), not the next day */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-05");
+	tap_at(&w, 0, LT("2025-03-05", 23, 30));
+	tap_at(&w, 1, LT("2025-03-05", 23, 40));
+	tap_at(&w, 0, LT("2025-03-06", 0, 10));
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "impossible_travel"), 1);
+	f = finding(r, "impossible_travel", 0);
+	assert_int_equal(f->date, D("2025-03-05"));
+	assert_int_equal(f->subject_kind, ZC_SUBJ_TERMINAL);
+	assert_int_equal(f->subject, 1);
+	world_free(&w, r);
+	/* integrity findings: dated as_of in, the next day out */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-05");
+	zc_r_integrity g[] = {{0, "gap", D("2025-03-05"), 3, NULL, NULL}, {0, "fork", D("2025-03-06"), 4, NULL, NULL}};
+	w.in.integrity = g;
+	w.in.nintegrity = 2;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "gap"), 1);
+	assert_int_equal(count_findings(r, "fork"), 0);
+	assert_string_equal(finding(r, "gap", 0)->detail, "gap"); /* no detail: the type */
+	assert_string_equal(finding(r, "gap", 0)->detail_zh, "gap");
+	world_free(&w, r);
+}
+
+/* RULES.md 9: rotation_due exactly handover_days before the end, up to the end. */
+static void test_rotation_due_boundaries(void **state)
+{
+	(void)state;
+	const char *as_of[] = {"2026-10-31", "2026-11-01", "2026-12-31", "2027-01-01"};
+	int want[] = {0, 1, 1, 0};
+	for (int i = 0; i < 4; i++) {
+		world w;
+		world_init(&w, "2025-01-01", "2026-12-31", as_of[i]);
+		w.du[0] = (zc_r_duty){0, D("2025-05-06"), D("2025-05-06"), ZC_DUTY_TRAINING, ZC_LEVEL_CITY};
+		w.in.nduties = 1;
+		zc_report *r = eval(&w);
+		assert_int_equal(count_findings(r, "rotation_due"), want[i]);
+		if (want[i]) {
+			const zc_r_finding *f = finding(r, "rotation_due", 0);
+			assert_int_equal(f->date, D("2026-11-01"));
+			assert_int_equal(f->severity, ZC_SEV_NOTICE);
+			assert_string_equal(f->detail, "term ends 2026-12-31");
+		}
+		assert_int_equal(count_findings(r, "training"), 0); /* city training in the term */
+		world_free(&w, r);
+	}
+}
+
+/* RULES.md 9: the training warning from the exact day 75% of the term has
+ * passed; trainings that overlap the term by one day count. */
+static void test_training_boundaries(void **state)
+{
+	(void)state;
+	world w;
+	/* a 100-day term, 1 January .. 10 April: 75 days have passed on 16 March */
+	const char *as_of[] = {"2025-03-15", "2025-03-16", "2025-04-09", "2025-04-10"};
+	int want[] = {-1, ZC_SEV_WARNING, ZC_SEV_WARNING, ZC_SEV_VIOLATION};
+	for (int i = 0; i < 4; i++) {
+		world_init(&w, "2025-01-01", "2025-04-10", as_of[i]);
+		zc_report *r = eval(&w);
+		assert_int_equal(count_findings(r, "training"), want[i] >= 0);
+		if (want[i] >= 0) {
+			const zc_r_finding *f = finding(r, "training", 0);
+			assert_int_equal(f->severity, want[i]);
+			assert_int_equal(f->date, want[i] == ZC_SEV_WARNING ? D("2025-03-16") : D("2025-04-10"));
+			assert_string_equal(f->detail, want[i] == ZC_SEV_WARNING
+							   ? "75% of the term has passed without training at district level or above"
+							   : "no training at district level or above during the term");
+		}
+		world_free(&w, r);
+	}
+	/* a 730-day term: 547.5 days are 75%, so the warning comes on day 548 */
+	world_init(&w, "2025-01-01", "2026-12-31", "2026-07-01");
+	zc_report *r = eval(&w);
+	assert_int_equal(count_findings(r, "training"), 0);
+	world_free(&w, r);
+	world_init(&w, "2025-01-01", "2026-12-31", "2026-07-02");
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "training"), 1);
+	assert_int_equal(finding(r, "training", 0)->date, D("2026-07-02"));
+	world_free(&w, r);
+	/* 1% of a 101-day term is 1.01 days: the warning from the 2nd day */
+	world_init(&w, "2025-01-01", "2025-04-11", "2025-01-01");
+	w.in.policy.training_warning_percent = 1;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "training"), 0);
+	world_free(&w, r);
+	world_init(&w, "2025-01-01", "2025-04-11", "2025-01-02");
+	w.in.policy.training_warning_percent = 1;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "training"), 1);
+	world_free(&w, r);
+	/* trainings touching the term by one day count; the day before or after does not */
+	struct {
+		const char *s, *e;
+		int kind, level, ok;
+	} t[] = {
+	    {"2024-12-30", "2025-01-01", ZC_DUTY_TRAINING, ZC_LEVEL_DISTRICT, 1},
+	    {"2025-04-10", "2025-04-12", ZC_DUTY_TRAINING, ZC_LEVEL_DISTRICT, 1},
+	    {"2024-12-30", "2024-12-31", ZC_DUTY_TRAINING, ZC_LEVEL_CITY, 0},
+	    {"2025-04-11", "2025-04-12", ZC_DUTY_TRAINING, ZC_LEVEL_CITY, 0},
+	    {"2025-02-03", "2025-02-04", ZC_DUTY_MEETING, ZC_LEVEL_CITY, 0},
+	    {"2025-02-03", "2025-02-04", ZC_DUTY_TRAINING, ZC_LEVEL_TOWNSHIP, 0},
+	    {"2025-02-03", "2025-02-04", ZC_DUTY_TRAINING, ZC_LEVEL_CITY, 1},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		world_init(&w, "2025-01-01", "2025-04-10", "2025-04-10");
+		w.du[0] = (zc_r_duty){0, D(t[i].s), D(t[i].e), t[i].kind, t[i].level};
+		w.in.nduties = 1;
+		r = eval(&w);
+		if (count_findings(r, "training") != !t[i].ok)
+			fail_msg("training case %zu", i);
+		world_free(&w, r);
+	}
+}
+
+/* RULES.md 10: impossible travel under min_travel_minutes, not at it. */
+static void test_travel_threshold(void **state)
+{
+	(void)state;
+	const int64_t M = 60000;
+	struct {
+		int64_t gap;
+		int t2, want;
+	} c[] = {{30 * M, 1, 0}, {30 * M - 1, 1, 1}, {1, 1, 1}, {1 * M, 0, 0}};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		world w;
+		world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+		if (!c[i].t2)
+			w.te[1].township = 0; /* two terminals of one township */
+		int64_t t0 = LT("2025-03-04", 9, 0);
+		tap_at(&w, 0, t0);
+		tap_at(&w, 1, t0 + c[i].gap);
+		zc_report *r = eval(&w);
+		if (count_findings(r, "impossible_travel") != c[i].want)
+			fail_msg("travel case %zu", i);
+		if (c[i].want) {
+			const zc_r_finding *f = finding(r, "impossible_travel", 0);
+			assert_int_equal(f->severity, ZC_SEV_VIOLATION);
+			assert_int_equal(f->date, D("2025-03-04"));
+			assert_int_equal(f->subject, 1);
+			char want[128];
+			snprintf(want, sizeof want, "badge B001 within %d minutes at K01 and K02", (int)(c[i].gap / M));
+			assert_string_equal(f->detail, want);
+		}
+		world_free(&w, r);
+	}
+	/* the policy's minutes; and a second badge's taps do not pair with the first's */
+	world w;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+	w.in.policy.min_travel_minutes = 90;
+	w.ba[1] = (zc_r_badge){.id = "B002", .cadre = 0, .bound_from = D("2025-01-01"), .revoked_at_ms = INT64_MAX};
+	w.in.nbadges = 2;
+	tap_at(&w, 0, LT("2025-03-04", 9, 0));
+	tap_at(&w, 1, LT("2025-03-04", 10, 0)); /* 60 minutes < 90 */
+	tap_at(&w, 1, LT("2025-03-05", 9, 0));
+	tap_at(&w, 0, LT("2025-03-05", 9, 5));
+	w.taps[3].badge = 1;
+	zc_report *r = eval(&w);
+	assert_int_equal(count_findings(r, "impossible_travel"), 1);
+	assert_int_equal(finding(r, "impossible_travel", 0)->date, D("2025-03-04"));
+	world_free(&w, r);
+	/* B001 at K01, B002 earlier, B001 at K02 five minutes later; and two
+	 * taps of no known badge: one finding, for B001 */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+	w.ba[1] = (zc_r_badge){.id = "B002", .cadre = 0, .bound_from = D("2025-01-01"), .revoked_at_ms = INT64_MAX};
+	w.in.nbadges = 2;
+	tap_at(&w, 0, LT("2025-03-04", 9, 0));
+	tap_at(&w, 0, LT("2025-03-04", 8, 0));
+	tap_at(&w, 1, LT("2025-03-04", 9, 5));
+	tap_at(&w, 0, LT("2025-03-05", 9, 0));
+	tap_at(&w, 1, LT("2025-03-05", 9, 1));
+	w.taps[1].badge = 1;
+	w.taps[3].badge = w.taps[4].badge = -1;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "impossible_travel"), 1);
+	assert_string_equal(finding(r, "impossible_travel", 0)->detail, "badge B001 within 5 minutes at K01 and K02");
+	world_free(&w, r);
+	/* whole minutes: 20 apart is "20 minutes" */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+	tap_at(&w, 1, LT("2025-03-04", 9, 0));
+	tap_at(&w, 0, LT("2025-03-04", 9, 20));
+	r = eval(&w);
+	assert_string_equal(finding(r, "impossible_travel", 0)->detail, "badge B001 within 20 minutes at K02 and K01");
+	assert_int_equal(finding(r, "impossible_travel", 0)->subject, 0);
+	world_free(&w, r);
+}
+
+/* RULES.md 3: a tap whose terminal clock was not trusted is rejected and
+ * never counts; reasons are checked in order. */
+static void test_untrusted_clock_tap(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+	tap_at(&w, 0, LT("2025-03-04", 8, 30));
+	w.taps[0].clock_ok = 0;
+	w.taps[0].seq = 12;
+	tap_at(&w, 0, LT("2025-03-05", 8, 30));
+	zc_report *r = eval(&w);
+	assert_int_equal(r->tap_reject[0], ZC_REJ_CLOCK);
+	assert_int_equal(r->tap_reject[1], ZC_REJ_NONE);
+	assert_int_equal(status_of(r, "2025-03-04"), ZC_ST_ABSENT);
+	assert_int_equal(status_of(r, "2025-03-05"), ZC_ST_PRESENT);
+	assert_int_equal(count_findings(r, "rejected_tap"), 1);
+	const zc_r_finding *f = finding(r, "rejected_tap", 0);
+	assert_int_equal(f->date, D("2025-03-04"));
+	assert_int_equal(f->subject_kind, ZC_SUBJ_CADRE);
+	assert_int_equal(f->subject, 0);
+	assert_string_equal(f->detail, "tap at K01 (record 12) not counted: clock_not_trusted");
+	assert_string_equal(f->detail_zh, "终端 K01 第 12 条刷卡记录不计入：终端时钟当时不可信");
+	assert_int_equal(year_row(r, 0, 2025)->present_days, 1);
+	world_free(&w, r);
+	/* the first failing rule names the reason */
+	struct {
+		int record_ok, badge_ok, clock_ok, uid, accept_uid, badge, revoked, unbound, want;
+	} c[] = {
+	    {0, 0, 0, 0, 0, 0, 0, 0, ZC_REJ_RECORD},
+	    {1, 0, 0, 0, 0, -1, 0, 0, ZC_REJ_UNBOUND},
+	    {1, 0, 0, 0, 0, 0, 1, 1, ZC_REJ_BADGE_AUTH},
+	    {1, 1, 0, 1, 0, 0, 1, 1, ZC_REJ_UID},
+	    {1, 0, 0, 1, 1, 0, 1, 1, ZC_REJ_REVOKED},
+	    {1, 1, 0, 0, 0, 0, 0, 1, ZC_REJ_UNBOUND},
+	    {1, 1, 0, 0, 0, 0, 0, 0, ZC_REJ_CLOCK},
+	    {1, 0, 1, 1, 1, 0, 0, 0, ZC_REJ_NONE},
+	    {1, 1, 1, 0, 0, 0, 0, 2, ZC_REJ_UNBOUND}, /* the badge is bound to nobody */
+	    {1, 1, 1, 0, 0, 0, 0, 3, ZC_REJ_UNBOUND}, /* bound until 2 January 1970 */
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+		w.in.policy.accept_uid_badges = c[i].accept_uid;
+		w.ba[0].uid_only = c[i].uid;
+		if (c[i].revoked)
+			w.ba[0].revoked_at_ms = LT("2025-03-01", 0, 0);
+		if (c[i].unbound == 1)
+			w.ba[0].bound_from = D("2025-03-10");
+		if (c[i].unbound == 2)
+			w.ba[0].cadre = -1;
+		if (c[i].unbound == 3) {
+			w.ba[0].bound_from = 0;
+			w.ba[0].bound_to = 1;
+		}
+		tap_at(&w, 0, LT("2025-03-04", 8, 30));
+		w.taps[0] = (zc_r_tap){c[i].badge, 0, LT("2025-03-04", 8, 30), c[i].record_ok, c[i].badge_ok, c[i].clock_ok, 1, 0};
+		r = eval(&w);
+		if (r->tap_reject[0] != c[i].want)
+			fail_msg("case %zu: %s, wanted %s", i, zc_tap_reject_name(r->tap_reject[0]), zc_tap_reject_name(c[i].want));
+		assert_int_equal(status_of(r, "2025-03-04"), c[i].want == ZC_REJ_NONE ? ZC_ST_PRESENT : ZC_ST_ABSENT);
+		world_free(&w, r);
+	}
+}
+
+/* RULES.md 3: taps of a UID badge, accepted by the policy, are reported as
+ * weak, once per cadre, with the first and last date and the count; a PKI
+ * tap of the same cadre is not weak. */
+static void test_weak_taps_reported(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+	w.in.policy.accept_uid_badges = 1;
+	w.ba[1] = (zc_r_badge){.id = "U77", .cadre = 0, .bound_from = D("2025-01-01"), .uid_only = 1, .revoked_at_ms = INT64_MAX};
+	w.in.nbadges = 2;
+	tap_at(&w, 0, LT("2025-03-03", 8, 30)); /* PKI */
+	tap_at(&w, 0, LT("2025-03-04", 8, 30));
+	tap_at(&w, 0, LT("2025-03-06", 8, 30));
+	tap_at(&w, 0, LT("2025-03-05", 8, 30));
+	w.taps[1].badge = w.taps[2].badge = w.taps[3].badge = 1;
+	zc_report *r = eval(&w);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(r->tap_reject[i], ZC_REJ_NONE);
+	assert_int_equal(status_of(r, "2025-03-04"), ZC_ST_PRESENT);
+	assert_int_equal(count_findings(r, "weak_tap"), 1);
+	assert_int_equal(count_findings(r, "rejected_tap"), 0);
+	const zc_r_finding *f = finding(r, "weak_tap", 0);
+	assert_int_equal(f->severity, ZC_SEV_NOTICE);
+	assert_int_equal(f->subject_kind, ZC_SUBJ_CADRE);
+	assert_int_equal(f->subject, 0);
+	assert_int_equal(f->date, D("2025-03-04"));
+	assert_string_equal(f->detail, "UID-only badge U77 counted (policy accept_uid_badges): 2025-03-04..2025-03-06, 3 tap(s)");
+	assert_string_equal(f->detail_zh, "仅UID卡 U77 按政策计入（accept_uid_badges）：2025-03-04 至 2025-03-06 共 3 次");
+	world_free(&w, r);
+	/* without the policy they are rejected, not weak */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+	w.ba[0].uid_only = 1;
+	tap_at(&w, 0, LT("2025-03-04", 8, 30));
+	tap_at(&w, 0, LT("2025-03-05", 8, 30));
+	w.taps[0].seq = 1;
+	w.taps[1].seq = 2;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "weak_tap"), 0);
+	assert_int_equal(count_findings(r, "rejected_tap"), 1);
+	assert_string_equal(finding(r, "rejected_tap", 0)->detail,
+			    "2 taps from 2025-03-04 to 2025-03-05 not counted: uid_badge_not_accepted (first: K01 record 1)");
+	assert_string_equal(finding(r, "rejected_tap", 0)->detail_zh,
+			    "2025-03-04 至 2025-03-05 共 2 次刷卡不计入：不接受仅UID卡（首次：终端 K01 第 1 条）");
+	world_free(&w, r);
+}
+
+/* RULES.md: every default policy number is the named default. */
+static void test_policy_defaults(void **state)
+{
+	(void)state;
+	zc_policy p;
+	memset(&p, 0x5a, sizeof p);
+	zc_policy_default(&p);
+	assert_int_equal(p.min_taps_per_day, 1);
+	assert_int_equal(p.township_max_leave_days, 3);
+	assert_int_equal(p.district_max_leave_days, 7);
+	assert_int_equal(p.min_days_per_year, 200);
+	assert_int_equal(p.max_consecutive_absence_days, 15);
+	assert_int_equal(p.max_absent_days_per_year, 30);
+	assert_int_equal(p.allowance_on_rest_days, 0);
+	assert_int_equal(p.accept_uid_badges, 0);
+	assert_int_equal(p.handover_days, 60);
+	assert_int_equal(p.clock_rollback_tolerance_s, 300);
+	assert_int_equal(p.min_travel_minutes, 30);
+	assert_int_equal(p.daily_rate_fen, 10000);
+	assert_int_equal(p.tz_offset_min, 480);
+	assert_int_equal(p.term_years, 2);
+	assert_int_equal(p.training_warning_percent, 75);
+	assert_int_equal(p.correction_level, ZC_LEVEL_DISTRICT);
+	assert_int_equal(p.max_corrections_per_month, 2);
+	assert_int_equal(p.max_collection_lag_days, 31);
+}
+
+/* zc_policy_set: every number at the ends of its range and one beyond;
+ * decimal only; booleans; the zone; the correction level; the rate. */
+static void test_policy_set_ranges(void **state)
+{
+	(void)state;
+	zc_policy p;
+	zc_policy_default(&p);
+	struct {
+		const char *name;
+		int *field;
+		long lo, hi;
+	} c[] = {
+	    {"min_taps_per_day", &p.min_taps_per_day, 1, 100},
+	    {"township_max_leave_days", &p.township_max_leave_days, 0, 366},
+	    {"district_max_leave_days", &p.district_max_leave_days, 0, 366},
+	    {"min_days_per_year", &p.min_days_per_year, 0, 366},
+	    {"max_consecutive_absence_days", &p.max_consecutive_absence_days, 0, 366},
+	    {"max_absent_days_per_year", &p.max_absent_days_per_year, 0, 366},
+	    {"handover_days", &p.handover_days, 0, 3660},
+	    {"min_travel_minutes", &p.min_travel_minutes, 0, 10080},
+	    {"term_years", &p.term_years, 1, 50},
+	    {"training_warning_percent", &p.training_warning_percent, 0, 100},
+	    {"max_corrections_per_month", &p.max_corrections_per_month, 0, 31},
+	    {"max_collection_lag_days", &p.max_collection_lag_days, 0, 3660},
+	};
+	char v[32];
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		snprintf(v, sizeof v, "%ld", c[i].lo);
+		if (zc_policy_set(&p, c[i].name, v) || *c[i].field != c[i].lo)
+			fail_msg("%s = %s refused", c[i].name, v);
+		snprintf(v, sizeof v, "%ld", c[i].hi);
+		if (zc_policy_set(&p, c[i].name, v) || *c[i].field != c[i].hi)
+			fail_msg("%s = %s refused", c[i].name, v);
+		snprintf(v, sizeof v, "%ld", c[i].lo - 1);
+		if (zc_policy_set(&p, c[i].name, v) != -1 || *c[i].field != c[i].hi)
+			fail_msg("%s = %s accepted", c[i].name, v);
+		snprintf(v, sizeof v, "%ld", c[i].hi + 1);
+		if (zc_policy_set(&p, c[i].name, v) != -1 || *c[i].field != c[i].hi)
+			fail_msg("%s = %s accepted", c[i].name, v);
+	}
+	/* decimal, whole, nothing after it */
+	assert_int_equal(zc_policy_set(&p, "handover_days", "10"), 0);
+	assert_int_equal(p.handover_days, 10);
+	assert_int_equal(zc_policy_set(&p, "handover_days", "9"), 0);
+	assert_int_equal(p.handover_days, 9);
+	assert_int_equal(zc_policy_set(&p, "handover_days", "019"), 0);
+	assert_int_equal(p.handover_days, 19);
+	assert_int_equal(zc_policy_set(&p, "handover_days", "1a"), -1);
+	assert_int_equal(zc_policy_set(&p, "handover_days", ""), -1);
+	assert_int_equal(zc_policy_set(&p, "handover_days", NULL), -1);
+	assert_int_equal(zc_policy_set(&p, "handover_days", "3 "), -1);
+	assert_int_equal(p.handover_days, 19);
+	/* the 64-bit ones */
+	assert_int_equal(zc_policy_set(&p, "clock_rollback_tolerance_s", "0"), 0);
+	assert_int_equal(p.clock_rollback_tolerance_s, 0);
+	assert_int_equal(zc_policy_set(&p, "clock_rollback_tolerance_s", "31536000"), 0);
+	assert_int_equal(p.clock_rollback_tolerance_s, 31536000);
+	assert_int_equal(zc_policy_set(&p, "clock_rollback_tolerance_s", "31536001"), -1);
+	assert_int_equal(zc_policy_set(&p, "clock_rollback_tolerance_s", "-1"), -1);
+	assert_int_equal(p.clock_rollback_tolerance_s, 31536000);
+	assert_int_equal(zc_policy_set(&p, "daily_rate_fen", "0"), 0);
+	assert_int_equal(p.daily_rate_fen, 0);
+	assert_int_equal(zc_policy_set(&p, "daily_rate_fen", "100000000"), 0);
+	assert_int_equal(p.daily_rate_fen, 100000000);
+	assert_int_equal(zc_policy_set(&p, "default_rate_fen", "12000"), 0);
+	assert_int_equal(p.daily_rate_fen, 12000);
+	assert_int_equal(zc_policy_set(&p, "daily_rate_fen", "100000001"), -1);
+	assert_int_equal(zc_policy_set(&p, "daily_rate_fen", "-1"), -1);
+	assert_int_equal(p.daily_rate_fen, 12000);
+	/* booleans */
+	const char *on[] = {"on", "true", "yes", "1"}, *off[] = {"off", "false", "no", "0"};
+	for (int i = 0; i < 4; i++) {
+		p.accept_uid_badges = 0;
+		assert_int_equal(zc_policy_set(&p, "accept_uid_badges", on[i]), 0);
+		assert_int_equal(p.accept_uid_badges, 1);
+		assert_int_equal(zc_policy_set(&p, "accept_uid_badges", off[i]), 0);
+		assert_int_equal(p.accept_uid_badges, 0);
+		p.allowance_on_rest_days = 0;
+		assert_int_equal(zc_policy_set(&p, "allowance_on_rest_days", on[i]), 0);
+		assert_int_equal(p.allowance_on_rest_days, 1);
+		assert_int_equal(zc_policy_set(&p, "allowance_on_rest_days", off[i]), 0);
+		assert_int_equal(p.allowance_on_rest_days, 0);
+	}
+	p.accept_uid_badges = 7;
+	assert_int_equal(zc_policy_set(&p, "accept_uid_badges", "maybe"), -1);
+	assert_int_equal(zc_policy_set(&p, "accept_uid_badges", "2"), -1);
+	assert_int_equal(p.accept_uid_badges, 7);
+	/* zone, correction level, unknown names */
+	assert_int_equal(zc_policy_set(&p, "zone", "UTC+05:30"), 0);
+	assert_int_equal(p.tz_offset_min, 330);
+	assert_int_equal(zc_policy_set(&p, "zone", "Mars/Base"), -1);
+	assert_int_equal(zc_policy_set(&p, "correction_level", "city"), 0);
+	assert_int_equal(p.correction_level, ZC_LEVEL_CITY);
+	assert_int_equal(zc_policy_set(&p, "correction_level", "township"), 0);
+	assert_int_equal(p.correction_level, ZC_LEVEL_TOWNSHIP);
+	assert_int_equal(zc_policy_set(&p, "correction_level", "none"), -1);
+	assert_int_equal(zc_policy_set(&p, "correction_level", "province"), -1);
+	assert_int_equal(p.correction_level, ZC_LEVEL_TOWNSHIP);
+	assert_int_equal(zc_policy_set(&p, "no_such_policy", "1"), -1);
+	assert_int_equal(zc_policy_set(&p, "min_taps", "1"), -1);
+}
+
+static void test_zone_parse(void **state)
+{
+	(void)state;
+	struct {
+		const char *s;
+		int rc, off;
+	} c[] = {
+	    {"Asia/Shanghai", 0, 480}, {"UTC", 0, 0},		{"UTC+05:30", 0, 330},	 {"UTC-03:00", 0, -180},
+	    {"UTC+12:34", 0, 754},     {"UTC-01:02", 0, -62},	{"UTC+14:59", 0, 899},	 {"UTC+00:00", 0, 0},
+	    {"UTC+15:00", -1, 0},      {"UTC+00:60", -1, 0},	{"UTC*05:30", -1, 0},	 {"UTC+5:30", -1, 0},
+	    {"UTC+05-30", -1, 0},      {"UTC+05:30x", -1, 0},	{"XTC+05:30", -1, 0},	 {"UTC+/1:00", -1, 0},
+	    {"UTC+0::00", -1, 0},      {"UTC+00:/0", -1, 0},	{"UTC+00:0:", -1, 0},	 {"UTC+0a:00", -1, 0},
+	    {"utc", -1, 0},	       {"", -1, 0},		{"UTC+", -1, 0},	 {"Asia/Shanghai ", -1, 0},
+	    {"UTX+05:30", -1, 0},      {"UXC+05:30", -1, 0},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		int off = 12345;
+		int rc = zc_zone_parse(c[i].s, &off);
+		if (rc != c[i].rc || (!rc && off != c[i].off) || (rc && off != 12345))
+			fail_msg("zone '%s': %d %d", c[i].s, rc, off);
+	}
+}
+
+/* Dates: every month's last day, the digits and separators of YYYY-MM-DD,
+ * weekdays and local dates before 1970, N years after 29 February. */
+static void test_dates_more(void **state)
+{
+	(void)state;
+	zc_day x;
+	for (int y = 2024; y <= 2025; y++)
+		for (int m = 1; m <= 12; m++) {
+			static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+			int last = dm[m - 1] + (m == 2 && y == 2024);
+			char s[48];
+			snprintf(s, sizeof s, "%04d-%02d-%02d", y, m, last);
+			if (zc_day_parse(s, &x) || x != zc_day_from_ymd(y, m, last))
+				fail_msg("%s refused", s);
+			snprintf(s, sizeof s, "%04d-%02d-%02d", y, m, last + 1);
+			if (zc_day_parse(s, &x) != -1)
+				fail_msg("%s accepted", s);
+		}
+	const char *bad[] = {"2025-00-10", "2025-13-01", "2025-01-00", "2025/01/01", "2025-01/01", "2025-01-01 ",
+			     "2025-01-1",  "a025-01-01", "20x5-01-01", "2025-0:-01", "2025-0/-01", "2025-01-0a",
+			     "2025-01-0:", "2025-10-3/", "",	       "2025-02-30", " 025-01-01", "+025-01-01"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		x = 4242;
+		if (zc_day_parse(bad[i], &x) != -1 || x != 4242)
+			fail_msg("'%s' accepted", bad[i]);
+	}
+	assert_int_equal(zc_day_parse(NULL, &x), -1);
+	assert_int_equal(zc_day_parse("2025-12-01", &x), 0);
+	assert_int_equal(x, zc_day_from_ymd(2025, 12, 1));
+	assert_int_equal(zc_day_parse("2000-02-29", &x), 0);
+	assert_int_equal(zc_day_parse("2100-02-29", &x), -1);
+	/* weekdays on both sides of 1970 */
+	assert_int_equal(zc_weekday(-1), 2);	/* Wednesday 1969-12-31 */
+	assert_int_equal(zc_weekday(-3), 0);	/* Monday 1969-12-29 */
+	assert_int_equal(zc_weekday(-7), 3);
+	assert_int_equal(zc_weekday(-8), 2);
+	for (zc_day d = -30; d < 30; d++)
+		assert_int_equal(zc_weekday(d), ((d + 3) % 7 + 7) % 7);
+	/* local dates of UTC times: the second and the day edges */
+	assert_int_equal(zc_day_of_utc(-1000, 0), -1);
+	assert_int_equal(zc_day_of_utc(-999, 0), -1);
+	assert_int_equal(zc_day_of_utc(-86400000LL, 0), -1);
+	assert_int_equal(zc_day_of_utc(-86400001LL, 0), -2);
+	assert_int_equal(zc_day_of_utc(-86399999LL, 0), -1);
+	assert_int_equal(zc_day_of_utc(86399999LL, 0), 0);
+	assert_int_equal(zc_day_of_utc(86400000LL, 0), 1);
+	assert_int_equal(zc_day_of_utc(0, -480), -1);
+	assert_int_equal(zc_day_of_utc(0, 480), 0);
+	assert_int_equal(zc_day_of_utc(57599999LL, 480), 0);
+	assert_int_equal(zc_day_of_utc(57600000LL, 480), 1);
+	assert_int_equal(zc_day_of_utc(-28800001LL, 480), -1);
+	assert_int_equal(zc_day_of_utc(-28800000LL, 480), 0);
+	assert_int_equal(zc_day_of_utc(-172800000LL - 1, 0), -3);
+	/* N years after: 29 February to 28 February; and before */
+	assert_int_equal(zc_day_years_before(D("2024-02-29"), -2), D("2026-02-28"));
+	assert_int_equal(zc_day_years_before(D("2024-02-29"), -4), D("2028-02-29"));
+	assert_int_equal(zc_day_years_before(D("2024-02-28"), 1), D("2023-02-28"));
+	assert_int_equal(zc_day_years_before(D("2024-03-01"), 1), D("2023-03-01"));
+	assert_int_equal(zc_day_years_before(D("2025-03-01"), 0), D("2025-03-01"));
+	assert_int_equal(zc_days_in_year(1900), 365);
+	assert_int_equal(zc_days_in_year(2023), 365);
+	assert_int_equal(zc_days_in_year(1600), 366);
+}
+
+/* Names of levels, severities, reasons and clock verdicts. */
+static void test_names(void **state)
+{
+	(void)state;
+	const char *lv[] = {"none", "township", "district", "city"}, *zh[] = {"无", "乡镇", "区", "市"};
+	for (int i = 0; i < 4; i++) {
+		assert_string_equal(zc_level_name(i), lv[i]);
+		assert_string_equal(zc_level_label_zh(i), zh[i]);
+		assert_int_equal(zc_level_parse(lv[i]), i);
+	}
+	assert_string_equal(zc_level_name(9), "none");
+	assert_string_equal(zc_level_label_zh(-1), "无");
+	assert_int_equal(zc_level_parse("province"), -1);
+	assert_int_equal(zc_level_parse("City"), -1);
+	assert_string_equal(zc_severity_name(ZC_SEV_NOTICE), "notice");
+	assert_string_equal(zc_severity_name(ZC_SEV_WARNING), "warning");
+	assert_string_equal(zc_severity_name(ZC_SEV_VIOLATION), "violation");
+	const char *rj[] = {"accepted", "record_not_verified", "badge_not_authenticated", "badge_revoked",
+			    "uid_badge_not_accepted", "badge_not_bound", "clock_not_trusted", "rejected"};
+	const char *rz[] = {"有效", "记录签名或哈希链未通过校验", "工牌认证失败（签名或证书无效，疑似复制卡）", "工牌已吊销",
+			    "不接受仅UID卡", "工牌当时未绑定干部", "终端时钟当时不可信", "未计入"};
+	for (int i = 0; i < 8; i++) {
+		assert_string_equal(zc_tap_reject_name(i), rj[i]);
+		assert_string_equal(zc_tap_reject_label_zh(i), rz[i]);
+	}
+	assert_string_equal(zc_clock_verdict_name(ZC_CLOCK_OK), "");
+	assert_string_equal(zc_clock_verdict_name(ZC_CLOCK_BEFORE_PROVISIONING), "tap_before_provisioning");
+	assert_string_equal(zc_clock_verdict_name(ZC_CLOCK_AFTER_COLLECTION), "tap_after_collection");
+	assert_string_equal(zc_clock_verdict_name(ZC_CLOCK_ROLLBACK_WINDOW), "clock_rollback_window");
+	assert_string_equal(zc_clock_verdict_name(99), "");
+}
+
+/* The calendar: adjusted workdays win over holidays; many dates, in any
+ * order, are all found. */
+static void test_calendar_lookup(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-01-31");
+	const char *hol[] = {"2025-01-29", "2025-01-01", "2025-01-28", "2025-01-30", "2025-01-31", "2025-01-15", "2025-01-08", "2025-01-26"};
+	for (int i = 0; i < 8; i++)
+		w.hol[i] = D(hol[i]);
+	w.in.nholidays = 8;
+	const char *wd[] = {"2025-01-26", "2025-02-08", "2025-01-25"};
+	for (int i = 0; i < 3; i++)
+		w.wd[i] = D(wd[i]);
+	w.in.nworkdays = 3;
+	zc_report *r = eval(&w);
+	for (int i = 0; i < 8; i++)
+		if (i != 7 && zc_report_status(r, 0, w.hol[i]) != ZC_ST_REST)
+			fail_msg("holiday %s", hol[i]);
+	/* 26 January is both: the working day wins, as in zc_rules_is_workday */
+	assert_int_equal(status_of(r, "2025-01-26"), ZC_ST_ABSENT);
+	assert_int_equal(zc_rules_is_workday(&w.in, D("2025-01-26")), 1);
+	assert_int_equal(status_of(r, "2025-01-25"), ZC_ST_ABSENT);
+	assert_int_equal(zc_rules_is_workday(&w.in, D("2025-01-25")), 1);
+	assert_int_equal(zc_rules_is_workday(&w.in, D("2025-01-31")), 0);
+	assert_int_equal(zc_rules_is_workday(&w.in, D("2025-01-29")), 0); /* the first holiday given */
+	assert_int_equal(zc_rules_is_workday(&w.in, D("2025-02-08")), 1); /* a working Saturday */
+	assert_int_equal(zc_rules_is_workday(&w.in, D("2025-02-09")), 0);
+	assert_int_equal(status_of(r, "2025-01-02"), ZC_ST_ABSENT);
+	assert_int_equal(zc_rules_is_workday(&w.in, D("2025-01-02")), 1);
+	assert_int_equal(status_of(r, "2025-01-07"), ZC_ST_ABSENT);
+	assert_int_equal(status_of(r, "2025-01-09"), ZC_ST_ABSENT);
+	assert_int_equal(status_of(r, "2025-01-27"), ZC_ST_ABSENT);
+	assert_int_equal(status_of(r, "2025-01-04"), ZC_ST_REST);
+	const zc_r_year *y = year_row(r, 0, 2025);
+	assert_int_equal(y->absent_days, 23 - 7 + 2);
+	assert_int_equal(y->rest_days, 31 - 18);
+	world_free(&w, r);
+}
+
+static int eval_rc(world *w)
+{
+	zc_report *r = NULL;
+	int rc = zc_rules_evaluate(&w->in, &r);
+	zc_report_free(r);
+	return rc;
+}
+
+/* zc_rules_evaluate refuses an index out of range and a range backwards,
+ * one past the end as well as -1; the last index and one-day ranges pass. */
+static void test_check_input(void **state)
+{
+	(void)state;
+	world w;
+	zc_r_district dist[1] = {{"D01", "d"}};
+	zc_r_correction k[1];
+	zc_r_inspection x[1];
+	zc_r_integrity g[1];
+	struct {
+		int what, v, want;
+	} c[] = {
+	    {0, 1, 0},	 {0, 2, ZC_EARG},  {0, -1, ZC_EARG},	   /* village's township */
+	    {1, 1, 0},	 {1, 2, ZC_EARG},  {1, -1, ZC_EARG},	   /* terminal's township */
+	    {2, 0, 0},	 {2, 1, ZC_EARG},  {2, -1, ZC_EARG},	   /* assignment's cadre */
+	    {3, 1, 0},	 {3, 2, ZC_EARG},  {3, -1, ZC_EARG},	   /* assignment's village */
+	    {4, 0, 0},	 {4, -1, ZC_EARG},			   /* assignment end - start */
+	    {5, 0, 0},	 {5, 1, ZC_EARG},  {5, -1, ZC_EARG},	   /* leave's cadre */
+	    {6, 0, 0},	 {6, -1, ZC_EARG},			   /* leave end - start */
+	    {7, 0, 0},	 {7, 1, ZC_EARG},  {7, -1, ZC_EARG},	   /* duty's cadre */
+	    {8, 0, 0},	 {8, -1, ZC_EARG},			   /* duty end - start */
+	    {9, -1, 0},	 {9, 0, 0},	   {9, 1, ZC_EARG},	   {9, -2, ZC_EARG}, /* badge's cadre */
+	    {10, -1, 0}, {10, 0, 0},	   {10, 1, ZC_EARG},	   {10, -2, ZC_EARG}, /* tap's badge */
+	    {11, 1, 0},	 {11, 2, ZC_EARG}, {11, -1, ZC_EARG},	   /* tap's terminal */
+	    {12, 1, 0},	 {12, 2, ZC_EARG}, {12, -1, ZC_EARG},	   /* integrity's terminal */
+	    {13, 0, ZC_EARG},						   /* integrity without a type */
+	    {14, 0, 0},	 {14, 1, ZC_EARG}, {14, -1, ZC_EARG},	   /* correction's cadre */
+	    {15, 0, 0},	 {15, 1, ZC_EARG}, {15, -1, ZC_EARG},	   /* inspection's cadre */
+	    {16, -1, 0}, {16, 1, 0},	   {16, 2, ZC_EARG},	   {16, -2, ZC_EARG}, /* inspection's village */
+	    {17, -1, 0}, {17, 0, 0},	   {17, 1, ZC_EARG},	   {17, -2, ZC_EARG}, /* township's district */
+	    {18, 5, 0},							   /* no districts: not checked */
+	    {19, 2, ZC_EARG}, {20, 2, ZC_EARG}, {21, 2, ZC_EARG},		   /* index 0 of villages, terminals, townships */
+	    {22, 5, 0},							   /* a badge slot past nbadges is not looked at */
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+		w.le[0] = (zc_r_leave){0, D("2025-03-03"), D("2025-03-03"), ZC_LEVEL_TOWNSHIP, NULL};
+		w.du[0] = (zc_r_duty){0, D("2025-03-04"), D("2025-03-04"), ZC_DUTY_TRIP, ZC_LEVEL_DISTRICT};
+		k[0] = (zc_r_correction){0, D("2025-03-05"), ZC_LEVEL_CITY, NULL};
+		x[0] = (zc_r_inspection){0, 0, LT("2025-03-06", 10, 0), 1, "x"};
+		g[0] = (zc_r_integrity){0, "gap", D("2025-03-07"), 1, NULL, NULL};
+		w.in.nleaves = w.in.nduties = 1;
+		w.in.corrections = k;
+		w.in.ncorrections = 1;
+		w.in.inspections = x;
+		w.in.ninspections = 1;
+		w.in.integrity = g;
+		w.in.nintegrity = 1;
+		w.in.districts = dist;
+		w.in.ndistricts = 1;
+		tap_at(&w, 0, LT("2025-03-10", 8, 0));
+		int v = c[i].v;
+		switch (c[i].what) {
+		case 0: w.vi[1].township = v; break;
+		case 1: w.te[1].township = v; break;
+		case 2: w.as[0].cadre = v; break;
+		case 3: w.as[0].village = v; break;
+		case 4: w.as[0].end = w.as[0].start + v; break;
+		case 5: w.le[0].cadre = v; break;
+		case 6: w.le[0].end = w.le[0].start + v; break;
+		case 7: w.du[0].cadre = v; break;
+		case 8: w.du[0].end = w.du[0].start + v; break;
+		case 9: w.ba[0].cadre = v; break;
+		case 10: w.taps[0].badge = v; break;
+		case 11: w.taps[0].terminal = v; break;
+		case 12: g[0].terminal = v; break;
+		case 13: g[0].type = NULL; break;
+		case 14: k[0].cadre = v; break;
+		case 15: x[0].cadre = v; break;
+		case 16: x[0].village = v; break;
+		case 17: w.tw[1].district = v; break;
+		case 18: w.tw[1].district = v; w.in.ndistricts = 0; break;
+		case 19: w.vi[0].township = v; break;
+		case 20: w.te[0].township = v; break;
+		case 21: w.tw[0].district = v; break;
+		case 22: w.ba[1].cadre = v; break;
+		}
+		if (eval_rc(&w) != c[i].want)
+			fail_msg("check_input case %zu (what %d, %d): wanted %d", i, c[i].what, v, c[i].want);
+		world_free(&w, NULL);
+	}
+}
+
+/* The report's day lookups: a gap between two assignments, the edges of
+ * the evaluated range, a cadre without an assignment; the allowance at each
+ * date's village rate; one month row per month with evaluated dates. */
+static void test_report_lookups_and_rates(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-01-01", "2025-01-10", "2025-01-31");
+	w.as[1] = (zc_r_assignment){0, 1, D("2025-01-20"), D("2026-12-31")}; /* V02 (T02), 12000 fen */
+	w.in.nassignments = 2;
+	w.ca[1] = (zc_r_cadre){"C002", "李四", ZC_ROLE_MEMBER, 0, 0, D("2010-01-01"), "u"};
+	w.in.ncadres = 2;
+	for (zc_day d = D("2025-01-01"); d <= D("2025-01-31"); d++)
+		if (zc_rules_is_workday(&w.in, d))
+			tap_at(&w, d < D("2025-01-20") ? 0 : 1, ((int64_t)d * 86400 + 1800) * 1000);
+	zc_report *r = eval(&w);
+	assert_int_equal(r->as_of, D("2025-01-31"));
+	assert_int_equal(r->ncadres, 2);
+	assert_int_equal(r->first[0], D("2025-01-01"));
+	assert_int_equal(r->span[0], 31);
+	assert_int_equal(zc_report_assignment(r, 0, D("2025-01-01")), 0);
+	assert_int_equal(zc_report_assignment(r, 0, D("2025-01-10")), 0);
+	assert_int_equal(zc_report_assignment(r, 0, D("2025-01-11")), -1);
+	assert_int_equal(zc_report_assignment(r, 0, D("2025-01-19")), -1);
+	assert_int_equal(zc_report_assignment(r, 0, D("2025-01-20")), 1);
+	assert_int_equal(zc_report_assignment(r, 0, D("2025-01-31")), 1);
+	assert_int_equal(zc_report_assignment(r, 0, D("2025-02-01")), -1);
+	assert_int_equal(zc_report_assignment(r, 0, D("2024-12-31")), -1);
+	assert_int_equal(zc_report_assignment(r, -1, D("2025-01-02")), -1);
+	assert_int_equal(zc_report_assignment(r, 1, D("2025-01-02")), -1);
+	assert_int_equal(zc_report_assignment(r, 2, D("2025-01-02")), -1);
+	assert_int_equal(zc_report_status(r, 0, D("2025-01-13")), ZC_ST_NONE); /* a Monday between */
+	assert_int_equal(zc_report_status(r, 0, D("2025-01-31")), ZC_ST_PRESENT);
+	assert_int_equal(zc_report_status(r, 0, D("2025-02-01")), ZC_ST_NONE);
+	assert_int_equal(zc_report_status(r, 0, D("2024-12-31")), ZC_ST_NONE);
+	assert_int_equal(zc_report_status(r, -1, D("2025-01-02")), ZC_ST_NONE);
+	assert_int_equal(zc_report_status(r, 1, D("2025-01-02")), ZC_ST_NONE);
+	assert_int_equal(zc_report_status(r, 2, D("2025-01-02")), ZC_ST_NONE);
+	assert_int_equal(count_findings(r, "foreign_terminal"), 0);
+	const zc_r_year *y = year_row(r, 0, 2025);
+	assert_int_equal(y->present_days, 18);
+	assert_int_equal(y->absent_days, 0);
+	assert_int_equal(y->rest_days, 4);
+	assert_int_equal(y->allowance_days, 18);
+	assert_int_equal(y->allowance_fen, 8 * 10000 + 10 * 12000);
+	assert_int_equal(r->nyears, 1);
+	assert_int_equal(r->nmonths, 1);
+	assert_int_equal(r->months[0].cadre, 0);
+	assert_int_equal(r->months[0].year, 2025);
+	assert_int_equal(r->months[0].month, 1);
+	assert_int_equal(r->months[0].allowance_days, 18);
+	assert_int_equal(r->months[0].allowance_fen, 200000);
+	world_free(&w, r);
+	/* a village without its own rate pays the policy's */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-01-10");
+	w.vi[0].rate_fen = -1;
+	w.in.policy.daily_rate_fen = 12345;
+	present_workdays(&w, "2025-01-01", "2025-01-10");
+	r = eval(&w);
+	assert_int_equal(year_row(r, 0, 2025)->allowance_fen, 8 * 12345);
+	world_free(&w, r);
+}
+
+/* One row per year with evaluated dates (none for a year between two
+ * assignments), one per month; the 200 days of each year apart; the
+ * cumulative count starts again each year. */
+static void test_years_and_months(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2024-07-01", "2025-06-30", "2025-03-31");
+	zc_report *r = eval(&w);
+	assert_int_equal(r->nyears, 2);
+	assert_int_equal(r->nmonths, 9);
+	assert_int_equal(r->months[0].year, 2024);
+	assert_int_equal(r->months[0].month, 7);
+	assert_int_equal(r->months[8].year, 2025);
+	assert_int_equal(r->months[8].month, 3);
+	assert_int_equal(year_row(r, 0, 2024)->required_days, 101); /* ceil(200 * 184 / 366) */
+	assert_int_equal(year_row(r, 0, 2025)->required_days, 100); /* ceil(200 * 181 / 365) */
+	assert_int_equal(count_findings(r, "min_days"), 1);
+	assert_int_equal(finding(r, "min_days", 0)->date, D("2024-12-31"));
+	assert_int_equal(count_findings(r, "min_days_unreachable"), 1);
+	assert_string_equal(finding(r, "min_days_unreachable", 0)->detail,
+			    "0 counted days in 2025, 91 days left and 0 pending: 100 required can no longer be reached");
+	world_free(&w, r);
+	/* 2023 and 2025, nothing in 2024 */
+	world_init(&w, "2023-11-01", "2023-12-31", "2025-01-31");
+	w.as[1] = (zc_r_assignment){0, 0, D("2025-01-01"), D("2025-01-31")};
+	w.in.nassignments = 2;
+	r = eval(&w);
+	assert_int_equal(r->nyears, 2);
+	assert_non_null(year_row(r, 0, 2023));
+	assert_null(year_row(r, 0, 2024));
+	assert_int_equal(year_row(r, 0, 2025)->absent_days, 23);
+	assert_int_equal(r->nmonths, 3);
+	world_free(&w, r);
+	/* two assignments in one year: covered counts both, min_days on the later end */
+	world_init(&w, "2025-01-01", "2025-03-31", "2025-10-15");
+	w.as[1] = (zc_r_assignment){0, 0, D("2025-07-01"), D("2025-09-30")};
+	w.in.nassignments = 2;
+	r = eval(&w);
+	assert_int_equal(year_row(r, 0, 2025)->required_days, 100); /* ceil(200 * 182 / 365) */
+	assert_int_equal(count_findings(r, "min_days"), 1);
+	assert_int_equal(finding(r, "min_days", 0)->date, D("2025-09-30"));
+	world_free(&w, r);
+	/* max_absent_days_per_year = 2: the 3rd absent date of 2025; 2026 starts at 0 */
+	world_init(&w, "2025-01-01", "2026-12-31", "2026-01-02");
+	assert_int_equal(zc_policy_set(&w.in.policy, "max_absent_days_per_year", "2"), 0);
+	present_workdays(&w, "2025-01-01", "2025-12-26");
+	r = eval(&w);
+	assert_int_equal(year_row(r, 0, 2025)->absent_days, 3);
+	assert_int_equal(year_row(r, 0, 2026)->absent_days, 2);
+	assert_int_equal(count_findings(r, "cumulative_absence"), 1);
+	const zc_r_finding *f = finding(r, "cumulative_absence", 0);
+	assert_int_equal(f->date, D("2025-12-31"));
+	assert_string_equal(f->detail, "more than 2 absent days in 2025");
+	assert_string_equal(f->detail_zh, "全年缺勤超过 2 天（2025 年）");
+	assert_int_equal(r->nrecall, 1);
+	assert_int_equal(r->recall[0].cadre, 0);
+	assert_int_equal(r->recall[0].cumulative, 1);
+	assert_int_equal(r->recall[0].consecutive, 0);
+	world_free(&w, r);
+}
+
+/* RULES.md 4: the first status that holds. */
+static void test_status_order(void **state)
+{
+	(void)state;
+	world w;
+	zc_r_correction k[2];
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+	w.te[0].collected_until_ms = LT("2025-03-20", 0, 0);
+	/* Mon 3 - Sun 9 March: leave (valid, district); a tap on Tue 4, a trip Wed 5 */
+	w.le[0] = (zc_r_leave){0, D("2025-03-03"), D("2025-03-09"), ZC_LEVEL_DISTRICT, "L"};
+	w.du[0] = (zc_r_duty){0, D("2025-03-05"), D("2025-03-05"), ZC_DUTY_TRIP, ZC_LEVEL_DISTRICT};
+	w.du[1] = (zc_r_duty){0, D("2025-03-16"), D("2025-03-16"), ZC_DUTY_MEETING, ZC_LEVEL_CITY}; /* a Sunday */
+	w.in.nleaves = 1;
+	w.in.nduties = 2;
+	tap_at(&w, 0, LT("2025-03-04", 9, 0));
+	k[0] = (zc_r_correction){0, D("2025-03-06"), ZC_LEVEL_DISTRICT, NULL}; /* in the leave */
+	k[1] = (zc_r_correction){0, D("2025-03-16"), ZC_LEVEL_DISTRICT, NULL}; /* the meeting Sunday */
+	w.in.corrections = k;
+	w.in.ncorrections = 2;
+	w.hol[0] = D("2025-03-24"); /* a holiday Monday, not collected yet */
+	w.in.nholidays = 1;
+	zc_report *r = eval(&w);
+	assert_int_equal(status_of(r, "2025-03-03"), ZC_ST_LEAVE);
+	assert_int_equal(status_of(r, "2025-03-04"), ZC_ST_PRESENT);
+	assert_int_equal(status_of(r, "2025-03-05"), ZC_ST_DUTY);
+	assert_int_equal(status_of(r, "2025-03-06"), ZC_ST_CORRECTED);
+	assert_int_equal(status_of(r, "2025-03-08"), ZC_ST_LEAVE); /* a Saturday in the leave */
+	assert_int_equal(status_of(r, "2025-03-10"), ZC_ST_ABSENT);
+	assert_int_equal(status_of(r, "2025-03-15"), ZC_ST_REST);
+	assert_int_equal(status_of(r, "2025-03-16"), ZC_ST_CORRECTED);
+	assert_int_equal(status_of(r, "2025-03-19"), ZC_ST_ABSENT);
+	assert_int_equal(status_of(r, "2025-03-20"), ZC_ST_PENDING);
+	assert_int_equal(status_of(r, "2025-03-22"), ZC_ST_REST);
+	assert_int_equal(status_of(r, "2025-03-24"), ZC_ST_REST);
+	assert_int_equal(status_of(r, "2025-03-25"), ZC_ST_PENDING);
+	const zc_r_year *y = year_row(r, 0, 2025);
+	assert_int_equal(y->leave_days, 4);
+	assert_int_equal(y->duty_days, 1);
+	assert_int_equal(y->corrected_days, 2);
+	assert_int_equal(y->present_days, 1);
+	assert_int_equal(y->pending_days, 7);
+	assert_int_equal(y->counted_days, 4);
+	/* a corrected Sunday is not paid unless rest days are */
+	assert_int_equal(y->allowance_days, 2);
+	world_free(&w, r);
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+	w.in.policy.allowance_on_rest_days = 1;
+	k[0] = (zc_r_correction){0, D("2025-03-16"), ZC_LEVEL_DISTRICT, NULL};
+	w.in.corrections = k;
+	w.in.ncorrections = 1;
+	r = eval(&w);
+	assert_int_equal(year_row(r, 0, 2025)->allowance_days, 1);
+	world_free(&w, r);
+}
+
+/* RULES.md 5: the block's span and levels in the finding; a leave inside a
+ * longer one; leaves given in any order. */
+static void test_leave_blocks_more(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
+	w.le[0] = (zc_r_leave){0, D("2025-05-12"), D("2025-05-14"), ZC_LEVEL_TOWNSHIP, "L1"};
+	w.le[1] = (zc_r_leave){0, D("2025-05-15"), D("2025-05-16"), ZC_LEVEL_NONE, NULL};
+	w.in.nleaves = 2;
+	zc_report *r = eval(&w);
+	const zc_r_finding *f = finding(r, "leave_approval_level", 0);
+	assert_int_equal(f->severity, ZC_SEV_VIOLATION);
+	assert_int_equal(f->subject_kind, ZC_SUBJ_CADRE);
+	assert_string_equal(f->detail, "leave block 2025-05-12..2025-05-16 (5 days) requires district approval; approved: township, ref L1");
+	assert_string_equal(f->detail_zh, "请假连续 2025-05-12 至 2025-05-16 共 5 天，须区审批；实际审批：乡镇，批文 L1");
+	assert_string_equal(finding(r, "leave_approval_level", 1)->detail,
+			    "leave block 2025-05-12..2025-05-16 (5 days) requires district approval; approved: none");
+	world_free(&w, r);
+	/* a township leave inside a 10-day city one: the block needs the city */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
+	w.le[0] = (zc_r_leave){0, D("2025-03-05"), D("2025-03-06"), ZC_LEVEL_TOWNSHIP, ""};
+	w.le[1] = (zc_r_leave){0, D("2025-03-03"), D("2025-03-12"), ZC_LEVEL_CITY, ""};
+	w.in.nleaves = 2;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "leave_approval_level"), 1);
+	f = finding(r, "leave_approval_level", 0);
+	assert_int_equal(f->date, D("2025-03-05"));
+	assert_string_equal(f->detail, "leave block 2025-03-03..2025-03-12 (10 days) requires city approval; approved: township");
+	assert_int_equal(status_of(r, "2025-03-05"), ZC_ST_LEAVE);
+	assert_int_equal(status_of(r, "2025-03-12"), ZC_ST_LEAVE);
+	assert_int_equal(status_of(r, "2025-03-13"), ZC_ST_ABSENT);
+	world_free(&w, r);
+	/* out of order: Mon 10, Mon 3, Thu 6 - Fri 7 (township each): 3 March
+	 * alone; 6-10 March across the weekend is one 5-day block */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
+	w.le[0] = (zc_r_leave){0, D("2025-03-10"), D("2025-03-10"), ZC_LEVEL_TOWNSHIP, ""};
+	w.le[1] = (zc_r_leave){0, D("2025-03-03"), D("2025-03-03"), ZC_LEVEL_TOWNSHIP, ""};
+	w.le[2] = (zc_r_leave){0, D("2025-03-06"), D("2025-03-07"), ZC_LEVEL_TOWNSHIP, ""};
+	w.in.nleaves = 3;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "leave_approval_level"), 2);
+	assert_int_equal(finding(r, "leave_approval_level", 0)->date, D("2025-03-06"));
+	assert_int_equal(finding(r, "leave_approval_level", 1)->date, D("2025-03-10"));
+	assert_int_equal(status_of(r, "2025-03-03"), ZC_ST_LEAVE);
+	assert_int_equal(status_of(r, "2025-03-07"), ZC_ST_ABSENT);
+	world_free(&w, r);
+	/* two leaves with one start: their findings keep the order they were given in */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
+	w.le[0] = (zc_r_leave){0, D("2025-03-03"), D("2025-03-06"), ZC_LEVEL_TOWNSHIP, "first"};
+	w.le[1] = (zc_r_leave){0, D("2025-03-03"), D("2025-03-04"), ZC_LEVEL_NONE, "second"};
+	w.in.nleaves = 2;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "leave_approval_level"), 2);
+	assert_non_null(strstr(finding(r, "leave_approval_level", 0)->detail, "ref first"));
+	assert_non_null(strstr(finding(r, "leave_approval_level", 1)->detail, "ref second"));
+	world_free(&w, r);
+	/* the policy's day limits */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
+	assert_int_equal(zc_policy_set(&w.in.policy, "township_max_leave_days", "1"), 0);
+	assert_int_equal(zc_policy_set(&w.in.policy, "district_max_leave_days", "2"), 0);
+	w.le[0] = (zc_r_leave){0, D("2025-03-03"), D("2025-03-03"), ZC_LEVEL_TOWNSHIP, ""};
+	w.le[1] = (zc_r_leave){0, D("2025-03-05"), D("2025-03-06"), ZC_LEVEL_DISTRICT, ""};
+	w.le[2] = (zc_r_leave){0, D("2025-03-11"), D("2025-03-13"), ZC_LEVEL_DISTRICT, ""};
+	w.in.nleaves = 3;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "leave_approval_level"), 1);
+	assert_int_equal(finding(r, "leave_approval_level", 0)->date, D("2025-03-11"));
+	world_free(&w, r);
+}
+
+/* RULES.md 5a: frequent_corrections at exactly max + 1, once per month;
+ * a correction not approved is invalid whatever the policy says. */
+static void test_corrections_more(void **state)
+{
+	(void)state;
+	world w;
+	zc_r_correction k[8];
+	const char *days[] = {"2025-03-03", "2025-03-04", "2025-04-01", "2025-04-02", "2025-04-03", "2025-04-07"};
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-04-30");
+	for (int i = 0; i < 6; i++)
+		k[i] = (zc_r_correction){0, D(days[i]), ZC_LEVEL_DISTRICT, NULL};
+	w.in.corrections = k;
+	w.in.ncorrections = 6;
+	zc_report *r = eval(&w);
+	/* March: 2 = max, nothing; April: the 3rd on 3 April, once */
+	assert_int_equal(count_findings(r, "frequent_corrections"), 1);
+	const zc_r_finding *f = finding(r, "frequent_corrections", 0);
+	assert_int_equal(f->date, D("2025-04-03"));
+	assert_string_equal(f->detail, "more than 2 corrected days in 2025-04");
+	assert_string_equal(f->detail_zh, "补卡超过 2 天（2025 年 4 月）");
+	world_free(&w, r);
+	/* max 0: the first corrected date of each month */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-04-30");
+	assert_int_equal(zc_policy_set(&w.in.policy, "max_corrections_per_month", "0"), 0);
+	w.in.corrections = k;
+	w.in.ncorrections = 6;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "frequent_corrections"), 2);
+	assert_int_equal(finding(r, "frequent_corrections", 0)->date, D("2025-03-03"));
+	assert_int_equal(finding(r, "frequent_corrections", 1)->date, D("2025-04-01"));
+	world_free(&w, r);
+	/* a policy without a level still needs an approval */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-04-30");
+	w.in.policy.correction_level = ZC_LEVEL_NONE;
+	k[0] = (zc_r_correction){0, D("2025-03-03"), ZC_LEVEL_NONE, NULL};
+	k[1] = (zc_r_correction){0, D("2025-03-04"), ZC_LEVEL_TOWNSHIP, NULL};
+	w.in.corrections = k;
+	w.in.ncorrections = 2;
+	r = eval(&w);
+	assert_int_equal(status_of(r, "2025-03-03"), ZC_ST_ABSENT);
+	assert_int_equal(status_of(r, "2025-03-04"), ZC_ST_CORRECTED);
+	assert_int_equal(count_findings(r, "correction_approval_level"), 1);
+	assert_string_equal(finding(r, "correction_approval_level", 0)->detail_zh, "补卡须无审批；实际审批：无");
+	world_free(&w, r);
+	/* the level itself passes, one below does not */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-04-30");
+	w.in.policy.correction_level = ZC_LEVEL_CITY;
+	k[0] = (zc_r_correction){0, D("2025-03-03"), ZC_LEVEL_CITY, NULL};
+	k[1] = (zc_r_correction){0, D("2025-03-04"), ZC_LEVEL_DISTRICT, NULL};
+	w.in.corrections = k;
+	w.in.ncorrections = 2;
+	r = eval(&w);
+	assert_int_equal(status_of(r, "2025-03-03"), ZC_ST_CORRECTED);
+	assert_int_equal(status_of(r, "2025-03-04"), ZC_ST_ABSENT);
+	assert_string_equal(finding(r, "correction_approval_level", 0)->detail,
+			    "correction requires city approval; approved: district");
+	assert_string_equal(finding(r, "correction_approval_level", 0)->detail_zh, "补卡须市审批；实际审批：区");
+	world_free(&w, r);
+}
+
+/* RULES.md 5b: the local date of an inspection; other cadres, other days
+ * and days outside the evaluation are untouched; the detail counts post taps. */
+static void test_inspections_more(void **state)
+{
+	(void)state;
+	world w;
+	zc_r_inspection x[6];
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+	w.ca[1] = (zc_r_cadre){"C002", "李四", ZC_ROLE_MEMBER, 0, 0, D("2010-01-01"), "u"};
+	w.in.ncadres = 2;
+	present_workdays(&w, "2025-01-01", "2025-03-31");
+	tap_at(&w, 0, LT("2025-03-05", 9, 0)); /* a second tap on the 5th */
+	tap_at(&w, 1, LT("2025-03-06", 7, 0)); /* at the other township */
+	x[0] = (zc_r_inspection){0, 0, LT("2025-03-04", 23, 59), 1, NULL};
+	x[1] = (zc_r_inspection){0, -1, LT("2025-03-05", 0, 0), 1, "督查组"};
+	x[2] = (zc_r_inspection){1, 0, LT("2025-03-10", 10, 0), 1, "督查组"}; /* another cadre */
+	x[3] = (zc_r_inspection){0, 0, LT("2025-04-01", 10, 0), 1, "督查组"}; /* after as_of */
+	x[4] = (zc_r_inspection){0, 0, LT("2025-03-04", 10, 0), 1, "区驻村办"}; /* same day, named */
+	x[5] = (zc_r_inspection){0, 0, LT("2025-03-11", 10, 0), 0, "督查组"}; /* present */
+	w.in.inspections = x;
+	w.in.ninspections = 6;
+	zc_report *r = eval(&w);
+	assert_int_equal(status_of(r, "2025-03-04"), ZC_ST_ABSENT);
+	assert_int_equal(status_of(r, "2025-03-05"), ZC_ST_ABSENT);
+	assert_int_equal(status_of(r, "2025-03-06"), ZC_ST_PRESENT);
+	assert_int_equal(status_of(r, "2025-03-10"), ZC_ST_PRESENT);
+	assert_int_equal(status_of(r, "2025-03-11"), ZC_ST_PRESENT);
+	assert_int_equal(count_findings(r, "inspection_absent"), 2);
+	const zc_r_finding *f = finding(r, "inspection_absent", 0);
+	assert_int_equal(f->date, D("2025-03-04"));
+	assert_string_equal(f->detail, "an inspection (区驻村办) found the cadre absent although 1 tap(s) at a post terminal that day");
+	assert_string_equal(f->detail_zh, "检查（区驻村办）发现不在岗，尽管当天已在驻地终端刷卡 1 次");
+	f = finding(r, "inspection_absent", 1);
+	assert_int_equal(f->date, D("2025-03-05"));
+	assert_non_null(strstr(f->detail, "although 2 tap(s)"));
+	assert_int_equal(year_row(r, 0, 2025)->absent_days, 2);
+	world_free(&w, r);
+	/* only a foreign tap: "no tap at a post terminal" */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+	tap_at(&w, 1, LT("2025-03-06", 9, 0));
+	x[0] = (zc_r_inspection){0, 0, LT("2025-03-06", 10, 0), 1, "督查组"};
+	w.in.inspections = x;
+	w.in.ninspections = 1;
+	r = eval(&w);
+	assert_string_equal(finding(r, "inspection_absent", 0)->detail,
+			    "an inspection (督查组) found the cadre absent; no tap at a post terminal that day");
+	assert_string_equal(finding(r, "inspection_absent", 0)->detail_zh, "检查（督查组）发现不在岗，当天无驻地终端刷卡");
+	world_free(&w, r);
+}
+
+/* RULES.md 4: a tap at another township's terminal: one notice per date. */
+static void test_foreign_terminal_more(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+	tap_at(&w, 1, LT("2025-03-04", 9, 0));
+	tap_at(&w, 1, LT("2025-03-04", 15, 0));
+	tap_at(&w, 1, LT("2025-03-05", 9, 0));
+	tap_at(&w, 1, LT("2024-12-31", 9, 0)); /* before the assignment */
+	tap_at(&w, 1, LT("2025-04-01", 9, 0)); /* after as_of */
+	zc_report *r = eval(&w);
+	assert_int_equal(count_findings(r, "foreign_terminal"), 2);
+	const zc_r_finding *f = finding(r, "foreign_terminal", 0);
+	assert_int_equal(f->date, D("2025-03-04"));
+	assert_int_equal(f->severity, ZC_SEV_NOTICE);
+	assert_string_equal(f->detail, "tap at terminal K02, not a terminal of the assigned village's township");
+	assert_string_equal(f->detail_zh, "在终端 K02 刷卡，该终端不属于驻村所在乡镇");
+	assert_int_equal(finding(r, "foreign_terminal", 1)->date, D("2025-03-05"));
+	assert_int_equal(status_of(r, "2025-03-04"), ZC_ST_ABSENT);
+	world_free(&w, r);
+}
+
+/* Section 3 rule 4 in zc_rules_clock_trust: no provisioning, the instant of
+ * provisioning, a later second provisioning, the end of a window, a host's
+ * clock set backwards, an unknown collection time. */
+static void test_clock_trust_more(void **state)
+{
+	(void)state;
+	const int64_t H = 3600000, tol = 300000;
+	zc_r_clockrec a[] = {
+	    {1, ZC_KIND_BOOT, 10 * H, 0, 0, 0},
+	    {2, ZC_KIND_TAP, 11 * H, 0, 0, 0},
+	};
+	uint8_t v[8];
+	zc_rules_clock_trust(a, 2, tol, v);
+	assert_int_equal(v[0], ZC_CLOCK_BEFORE_PROVISIONING);
+	assert_int_equal(v[1], ZC_CLOCK_BEFORE_PROVISIONING);
+	zc_r_clockrec b[] = {
+	    {1, ZC_KIND_PROVISIONED, 10 * H, 0, 0, 0},
+	    {2, ZC_KIND_TAP, 10 * H, 0, 0, 0},		/* at provisioning */
+	    {3, ZC_KIND_PROVISIONED, 9 * H, 0, 0, 0},	/* a second one does not move it */
+	    {4, ZC_KIND_TAP, 10 * H - 1, 0, 0, 0},	/* before the first */
+	    {5, ZC_KIND_TAP, 20 * H, 0, 0, 0},
+	    {6, ZC_KIND_TAP, 19 * H, 0, 0, 0},		/* rolled back an hour */
+	    {7, ZC_KIND_TAP, 20 * H, 0, 0, 0},		/* back at the mark: trusted */
+	    {8, ZC_KIND_TAP, 20 * H - tol, 0, 0, 0},	/* within the tolerance of it */
+	};
+	zc_rules_clock_trust(b, 8, tol, v);
+	assert_int_equal(v[0], ZC_CLOCK_OK);
+	assert_int_equal(v[1], ZC_CLOCK_OK);
+	assert_int_equal(v[2], ZC_CLOCK_BEFORE_PROVISIONING);
+	assert_int_equal(v[3], ZC_CLOCK_BEFORE_PROVISIONING);
+	assert_int_equal(v[4], ZC_CLOCK_OK);
+	assert_int_equal(v[5], ZC_CLOCK_ROLLBACK_WINDOW);
+	assert_int_equal(v[6], ZC_CLOCK_OK);
+	assert_int_equal(v[7], ZC_CLOCK_OK);
+	/* a host sets the clock back: the new time is the mark */
+	zc_r_clockrec c[] = {
+	    {1, ZC_KIND_PROVISIONED, 1 * H, 0, 0, 0},
+	    {2, ZC_KIND_TAP, 50 * H, 0, 0, 0},
+	    {3, ZC_KIND_CLOCK_SET, 50 * H, 1, 10 * H, 0},
+	    {4, ZC_KIND_TAP, 10 * H, 0, 0, 0},
+	    {5, ZC_KIND_TAP, 10 * H - tol - 1, 0, 0, 0},
+	    {6, ZC_KIND_TAP, 10 * H + 1, 0, 0, 0},
+	};
+	zc_rules_clock_trust(c, 6, tol, v);
+	assert_int_equal(v[3], ZC_CLOCK_OK);
+	assert_int_equal(v[4], ZC_CLOCK_ROLLBACK_WINDOW);
+	assert_int_equal(v[5], ZC_CLOCK_OK);
+	/* a record dated after its collection does not raise the mark */
+	zc_r_clockrec d[] = {
+	    {1, ZC_KIND_PROVISIONED, 1 * H, 0, 0, 30 * H},
+	    {2, ZC_KIND_TAP, 90 * H, 0, 0, 30 * H},
+	    {3, ZC_KIND_TAP, 20 * H, 0, 0, 30 * H},
+	    {4, ZC_KIND_TAP, 95 * H, 0, 0, 0}, /* collection time unknown */
+	};
+	zc_rules_clock_trust(d, 4, tol, v);
+	zc_r_clockrec e[] = {
+	    {1, ZC_KIND_PROVISIONED, 0, 0, 0, 1},
+	    {2, ZC_KIND_TAP, 1 + tol + 1, 0, 0, 1},
+	};
+	uint8_t ve[2];
+	zc_rules_clock_trust(e, 2, tol, ve);
+	assert_int_equal(ve[0], ZC_CLOCK_OK);
+	assert_int_equal(ve[1], ZC_CLOCK_AFTER_COLLECTION);
+	assert_int_equal(v[1], ZC_CLOCK_AFTER_COLLECTION);
+	assert_int_equal(v[2], ZC_CLOCK_OK);
+	assert_int_equal(v[3], ZC_CLOCK_OK);
+}
+
+/* RULES.md 9: teams on as_of: exactly 3 and exactly one first secretary. */
+static void test_team_checks(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-06-30");
+	for (int i = 1; i < 4; i++)
+		w.ca[i] = (zc_r_cadre){i == 1 ? "C002" : i == 2 ? "C003" : "C004", "x", ZC_ROLE_MEMBER, 0, 0, D("2010-01-01"), "u"};
+	w.in.ncadres = 4;
+	w.as[1] = (zc_r_assignment){1, 0, D("2025-06-30"), D("2026-12-31")}; /* starts on as_of */
+	w.as[2] = (zc_r_assignment){2, 0, D("2025-01-01"), D("2025-06-30")}; /* ends on as_of */
+	w.as[3] = (zc_r_assignment){3, 1, D("2025-01-01"), D("2025-06-29")}; /* V02: ended the day before */
+	w.in.nassignments = 4;
+	zc_report *r = eval(&w);
+	/* V01: 3 cadres, 1 first secretary; V02: nobody */
+	assert_int_equal(count_findings(r, "team_size"), 1);
+	const zc_r_finding *f = finding(r, "team_size", 0);
+	assert_int_equal(f->subject_kind, ZC_SUBJ_VILLAGE);
+	assert_int_equal(f->subject, 1);
+	assert_int_equal(f->date, D("2025-06-30"));
+	assert_string_equal(f->detail, "0 cadres on assignment, at least 3 required");
+	assert_int_equal(count_findings(r, "team_leader"), 1);
+	assert_int_equal(finding(r, "team_leader", 0)->subject, 1);
+	assert_string_equal(finding(r, "team_leader", 0)->detail, "0 first secretaries on assignment, exactly 1 required");
+	world_free(&w, r);
+	/* two first secretaries in V01, two cadres in V02 */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-06-30");
+	for (int i = 1; i < 4; i++)
+		w.ca[i] = (zc_r_cadre){"C00x", "x", i == 1 ? ZC_ROLE_FIRST_SECRETARY : ZC_ROLE_MEMBER, 1, D("2000-01-01"), D("2000-01-01"), "u"};
+	w.in.ncadres = 4;
+	w.as[1] = (zc_r_assignment){1, 0, D("2025-01-01"), D("2026-12-31")};
+	w.as[2] = (zc_r_assignment){2, 1, D("2025-01-01"), D("2026-12-31")};
+	w.as[3] = (zc_r_assignment){3, 1, D("2025-01-01"), D("2026-12-31")};
+	w.in.nassignments = 4;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "team_size"), 2);
+	assert_string_equal(finding(r, "team_size", 0)->detail_zh, "在驻干部 2 人，至少须 3 人");
+	assert_int_equal(count_findings(r, "team_leader"), 2);
+	assert_string_equal(finding(r, "team_leader", 0)->detail, "2 first secretaries on assignment, exactly 1 required");
+	assert_string_equal(finding(r, "team_leader", 0)->detail_zh, "第一书记 2 人，须恰好 1 人");
+	world_free(&w, r);
+}
+
+/* RULES.md 9: the term from a 29 February start, and the finding's words. */
+static void test_term_length_more(void **state)
+{
+	(void)state;
+	world w;
+	/* 2024-02-29 + 2 years = 2026-02-28: the term ends 2026-02-27, + 60 days = 28 April */
+	world_init(&w, "2024-02-29", "2026-04-28", "2025-12-31");
+	zc_report *r = eval(&w);
+	assert_int_equal(count_findings(r, "term_length"), 0);
+	world_free(&w, r);
+	world_init(&w, "2024-02-29", "2026-04-29", "2025-12-31");
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "term_length"), 1);
+	const zc_r_finding *f = finding(r, "term_length", 0);
+	assert_int_equal(f->date, D("2024-02-29"));
+	assert_int_equal(f->severity, ZC_SEV_VIOLATION);
+	assert_string_equal(f->detail, "assignment 2024-02-29..2026-04-29 is longer than 2 years plus 60 days of hand-over");
+	assert_string_equal(f->detail_zh, "驻村期 2024-02-29 至 2026-04-29 超过 2 年任期加 60 天交接期");
+	world_free(&w, r);
+	/* the policy's term and hand-over */
+	world_init(&w, "2025-01-01", "2026-01-10", "2025-12-31");
+	w.in.policy.term_years = 1;
+	w.in.policy.handover_days = 10;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "term_length"), 0);
+	world_free(&w, r);
+	world_init(&w, "2025-01-01", "2026-01-11", "2025-12-31");
+	w.in.policy.term_years = 1;
+	w.in.policy.handover_days = 10;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "term_length"), 1);
+	world_free(&w, r);
+}
+
+/* Section 3: forged_badge only for a binding in force on the tap's date and
+ * a verified record, up to as_of. */
+static void test_forged_badge_more(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-20");
+	w.ba[0].bound_from = D("2025-03-03");
+	w.ba[0].bound_to = D("2025-03-10");
+	w.ba[1] = (zc_r_badge){.id = "U1", .cadre = 0, .bound_from = D("2025-01-01"), .uid_only = 1, .revoked_at_ms = INT64_MAX};
+	w.ba[2] = (zc_r_badge){.id = "B9", .cadre = -1, .bound_from = D("2025-01-01"), .revoked_at_ms = INT64_MAX};
+	w.ba[3] = (zc_r_badge){.id = "B001", .cadre = 0, .bound_from = D("2025-03-15"), .revoked_at_ms = INT64_MAX};
+	w.in.nbadges = 4;
+	const char *days[] = {"2025-03-02", "2025-03-03", "2025-03-10", "2025-03-11", "2025-03-05", "2025-03-06", "2025-03-07", "2025-03-20", "2025-03-21"};
+	for (int i = 0; i < 9; i++) {
+		tap_at(&w, 0, LT(days[i], 9, 0));
+		w.taps[i].badge_ok = 0;
+		w.taps[i].badge_forged = 1;
+	}
+	w.taps[4].record_ok = 0; /* 5 March: a record that does not verify */
+	w.taps[5].badge = 1;	 /* 6 March: a UID badge */
+	w.taps[6].badge = 2;	 /* 7 March: a badge bound to nobody */
+	w.taps[7].badge = w.taps[8].badge = 3; /* B001 again from 15 March: as_of in, the next day out */
+	zc_report *r = eval(&w);
+	assert_int_equal(count_findings(r, "forged_badge"), 3);
+	assert_int_equal(finding(r, "forged_badge", 0)->date, D("2025-03-03"));
+	assert_int_equal(finding(r, "forged_badge", 1)->date, D("2025-03-10"));
+	assert_int_equal(finding(r, "forged_badge", 2)->date, D("2025-03-20"));
+	assert_string_equal(finding(r, "forged_badge", 0)->detail,
+			    "suspected forgery: 1 tap(s) with a copy of this cadre's badge certificate (the signature does not match)");
+	world_free(&w, r);
+	/* a clone of no known badge, and of a binding that ended on 2 January 1970: nothing */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-20");
+	w.ba[1] = (zc_r_badge){.id = "B1970", .cadre = 0, .bound_from = 0, .bound_to = 1, .revoked_at_ms = INT64_MAX};
+	w.in.nbadges = 2;
+	for (int i = 0; i < 2; i++) {
+		tap_at(&w, 0, LT("2025-03-05", 9, i));
+		w.taps[i].badge = i ? 1 : -1;
+		w.taps[i].badge_ok = 0;
+		w.taps[i].badge_forged = 1;
+	}
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "forged_badge"), 0);
+	assert_int_equal(r->tap_reject[0], ZC_REJ_UNBOUND);
+	world_free(&w, r);
+	/* clones of two cadres' badges, interleaved, on one date: one finding each */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-20");
+	w.ca[1] = (zc_r_cadre){"C002", "李四", ZC_ROLE_MEMBER, 0, 0, D("2010-01-01"), "u"};
+	w.in.ncadres = 2;
+	w.ba[1] = (zc_r_badge){.id = "B002", .cadre = 1, .bound_from = D("2025-01-01"), .revoked_at_ms = INT64_MAX};
+	w.in.nbadges = 2;
+	for (int i = 0; i < 3; i++) {
+		tap_at(&w, 0, LT("2025-03-05", 9, i));
+		w.taps[i].badge = i == 1 ? 0 : 1;
+		w.taps[i].badge_ok = 0;
+		w.taps[i].badge_forged = 1;
+	}
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "forged_badge"), 2);
+	assert_int_equal(finding(r, "forged_badge", 0)->subject, 0);
+	assert_int_equal(finding(r, "forged_badge", 1)->subject, 1);
+	assert_non_null(strstr(finding(r, "forged_badge", 1)->detail, "2 tap(s)"));
+	world_free(&w, r);
+}
+
+/* RULES.md 10: collection_overdue's words; a terminal never collected keeps
+ * its township PENDING; the lag can be 0. */
+static void test_collection_more(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-05");
+	w.te[1].township = 0;
+	w.te[1].collected_until_ms = ZC_NEVER_COLLECTED;
+	tap_at(&w, 0, LT("2025-01-03", 9, 0)); /* a tap collected from K01 still counts */
+	zc_report *r = eval(&w);
+	assert_int_equal(status_of(r, "2025-01-02"), ZC_ST_PENDING);
+	assert_int_equal(status_of(r, "2025-01-03"), ZC_ST_PRESENT);
+	assert_int_equal(year_row(r, 0, 2025)->pending_days, 45);
+	assert_int_equal(count_findings(r, "collection_overdue"), 1);
+	const zc_r_finding *f = finding(r, "collection_overdue", 0);
+	assert_int_equal(f->subject_kind, ZC_SUBJ_TERMINAL);
+	assert_int_equal(f->subject, 1);
+	assert_string_equal(f->detail, "the terminal's log has never been collected");
+	assert_string_equal(f->detail_zh, "终端记录从未收取");
+	world_free(&w, r);
+	/* lag 0: collected exactly at the end of as_of is on time, a millisecond before is not */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-05");
+	assert_int_equal(zc_policy_set(&w.in.policy, "max_collection_lag_days", "0"), 0);
+	w.te[0].collected_until_ms = LT("2025-03-06", 0, 0);
+	w.te[1].collected_until_ms = LT("2025-03-06", 0, 0) - 1;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "collection_overdue"), 1);
+	f = finding(r, "collection_overdue", 0);
+	assert_int_equal(f->subject, 1);
+	assert_string_equal(f->detail, "the terminal's log was last collected on 2025-03-05, more than 0 days ago; later dates are pending");
+	world_free(&w, r);
+	/* the end of a date in another zone: UTC */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-05");
+	assert_int_equal(zc_policy_set(&w.in.policy, "zone", "UTC"), 0);
+	w.te[0].collected_until_ms = (int64_t)D("2025-03-05") * 86400000;
+	r = eval(&w);
+	assert_int_equal(status_of(r, "2025-03-04"), ZC_ST_ABSENT);
+	assert_int_equal(status_of(r, "2025-03-05"), ZC_ST_PENDING);
+	world_free(&w, r);
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-05");
+	assert_int_equal(zc_policy_set(&w.in.policy, "zone", "UTC"), 0);
+	w.te[0].collected_until_ms = (int64_t)D("2025-03-05") * 86400000 - 1;
+	r = eval(&w);
+	assert_int_equal(status_of(r, "2025-03-04"), ZC_ST_PENDING);
+	world_free(&w, r);
+}
+
+/* Rejected taps: one notice per subject and reason; a tap of no badge is
+ * the terminal's. */
+static void test_rejected_tap_notes(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+	w.ca[1] = (zc_r_cadre){"C002", "李四", ZC_ROLE_MEMBER, 0, 0, D("2010-01-01"), "u"};
+	w.in.ncadres = 2;
+	w.ba[1] = (zc_r_badge){.id = "B002", .cadre = 1, .bound_from = D("2025-01-01"), .revoked_at_ms = INT64_MAX};
+	w.in.nbadges = 2;
+	tap_at(&w, 0, LT("2025-03-04", 9, 0)); /* C001, record */
+	tap_at(&w, 0, LT("2025-03-05", 9, 0)); /* C001, clock */
+	tap_at(&w, 0, LT("2025-03-06", 9, 0)); /* C001, record */
+	tap_at(&w, 0, LT("2025-03-04", 9, 5)); /* C002, record */
+	tap_at(&w, 0, LT("2025-03-07", 9, 0)); /* no badge */
+	w.taps[0].record_ok = w.taps[2].record_ok = w.taps[3].record_ok = 0;
+	w.taps[1].clock_ok = 0;
+	w.taps[3].badge = 1;
+	w.taps[4].badge = -1;
+	for (int i = 0; i < 5; i++)
+		w.taps[i].seq = (uint64_t)(i + 1);
+	zc_report *r = eval(&w);
+	assert_int_equal(count_findings(r, "rejected_tap"), 4);
+	int cadre0 = 0, cadre1 = 0, term = 0;
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const zc_r_finding *f = &r->findings[i];
+		if (strcmp(f->type, "rejected_tap"))
+			continue;
+		if (f->subject_kind == ZC_SUBJ_TERMINAL) {
+			term++;
+			assert_int_equal(f->subject, 0);
+			assert_string_equal(f->detail, "tap at K01 (record 5) not counted: badge_not_bound");
+		} else if (f->subject == 0) {
+			cadre0++;
+		} else {
+			cadre1++;
+			assert_string_equal(f->detail, "tap at K01 (record 4) not counted: record_not_verified");
+		}
+	}
+	assert_int_equal(cadre0, 2);
+	assert_int_equal(cadre1, 1);
+	assert_int_equal(term, 1);
+	world_free(&w, r);
+	/* notes are grouped whatever the order of the taps: C002, C001, C002;
+	 * a group's first and last dates and its first record are by date, then
+	 * record; C001's tap at the other township is still C001's */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+	w.ca[1] = (zc_r_cadre){"C002", "李四", ZC_ROLE_MEMBER, 0, 0, D("2010-01-01"), "u"};
+	w.in.ncadres = 2;
+	w.ba[1] = (zc_r_badge){.id = "B002", .cadre = 1, .bound_from = D("2025-01-01"), .revoked_at_ms = INT64_MAX};
+	w.in.nbadges = 2;
+	tap_at(&w, 0, LT("2025-03-06", 9, 0)); /* C002 */
+	tap_at(&w, 1, LT("2025-03-06", 9, 0)); /* C001, at K02 */
+	tap_at(&w, 0, LT("2025-03-04", 9, 0)); /* C002 */
+	tap_at(&w, 0, LT("2025-03-05", 9, 0)); /* C001 */
+	tap_at(&w, 0, LT("2025-03-05", 8, 0)); /* C001, same date, lower record */
+	uint64_t seq[] = {3, 9, 4, 7, 5};
+	for (int i = 0; i < 5; i++) {
+		w.taps[i].record_ok = 0;
+		w.taps[i].seq = seq[i];
+	}
+	w.taps[0].badge = w.taps[2].badge = 1;
+	r = eval(&w);
+	assert_int_equal(count_findings(r, "rejected_tap"), 2);
+	const zc_r_finding *f0 = finding(r, "rejected_tap", 0), *f1 = finding(r, "rejected_tap", 1);
+	assert_int_equal(f0->date, D("2025-03-04"));
+	assert_int_equal(f0->subject, 1);
+	assert_string_equal(f0->detail, "2 taps from 2025-03-04 to 2025-03-06 not counted: record_not_verified (first: K01 record 4)");
+	assert_int_equal(f1->date, D("2025-03-05"));
+	assert_int_equal(f1->subject_kind, ZC_SUBJ_CADRE);
+	assert_int_equal(f1->subject, 0);
+	assert_string_equal(f1->detail, "3 taps from 2025-03-05 to 2025-03-06 not counted: record_not_verified (first: K01 record 5)");
+	world_free(&w, r);
+}
+
+/* zc_rules_leave_block: the block a leave would join, grown until no
+ * leave of the cadre joins it any more; the same block as the engine's. */
+static void test_leave_block_api(void **state)
+{
+	(void)state;
+	world w;
+	zc_day b0 = 0, b1 = 0;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
+	w.ca[1] = (zc_r_cadre){"C002", "李四", ZC_ROLE_MEMBER, 0, 0, D("2010-01-01"), "u"};
+	w.in.ncadres = 2;
+	w.le[0] = (zc_r_leave){0, D("2025-03-12"), D("2025-03-12"), ZC_LEVEL_TOWNSHIP, "A"}; /* Wed */
+	w.le[1] = (zc_r_leave){0, D("2025-03-03"), D("2025-03-05"), ZC_LEVEL_TOWNSHIP, "B"}; /* Mon-Wed */
+	w.le[2] = (zc_r_leave){0, D("2025-03-06"), D("2025-03-06"), ZC_LEVEL_TOWNSHIP, "C"}; /* Thu */
+	w.le[3] = (zc_r_leave){0, D("2025-03-10"), D("2025-03-10"), ZC_LEVEL_TOWNSHIP, "D"}; /* Mon */
+	w.le[4] = (zc_r_leave){1, D("2025-03-07"), D("2025-03-07"), ZC_LEVEL_TOWNSHIP, "E"}; /* another cadre's Fri */
+	w.in.nleaves = 5;
+	/* Fri 7 March: C touches it, D across the weekend, then B touches C: 3-10 March */
+	assert_int_equal(zc_rules_leave_block(&w.in, 0, D("2025-03-07"), D("2025-03-07"), &b0, &b1), ZC_LEVEL_CITY);
+	assert_int_equal(b0, D("2025-03-03"));
+	assert_int_equal(b1, D("2025-03-10"));
+	/* inside B: B and C (Fri 7 March is a working day between C and D) */
+	assert_int_equal(zc_rules_leave_block(&w.in, 0, D("2025-03-04"), D("2025-03-04"), &b0, &b1), ZC_LEVEL_DISTRICT);
+	assert_int_equal(b0, D("2025-03-03"));
+	assert_int_equal(b1, D("2025-03-06"));
+	/* Thu 13 March: A touches it, Tue 11 (a working day) keeps D apart */
+	assert_int_equal(zc_rules_leave_block(&w.in, 0, D("2025-03-13"), D("2025-03-13"), &b0, &b1), ZC_LEVEL_TOWNSHIP);
+	assert_int_equal(b0, D("2025-03-12"));
+	assert_int_equal(b1, D("2025-03-13"));
+	/* far from all: itself; 4 days alone: district; 8: city */
+	assert_int_equal(zc_rules_leave_block(&w.in, 0, D("2025-06-02"), D("2025-06-04"), &b0, &b1), ZC_LEVEL_TOWNSHIP);
+	assert_int_equal(b0, D("2025-06-02"));
+	assert_int_equal(b1, D("2025-06-04"));
+	assert_int_equal(zc_rules_leave_block(&w.in, 0, D("2025-06-02"), D("2025-06-05"), &b0, &b1), ZC_LEVEL_DISTRICT);
+	assert_int_equal(zc_rules_leave_block(&w.in, 0, D("2025-06-02"), D("2025-06-08"), &b0, &b1), ZC_LEVEL_DISTRICT);
+	assert_int_equal(zc_rules_leave_block(&w.in, 0, D("2025-06-02"), D("2025-06-09"), &b0, &b1), ZC_LEVEL_CITY);
+	/* the other cadre: E and Mon 10 March across the weekend */
+	assert_int_equal(zc_rules_leave_block(&w.in, 1, D("2025-03-10"), D("2025-03-10"), &b0, &b1), ZC_LEVEL_DISTRICT);
+	assert_int_equal(b0, D("2025-03-07"));
+	assert_int_equal(b1, D("2025-03-10"));
+	/* the engine sees the same block for B and C */
+	zc_report *r = eval(&w);
+	assert_int_equal(count_findings(r, "leave_approval_level"), 2);
+	assert_non_null(strstr(finding(r, "leave_approval_level", 0)->detail, "leave block 2025-03-03..2025-03-06 (4 days)"));
+	world_free(&w, r);
+	/* the calendar: a holiday on Tue 11 March joins A; a working Sunday 9 March parts D */
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
+	w.le[0] = (zc_r_leave){0, D("2025-03-12"), D("2025-03-12"), ZC_LEVEL_TOWNSHIP, "A"};
+	w.le[1] = (zc_r_leave){0, D("2025-03-03"), D("2025-03-05"), ZC_LEVEL_TOWNSHIP, "B"};
+	w.le[2] = (zc_r_leave){0, D("2025-03-06"), D("2025-03-06"), ZC_LEVEL_TOWNSHIP, "C"};
+	w.le[3] = (zc_r_leave){0, D("2025-03-10"), D("2025-03-10"), ZC_LEVEL_TOWNSHIP, "D"};
+	w.in.nleaves = 4;
+	w.hol[0] = D("2025-03-11");
+	w.in.nholidays = 1;
+	assert_int_equal(zc_rules_leave_block(&w.in, 0, D("2025-03-07"), D("2025-03-07"), &b0, &b1), ZC_LEVEL_CITY);
+	assert_int_equal(b0, D("2025-03-03"));
+	assert_int_equal(b1, D("2025-03-12"));
+	w.wd[0] = D("2025-03-09");
+	w.in.nworkdays = 1;
+	assert_int_equal(zc_rules_leave_block(&w.in, 0, D("2025-03-07"), D("2025-03-07"), &b0, &b1), ZC_LEVEL_DISTRICT);
+	assert_int_equal(b0, D("2025-03-03"));
+	assert_int_equal(b1, D("2025-03-07"));
+	/* bad arguments */
+	assert_int_equal(zc_rules_leave_block(NULL, 0, D("2025-03-07"), D("2025-03-07"), &b0, &b1), ZC_EARG);
+	assert_int_equal(zc_rules_leave_block(&w.in, -1, D("2025-03-07"), D("2025-03-07"), &b0, &b1), ZC_EARG);
+	assert_int_equal(zc_rules_leave_block(&w.in, 1, D("2025-03-07"), D("2025-03-07"), &b0, &b1), ZC_EARG);
+	assert_int_equal(zc_rules_leave_block(&w.in, 0, D("2025-03-07"), D("2025-03-06"), &b0, &b1), ZC_EARG);
+	assert_int_equal(zc_rules_leave_block(&w.in, 0, D("2025-03-07"), D("2025-03-07"), &b0, &b1), ZC_LEVEL_DISTRICT);
+	world_free(&w, NULL);
+}
+
+/* Taps counted per day are the cadre's accepted ones only, whatever the
+ * rejected taps around them (min_taps_per_day = 2). */
+static void test_rejected_taps_not_counted(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
+	w.in.policy.min_taps_per_day = 2;
+	tap_at(&w, 0, LT("2025-03-04", 9, 0));
+	for (int i = 0; i < 6; i++) {
+		tap_at(&w, 0, LT("2025-03-05", 9, i));
+		w.taps[w.ntaps - 1].record_ok = 0;
+	}
+	tap_at(&w, 0, LT("2025-03-06", 9, 0));
+	tap_at(&w, 0, LT("2025-03-06", 9, 1));
+	zc_report *r = eval(&w);
+	assert_int_equal(status_of(r, "2025-03-04"), ZC_ST_ABSENT);
+	assert_int_equal(status_of(r, "2025-03-05"), ZC_ST_ABSENT);
+	assert_int_equal(status_of(r, "2025-03-06"), ZC_ST_PRESENT);
+	world_free(&w, r);
+}
+
+/* The evaluated range: from the first assignment's start to the last date
+ * on or before as_of inside one; an assignment not started by as_of adds
+ * nothing, and dates before 1970 are dates like any other. */
+static void test_evaluated_range(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-01-01", "2025-03-14", "2025-06-30");
+	w.as[1] = (zc_r_assignment){0, 0, D("2025-07-01"), D("2026-12-31")};
+	w.in.nassignments = 2;
+	zc_report *r = eval(&w);
+	assert_int_equal(r->first[0], D("2025-01-01"));
+	assert_int_equal(r->span[0], 73);
+	world_free(&w, r);
+	world_init(&w, "1969-01-01", "1969-12-31", "1969-12-31");
+	r = eval(&w);
+	assert_int_equal(r->first[0], D("1969-01-01"));
+	assert_int_equal(r->span[0], 365);
+	assert_int_equal(r->nyears, 1);
+	assert_int_equal(year_row(r, 0, 1969)->absent_days, 261);
+	world_free(&w, r);
+	/* the ceiling of a remainder of 1: 1 day of 1 required per year is 1 */
+	world_init(&w, "2025-06-02", "2025-06-02", "2025-06-30");
+	assert_int_equal(zc_policy_set(&w.in.policy, "min_days_per_year", "1"), 0);
+	r = eval(&w);
+	assert_int_equal(year_row(r, 0, 2025)->required_days, 1);
+	assert_int_equal(count_findings(r, "min_days"), 1);
+	world_free(&w, r);
+	/* 73 days of 2025 after December 2024: still 40 required in 2025 */
+	world_init(&w, "2024-12-01", "2025-03-14", "2025-06-30");
+	r = eval(&w);
+	assert_int_equal(year_row(r, 0, 2025)->required_days, 40);
+	assert_int_equal(year_row(r, 0, 2024)->required_days, 17); /* ceil(200 * 31 / 366) */
+	world_free(&w, r);
+}
+
+/* Corrections and inspections on the first evaluated date and on as_of;
+ * the inspector named is the one of this cadre's inspection. */
+static void test_first_and_last_evaluated_day(void **state)
+{
+	(void)state;
+	world w;
+	zc_r_correction k[2];
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-01-31");
+	k[0] = (zc_r_correction){0, D("2025-01-01"), ZC_LEVEL_DISTRICT, NULL};
+	k[1] = (zc_r_correction){0, D("2025-01-31"), ZC_LEVEL_DISTRICT, NULL};
+	w.in.corrections = k;
+	w.in.ncorrections = 2;
+	zc_report *r = eval(&w);
+	assert_int_equal(status_of(r, "2025-01-01"), ZC_ST_CORRECTED);
+	assert_int_equal(status_of(r, "2025-01-31"), ZC_ST_CORRECTED);
+	world_free(&w, r);
+	zc_r_inspection x[3];
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-01-31");
+	w.ca[1] = (zc_r_cadre){"C002", "李四", ZC_ROLE_MEMBER, 0, 0, D("2010-01-01"), "u"};
+	w.in.ncadres = 2;
+	present_workdays(&w, "2025-01-01", "2025-01-31");
+	x[0] = (zc_r_inspection){0, 0, LT("2025-01-01", 10, 0), 1, NULL};
+	x[1] = (zc_r_inspection){1, 0, LT("2025-01-01", 10, 0), 1, "别人的检查"}; /* the next cadre's */
+	x[2] = (zc_r_inspection){0, 0, LT("2025-01-31", 10, 0), 1, "督查组"};
+	w.in.inspections = x;
+	w.in.ninspections = 3;
+	r = eval(&w);
+	assert_int_equal(status_of(r, "2025-01-01"), ZC_ST_ABSENT);
+	assert_int_equal(status_of(r, "2025-01-31"), ZC_ST_ABSENT);
+	assert_int_equal(count_findings(r, "inspection_absent"), 2);
+	assert_string_equal(finding(r, "inspection_absent", 0)->detail,
+			    "an inspection () found the cadre absent although 1 tap(s) at a post terminal that day");
+	assert_int_equal(finding(r, "inspection_absent", 1)->date, D("2025-01-31"));
+	world_free(&w, r);
+}
+
+/* The day's tap count saturates at 65535 (uint16_t): 65536 taps are still
+ * a PRESENT day. */
+static void test_many_taps_one_day(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-01-31");
+	zc_r_inspection x[1] = {{0, 0, LT("2025-01-06", 23, 0), 1, "督查组"}};
+	for (int i = 0; i < 65536; i++)
+		tap_at(&w, 0, LT("2025-01-06", 8, 0) + i);
+	w.in.inspections = x;
+	w.in.ninspections = 1;
+	zc_report *r = eval(&w);
+	assert_int_equal(status_of(r, "2025-01-06"), ZC_ST_ABSENT);
+	assert_non_null(strstr(finding(r, "inspection_absent", 0)->detail, "although 65535 tap(s)"));
+	world_free(&w, r);
+	world_init(&w, "2025-01-01", "2026-12-31", "2025-01-31");
+	for (int i = 0; i < 65536; i++)
+		tap_at(&w, 0, LT("2025-01-06", 8, 0) + i);
+	r = eval(&w);
+	assert_int_equal(status_of(r, "2025-01-06"), ZC_ST_PRESENT);
+	world_free(&w, r);
+}
+
+/* ---- allocation failures: each allocation of an evaluation fails once ----
+ * malloc, calloc and realloc of this test program are replaced by ones that
+ * can fail the n-th call while counting (glibc's own allocator does the
+ * work: __libc_malloc and friends). Not under a sanitizer, whose allocator
+ * must see every call. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define ZC_TEST_OOM 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(thread_sanitizer)
+#define ZC_TEST_OOM 0
+#endif
+#endif
+#if !defined(ZC_TEST_OOM) && defined(__GLIBC__)
+#define ZC_TEST_OOM 1
+#endif
+#ifndef ZC_TEST_OOM
+#define ZC_TEST_OOM 0
+#endif
+
+#if ZC_TEST_OOM
+extern void *__libc_malloc(size_t n);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t n);
+static long oom_count = -1;   /* allocations counted so far; -1: not counting */
+static long oom_fail_at = -1; /* the allocation (from 0) that fails */
+
+static int oom_now(void)
+{
+	return oom_count >= 0 && oom_count++ == oom_fail_at;
+}
+
+void *malloc(size_t n)
+{
+	return oom_now() ? NULL : __libc_malloc(n);
+}
+
+void *calloc(size_t n, size_t size)
+{
+	return oom_now() ? NULL : __libc_calloc(n, size);
+}
+
+void *realloc(void *p, size_t n)
+{
+	return oom_now() ? NULL : __libc_realloc(p, n);
+}
+
+static void report_equal(const zc_rules_input *in, const zc_report *a, const zc_report *b)
+{
+	assert_int_equal(a->nfindings, b->nfindings);
+	for (size_t i = 0; i < a->nfindings; i++) {
+		const zc_r_finding *x = &a->findings[i], *y = &b->findings[i];
+		assert_string_equal(x->type, y->type);
+		assert_int_equal(x->severity, y->severity);
+		assert_int_equal(x->subject_kind, y->subject_kind);
+		assert_int_equal(x->subject, y->subject);
+		assert_int_equal(x->date, y->date);
+		assert_string_equal(x->detail, y->detail);
+		assert_string_equal(x->detail_zh, y->detail_zh);
+	}
+	assert_int_equal(a->nyears, b->nyears);
+	assert_memory_equal(a->years, b->years, a->nyears * sizeof *a->years);
+	assert_int_equal(a->nmonths, b->nmonths);
+	assert_memory_equal(a->months, b->months, a->nmonths * sizeof *a->months);
+	assert_int_equal(a->nrecall, b->nrecall);
+	assert_memory_equal(a->recall, b->recall, a->nrecall * sizeof *a->recall);
+	assert_memory_equal(a->tap_reject, b->tap_reject, in->ntaps * sizeof *a->tap_reject);
+	for (size_t c = 0; c < in->ncadres; c++) {
+		assert_int_equal(a->first[c], b->first[c]);
+		assert_int_equal(a->span[c], b->span[c]);
+		if (a->span[c]) {
+			assert_memory_equal(a->status[c], b->status[c], (size_t)a->span[c]);
+			assert_memory_equal(a->asg_of[c], b->asg_of[c], (size_t)a->span[c] * sizeof(int));
+		}
+	}
+}
+#endif
+
+/* The engine returns ZC_ENOMEM (and no report) whichever allocation fails,
+ * or, when it could do without it, the same report. The world uses every
+ * kind of input and outgrows the first capacity of the findings (64), the
+ * months (64) and the rejected-tap notes (64). */
+static void test_allocation_failures(void **state)
+{
+	(void)state;
+#if !ZC_TEST_OOM
+	skip();
+#else
+	world w;
+	zc_r_correction k[3];
+	zc_r_inspection x[2];
+	zc_r_integrity g[1] = {{0, "gap", D("2024-03-05"), 9, "K01: gap", NULL}};
+	world_init(&w, "2020-01-01", "2025-12-31", "2025-12-31");
+	w.ca[1] = (zc_r_cadre){"C002", "李四", ZC_ROLE_MEMBER, 0, 0, D("2010-01-01"), "u"};
+	w.in.ncadres = 2;
+	w.as[1] = (zc_r_assignment){1, 1, D("2025-01-01"), D("2025-12-31")};
+	w.in.nassignments = 2;
+	w.ba[1] = (zc_r_badge){.id = "B002", .cadre = 1, .bound_from = D("2025-01-01"), .revoked_at_ms = INT64_MAX};
+	w.in.nbadges = 2;
+	present_workdays(&w, "2025-01-01", "2025-12-31");
+	tap_at(&w, 1, LT("2025-01-02", 8, 40)); /* impossible travel: K01 at 08:30, K02 at 08:40 */
+	for (zc_day d = D("2025-01-01"); d <= D("2025-12-31"); d++) /* B002 at its post, 08:35 */
+		if (zc_rules_is_workday(&w.in, d)) {
+			tap_at(&w, 1, ((int64_t)d * 86400 + 35 * 60) * 1000);
+			w.taps[w.ntaps - 1].badge = 1;
+		}
+	for (int i = 0; i < 65; i++) /* clones of both badges on 65 dates, B001's twice */
+		for (int j = 0; j < 3; j++) {
+			tap_at(&w, 0, LT("2025-06-02", 12, j) + (int64_t)i * 86400000);
+			w.taps[w.ntaps - 1].badge = j == 1;
+			w.taps[w.ntaps - 1].badge_ok = 0;
+			w.taps[w.ntaps - 1].badge_forged = 1;
+		}
+	for (int i = 0; i < 5; i++) { /* five rejected taps on one date, records from 900 down */
+		tap_at(&w, 0, LT("2025-03-31", 9, i));
+		w.taps[w.ntaps - 1].record_ok = 0;
+		w.taps[w.ntaps - 1].seq = (uint64_t)(900 - 100 * i);
+	}
+	for (int i = 0; i < 70; i++) {
+		tap_at(&w, 1, LT("2025-04-01", 9, 0) + (int64_t)i * 86400000); /* foreign: 70 notices */
+		tap_at(&w, 0, LT("2025-04-01", 10, 0) + (int64_t)i * 86400000);
+		w.taps[w.ntaps - 1].record_ok = 0; /* rejected */
+		w.taps[w.ntaps - 1].badge = i % 2;
+	}
+	tap_at(&w, 0, LT("2025-03-03", 12, 0)); /* a clone */
+	w.taps[w.ntaps - 1].badge_ok = 0;
+	w.taps[w.ntaps - 1].badge_forged = 1;
+	tap_at(&w, 1, LT("2025-03-04", 9, 0)); /* B002 at its own post */
+	w.taps[w.ntaps - 1].badge = 1;
+	w.le[0] = (zc_r_leave){0, D("2025-03-10"), D("2025-03-12"), ZC_LEVEL_TOWNSHIP, "L1"};
+	w.le[1] = (zc_r_leave){0, D("2025-03-13"), D("2025-03-14"), ZC_LEVEL_TOWNSHIP, "L2"};
+	w.in.nleaves = 2;
+	w.du[0] = (zc_r_duty){0, D("2025-03-17"), D("2025-03-18"), ZC_DUTY_TRAINING, ZC_LEVEL_CITY};
+	w.in.nduties = 1;
+	k[0] = (zc_r_correction){0, D("2025-03-19"), ZC_LEVEL_CITY, NULL};
+	k[1] = (zc_r_correction){1, D("2025-03-19"), ZC_LEVEL_TOWNSHIP, NULL};
+	k[2] = (zc_r_correction){0, D("2025-03-20"), ZC_LEVEL_CITY, NULL};
+	w.in.corrections = k;
+	w.in.ncorrections = 3;
+	x[0] = (zc_r_inspection){0, 0, LT("2025-02-05", 10, 0), 1, "督查组"};
+	x[1] = (zc_r_inspection){1, 1, LT("2025-02-05", 10, 0), 1, "督查组"};
+	w.in.inspections = x;
+	w.in.ninspections = 2;
+	w.in.integrity = g;
+	w.in.nintegrity = 1;
+	/* every Wednesday of 2020-2025 a holiday, latest first: 313 dates, so
+	 * that qsort asks malloc for its buffer (and sorts in place without it) */
+	zc_day *hol = calloc(400, sizeof *hol);
+	size_t nhol = 0;
+	for (zc_day d = D("2025-12-31"); d >= D("2020-01-01"); d--)
+		if (zc_weekday(d) == 2)
+			hol[nhol++] = d;
+	hol[nhol++] = D("2025-05-01");
+	w.in.holidays = hol;
+	w.in.nholidays = nhol;
+	w.wd[0] = D("2025-04-27");
+	w.in.nworkdays = 1;
+	w.te[0].collected_until_ms = LT("2025-11-20", 9, 0);
+	zc_report *ref = eval(&w);
+	assert_true(ref->nfindings > 64);
+	assert_true(ref->nmonths > 64);
+	assert_int_equal(count_findings(ref, "rejected_tap"), 4);
+	int first500 = 0;
+	for (int i = 0; i < 4; i++)
+		first500 += strstr(finding(ref, "rejected_tap", i)->detail, "record_not_verified (first: K01 record 500)") != NULL;
+	assert_int_equal(first500, 1);
+	assert_true(ref->nrecall >= 1);
+	assert_int_equal(count_findings(ref, "impossible_travel"), 1);
+	assert_int_equal(count_findings(ref, "forged_badge"), 131);
+
+	zc_report *r = NULL;
+	oom_count = 0;
+	oom_fail_at = -1;
+	int rc = zc_rules_evaluate(&w.in, &r);
+	long n = oom_count;
+	oom_count = -1;
+	assert_int_equal(rc, 0);
+	report_equal(&w.in, ref, r);
+	zc_report_free(r);
+	assert_true(n > 30);
+	int failed = 0;
+	for (long i = 0; i < n; i++) {
+		r = NULL;
+		oom_count = 0;
+		oom_fail_at = i;
+		rc = zc_rules_evaluate(&w.in, &r);
+		oom_count = -1;
+		if (rc == 0) {
+			report_equal(&w.in, ref, r);
+			zc_report_free(r);
+		} else {
+			if (rc != ZC_ENOMEM)
+				fail_msg("allocation %ld of %ld failed: rc %d", i, n, rc);
+			assert_null(r);
+			failed++;
+		}
+	}
+	assert_true(failed > 0);
+	world_free(&w, ref);
+	free(hol);
+#endif
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1327,6 +3361,42 @@ int main(void)
 		cmocka_unit_test(test_example9_inspections),
 		cmocka_unit_test(test_forged_badge),
 		cmocka_unit_test(test_collection_instant),
+		cmocka_unit_test(test_end_date_and_exact_ceiling),
+		cmocka_unit_test(test_unreachable_threshold),
+		cmocka_unit_test(test_spell_exact_at_edges),
+		cmocka_unit_test(test_eligibility_on_as_of),
+		cmocka_unit_test(test_findings_on_as_of),
+		cmocka_unit_test(test_rotation_due_boundaries),
+		cmocka_unit_test(test_training_boundaries),
+		cmocka_unit_test(test_travel_threshold),
+		cmocka_unit_test(test_untrusted_clock_tap),
+		cmocka_unit_test(test_weak_taps_reported),
+		cmocka_unit_test(test_policy_defaults),
+		cmocka_unit_test(test_policy_set_ranges),
+		cmocka_unit_test(test_zone_parse),
+		cmocka_unit_test(test_dates_more),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_calendar_lookup),
+		cmocka_unit_test(test_check_input),
+		cmocka_unit_test(test_report_lookups_and_rates),
+		cmocka_unit_test(test_years_and_months),
+		cmocka_unit_test(test_status_order),
+		cmocka_unit_test(test_leave_blocks_more),
+		cmocka_unit_test(test_corrections_more),
+		cmocka_unit_test(test_inspections_more),
+		cmocka_unit_test(test_foreign_terminal_more),
+		cmocka_unit_test(test_clock_trust_more),
+		cmocka_unit_test(test_team_checks),
+		cmocka_unit_test(test_term_length_more),
+		cmocka_unit_test(test_forged_badge_more),
+		cmocka_unit_test(test_collection_more),
+		cmocka_unit_test(test_rejected_tap_notes),
+		cmocka_unit_test(test_leave_block_api),
+		cmocka_unit_test(test_rejected_taps_not_counted),
+		cmocka_unit_test(test_evaluated_range),
+		cmocka_unit_test(test_first_and_last_evaluated_day),
+		cmocka_unit_test(test_many_taps_one_day),
+		cmocka_unit_test(test_allocation_failures),
 	};
 	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
 }
