@@ -2959,6 +2959,7 @@ static void test_leave_block_api(void **state)
 	w.le[3] = (zc_r_leave){0, D("2025-03-10"), D("2025-03-10"), ZC_LEVEL_TOWNSHIP, "D"}; /* Mon */
 	w.le[4] = (zc_r_leave){1, D("2025-03-07"), D("2025-03-07"), ZC_LEVEL_TOWNSHIP, "E"}; /* another cadre's Fri */
 	w.in.nleaves = 5;
+	w.le[5] = (zc_r_leave){0, D("2025-03-11"), D("2025-03-11"), ZC_LEVEL_TOWNSHIP, "not given"}; /* past nleaves */
 	/* Fri 7 March: C touches it, D across the weekend, then B touches C: 3-10 March */
 	assert_int_equal(zc_rules_leave_block(&w.in, 0, D("2025-03-07"), D("2025-03-07"), &b0, &b1), ZC_LEVEL_CITY);
 	assert_int_equal(b0, D("2025-03-03"));
@@ -3004,6 +3005,20 @@ static void test_leave_block_api(void **state)
 	assert_int_equal(zc_rules_leave_block(&w.in, 0, D("2025-03-07"), D("2025-03-07"), &b0, &b1), ZC_LEVEL_DISTRICT);
 	assert_int_equal(b0, D("2025-03-03"));
 	assert_int_equal(b1, D("2025-03-07"));
+	/* several holidays and working days, given in any order */
+	w.hol[0] = D("2025-12-25");
+	w.hol[1] = D("2025-03-11");
+	w.hol[2] = D("2025-01-01");
+	w.in.nholidays = 3;
+	w.wd[0] = D("2025-12-28");
+	w.wd[1] = D("2025-03-09");
+	w.wd[2] = D("2025-01-05");
+	w.in.nworkdays = 3;
+	assert_int_equal(zc_rules_leave_block(&w.in, 0, D("2025-03-07"), D("2025-03-07"), &b0, &b1), ZC_LEVEL_DISTRICT);
+	assert_int_equal(b1, D("2025-03-07")); /* the working Sunday parts D */
+	assert_int_equal(zc_rules_leave_block(&w.in, 0, D("2025-03-10"), D("2025-03-10"), &b0, &b1), ZC_LEVEL_TOWNSHIP);
+	assert_int_equal(b0, D("2025-03-10"));
+	assert_int_equal(b1, D("2025-03-12")); /* the holiday Tuesday joins A */
 	/* bad arguments */
 	assert_int_equal(zc_rules_leave_block(NULL, 0, D("2025-03-07"), D("2025-03-07"), &b0, &b1), ZC_EARG);
 	assert_int_equal(zc_rules_leave_block(&w.in, -1, D("2025-03-07"), D("2025-03-07"), &b0, &b1), ZC_EARG);
