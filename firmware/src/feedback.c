@@ -168,7 +168,8 @@ int zc_feedback_from_spec(const char *spec, zc_feedback **out, char *errbuf, siz
 		else if (nl == 6 && !strncmp(item, "buzzer", 6) && arg && *arg)
 			s->type = SINK_BUZZER;
 		else {
-			snprintf(errbuf, errlen, "unknown feedback device '%s' (log:PATH, console[:PATH], led:PATH, buzzer:PATH)",
+			snprintf(errbuf, errlen,
+				 "unknown feedback device '%s' (log:PATH, console[:PATH], led:PATH, buzzer:PATH)",
 				 item);
 			rc = ZC_EMALFORMED;
 			break;

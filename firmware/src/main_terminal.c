@@ -49,7 +49,7 @@
 #include "zc/termlog.h"
 #include "zc/termstate.h"
 
-#define FIRMWARE "zhucun-terminal 0.1.0"
+#define FIRMWARE    "zhucun-terminal 0.1.0"
 #define MAX_CLIENTS 4
 
 static volatile sig_atomic_t stop;
@@ -272,7 +272,8 @@ static void ctl_command(int fd, char *cmd, zc_simclock *sc, zc_terminal *term, z
 		unsigned long long head = (unsigned long long)zc_journal_head(zc_termstate_journal(ts), NULL);
 		int prov = zc_termstate_identity(ts, NULL, NULL);
 		zc_termstate_unlock(ts);
-		ctl_reply(fd, "ok reader=%d taps=%llu rejected=%llu duplicates=%llu faults=%llu head=%llu provisioned=%d",
+		ctl_reply(fd,
+			  "ok reader=%d taps=%llu rejected=%llu duplicates=%llu faults=%llu head=%llu provisioned=%d",
 			  st.reader_ok, (unsigned long long)st.taps, (unsigned long long)st.rejected,
 			  (unsigned long long)st.duplicates, (unsigned long long)st.faults, head, prov);
 	} else if (!strcmp(cmd, "quit")) {
@@ -347,8 +348,8 @@ static void show(zc_feedback *fb, zc_fb_kind kind, const char *zh, const char *e
 
 /* The shared state changed (provisioned, a new CA or revocation list over
  * the link): take the event log and identity, reload the CA from its files. */
-static void reload(state *s, zc_termstate *ts, zc_terminal *term, zc_badge_ca **ca, time_t *rev_mtime,
-		   zc_feedback *fb, const zc_clock *clk)
+static void reload(state *s, zc_termstate *ts, zc_terminal *term, zc_badge_ca **ca, time_t *rev_mtime, zc_feedback *fb,
+		   const zc_clock *clk)
 {
 	int was = *s->terminal != 0;
 	zc_termstate_lock(ts);
@@ -406,7 +407,8 @@ static void check_revocations(zc_badge_ca *ca, const char *rp, time_t *rev_mtime
 	if (!stat(rp, &sst) && sst.st_mtime != *rev_mtime) {
 		*rev_mtime = sst.st_mtime;
 		int lrc = zc_badge_ca_load_revocations(ca, rp, NULL);
-		fprintf(stderr, "zhucun-terminal: 吊销列表 / revocation list %s: %s\n", rp, lrc ? zc_strerror(lrc) : "loaded");
+		fprintf(stderr, "zhucun-terminal: 吊销列表 / revocation list %s: %s\n", rp,
+			lrc ? zc_strerror(lrc) : "loaded");
 	}
 }
 
@@ -522,12 +524,10 @@ out:
 
 static int cmd_provision(state *s, int argc, char **argv)
 {
-	static const struct option opts[] = {{"terminal", required_argument, 0, 't'},
-					     {"township", required_argument, 0, 'w'},
-					     {"ca", required_argument, 0, 'c'},
-					     {"revocations", required_argument, 0, 'r'},
-					     {"host-key", required_argument, 0, 'k'},
-					     {0, 0, 0, 0}};
+	static const struct option opts[] = {
+	    {"terminal", required_argument, 0, 't'}, {"township", required_argument, 0, 'w'},
+	    {"ca", required_argument, 0, 'c'},	     {"revocations", required_argument, 0, 'r'},
+	    {"host-key", required_argument, 0, 'k'}, {0, 0, 0, 0}};
 	const char *tid = NULL, *town = NULL, *cap = NULL, *revp = NULL, *hostp = NULL;
 	int ch;
 	optind = 1;
@@ -633,9 +633,9 @@ static int cmd_info(state *s)
 	printf("terminal: %s\ntownship: %s\nkey_fp: %s\nhost_fp: %s\njournal_head: %llu\nhead_hash: %s\n"
 	       "collected: %llu\nrecords: %llu\nbytes_used: %llu\ncapacity: %llu\n",
 	       prov ? s->terminal : "-", prov ? s->township : "-", zc_hex(fp, ZC_HASH_LEN, hx), hfp,
-	       (unsigned long long)head, zc_hex(h, ZC_HASH_LEN, hh),
-	       (unsigned long long)zc_journal_collected(s->j), (unsigned long long)st.records,
-	       (unsigned long long)st.bytes_used, (unsigned long long)st.capacity_bytes);
+	       (unsigned long long)head, zc_hex(h, ZC_HASH_LEN, hh), (unsigned long long)zc_journal_collected(s->j),
+	       (unsigned long long)st.records, (unsigned long long)st.bytes_used,
+	       (unsigned long long)st.capacity_bytes);
 	close_state(s);
 	return 0;
 }

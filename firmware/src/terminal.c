@@ -29,8 +29,8 @@
 #include "zc/piv.h"
 #include "zc/record.h"
 
-#define CERT_CACHE 64
-#define SEEN_MAX 256
+#define CERT_CACHE     64
+#define SEEN_MAX       256
 #define BACKOFF_MIN_MS 200
 #define BACKOFF_MAX_MS 5000
 
@@ -57,10 +57,10 @@ struct zc_terminal {
 	void (*unlock)(void *);
 	void *lock_ctx;
 	int reader_open;
-	int in_fault;          /* a fault record was written for this outage */
-	double next_open_ms;   /* real monotonic time of the next reopen attempt */
+	int in_fault;	     /* a fault record was written for this outage */
+	double next_open_ms; /* real monotonic time of the next reopen attempt */
 	int backoff_ms;
-	int holding;           /* a handled card is still in the field */
+	int holding; /* a handled card is still in the field */
 	cached_cert cache[CERT_CACHE];
 	uint64_t lru;
 	seen seen[SEEN_MAX];

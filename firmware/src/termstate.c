@@ -376,8 +376,8 @@ static int prov_check(const zc_termstate_prov *pv, prov *x, char *why, size_t wh
 		say(why, whylen, "township id must be 1-32 of A-Z a-z 0-9 . _ -");
 		return ZC_EMALFORMED;
 	}
-	if (pv->host_pubkey_len &&
-	    (zc_pubkey_parse(pv->host_pubkey, pv->host_pubkey_len, &x->host) || zc_pubkey_fingerprint(x->host, x->host_fp))) {
+	if (pv->host_pubkey_len && (zc_pubkey_parse(pv->host_pubkey, pv->host_pubkey_len, &x->host) ||
+				    zc_pubkey_fingerprint(x->host, x->host_fp))) {
 		say(why, whylen, "host key is not a P-256 public key");
 		return ZC_EMALFORMED;
 	}
@@ -404,8 +404,9 @@ static int prov_ca(zc_termstate *ts, const zc_termstate_prov *pv, prov *x, char 
 			cur_len = ts->rev_len;
 		}
 	}
-	if ((rc = ca_with_lists(pv->ca_cert, pv->ca_cert_len, cur, cur_len,
-				pv->revocations_len ? pv->revocations : NULL, pv->revocations_len, &x->ca, why, whylen)))
+	if ((rc =
+		 ca_with_lists(pv->ca_cert, pv->ca_cert_len, cur, cur_len, pv->revocations_len ? pv->revocations : NULL,
+			       pv->revocations_len, &x->ca, why, whylen)))
 		return rc;
 	if (pv->revocations_len) {
 		rev = pv->revocations;

@@ -153,8 +153,8 @@ static int identify(zc_store *s, const zc_collect_opts *o, zc_collect_result *r,
 	} else if (memcmp(rfp, he->key_fp, ZC_HASH_LEN)) {
 		r->error = ZC_COLLECT_KEY_MISMATCH;
 		char a[17], b[17];
-		set_err(errbuf, errlen, "terminal %s presents key %s..., but is registered with key %s...", he->terminal,
-			zc_hex(he->key_fp, 8, a), zc_hex(rfp, 8, b));
+		set_err(errbuf, errlen, "terminal %s presents key %s..., but is registered with key %s...",
+			he->terminal, zc_hex(he->key_fp, 8, a), zc_hex(rfp, 8, b));
 		rc = ZC_EEXIST;
 	}
 out:
@@ -190,7 +190,7 @@ static int pull_main(zc_store *s, zc_hostlink *h, sink *k, zc_collect_result *r,
 			   .arg = k};
 	rc = zc_hostlink_pull(h, &pl, &r->pull);
 	if (rc < 0 && o->stop && *o->stop)
-		rc = STOPPED; /* cancelled while waiting */
+		rc = STOPPED;	 /* cancelled while waiting */
 	if (r->pull.pruned_to) { /* found out by END */
 		if (!r->pruned_from)
 			r->pruned_from = r->from_seq;
@@ -287,8 +287,8 @@ static int send_commands(zc_store *s, zc_hostlink *h, const zc_collect_opts *o, 
 		snprintf(r->set_time.text, sizeof r->set_time.text, "not sent: the link failed");
 	} else {
 		int64_t now = o->host_time_ms > 0 ? o->host_time_ms + (zc_mono_ms() - t0) : zc_real_ms();
-		sent |= command_done(h, zc_hostlink_set_time(h, he->terminal, now, o->host_key, &res), &res,
-				     &r->set_time);
+		sent |=
+		    command_done(h, zc_hostlink_set_time(h, he->terminal, now, o->host_key, &res), &res, &r->set_time);
 	}
 	return sent;
 }
@@ -359,7 +359,9 @@ int zc_collect(zc_store *s, zc_hostlink *h, const zc_collect_opts *opts, zc_coll
 		  .total = &r->ingest,
 		  .errbuf = errbuf,
 		  .errlen = errlen,
-		  .io = {.clock_rollback_tolerance_ms = o.clock_rollback_tolerance_ms, .source = o.source, .now_ms = local_ms}};
+		  .io = {.clock_rollback_tolerance_ms = o.clock_rollback_tolerance_ms,
+			 .source = o.source,
+			 .now_ms = local_ms}};
 	if ((rc = pull_main(s, h, &k, r, errbuf, errlen)))
 		goto out;
 	/* everything the terminal wrote before the HELLO is here now */

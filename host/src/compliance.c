@@ -261,7 +261,7 @@ static int64_t cert_revoked_at(const zc_revlist *ls, size_t nl, certs *cs, const
 #define JOB_BATCH 16384
 
 typedef struct vjob {
-	size_t tap;   /* index into priv.taps */
+	size_t tap; /* index into priv.taps */
 	int term;
 	uint64_t seq;
 	uint8_t *raw;
@@ -420,8 +420,8 @@ static int finish_terminal(priv *p, int term, const char *tid, trec *tr, size_t 
 				 before ? "before the terminal was provisioned" : "after the host collected it");
 			snprintf(z, sizeof z, "终端 %s 第 %" PRIu64 " 条刷卡记录的时间%s", tid, cr[i].seq,
 				 before ? "早于终端初始化" : "晚于主机收取记录的时间");
-			rc = push_integ(p, term, zc_clock_verdict_name(v[i]), zc_day_of_utc(cr[i].utc_ms, tz), cr[i].seq, d,
-					z);
+			rc = push_integ(p, term, zc_clock_verdict_name(v[i]), zc_day_of_utc(cr[i].utc_ms, tz),
+					cr[i].seq, d, z);
 		}
 	}
 	free(cr);
@@ -471,8 +471,7 @@ static int on_finding(void *arg, const zc_finding *f)
 	snprintf(d, sizeof d, "%s: %s%s%s", f->terminal, f->detail ? f->detail : "", f->where ? " at " : "",
 		 f->where ? f->where : "");
 	char z[480];
-	snprintf(z, sizeof z, "终端 %s：%s（%s）", f->terminal, finding_zh(f->kind),
-		 f->detail ? f->detail : "");
+	snprintf(z, sizeof z, "终端 %s：%s（%s）", f->terminal, finding_zh(f->kind), f->detail ? f->detail : "");
 	x->rc = push_integ(x->p, term, zc_finding_name(f->kind), zc_day_of_utc(ms, x->tz), f->seq, d, z);
 	return x->rc;
 }
@@ -582,14 +581,15 @@ int zc_compliance_load(zc_store *s, zc_day as_of, zc_compliance **out, char *err
 			head[t] = 0;
 	}
 
-	rc = sqlite3_prepare_v2(db,
-				"SELECT terminal_id, seq, kind, utc_ms, sig_ok, badge_kind, badge_id, cert_fp, "
-				"badge_check, ingested_ms, CASE WHEN (kind = 1 AND badge_kind = 1 AND badge_check IS NULL) "
-				"OR kind = 3 THEN raw END FROM records ORDER BY terminal_id, seq",
-				-1, &q, NULL);
+	rc = sqlite3_prepare_v2(
+	    db,
+	    "SELECT terminal_id, seq, kind, utc_ms, sig_ok, badge_kind, badge_id, cert_fp, "
+	    "badge_check, ingested_ms, CASE WHEN (kind = 1 AND badge_kind = 1 AND badge_check IS NULL) "
+	    "OR kind = 3 THEN raw END FROM records ORDER BY terminal_id, seq",
+	    -1, &q, NULL);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(db, "UPDATE records SET badge_check = ?3 WHERE terminal_id = ?1 AND seq = ?2", -1,
-					&upd, NULL);
+		rc = sqlite3_prepare_v2(db, "UPDATE records SET badge_check = ?3 WHERE terminal_id = ?1 AND seq = ?2",
+					-1, &upd, NULL);
 	if (rc != SQLITE_OK) {
 		free(fork_at);
 		free(head);

@@ -361,13 +361,13 @@ typedef struct pull {
 	const zc_pull_opts *o;
 	zc_pull_progress p;
 	uint16_t req, window;
-	unsigned stalls;	    /* silences since the last progress (h->retries) */
-	unsigned losses;	    /* frames lost or garbled since then (BAD_RETRIES) */
-	unsigned stale;		    /* frames without progress since the last request */
-	int probe;		    /* the current request is a probe (credit 1) */
-	unsigned req_frames;	    /* RECORDS frames of the current request */
-	unsigned empty_probes;	    /* probes answered by END alone, in a row */
-	uint64_t probe_dropped;	    /* garbled frames seen when the probe went out */
+	unsigned stalls;	/* silences since the last progress (h->retries) */
+	unsigned losses;	/* frames lost or garbled since then (BAD_RETRIES) */
+	unsigned stale;		/* frames without progress since the last request */
+	int probe;		/* the current request is a probe (credit 1) */
+	unsigned req_frames;	/* RECORDS frames of the current request */
+	unsigned empty_probes;	/* probes answered by END alone, in a row */
+	uint64_t probe_dropped; /* garbled frames seen when the probe went out */
 	int64_t t0;
 	uint64_t rx0;
 } pull;
@@ -397,7 +397,8 @@ static int deliver(pull *u, const zc_wire_records *m)
 	for (uint16_t i = (uint16_t)(p->next_seq - m->first_seq); i < m->count; i++) {
 		int rc = u->o->on_record(u->o->arg, p->next_seq, m->rec[i], m->len[i]);
 		if (rc) {
-			snprintf(u->h->errmsg, sizeof u->h->errmsg, "stopped at seq %llu", (unsigned long long)p->next_seq);
+			snprintf(u->h->errmsg, sizeof u->h->errmsg, "stopped at seq %llu",
+				 (unsigned long long)p->next_seq);
 			return rc;
 		}
 		p->next_seq++;
@@ -440,8 +441,9 @@ static int on_records(pull *u, int current)
 			/* A frame was lost (or the terminal skips a record it
 			 * cannot read: a probe tells). */
 			stale_frame(u);
-			return current ? ask_again(u, 1, &u->losses, BAD_RETRIES, ZC_ECHECKSUM, "frames keep getting lost")
-				       : PULL_MORE;
+			return current
+				   ? ask_again(u, 1, &u->losses, BAD_RETRIES, ZC_ECHECKSUM, "frames keep getting lost")
+				   : PULL_MORE;
 		}
 		/* The terminal does not have these (a damaged journal entry):
 		 * the store will see the gap. */

@@ -318,8 +318,8 @@ typedef struct entry_args {
 	zc_registry_entry e;
 	const char *cadres[MAX_FOUND], *results[MAX_FOUND]; /* inspection add: pairs */
 	size_t ncadres, nresults;
-	size_t rows;	     /* list: rows found */
-	char d1[11], d2[11]; /* dates as stored, for messages */
+	size_t rows;					 /* list: rows found */
+	char d1[11], d2[11];				 /* dates as stored, for messages */
 	char ids[MAX_FOUND][ID_CAP], village_id[ID_CAP]; /* the ids the --cadre and --village options name */
 	zc_store *s;
 	zc_registry *reg; /* for names: loaded when first needed */
@@ -649,8 +649,9 @@ static int cmd_entry(int argc, char **argv, const entity_cmd *ec)
 		char *end = NULL;
 		long long v = strtoll(arg, &end, 10);
 		if (!*arg || *end || v <= 0) {
-			zc_cli_err(T("编号 '%s' 无效（应为 %s list 列出的数字）", "invalid id '%s' (a number from %s list)"),
-				   arg, ec->entity);
+			zc_cli_err(
+			    T("编号 '%s' 无效（应为 %s list 列出的数字）", "invalid id '%s' (a number from %s list)"),
+			    arg, ec->entity);
 			return 2;
 		}
 		id = v;

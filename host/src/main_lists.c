@@ -29,8 +29,9 @@ static int text_width(const char *s)
 		unsigned cp = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
 		for (int k = 1; k < len && p[k]; k++)
 			cp = cp << 6 | (p[k] & 0x3F);
-		w += (cp >= 0x1100 && (cp <= 0x115F || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
-				       (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFF00 && cp <= 0xFF60)))
+		w += (cp >= 0x1100 &&
+		      (cp <= 0x115F || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+		       (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFF00 && cp <= 0xFF60)))
 			 ? 2
 			 : 1;
 		for (int k = 0; k < len && *p; k++)
@@ -71,7 +72,8 @@ static int parse(int argc, char **argv, opts *o)
 			return 2;
 	}
 	if (optind != argc) {
-		zc_cli_err(T("用法：zhucun %s [--search 文字] [--json]", "usage: zhucun %s [--search TEXT] [--json]"), argv[0]);
+		zc_cli_err(T("用法：zhucun %s [--search 文字] [--json]", "usage: zhucun %s [--search TEXT] [--json]"),
+			   argv[0]);
 		return 2;
 	}
 	return 0;
@@ -117,24 +119,26 @@ static zc_day today(const zc_registry *r)
 static int list_cadres(const zc_registry *r, const opts *o)
 {
 	static const int w[] = {8, 10, 10, 18, 12, 0};
-	const char *head[] = {T("编号", "id"), T("姓名", "name"), T("职务", "role"), T("派出单位", "unit"),
-			      T("驻村", "village"), T("乡镇", "township")};
+	const char *head[] = {T("编号", "id"),	     T("姓名", "name"),	   T("职务", "role"),
+			      T("派出单位", "unit"), T("驻村", "village"), T("乡镇", "township")};
 	json_t *arr = json_array();
 	size_t shown = 0;
 	zc_day now = today(r);
 	for (size_t i = 0; i < r->ncadres; i++) {
 		const zc_r_cadre *c = &r->cadres[i];
 		int v = zc_name_cadre_village(r, (int)i, now);
-		const char *vn = v >= 0 ? r->villages[v].name : "", *tn = v >= 0 ? r->townships[r->villages[v].township].name : "";
+		const char *vn = v >= 0 ? r->villages[v].name : "",
+			   *tn = v >= 0 ? r->townships[r->villages[v].township].name : "";
 		if (!hit(o, c->id, c->name, c->unit) && !zc_name_matches(vn, o->search))
 			continue;
-		const char *role = c->role == ZC_ROLE_FIRST_SECRETARY ? T("第一书记", "first secretary") : T("队员", "member");
+		const char *role =
+		    c->role == ZC_ROLE_FIRST_SECRETARY ? T("第一书记", "first secretary") : T("队员", "member");
 		if (o->json) {
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?}", "id", c->id, "name", c->name,
-							     "role", c->role == ZC_ROLE_FIRST_SECRETARY ? "first_secretary" : "member",
-							     "unit", c->unit ? c->unit : "", "village",
-							     v >= 0 ? r->villages[v].id : NULL, "township",
-							     v >= 0 ? r->townships[r->villages[v].township].id : NULL));
+			json_array_append_new(
+			    arr, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?}", "id", c->id, "name", c->name, "role",
+					   c->role == ZC_ROLE_FIRST_SECRETARY ? "first_secretary" : "member", "unit",
+					   c->unit ? c->unit : "", "village", v >= 0 ? r->villages[v].id : NULL,
+					   "township", v >= 0 ? r->townships[r->villages[v].township].id : NULL));
 		} else {
 			if (!shown)
 				row(6, w, head);
@@ -150,7 +154,8 @@ static int list_cadres(const zc_registry *r, const opts *o)
 static int list_places(const zc_registry *r, const opts *o, int villages)
 {
 	static const int w[] = {8, 14, 14, 0};
-	const char *head[] = {T("编号", "id"), T("名称", "name"), villages ? T("乡镇", "township") : T("区", "district"),
+	const char *head[] = {T("编号", "id"), T("名称", "name"),
+			      villages ? T("乡镇", "township") : T("区", "district"),
 			      villages ? T("日补助（元）", "daily allowance (yuan)") : T("村数", "villages")};
 	json_t *arr = json_array();
 	size_t shown = 0, n = villages ? r->nvillages : r->ntownships;
@@ -162,7 +167,8 @@ static int list_places(const zc_registry *r, const opts *o, int villages)
 			id = v->id;
 			name = v->name;
 			parent = r->townships[v->township].name;
-			snprintf(extra, sizeof extra, "%lld.%02lld", (long long)(v->rate_fen / 100), (long long)(v->rate_fen % 100));
+			snprintf(extra, sizeof extra, "%lld.%02lld", (long long)(v->rate_fen / 100),
+				 (long long)(v->rate_fen % 100));
 		} else {
 			const zc_r_township *t = &r->townships[i];
 			size_t nv = 0;
@@ -232,7 +238,7 @@ typedef struct trow {
 	const char *township; /* name; NULL: not in the registry */
 	const char *township_id;
 	const zc_store_terminal_info *info; /* NULL: never registered a key */
-	int64_t collected;  /* ZC_NEVER_COLLECTED: never */
+	int64_t collected;		    /* ZC_NEVER_COLLECTED: never */
 	int overdue;
 } trow;
 
@@ -263,22 +269,28 @@ static void terminal_row(const zc_registry *r, const opts *o, const trow *t, jso
 			json_object_set_new(j, "records", json_integer(t->info->records));
 			json_object_set_new(j, "head", json_integer((json_int_t)t->info->head));
 		}
-		json_object_set_new(j, "collected_until", t->collected == ZC_NEVER_COLLECTED ? json_null() : json_string(when));
+		json_object_set_new(j, "collected_until",
+				    t->collected == ZC_NEVER_COLLECTED ? json_null() : json_string(when));
 		json_object_set_new(j, "overdue", json_boolean(t->overdue));
 		json_array_append_new(arr, j);
 	} else {
 		if (!*shown) {
-			const char *h[] = {T("编号", "id"), T("乡镇", "township"), T("最后收取", "last collection"),
-					   T("记录数", "records"), T("最新序号", "head"), T("状态", "state")};
+			const char *h[] = {
+			    T("编号", "id"),	    T("乡镇", "township"), T("最后收取", "last collection"),
+			    T("记录数", "records"), T("最新序号", "head"), T("状态", "state")};
 			row(6, w, h);
 		}
 		char state[128];
-		snprintf(state, sizeof state, "%s%s%s", t->overdue ? T("⚠ 逾期未收取", "! collection overdue") : T("正常", "ok"),
+		snprintf(state, sizeof state, "%s%s%s",
+			 t->overdue ? T("⚠ 逾期未收取", "! collection overdue") : T("正常", "ok"),
 			 t->township ? "" : T("；未登记所属乡镇", "; no township registered"),
 			 t->info ? "" : T("；尚未配置", "; not provisioned"));
-		const char *cell[] = {t->id, t->township ? t->township : "-",
+		const char *cell[] = {t->id,
+				      t->township ? t->township : "-",
 				      t->collected == ZC_NEVER_COLLECTED ? T("从未收取", "never") : when,
-				      t->info ? recs : "-", t->info ? head : "-", state};
+				      t->info ? recs : "-",
+				      t->info ? head : "-",
+				      state};
 		row(6, w, cell);
 	}
 	(*shown)++;
@@ -348,8 +360,8 @@ const char *zc_cli_resolve(zc_store *s, const char *entity, const char *text, in
 	int rc = zc_name_resolve(r, entity, text, zc_lang_get(), &idx, err, sizeof err);
 	const char *out = NULL;
 	if (!rc) {
-		const char *id = !strcmp(entity, "cadres")      ? r->cadres[idx].id
-				 : !strcmp(entity, "villages")  ? r->villages[idx].id
+		const char *id = !strcmp(entity, "cadres")	? r->cadres[idx].id
+				 : !strcmp(entity, "villages")	? r->villages[idx].id
 				 : !strcmp(entity, "townships") ? r->townships[idx].id
 				 : !strcmp(entity, "districts") ? r->districts[idx].id
 								: r->terminals[idx].id;

@@ -33,45 +33,47 @@ enum { FMT_JSON, FMT_CSV, FMT_HTML };
 static void report_usage(FILE *f)
 {
 	if (zc_lang_get() == ZC_LANG_EN)
-		fputs("usage: zhucun report [--as-of DATE] [--format json|csv|html]\n"
-		      "                     [--district ID | --township ID | --village ID]\n"
-		      "                     [--sheet years|attendance|allowance|recall|findings|\n"
-		      "                              collection|breakdown]\n"
-		      "                     [--month YYYY-MM] [--out PATH]\n"
-		      "\n"
-		      "The compliance report evaluated at DATE (default: today, UTC+8).\n"
-		      "  --format json   the RULES.md section 11 report (default)\n"
-		      "  --format csv    one sheet to standard output (default sheet: years; --sheet\n"
-		      "                  alone implies csv); with --out DIR every sheet as\n"
-		      "                  DIR/<sheet>.csv (only the --sheet one if given)\n"
-		      "  --format html   one self-contained printable page (A4); --out FILE\n"
-		      "  --district/--township/--village ID: (or its unique name) only the cadres assigned there, their\n"
-		      "                  villages and the terminals of their townships\n"
-		      "  --month YYYY-MM the attendance sheets, the allowance and the summary's (and\n"
-		      "                  the breakdown's) totals of that month only\n"
-		      "  --out PATH      write to PATH instead of standard output\n"
-		      "Sheets and sections: see host/doc/REPORTS.md.\n"
-		      "exit status: 0 ok, 1 failure, 2 bad usage or unknown id\n",
-		      f);
+		fputs(
+		    "usage: zhucun report [--as-of DATE] [--format json|csv|html]\n"
+		    "                     [--district ID | --township ID | --village ID]\n"
+		    "                     [--sheet years|attendance|allowance|recall|findings|\n"
+		    "                              collection|breakdown]\n"
+		    "                     [--month YYYY-MM] [--out PATH]\n"
+		    "\n"
+		    "The compliance report evaluated at DATE (default: today, UTC+8).\n"
+		    "  --format json   the RULES.md section 11 report (default)\n"
+		    "  --format csv    one sheet to standard output (default sheet: years; --sheet\n"
+		    "                  alone implies csv); with --out DIR every sheet as\n"
+		    "                  DIR/<sheet>.csv (only the --sheet one if given)\n"
+		    "  --format html   one self-contained printable page (A4); --out FILE\n"
+		    "  --district/--township/--village ID: (or its unique name) only the cadres assigned there, their\n"
+		    "                  villages and the terminals of their townships\n"
+		    "  --month YYYY-MM the attendance sheets, the allowance and the summary's (and\n"
+		    "                  the breakdown's) totals of that month only\n"
+		    "  --out PATH      write to PATH instead of standard output\n"
+		    "Sheets and sections: see host/doc/REPORTS.md.\n"
+		    "exit status: 0 ok, 1 failure, 2 bad usage or unknown id\n",
+		    f);
 	else
-		fputs("用法: zhucun report [--as-of 日期] [--format json|csv|html]\n"
-		      "                    [--district 编号 | --township 编号 | --village 编号]\n"
-		      "                    [--sheet years|attendance|allowance|recall|findings|\n"
-		      "                             collection|breakdown]\n"
-		      "                    [--month 年-月] [--out 路径]\n"
-		      "\n"
-		      "按统计截止日期（默认今天，北京时间）生成驻村干部考勤与履职报告。\n"
-		      "  --format json   规则第 11 节的报告（默认）\n"
-		      "  --format csv    把一张表输出到标准输出（默认 years 年度表；只给 --sheet 时即为 csv）；\n"
-		      "                  给出 --out 目录时把每张表写为 目录/<表名>.csv（给出 --sheet 时只写该表）\n"
-		      "  --format html   一个可直接打印（A4）的独立网页；--out 文件\n"
-		      "  --district/--township/--village 编号（或唯一的名称）：只含派驻到该区、乡镇（街道）或村的干部、\n"
-		      "                  这些村以及所在乡镇的终端\n"
-		      "  --month 年-月   考勤表、生活补助以及概况（和分组统计）的合计只含该月，如 2025-03\n"
-		      "  --out 路径      写入文件（或目录）而不是标准输出\n"
-		      "各表的列和网页各部分见 host/doc/REPORTS.md。\n"
-		      "退出码: 0 成功，1 失败，2 用法错误或编号不存在\n",
-		      f);
+		fputs(
+		    "用法: zhucun report [--as-of 日期] [--format json|csv|html]\n"
+		    "                    [--district 编号 | --township 编号 | --village 编号]\n"
+		    "                    [--sheet years|attendance|allowance|recall|findings|\n"
+		    "                             collection|breakdown]\n"
+		    "                    [--month 年-月] [--out 路径]\n"
+		    "\n"
+		    "按统计截止日期（默认今天，北京时间）生成驻村干部考勤与履职报告。\n"
+		    "  --format json   规则第 11 节的报告（默认）\n"
+		    "  --format csv    把一张表输出到标准输出（默认 years 年度表；只给 --sheet 时即为 csv）；\n"
+		    "                  给出 --out 目录时把每张表写为 目录/<表名>.csv（给出 --sheet 时只写该表）\n"
+		    "  --format html   一个可直接打印（A4）的独立网页；--out 文件\n"
+		    "  --district/--township/--village 编号（或唯一的名称）：只含派驻到该区、乡镇（街道）或村的干部、\n"
+		    "                  这些村以及所在乡镇的终端\n"
+		    "  --month 年-月   考勤表、生活补助以及概况（和分组统计）的合计只含该月，如 2025-03\n"
+		    "  --out 路径      写入文件（或目录）而不是标准输出\n"
+		    "各表的列和网页各部分见 host/doc/REPORTS.md。\n"
+		    "退出码: 0 成功，1 失败，2 用法错误或编号不存在\n",
+		    f);
 }
 
 /* Render into a malloc'd buffer. */
@@ -171,7 +173,8 @@ static int parse_month(const char *arg, int *year, int *month)
 	zc_day d;
 	int dd;
 	if (strlen(arg) != 7 || (snprintf(buf, sizeof buf, "%s-01", arg), zc_day_parse(buf, &d))) {
-		zc_cli_err(T("--month 须为 年-月，如 2025-03，而不是 '%s'", "--month must be YYYY-MM such as 2025-03, not '%s'"),
+		zc_cli_err(T("--month 须为 年-月，如 2025-03，而不是 '%s'",
+			     "--month must be YYYY-MM such as 2025-03, not '%s'"),
 			   arg);
 		return -1;
 	}
@@ -237,7 +240,9 @@ static int scope_select(zc_store *s, zc_compliance *cp, int kind, const char *sc
 {
 	char buf[64];
 	if (scope_id) {
-		const char *entity = kind == ZC_SCOPE_DISTRICT ? "districts" : kind == ZC_SCOPE_TOWNSHIP ? "townships" : "villages";
+		const char *entity = kind == ZC_SCOPE_DISTRICT	 ? "districts"
+				     : kind == ZC_SCOPE_TOWNSHIP ? "townships"
+								 : "villages";
 		const char *id = zc_cli_resolve(s, entity, scope_id, 1, buf, sizeof buf);
 		if (!id) {
 			known_ids(&cp->in, kind);
@@ -277,8 +282,9 @@ int zc_cmd_report(int argc, char **argv)
 		switch (c) {
 		case 'a':
 			if (zc_day_parse_any(optarg, &as_of)) {
-				zc_cli_err(T("--as-of 须为日期（%s），而不是 '%s'", "--as-of must be a date (%s), not '%s'"),
-					   T(ZC_DAY_FORMS_ZH, ZC_DAY_FORMS_EN), optarg);
+				zc_cli_err(
+				    T("--as-of 须为日期（%s），而不是 '%s'", "--as-of must be a date (%s), not '%s'"),
+				    T(ZC_DAY_FORMS_ZH, ZC_DAY_FORMS_EN), optarg);
 				return 2;
 			}
 			have_as_of = 1;
@@ -301,10 +307,11 @@ int zc_cmd_report(int argc, char **argv)
 		case 's':
 			sheet_name = optarg;
 			if ((sheet = zc_report_sheet_parse(optarg)) < 0) {
-				zc_cli_err(T("--sheet 须为 years、attendance、allowance、recall、findings、collection "
-					     "或 breakdown",
-					     "--sheet must be years, attendance, allowance, recall, findings, collection "
-					     "or breakdown"));
+				zc_cli_err(
+				    T("--sheet 须为 years、attendance、allowance、recall、findings、collection "
+				      "或 breakdown",
+				      "--sheet must be years, attendance, allowance, recall, findings, collection "
+				      "or breakdown"));
 				return 2;
 			}
 			break;

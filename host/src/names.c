@@ -20,16 +20,48 @@ typedef struct ent {
 	const char *zh, *en; /* 干部 / cadre */
 } ent;
 
-static const char *d_id(const zc_registry *r, size_t i) { return r->districts[i].id; }
-static const char *d_name(const zc_registry *r, size_t i) { return r->districts[i].name; }
-static const char *t_id(const zc_registry *r, size_t i) { return r->townships[i].id; }
-static const char *t_name(const zc_registry *r, size_t i) { return r->townships[i].name; }
-static const char *v_id(const zc_registry *r, size_t i) { return r->villages[i].id; }
-static const char *v_name(const zc_registry *r, size_t i) { return r->villages[i].name; }
-static const char *c_id(const zc_registry *r, size_t i) { return r->cadres[i].id; }
-static const char *c_name(const zc_registry *r, size_t i) { return r->cadres[i].name; }
-static const char *k_id(const zc_registry *r, size_t i) { return r->terminals[i].id; }
-static const char *k_name(const zc_registry *r, size_t i) { (void)r; (void)i; return NULL; }
+static const char *d_id(const zc_registry *r, size_t i)
+{
+	return r->districts[i].id;
+}
+static const char *d_name(const zc_registry *r, size_t i)
+{
+	return r->districts[i].name;
+}
+static const char *t_id(const zc_registry *r, size_t i)
+{
+	return r->townships[i].id;
+}
+static const char *t_name(const zc_registry *r, size_t i)
+{
+	return r->townships[i].name;
+}
+static const char *v_id(const zc_registry *r, size_t i)
+{
+	return r->villages[i].id;
+}
+static const char *v_name(const zc_registry *r, size_t i)
+{
+	return r->villages[i].name;
+}
+static const char *c_id(const zc_registry *r, size_t i)
+{
+	return r->cadres[i].id;
+}
+static const char *c_name(const zc_registry *r, size_t i)
+{
+	return r->cadres[i].name;
+}
+static const char *k_id(const zc_registry *r, size_t i)
+{
+	return r->terminals[i].id;
+}
+static const char *k_name(const zc_registry *r, size_t i)
+{
+	(void)r;
+	(void)i;
+	return NULL;
+}
 
 static int entity_of(const zc_registry *r, const char *entity, ent *e)
 {
@@ -102,14 +134,15 @@ static void describe(const zc_registry *r, const char *entity, const ent *e, siz
 	const char *sep = lang == ZC_LANG_EN ? ", " : "，";
 	if (!strcmp(entity, "cadres")) {
 		int v = zc_name_cadre_village(r, (int)i, today(r->policy.tz_offset_min));
-		snprintf(out, cap, "%s %s%s%s%s%s%s", e->id(r, i), name, open, r->cadres[i].unit ? r->cadres[i].unit : "",
-			 v >= 0 ? sep : "", v >= 0 ? r->villages[v].name : "", close);
+		snprintf(out, cap, "%s %s%s%s%s%s%s", e->id(r, i), name, open,
+			 r->cadres[i].unit ? r->cadres[i].unit : "", v >= 0 ? sep : "",
+			 v >= 0 ? r->villages[v].name : "", close);
 	} else if (!strcmp(entity, "villages")) {
 		snprintf(out, cap, "%s %s%s%s%s", e->id(r, i), name, open, r->townships[r->villages[i].township].name,
 			 close);
 	} else if (!strcmp(entity, "townships") && r->townships[i].district >= 0) {
-		snprintf(out, cap, "%s %s%s%s%s", e->id(r, i), name, open,
-			 r->districts[r->townships[i].district].name, close);
+		snprintf(out, cap, "%s %s%s%s%s", e->id(r, i), name, open, r->districts[r->townships[i].district].name,
+			 close);
 	} else {
 		snprintf(out, cap, "%s%s%s", e->id(r, i), name ? " " : "", name ? name : "");
 	}
@@ -130,8 +163,8 @@ static int list_candidates(const zc_registry *r, const char *entity, const ent *
 	size_t shown = 0, total = 0;
 	for (size_t i = 0; i < e->n; i++) {
 		const char *nm = e->name(r, i);
-		int hit = exact ? nm && !strcmp(nm, text)
-				: zc_name_matches(nm, text) || zc_name_matches(e->id(r, i), text);
+		int hit =
+		    exact ? nm && !strcmp(nm, text) : zc_name_matches(nm, text) || zc_name_matches(e->id(r, i), text);
 		if (!hit)
 			continue;
 		total++;
@@ -177,7 +210,8 @@ int zc_name_resolve(const zc_registry *r, const char *entity, const char *text, 
 	}
 	if (count > 1) {
 		snprintf(err, errlen,
-			 en ? "%d %ss are named %s; give the id of the one you mean:" : "有 %d 个%s名为 %s，请用编号指明：",
+			 en ? "%d %ss are named %s; give the id of the one you mean:"
+			    : "有 %d 个%s名为 %s，请用编号指明：",
 			 count, en ? e.en : e.zh, text);
 		list_candidates(r, entity, &e, text, 1, lang, err, errlen);
 		return ZC_EEXIST;

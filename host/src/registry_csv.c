@@ -52,11 +52,8 @@ const zc_csv_enum zc_csv_duty_kinds[] = {
     {NULL, {NULL}},
 };
 const zc_csv_enum zc_csv_leave_types[] = {
-    {"personal", {"事假"}},
-    {"sick", {"病假"}},
-    {"family_visit", {"探亲假", "探亲", "family visit"}},
-    {"other", {"其他", "其它"}},
-    {NULL, {NULL}},
+    {"personal", {"事假"}},	 {"sick", {"病假"}}, {"family_visit", {"探亲假", "探亲", "family visit"}},
+    {"other", {"其他", "其它"}}, {NULL, {NULL}},
 };
 const zc_csv_enum zc_csv_results[] = {
     {"present", {"在岗"}},
@@ -109,21 +106,25 @@ static const zc_csv_col c_assignments[] = {
     {"end", "结束日期", ZC_CT_DATE, 0, 1, NULL, NULL},
 };
 static const zc_csv_col c_badges[] = {
-    {"badge", "工牌编号", ZC_CT_ID, 1, 1, NULL, NULL},	{"cadre", "干部编号", ZC_CT_ID, 1, 1, NULL, NULL},
+    {"badge", "工牌编号", ZC_CT_ID, 1, 1, NULL, NULL},	      {"cadre", "干部编号", ZC_CT_ID, 1, 1, NULL, NULL},
     {"bound_from", "绑定日期", ZC_CT_DATE, 1, 1, NULL, NULL}, {"bound_to", "解绑日期", ZC_CT_DATE, 0, 0, NULL, NULL},
-    {"kind", "类型", ZC_CT_ENUM, 0, 1, badge_kinds, NULL},	{"uid", "卡号", ZC_CT_UID, 0, 0, NULL, NULL},
+    {"kind", "类型", ZC_CT_ENUM, 0, 1, badge_kinds, NULL},    {"uid", "卡号", ZC_CT_UID, 0, 0, NULL, NULL},
     {"certificate", "证书", ZC_CT_PATH, 0, 0, NULL, NULL},
 };
 static const zc_csv_col c_leave[] = {
-    {"cadre", "干部编号", ZC_CT_ID, 1, 1, NULL, NULL}, {"start", "开始日期", ZC_CT_DATE, 1, 1, NULL, NULL},
-    {"end", "结束日期", ZC_CT_DATE, 1, 1, NULL, NULL}, {"level", "审批级别", ZC_CT_ENUM, 0, 1, zc_csv_levels, NULL},
+    {"cadre", "干部编号", ZC_CT_ID, 1, 1, NULL, NULL},
+    {"start", "开始日期", ZC_CT_DATE, 1, 1, NULL, NULL},
+    {"end", "结束日期", ZC_CT_DATE, 1, 1, NULL, NULL},
+    {"level", "审批级别", ZC_CT_ENUM, 0, 1, zc_csv_levels, NULL},
     {"ref", "批文号", ZC_CT_TEXT, 0, 0, NULL, NULL},
     {"type", "类型", ZC_CT_ENUM, 0, 0, zc_csv_leave_types, "请假类型"},
     {"reason", "事由", ZC_CT_TEXT, 0, 0, NULL, NULL},
 };
 static const zc_csv_col c_duty[] = {
-    {"cadre", "干部编号", ZC_CT_ID, 1, 1, NULL, NULL},	{"start", "开始日期", ZC_CT_DATE, 1, 1, NULL, NULL},
-    {"end", "结束日期", ZC_CT_DATE, 1, 1, NULL, NULL},	{"kind", "类型", ZC_CT_ENUM, 1, 1, zc_csv_duty_kinds, NULL},
+    {"cadre", "干部编号", ZC_CT_ID, 1, 1, NULL, NULL},
+    {"start", "开始日期", ZC_CT_DATE, 1, 1, NULL, NULL},
+    {"end", "结束日期", ZC_CT_DATE, 1, 1, NULL, NULL},
+    {"kind", "类型", ZC_CT_ENUM, 1, 1, zc_csv_duty_kinds, NULL},
     {"level", "级别", ZC_CT_ENUM, 0, 1, zc_csv_levels, NULL},
     {"place", "地点", ZC_CT_TEXT, 0, 0, NULL, NULL},
     {"purpose", "事由", ZC_CT_TEXT, 0, 0, NULL, NULL},

@@ -106,18 +106,18 @@ int zc_report_terminal_rows(const zc_rules_input *in, const zc_report *r, const 
 	return 0;
 }
 
-void zc_report_overdue_text(const zc_rules_input *in, const zc_report_terminal_row *t, int lang, char *buf,
-			    size_t len)
+void zc_report_overdue_text(const zc_rules_input *in, const zc_report_terminal_row *t, int lang, char *buf, size_t len)
 {
 	const zc_r_terminal *k = &in->terminals[t->terminal];
 	const char *tw = zc_report_township_name(in, k->township);
 	int days = in->policy.max_collection_lag_days;
 	char when[32];
 	if (t->collected_until_ms == ZC_NEVER_COLLECTED) {
-		snprintf(buf, len,
-			 L("终端 %s 从未收取，其所在乡镇（%s）的日期为未收取，不计缺勤",
-			   "Terminal %s has never been collected: the dates of its township (%s) are pending, not absent"),
-			 k->id, tw);
+		snprintf(
+		    buf, len,
+		    L("终端 %s 从未收取，其所在乡镇（%s）的日期为未收取，不计缺勤",
+		      "Terminal %s has never been collected: the dates of its township (%s) are pending, not absent"),
+		    k->id, tw);
 		return;
 	}
 	zc_report_local_time(t->collected_until_ms, in->policy.tz_offset_min, 0, when);
@@ -230,7 +230,8 @@ static int cadre_facts_fill(const zc_rules_input *in, const zc_report *r, const 
 		cadre_facts *f = &cf[a->cadre];
 		const zc_r_assignment *h = f->home >= 0 ? &in->assignments[f->home] : NULL;
 		int started = a->start <= r->as_of, hstarted = h && h->start <= r->as_of;
-		if (!h || (started && (!hstarted || a->start > h->start)) || (!started && !hstarted && a->start < h->start))
+		if (!h || (started && (!hstarted || a->start > h->start)) ||
+		    (!started && !hstarted && a->start < h->start))
 			f->home = (int)k;
 	}
 	for (size_t i = 0; i < r->nyears; i++) {
@@ -254,7 +255,8 @@ static size_t number_units(const zc_rules_input *in, cadre_facts *cf, unitkey *k
 	size_t nk = 0, nu = 0;
 	for (size_t c = 0; c < in->ncadres; c++)
 		if (cf[c].home >= 0)
-			keys[nk++] = (unitkey){in->cadres[c].unit && *in->cadres[c].unit ? in->cadres[c].unit : "", (int)c};
+			keys[nk++] =
+			    (unitkey){in->cadres[c].unit && *in->cadres[c].unit ? in->cadres[c].unit : "", (int)c};
 	if (nk)
 		qsort(keys, nk, sizeof *keys, unitkey_cmp);
 	for (size_t i = 0; i < nk; i++) {
@@ -290,18 +292,19 @@ static int breakdown_fill(const zc_rules_input *in, const zc_report *r, const zc
 	int lang = o->lang;
 	size_t base_tw = in->ndistricts + 1;
 	for (size_t d = 0; d <= in->ndistricts; d++)
-		g[d] = (zc_report_group_row){.kind = ZC_GROUP_DISTRICT,
-					     .name = d < in->ndistricts ? zc_report_name_or_id(in->districts[d].name,
-											      in->districts[d].id)
-									: L("（未归属区）", "(no district)")};
+		g[d] = (zc_report_group_row){
+		    .kind = ZC_GROUP_DISTRICT,
+		    .name = d < in->ndistricts ? zc_report_name_or_id(in->districts[d].name, in->districts[d].id)
+					       : L("（未归属区）", "(no district)")};
 	for (size_t t = 0; t < in->ntownships; t++)
-		g[base_tw + t] = (zc_report_group_row){.kind = ZC_GROUP_TOWNSHIP,
-						       .name = zc_report_township_name(in, (int)t)};
+		g[base_tw + t] =
+		    (zc_report_group_row){.kind = ZC_GROUP_TOWNSHIP, .name = zc_report_township_name(in, (int)t)};
 	for (size_t u = 0; u < nunits; u++)
 		g[base_unit + u] = (zc_report_group_row){.kind = ZC_GROUP_UNIT, .name = units[u]};
 	for (size_t c = 0; c < in->ncadres; c++)
 		if (cf[c].home >= 0)
-			group_add(g, base_tw, base_unit, in, in->assignments[cf[c].home].village, cf[c].unit, &cf[c], 0);
+			group_add(g, base_tw, base_unit, in, in->assignments[cf[c].home].village, cf[c].unit, &cf[c],
+				  0);
 	zc_report_allowance_row *rows;
 	size_t n;
 	if (zc_report_allowance_rows(in, r, o, &rows, &n))

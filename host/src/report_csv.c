@@ -186,7 +186,8 @@ static void attendance_block(csvw *w, const zc_rules_input *in, const zc_report 
 		cell(w, zc_report_role_label(in->cadres[c].role, en_));
 		for (int d = 0; d < nd; d++) {
 			zc_day day = ms + d;
-			cell(w, zc_report_village_on(in, r, c, day) == v ? zc_report_day_symbol(in, r, c, day, en_) : "");
+			cell(w,
+			     zc_report_village_on(in, r, c, day) == v ? zc_report_day_symbol(in, r, c, day, en_) : "");
 		}
 		int cnt[ZC_ST_COUNT];
 		zc_report_count_days(in, r, c, v, ms, ms + nd - 1, cnt);

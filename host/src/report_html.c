@@ -29,8 +29,8 @@ typedef struct hw {
 	const zc_report *r;
 	const zc_report_opts *o;
 	int en_;
-	int sec;       /* sections opened so far, for their numbers */
-	int *expected; /* zc_report_pace: per year row */
+	int sec;		       /* sections opened so far, for their numbers */
+	int *expected;		       /* zc_report_pace: per year row */
 	zc_report_terminal_row *terms; /* zc_report_terminal_rows */
 	size_t nterms;
 } hw;
@@ -104,7 +104,6 @@ static void thead(hw *w, const char *const *h, size_t n)
 		tag(w, "<th>", h[i], "</th>");
 	raw(w, "</tr></thead>\n<tbody>\n");
 }
-
 
 /* ---- shared tables (zc_report_cells) ---- */
 
@@ -424,12 +423,12 @@ static void chart_bar(hw *w, const zc_r_year *y, int expected, int yy, int max)
 	rawf(w, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>", lx, yy + 4, bw, rh - 8,
 	     y->counted_days >= expected ? "#3a8d3a" : "#d9822b");
 	if (expected < y->required_days)
-		rawf(w, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#555\" stroke-width=\"2\"/>", ex, yy + 3,
-		     ex, yy + rh - 3);
-	rawf(w, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#a31515\" stroke-width=\"2\"/>", rx, yy + 1,
-	     rx, yy + rh - 1);
-	rawf(w, "<text x=\"%d\" y=\"%d\">%d / %d</text>\n", (rx > lx + bw ? rx : lx + bw) + 5, yy + 15,
-	     y->counted_days, y->required_days);
+		rawf(w, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#555\" stroke-width=\"2\"/>", ex,
+		     yy + 3, ex, yy + rh - 3);
+	rawf(w, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#a31515\" stroke-width=\"2\"/>", rx, yy + 1, rx,
+	     yy + rh - 1);
+	rawf(w, "<text x=\"%d\" y=\"%d\">%d / %d</text>\n", (rx > lx + bw ? rx : lx + bw) + 5, yy + 15, y->counted_days,
+	     y->required_days);
 }
 
 /* Horizontal bars: counted days per cadre and year, a tick at each row's
@@ -487,7 +486,8 @@ static void chart_days(hw *w)
 	else
 		rawf(w, "%d天", in->policy.min_days_per_year);
 	raw(w, "</text>\n</svg>\n<figcaption class=\"legend\">");
-	esc(w, L("柱长为计入天数（在岗＋补卡＋公务），红色竖线为应驻天数（未驻满全年的按比例折算），灰色竖线为截至目前应有天数，"
+	esc(w, L("柱长为计入天数（在岗＋补卡＋公务），红色竖线为应驻天数（未驻满全年的按比例折算），灰色竖线为截至目前"
+		 "应有天数，"
 		 "虚线为年度最低天数。橙色表示进度落后（计入天数低于截至目前应有天数）。",
 		 "Bar: counted days (present + corrected + official duty); red tick: required days (prorated for part "
 		 "of a year); grey tick: days expected by now; dashed line: the yearly minimum. Orange: behind pace "
@@ -918,7 +918,8 @@ static void scope_text(hw *w, char *buf, size_t len)
 	if (!sc || sc->kind == ZC_SCOPE_ALL)
 		snprintf(buf, len, "%s", L("全部", "all"));
 	else if (sc->kind == ZC_SCOPE_DISTRICT)
-		snprintf(buf, len, "%s", zc_report_name_or_id(in->districts[sc->index].name, in->districts[sc->index].id));
+		snprintf(buf, len, "%s",
+			 zc_report_name_or_id(in->districts[sc->index].name, in->districts[sc->index].id));
 	else if (sc->kind == ZC_SCOPE_TOWNSHIP)
 		snprintf(buf, len, "%s", zc_report_township_name(in, sc->index));
 	else

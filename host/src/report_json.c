@@ -118,7 +118,8 @@ size_t zc_report_sheet_cadres(const zc_rules_input *in, int v, zc_day from, zc_d
 	size_t back = in->ncadres;
 	for (size_t i = 0; i < in->nassignments; i++) {
 		const zc_r_assignment *a = &in->assignments[i];
-		if (a->village != v || a->start > to || a->end < from || a->cadre < 0 || (size_t)a->cadre >= in->ncadres)
+		if (a->village != v || a->start > to || a->end < from || a->cadre < 0 ||
+		    (size_t)a->cadre >= in->ncadres)
 			continue;
 		if (in->cadres[a->cadre].role == ZC_ROLE_FIRST_SECRETARY) {
 			if (nfs < back)
@@ -600,14 +601,13 @@ const char *zc_report_cadre_name(const zc_rules_input *in, int c)
 const char *zc_report_village_name(const zc_rules_input *in, int v)
 {
 	return v >= 0 && (size_t)v < in->nvillages ? zc_report_name_or_id(in->villages[v].name, in->villages[v].id)
-						    : "";
+						   : "";
 }
 
 const char *zc_report_township_name(const zc_rules_input *in, int t)
 {
-	return t >= 0 && (size_t)t < in->ntownships
-		       ? zc_report_name_or_id(in->townships[t].name, in->townships[t].id)
-		       : "";
+	return t >= 0 && (size_t)t < in->ntownships ? zc_report_name_or_id(in->townships[t].name, in->townships[t].id)
+						    : "";
 }
 
 const char *zc_report_role_label(int role, int lang)

@@ -100,7 +100,9 @@ static const zc_report_mark legend[] = {
     {ZC_ST_DUTY, {"公", "D"}, {"公务", "official duty"}},
     {ZC_ST_LEAVE, {"假", "L"}, {"请假", "leave"}},
     {ZC_ST_REST, {"休", "R"}, {"休息", "rest"}},
-    {ZC_ST_PENDING, {"未", "PD"}, {"未收取（终端记录尚未收取，不计缺勤）", "pending (terminal log not yet collected; not absent)"}},
+    {ZC_ST_PENDING,
+     {"未", "PD"},
+     {"未收取（终端记录尚未收取，不计缺勤）", "pending (terminal log not yet collected; not absent)"}},
     {ZC_ST_ABSENT, {"×", "X"}, {"缺勤", "absent"}},
 };
 
@@ -120,9 +122,8 @@ void zc_report_legend_text(int lang, zc_day as_of, char *buf, size_t len)
 					 legend[i].label[en]);
 	zc_day_format(as_of, d);
 	if (used < len)
-		snprintf(buf + used, len - used, "%s%s", L("  空白 不在驻村期内或晚于统计截止日 ",
-							   "; blank: outside the assignment or after "),
-			 d);
+		snprintf(buf + used, len - used, "%s%s",
+			 L("  空白 不在驻村期内或晚于统计截止日 ", "; blank: outside the assignment or after "), d);
 }
 
 const char *zc_report_signoff(int i, int lang)
@@ -141,34 +142,53 @@ typedef struct colname {
 } colname;
 
 static const colname years_cols[] = {
-    {"干部编号", "cadre id"},	       {"姓名", "name"},
-    {"职务", "role"},		       {"派出单位", "dispatching unit"},
-    {"乡镇（街道）", "township"},      {"驻村", "village"},
-    {"年度", "year"},		       {"在岗天数", "present days"},
-    {"补卡天数", "corrected days"},    {"公务天数", "duty days"},
-    {"请假天数", "leave days"},	       {"休息天数", "rest days"},
-    {"未收取天数", "pending days"},    {"缺勤天数", "absent days"},
-    {"计入天数", "counted days"},      {"截至目前应有天数", "expected by now"},
-    {"进度", "pace"},		       {"应驻天数", "required days"},
-    {"尚差天数", "days short"},	       {"补助天数", "allowance days"},
+    {"干部编号", "cadre id"},
+    {"姓名", "name"},
+    {"职务", "role"},
+    {"派出单位", "dispatching unit"},
+    {"乡镇（街道）", "township"},
+    {"驻村", "village"},
+    {"年度", "year"},
+    {"在岗天数", "present days"},
+    {"补卡天数", "corrected days"},
+    {"公务天数", "duty days"},
+    {"请假天数", "leave days"},
+    {"休息天数", "rest days"},
+    {"未收取天数", "pending days"},
+    {"缺勤天数", "absent days"},
+    {"计入天数", "counted days"},
+    {"截至目前应有天数", "expected by now"},
+    {"进度", "pace"},
+    {"应驻天数", "required days"},
+    {"尚差天数", "days short"},
+    {"补助天数", "allowance days"},
     {"补助金额（元）", "allowance (yuan)"},
 };
 static const colname allowance_cols[] = {
-    {"驻村", "village"},	    {"月份", "month"},	      {"干部编号", "cadre id"},
-    {"姓名", "name"},		    {"补助天数", "days"},     {"标准（元/天）", "rate (yuan/day)"},
-    {"金额（元）", "amount (yuan)"}, {"签领", "signature"},
+    {"驻村", "village"},
+    {"月份", "month"},
+    {"干部编号", "cadre id"},
+    {"姓名", "name"},
+    {"补助天数", "days"},
+    {"标准（元/天）", "rate (yuan/day)"},
+    {"金额（元）", "amount (yuan)"},
+    {"签领", "signature"},
 };
 static const colname recall_cols[] = {
-    {"干部编号", "cadre id"}, {"姓名", "name"},	  {"驻村", "village"},
+    {"干部编号", "cadre id"},	      {"姓名", "name"},	       {"驻村", "village"},
     {"派出单位", "dispatching unit"}, {"召回原因", "reasons"}, {"首次违规日期", "first violation"},
 };
 static const colname collection_cols[] = {
-    {"终端编号", "terminal"},	  {"乡镇（街道）", "township"}, {"最后收取时间", "last collected"},
+    {"终端编号", "terminal"},	    {"乡镇（街道）", "township"}, {"最后收取时间", "last collected"},
     {"未收取天数", "pending days"}, {"逾期未收取", "overdue"},
 };
 static const colname breakdown_cols[] = {
-    {"分组", "group by"},	       {"名称", "name"},	     {"干部人数", "cadres"},
-    {"进度落后人数", "behind pace"}, {"落后比例（%）", "behind (%)"}, {"应召回人数", "to recall"},
+    {"分组", "group by"},
+    {"名称", "name"},
+    {"干部人数", "cadres"},
+    {"进度落后人数", "behind pace"},
+    {"落后比例（%）", "behind (%)"},
+    {"应召回人数", "to recall"},
     {"补助金额（元）", "allowance (yuan)"},
 };
 

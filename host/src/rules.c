@@ -401,23 +401,24 @@ static zc_r_finding *add_finding(build *b, const char *type, int sev, int kind, 
 	return f;
 }
 
-#define GROW(b, arr, n, cap)                                                                                   \
-	do {                                                                                                   \
-		if ((n) == (cap)) {                                                                            \
-			size_t nc_ = (cap) ? (cap) * 2 : 64;                                                   \
-			void *p_ = realloc((arr), nc_ * sizeof *(arr));                                         \
-			if (!p_) {                                                                             \
-				(b)->oom = 1;                                                                  \
-				break;                                                                         \
-			}                                                                                      \
-			(arr) = p_;                                                                            \
-			(cap) = nc_;                                                                           \
-		}                                                                                              \
+#define GROW(b, arr, n, cap)                                                                                           \
+	do {                                                                                                           \
+		if ((n) == (cap)) {                                                                                    \
+			size_t nc_ = (cap) ? (cap)*2 : 64;                                                             \
+			void *p_ = realloc((arr), nc_ * sizeof *(arr));                                                \
+			if (!p_) {                                                                                     \
+				(b)->oom = 1;                                                                          \
+				break;                                                                                 \
+			}                                                                                              \
+			(arr) = p_;                                                                                    \
+			(cap) = nc_;                                                                                   \
+		}                                                                                                      \
 	} while (0)
 
 /* Group n rows by cadre_of(row) (rows with cadre -1 are left out). */
-static int bucket_make(bucket *bk, size_t ncadres, size_t n, int (*cadre_of)(const zc_rules_input *, size_t, const int *),
-		       const zc_rules_input *in, const int *aux)
+static int bucket_make(bucket *bk, size_t ncadres, size_t n,
+		       int (*cadre_of)(const zc_rules_input *, size_t, const int *), const zc_rules_input *in,
+		       const int *aux)
 {
 	bk->off = calloc(ncadres + 2, sizeof *bk->off);
 	bk->idx = malloc((n + 1) * sizeof *bk->idx);
@@ -486,8 +487,7 @@ static int tap_cadre(const zc_rules_input *in, size_t i, const int *aux)
 
 /* Both details of a finding: the same arguments in the same order for the
  * Chinese and the English format. */
-static void detail(zc_r_finding *f, const char *zh, const char *en, ...)
-	__attribute__((format(printf, 3, 4)));
+static void detail(zc_r_finding *f, const char *zh, const char *en, ...) __attribute__((format(printf, 3, 4)));
 static void detail(zc_r_finding *f, const char *zh, const char *en, ...)
 {
 	va_list ap, aq;
@@ -528,17 +528,17 @@ static int tap_verdict(const zc_rules_input *in, const zc_r_tap *t, zc_day *day)
 
 typedef struct cadre_ctx {
 	int c;
-	int *asg;   /* assignment indices of this cadre, by start */
+	int *asg; /* assignment indices of this cadre, by start */
 	int nasg;
 	zc_day first, last; /* evaluated range (last <= as_of), first > last: none */
-	uint16_t *taps;     /* accepted post-terminal taps per day of [first, last] */
+	uint16_t *taps;	    /* accepted post-terminal taps per day of [first, last] */
 	uint8_t *foreign;   /* a tap at another terminal that day */
-	uint8_t *flags;     /* DF_* per day */
-	int *asg_of;        /* assignment index per day, -1 outside */
+	uint8_t *flags;	    /* DF_* per day */
+	int *asg_of;	    /* assignment index per day, -1 outside */
 } cadre_ctx;
 
 enum {
-	DF_CORRECTED = 1,  /* a valid correction of the day */
+	DF_CORRECTED = 1,   /* a valid correction of the day */
 	DF_INSP_ABSENT = 2, /* an inspection found the cadre absent */
 };
 
@@ -651,22 +651,22 @@ static void leave_validity(build *b, int c, uint8_t *valid)
 			const zc_r_leave *l = &in->leaves[idx[k]];
 			valid[idx[k]] = l->level != ZC_LEVEL_NONE && l->level >= need;
 			if (!valid[idx[k]]) {
-				zc_r_finding *f = add_finding(b, "leave_approval_level", ZC_SEV_VIOLATION, ZC_SUBJ_CADRE,
-							      c, l->start);
+				zc_r_finding *f = add_finding(b, "leave_approval_level", ZC_SEV_VIOLATION,
+							      ZC_SUBJ_CADRE, c, l->start);
 				if (f) {
 					char s1[11], s2[11];
 					zc_day_format(bstart, s1);
 					zc_day_format(bend, s2);
 					const char *ref = l->ref ? l->ref : "";
 					detail(f, "请假连续 %s 至 %s 共 %d 天，须%s审批；实际审批：%s%s%s",
-					       "leave block %s..%s (%d days) requires %s approval; approved: %s%s%s", s1, s2,
-					       span, zc_level_label_zh(need), zc_level_label_zh(l->level), *ref ? "，批文 " : "",
-					       ref);
+					       "leave block %s..%s (%d days) requires %s approval; approved: %s%s%s",
+					       s1, s2, span, zc_level_label_zh(need), zc_level_label_zh(l->level),
+					       *ref ? "，批文 " : "", ref);
 					/* English names the levels as RULES.md does */
 					snprintf(f->detail, sizeof f->detail,
-						 "leave block %s..%s (%d days) requires %s approval; approved: %s%s%s", s1,
-						 s2, span, zc_level_name(need), zc_level_name(l->level), *ref ? ", ref " : "",
-						 ref);
+						 "leave block %s..%s (%d days) requires %s approval; approved: %s%s%s",
+						 s1, s2, span, zc_level_name(need), zc_level_name(l->level),
+						 *ref ? ", ref " : "", ref);
 				}
 			}
 		}
@@ -801,7 +801,8 @@ static void eval_cadre(build *b, cadre_ctx *cc, const int *tap_rej, const zc_day
 				const char *who = "";
 				for (int ki = b->inspections.off[c]; ki < b->inspections.off[c + 1] && !*who; ki++) {
 					const zc_r_inspection *x = &in->inspections[b->inspections.idx[ki]];
-					if (x->absent && zc_day_of_utc(x->utc_ms, p->tz_offset_min) == d && x->inspector)
+					if (x->absent && zc_day_of_utc(x->utc_ms, p->tz_offset_min) == d &&
+					    x->inspector)
 						who = x->inspector;
 				}
 				if (cc->taps[i])
@@ -811,7 +812,8 @@ static void eval_cadre(build *b, cadre_ctx *cc, const int *tap_rej, const zc_day
 					       who, (int)cc->taps[i]);
 				else
 					detail(f, "检查（%s）发现不在岗，当天无驻地终端刷卡",
-					       "an inspection (%s) found the cadre absent; no tap at a post terminal that day",
+					       "an inspection (%s) found the cadre absent; no tap at a post terminal "
+					       "that day",
 					       who);
 			}
 		}
@@ -900,8 +902,8 @@ static void eval_cadre(build *b, cadre_ctx *cc, const int *tap_rej, const zc_day
 									      ZC_SUBJ_CADRE, c, d);
 						if (f)
 							detail(f, "全年缺勤超过 %d 天（%d 年）",
-							       "more than %d absent days in %d", p->max_absent_days_per_year,
-							       y);
+							       "more than %d absent days in %d",
+							       p->max_absent_days_per_year, y);
 					}
 					break;
 				}
@@ -951,16 +953,19 @@ static void eval_cadre(build *b, cadre_ctx *cc, const int *tap_rej, const zc_day
 			if (yr.counted_days < yr.required_days) {
 				zc_r_finding *f = add_finding(b, "min_days", ZC_SEV_VIOLATION, ZC_SUBJ_CADRE, c, lastd);
 				if (f)
-					detail(f, "计入天数 %d 天（%d 年），应驻 %d 天", "%d counted days in %d, %d required",
-					       yr.counted_days, y, yr.required_days);
+					detail(f, "计入天数 %d 天（%d 年），应驻 %d 天",
+					       "%d counted days in %d, %d required", yr.counted_days, y,
+					       yr.required_days);
 			}
 		} else if (yr.counted_days + after + yr.pending_days < yr.required_days) {
-			zc_r_finding *f = add_finding(b, "min_days_unreachable", ZC_SEV_WARNING, ZC_SUBJ_CADRE, c, as_of);
+			zc_r_finding *f =
+			    add_finding(b, "min_days_unreachable", ZC_SEV_WARNING, ZC_SUBJ_CADRE, c, as_of);
 			if (f)
-				detail(f, "已计入 %d 天（%d 年），剩余 %d 天、未收取 %d 天，已无法达到应驻 %d 天",
-				       "%d counted days in %d, %d days left and %d pending: %d required can no longer be "
-				       "reached",
-				       yr.counted_days, y, after, yr.pending_days, yr.required_days);
+				detail(
+				    f, "已计入 %d 天（%d 年），剩余 %d 天、未收取 %d 天，已无法达到应驻 %d 天",
+				    "%d counted days in %d, %d days left and %d pending: %d required can no longer be "
+				    "reached",
+				    yr.counted_days, y, after, yr.pending_days, yr.required_days);
 		}
 		GROW(b, r->years, r->nyears, b->cap_year);
 		if (b->oom)
@@ -998,7 +1003,8 @@ static void registry_checks(build *b)
 				if (f) {
 					snprintf(f->detail, sizeof f->detail, "at the start of the assignment: %s%s%s",
 						 party_ok ? "" : "party standing under 1 year",
-						 !party_ok && !work_ok ? "; " : "", work_ok ? "" : "work experience under 2 years");
+						 !party_ok && !work_ok ? "; " : "",
+						 work_ok ? "" : "work experience under 2 years");
 					snprintf(f->detail_zh, sizeof f->detail_zh, "选派时：%s%s%s",
 						 party_ok ? "" : "党龄不满1年", !party_ok && !work_ok ? "；" : "",
 						 work_ok ? "" : "工作经历不满2年");
@@ -1008,7 +1014,8 @@ static void registry_checks(build *b)
 		/* term length and rotation */
 		zc_day term_end = years_after(a->start, p->term_years) - 1;
 		if (a->end > term_end + p->handover_days) {
-			zc_r_finding *f = add_finding(b, "term_length", ZC_SEV_VIOLATION, ZC_SUBJ_CADRE, a->cadre, a->start);
+			zc_r_finding *f =
+			    add_finding(b, "term_length", ZC_SEV_VIOLATION, ZC_SUBJ_CADRE, a->cadre, a->start);
 			if (f) {
 				zc_day_format(a->start, s1);
 				zc_day_format(a->end, s2);
@@ -1029,23 +1036,26 @@ static void registry_checks(build *b)
 		int trained = 0;
 		for (int ki = b->duties.off[a->cadre]; ki < b->duties.off[a->cadre + 1] && !trained; ki++) {
 			const zc_r_duty *du = &in->duties[b->duties.idx[ki]];
-			trained = du->kind == ZC_DUTY_TRAINING && du->level >= ZC_LEVEL_DISTRICT && du->start <= a->end &&
-				  du->end >= a->start;
+			trained = du->kind == ZC_DUTY_TRAINING && du->level >= ZC_LEVEL_DISTRICT &&
+				  du->start <= a->end && du->end >= a->start;
 		}
 		if (!trained) {
 			int len = a->end - a->start + 1;
 			zc_day warn = a->start + (zc_day)(((int64_t)len * p->training_warning_percent + 99) / 100) - 1;
 			if (as_of >= a->end) {
-				zc_r_finding *f = add_finding(b, "training", ZC_SEV_VIOLATION, ZC_SUBJ_CADRE, a->cadre, a->end);
+				zc_r_finding *f =
+				    add_finding(b, "training", ZC_SEV_VIOLATION, ZC_SUBJ_CADRE, a->cadre, a->end);
 				if (f)
 					detail(f, "任期内未参加区级及以上培训", "%s",
 					       "no training at district level or above during the term");
 			} else if (as_of >= warn) {
-				zc_r_finding *f = add_finding(b, "training", ZC_SEV_WARNING, ZC_SUBJ_CADRE, a->cadre, warn);
+				zc_r_finding *f =
+				    add_finding(b, "training", ZC_SEV_WARNING, ZC_SUBJ_CADRE, a->cadre, warn);
 				if (f)
-					detail(f, "任期已过 %d%%，尚未参加区级及以上培训",
-					       "%d%% of the term has passed without training at district level or above",
-					       p->training_warning_percent);
+					detail(
+					    f, "任期已过 %d%%，尚未参加区级及以上培训",
+					    "%d%% of the term has passed without training at district level or above",
+					    p->training_warning_percent);
 			}
 		}
 	}
@@ -1062,13 +1072,15 @@ static void registry_checks(build *b)
 		if (n < 3) {
 			zc_r_finding *f = add_finding(b, "team_size", ZC_SEV_VIOLATION, ZC_SUBJ_VILLAGE, (int)v, as_of);
 			if (f)
-				detail(f, "在驻干部 %d 人，至少须 3 人", "%d cadres on assignment, at least 3 required", n);
+				detail(f, "在驻干部 %d 人，至少须 3 人", "%d cadres on assignment, at least 3 required",
+				       n);
 		}
 		if (fs != 1) {
-			zc_r_finding *f = add_finding(b, "team_leader", ZC_SEV_VIOLATION, ZC_SUBJ_VILLAGE, (int)v, as_of);
+			zc_r_finding *f =
+			    add_finding(b, "team_leader", ZC_SEV_VIOLATION, ZC_SUBJ_VILLAGE, (int)v, as_of);
 			if (f)
-				detail(f, "第一书记 %d 人，须恰好 1 人", "%d first secretaries on assignment, exactly 1 required",
-				       fs);
+				detail(f, "第一书记 %d 人，须恰好 1 人",
+				       "%d first secretaries on assignment, exactly 1 required", fs);
 		}
 	}
 }
@@ -1136,8 +1148,9 @@ static void tapnote_emit(build *b, const tapnote *v, size_t n)
 	} else {
 		snprintf(f->detail, sizeof f->detail, "%zu taps from %s to %s not counted: %s (first: %s record %llu)",
 			 n, s1, s2, zc_tap_reject_name(x->why), term, (unsigned long long)x->seq);
-		snprintf(f->detail_zh, sizeof f->detail_zh, "%s 至 %s 共 %zu 次刷卡不计入：%s（首次：终端 %s 第 %llu 条）",
-			 s1, s2, n, zc_tap_reject_label_zh(x->why), term, (unsigned long long)x->seq);
+		snprintf(f->detail_zh, sizeof f->detail_zh,
+			 "%s 至 %s 共 %zu 次刷卡不计入：%s（首次：终端 %s 第 %llu 条）", s1, s2, n,
+			 zc_tap_reject_label_zh(x->why), term, (unsigned long long)x->seq);
 	}
 }
 
@@ -1158,8 +1171,13 @@ static void tap_findings(build *b, const int *rej, const zc_day *day)
 			free(v);
 			return;
 		}
-		v[nv++] = (tapnote){cadre >= 0 ? ZC_SUBJ_CADRE : ZC_SUBJ_TERMINAL, cadre >= 0 ? cadre : tp->terminal,
-				    rej[t] != ZC_REJ_NONE ? rej[t] : -1, day[t], tp->terminal, tp->badge, tp->seq};
+		v[nv++] = (tapnote){cadre >= 0 ? ZC_SUBJ_CADRE : ZC_SUBJ_TERMINAL,
+				    cadre >= 0 ? cadre : tp->terminal,
+				    rej[t] != ZC_REJ_NONE ? rej[t] : -1,
+				    day[t],
+				    tp->terminal,
+				    tp->badge,
+				    tp->seq};
 	}
 	if (nv)
 		qsort(v, nv, sizeof *v, tapnote_cmp);
@@ -1190,8 +1208,8 @@ static void tap_findings(build *b, const int *rej, const zc_day *day)
 		if (in->terminals[x->terminal].township == in->terminals[y->terminal].township)
 			continue;
 		if (y->utc_ms - x->utc_ms < gap) {
-			zc_r_finding *f = add_finding(b, "impossible_travel", ZC_SEV_VIOLATION, ZC_SUBJ_TERMINAL, y->terminal,
-						      day[idx[i]]);
+			zc_r_finding *f = add_finding(b, "impossible_travel", ZC_SEV_VIOLATION, ZC_SUBJ_TERMINAL,
+						      y->terminal, day[idx[i]]);
 			if (f)
 				detail(f, "工牌 %s 在 %lld 分钟内先后出现于 %s 和 %s",
 				       "badge %s within %lld minutes at %s and %s", in->badges[y->badge].id,
@@ -1249,10 +1267,11 @@ static void forged_findings(build *b, const zc_day *day)
 			k++;
 		zc_r_finding *f = add_finding(b, "forged_badge", ZC_SEV_VIOLATION, ZC_SUBJ_CADRE, v[i].cadre, v[i].day);
 		if (f)
-			detail(f, "疑似弄虚作假：%d 次刷卡使用了该干部工牌证书的复制卡（签名不符）",
-			       "suspected forgery: %d tap(s) with a copy of this cadre's badge certificate (the signature "
-			       "does not match)",
-			       (int)(k - i + 1));
+			detail(
+			    f, "疑似弄虚作假：%d 次刷卡使用了该干部工牌证书的复制卡（签名不符）",
+			    "suspected forgery: %d tap(s) with a copy of this cadre's badge certificate (the signature "
+			    "does not match)",
+			    (int)(k - i + 1));
 	}
 	free(v);
 }
@@ -1289,7 +1308,8 @@ static void collection_findings(build *b)
 		int64_t cu = in->terminals[t].collected_until_ms;
 		if (cu != ZC_NEVER_COLLECTED && cu >= limit)
 			continue;
-		zc_r_finding *f = add_finding(b, "collection_overdue", ZC_SEV_WARNING, ZC_SUBJ_TERMINAL, (int)t, in->as_of);
+		zc_r_finding *f =
+		    add_finding(b, "collection_overdue", ZC_SEV_WARNING, ZC_SUBJ_TERMINAL, (int)t, in->as_of);
 		if (!f)
 			continue;
 		if (cu == ZC_NEVER_COLLECTED) {
@@ -1300,7 +1320,8 @@ static void collection_findings(build *b)
 			char s1[11];
 			zc_day_format(last, s1);
 			detail(f, "终端记录最后收取于 %s，已超过 %d 天；此后的日期为未收取",
-			       "the terminal's log was last collected on %s, more than %d days ago; later dates are pending",
+			       "the terminal's log was last collected on %s, more than %d days ago; later dates are "
+			       "pending",
 			       s1, p->max_collection_lag_days);
 		}
 	}
@@ -1338,7 +1359,7 @@ void zc_rules_clock_trust(const zc_r_clockrec *r, size_t n, int64_t tolerance_ms
 {
 	int64_t prov = INT64_MIN; /* utc of the provisioned record */
 	int have_prov = 0;
-	int64_t high = INT64_MIN; /* highest clock reading so far */
+	int64_t high = INT64_MIN;	  /* highest clock reading so far */
 	int64_t window_until = INT64_MIN; /* in a rollback window while utc < this */
 	for (size_t i = 0; i < n; i++) {
 		const zc_r_clockrec *x = &r[i];
@@ -1413,7 +1434,8 @@ static int check_input(const zc_rules_input *in)
 		    (in->inspections[i].village != -1 && !IDX(in->inspections[i].village, in->nvillages)))
 			return ZC_EARG;
 	for (size_t i = 0; i < in->ntownships; i++)
-		if (in->townships[i].district != -1 && in->ndistricts && !IDX(in->townships[i].district, in->ndistricts))
+		if (in->townships[i].district != -1 && in->ndistricts &&
+		    !IDX(in->townships[i].district, in->ndistricts))
 			return ZC_EARG;
 	return 0;
 #undef IDX

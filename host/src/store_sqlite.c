@@ -789,8 +789,7 @@ int64_t zc_store_record_count(zc_store *s, const char *terminal)
 	return n;
 }
 
-int zc_store_records(zc_store *s, const char *terminal, uint64_t from, uint64_t to, zc_store_record_fn fn,
-		     void *arg)
+int zc_store_records(zc_store *s, const char *terminal, uint64_t from, uint64_t to, zc_store_record_fn fn, void *arg)
 {
 	sqlite3_stmt *st = NULL;
 	if (!s || !terminal || !fn)
@@ -802,10 +801,11 @@ int zc_store_records(zc_store *s, const char *terminal, uint64_t from, uint64_t 
 	int rc = terminal_known(s, terminal), step;
 	if (rc)
 		return rc;
-	rc = db_err(sqlite3_prepare_v2(s->db,
-				       "SELECT seq, raw FROM records WHERE terminal_id = ?1 AND seq >= ?2 AND seq <= ?3 "
-				       "ORDER BY seq",
-				       -1, &st, NULL));
+	rc =
+	    db_err(sqlite3_prepare_v2(s->db,
+				      "SELECT seq, raw FROM records WHERE terminal_id = ?1 AND seq >= ?2 AND seq <= ?3 "
+				      "ORDER BY seq",
+				      -1, &st, NULL));
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
@@ -843,11 +843,12 @@ int zc_store_collection_add(zc_store *s, const char *terminal, int64_t at_ms, ui
 	int rc = terminal_known(s, terminal);
 	if (rc)
 		return rc;
-	rc = db_err(sqlite3_prepare_v2(s->db,
-				       "INSERT INTO collections(terminal_id, at_ms, up_to_seq, via, source, recorded_ms) "
-				       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-				       "ON CONFLICT(terminal_id, at_ms, up_to_seq) DO NOTHING",
-				       -1, &st, NULL));
+	rc = db_err(
+	    sqlite3_prepare_v2(s->db,
+			       "INSERT INTO collections(terminal_id, at_ms, up_to_seq, via, source, recorded_ms) "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+			       "ON CONFLICT(terminal_id, at_ms, up_to_seq) DO NOTHING",
+			       -1, &st, NULL));
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
@@ -871,10 +872,11 @@ int zc_store_collections(zc_store *s, const char *terminal, zc_collection_fn fn,
 	sqlite3_stmt *st = NULL;
 	if (!s || !fn)
 		return ZC_EARG;
-	int rc = db_err(sqlite3_prepare_v2(s->db,
-					   "SELECT terminal_id, at_ms, up_to_seq, via, source, recorded_ms FROM collections "
-					   "WHERE ?1 IS NULL OR terminal_id = ?1 ORDER BY terminal_id, at_ms, up_to_seq",
-					   -1, &st, NULL));
+	int rc =
+	    db_err(sqlite3_prepare_v2(s->db,
+				      "SELECT terminal_id, at_ms, up_to_seq, via, source, recorded_ms FROM collections "
+				      "WHERE ?1 IS NULL OR terminal_id = ?1 ORDER BY terminal_id, at_ms, up_to_seq",
+				      -1, &st, NULL));
 	if (rc)
 		return rc;
 	if (terminal)

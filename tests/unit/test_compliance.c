@@ -1352,7 +1352,8 @@ static void test_records_before_provisioning(void **state)
 	assert_int_equal(count_findings(c, "tap_before_provisioning", ZC_SUBJ_TERMINAL, k1), 1);
 	assert_string_equal(get_finding(c, "tap_before_provisioning")->detail,
 			    "K1: tap record 1 is dated before the terminal was provisioned");
-	assert_string_equal(get_finding(c, "tap_before_provisioning")->detail_zh, "终端 K1 第 1 条刷卡记录的时间早于终端初始化");
+	assert_string_equal(get_finding(c, "tap_before_provisioning")->detail_zh,
+			    "终端 K1 第 1 条刷卡记录的时间早于终端初始化");
 	assert_int_equal(status(c, "C1", D(2025, 3, 3)), ZC_ST_ABSENT);
 	assert_int_equal(status(c, "C2", D(2025, 3, 3)), ZC_ST_PRESENT);
 	zc_compliance_free(c);
@@ -1517,13 +1518,14 @@ static void test_many_records(void **state)
 	for (int i = 0; i < ZC_BADGE_UUID_LEN; i++)
 		snprintf(uuid + 2 * i, 3, "%02x", g.b1.c.uuid[i]);
 	char sql[1024];
-	snprintf(sql, sizeof sql,
-		 "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 5001) "
-		 "INSERT INTO records(terminal_id, seq, hash, prev_hash, version, kind, boot, utc_ms, mono_ms, raw, sig_ok, "
-		 "link_ok, badge_kind, badge_id, cert_fp, tap_result, badge_check, ingested_ms) "
-		 "SELECT 'K1', i, randomblob(32), randomblob(32), 1, %d, 1, %lld + i * 60000, i, x'00', 1, 1, %d, x'%s', "
-		 "x'%s', %d, 1, 0 FROM n",
-		 ZC_KIND_TAP, (long long)at(2025, 3, 3, 0, 0), ZC_BADGE_PIV, uuid, fp, ZC_TAP_OK);
+	snprintf(
+	    sql, sizeof sql,
+	    "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 5001) "
+	    "INSERT INTO records(terminal_id, seq, hash, prev_hash, version, kind, boot, utc_ms, mono_ms, raw, sig_ok, "
+	    "link_ok, badge_kind, badge_id, cert_fp, tap_result, badge_check, ingested_ms) "
+	    "SELECT 'K1', i, randomblob(32), randomblob(32), 1, %d, 1, %lld + i * 60000, i, x'00', 1, 1, %d, x'%s', "
+	    "x'%s', %d, 1, 0 FROM n",
+	    ZC_KIND_TAP, (long long)at(2025, 3, 3, 0, 0), ZC_BADGE_PIV, uuid, fp, ZC_TAP_OK);
 	q_exec(f, sql);
 	set_collected(f, "K1", at(2025, 3, 7, 18, 0));
 	zc_compliance *c = load(f, D(2025, 3, 7));
@@ -1680,8 +1682,9 @@ void *realloc(void *p, size_t n)
 static void oom_store(fx *f)
 {
 	static const uint8_t uid[7] = {0x04, 0xA1, 0xB2, 0xC3, 0xD4, 0xE5, 0xF6};
-	import_ok(f, "badges",
-		  "badge,cadre,bound_from,bound_to,kind,uid,certificate\nU1,C3,2025-03-01,,uid,04:A1:B2:C3:D4:E5:F6,\n");
+	import_ok(
+	    f, "badges",
+	    "badge,cadre,bound_from,bound_to,kind,uid,certificate\nU1,C3,2025-03-01,,uid,04:A1:B2:C3:D4:E5:F6,\n");
 	import_ok(f, "policy", "name,value\naccept_uid_badges,on\n");
 	import_ok(f, "terminals", "id,township\nK2,TS1\n");
 	assert_int_equal(zc_store_terminal_add(f->s, "K2", g.term_pem), 0);
@@ -1822,8 +1825,8 @@ static void __attribute__((unused)) test_allocation_failure_is_no_clone(void **s
 		if (oom_load(f, D(2025, 3, 7), i, &c, 0))
 			continue;
 		if (badge_check(f, "K1", s1) == 0 || count_findings(c, "forged_badge", ZC_SUBJ_CADRE, -1))
-			fail_msg("allocation %ld of %ld failed: B1's genuine tap cached as a clone (badge_check %d)", i, n,
-				 badge_check(f, "K1", s1));
+			fail_msg("allocation %ld of %ld failed: B1's genuine tap cached as a clone (badge_check %d)", i,
+				 n, badge_check(f, "K1", s1));
 		zc_compliance_free(c);
 	}
 #endif
@@ -1849,11 +1852,13 @@ static void __attribute__((unused)) test_records_read_error(void **state)
 	assert_int_equal(c->in.ntaps, 3);
 	zc_compliance_free(c);
 	/* seq 3 cannot be read: its utc_ms overflows while the row is computed */
-	q_exec(f, "ALTER TABLE records RENAME TO records_t;"
-		  "CREATE VIEW records AS SELECT terminal_id, seq, kind, sig_ok, badge_kind, badge_id, cert_fp, badge_check, "
-		  "ingested_ms, raw, CASE WHEN seq = 3 THEN abs(-9223372036854775807 - 1) ELSE utc_ms END AS utc_ms "
-		  "FROM records_t;"
-		  "CREATE TRIGGER records_upd INSTEAD OF UPDATE ON records BEGIN SELECT 1; END;");
+	q_exec(
+	    f,
+	    "ALTER TABLE records RENAME TO records_t;"
+	    "CREATE VIEW records AS SELECT terminal_id, seq, kind, sig_ok, badge_kind, badge_id, cert_fp, badge_check, "
+	    "ingested_ms, raw, CASE WHEN seq = 3 THEN abs(-9223372036854775807 - 1) ELSE utc_ms END AS utc_ms "
+	    "FROM records_t;"
+	    "CREATE TRIGGER records_upd INSTEAD OF UPDATE ON records BEGIN SELECT 1; END;");
 	char err[512] = "";
 	c = NULL;
 	int rc = zc_compliance_load(f->s, D(2025, 3, 7), &c, err, sizeof err);

@@ -35,7 +35,7 @@
 #include "zc/storage.h"
 #include "zc/termlog.h"
 
-#define NREC 48
+#define NREC	 48
 #define TERMINAL "T-001"
 
 static struct {
@@ -86,7 +86,7 @@ static int setup(void **state)
 		memcpy(prev, g.hash[seq], ZC_HASH_LEN);
 	}
 	make_rec(&r, 3, g.hash[3]); /* a BOOT record ... */
-	r.seq = 4;                  /* ... as seq 4 */
+	r.seq = 4;		    /* ... as seq 4 */
 	if (zc_rec_sign(&r, g.key, g.alt4, sizeof g.alt4, &g.alt4_len, NULL) || g.alt4_len >= g.len[4])
 		return -1;
 	memset(prev, 0x5A, sizeof prev);
@@ -309,8 +309,8 @@ static void test_memfs_model(void **state)
 	assert_null(zc_memfs_data(m, "d", &len));
 
 	/* nth write and nth sync faults */
-	zc_memfs_faults f2 = {.crash_after_bytes = -1, .fail_write_nth = 2, .fail_write_err = ZC_ENOSPC,
-			      .fail_sync_nth = 1};
+	zc_memfs_faults f2 = {
+	    .crash_after_bytes = -1, .fail_write_nth = 2, .fail_write_err = ZC_ENOSPC, .fail_sync_nth = 1};
 	zc_memfs_set_faults(m, &f2);
 	assert_int_equal(s->pwrite(s->ctx, "e", "1234", 4, 0), 0);
 	assert_int_equal(s->pwrite(s->ctx, "e", "5678", 4, 4), ZC_ENOSPC);
@@ -496,8 +496,8 @@ static void test_chain_checks(void **state)
 	mj_new(&x, 0, &small_cfg);
 	assert_int_equal(app(x.j, 2), ZC_ECHAIN); /* seq must be 1 */
 	assert_int_equal(app(x.j, 1), 0);
-	assert_int_equal(app(x.j, 1), ZC_ECHAIN); /* again */
-	assert_int_equal(app(x.j, 3), ZC_ECHAIN); /* gap */
+	assert_int_equal(app(x.j, 1), ZC_ECHAIN);				 /* again */
+	assert_int_equal(app(x.j, 3), ZC_ECHAIN);				 /* gap */
 	assert_int_equal(zc_journal_append(x.j, g.fork, g.fork_len), ZC_ECHAIN); /* wrong prev */
 	uint8_t junk[64] = {1, 2, 3};
 	assert_int_equal(zc_journal_append(x.j, junk, sizeof junk), ZC_EMALFORMED);
@@ -517,13 +517,13 @@ static void test_chain_checks(void **state)
 static uint64_t ctx_k;
 static int ctx_keep;
 
-#define CHECK(c)                                                                                  \
-	do {                                                                                      \
-		if (!(c)) {                                                                       \
-			print_error("crash at byte %llu (keep_unsynced=%d): %s\n",                \
-				    (unsigned long long)ctx_k, ctx_keep, #c);                     \
-			fail();                                                                   \
-		}                                                                                 \
+#define CHECK(c)                                                                                                       \
+	do {                                                                                                           \
+		if (!(c)) {                                                                                            \
+			print_error("crash at byte %llu (keep_unsynced=%d): %s\n", (unsigned long long)ctx_k,          \
+				    ctx_keep, #c);                                                                     \
+			fail();                                                                                        \
+		}                                                                                                      \
 	} while (0)
 
 /* Append CRASH_RECS records with the power failing after k bytes; check the
@@ -1104,10 +1104,10 @@ static void test_bitflip_middle(void **state)
 {
 	(void)state;
 	zc_journal_cfg one_seg = {0, 0};
-	middle_damage(&one_seg, 3, 20);  /* inside the record */
-	middle_damage(&one_seg, 3, 0);   /* its length field */
-	middle_damage(&one_seg, 3, -2);  /* its check */
-	middle_damage(&one_seg, 1, 10);  /* the very first record */
+	middle_damage(&one_seg, 3, 20);	  /* inside the record */
+	middle_damage(&one_seg, 3, 0);	  /* its length field */
+	middle_damage(&one_seg, 3, -2);	  /* its check */
+	middle_damage(&one_seg, 1, 10);	  /* the very first record */
 	middle_damage(&small_cfg, 2, 30); /* the last record of a segment that is not the last */
 	middle_damage(&small_cfg, 3, 0);  /* the first record of a segment */
 	middle_damage(&small_cfg, 5, 1);
@@ -1336,27 +1336,27 @@ static void test_termlog(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_memfs_model),
-		cmocka_unit_test(test_round_trip_mem),
-		cmocka_unit_test(test_round_trip_posix),
-		cmocka_unit_test(test_chain_checks),
-		cmocka_unit_test(test_crash_matrix_power_cut),
-		cmocka_unit_test(test_crash_matrix_keep_unsynced),
-		cmocka_unit_test(test_crash_matrix_pruning),
-		cmocka_unit_test(test_open_repair_fails),
-		cmocka_unit_test(test_fail_each_sync),
-		cmocka_unit_test(test_fail_each_write),
-		cmocka_unit_test(test_retry_other_record),
-		cmocka_unit_test(test_failed_state),
-		cmocka_unit_test(test_enospc_storage),
-		cmocka_unit_test(test_capacity_and_pruning),
-		cmocka_unit_test(test_bitflip_tail),
-		cmocka_unit_test(test_bitflip_middle),
-		cmocka_unit_test(test_missing_segment),
-		cmocka_unit_test(test_torn_header),
-		cmocka_unit_test(test_collected_tail_lost),
-		cmocka_unit_test(test_termkey),
-		cmocka_unit_test(test_termlog),
+	    cmocka_unit_test(test_memfs_model),
+	    cmocka_unit_test(test_round_trip_mem),
+	    cmocka_unit_test(test_round_trip_posix),
+	    cmocka_unit_test(test_chain_checks),
+	    cmocka_unit_test(test_crash_matrix_power_cut),
+	    cmocka_unit_test(test_crash_matrix_keep_unsynced),
+	    cmocka_unit_test(test_crash_matrix_pruning),
+	    cmocka_unit_test(test_open_repair_fails),
+	    cmocka_unit_test(test_fail_each_sync),
+	    cmocka_unit_test(test_fail_each_write),
+	    cmocka_unit_test(test_retry_other_record),
+	    cmocka_unit_test(test_failed_state),
+	    cmocka_unit_test(test_enospc_storage),
+	    cmocka_unit_test(test_capacity_and_pruning),
+	    cmocka_unit_test(test_bitflip_tail),
+	    cmocka_unit_test(test_bitflip_middle),
+	    cmocka_unit_test(test_missing_segment),
+	    cmocka_unit_test(test_torn_header),
+	    cmocka_unit_test(test_collected_tail_lost),
+	    cmocka_unit_test(test_termkey),
+	    cmocka_unit_test(test_termlog),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

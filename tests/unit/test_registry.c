@@ -535,8 +535,17 @@ static void test_day_parse_any(void **state)
 {
 	(void)state;
 	zc_day d, want = zc_day_from_ymd(2025, 6, 3);
-	const char *good[] = {"2025-06-03", "2025/6/3",	 "2025-6-3",   "2025.6.3",	  "2025年6月3日",
-			      "2025/06/03", "2025.06.03", " 2025-6-03 ", "\t2025年06月03日", ("\xe3\x80\x80" "2025/6/3")};
+	const char *good[] = {"2025-06-03",
+			      "2025/6/3",
+			      "2025-6-3",
+			      "2025.6.3",
+			      "2025年6月3日",
+			      "2025/06/03",
+			      "2025.06.03",
+			      " 2025-6-03 ",
+			      "\t2025年06月03日",
+			      ("\xe3\x80\x80"
+			       "2025/6/3")};
 	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
 		d = 0;
 		assert_int_equal(zc_day_parse_any(good[i], &d), 0);
@@ -547,12 +556,39 @@ static void test_day_parse_any(void **state)
 	assert_int_equal(zc_day_parse_any("2000/2/29", &d), 0);
 	assert_int_equal(zc_day_parse_any("1999年12月31日", &d), 0);
 	assert_int_equal(d, zc_day_from_ymd(1999, 12, 31));
-	const char *bad[] = {
-	    "2025-2-29",  "1900-2-29",	"2025-4-31",	"2025-13-1",   "2025-0-1",    "2025-1-0",    "2025-1-32",
-	    "2025-6/3",	  "2025/6-3",	"2025.6-3",	"25-6-3",      "02025-6-3",   "2025-006-3",  "2025-6-003",
-	    "2025年6月3", "2025年6-3日", "2025-6-3日",   "6/3/2025",    "3.6.2025",    "2025-06-03x", "x2025-06-03",
-	    "2025 - 6 - 3", "",	"   ",	"2025",	"2025-06",	"2025-06-03 09:30", "二〇二五年六月三日",
-	    "2025-+6-3",  "2025--6-3",	"99999999999-1-1", "2025-99999999999-1", "2025-6-18446744073709551619"};
+	const char *bad[] = {"2025-2-29",
+			     "1900-2-29",
+			     "2025-4-31",
+			     "2025-13-1",
+			     "2025-0-1",
+			     "2025-1-0",
+			     "2025-1-32",
+			     "2025-6/3",
+			     "2025/6-3",
+			     "2025.6-3",
+			     "25-6-3",
+			     "02025-6-3",
+			     "2025-006-3",
+			     "2025-6-003",
+			     "2025年6月3",
+			     "2025年6-3日",
+			     "2025-6-3日",
+			     "6/3/2025",
+			     "3.6.2025",
+			     "2025-06-03x",
+			     "x2025-06-03",
+			     "2025 - 6 - 3",
+			     "",
+			     "   ",
+			     "2025",
+			     "2025-06",
+			     "2025-06-03 09:30",
+			     "二〇二五年六月三日",
+			     "2025-+6-3",
+			     "2025--6-3",
+			     "99999999999-1-1",
+			     "2025-99999999999-1",
+			     "2025-6-18446744073709551619"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		d = 12345;
 		if (!zc_day_parse_any(bad[i], &d))
@@ -578,10 +614,10 @@ static void test_time_parse_any(void **state)
 {
 	(void)state;
 	int64_t t, want = (int64_t)(zc_day_from_ymd(2025, 6, 3) * 86400 + 1 * 3600 + 30 * 60) * 1000; /* 09:30+08 */
-	const char *good[] = {"2025-06-03 09:30",	   "2025-06-03T09:30",	  "2025-06-03T09:30:00",
-			      "2025/6/3 9:30",		   "2025年6月3日 9:30",	  "2025-06-03T09:30:00+08:00",
-			      "2025-06-03T01:30Z",	   "2025-06-03 01:30:00Z", "2025-06-03T03:30+02:00",
-			      "2025-06-02T23:30:00-02:00", " 2025.6.3  09:30 "};
+	const char *good[] = {
+	    "2025-06-03 09:30",	      "2025-06-03T09:30",	   "2025-06-03T09:30:00", "2025/6/3 9:30",
+	    "2025年6月3日 9:30",      "2025-06-03T09:30:00+08:00", "2025-06-03T01:30Z",	  "2025-06-03 01:30:00Z",
+	    "2025-06-03T03:30+02:00", "2025-06-02T23:30:00-02:00", " 2025.6.3  09:30 "};
 	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
 		t = 0;
 		if (zc_time_parse_any(good[i], 480, &t))
@@ -593,10 +629,23 @@ static void test_time_parse_any(void **state)
 	assert_true(t == want + 8 * 3600000LL);
 	assert_int_equal(zc_time_parse_any("2025-06-03 09:30:59", 480, &t), 0);
 	assert_true(t == want + 59000);
-	const char *bad[] = {"2025-06-03",	   "09:30",		"2025-06-03 24:00",    "2025-06-03 09:60",
-			     "2025-06-03 09:30:60", "2025-06-03 9:3",	"2025-06-03 009:30",   "2025-06-03T 09:30",
-			     "2025-06-03 09:30+8", "2025-06-03 09:30+15:00", "2025-06-03 09:30 +08:00", "2025-02-29 09:30",
-			     "2025-06-0309:30",	   "2025-06-03 09:30Zx", "2025-06-03 09:30:00.5", "2025-06-03T09:30+0800", ""};
+	const char *bad[] = {"2025-06-03",
+			     "09:30",
+			     "2025-06-03 24:00",
+			     "2025-06-03 09:60",
+			     "2025-06-03 09:30:60",
+			     "2025-06-03 9:3",
+			     "2025-06-03 009:30",
+			     "2025-06-03T 09:30",
+			     "2025-06-03 09:30+8",
+			     "2025-06-03 09:30+15:00",
+			     "2025-06-03 09:30 +08:00",
+			     "2025-02-29 09:30",
+			     "2025-06-0309:30",
+			     "2025-06-03 09:30Zx",
+			     "2025-06-03 09:30:00.5",
+			     "2025-06-03T09:30+0800",
+			     ""};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		if (!zc_time_parse_any(bad[i], 480, &t))
 			fprintf(stderr, "accepted: '%s'\n", bad[i]);
@@ -637,8 +686,9 @@ static void test_correction_inspection_import(void **state)
 	r = import_ok(f, "inspection", "inspections.csv", inspections_csv);
 	assert_int_equal(r.inserted, 4);
 	assert_int_equal(q_int(f, "SELECT count(*) FROM audit"), audits + 7);
-	assert_int_equal(q_int(f, "SELECT count(*) FROM audit WHERE entity = 'correction' AND action = 'insert' "
-				  "AND source LIKE '%/corrections.csv:4' AND after_json LIKE '%\"date\":\"2024-03-06\"%'"),
+	assert_int_equal(q_int(f,
+			       "SELECT count(*) FROM audit WHERE entity = 'correction' AND action = 'insert' "
+			       "AND source LIKE '%/corrections.csv:4' AND after_json LIKE '%\"date\":\"2024-03-06\"%'"),
 			 1);
 	assert_int_equal(q_int(f, "SELECT count(*) FROM audit WHERE entity = 'inspection' AND key = 'V2,"
 				  "1709687700000,C2'"),
@@ -719,9 +769,11 @@ static void test_correction_inspection_bad_rows(void **state)
 	import_bad(f, "inspection", "i1.csv",
 		   "village_id,time,inspector,cadre_id,result\nV1,2024-03-05 25:00,组,C1,present\n",
 		   "i1.csv:2:time: '2024-03-05 25:00' is not a valid time");
-	import_bad(f, "inspection", "i2.csv", "village_id,time,inspector,cadre_id,result\nV9,2024-03-05 9:00,组,C1,在岗\n",
+	import_bad(f, "inspection", "i2.csv",
+		   "village_id,time,inspector,cadre_id,result\nV9,2024-03-05 9:00,组,C1,在岗\n",
 		   "i2.csv:2:village_id: unknown 'V9'");
-	import_bad(f, "inspection", "i3.csv", "village_id,time,inspector,cadre_id,result\nV1,2024-03-05 9:00,组,C1,在\n",
+	import_bad(f, "inspection", "i3.csv",
+		   "village_id,time,inspector,cadre_id,result\nV1,2024-03-05 9:00,组,C1,在\n",
 		   "i3.csv:2:result: invalid value '在', expected one of: present/在岗, absent/缺岗");
 	import_bad(f, "inspection", "i4.csv", "village,time,cadre,result\nV1,2024-03-05 9:00,C1,在岗\n",
 		   "i4.csv:1:inspector: missing column");
@@ -736,7 +788,8 @@ static void test_correction_inspection_bad_rows(void **state)
 			 0);
 	/* the zone in force at import makes local times */
 	import_ok(f, "policy", "zone.csv", "name,value\nzone,UTC\n");
-	import_ok(f, "inspection", "i7.csv", "village_id,time,inspector,cadre_id,result\nV1,2024-03-05 09:00,组,C1,在岗\n");
+	import_ok(f, "inspection", "i7.csv",
+		  "village_id,time,inspector,cadre_id,result\nV1,2024-03-05 09:00,组,C1,在岗\n");
 	assert_int_equal(q_int(f, "SELECT at_ms FROM inspections"),
 			 ((int64_t)zc_day_from_ymd(2024, 3, 5) * 86400 + 9 * 3600) * 1000);
 }
@@ -776,8 +829,8 @@ static void test_gbk_files(void **state)
 	zc_import_result res;
 	import_all(f);
 	size_t len;
-	char *gbk = iconv_to("GBK", "干部编号,日期,审批级别,事由,批文号\r\nC1,2024/3/5,区,忘带工牌（已补）,区批〔2024〕7号\r\n",
-			     &len);
+	char *gbk = iconv_to(
+	    "GBK", "干部编号,日期,审批级别,事由,批文号\r\nC1,2024/3/5,区,忘带工牌（已补）,区批〔2024〕7号\r\n", &len);
 	snprintf(path, sizeof path, "%s/gbk.csv", f->dir);
 	assert_int_equal(tu_write_file(path, gbk, len), 0);
 	assert_int_equal(zc_registry_import(f->s, "correction", path, NULL, ZC_LANG_EN, &res, err, sizeof err), 0);
@@ -789,8 +842,9 @@ static void test_gbk_files(void **state)
 			 1);
 	free(gbk);
 	/* a bad row of a GBK file: its line and column as in any file */
-	gbk = iconv_to("GB18030", "村编号,检查时间,检查人,干部编号,结果\nV1,2024-03-05 9:00,督查组,C1,在岗\n"
-				  "V1,2024-03-05 9:00,督查组,C2,迟到\n",
+	gbk = iconv_to("GB18030",
+		       "村编号,检查时间,检查人,干部编号,结果\nV1,2024-03-05 9:00,督查组,C1,在岗\n"
+		       "V1,2024-03-05 9:00,督查组,C2,迟到\n",
 		       &len);
 	snprintf(path, sizeof path, "%s/gb.csv", f->dir);
 	assert_int_equal(tu_write_file(path, gbk, len), 0);
@@ -830,9 +884,17 @@ static int keep_entry(void *arg, const zc_registry_entry *e)
 	seen *s = arg;
 	if (s->n < 8)
 		snprintf(s->text[s->n], sizeof s->text[0], "%s %s %s %s %s %s", e->cadre,
-			 e->village ? e->village : e->date ? e->date : e->start, e->time ? e->time : e->level,
-			 e->result ? e->result : e->reason ? e->reason : "-", e->inspector ? e->inspector : "-",
-			 e->note ? e->note : e->ref ? e->ref : "-");
+			 e->village ? e->village
+			 : e->date  ? e->date
+				    : e->start,
+			 e->time ? e->time : e->level,
+			 e->result   ? e->result
+			 : e->reason ? e->reason
+				     : "-",
+			 e->inspector ? e->inspector : "-",
+			 e->note  ? e->note
+			 : e->ref ? e->ref
+				  : "-");
 	s->n++;
 	return 0;
 }

@@ -749,8 +749,8 @@ static json_t *json_terminal(json_t *j, const char *id)
 {
 	size_t i;
 	json_t *t;
-	json_array_foreach(json_object_get(j, "terminals"), i, t) if (!strcmp(
-	    json_string_value(json_object_get(t, "terminal")), id)) return t;
+	json_array_foreach(json_object_get(j, "terminals"), i,
+			   t) if (!strcmp(json_string_value(json_object_get(t, "terminal")), id)) return t;
 	fail_msg("no terminal %s", id);
 	return NULL;
 }
@@ -770,7 +770,8 @@ static void test_collection(void **state)
 	(void)state;
 	world w;
 	load_eval_cc(&w);
-	const char *t01[] = {"C001", "C002", "C003"}, *t02[] = {"C004", "C005", "C006"}, *t03[] = {"C007", "C008", "C009"};
+	const char *t01[] = {"C001", "C002", "C003"}, *t02[] = {"C004", "C005", "C006"},
+		   *t03[] = {"C007", "C008", "C009"};
 	json_t *j = zc_report_json(&w.in, w.r);
 	/* every section 11 key stays; "terminals" is added */
 	const char *top[] = {"as_of", "years", "findings", "recall", "terminals"};
@@ -956,12 +957,10 @@ static void test_pending_marks(void **state)
 static void test_findings_views(void **state)
 {
 	(void)state;
-	const char *labels[][2] = {{"forged_badge", "疑似弄虚作假（复制工牌）"},
-				   {"correction_approval_level", "补卡审批级别不足"},
-				   {"frequent_corrections", "补卡过于频繁"},
-				   {"inspection_absent", "抽查不在岗"},
-				   {"collection_overdue", "终端逾期未收取"},
-				   {"clock_set_back", "主机校时回拨"}};
+	const char *labels[][2] = {
+	    {"forged_badge", "疑似弄虚作假（复制工牌）"}, {"correction_approval_level", "补卡审批级别不足"},
+	    {"frequent_corrections", "补卡过于频繁"},	  {"inspection_absent", "抽查不在岗"},
+	    {"collection_overdue", "终端逾期未收取"},	  {"clock_set_back", "主机校时回拨"}};
 	for (size_t i = 0; i < 6; i++) {
 		assert_string_equal(zc_report_finding_label(labels[i][0], 0), labels[i][1]);
 		assert_string_not_equal(zc_report_finding_label(labels[i][0], 1), labels[i][0]);
@@ -1253,13 +1252,13 @@ static void test_sheet_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_csv_years),	  cmocka_unit_test(test_csv_attendance),
-	    cmocka_unit_test(test_csv_allowance), cmocka_unit_test(test_csv_recall_findings),
-	    cmocka_unit_test(test_csv_injection), cmocka_unit_test(test_html),
-	    cmocka_unit_test(test_scope),	  cmocka_unit_test(test_sheet_names),
-	    cmocka_unit_test(test_collection),	  cmocka_unit_test(test_pending_marks),
+	    cmocka_unit_test(test_csv_years),	   cmocka_unit_test(test_csv_attendance),
+	    cmocka_unit_test(test_csv_allowance),  cmocka_unit_test(test_csv_recall_findings),
+	    cmocka_unit_test(test_csv_injection),  cmocka_unit_test(test_html),
+	    cmocka_unit_test(test_scope),	   cmocka_unit_test(test_sheet_names),
+	    cmocka_unit_test(test_collection),	   cmocka_unit_test(test_pending_marks),
 	    cmocka_unit_test(test_findings_views), cmocka_unit_test(test_month_summary),
-	    cmocka_unit_test(test_pace),	  cmocka_unit_test(test_breakdown),
+	    cmocka_unit_test(test_pace),	   cmocka_unit_test(test_breakdown),
 	    cmocka_unit_test(test_signoff),
 	};
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);

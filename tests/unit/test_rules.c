@@ -94,9 +94,11 @@ static void world_init(world *w, const char *start, const char *end, const char 
 	w->vi[1] = (zc_r_village){.id = "V02", .township = 1, .rate_fen = 12000};
 	w->te[0] = (zc_r_terminal){"K01", 0, INT64_MAX};
 	w->te[1] = (zc_r_terminal){"K02", 1, INT64_MAX};
-	w->ca[0] = (zc_r_cadre){"C001", "张三", ZC_ROLE_FIRST_SECRETARY, 1, D("2015-07-01"), D("2010-09-01"), "市乡村振兴局"};
+	w->ca[0] =
+	    (zc_r_cadre){"C001", "张三", ZC_ROLE_FIRST_SECRETARY, 1, D("2015-07-01"), D("2010-09-01"), "市乡村振兴局"};
 	w->as[0] = (zc_r_assignment){0, 0, D(start), D(end)};
-	w->ba[0] = (zc_r_badge){.id = "B001", .cadre = 0, .bound_from = D(start), .uid_only = 0, .revoked_at_ms = INT64_MAX};
+	w->ba[0] =
+	    (zc_r_badge){.id = "B001", .cadre = 0, .bound_from = D(start), .uid_only = 0, .revoked_at_ms = INT64_MAX};
 	w->in.as_of = D(as_of);
 	w->in.townships = w->tw;
 	w->in.ntownships = 2;
@@ -185,8 +187,10 @@ static void test_example1_consecutive(void **state)
 	assert_int_equal(finding(r, "consecutive_absence", 0)->date, D("2025-03-18"));
 	assert_int_equal(finding(r, "consecutive_absence", 0)->severity, ZC_SEV_VIOLATION);
 	/* every finding explains itself in both languages */
-	assert_string_equal(finding(r, "consecutive_absence", 0)->detail, "absent 2025-03-03..2025-03-19: 17 consecutive days (more than 15)");
-	assert_string_equal(finding(r, "consecutive_absence", 0)->detail_zh, "2025-03-03 至 2025-03-19 连续缺勤 17 天（超过 15 天）");
+	assert_string_equal(finding(r, "consecutive_absence", 0)->detail,
+			    "absent 2025-03-03..2025-03-19: 17 consecutive days (more than 15)");
+	assert_string_equal(finding(r, "consecutive_absence", 0)->detail_zh,
+			    "2025-03-03 至 2025-03-19 连续缺勤 17 天（超过 15 天）");
 	const zc_r_year *y = year_row(r, 0, 2025);
 	assert_int_equal(y->absent_days, 13);
 	assert_int_equal(y->present_days, 248);
@@ -264,8 +268,8 @@ static void test_cumulative_30_vs_31(void **state)
 	(void)state;
 	world w;
 	/* six absent weeks spread out: 5 absent days each, with presence between */
-	const char *weeks[] = {"2025-02-03", "2025-03-03", "2025-04-07", "2025-05-05", "2025-06-02", "2025-07-07",
-			       "2025-08-04"};
+	const char *weeks[] = {"2025-02-03", "2025-03-03", "2025-04-07", "2025-05-05",
+			       "2025-06-02", "2025-07-07", "2025-08-04"};
 	for (int nweeks = 6; nweeks <= 7; nweeks++) {
 		world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
 		zc_day prev = D("2025-01-01");
@@ -330,7 +334,7 @@ static void test_leave_levels(void **state)
 	    {"2025-03-03", "2025-03-09", ZC_LEVEL_DISTRICT, 1}, /* 7 */
 	    {"2025-03-03", "2025-03-10", ZC_LEVEL_DISTRICT, 0}, /* 8 */
 	    {"2025-03-03", "2025-03-10", ZC_LEVEL_CITY, 1},
-	    {"2025-03-03", "2025-03-03", ZC_LEVEL_NONE, 0},     /* not approved */
+	    {"2025-03-03", "2025-03-03", ZC_LEVEL_NONE, 0},	/* not approved */
 	    {"2025-03-07", "2025-03-10", ZC_LEVEL_DISTRICT, 1}, /* example 4: Fri..Mon */
 	    {"2025-04-01", "2025-04-10", ZC_LEVEL_DISTRICT, 0}, /* example 4: 10 days */
 	};
@@ -342,7 +346,9 @@ static void test_leave_levels(void **state)
 		zc_report *r = eval(&w);
 		assert_int_equal(count_findings(r, "leave_approval_level"), !cases[i].valid);
 		int st = zc_report_status(r, 0, D(cases[i].s));
-		assert_int_equal(st, cases[i].valid ? ZC_ST_LEAVE : (zc_rules_is_workday(&w.in, D(cases[i].s)) ? ZC_ST_ABSENT : ZC_ST_REST));
+		assert_int_equal(st, cases[i].valid
+					 ? ZC_ST_LEAVE
+					 : (zc_rules_is_workday(&w.in, D(cases[i].s)) ? ZC_ST_ABSENT : ZC_ST_REST));
 		world_free(&w, r);
 	}
 	/* Fri + Mon leaves, a weekend between: one 4-day block -> district */
@@ -499,7 +505,11 @@ static void test_tap_acceptance_and_allowance(void **state)
 	world w;
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-01-10");
 	w.ba[0].revoked_at_ms = 1735777800000LL; /* from 2025-01-02 08:30 local */
-	w.ba[1] = (zc_r_badge){.id = "B002", .cadre = 0, .bound_from = D("2025-01-01"), .uid_only = 1, .revoked_at_ms = INT64_MAX}; /* UID */
+	w.ba[1] = (zc_r_badge){.id = "B002",
+			       .cadre = 0,
+			       .bound_from = D("2025-01-01"),
+			       .uid_only = 1,
+			       .revoked_at_ms = INT64_MAX}; /* UID */
 	w.in.nbadges = 2;
 	tap_at(&w, 0, 1735691400000LL); /* Jan 1: ok */
 	tap_at(&w, 0, 1735777800000LL); /* Jan 2: at the revocation instant: rejected */
@@ -519,9 +529,10 @@ static void test_tap_acceptance_and_allowance(void **state)
 	w.in.policy.accept_uid_badges = 1;
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-01-10");
 	w.in.policy.accept_uid_badges = 1;
-	w.ba[1] = (zc_r_badge){.id = "B002", .cadre = 0, .bound_from = D("2025-01-01"), .uid_only = 1, .revoked_at_ms = INT64_MAX};
+	w.ba[1] = (zc_r_badge){
+	    .id = "B002", .cadre = 0, .bound_from = D("2025-01-01"), .uid_only = 1, .revoked_at_ms = INT64_MAX};
 	w.in.nbadges = 2;
-	w.as[0].village = 1; /* V02, 12000 fen, township T02 */
+	w.as[0].village = 1;		/* V02, 12000 fen, township T02 */
 	tap_at(&w, 1, 1735864200000LL); /* Jan 3, UID, accepted now */
 	w.taps[0].badge = 1;
 	tap_at(&w, 1, 1736037000000LL); /* Sat 4 Jan: present, no allowance */
@@ -553,7 +564,7 @@ static void test_registry(void **state)
 	w.ca[0].work_since = D("2023-07-01");  /* exactly two years */
 	zc_report *r = eval(&w);
 	assert_int_equal(count_findings(r, "first_secretary_eligibility"), 0);
-	assert_int_equal(count_findings(r, "team_size"), 2); /* V01 has 1, V02 has 0 */
+	assert_int_equal(count_findings(r, "team_size"), 2);   /* V01 has 1, V02 has 0 */
 	assert_int_equal(count_findings(r, "team_leader"), 1); /* V02 */
 	assert_int_equal(count_findings(r, "term_length"), 0);
 	world_free(&w, r);
@@ -602,8 +613,8 @@ static char *finding_key(json_t *f)
 		subj = json_string_value(json_object_get(f, "terminal"));
 		kind = "terminal";
 	}
-	snprintf(buf, sizeof buf, "%s %s=%s %s", json_string_value(json_object_get(f, "type")), kind,
-		 subj ? subj : "?", json_string_value(json_object_get(f, "date")));
+	snprintf(buf, sizeof buf, "%s %s=%s %s", json_string_value(json_object_get(f, "type")), kind, subj ? subj : "?",
+		 json_string_value(json_object_get(f, "date")));
 	return strdup(buf);
 }
 
@@ -636,10 +647,12 @@ static void check_scenario(const char *scn, const char *expected)
 	assert_int_equal(json_array_size(gy), json_array_size(wy));
 	size_t i, k;
 	json_t *row;
-	json_array_foreach(wy, i, row) {
+	json_array_foreach(wy, i, row)
+	{
 		int found = 0;
 		json_t *g;
-		json_array_foreach(gy, k, g) {
+		json_array_foreach(gy, k, g)
+		{
 			if (json_equal(json_object_get(g, "cadre"), json_object_get(row, "cadre")) &&
 			    json_equal(json_object_get(g, "year"), json_object_get(row, "year"))) {
 				found = 1;
@@ -657,7 +670,8 @@ static void check_scenario(const char *scn, const char *expected)
 	char *gk[512], *wk[512];
 	size_t ng = 0, nw = 0;
 	json_t *f;
-	json_array_foreach(json_object_get(got, "findings"), i, f) {
+	json_array_foreach(json_object_get(got, "findings"), i, f)
+	{
 		const char *t = json_string_value(json_object_get(f, "type"));
 		if (!compared(types, t))
 			continue;
@@ -744,10 +758,11 @@ static void test_scenario_parse_errors(void **state)
 			fail_msg("case %zu: '%s' lacks '%s'", i, err, cases[i].want);
 	}
 	/* times: local (the zone), Z and offsets */
-	const char *t = "zone UTC+05:30\nas-of 2025-01-31\ndistrict D \"d\"\ntownship T \"t\" district D\n"
-			"terminal K township T\ncadre C \"c\" role member party_since none work_since 2020-01-01 unit \"u\"\n"
-			"badge B C piv 2025-01-01\ntap B K 2025-01-02T08:00:00\ntap B K 2025-01-02T08:00:00Z\n"
-			"taps B K 2025-01-06 2025-01-12 workdays 09:00 # five\n";
+	const char *t =
+	    "zone UTC+05:30\nas-of 2025-01-31\ndistrict D \"d\"\ntownship T \"t\" district D\n"
+	    "terminal K township T\ncadre C \"c\" role member party_since none work_since 2020-01-01 unit \"u\"\n"
+	    "badge B C piv 2025-01-01\ntap B K 2025-01-02T08:00:00\ntap B K 2025-01-02T08:00:00Z\n"
+	    "taps B K 2025-01-06 2025-01-12 workdays 09:00 # five\n";
 	zc_scenario *s;
 	char err[256];
 	assert_int_equal(zc_scenario_parse(t, strlen(t), "t.scn", &s, err, sizeof err), 0);
@@ -768,14 +783,10 @@ static void test_clock_trust(void **state)
 	 * back by 2 h, 5 tap still behind the old high-water mark, 6 tap past
 	 * it, 7 tap dated after its collection, 8 tap within the tolerance */
 	zc_r_clockrec r[] = {
-	    {1, ZC_KIND_BOOT, 10 * H, 0, 0, 100 * H},
-	    {2, ZC_KIND_PROVISIONED, 11 * H, 0, 0, 100 * H},
-	    {3, ZC_KIND_TAP, 12 * H, 0, 0, 100 * H},
-	    {4, ZC_KIND_TAP, 10 * H + H / 2, 0, 0, 100 * H},
-	    {5, ZC_KIND_TAP, 12 * H - 1000, 0, 0, 100 * H},
-	    {6, ZC_KIND_TAP, 12 * H + 1000, 0, 0, 100 * H},
-	    {7, ZC_KIND_TAP, 101 * H, 0, 0, 100 * H},
-	    {8, ZC_KIND_TAP, 12 * H + 1000 - tol, 0, 0, 100 * H},
+	    {1, ZC_KIND_BOOT, 10 * H, 0, 0, 100 * H},	    {2, ZC_KIND_PROVISIONED, 11 * H, 0, 0, 100 * H},
+	    {3, ZC_KIND_TAP, 12 * H, 0, 0, 100 * H},	    {4, ZC_KIND_TAP, 10 * H + H / 2, 0, 0, 100 * H},
+	    {5, ZC_KIND_TAP, 12 * H - 1000, 0, 0, 100 * H}, {6, ZC_KIND_TAP, 12 * H + 1000, 0, 0, 100 * H},
+	    {7, ZC_KIND_TAP, 101 * H, 0, 0, 100 * H},	    {8, ZC_KIND_TAP, 12 * H + 1000 - tol, 0, 0, 100 * H},
 	};
 	uint8_t v[8];
 	zc_rules_clock_trust(r, 8, tol, v);
@@ -879,13 +890,13 @@ static int scn_count(const scn_eval *e, const char *type, const char *date)
 	return n;
 }
 
-#define SCN_HEAD                                                                                                     \
-	"district D01 \"d\"\ntownship T01 \"t1\" district D01\ntownship T02 \"t2\" district D01\n"                  \
-	"village V01 \"v1\" township T01\nvillage V02 \"v2\" township T02 rate 0\n"                                   \
-	"terminal K01 township T01\nterminal K02 township T02\n"                                                      \
-	"cadre C1 \"a\" role member party_since none work_since 2020-01-01 unit \"u\"\n"                           \
-	"cadre C2 \"b\" role member party_since none work_since 2020-01-01 unit \"u\"\n"                           \
-	"assign C1 V01 2025-01-01 2025-12-31\nassign C2 V02 2025-01-01 2025-12-31\n"                                 \
+#define SCN_HEAD                                                                                                       \
+	"district D01 \"d\"\ntownship T01 \"t1\" district D01\ntownship T02 \"t2\" district D01\n"                     \
+	"village V01 \"v1\" township T01\nvillage V02 \"v2\" township T02 rate 0\n"                                    \
+	"terminal K01 township T01\nterminal K02 township T02\n"                                                       \
+	"cadre C1 \"a\" role member party_since none work_since 2020-01-01 unit \"u\"\n"                               \
+	"cadre C2 \"b\" role member party_since none work_since 2020-01-01 unit \"u\"\n"                               \
+	"assign C1 V01 2025-01-01 2025-12-31\nassign C2 V02 2025-01-01 2025-12-31\n"                                   \
 	"badge B1 C1 piv 2025-01-01\nbadge B2 C2 piv 2025-01-01\n"
 
 static void test_review_fixes(void **state)
@@ -945,7 +956,6 @@ static void test_review_fixes(void **state)
 	assert_int_equal(v[1], ZC_CLOCK_OK);
 	assert_int_equal(v[2], ZC_CLOCK_OK);
 }
-
 
 /* ---- RULES.md v2: collection, corrections, inspections, forged badges ---- */
 
@@ -1205,12 +1215,12 @@ static void test_example9_inspections(void **state)
 	k[0] = (zc_r_correction){0, D("2025-08-05"), ZC_LEVEL_CITY, "忘带工牌"};
 	w.in.corrections = k;
 	w.in.ncorrections = 1;
-	x[0] = (zc_r_inspection){0, 0, LT("2025-05-14", 10, 0), 1, "市督查组"}; /* tapped 08:30 */
-	x[1] = (zc_r_inspection){0, 0, LT("2025-06-02", 15, 0), 1, "区驻村办"}; /* leave */
-	x[2] = (zc_r_inspection){0, 0, LT("2025-06-07", 10, 0), 1, "区驻村办"}; /* Saturday */
+	x[0] = (zc_r_inspection){0, 0, LT("2025-05-14", 10, 0), 1, "市督查组"};	 /* tapped 08:30 */
+	x[1] = (zc_r_inspection){0, 0, LT("2025-06-02", 15, 0), 1, "区驻村办"};	 /* leave */
+	x[2] = (zc_r_inspection){0, 0, LT("2025-06-07", 10, 0), 1, "区驻村办"};	 /* Saturday */
 	x[3] = (zc_r_inspection){0, 0, LT("2025-12-02", 10, 30), 1, "市督查组"}; /* PENDING */
-	x[4] = (zc_r_inspection){0, 0, LT("2025-07-01", 10, 0), 1, "市督查组"}; /* duty */
-	x[5] = (zc_r_inspection){0, 0, LT("2025-08-05", 10, 0), 1, "市督查组"}; /* corrected */
+	x[4] = (zc_r_inspection){0, 0, LT("2025-07-01", 10, 0), 1, "市督查组"};	 /* duty */
+	x[5] = (zc_r_inspection){0, 0, LT("2025-08-05", 10, 0), 1, "市督查组"};	 /* corrected */
 	w.in.inspections = x;
 	w.in.ninspections = 6;
 	zc_report *r = eval(&w);
@@ -1254,7 +1264,7 @@ static void test_forged_badge(void **state)
 	w.ba[0].revoked_at_ms = LT("2025-04-01", 0, 0);
 	present_workdays(&w, "2025-02-03", "2025-03-31");
 	size_t first = w.ntaps;
-	tap_at(&w, 0, LT("2025-01-20", 8, 0)); /* before the binding */
+	tap_at(&w, 0, LT("2025-01-20", 8, 0));	/* before the binding */
 	tap_at(&w, 0, LT("2025-03-03", 12, 0)); /* twice on 3 March */
 	tap_at(&w, 0, LT("2025-03-03", 13, 0));
 	tap_at(&w, 0, LT("2025-04-02", 8, 0)); /* after the revocation */
@@ -1276,9 +1286,10 @@ static void test_forged_badge(void **state)
 	/* and collapsed to one notice per cadre and reason, not one per tap */
 	assert_int_equal(count_findings(r, "rejected_tap"), 1);
 	assert_int_equal(finding(r, "rejected_tap", 0)->date, D("2025-01-20"));
-	assert_string_equal(finding(r, "rejected_tap", 0)->detail,
-			    "4 taps from 2025-01-20 to 2025-04-02 not counted: badge_not_authenticated (first: K01 record "
-			    "43)");
+	assert_string_equal(
+	    finding(r, "rejected_tap", 0)->detail,
+	    "4 taps from 2025-01-20 to 2025-04-02 not counted: badge_not_authenticated (first: K01 record "
+	    "43)");
 	world_free(&w, r);
 }
 
@@ -1388,7 +1399,8 @@ static void test_unreachable_threshold(void **state)
 	const zc_r_finding *f = finding(r, "min_days_unreachable", 0);
 	assert_int_equal(f->date, D("2025-07-31"));
 	assert_int_equal(f->severity, ZC_SEV_WARNING);
-	assert_string_equal(f->detail, "46 counted days in 2025, 153 days left and 0 pending: 200 required can no longer be reached");
+	assert_string_equal(
+	    f->detail, "46 counted days in 2025, 153 days left and 0 pending: 200 required can no longer be reached");
 	assert_non_null(strstr(f->detail_zh, "已计入 46 天（2025 年），剩余 153 天、未收取 0 天"));
 	world_free(&w, r);
 	/* the tap on as_of itself is counted, not left */
@@ -1438,7 +1450,8 @@ static void test_spell_exact_at_edges(void **state)
 		if (days == 16) {
 			const zc_r_finding *f = finding(r, "consecutive_absence", 0);
 			assert_int_equal(f->date, D("2025-03-18"));
-			assert_string_equal(f->detail, "absent 2025-03-03..2025-03-18: 16 consecutive days (more than 15)");
+			assert_string_equal(f->detail,
+					    "absent 2025-03-03..2025-03-18: 16 consecutive days (more than 15)");
 			assert_int_equal(r->nrecall, 1);
 			assert_int_equal(r->recall[0].consecutive, 1);
 			assert_int_equal(r->recall[0].cumulative, 0);
@@ -1497,9 +1510,11 @@ static void test_eligibility_on_as_of(void **state)
 	w.ca[0].party_since = D("2025-01-01");
 	w.ca[0].work_since = D("2024-01-01");
 	r = eval(&w);
-	assert_string_equal(finding(r, "first_secretary_eligibility", 0)->detail,
-			    "at the start of the assignment: party standing under 1 year; work experience under 2 years");
-	assert_string_equal(finding(r, "first_secretary_eligibility", 0)->detail_zh, "选派时：党龄不满1年；工作经历不满2年");
+	assert_string_equal(
+	    finding(r, "first_secretary_eligibility", 0)->detail,
+	    "at the start of the assignment: party standing under 1 year; work experience under 2 years");
+	assert_string_equal(finding(r, "first_secretary_eligibility", 0)->detail_zh,
+			    "选派时：党龄不满1年；工作经历不满2年");
 	world_free(&w, r);
 	world_init(&w, "2025-07-01", "2027-06-30", "2025-07-01");
 	w.ca[0].role = ZC_ROLE_MEMBER;
@@ -1543,7 +1558,8 @@ static void test_findings_on_as_of(void **state)
 	assert_int_equal(count_findings(r, "weak_tap"), 1);
 	f = finding(r, "weak_tap", 0);
 	assert_int_equal(f->date, D("2025-03-04"));
-	assert_string_equal(f->detail, "UID-only badge B001 counted (policy accept_uid_badges): 2025-03-04..2025-03-05, 2 tap(s)");
+	assert_string_equal(f->detail,
+			    "UID-only badge B001 counted (policy accept_uid_badges): 2025-03-04..2025-03-05, 2 tap(s)");
 	world_free(&w, r);
 	/* impossible travel on as_of (23:30 at K01, 23:40 at K02), not the next day */
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-05");
@@ -1611,9 +1627,10 @@ static void test_training_boundaries(void **state)
 			const zc_r_finding *f = finding(r, "training", 0);
 			assert_int_equal(f->severity, want[i]);
 			assert_int_equal(f->date, want[i] == ZC_SEV_WARNING ? D("2025-03-16") : D("2025-04-10"));
-			assert_string_equal(f->detail, want[i] == ZC_SEV_WARNING
-							   ? "75% of the term has passed without training at district level or above"
-							   : "no training at district level or above during the term");
+			assert_string_equal(
+			    f->detail, want[i] == ZC_SEV_WARNING
+					   ? "75% of the term has passed without training at district level or above"
+					   : "no training at district level or above during the term");
 		}
 		world_free(&w, r);
 	}
@@ -1763,14 +1780,10 @@ static void test_untrusted_clock_tap(void **state)
 	struct {
 		int record_ok, badge_ok, clock_ok, uid, accept_uid, badge, revoked, unbound, want;
 	} c[] = {
-	    {0, 0, 0, 0, 0, 0, 0, 0, ZC_REJ_RECORD},
-	    {1, 0, 0, 0, 0, -1, 0, 0, ZC_REJ_UNBOUND},
-	    {1, 0, 0, 0, 0, 0, 1, 1, ZC_REJ_BADGE_AUTH},
-	    {1, 1, 0, 1, 0, 0, 1, 1, ZC_REJ_UID},
-	    {1, 0, 0, 1, 1, 0, 1, 1, ZC_REJ_REVOKED},
-	    {1, 1, 0, 0, 0, 0, 0, 1, ZC_REJ_UNBOUND},
-	    {1, 1, 0, 0, 0, 0, 0, 0, ZC_REJ_CLOCK},
-	    {1, 0, 1, 1, 1, 0, 0, 0, ZC_REJ_NONE},
+	    {0, 0, 0, 0, 0, 0, 0, 0, ZC_REJ_RECORD},	 {1, 0, 0, 0, 0, -1, 0, 0, ZC_REJ_UNBOUND},
+	    {1, 0, 0, 0, 0, 0, 1, 1, ZC_REJ_BADGE_AUTH}, {1, 1, 0, 1, 0, 0, 1, 1, ZC_REJ_UID},
+	    {1, 0, 0, 1, 1, 0, 1, 1, ZC_REJ_REVOKED},	 {1, 1, 0, 0, 0, 0, 0, 1, ZC_REJ_UNBOUND},
+	    {1, 1, 0, 0, 0, 0, 0, 0, ZC_REJ_CLOCK},	 {1, 0, 1, 1, 1, 0, 0, 0, ZC_REJ_NONE},
 	    {1, 1, 1, 0, 0, 0, 0, 2, ZC_REJ_UNBOUND}, /* the badge is bound to nobody */
 	    {1, 1, 1, 0, 0, 0, 0, 3, ZC_REJ_UNBOUND}, /* bound until 2 January 1970 */
 	};
@@ -1789,10 +1802,12 @@ static void test_untrusted_clock_tap(void **state)
 			w.ba[0].bound_to = 1;
 		}
 		tap_at(&w, 0, LT("2025-03-04", 8, 30));
-		w.taps[0] = (zc_r_tap){c[i].badge, 0, LT("2025-03-04", 8, 30), c[i].record_ok, c[i].badge_ok, c[i].clock_ok, 1, 0};
+		w.taps[0] = (zc_r_tap){
+		    c[i].badge, 0, LT("2025-03-04", 8, 30), c[i].record_ok, c[i].badge_ok, c[i].clock_ok, 1, 0};
 		r = eval(&w);
 		if (r->tap_reject[0] != c[i].want)
-			fail_msg("case %zu: %s, wanted %s", i, zc_tap_reject_name(r->tap_reject[0]), zc_tap_reject_name(c[i].want));
+			fail_msg("case %zu: %s, wanted %s", i, zc_tap_reject_name(r->tap_reject[0]),
+				 zc_tap_reject_name(c[i].want));
 		assert_int_equal(status_of(r, "2025-03-04"), c[i].want == ZC_REJ_NONE ? ZC_ST_PRESENT : ZC_ST_ABSENT);
 		world_free(&w, r);
 	}
@@ -1807,7 +1822,8 @@ static void test_weak_taps_reported(void **state)
 	world w;
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
 	w.in.policy.accept_uid_badges = 1;
-	w.ba[1] = (zc_r_badge){.id = "U77", .cadre = 0, .bound_from = D("2025-01-01"), .uid_only = 1, .revoked_at_ms = INT64_MAX};
+	w.ba[1] = (zc_r_badge){
+	    .id = "U77", .cadre = 0, .bound_from = D("2025-01-01"), .uid_only = 1, .revoked_at_ms = INT64_MAX};
 	w.in.nbadges = 2;
 	tap_at(&w, 0, LT("2025-03-03", 8, 30)); /* PKI */
 	tap_at(&w, 0, LT("2025-03-04", 8, 30));
@@ -1825,8 +1841,10 @@ static void test_weak_taps_reported(void **state)
 	assert_int_equal(f->subject_kind, ZC_SUBJ_CADRE);
 	assert_int_equal(f->subject, 0);
 	assert_int_equal(f->date, D("2025-03-04"));
-	assert_string_equal(f->detail, "UID-only badge U77 counted (policy accept_uid_badges): 2025-03-04..2025-03-06, 3 tap(s)");
-	assert_string_equal(f->detail_zh, "仅UID卡 U77 按政策计入（accept_uid_badges）：2025-03-04 至 2025-03-06 共 3 次");
+	assert_string_equal(f->detail,
+			    "UID-only badge U77 counted (policy accept_uid_badges): 2025-03-04..2025-03-06, 3 tap(s)");
+	assert_string_equal(f->detail_zh,
+			    "仅UID卡 U77 按政策计入（accept_uid_badges）：2025-03-04 至 2025-03-06 共 3 次");
 	world_free(&w, r);
 	/* without the policy they are rejected, not weak */
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
@@ -1838,8 +1856,9 @@ static void test_weak_taps_reported(void **state)
 	r = eval(&w);
 	assert_int_equal(count_findings(r, "weak_tap"), 0);
 	assert_int_equal(count_findings(r, "rejected_tap"), 1);
-	assert_string_equal(finding(r, "rejected_tap", 0)->detail,
-			    "2 taps from 2025-03-04 to 2025-03-05 not counted: uid_badge_not_accepted (first: K01 record 1)");
+	assert_string_equal(
+	    finding(r, "rejected_tap", 0)->detail,
+	    "2 taps from 2025-03-04 to 2025-03-05 not counted: uid_badge_not_accepted (first: K01 record 1)");
 	assert_string_equal(finding(r, "rejected_tap", 0)->detail_zh,
 			    "2025-03-04 至 2025-03-05 共 2 次刷卡不计入：不接受仅UID卡（首次：终端 K01 第 1 条）");
 	world_free(&w, r);
@@ -1981,13 +2000,32 @@ static void test_zone_parse(void **state)
 		const char *s;
 		int rc, off;
 	} c[] = {
-	    {"Asia/Shanghai", 0, 480}, {"UTC", 0, 0},		{"UTC+05:30", 0, 330},	 {"UTC-03:00", 0, -180},
-	    {"UTC+12:34", 0, 754},     {"UTC-01:02", 0, -62},	{"UTC+14:59", 0, 899},	 {"UTC+00:00", 0, 0},
-	    {"UTC+15:00", -1, 0},      {"UTC+00:60", -1, 0},	{"UTC*05:30", -1, 0},	 {"UTC+5:30", -1, 0},
-	    {"UTC+05-30", -1, 0},      {"UTC+05:30x", -1, 0},	{"XTC+05:30", -1, 0},	 {"UTC+/1:00", -1, 0},
-	    {"UTC+0::00", -1, 0},      {"UTC+00:/0", -1, 0},	{"UTC+00:0:", -1, 0},	 {"UTC+0a:00", -1, 0},
-	    {"utc", -1, 0},	       {"", -1, 0},		{"UTC+", -1, 0},	 {"Asia/Shanghai ", -1, 0},
-	    {"UTX+05:30", -1, 0},      {"UXC+05:30", -1, 0},
+	    {"Asia/Shanghai", 0, 480},
+	    {"UTC", 0, 0},
+	    {"UTC+05:30", 0, 330},
+	    {"UTC-03:00", 0, -180},
+	    {"UTC+12:34", 0, 754},
+	    {"UTC-01:02", 0, -62},
+	    {"UTC+14:59", 0, 899},
+	    {"UTC+00:00", 0, 0},
+	    {"UTC+15:00", -1, 0},
+	    {"UTC+00:60", -1, 0},
+	    {"UTC*05:30", -1, 0},
+	    {"UTC+5:30", -1, 0},
+	    {"UTC+05-30", -1, 0},
+	    {"UTC+05:30x", -1, 0},
+	    {"XTC+05:30", -1, 0},
+	    {"UTC+/1:00", -1, 0},
+	    {"UTC+0::00", -1, 0},
+	    {"UTC+00:/0", -1, 0},
+	    {"UTC+00:0:", -1, 0},
+	    {"UTC+0a:00", -1, 0},
+	    {"utc", -1, 0},
+	    {"", -1, 0},
+	    {"UTC+", -1, 0},
+	    {"Asia/Shanghai ", -1, 0},
+	    {"UTX+05:30", -1, 0},
+	    {"UXC+05:30", -1, 0},
 	};
 	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
 		int off = 12345;
@@ -2029,8 +2067,8 @@ static void test_dates_more(void **state)
 	assert_int_equal(zc_day_parse("2000-02-29", &x), 0);
 	assert_int_equal(zc_day_parse("2100-02-29", &x), -1);
 	/* weekdays on both sides of 1970 */
-	assert_int_equal(zc_weekday(-1), 2);	/* Wednesday 1969-12-31 */
-	assert_int_equal(zc_weekday(-3), 0);	/* Monday 1969-12-29 */
+	assert_int_equal(zc_weekday(-1), 2); /* Wednesday 1969-12-31 */
+	assert_int_equal(zc_weekday(-3), 0); /* Monday 1969-12-29 */
 	assert_int_equal(zc_weekday(-7), 3);
 	assert_int_equal(zc_weekday(-8), 2);
 	for (zc_day d = -30; d < 30; d++)
@@ -2078,10 +2116,22 @@ static void test_names(void **state)
 	assert_string_equal(zc_severity_name(ZC_SEV_NOTICE), "notice");
 	assert_string_equal(zc_severity_name(ZC_SEV_WARNING), "warning");
 	assert_string_equal(zc_severity_name(ZC_SEV_VIOLATION), "violation");
-	const char *rj[] = {"accepted", "record_not_verified", "badge_not_authenticated", "badge_revoked",
-			    "uid_badge_not_accepted", "badge_not_bound", "clock_not_trusted", "rejected"};
-	const char *rz[] = {"有效", "记录签名或哈希链未通过校验", "工牌认证失败（签名或证书无效，疑似复制卡）", "工牌已吊销",
-			    "不接受仅UID卡", "工牌当时未绑定干部", "终端时钟当时不可信", "未计入"};
+	const char *rj[] = {"accepted",
+			    "record_not_verified",
+			    "badge_not_authenticated",
+			    "badge_revoked",
+			    "uid_badge_not_accepted",
+			    "badge_not_bound",
+			    "clock_not_trusted",
+			    "rejected"};
+	const char *rz[] = {"有效",
+			    "记录签名或哈希链未通过校验",
+			    "工牌认证失败（签名或证书无效，疑似复制卡）",
+			    "工牌已吊销",
+			    "不接受仅UID卡",
+			    "工牌当时未绑定干部",
+			    "终端时钟当时不可信",
+			    "未计入"};
 	for (int i = 0; i < 8; i++) {
 		assert_string_equal(zc_tap_reject_name(i), rj[i]);
 		assert_string_equal(zc_tap_reject_label_zh(i), rz[i]);
@@ -2100,7 +2150,8 @@ static void test_calendar_lookup(void **state)
 	(void)state;
 	world w;
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-01-31");
-	const char *hol[] = {"2025-01-29", "2025-01-01", "2025-01-28", "2025-01-30", "2025-01-31", "2025-01-15", "2025-01-08", "2025-01-26"};
+	const char *hol[] = {"2025-01-29", "2025-01-01", "2025-01-28", "2025-01-30",
+			     "2025-01-31", "2025-01-15", "2025-01-08", "2025-01-26"};
 	for (int i = 0; i < 8; i++)
 		w.hol[i] = D(hol[i]);
 	w.in.nholidays = 8;
@@ -2154,27 +2205,27 @@ static void test_check_input(void **state)
 	struct {
 		int what, v, want;
 	} c[] = {
-	    {0, 1, 0},	 {0, 2, ZC_EARG},  {0, -1, ZC_EARG},	   /* village's township */
-	    {1, 1, 0},	 {1, 2, ZC_EARG},  {1, -1, ZC_EARG},	   /* terminal's township */
-	    {2, 0, 0},	 {2, 1, ZC_EARG},  {2, -1, ZC_EARG},	   /* assignment's cadre */
-	    {3, 1, 0},	 {3, 2, ZC_EARG},  {3, -1, ZC_EARG},	   /* assignment's village */
-	    {4, 0, 0},	 {4, -1, ZC_EARG},			   /* assignment end - start */
-	    {5, 0, 0},	 {5, 1, ZC_EARG},  {5, -1, ZC_EARG},	   /* leave's cadre */
-	    {6, 0, 0},	 {6, -1, ZC_EARG},			   /* leave end - start */
-	    {7, 0, 0},	 {7, 1, ZC_EARG},  {7, -1, ZC_EARG},	   /* duty's cadre */
-	    {8, 0, 0},	 {8, -1, ZC_EARG},			   /* duty end - start */
-	    {9, -1, 0},	 {9, 0, 0},	   {9, 1, ZC_EARG},	   {9, -2, ZC_EARG}, /* badge's cadre */
-	    {10, -1, 0}, {10, 0, 0},	   {10, 1, ZC_EARG},	   {10, -2, ZC_EARG}, /* tap's badge */
-	    {11, 1, 0},	 {11, 2, ZC_EARG}, {11, -1, ZC_EARG},	   /* tap's terminal */
-	    {12, 1, 0},	 {12, 2, ZC_EARG}, {12, -1, ZC_EARG},	   /* integrity's terminal */
-	    {13, 0, ZC_EARG},						   /* integrity without a type */
-	    {14, 0, 0},	 {14, 1, ZC_EARG}, {14, -1, ZC_EARG},	   /* correction's cadre */
-	    {15, 0, 0},	 {15, 1, ZC_EARG}, {15, -1, ZC_EARG},	   /* inspection's cadre */
-	    {16, -1, 0}, {16, 1, 0},	   {16, 2, ZC_EARG},	   {16, -2, ZC_EARG}, /* inspection's village */
-	    {17, -1, 0}, {17, 0, 0},	   {17, 1, ZC_EARG},	   {17, -2, ZC_EARG}, /* township's district */
-	    {18, 5, 0},							   /* no districts: not checked */
-	    {19, 2, ZC_EARG}, {20, 2, ZC_EARG}, {21, 2, ZC_EARG},		   /* index 0 of villages, terminals, townships */
-	    {22, 5, 0},							   /* a badge slot past nbadges is not looked at */
+	    {0, 1, 0},	      {0, 2, ZC_EARG},	{0, -1, ZC_EARG},		      /* village's township */
+	    {1, 1, 0},	      {1, 2, ZC_EARG},	{1, -1, ZC_EARG},		      /* terminal's township */
+	    {2, 0, 0},	      {2, 1, ZC_EARG},	{2, -1, ZC_EARG},		      /* assignment's cadre */
+	    {3, 1, 0},	      {3, 2, ZC_EARG},	{3, -1, ZC_EARG},		      /* assignment's village */
+	    {4, 0, 0},	      {4, -1, ZC_EARG},					      /* assignment end - start */
+	    {5, 0, 0},	      {5, 1, ZC_EARG},	{5, -1, ZC_EARG},		      /* leave's cadre */
+	    {6, 0, 0},	      {6, -1, ZC_EARG},					      /* leave end - start */
+	    {7, 0, 0},	      {7, 1, ZC_EARG},	{7, -1, ZC_EARG},		      /* duty's cadre */
+	    {8, 0, 0},	      {8, -1, ZC_EARG},					      /* duty end - start */
+	    {9, -1, 0},	      {9, 0, 0},	{9, 1, ZC_EARG},   {9, -2, ZC_EARG},  /* badge's cadre */
+	    {10, -1, 0},      {10, 0, 0},	{10, 1, ZC_EARG},  {10, -2, ZC_EARG}, /* tap's badge */
+	    {11, 1, 0},	      {11, 2, ZC_EARG}, {11, -1, ZC_EARG},		      /* tap's terminal */
+	    {12, 1, 0},	      {12, 2, ZC_EARG}, {12, -1, ZC_EARG},		      /* integrity's terminal */
+	    {13, 0, ZC_EARG},							      /* integrity without a type */
+	    {14, 0, 0},	      {14, 1, ZC_EARG}, {14, -1, ZC_EARG},		      /* correction's cadre */
+	    {15, 0, 0},	      {15, 1, ZC_EARG}, {15, -1, ZC_EARG},		      /* inspection's cadre */
+	    {16, -1, 0},      {16, 1, 0},	{16, 2, ZC_EARG},  {16, -2, ZC_EARG}, /* inspection's village */
+	    {17, -1, 0},      {17, 0, 0},	{17, 1, ZC_EARG},  {17, -2, ZC_EARG}, /* township's district */
+	    {18, 5, 0},								      /* no districts: not checked */
+	    {19, 2, ZC_EARG}, {20, 2, ZC_EARG}, {21, 2, ZC_EARG}, /* index 0 of villages, terminals, townships */
+	    {22, 5, 0},						  /* a badge slot past nbadges is not looked at */
 	};
 	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
 		world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
@@ -2213,7 +2264,10 @@ static void test_check_input(void **state)
 		case 15: x[0].cadre = v; break;
 		case 16: x[0].village = v; break;
 		case 17: w.tw[1].district = v; break;
-		case 18: w.tw[1].district = v; w.in.ndistricts = 0; break;
+		case 18:
+			w.tw[1].district = v;
+			w.in.ndistricts = 0;
+			break;
 		case 19: w.vi[0].township = v; break;
 		case 20: w.te[0].township = v; break;
 		case 21: w.tw[0].district = v; break;
@@ -2308,8 +2362,9 @@ static void test_years_and_months(void **state)
 	assert_int_equal(count_findings(r, "min_days"), 1);
 	assert_int_equal(finding(r, "min_days", 0)->date, D("2024-12-31"));
 	assert_int_equal(count_findings(r, "min_days_unreachable"), 1);
-	assert_string_equal(finding(r, "min_days_unreachable", 0)->detail,
-			    "0 counted days in 2025, 91 days left and 0 pending: 100 required can no longer be reached");
+	assert_string_equal(
+	    finding(r, "min_days_unreachable", 0)->detail,
+	    "0 counted days in 2025, 91 days left and 0 pending: 100 required can no longer be reached");
 	world_free(&w, r);
 	/* 2023 and 2025, nothing in 2024 */
 	world_init(&w, "2023-11-01", "2023-12-31", "2025-01-31");
@@ -2419,8 +2474,11 @@ static void test_leave_blocks_more(void **state)
 	const zc_r_finding *f = finding(r, "leave_approval_level", 0);
 	assert_int_equal(f->severity, ZC_SEV_VIOLATION);
 	assert_int_equal(f->subject_kind, ZC_SUBJ_CADRE);
-	assert_string_equal(f->detail, "leave block 2025-05-12..2025-05-16 (5 days) requires district approval; approved: township, ref L1");
-	assert_string_equal(f->detail_zh, "请假连续 2025-05-12 至 2025-05-16 共 5 天，须区审批；实际审批：乡镇，批文 L1");
+	assert_string_equal(
+	    f->detail,
+	    "leave block 2025-05-12..2025-05-16 (5 days) requires district approval; approved: township, ref L1");
+	assert_string_equal(f->detail_zh,
+			    "请假连续 2025-05-12 至 2025-05-16 共 5 天，须区审批；实际审批：乡镇，批文 L1");
 	assert_string_equal(finding(r, "leave_approval_level", 1)->detail,
 			    "leave block 2025-05-12..2025-05-16 (5 days) requires district approval; approved: none");
 	world_free(&w, r);
@@ -2433,7 +2491,8 @@ static void test_leave_blocks_more(void **state)
 	assert_int_equal(count_findings(r, "leave_approval_level"), 1);
 	f = finding(r, "leave_approval_level", 0);
 	assert_int_equal(f->date, D("2025-03-05"));
-	assert_string_equal(f->detail, "leave block 2025-03-03..2025-03-12 (10 days) requires city approval; approved: township");
+	assert_string_equal(f->detail,
+			    "leave block 2025-03-03..2025-03-12 (10 days) requires city approval; approved: township");
 	assert_int_equal(status_of(r, "2025-03-05"), ZC_ST_LEAVE);
 	assert_int_equal(status_of(r, "2025-03-12"), ZC_ST_LEAVE);
 	assert_int_equal(status_of(r, "2025-03-13"), ZC_ST_ABSENT);
@@ -2551,10 +2610,10 @@ static void test_inspections_more(void **state)
 	tap_at(&w, 1, LT("2025-03-06", 7, 0)); /* at the other township */
 	x[0] = (zc_r_inspection){0, 0, LT("2025-03-04", 23, 59), 1, NULL};
 	x[1] = (zc_r_inspection){0, -1, LT("2025-03-05", 0, 0), 1, "督查组"};
-	x[2] = (zc_r_inspection){1, 0, LT("2025-03-10", 10, 0), 1, "督查组"}; /* another cadre */
-	x[3] = (zc_r_inspection){0, 0, LT("2025-04-01", 10, 0), 1, "督查组"}; /* after as_of */
+	x[2] = (zc_r_inspection){1, 0, LT("2025-03-10", 10, 0), 1, "督查组"};	/* another cadre */
+	x[3] = (zc_r_inspection){0, 0, LT("2025-04-01", 10, 0), 1, "督查组"};	/* after as_of */
 	x[4] = (zc_r_inspection){0, 0, LT("2025-03-04", 10, 0), 1, "区驻村办"}; /* same day, named */
-	x[5] = (zc_r_inspection){0, 0, LT("2025-03-11", 10, 0), 0, "督查组"}; /* present */
+	x[5] = (zc_r_inspection){0, 0, LT("2025-03-11", 10, 0), 0, "督查组"};	/* present */
 	w.in.inspections = x;
 	w.in.ninspections = 6;
 	zc_report *r = eval(&w);
@@ -2566,7 +2625,8 @@ static void test_inspections_more(void **state)
 	assert_int_equal(count_findings(r, "inspection_absent"), 2);
 	const zc_r_finding *f = finding(r, "inspection_absent", 0);
 	assert_int_equal(f->date, D("2025-03-04"));
-	assert_string_equal(f->detail, "an inspection (区驻村办) found the cadre absent although 1 tap(s) at a post terminal that day");
+	assert_string_equal(
+	    f->detail, "an inspection (区驻村办) found the cadre absent although 1 tap(s) at a post terminal that day");
 	assert_string_equal(f->detail_zh, "检查（区驻村办）发现不在岗，尽管当天已在驻地终端刷卡 1 次");
 	f = finding(r, "inspection_absent", 1);
 	assert_int_equal(f->date, D("2025-03-05"));
@@ -2582,7 +2642,8 @@ static void test_inspections_more(void **state)
 	r = eval(&w);
 	assert_string_equal(finding(r, "inspection_absent", 0)->detail,
 			    "an inspection (督查组) found the cadre absent; no tap at a post terminal that day");
-	assert_string_equal(finding(r, "inspection_absent", 0)->detail_zh, "检查（督查组）发现不在岗，当天无驻地终端刷卡");
+	assert_string_equal(finding(r, "inspection_absent", 0)->detail_zh,
+			    "检查（督查组）发现不在岗，当天无驻地终端刷卡");
 	world_free(&w, r);
 }
 
@@ -2625,14 +2686,12 @@ static void test_clock_trust_more(void **state)
 	assert_int_equal(v[0], ZC_CLOCK_BEFORE_PROVISIONING);
 	assert_int_equal(v[1], ZC_CLOCK_BEFORE_PROVISIONING);
 	zc_r_clockrec b[] = {
-	    {1, ZC_KIND_PROVISIONED, 10 * H, 0, 0, 0},
-	    {2, ZC_KIND_TAP, 10 * H, 0, 0, 0},		/* at provisioning */
-	    {3, ZC_KIND_PROVISIONED, 9 * H, 0, 0, 0},	/* a second one does not move it */
-	    {4, ZC_KIND_TAP, 10 * H - 1, 0, 0, 0},	/* before the first */
-	    {5, ZC_KIND_TAP, 20 * H, 0, 0, 0},
-	    {6, ZC_KIND_TAP, 19 * H, 0, 0, 0},		/* rolled back an hour */
-	    {7, ZC_KIND_TAP, 20 * H, 0, 0, 0},		/* back at the mark: trusted */
-	    {8, ZC_KIND_TAP, 20 * H - tol, 0, 0, 0},	/* within the tolerance of it */
+	    {1, ZC_KIND_PROVISIONED, 10 * H, 0, 0, 0}, {2, ZC_KIND_TAP, 10 * H, 0, 0, 0}, /* at provisioning */
+	    {3, ZC_KIND_PROVISIONED, 9 * H, 0, 0, 0}, /* a second one does not move it */
+	    {4, ZC_KIND_TAP, 10 * H - 1, 0, 0, 0},    /* before the first */
+	    {5, ZC_KIND_TAP, 20 * H, 0, 0, 0},	       {6, ZC_KIND_TAP, 19 * H, 0, 0, 0}, /* rolled back an hour */
+	    {7, ZC_KIND_TAP, 20 * H, 0, 0, 0},	     /* back at the mark: trusted */
+	    {8, ZC_KIND_TAP, 20 * H - tol, 0, 0, 0}, /* within the tolerance of it */
 	};
 	zc_rules_clock_trust(b, 8, tol, v);
 	assert_int_equal(v[0], ZC_CLOCK_OK);
@@ -2645,12 +2704,9 @@ static void test_clock_trust_more(void **state)
 	assert_int_equal(v[7], ZC_CLOCK_OK);
 	/* a host sets the clock back: the new time is the mark */
 	zc_r_clockrec c[] = {
-	    {1, ZC_KIND_PROVISIONED, 1 * H, 0, 0, 0},
-	    {2, ZC_KIND_TAP, 50 * H, 0, 0, 0},
-	    {3, ZC_KIND_CLOCK_SET, 50 * H, 1, 10 * H, 0},
-	    {4, ZC_KIND_TAP, 10 * H, 0, 0, 0},
-	    {5, ZC_KIND_TAP, 10 * H - tol - 1, 0, 0, 0},
-	    {6, ZC_KIND_TAP, 10 * H + 1, 0, 0, 0},
+	    {1, ZC_KIND_PROVISIONED, 1 * H, 0, 0, 0},	  {2, ZC_KIND_TAP, 50 * H, 0, 0, 0},
+	    {3, ZC_KIND_CLOCK_SET, 50 * H, 1, 10 * H, 0}, {4, ZC_KIND_TAP, 10 * H, 0, 0, 0},
+	    {5, ZC_KIND_TAP, 10 * H - tol - 1, 0, 0, 0},  {6, ZC_KIND_TAP, 10 * H + 1, 0, 0, 0},
 	};
 	zc_rules_clock_trust(c, 6, tol, v);
 	assert_int_equal(v[3], ZC_CLOCK_OK);
@@ -2684,7 +2740,8 @@ static void test_team_checks(void **state)
 	world w;
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-06-30");
 	for (int i = 1; i < 4; i++)
-		w.ca[i] = (zc_r_cadre){i == 1 ? "C002" : i == 2 ? "C003" : "C004", "x", ZC_ROLE_MEMBER, 0, 0, D("2010-01-01"), "u"};
+		w.ca[i] = (zc_r_cadre){
+		    i == 1 ? "C002" : i == 2 ? "C003" : "C004", "x", ZC_ROLE_MEMBER, 0, 0, D("2010-01-01"), "u"};
 	w.in.ncadres = 4;
 	w.as[1] = (zc_r_assignment){1, 0, D("2025-06-30"), D("2026-12-31")}; /* starts on as_of */
 	w.as[2] = (zc_r_assignment){2, 0, D("2025-01-01"), D("2025-06-30")}; /* ends on as_of */
@@ -2700,12 +2757,15 @@ static void test_team_checks(void **state)
 	assert_string_equal(f->detail, "0 cadres on assignment, at least 3 required");
 	assert_int_equal(count_findings(r, "team_leader"), 1);
 	assert_int_equal(finding(r, "team_leader", 0)->subject, 1);
-	assert_string_equal(finding(r, "team_leader", 0)->detail, "0 first secretaries on assignment, exactly 1 required");
+	assert_string_equal(finding(r, "team_leader", 0)->detail,
+			    "0 first secretaries on assignment, exactly 1 required");
 	world_free(&w, r);
 	/* two first secretaries in V01, two cadres in V02 */
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-06-30");
 	for (int i = 1; i < 4; i++)
-		w.ca[i] = (zc_r_cadre){"C00x", "x", i == 1 ? ZC_ROLE_FIRST_SECRETARY : ZC_ROLE_MEMBER, 1, D("2000-01-01"), D("2000-01-01"), "u"};
+		w.ca[i] = (zc_r_cadre){
+		    "C00x",	     "x", i == 1 ? ZC_ROLE_FIRST_SECRETARY : ZC_ROLE_MEMBER, 1, D("2000-01-01"),
+		    D("2000-01-01"), "u"};
 	w.in.ncadres = 4;
 	w.as[1] = (zc_r_assignment){1, 0, D("2025-01-01"), D("2026-12-31")};
 	w.as[2] = (zc_r_assignment){2, 1, D("2025-01-01"), D("2026-12-31")};
@@ -2715,7 +2775,8 @@ static void test_team_checks(void **state)
 	assert_int_equal(count_findings(r, "team_size"), 2);
 	assert_string_equal(finding(r, "team_size", 0)->detail_zh, "在驻干部 2 人，至少须 3 人");
 	assert_int_equal(count_findings(r, "team_leader"), 2);
-	assert_string_equal(finding(r, "team_leader", 0)->detail, "2 first secretaries on assignment, exactly 1 required");
+	assert_string_equal(finding(r, "team_leader", 0)->detail,
+			    "2 first secretaries on assignment, exactly 1 required");
 	assert_string_equal(finding(r, "team_leader", 0)->detail_zh, "第一书记 2 人，须恰好 1 人");
 	world_free(&w, r);
 }
@@ -2736,7 +2797,8 @@ static void test_term_length_more(void **state)
 	const zc_r_finding *f = finding(r, "term_length", 0);
 	assert_int_equal(f->date, D("2024-02-29"));
 	assert_int_equal(f->severity, ZC_SEV_VIOLATION);
-	assert_string_equal(f->detail, "assignment 2024-02-29..2026-04-29 is longer than 2 years plus 60 days of hand-over");
+	assert_string_equal(f->detail,
+			    "assignment 2024-02-29..2026-04-29 is longer than 2 years plus 60 days of hand-over");
 	assert_string_equal(f->detail_zh, "驻村期 2024-02-29 至 2026-04-29 超过 2 年任期加 60 天交接期");
 	world_free(&w, r);
 	/* the policy's term and hand-over */
@@ -2763,27 +2825,30 @@ static void test_forged_badge_more(void **state)
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-20");
 	w.ba[0].bound_from = D("2025-03-03");
 	w.ba[0].bound_to = D("2025-03-10");
-	w.ba[1] = (zc_r_badge){.id = "U1", .cadre = 0, .bound_from = D("2025-01-01"), .uid_only = 1, .revoked_at_ms = INT64_MAX};
+	w.ba[1] = (zc_r_badge){
+	    .id = "U1", .cadre = 0, .bound_from = D("2025-01-01"), .uid_only = 1, .revoked_at_ms = INT64_MAX};
 	w.ba[2] = (zc_r_badge){.id = "B9", .cadre = -1, .bound_from = D("2025-01-01"), .revoked_at_ms = INT64_MAX};
 	w.ba[3] = (zc_r_badge){.id = "B001", .cadre = 0, .bound_from = D("2025-03-15"), .revoked_at_ms = INT64_MAX};
 	w.in.nbadges = 4;
-	const char *days[] = {"2025-03-02", "2025-03-03", "2025-03-10", "2025-03-11", "2025-03-05", "2025-03-06", "2025-03-07", "2025-03-20", "2025-03-21"};
+	const char *days[] = {"2025-03-02", "2025-03-03", "2025-03-10", "2025-03-11", "2025-03-05",
+			      "2025-03-06", "2025-03-07", "2025-03-20", "2025-03-21"};
 	for (int i = 0; i < 9; i++) {
 		tap_at(&w, 0, LT(days[i], 9, 0));
 		w.taps[i].badge_ok = 0;
 		w.taps[i].badge_forged = 1;
 	}
-	w.taps[4].record_ok = 0; /* 5 March: a record that does not verify */
-	w.taps[5].badge = 1;	 /* 6 March: a UID badge */
-	w.taps[6].badge = 2;	 /* 7 March: a badge bound to nobody */
+	w.taps[4].record_ok = 0;	       /* 5 March: a record that does not verify */
+	w.taps[5].badge = 1;		       /* 6 March: a UID badge */
+	w.taps[6].badge = 2;		       /* 7 March: a badge bound to nobody */
 	w.taps[7].badge = w.taps[8].badge = 3; /* B001 again from 15 March: as_of in, the next day out */
 	zc_report *r = eval(&w);
 	assert_int_equal(count_findings(r, "forged_badge"), 3);
 	assert_int_equal(finding(r, "forged_badge", 0)->date, D("2025-03-03"));
 	assert_int_equal(finding(r, "forged_badge", 1)->date, D("2025-03-10"));
 	assert_int_equal(finding(r, "forged_badge", 2)->date, D("2025-03-20"));
-	assert_string_equal(finding(r, "forged_badge", 0)->detail,
-			    "suspected forgery: 1 tap(s) with a copy of this cadre's badge certificate (the signature does not match)");
+	assert_string_equal(
+	    finding(r, "forged_badge", 0)->detail,
+	    "suspected forgery: 1 tap(s) with a copy of this cadre's badge certificate (the signature does not match)");
 	world_free(&w, r);
 	/* a clone of no known badge, and of a binding that ended on 2 January 1970: nothing */
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-20");
@@ -2849,7 +2914,9 @@ static void test_collection_more(void **state)
 	assert_int_equal(count_findings(r, "collection_overdue"), 1);
 	f = finding(r, "collection_overdue", 0);
 	assert_int_equal(f->subject, 1);
-	assert_string_equal(f->detail, "the terminal's log was last collected on 2025-03-05, more than 0 days ago; later dates are pending");
+	assert_string_equal(
+	    f->detail,
+	    "the terminal's log was last collected on 2025-03-05, more than 0 days ago; later dates are pending");
 	world_free(&w, r);
 	/* the end of a date in another zone: UTC */
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-05");
@@ -2935,11 +3002,13 @@ static void test_rejected_tap_notes(void **state)
 	const zc_r_finding *f0 = finding(r, "rejected_tap", 0), *f1 = finding(r, "rejected_tap", 1);
 	assert_int_equal(f0->date, D("2025-03-04"));
 	assert_int_equal(f0->subject, 1);
-	assert_string_equal(f0->detail, "2 taps from 2025-03-04 to 2025-03-06 not counted: record_not_verified (first: K01 record 4)");
+	assert_string_equal(
+	    f0->detail, "2 taps from 2025-03-04 to 2025-03-06 not counted: record_not_verified (first: K01 record 4)");
 	assert_int_equal(f1->date, D("2025-03-05"));
 	assert_int_equal(f1->subject_kind, ZC_SUBJ_CADRE);
 	assert_int_equal(f1->subject, 0);
-	assert_string_equal(f1->detail, "3 taps from 2025-03-05 to 2025-03-06 not counted: record_not_verified (first: K01 record 5)");
+	assert_string_equal(
+	    f1->detail, "3 taps from 2025-03-05 to 2025-03-06 not counted: record_not_verified (first: K01 record 5)");
 	world_free(&w, r);
 }
 
@@ -2986,7 +3055,8 @@ static void test_leave_block_api(void **state)
 	/* the engine sees the same block for B and C */
 	zc_report *r = eval(&w);
 	assert_int_equal(count_findings(r, "leave_approval_level"), 2);
-	assert_non_null(strstr(finding(r, "leave_approval_level", 0)->detail, "leave block 2025-03-03..2025-03-06 (4 days)"));
+	assert_non_null(
+	    strstr(finding(r, "leave_approval_level", 0)->detail, "leave block 2025-03-03..2025-03-06 (4 days)"));
 	world_free(&w, r);
 	/* the calendar: a holiday on Tue 11 March joins A; a working Sunday 9 March parts D */
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
@@ -3245,7 +3315,7 @@ static void test_allocation_failures(void **state)
 	w.ba[1] = (zc_r_badge){.id = "B002", .cadre = 1, .bound_from = D("2025-01-01"), .revoked_at_ms = INT64_MAX};
 	w.in.nbadges = 2;
 	present_workdays(&w, "2025-01-01", "2025-12-31");
-	tap_at(&w, 1, LT("2025-01-02", 8, 40)); /* impossible travel: K01 at 08:30, K02 at 08:40 */
+	tap_at(&w, 1, LT("2025-01-02", 8, 40));			    /* impossible travel: K01 at 08:30, K02 at 08:40 */
 	for (zc_day d = D("2025-01-01"); d <= D("2025-12-31"); d++) /* B002 at its post, 08:35 */
 		if (zc_rules_is_workday(&w.in, d)) {
 			tap_at(&w, 1, ((int64_t)d * 86400 + 35 * 60) * 1000);
@@ -3309,7 +3379,8 @@ static void test_allocation_failures(void **state)
 	assert_int_equal(count_findings(ref, "rejected_tap"), 4);
 	int first500 = 0;
 	for (int i = 0; i < 4; i++)
-		first500 += strstr(finding(ref, "rejected_tap", i)->detail, "record_not_verified (first: K01 record 500)") != NULL;
+		first500 += strstr(finding(ref, "rejected_tap", i)->detail,
+				   "record_not_verified (first: K01 record 500)") != NULL;
 	assert_int_equal(first500, 1);
 	assert_true(ref->nrecall >= 1);
 	assert_int_equal(count_findings(ref, "impossible_travel"), 1);
@@ -3351,67 +3422,67 @@ static void test_allocation_failures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dates),
-		cmocka_unit_test(test_example1_consecutive),
-		cmocka_unit_test(test_spell_15_vs_16),
-		cmocka_unit_test(test_spell_edges),
-		cmocka_unit_test(test_cumulative_30_vs_31),
-		cmocka_unit_test(test_example3_leave_block),
-		cmocka_unit_test(test_leave_levels),
-		cmocka_unit_test(test_example5_required_days),
-		cmocka_unit_test(test_example6_training),
-		cmocka_unit_test(test_local_midnight_and_foreign),
-		cmocka_unit_test(test_tap_acceptance_and_allowance),
-		cmocka_unit_test(test_registry),
-		cmocka_unit_test(test_shared_scenarios),
-		cmocka_unit_test(test_scenario_parse_errors),
-		cmocka_unit_test(test_clock_trust),
-		cmocka_unit_test(test_integrity_and_binding_end),
-		cmocka_unit_test(test_review_fixes),
-		cmocka_unit_test(test_example7_pending),
-		cmocka_unit_test(test_collection_boundaries),
-		cmocka_unit_test(test_collection_overdue),
-		cmocka_unit_test(test_pending_spells_and_min_days),
-		cmocka_unit_test(test_example8_corrections),
-		cmocka_unit_test(test_example9_inspections),
-		cmocka_unit_test(test_forged_badge),
-		cmocka_unit_test(test_collection_instant),
-		cmocka_unit_test(test_end_date_and_exact_ceiling),
-		cmocka_unit_test(test_unreachable_threshold),
-		cmocka_unit_test(test_spell_exact_at_edges),
-		cmocka_unit_test(test_eligibility_on_as_of),
-		cmocka_unit_test(test_findings_on_as_of),
-		cmocka_unit_test(test_rotation_due_boundaries),
-		cmocka_unit_test(test_training_boundaries),
-		cmocka_unit_test(test_travel_threshold),
-		cmocka_unit_test(test_untrusted_clock_tap),
-		cmocka_unit_test(test_weak_taps_reported),
-		cmocka_unit_test(test_policy_defaults),
-		cmocka_unit_test(test_policy_set_ranges),
-		cmocka_unit_test(test_zone_parse),
-		cmocka_unit_test(test_dates_more),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_calendar_lookup),
-		cmocka_unit_test(test_check_input),
-		cmocka_unit_test(test_report_lookups_and_rates),
-		cmocka_unit_test(test_years_and_months),
-		cmocka_unit_test(test_status_order),
-		cmocka_unit_test(test_leave_blocks_more),
-		cmocka_unit_test(test_corrections_more),
-		cmocka_unit_test(test_inspections_more),
-		cmocka_unit_test(test_foreign_terminal_more),
-		cmocka_unit_test(test_clock_trust_more),
-		cmocka_unit_test(test_team_checks),
-		cmocka_unit_test(test_term_length_more),
-		cmocka_unit_test(test_forged_badge_more),
-		cmocka_unit_test(test_collection_more),
-		cmocka_unit_test(test_rejected_tap_notes),
-		cmocka_unit_test(test_leave_block_api),
-		cmocka_unit_test(test_rejected_taps_not_counted),
-		cmocka_unit_test(test_evaluated_range),
-		cmocka_unit_test(test_first_and_last_evaluated_day),
-		cmocka_unit_test(test_many_taps_one_day),
-		cmocka_unit_test(test_allocation_failures),
+	    cmocka_unit_test(test_dates),
+	    cmocka_unit_test(test_example1_consecutive),
+	    cmocka_unit_test(test_spell_15_vs_16),
+	    cmocka_unit_test(test_spell_edges),
+	    cmocka_unit_test(test_cumulative_30_vs_31),
+	    cmocka_unit_test(test_example3_leave_block),
+	    cmocka_unit_test(test_leave_levels),
+	    cmocka_unit_test(test_example5_required_days),
+	    cmocka_unit_test(test_example6_training),
+	    cmocka_unit_test(test_local_midnight_and_foreign),
+	    cmocka_unit_test(test_tap_acceptance_and_allowance),
+	    cmocka_unit_test(test_registry),
+	    cmocka_unit_test(test_shared_scenarios),
+	    cmocka_unit_test(test_scenario_parse_errors),
+	    cmocka_unit_test(test_clock_trust),
+	    cmocka_unit_test(test_integrity_and_binding_end),
+	    cmocka_unit_test(test_review_fixes),
+	    cmocka_unit_test(test_example7_pending),
+	    cmocka_unit_test(test_collection_boundaries),
+	    cmocka_unit_test(test_collection_overdue),
+	    cmocka_unit_test(test_pending_spells_and_min_days),
+	    cmocka_unit_test(test_example8_corrections),
+	    cmocka_unit_test(test_example9_inspections),
+	    cmocka_unit_test(test_forged_badge),
+	    cmocka_unit_test(test_collection_instant),
+	    cmocka_unit_test(test_end_date_and_exact_ceiling),
+	    cmocka_unit_test(test_unreachable_threshold),
+	    cmocka_unit_test(test_spell_exact_at_edges),
+	    cmocka_unit_test(test_eligibility_on_as_of),
+	    cmocka_unit_test(test_findings_on_as_of),
+	    cmocka_unit_test(test_rotation_due_boundaries),
+	    cmocka_unit_test(test_training_boundaries),
+	    cmocka_unit_test(test_travel_threshold),
+	    cmocka_unit_test(test_untrusted_clock_tap),
+	    cmocka_unit_test(test_weak_taps_reported),
+	    cmocka_unit_test(test_policy_defaults),
+	    cmocka_unit_test(test_policy_set_ranges),
+	    cmocka_unit_test(test_zone_parse),
+	    cmocka_unit_test(test_dates_more),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_calendar_lookup),
+	    cmocka_unit_test(test_check_input),
+	    cmocka_unit_test(test_report_lookups_and_rates),
+	    cmocka_unit_test(test_years_and_months),
+	    cmocka_unit_test(test_status_order),
+	    cmocka_unit_test(test_leave_blocks_more),
+	    cmocka_unit_test(test_corrections_more),
+	    cmocka_unit_test(test_inspections_more),
+	    cmocka_unit_test(test_foreign_terminal_more),
+	    cmocka_unit_test(test_clock_trust_more),
+	    cmocka_unit_test(test_team_checks),
+	    cmocka_unit_test(test_term_length_more),
+	    cmocka_unit_test(test_forged_badge_more),
+	    cmocka_unit_test(test_collection_more),
+	    cmocka_unit_test(test_rejected_tap_notes),
+	    cmocka_unit_test(test_leave_block_api),
+	    cmocka_unit_test(test_rejected_taps_not_counted),
+	    cmocka_unit_test(test_evaluated_range),
+	    cmocka_unit_test(test_first_and_last_evaluated_day),
+	    cmocka_unit_test(test_many_taps_one_day),
+	    cmocka_unit_test(test_allocation_failures),
 	};
 	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
 }

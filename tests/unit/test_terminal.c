@@ -487,18 +487,18 @@ static void test_tlv(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_good_badge_and_signature, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_second_tap_within_minute, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_clone, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_ca, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_revoked, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_uid_card, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_removed_mid_authentication, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reader_vanishes_and_returns, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_journal_full, setup, teardown),
-		cmocka_unit_test(test_board_files),
-		cmocka_unit_test(test_feedback_devices),
-		cmocka_unit_test(test_tlv),
+	    cmocka_unit_test_setup_teardown(test_good_badge_and_signature, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_second_tap_within_minute, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_clone, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unknown_ca, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_revoked, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_uid_card, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_removed_mid_authentication, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reader_vanishes_and_returns, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_journal_full, setup, teardown),
+	    cmocka_unit_test(test_board_files),
+	    cmocka_unit_test(test_feedback_devices),
+	    cmocka_unit_test(test_tlv),
 	};
 	return cmocka_run_group_tests_name("terminal", tests, NULL, NULL);
 }

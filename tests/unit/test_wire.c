@@ -683,7 +683,7 @@ static void test_status_get_credit_end_result(void **state)
 	assert_int_equal(zc_wire_get_decode(p, 12, &gd), 0);
 	assert_int_equal(gd.max_payload, 512);
 	assert_int_equal(zc_wire_get_decode(p, 11, &gd), ZC_EMALFORMED); /* a stray byte */
-	p[10] = 0xFF; /* 767: fine */
+	p[10] = 0xFF;							 /* 767: fine */
 	assert_int_equal(zc_wire_get_decode(p, 12, &gd), 0);
 	p[11] = 0x00;
 	p[10] = 0xFF; /* 255: too small */

@@ -98,7 +98,7 @@ static int bench_journal(uint64_t n, const char *base)
 	zc_storage *st = NULL;
 	zc_journal *j = NULL;
 	zc_termlog *log = NULL;
-	uint8_t (*recs)[ZC_REC_MAX] = NULL;
+	uint8_t(*recs)[ZC_REC_MAX] = NULL;
 	size_t *lens = NULL;
 	double *lat = NULL;
 	int rc = 1;
@@ -261,8 +261,8 @@ static int bench_ingest(uint64_t n, const char *base)
 	size_t *lens = NULL;
 	uint64_t count = 0;
 	char pem_path[4200], jpath[4200], dbpath[4200];
-	zc_synth_opts o = {.out_dir = dir, .terminal = "K01", .records = n, .start_utc_ms = 1735776000000,
-			   .badges = 5, .quiet = 1};
+	zc_synth_opts o = {
+	    .out_dir = dir, .terminal = "K01", .records = n, .start_utc_ms = 1735776000000, .badges = 5, .quiet = 1};
 	double t0 = now_s();
 	if (zc_synth_journal(&o))
 		goto out;
@@ -350,7 +350,6 @@ out:
 	free(dir);
 	return rc;
 }
-
 
 /* ---- tap: one badge tap, split into reader, crypto and append ---- */
 
@@ -634,7 +633,8 @@ static int engine_in_memory(int ncadres, double *secs, size_t *ntaps)
 			if ((rnd >> 16) % 100 < 3 || (away && d >= y0 + 100 && d < y0 + 100 + away))
 				continue;
 			ta[nt] = (zc_r_tap){
-			    c, (c / 5) / 10, ((int64_t)d * 86400 + 1800 + (rnd >> 20) % 3600) * 1000, 1, 1, 1, nt + 1, 0};
+			    c, (c / 5) / 10, ((int64_t)d * 86400 + 1800 + (rnd >> 20) % 3600) * 1000, 1, 1, 1, nt + 1,
+			    0};
 			nt++;
 		}
 	}
@@ -1603,12 +1603,14 @@ static int bench_link(int n, const char *base)
 	f = fopen(board, "w");
 	if (!f)
 		goto out;
-	fprintf(f, "name = bench\nreader = pn532_uart:%s/no-reader\nstate = %s\nclock = sim\n"
-		   "serial = pty:%s/link\nfeedback = log:%s/feedback.log\njournal_capacity = 1G\n",
+	fprintf(f,
+		"name = bench\nreader = pn532_uart:%s/no-reader\nstate = %s\nclock = sim\n"
+		"serial = pty:%s/link\nfeedback = log:%s/feedback.log\njournal_capacity = 1G\n",
 		dir, t, dir, dir);
 	fclose(f);
-	char *vargv[] = {"zhucun-terminal", "--board", board, "provision", "--terminal", "K01", "--township", "T01",
-			 "--ca", cap, "--host-key", pp, NULL};
+	char *vargv[] = {
+	    "zhucun-terminal", "--board", board, "provision", "--terminal", "K01", "--township", "T01", "--ca", cap,
+	    "--host-key",      pp,	  NULL};
 	if (run_wait(vargv, "/dev/null", NULL)) {
 		fprintf(stderr, "zhucun-bench link: provisioning the terminal failed\n");
 		goto out;

@@ -107,14 +107,11 @@ static int parse_u64(const char *s, uint64_t *out)
 
 static int cmd_journal(int argc, char **argv)
 {
-	static const struct option opts[] = {{"out", required_argument, 0, 'o'},
-					     {"records", required_argument, 0, 'n'},
-					     {"terminal", required_argument, 0, 't'},
-					     {"badges", required_argument, 0, 'b'},
-					     {"start", required_argument, 0, 's'},
-					     {"quiet", no_argument, 0, 'q'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
+	static const struct option opts[] = {
+	    {"out", required_argument, 0, 'o'},	     {"records", required_argument, 0, 'n'},
+	    {"terminal", required_argument, 0, 't'}, {"badges", required_argument, 0, 'b'},
+	    {"start", required_argument, 0, 's'},    {"quiet", no_argument, 0, 'q'},
+	    {"help", no_argument, 0, 'h'},	     {0, 0, 0, 0}};
 	zc_synth_opts o = {.terminal = "K01", .records = 0, .badges = 5, .start_utc_ms = 1735776000000};
 	int have_n = 0, c;
 	uint64_t v;
@@ -123,7 +120,8 @@ static int cmd_journal(int argc, char **argv)
 		case 'o': o.out_dir = optarg; break;
 		case 'n':
 			if (parse_u64(optarg, &o.records)) {
-				fprintf(stderr, "zhucun-sim journal: --records needs a whole number, not '%s'\n", optarg);
+				fprintf(stderr, "zhucun-sim journal: --records needs a whole number, not '%s'\n",
+					optarg);
 				return 2;
 			}
 			have_n = 1;
@@ -152,16 +150,15 @@ static int cmd_journal(int argc, char **argv)
 		return 2;
 	}
 	if (!zc_id_valid(o.terminal)) {
-		fprintf(stderr, "zhucun-sim journal: terminal id '%s' must be 1-32 of A-Z a-z 0-9 . _ -\n",
-			o.terminal);
+		fprintf(stderr, "zhucun-sim journal: terminal id '%s' must be 1-32 of A-Z a-z 0-9 . _ -\n", o.terminal);
 		return 2;
 	}
 	int rc = zc_synth_journal(&o);
 	if (rc)
 		return 1;
 	if (!o.quiet)
-		printf("wrote %llu records to %s/journal (key %s/terminal.pub.pem)\n",
-		       (unsigned long long)o.records, o.out_dir, o.out_dir);
+		printf("wrote %llu records to %s/journal (key %s/terminal.pub.pem)\n", (unsigned long long)o.records,
+		       o.out_dir, o.out_dir);
 	return 0;
 }
 
@@ -232,16 +229,12 @@ static int parse_prob(const char *s, double *out)
 
 static int cmd_relay(int argc, char **argv)
 {
-	static const struct option opts[] = {{"terminal", required_argument, 0, 't'},
-					     {"link", required_argument, 0, 'l'},
-					     {"rate", required_argument, 0, 'r'},
-					     {"noise", required_argument, 0, 'n'},
-					     {"drop", required_argument, 0, 'd'},
-					     {"cut-after", required_argument, 0, 'c'},
-					     {"seed", required_argument, 0, 's'},
-					     {"verbose", no_argument, 0, 'v'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
+	static const struct option opts[] = {
+	    {"terminal", required_argument, 0, 't'}, {"link", required_argument, 0, 'l'},
+	    {"rate", required_argument, 0, 'r'},     {"noise", required_argument, 0, 'n'},
+	    {"drop", required_argument, 0, 'd'},     {"cut-after", required_argument, 0, 'c'},
+	    {"seed", required_argument, 0, 's'},     {"verbose", no_argument, 0, 'v'},
+	    {"help", no_argument, 0, 'h'},	     {0, 0, 0, 0}};
 	zc_relay_opts o = {.seed = 1};
 	uint64_t v;
 	int c;
@@ -251,7 +244,8 @@ static int cmd_relay(int argc, char **argv)
 		case 'l': o.link = optarg; break;
 		case 'r':
 			if (parse_u64(optarg, &v) || v > 100000000) {
-				fprintf(stderr, "zhucun-sim relay: --rate needs 0-100000000 (bytes per second), not '%s'\n",
+				fprintf(stderr,
+					"zhucun-sim relay: --rate needs 0-100000000 (bytes per second), not '%s'\n",
 					optarg);
 				return 2;
 			}
@@ -259,7 +253,8 @@ static int cmd_relay(int argc, char **argv)
 			break;
 		case 'n':
 			if (parse_prob(optarg, &o.noise)) {
-				fprintf(stderr, "zhucun-sim relay: --noise needs a probability 0-1, not '%s'\n", optarg);
+				fprintf(stderr, "zhucun-sim relay: --noise needs a probability 0-1, not '%s'\n",
+					optarg);
 				return 2;
 			}
 			break;
@@ -271,7 +266,8 @@ static int cmd_relay(int argc, char **argv)
 			break;
 		case 'c':
 			if (parse_u64(optarg, &o.cut_after) || !o.cut_after) {
-				fprintf(stderr, "zhucun-sim relay: --cut-after needs a positive number of bytes, not '%s'\n",
+				fprintf(stderr,
+					"zhucun-sim relay: --cut-after needs a positive number of bytes, not '%s'\n",
 					optarg);
 				return 2;
 			}
@@ -296,9 +292,8 @@ static int cmd_relay(int argc, char **argv)
 
 static int cmd_tamper(int argc, char **argv)
 {
-	static const struct option opts[] = {{"seq", required_argument, 0, 's'},
-					     {"how", required_argument, 0, 'w'},
-					     {0, 0, 0, 0}};
+	static const struct option opts[] = {
+	    {"seq", required_argument, 0, 's'}, {"how", required_argument, 0, 'w'}, {0, 0, 0, 0}};
 	uint64_t seq = 0;
 	const char *how = NULL;
 	int c;
@@ -329,14 +324,11 @@ static int cmd_tamper(int argc, char **argv)
 
 static int cmd_reader(int argc, char **argv)
 {
-	static const struct option opts[] = {{"link", required_argument, 0, 'l'},
-					     {"card", required_argument, 0, 'c'},
-					     {"control", required_argument, 0, 'C'},
-					     {"latency", required_argument, 0, 'L'},
-					     {"send", required_argument, 0, 's'},
-					     {"verbose", no_argument, 0, 'v'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
+	static const struct option opts[] = {
+	    {"link", required_argument, 0, 'l'},    {"card", required_argument, 0, 'c'},
+	    {"control", required_argument, 0, 'C'}, {"latency", required_argument, 0, 'L'},
+	    {"send", required_argument, 0, 's'},    {"verbose", no_argument, 0, 'v'},
+	    {"help", no_argument, 0, 'h'},	    {0, 0, 0, 0}};
 	enum { MAX_CARDS = 64 };
 	const char *cards[MAX_CARDS];
 	zc_simreader_opts o = {.cards = cards};
@@ -358,7 +350,8 @@ static int cmd_reader(int argc, char **argv)
 			if (!strcmp(optarg, "model")) {
 				o.latency_ms = ZC_PN532_LATENCY_MODEL;
 			} else if (parse_u64(optarg, &v) || v > 60000) {
-				fprintf(stderr, "zhucun-sim reader: --latency needs 0-60000 (ms) or 'model', not '%s'\n",
+				fprintf(stderr,
+					"zhucun-sim reader: --latency needs 0-60000 (ms) or 'model', not '%s'\n",
 					optarg);
 				return 2;
 			} else {
@@ -394,12 +387,9 @@ static int cmd_reader(int argc, char **argv)
 
 static int cmd_vicc(int argc, char **argv)
 {
-	static const struct option opts[] = {{"card", required_argument, 0, 'c'},
-					     {"host", required_argument, 0, 'H'},
-					     {"port", required_argument, 0, 'p'},
-					     {"verbose", no_argument, 0, 'v'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
+	static const struct option opts[] = {{"card", required_argument, 0, 'c'}, {"host", required_argument, 0, 'H'},
+					     {"port", required_argument, 0, 'p'}, {"verbose", no_argument, 0, 'v'},
+					     {"help", no_argument, 0, 'h'},	  {0, 0, 0, 0}};
 	zc_vicc_opts o = {0};
 	uint64_t v;
 	int c;
@@ -466,7 +456,8 @@ static int cmd_evaluate(int argc, char **argv)
 		return 1;
 	}
 	json_t *j = zc_report_json(&in, r);
-	rc = out ? json_dump_file(j, out, JSON_INDENT(1) | JSON_SORT_KEYS) : json_dumpf(j, stdout, JSON_INDENT(1) | JSON_SORT_KEYS);
+	rc = out ? json_dump_file(j, out, JSON_INDENT(1) | JSON_SORT_KEYS)
+		 : json_dumpf(j, stdout, JSON_INDENT(1) | JSON_SORT_KEYS);
 	if (!out)
 		putchar('\n');
 	json_decref(j);

@@ -1216,9 +1216,9 @@ static int write_policy(run *r, FILE *f)
 }
 
 /* in the order of IMPORT.md: what a row refers to is imported before it */
-static const char *const registry_kinds[] = {"districts", "townships", "villages", "terminals", "cadres", "assignments",
-					     "badges",	  "leave",     "duty",	   "correction", "inspection",
-					     "calendar",  "policy"};
+static const char *const registry_kinds[] = {"districts",   "townships", "villages", "terminals", "cadres",
+					     "assignments", "badges",	 "leave",    "duty",	  "correction",
+					     "inspection",  "calendar",	 "policy"};
 #define NKINDS (sizeof registry_kinds / sizeof registry_kinds[0])
 
 static int write_registry(run *r)

@@ -29,7 +29,7 @@ typedef struct pstate {
 		int badge, terminal, workdays, line;
 		zc_day from, to;
 		int minute_of_day;
-	} *def;
+	} * def;
 	size_t ndef, capdef;
 } pstate;
 
@@ -48,13 +48,13 @@ static int fail(pstate *p, const char *fmt, ...)
 	return ZC_EMALFORMED;
 }
 
-#define PUSH(arr, n, item)                                                                                     \
-	do {                                                                                                   \
-		void *np_ = realloc((arr), ((n) + 1) * sizeof *(arr));                                          \
-		if (!np_)                                                                                      \
-			return fail(p, "out of memory");                                                      \
-		(arr) = np_;                                                                                   \
-		(arr)[(n)++] = (item);                                                                         \
+#define PUSH(arr, n, item)                                                                                             \
+	do {                                                                                                           \
+		void *np_ = realloc((arr), ((n) + 1) * sizeof *(arr));                                                 \
+		if (!np_)                                                                                              \
+			return fail(p, "out of memory");                                                               \
+		(arr) = np_;                                                                                           \
+		(arr)[(n)++] = (item);                                                                                 \
 	} while (0)
 
 /* Split a line into words; quoted words keep their blanks. */
@@ -309,7 +309,8 @@ static int statement(pstate *p, char **w, int n)
 		return 0;
 	}
 	if (!strcmp(k, "cadre")) {
-		const char *u = "cadre ID \"NAME\" role first_secretary|member party_since DATE|none work_since DATE unit \"UNIT\"";
+		const char *u =
+		    "cadre ID \"NAME\" role first_secretary|member party_since DATE|none work_since DATE unit \"UNIT\"";
 		if (n != 11 || want_kw(p, w[3], "role", u) || want_kw(p, w[5], "party_since", u) ||
 		    want_kw(p, w[7], "work_since", u) || want_kw(p, w[9], "unit", u))
 			return fail(p, "expected: %s", u);
@@ -360,8 +361,7 @@ static int statement(pstate *p, char **w, int n)
 	}
 	if (!strcmp(k, "badge")) {
 		zc_scn_badge b = {0};
-		if (expect_n(p, n, 5, "badge ID CADRE piv|uid DATE") ||
-		    new_id(p, w[1], "badge", find_badge(s, w[1])))
+		if (expect_n(p, n, 5, "badge ID CADRE piv|uid DATE") || new_id(p, w[1], "badge", find_badge(s, w[1])))
 			return ZC_EMALFORMED;
 		b.cadre = find_cadre(s, w[2]);
 		if (b.cadre < 0)
@@ -440,7 +440,8 @@ static int statement(pstate *p, char **w, int n)
 		if (d.to < d.from)
 			return fail(p, "taps: the end %s is before the start %s", w[4], w[3]);
 		if (d.to - d.from > 3660)
-			return fail(p, "taps: a range may span at most 3660 days (ten years), not %s to %s", w[3], w[4]);
+			return fail(p, "taps: a range may span at most 3660 days (ten years), not %s to %s", w[3],
+				    w[4]);
 		if (!strcmp(w[5], "workdays"))
 			d.workdays = 1;
 		else if (strcmp(w[5], "daily"))
@@ -545,7 +546,8 @@ static int statement(pstate *p, char **w, int n)
 			else if (!strcmp(w[i + 1], "present"))
 				x.absent = 0;
 			else
-				return fail(p, "inspect: expected present or absent after %s, got '%s'", w[i], w[i + 1]);
+				return fail(p, "inspect: expected present or absent after %s, got '%s'", w[i],
+					    w[i + 1]);
 			x.inspector = strdup(w[3]);
 			PUSH(s->inspections, s->ninspections, x);
 		}
@@ -583,8 +585,7 @@ static int tap_cmp(const void *a, const void *b)
 	return x->line - y->line;
 }
 
-int zc_scenario_parse(const char *text, size_t len, const char *name, zc_scenario **out, char *errbuf,
-		      size_t errlen)
+int zc_scenario_parse(const char *text, size_t len, const char *name, zc_scenario **out, char *errbuf, size_t errlen)
 {
 	pstate p = {0};
 	zc_scenario *s = calloc(1, sizeof *s);
@@ -633,7 +634,8 @@ int zc_scenario_parse(const char *text, size_t len, const char *name, zc_scenari
 		/* resolve local times and default rates, expand "taps" with the whole calendar */
 		for (size_t i = 0; i < s->nbadges; i++)
 			if (s->badges[i].revoked_at_ms != INT64_MAX)
-				s->badges[i].revoked_at_ms = resolve_local(s->badges[i].revoked_at_ms, s->tz_offset_min);
+				s->badges[i].revoked_at_ms =
+				    resolve_local(s->badges[i].revoked_at_ms, s->tz_offset_min);
 		for (size_t i = 0; i < s->ntaps; i++)
 			s->taps[i].utc_ms = resolve_local(s->taps[i].utc_ms, s->tz_offset_min);
 		for (size_t i = 0; i < s->ninspections; i++)
@@ -645,7 +647,9 @@ int zc_scenario_parse(const char *text, size_t len, const char *name, zc_scenari
 		for (size_t i = 0; i < s->nvillages; i++)
 			if (s->villages[i].rate_fen < 0)
 				s->villages[i].rate_fen = s->policy.daily_rate_fen;
-		zc_rules_input ci = {.holidays = s->holidays, .nholidays = s->nholidays, .workdays = s->workdays,
+		zc_rules_input ci = {.holidays = s->holidays,
+				     .nholidays = s->nholidays,
+				     .workdays = s->workdays,
 				     .nworkdays = s->nworkdays};
 		size_t cap = s->ntaps;
 		for (size_t k = 0; k < p.ndef && !rc; k++) {
@@ -653,10 +657,10 @@ int zc_scenario_parse(const char *text, size_t len, const char *name, zc_scenari
 			for (zc_day day = d->from; day <= d->to; day++) {
 				if (d->workdays && !zc_rules_is_workday(&ci, day))
 					continue;
-				zc_scn_tap t = {d->badge, d->terminal,
-						((int64_t)day * 86400 + (int64_t)(d->minute_of_day - s->tz_offset_min) * 60) *
-						    1000,
-						d->line};
+				zc_scn_tap t = {
+				    d->badge, d->terminal,
+				    ((int64_t)day * 86400 + (int64_t)(d->minute_of_day - s->tz_offset_min) * 60) * 1000,
+				    d->line};
 				if (s->ntaps >= ZC_SCENARIO_MAX_TAPS) {
 					p.line = d->line;
 					rc = fail(&p, "taps: more than %d taps in the scenario", ZC_SCENARIO_MAX_TAPS);

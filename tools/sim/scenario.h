@@ -33,7 +33,7 @@ typedef struct zc_scn_badge {
 	int uid_only;
 	zc_day bound_from;
 	int64_t revoked_at_ms; /* INT64_MAX: never */
-	int clone_of;          /* -1, or the badge whose certificate it copies */
+	int clone_of;	       /* -1, or the badge whose certificate it copies */
 } zc_scn_badge;
 
 typedef struct zc_scn_tap {
@@ -55,21 +55,36 @@ typedef struct zc_scenario {
 	zc_day as_of;
 	int have_as_of;
 	zc_policy policy;
-	zc_day *holidays; size_t nholidays;
-	zc_day *workdays; size_t nworkdays;
-	zc_scn_named *districts; size_t ndistricts;
-	zc_scn_named *townships; size_t ntownships;
-	zc_scn_named *villages; size_t nvillages;
-	zc_scn_named *terminals; size_t nterminals;
-	zc_r_cadre *cadres; size_t ncadres; /* strings owned by the scenario */
-	zc_r_assignment *assignments; size_t nassignments;
-	zc_scn_badge *badges; size_t nbadges;
-	zc_r_leave *leaves; size_t nleaves;
-	zc_r_duty *duties; size_t nduties;
-	zc_scn_tap *taps; size_t ntaps; /* sorted by time */
-	zc_r_correction *corrections; size_t ncorrections; /* reason owned */
-	zc_r_inspection *inspections; size_t ninspections; /* one per result; inspector owned */
-	zc_scn_pull *pulls; size_t npulls; /* sorted by time */
+	zc_day *holidays;
+	size_t nholidays;
+	zc_day *workdays;
+	size_t nworkdays;
+	zc_scn_named *districts;
+	size_t ndistricts;
+	zc_scn_named *townships;
+	size_t ntownships;
+	zc_scn_named *villages;
+	size_t nvillages;
+	zc_scn_named *terminals;
+	size_t nterminals;
+	zc_r_cadre *cadres;
+	size_t ncadres; /* strings owned by the scenario */
+	zc_r_assignment *assignments;
+	size_t nassignments;
+	zc_scn_badge *badges;
+	size_t nbadges;
+	zc_r_leave *leaves;
+	size_t nleaves;
+	zc_r_duty *duties;
+	size_t nduties;
+	zc_scn_tap *taps;
+	size_t ntaps; /* sorted by time */
+	zc_r_correction *corrections;
+	size_t ncorrections; /* reason owned */
+	zc_r_inspection *inspections;
+	size_t ninspections; /* one per result; inspector owned */
+	zc_scn_pull *pulls;
+	size_t npulls; /* sorted by time */
 } zc_scenario;
 
 /* When terminal t's log is last collected (SCENARIO.md "Pulls"): its last
@@ -81,8 +96,7 @@ int64_t zc_scenario_collected_until(const zc_scenario *s, int terminal);
 /* Parse text (len bytes) from a file named name (for messages). On error
  * returns ZC_EMALFORMED with "NAME:LINE: what was expected" in errbuf and
  * nothing allocated. */
-int zc_scenario_parse(const char *text, size_t len, const char *name, zc_scenario **out, char *errbuf,
-		      size_t errlen);
+int zc_scenario_parse(const char *text, size_t len, const char *name, zc_scenario **out, char *errbuf, size_t errlen);
 void zc_scenario_free(zc_scenario *s);
 
 /* The engine's view of the scenario (pointers into s and into arrays owned

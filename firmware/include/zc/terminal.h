@@ -23,10 +23,10 @@
 #include "zc/termlog.h"
 
 typedef struct zc_terminal_cfg {
-	int tz_offset_min;      /* display time zone (UTC+8: 480) */
+	int tz_offset_min;	/* display time zone (UTC+8: 480) */
 	int duplicate_window_s; /* same badge again within this: already recorded */
-	int poll_timeout_ms;    /* how long one step waits for a card */
-	int accept_uid_badges;  /* UID-only cards count (the host's policy); 0: say they do not */
+	int poll_timeout_ms;	/* how long one step waits for a card */
+	int accept_uid_badges;	/* UID-only cards count (the host's policy); 0: say they do not */
 } zc_terminal_cfg;
 
 typedef struct zc_terminal zc_terminal;
@@ -54,16 +54,16 @@ void zc_terminal_set_lock(zc_terminal *t, void (*lock)(void *), void (*unlock)(v
 int zc_terminal_step(zc_terminal *t);
 
 typedef struct zc_terminal_stats {
-	int reader_ok;        /* reader open and answering */
-	uint64_t taps;        /* tap records appended */
-	uint64_t rejected;    /* of which refused */
-	uint64_t duplicates;  /* taps answered "already recorded" */
-	uint64_t faults;      /* reader faults seen */
-	char last_fault[64];  /* text of the last reader fault */
+	int reader_ok;	     /* reader open and answering */
+	uint64_t taps;	     /* tap records appended */
+	uint64_t rejected;   /* of which refused */
+	uint64_t duplicates; /* taps answered "already recorded" */
+	uint64_t faults;     /* reader faults seen */
+	char last_fault[64]; /* text of the last reader fault */
 	/* time split of the last authenticated tap, for the benchmark */
 	double last_reader_ms, last_crypto_ms, last_append_ms;
 	unsigned last_round_trips;
-	int last_cached;      /* 1 if its certificate came from the cache */
+	int last_cached; /* 1 if its certificate came from the cache */
 } zc_terminal_stats;
 void zc_terminal_stats_get(const zc_terminal *t, zc_terminal_stats *st);
 

@@ -35,9 +35,9 @@ typedef struct zc_bundle_info {
 	int64_t created_ms;
 	uint64_t first_seq, last_seq; /* of the records in it; 0, 0 when none */
 	uint32_t count;
-	uint16_t ncollections; /* the terminal's collections it carries (ZCB2) */
+	uint16_t ncollections;	    /* the terminal's collections it carries (ZCB2) */
 	int64_t collected_until_ms; /* the latest of them; 0: none */
-	size_t size; /* bytes of the whole bundle */
+	size_t size;		    /* bytes of the whole bundle */
 } zc_bundle_info;
 
 /* Build a bundle of every stored record of terminal with seq >= from_seq

@@ -98,7 +98,7 @@ typedef struct zc_collect_result {
 	zc_collect_cmd_result ack, set_time;
 	uint64_t acked_to;
 	int64_t collected_at_ms; /* the collection recorded in the store (collected-until); 0: none */
-	int64_t seconds_ms; /* the whole collection */
+	int64_t seconds_ms;	 /* the whole collection */
 	zc_hostlink_stats link;
 } zc_collect_result;
 

@@ -19,10 +19,9 @@
 #define ZC_DAY_FORMS_ZH "2025-06-03、2025/6/3、2025-6-3、2025.6.3 或 2025年6月3日"
 #define ZC_DAY_FORMS_EN "2025-06-03, 2025/6/3, 2025-6-3, 2025.6.3 or 2025年6月3日"
 /* The accepted time forms (zc_time_parse_any). */
-#define ZC_TIME_FORMS_ZH                                                                                               \
-	"日期加时间，如 2025-06-03 09:30、2025/6/3 9:30 或 2025-06-03T09:30:00，可带时区 +08:00 或 Z"
+#define ZC_TIME_FORMS_ZH "日期加时间，如 2025-06-03 09:30、2025/6/3 9:30 或 2025-06-03T09:30:00，可带时区 +08:00 或 Z"
 #define ZC_TIME_FORMS_EN                                                                                               \
-	"a date and a time such as 2025-06-03 09:30, 2025/6/3 9:30 or 2025-06-03T09:30:00, optionally with "         \
+	"a date and a time such as 2025-06-03 09:30, 2025/6/3 9:30 or 2025-06-03T09:30:00, optionally with "           \
 	"+08:00 or Z"
 
 /* The span [*start, *end) of s[0..len) without the blanks around it (space,

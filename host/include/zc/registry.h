@@ -135,13 +135,13 @@ typedef struct zc_registry_entry {
  * leave the cadre and dates, duty with the kind, a correction the cadre
  * and date, an inspection the village, time and cadre; *id gets its id).
  * err is in lang. */
-int zc_registry_entry_add(zc_store *s, const char *entity, const zc_registry_entry *e, const char *actor,
-			  zc_lang lang, int64_t *id, char *err, size_t errlen);
+int zc_registry_entry_add(zc_store *s, const char *entity, const zc_registry_entry *e, const char *actor, zc_lang lang,
+			  int64_t *id, char *err, size_t errlen);
 /* Add n entries in one transaction, all or none (several cadres found at
  * one inspection): as zc_registry_entry_add; ids (may be NULL) has n
  * places. */
-int zc_registry_entries_add(zc_store *s, const char *entity, const zc_registry_entry *e, size_t n,
-			    const char *actor, zc_lang lang, int64_t *ids, char *err, size_t errlen);
+int zc_registry_entries_add(zc_store *s, const char *entity, const zc_registry_entry *e, size_t n, const char *actor,
+			    zc_lang lang, int64_t *ids, char *err, size_t errlen);
 /* A value of an enum column (level, duty kind, leave type, inspection
  * result), stored or as typed (any accepted spelling), as people read it in
  * lang: "乡镇" for "township" or "镇" in Chinese, the stored English value
@@ -149,8 +149,8 @@ int zc_registry_entries_add(zc_store *s, const char *entity, const zc_registry_e
 const char *zc_registry_label(const char *value, zc_lang lang);
 
 /* Remove entry id: ZC_ENOENT if there is none. err is in lang. */
-int zc_registry_entry_remove(zc_store *s, const char *entity, int64_t id, const char *actor, zc_lang lang,
-			     char *err, size_t errlen);
+int zc_registry_entry_remove(zc_store *s, const char *entity, int64_t id, const char *actor, zc_lang lang, char *err,
+			     size_t errlen);
 /* Call fn for every entry (of cadre, or all when NULL), ordered by cadre,
  * start, end, id (corrections by cadre, date, id; inspections by time,
  * village, cadre, id). The strings are valid during the call. fn returns
@@ -166,8 +166,8 @@ typedef struct zc_registry_filter {
 } zc_registry_filter;
 /* As zc_registry_entries, filtered: ZC_EARG (with err, in lang) for a bad
  * date or a village filter on another entity. */
-int zc_registry_entries_where(zc_store *s, const char *entity, const zc_registry_filter *f,
-			      zc_registry_entry_fn fn, void *arg, zc_lang lang, char *err, size_t errlen);
+int zc_registry_entries_where(zc_store *s, const char *entity, const zc_registry_filter *f, zc_registry_entry_fn fn,
+			      void *arg, zc_lang lang, char *err, size_t errlen);
 
 /* ---- the audit log ---- */
 
@@ -207,8 +207,8 @@ int zc_registry_ca_add(zc_store *s, const uint8_t *buf, size_t len, const char *
 int zc_registry_revocations_install_l(zc_store *s, const uint8_t *buf, size_t len, const char *actor, zc_lang lang,
 				      uint64_t *number, int *changed, char *err, size_t errlen);
 /* zc_registry_revocations_install_l in Chinese. */
-int zc_registry_revocations_install(zc_store *s, const uint8_t *buf, size_t len, const char *actor,
-				    uint64_t *number, int *changed, char *err, size_t errlen);
+int zc_registry_revocations_install(zc_store *s, const uint8_t *buf, size_t len, const char *actor, uint64_t *number,
+				    int *changed, char *err, size_t errlen);
 
 typedef struct zc_registry_ca_info {
 	uint8_t fp[ZC_HASH_LEN];
@@ -227,9 +227,9 @@ int zc_registry_cas(zc_store *s, zc_registry_ca_fn fn, void *arg);
 
 /* What a badge binding has besides zc_r_badge (parallel to badges[]). */
 typedef struct zc_registry_badge_extra {
-	int kind_uid;	  /* 1: a UID card, 0: PIV */
+	int kind_uid; /* 1: a UID card, 0: PIV */
 	uint8_t uid[10];
-	size_t uid_len;	  /* 0: none stored */
+	size_t uid_len; /* 0: none stored */
 	int has_cert;
 	uint8_t cert_fp[ZC_HASH_LEN];
 } zc_registry_badge_extra;
@@ -260,25 +260,47 @@ typedef struct zc_registry_revlist {
  * registry. */
 typedef struct zc_registry {
 	zc_policy policy; /* defaults, then every stored setting */
-	zc_day *holidays; size_t nholidays;
-	zc_day *workdays; size_t nworkdays;
-	zc_r_district *districts; size_t ndistricts;
-	zc_r_township *townships; size_t ntownships;
-	zc_r_village *villages; size_t nvillages; /* rate_fen: stored or policy.daily_rate_fen */
-	zc_r_terminal *terminals; size_t nterminals;
-	zc_r_cadre *cadres; size_t ncadres;
-	zc_r_assignment *assignments; size_t nassignments;
-	zc_r_leave *leaves; int64_t *leave_ids; size_t nleaves;
-	zc_r_duty *duties; int64_t *duty_ids; size_t nduties;
-	zc_r_correction *corrections; int64_t *correction_ids; size_t ncorrections;
-	zc_r_inspection *inspections; int64_t *inspection_ids; size_t ninspections;
+	zc_day *holidays;
+	size_t nholidays;
+	zc_day *workdays;
+	size_t nworkdays;
+	zc_r_district *districts;
+	size_t ndistricts;
+	zc_r_township *townships;
+	size_t ntownships;
+	zc_r_village *villages;
+	size_t nvillages; /* rate_fen: stored or policy.daily_rate_fen */
+	zc_r_terminal *terminals;
+	size_t nterminals;
+	zc_r_cadre *cadres;
+	size_t ncadres;
+	zc_r_assignment *assignments;
+	size_t nassignments;
+	zc_r_leave *leaves;
+	int64_t *leave_ids;
+	size_t nleaves;
+	zc_r_duty *duties;
+	int64_t *duty_ids;
+	size_t nduties;
+	zc_r_correction *corrections;
+	int64_t *correction_ids;
+	size_t ncorrections;
+	zc_r_inspection *inspections;
+	int64_t *inspection_ids;
+	size_t ninspections;
 	/* one per binding row; bound_to ZC_DAY_NEVER when open; revoked_at_ms
 	 * INT64_MAX (revocation is the caller's: see revlists) */
-	zc_r_badge *badges; zc_registry_badge_extra *badge_extra; size_t nbadges;
-	zc_registry_cert *certs; size_t ncerts; /* badge certificates */
-	zc_registry_cert *cas; size_t ncas;	/* trusted badge CAs */
-	zc_registry_revlist *revlists; size_t nrevlists; /* one per CA that has one */
-	const uint8_t *revlist; size_t revlist_len;	 /* the most recently installed list, or NULL */
+	zc_r_badge *badges;
+	zc_registry_badge_extra *badge_extra;
+	size_t nbadges;
+	zc_registry_cert *certs;
+	size_t ncerts; /* badge certificates */
+	zc_registry_cert *cas;
+	size_t ncas; /* trusted badge CAs */
+	zc_registry_revlist *revlists;
+	size_t nrevlists; /* one per CA that has one */
+	const uint8_t *revlist;
+	size_t revlist_len; /* the most recently installed list, or NULL */
 	void *arena_;
 } zc_registry;
 
@@ -301,21 +323,21 @@ int zc_registry_find(const zc_registry *r, const char *entity, const char *id);
 
 /* What a leave of one cadre means among the leaves stored. */
 typedef struct zc_leave_check {
-	int cadre;	      /* index in the registry's cadres */
-	zc_day start, end;    /* the leave */
-	int level;	      /* enum zc_level it was approved at */
-	int required;	      /* enum zc_level its whole block requires (zc_rules_leave_block) */
-	zc_day bstart, bend;  /* the block: the leave itself when it joins no other */
-	size_t njoined;	      /* the other leaves of the cadre in the block (joined: the first, by start) */
+	int cadre;	     /* index in the registry's cadres */
+	zc_day start, end;   /* the leave */
+	int level;	     /* enum zc_level it was approved at */
+	int required;	     /* enum zc_level its whole block requires (zc_rules_leave_block) */
+	zc_day bstart, bend; /* the block: the leave itself when it joins no other */
+	size_t njoined;	     /* the other leaves of the cadre in the block (joined: the first, by start) */
 	struct {
 		int64_t id;
 		zc_day start, end;
 		int level;
 	} joined[ZC_LEAVE_JOINED_MAX];
-	int outside_days;     /* days of the leave on which the cadre has no assignment */
-	int64_t overlap_id;   /* another leave of the cadre sharing a date with it, or 0 */
+	int outside_days;   /* days of the leave on which the cadre has no assignment */
+	int64_t overlap_id; /* another leave of the cadre sharing a date with it, or 0 */
 	zc_day overlap_start, overlap_end;
-	int forced;	      /* zc_registry_leave_add: stored below required because of force */
+	int forced; /* zc_registry_leave_add: stored below required because of force */
 } zc_leave_check;
 
 /* Check a leave of r's cadre c from start to end approved at level (enum

@@ -24,8 +24,8 @@
 enum zc_scope_kind { ZC_SCOPE_ALL = 0, ZC_SCOPE_DISTRICT = 1, ZC_SCOPE_TOWNSHIP = 2, ZC_SCOPE_VILLAGE = 3 };
 
 typedef struct zc_report_scope {
-	int kind;  /* enum zc_scope_kind */
-	int index; /* into in->districts / townships / villages; unused for ALL */
+	int kind;	 /* enum zc_scope_kind */
+	int index;	 /* into in->districts / townships / villages; unused for ALL */
 	uint8_t *cadres; /* zc_report_scope_prepare: cadre membership, one byte each */
 } zc_report_scope;
 
@@ -214,8 +214,7 @@ int zc_report_terminal_rows(const zc_rules_input *in, const zc_report *r, const 
 			    zc_report_terminal_row **rows, size_t *n);
 /* The warning line of an overdue terminal ("终端 K03 已超过 31 天未收取，
  * 此后的日期为未收取，不计缺勤") into buf. */
-void zc_report_overdue_text(const zc_rules_input *in, const zc_report_terminal_row *t, int lang, char *buf,
-			    size_t len);
+void zc_report_overdue_text(const zc_rules_input *in, const zc_report_terminal_row *t, int lang, char *buf, size_t len);
 
 /* ---- pace ---- */
 
@@ -277,8 +276,7 @@ size_t zc_report_columns(int table, int lang, const char **out);
 /* The cells of one row of each table, in the order of its headings. */
 void zc_report_years_cells(const zc_report_cells *w, const zc_rules_input *in, const zc_report_scope *sc,
 			   const zc_r_year *y, int expected, int lang);
-void zc_report_allowance_cells(const zc_report_cells *w, const zc_rules_input *in,
-			       const zc_report_allowance_row *a);
+void zc_report_allowance_cells(const zc_report_cells *w, const zc_rules_input *in, const zc_report_allowance_row *a);
 void zc_report_recall_cells(const zc_report_cells *w, const zc_rules_input *in, const zc_report *r,
 			    const zc_report_scope *sc, const zc_r_recall *rc, int lang);
 void zc_report_terminal_cells(const zc_report_cells *w, const zc_rules_input *in, const zc_report_terminal_row *t,

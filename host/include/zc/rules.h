@@ -31,24 +31,24 @@ zc_day zc_day_years_before(zc_day day, int n);
 zc_day zc_day_of_utc(int64_t utc_ms, int tz_offset_min);
 
 typedef struct zc_policy {
-	int min_taps_per_day;             /* 1 */
-	int township_max_leave_days;      /* 3 */
-	int district_max_leave_days;      /* 7 */
-	int min_days_per_year;            /* 200 */
-	int max_consecutive_absence_days; /* 15 */
-	int max_absent_days_per_year;     /* 30 */
-	int allowance_on_rest_days;       /* 0 */
-	int accept_uid_badges;            /* 0 */
-	int handover_days;                /* 60 */
+	int min_taps_per_day;		    /* 1 */
+	int township_max_leave_days;	    /* 3 */
+	int district_max_leave_days;	    /* 7 */
+	int min_days_per_year;		    /* 200 */
+	int max_consecutive_absence_days;   /* 15 */
+	int max_absent_days_per_year;	    /* 30 */
+	int allowance_on_rest_days;	    /* 0 */
+	int accept_uid_badges;		    /* 0 */
+	int handover_days;		    /* 60 */
 	int64_t clock_rollback_tolerance_s; /* 300 */
-	int min_travel_minutes;           /* 30 */
-	int64_t daily_rate_fen;           /* 10000 */
-	int tz_offset_min;                /* 480 (Asia/Shanghai) */
-	int term_years;                   /* 2 */
-	int training_warning_percent;     /* 75 */
-	int correction_level;             /* ZC_LEVEL_DISTRICT (section 5a) */
-	int max_corrections_per_month;    /* 2 */
-	int max_collection_lag_days;      /* 31 (section 10) */
+	int min_travel_minutes;		    /* 30 */
+	int64_t daily_rate_fen;		    /* 10000 */
+	int tz_offset_min;		    /* 480 (Asia/Shanghai) */
+	int term_years;			    /* 2 */
+	int training_warning_percent;	    /* 75 */
+	int correction_level;		    /* ZC_LEVEL_DISTRICT (section 5a) */
+	int max_corrections_per_month;	    /* 2 */
+	int max_collection_lag_days;	    /* 31 (section 10) */
 } zc_policy;
 
 void zc_policy_default(zc_policy *p);
@@ -72,7 +72,7 @@ enum zc_status {
 	ZC_ST_REST,
 	ZC_ST_ABSENT,
 	ZC_ST_CORRECTED, /* a valid correction (补卡) */
-	ZC_ST_PENDING,   /* 未收取: the evidence for the date is not complete */
+	ZC_ST_PENDING,	 /* 未收取: the evidence for the date is not complete */
 	ZC_ST_COUNT
 };
 
@@ -97,7 +97,7 @@ typedef struct zc_r_township {
 
 typedef struct zc_r_village {
 	const char *id;
-	int township;     /* index into townships */
+	int township;	  /* index into townships */
 	int64_t rate_fen; /* daily allowance; negative: the policy's daily_rate_fen */
 	const char *name;
 } zc_r_village;
@@ -115,11 +115,11 @@ typedef struct zc_r_terminal {
 typedef struct zc_r_cadre {
 	const char *id;
 	const char *name;
-	int role;             /* enum zc_role */
-	int has_party;        /* party member */
+	int role;      /* enum zc_role */
+	int has_party; /* party member */
 	zc_day party_since;
 	zc_day work_since;
-	const char *unit;     /* dispatching unit */
+	const char *unit; /* dispatching unit */
 } zc_r_cadre;
 
 typedef struct zc_r_assignment {
@@ -151,32 +151,32 @@ typedef struct zc_r_badge {
 	int cadre;
 	zc_day bound_from;
 	zc_day bound_to;       /* inclusive; 0 or ZC_DAY_NEVER: open */
-	int uid_only;          /* UID card (weak) */
+	int uid_only;	       /* UID card (weak) */
 	int64_t revoked_at_ms; /* INT64_MAX: never */
 } zc_r_badge;
 
 /* Why a tap is not accepted (RULES.md section 3); 0 accepted. */
 enum zc_tap_reject {
 	ZC_REJ_NONE = 0,
-	ZC_REJ_RECORD,      /* terminal signature or chain */
-	ZC_REJ_BADGE_AUTH,  /* badge signature or certificate */
+	ZC_REJ_RECORD,	   /* terminal signature or chain */
+	ZC_REJ_BADGE_AUTH, /* badge signature or certificate */
 	ZC_REJ_REVOKED,
-	ZC_REJ_UID,         /* UID badges not accepted by policy */
-	ZC_REJ_UNBOUND,     /* badge not bound to a cadre at that time */
-	ZC_REJ_CLOCK,       /* terminal clock not trusted at that record */
+	ZC_REJ_UID,	/* UID badges not accepted by policy */
+	ZC_REJ_UNBOUND, /* badge not bound to a cadre at that time */
+	ZC_REJ_CLOCK,	/* terminal clock not trusted at that record */
 };
 const char *zc_tap_reject_name(int why);
 /* The reason in Chinese, for people. */
 const char *zc_tap_reject_label_zh(int why);
 
 typedef struct zc_r_tap {
-	int badge;       /* index into badges, -1: unknown badge */
-	int terminal;    /* index into terminals */
+	int badge;    /* index into badges, -1: unknown badge */
+	int terminal; /* index into terminals */
 	int64_t utc_ms;
-	int record_ok;   /* terminal signature verified and linked into the chain */
-	int badge_ok;    /* PKI: the badge signature verified with its certificate chained to the CA */
-	int clock_ok;    /* the terminal's clock was trusted at this record */
-	uint64_t seq;    /* for reporting */
+	int record_ok;	  /* terminal signature verified and linked into the chain */
+	int badge_ok;	  /* PKI: the badge signature verified with its certificate chained to the CA */
+	int clock_ok;	  /* the terminal's clock was trusted at this record */
+	uint64_t seq;	  /* for reporting */
 	int badge_forged; /* PKI: the badge's signature over the challenge does not verify with
 			   * its certificate (a clone; section 3); implies !badge_ok */
 } zc_r_tap;
@@ -185,7 +185,7 @@ typedef struct zc_r_tap {
 typedef struct zc_r_correction {
 	int cadre;
 	zc_day day;
-	int level;          /* enum zc_level that approved it */
+	int level;	    /* enum zc_level that approved it */
 	const char *reason; /* may be NULL */
 } zc_r_correction;
 
@@ -193,9 +193,9 @@ typedef struct zc_r_correction {
  * cadre in a village at a time and found them present or absent. */
 typedef struct zc_r_inspection {
 	int cadre;
-	int village;           /* index into villages, -1: not given */
-	int64_t utc_ms;        /* when (its local date is the date concerned) */
-	int absent;            /* 1 absent, 0 present */
+	int village;	       /* index into villages, -1: not given */
+	int64_t utc_ms;	       /* when (its local date is the date concerned) */
+	int absent;	       /* 1 absent, 0 present */
 	const char *inspector; /* may be NULL */
 } zc_r_inspection;
 
@@ -204,32 +204,47 @@ typedef struct zc_r_inspection {
  * through to the report as a violation about the terminal. type and detail
  * must outlive the report. */
 typedef struct zc_r_integrity {
-	int terminal;       /* index into terminals */
-	const char *type;   /* "gap", "fork", "bad_signature", "tap_before_provisioning", ... */
+	int terminal;	  /* index into terminals */
+	const char *type; /* "gap", "fork", "bad_signature", "tap_before_provisioning", ... */
 	zc_day date;
 	uint64_t seq;
-	const char *detail; /* English; may be NULL */
+	const char *detail;    /* English; may be NULL */
 	const char *detail_zh; /* Chinese; may be NULL (then the English) */
 } zc_r_integrity;
 
 typedef struct zc_rules_input {
 	zc_policy policy;
 	zc_day as_of;
-	const zc_day *holidays; size_t nholidays;
-	const zc_day *workdays; size_t nworkdays;
-	const zc_r_district *districts; size_t ndistricts;
-	const zc_r_township *townships; size_t ntownships;
-	const zc_r_village *villages; size_t nvillages;
-	const zc_r_terminal *terminals; size_t nterminals;
-	const zc_r_cadre *cadres; size_t ncadres;
-	const zc_r_assignment *assignments; size_t nassignments;
-	const zc_r_leave *leaves; size_t nleaves;
-	const zc_r_duty *duties; size_t nduties;
-	const zc_r_badge *badges; size_t nbadges;
-	const zc_r_tap *taps; size_t ntaps;
-	const zc_r_integrity *integrity; size_t nintegrity;
-	const zc_r_correction *corrections; size_t ncorrections;
-	const zc_r_inspection *inspections; size_t ninspections;
+	const zc_day *holidays;
+	size_t nholidays;
+	const zc_day *workdays;
+	size_t nworkdays;
+	const zc_r_district *districts;
+	size_t ndistricts;
+	const zc_r_township *townships;
+	size_t ntownships;
+	const zc_r_village *villages;
+	size_t nvillages;
+	const zc_r_terminal *terminals;
+	size_t nterminals;
+	const zc_r_cadre *cadres;
+	size_t ncadres;
+	const zc_r_assignment *assignments;
+	size_t nassignments;
+	const zc_r_leave *leaves;
+	size_t nleaves;
+	const zc_r_duty *duties;
+	size_t nduties;
+	const zc_r_badge *badges;
+	size_t nbadges;
+	const zc_r_tap *taps;
+	size_t ntaps;
+	const zc_r_integrity *integrity;
+	size_t nintegrity;
+	const zc_r_correction *corrections;
+	size_t ncorrections;
+	const zc_r_inspection *inspections;
+	size_t ninspections;
 } zc_rules_input;
 
 /* ---- output ---- */
@@ -240,12 +255,12 @@ const char *zc_severity_name(int s);
 enum zc_subject { ZC_SUBJ_CADRE = 0, ZC_SUBJ_VILLAGE = 1, ZC_SUBJ_TERMINAL = 2 };
 
 typedef struct zc_r_finding {
-	const char *type;   /* static: "consecutive_absence", ... */
+	const char *type; /* static: "consecutive_absence", ... */
 	int severity;
-	int subject_kind;   /* enum zc_subject */
-	int subject;        /* index into cadres / villages / terminals */
+	int subject_kind; /* enum zc_subject */
+	int subject;	  /* index into cadres / villages / terminals */
 	zc_day date;
-	char detail[192];   /* English */
+	char detail[192];    /* English */
 	char detail_zh[256]; /* Simplified Chinese */
 } zc_r_finding;
 
@@ -269,22 +284,28 @@ typedef struct zc_r_month {
 typedef struct zc_r_recall {
 	int cadre;
 	int consecutive; /* has consecutive_absence */
-	int cumulative;  /* has cumulative_absence */
+	int cumulative;	 /* has cumulative_absence */
 } zc_r_recall;
 
 typedef struct zc_report {
 	zc_day as_of;
-	zc_r_year *years; size_t nyears;
-	zc_r_month *months; size_t nmonths;
-	zc_r_finding *findings; size_t nfindings;
-	zc_r_recall *recall; size_t nrecall;
+	zc_r_year *years;
+	size_t nyears;
+	zc_r_month *months;
+	size_t nmonths;
+	zc_r_finding *findings;
+	size_t nfindings;
+	zc_r_recall *recall;
+	size_t nrecall;
 	/* day status per cadre: status[c] has span[c] entries from first[c];
 	 * asg_of[c] the assignment (index into the input's) of each of those
 	 * days, -1 outside every assignment */
-	uint8_t **status; zc_day *first; int32_t *span;
+	uint8_t **status;
+	zc_day *first;
+	int32_t *span;
 	int **asg_of;
 	size_t ncadres;
-	int *tap_reject;    /* per input tap: enum zc_tap_reject */
+	int *tap_reject; /* per input tap: enum zc_tap_reject */
 } zc_report;
 
 /* Evaluate. Returns 0 and a report to free with zc_report_free, or
@@ -305,8 +326,8 @@ typedef struct zc_r_clockrec {
 	uint64_t seq;
 	int kind;
 	int64_t utc_ms;
-	int host_set;        /* clock_set ordered by a host (by_fp not zero) */
-	int64_t new_utc_ms;  /* clock_set: the time set */
+	int host_set;	      /* clock_set ordered by a host (by_fp not zero) */
+	int64_t new_utc_ms;   /* clock_set: the time set */
 	int64_t collected_ms; /* host time when collected; 0 unknown */
 } zc_r_clockrec;
 
@@ -324,8 +345,7 @@ void zc_rules_clock_trust(const zc_r_clockrec *r, size_t n, int64_t tolerance_ms
  * belong to among in's leaves (and in's calendar): *bstart..*bend, and the
  * level it requires (enum zc_level, > 0), or ZC_EARG / ZC_ENOMEM. For
  * entering a leave: the level of the whole block, not of the one leave. */
-int zc_rules_leave_block(const zc_rules_input *in, int cadre, zc_day start, zc_day end, zc_day *bstart,
-			 zc_day *bend);
+int zc_rules_leave_block(const zc_rules_input *in, int cadre, zc_day start, zc_day end, zc_day *bstart, zc_day *bend);
 
 /* Working day by the default week and the calendar overrides. */
 int zc_rules_is_workday(const zc_rules_input *in, zc_day day);

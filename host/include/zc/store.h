@@ -69,8 +69,8 @@ int zc_store_terminal_head(zc_store *s, const char *id, uint64_t *seq, uint8_t h
 typedef struct zc_store_terminal_info {
 	char id[ZC_TERMINAL_ID_MAX + 1];
 	uint8_t key_fp[ZC_HASH_LEN]; /* SHA-256 of the key's SubjectPublicKeyInfo */
-	int64_t records;             /* stored records (all, including failed ones) */
-	uint64_t head;               /* verified head, as zc_store_terminal_head */
+	int64_t records;	     /* stored records (all, including failed ones) */
+	uint64_t head;		     /* verified head, as zc_store_terminal_head */
 	int64_t added_ms;
 } zc_store_terminal_info;
 /* All registered terminals ordered by id, in a malloc'd array (*out NULL
@@ -83,20 +83,20 @@ void zc_store_terminals_free(zc_store_terminal_info *ti, size_t n);
 /* Integrity finding kinds (RULES.md section 10). Stable names in
  * zc_finding_name(). */
 enum zc_finding_kind {
-	ZC_FIND_MALFORMED = 1,     /* record does not decode */
-	ZC_FIND_WRONG_TERMINAL,    /* record names another terminal */
-	ZC_FIND_BAD_SIGNATURE,     /* terminal signature does not verify */
-	ZC_FIND_BROKEN_LINK,       /* prev_hash is not the hash of seq-1 */
-	ZC_FIND_GAP,               /* sequence numbers missing before this one */
-	ZC_FIND_FORK,              /* a different record with a stored seq */
-	ZC_FIND_CLOCK_ROLLBACK,    /* earlier than the previous record by > tolerance */
+	ZC_FIND_MALFORMED = 1,	/* record does not decode */
+	ZC_FIND_WRONG_TERMINAL, /* record names another terminal */
+	ZC_FIND_BAD_SIGNATURE,	/* terminal signature does not verify */
+	ZC_FIND_BROKEN_LINK,	/* prev_hash is not the hash of seq-1 */
+	ZC_FIND_GAP,		/* sequence numbers missing before this one */
+	ZC_FIND_FORK,		/* a different record with a stored seq */
+	ZC_FIND_CLOCK_ROLLBACK, /* earlier than the previous record by > tolerance */
 };
 const char *zc_finding_name(int kind);
 /* Human-readable label in lang. */
 const char *zc_finding_label(int kind, zc_lang lang);
 
 typedef struct zc_ingest_stats {
-	uint64_t seen;        /* records offered */
+	uint64_t seen;	      /* records offered */
 	uint64_t stored;      /* new records stored */
 	uint64_t duplicates;  /* already stored, identical */
 	uint64_t findings;    /* new findings recorded */
@@ -107,8 +107,8 @@ typedef struct zc_ingest zc_ingest;
 
 typedef struct zc_ingest_opts {
 	int64_t clock_rollback_tolerance_ms; /* policy; 0 means the default 300000 */
-	const char *source;                  /* where the records came from (file, port); kept with findings */
-	int64_t now_ms;                      /* the host's time of the batch; 0: the system clock */
+	const char *source;		     /* where the records came from (file, port); kept with findings */
+	int64_t now_ms;			     /* the host's time of the batch; 0: the system clock */
 } zc_ingest_opts;
 
 /* Start a batch (one transaction) for terminal_id, which must be
@@ -165,7 +165,7 @@ typedef struct zc_finding {
 	int64_t id;
 	const char *terminal;
 	int kind;
-	uint64_t seq;       /* 0 when not about one record */
+	uint64_t seq; /* 0 when not about one record */
 	const char *where;
 	const char *detail; /* English */
 	int64_t created_ms;
@@ -187,7 +187,6 @@ int64_t zc_store_record_count(zc_store *s, const char *terminal);
  * to stop; that value is then returned. raw is valid only during the call.
  * ZC_ENOENT for an unknown terminal. */
 typedef int (*zc_store_record_fn)(void *arg, uint64_t seq, const uint8_t *raw, size_t len);
-int zc_store_records(zc_store *s, const char *terminal, uint64_t from, uint64_t to, zc_store_record_fn fn,
-		     void *arg);
+int zc_store_records(zc_store *s, const char *terminal, uint64_t from, uint64_t to, zc_store_record_fn fn, void *arg);
 
 #endif
