@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # tools/mutate.sh: mutation testing of the compliance engine. Debian has no
-# C mutation tool, so this is a small one: it changes host/src/rules.c and
-# host/src/compliance.c one single-point mutant at a time, rebuilds, runs the
+# C mutation tool, so this is a small one: it changes host/core/rules.c and
+# host/core/compliance.c one single-point mutant at a time, rebuilds, runs the
 # unit tests that cover the file, and reports whether the tests noticed.
 #
 # Usage:

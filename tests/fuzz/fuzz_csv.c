@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_csv.c: libFuzzer target for the registry CSV reader and its row
- * checks (host/src/registry_csv.c): every input is brought to UTF-8
+ * checks (host/core/registry_csv.c): every input is brought to UTF-8
  * (zc_csv_decode: as it is, or from GB18030) and read as each import kind,
  * the messages in Chinese for the even kinds and in English for the odd ones.
  * Invariants: no out-of-bounds access or leak (ASan); a converted input

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_scenario.c: libFuzzer target for the scenario parser
- * (host/src/scenario.c) and the rules engine behind it. Invariants: no
+ * (tools/sim/scenario.c) and the rules engine behind it. Invariants: no
  * out-of-bounds access or leak (ASan); a rejection always explains itself
  * as "NAME:LINE: ..." with a line inside the input (0: the whole file); whatever parses is
  * consistent input for the engine (zc_rules_evaluate never returns ZC_EARG
@@ -47,14 +47,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		zc_rules_input in;
 		if (zc_scenario_rules_input(s, &in))
 			abort();
-		zc_report *r = NULL;
+		zc_rules_result *r = NULL;
 		int erc = zc_rules_evaluate(&in, &r);
 		if (erc == ZC_EARG)
 			abort();
 		if (!erc) {
 			if (in.ntaps && !r->tap_reject)
 				abort();
-			zc_report_free(r);
+			zc_rules_result_free(r);
 		}
 		zc_scenario_rules_input_free(&in);
 	}

@@ -527,7 +527,7 @@ static int rej(const zc_compliance *c, const char *tid, uint64_t seq)
 
 static int status(const zc_compliance *c, const char *cadre, zc_day day)
 {
-	return zc_report_status(c->report, cadre_index(c, cadre), day);
+	return zc_rules_day_status(c->report, cadre_index(c, cadre), day);
 }
 
 /* Findings of type about (subject_kind, subject); subject -1: any. */

@@ -300,9 +300,9 @@ static void test_every_kind_and_load(void **state)
 	memset(&in, 0, sizeof in);
 	zc_registry_fill_input(r, &in);
 	in.as_of = zc_day_from_ymd(2024, 12, 31);
-	zc_report *rep = NULL;
+	zc_rules_result *rep = NULL;
 	assert_int_equal(zc_rules_evaluate(&in, &rep), 0);
-	zc_report_free(rep);
+	zc_rules_result_free(rep);
 	zc_registry_free(r);
 	/* one audit row per inserted row, with actor and source */
 	assert_int_equal(q_int(f, "SELECT count(*) FROM audit"), 30);

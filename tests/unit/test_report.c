@@ -30,7 +30,7 @@
 typedef struct world {
 	zc_scenario *s;
 	zc_rules_input in;
-	zc_report *r;
+	zc_rules_result *r;
 	zc_r_cadre *cadres; /* a private copy when the test changes cadres */
 	zc_r_assignment *asg;
 } world;
@@ -70,7 +70,7 @@ static int load(world *w)
 static void eval(world *w)
 {
 	if (w->r)
-		zc_report_free(w->r);
+		zc_rules_result_free(w->r);
 	w->r = NULL;
 	assert_int_equal(zc_rules_evaluate(&w->in, &w->r), 0);
 }
@@ -105,7 +105,7 @@ static void own_cadres(world *w, size_t extra)
 
 static void world_free(world *w)
 {
-	zc_report_free(w->r);
+	zc_rules_result_free(w->r);
 	if (w->cadres) {
 		w->in.cadres = w->s->cadres;
 		w->in.assignments = w->s->assignments;

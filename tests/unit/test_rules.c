@@ -137,14 +137,14 @@ static void present_workdays(world *w, const char *from, const char *to)
 			tap_at(w, 0, ((int64_t)d * 86400 + 30 * 60) * 1000); /* 00:30Z = 08:30 local */
 }
 
-static zc_report *eval(world *w)
+static zc_rules_result *eval(world *w)
 {
-	zc_report *r = NULL;
+	zc_rules_result *r = NULL;
 	assert_int_equal(zc_rules_evaluate(&w->in, &r), 0);
 	return r;
 }
 
-static int count_findings(const zc_report *r, const char *type)
+static int count_findings(const zc_rules_result *r, const char *type)
 {
 	int n = 0;
 	for (size_t i = 0; i < r->nfindings; i++)
@@ -152,7 +152,7 @@ static int count_findings(const zc_report *r, const char *type)
 	return n;
 }
 
-static const zc_r_finding *finding(const zc_report *r, const char *type, int k)
+static const zc_r_finding *finding(const zc_rules_result *r, const char *type, int k)
 {
 	for (size_t i = 0; i < r->nfindings; i++)
 		if (!strcmp(r->findings[i].type, type) && k-- == 0)
@@ -160,7 +160,7 @@ static const zc_r_finding *finding(const zc_report *r, const char *type, int k)
 	return NULL;
 }
 
-static const zc_r_year *year_row(const zc_report *r, int cadre, int year)
+static const zc_r_year *year_row(const zc_rules_result *r, int cadre, int year)
 {
 	for (size_t i = 0; i < r->nyears; i++)
 		if (r->years[i].cadre == cadre && r->years[i].year == year)
@@ -168,9 +168,9 @@ static const zc_r_year *year_row(const zc_report *r, int cadre, int year)
 	return NULL;
 }
 
-static void world_free(world *w, zc_report *r)
+static void world_free(world *w, zc_rules_result *r)
 {
-	zc_report_free(r);
+	zc_rules_result_free(r);
 	free(w->taps);
 }
 
@@ -182,7 +182,7 @@ static void test_example1_consecutive(void **state)
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
 	present_workdays(&w, "2025-01-01", "2025-03-02");
 	present_workdays(&w, "2025-03-20", "2025-12-31");
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(count_findings(r, "consecutive_absence"), 1);
 	assert_int_equal(finding(r, "consecutive_absence", 0)->date, D("2025-03-18"));
 	assert_int_equal(finding(r, "consecutive_absence", 0)->severity, ZC_SEV_VIOLATION);
@@ -208,7 +208,7 @@ static void test_spell_15_vs_16(void **state)
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-06-30");
 	present_workdays(&w, "2025-01-01", "2025-03-02");
 	present_workdays(&w, "2025-03-18", "2025-06-30");
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(count_findings(r, "consecutive_absence"), 0);
 	world_free(&w, r);
 	/* ... to Tue 18 March = 16 days: reported on the 16th day */
@@ -232,7 +232,7 @@ static void test_spell_edges(void **state)
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
 	present_workdays(&w, "2025-01-01", "2025-03-02");
 	present_workdays(&w, "2025-03-17", "2025-12-31");
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(count_findings(r, "consecutive_absence"), 0);
 	world_free(&w, r);
 	/* absent from 15 Dec 2025 to 9 Jan 2026: one spell across the year end */
@@ -283,7 +283,7 @@ static void test_cumulative_30_vs_31(void **state)
 		for (zc_day d = prev; d <= D("2025-12-31"); d++)
 			if (zc_rules_is_workday(&w.in, d))
 				tap_at(&w, 0, ((int64_t)d * 86400 + 1800) * 1000);
-		zc_report *r = eval(&w);
+		zc_rules_result *r = eval(&w);
 		assert_int_equal(year_row(r, 0, 2025)->absent_days, nweeks * 5);
 		assert_int_equal(count_findings(r, "consecutive_absence"), 0);
 		if (nweeks == 6) { /* exactly 30: allowed */
@@ -310,7 +310,7 @@ static void test_example3_leave_block(void **state)
 	w.le[0] = (zc_r_leave){0, D("2025-05-12"), D("2025-05-14"), ZC_LEVEL_TOWNSHIP, "L1"};
 	w.le[1] = (zc_r_leave){0, D("2025-05-15"), D("2025-05-16"), ZC_LEVEL_TOWNSHIP, "L2"};
 	w.in.nleaves = 2;
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(count_findings(r, "leave_approval_level"), 2);
 	assert_int_equal(finding(r, "leave_approval_level", 0)->date, D("2025-05-12"));
 	assert_int_equal(finding(r, "leave_approval_level", 1)->date, D("2025-05-15"));
@@ -343,9 +343,9 @@ static void test_leave_levels(void **state)
 		world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
 		w.le[0] = (zc_r_leave){0, D(cases[i].s), D(cases[i].e), cases[i].level, ""};
 		w.in.nleaves = 1;
-		zc_report *r = eval(&w);
+		zc_rules_result *r = eval(&w);
 		assert_int_equal(count_findings(r, "leave_approval_level"), !cases[i].valid);
-		int st = zc_report_status(r, 0, D(cases[i].s));
+		int st = zc_rules_day_status(r, 0, D(cases[i].s));
 		assert_int_equal(st, cases[i].valid
 					 ? ZC_ST_LEAVE
 					 : (zc_rules_is_workday(&w.in, D(cases[i].s)) ? ZC_ST_ABSENT : ZC_ST_REST));
@@ -357,7 +357,7 @@ static void test_leave_levels(void **state)
 	w.le[0] = (zc_r_leave){0, D("2025-03-07"), D("2025-03-07"), ZC_LEVEL_TOWNSHIP, ""};
 	w.le[1] = (zc_r_leave){0, D("2025-03-10"), D("2025-03-10"), ZC_LEVEL_TOWNSHIP, ""};
 	w.in.nleaves = 2;
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(count_findings(r, "leave_approval_level"), 2);
 	world_free(&w, r);
 	/* ... but a working Tuesday between two leaves keeps them apart */
@@ -395,7 +395,7 @@ static void test_example5_required_days(void **state)
 	world w;
 	world_init(&w, "2025-07-01", "2027-06-30", "2025-12-31");
 	present_workdays(&w, "2025-07-01", "2025-12-31");
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(year_row(r, 0, 2025)->required_days, 101);
 	assert_int_equal(count_findings(r, "min_days"), 0);
 	world_free(&w, r);
@@ -434,7 +434,7 @@ static void test_example6_training(void **state)
 	world_init(&w, "2024-01-01", "2025-12-31", "2025-12-31");
 	w.du[0] = (zc_r_duty){0, D("2025-10-13"), D("2025-10-15"), ZC_DUTY_TRAINING, ZC_LEVEL_DISTRICT};
 	w.in.nduties = 1;
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(year_row(r, 0, 2025)->duty_days, 3);
 	assert_int_equal(year_row(r, 0, 2025)->counted_days, 3);
 	assert_int_equal(count_findings(r, "training"), 0);
@@ -465,15 +465,15 @@ static void test_local_midnight_and_foreign(void **state)
 	tap_at(&w, 0, 1735747140000LL); /* 2025-01-01T15:59:00Z = 23:59 on the 1st */
 	tap_at(&w, 0, 1735747200000LL); /* 16:00Z = 00:00 on the 2nd */
 	tap_at(&w, 1, 1736150400000LL); /* 2025-01-06T08:00Z, at T02 */
-	zc_report *r = eval(&w);
-	assert_int_equal(zc_report_status(r, 0, D("2025-01-01")), ZC_ST_PRESENT);
-	assert_int_equal(zc_report_status(r, 0, D("2025-01-02")), ZC_ST_PRESENT);
-	assert_int_equal(zc_report_status(r, 0, D("2025-01-03")), ZC_ST_ABSENT);
-	assert_int_equal(zc_report_status(r, 0, D("2025-01-04")), ZC_ST_REST);
-	assert_int_equal(zc_report_status(r, 0, D("2025-01-06")), ZC_ST_ABSENT);
+	zc_rules_result *r = eval(&w);
+	assert_int_equal(zc_rules_day_status(r, 0, D("2025-01-01")), ZC_ST_PRESENT);
+	assert_int_equal(zc_rules_day_status(r, 0, D("2025-01-02")), ZC_ST_PRESENT);
+	assert_int_equal(zc_rules_day_status(r, 0, D("2025-01-03")), ZC_ST_ABSENT);
+	assert_int_equal(zc_rules_day_status(r, 0, D("2025-01-04")), ZC_ST_REST);
+	assert_int_equal(zc_rules_day_status(r, 0, D("2025-01-06")), ZC_ST_ABSENT);
 	assert_int_equal(count_findings(r, "foreign_terminal"), 1);
 	assert_int_equal(finding(r, "foreign_terminal", 0)->date, D("2025-01-06"));
-	assert_int_equal(zc_report_status(r, 0, D("2025-01-11")), ZC_ST_NONE); /* after as_of: unknown */
+	assert_int_equal(zc_rules_day_status(r, 0, D("2025-01-11")), ZC_ST_NONE); /* after as_of: unknown */
 	world_free(&w, r);
 	/* holiday and adjusted working day */
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-01-31");
@@ -482,8 +482,8 @@ static void test_local_midnight_and_foreign(void **state)
 	w.wd[0] = D("2025-01-26"); /* a working Sunday */
 	w.in.nworkdays = 1;
 	r = eval(&w);
-	assert_int_equal(zc_report_status(r, 0, D("2025-01-01")), ZC_ST_REST);
-	assert_int_equal(zc_report_status(r, 0, D("2025-01-26")), ZC_ST_ABSENT);
+	assert_int_equal(zc_rules_day_status(r, 0, D("2025-01-01")), ZC_ST_REST);
+	assert_int_equal(zc_rules_day_status(r, 0, D("2025-01-26")), ZC_ST_ABSENT);
 	world_free(&w, r);
 	/* min_taps_per_day = 2 */
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-01-02");
@@ -492,8 +492,8 @@ static void test_local_midnight_and_foreign(void **state)
 	tap_at(&w, 0, 1735713000000LL); /* 14:30 local */
 	tap_at(&w, 0, 1735777800000LL); /* 2025-01-02 08:30 local, only one */
 	r = eval(&w);
-	assert_int_equal(zc_report_status(r, 0, D("2025-01-01")), ZC_ST_PRESENT);
-	assert_int_equal(zc_report_status(r, 0, D("2025-01-02")), ZC_ST_ABSENT);
+	assert_int_equal(zc_rules_day_status(r, 0, D("2025-01-01")), ZC_ST_PRESENT);
+	assert_int_equal(zc_rules_day_status(r, 0, D("2025-01-02")), ZC_ST_ABSENT);
 	world_free(&w, r);
 }
 
@@ -516,10 +516,10 @@ static void test_tap_acceptance_and_allowance(void **state)
 	w.taps[w.ntaps - 1].seq = 2;
 	tap_at(&w, 0, 1735864200000LL); /* Jan 3 via the UID badge */
 	w.taps[w.ntaps - 1].badge = 1;
-	zc_report *r = eval(&w);
-	assert_int_equal(zc_report_status(r, 0, D("2025-01-01")), ZC_ST_PRESENT);
-	assert_int_equal(zc_report_status(r, 0, D("2025-01-02")), ZC_ST_ABSENT);
-	assert_int_equal(zc_report_status(r, 0, D("2025-01-03")), ZC_ST_ABSENT);
+	zc_rules_result *r = eval(&w);
+	assert_int_equal(zc_rules_day_status(r, 0, D("2025-01-01")), ZC_ST_PRESENT);
+	assert_int_equal(zc_rules_day_status(r, 0, D("2025-01-02")), ZC_ST_ABSENT);
+	assert_int_equal(zc_rules_day_status(r, 0, D("2025-01-03")), ZC_ST_ABSENT);
 	assert_int_equal(r->tap_reject[1], ZC_REJ_REVOKED);
 	assert_int_equal(r->tap_reject[2], ZC_REJ_UID);
 	assert_int_equal(count_findings(r, "rejected_tap"), 2);
@@ -539,7 +539,7 @@ static void test_tap_acceptance_and_allowance(void **state)
 	tap_at(&w, 1, 1736123400000LL); /* bad record */
 	w.taps[2].record_ok = 0;
 	r = eval(&w);
-	assert_int_equal(zc_report_status(r, 0, D("2025-01-03")), ZC_ST_PRESENT);
+	assert_int_equal(zc_rules_day_status(r, 0, D("2025-01-03")), ZC_ST_PRESENT);
 	assert_int_equal(count_findings(r, "weak_tap"), 1);
 	assert_int_equal(year_row(r, 0, 2025)->present_days, 2);
 	assert_int_equal(year_row(r, 0, 2025)->allowance_days, 1);
@@ -562,7 +562,7 @@ static void test_registry(void **state)
 	world_init(&w, "2025-07-01", "2027-06-30", "2025-12-31");
 	w.ca[0].party_since = D("2024-07-01"); /* exactly one year: eligible */
 	w.ca[0].work_since = D("2023-07-01");  /* exactly two years */
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(count_findings(r, "first_secretary_eligibility"), 0);
 	assert_int_equal(count_findings(r, "team_size"), 2);   /* V01 has 1, V02 has 0 */
 	assert_int_equal(count_findings(r, "team_leader"), 1); /* V02 */
@@ -635,7 +635,7 @@ static void check_scenario(const char *scn, const char *expected)
 	free(text);
 	zc_rules_input in;
 	assert_int_equal(zc_scenario_rules_input(s, &in), 0);
-	zc_report *r;
+	zc_rules_result *r;
 	assert_int_equal(zc_rules_evaluate(&in, &r), 0);
 	json_t *got = zc_report_json(&in, r);
 	json_error_t je;
@@ -701,7 +701,7 @@ static void check_scenario(const char *scn, const char *expected)
 		free(wk[j]);
 	json_decref(got);
 	json_decref(want);
-	zc_report_free(r);
+	zc_rules_result_free(r);
 	zc_scenario_rules_input_free(&in);
 	zc_scenario_free(s);
 }
@@ -832,9 +832,9 @@ static void test_integrity_and_binding_end(void **state)
 			      {1, "fork", D("2025-04-02"), 3, "after as_of", NULL}};
 	w.in.integrity = g;
 	w.in.nintegrity = 2;
-	zc_report *r = eval(&w);
-	assert_int_equal(zc_report_status(r, 0, D("2025-03-14")), ZC_ST_PRESENT);
-	assert_int_equal(zc_report_status(r, 0, D("2025-03-17")), ZC_ST_ABSENT);
+	zc_rules_result *r = eval(&w);
+	assert_int_equal(zc_rules_day_status(r, 0, D("2025-03-14")), ZC_ST_PRESENT);
+	assert_int_equal(zc_rules_day_status(r, 0, D("2025-03-17")), ZC_ST_ABSENT);
 	int gaps = 0, forks = 0;
 	for (size_t i = 0; i < r->nfindings; i++) {
 		if (!strcmp(r->findings[i].type, "gap")) {
@@ -859,7 +859,7 @@ static void test_integrity_and_binding_end(void **state)
 typedef struct scn_eval {
 	zc_scenario *s;
 	zc_rules_input in;
-	zc_report *r;
+	zc_rules_result *r;
 } scn_eval;
 
 static void scn_run(scn_eval *e, const char *text)
@@ -874,7 +874,7 @@ static void scn_run(scn_eval *e, const char *text)
 
 static void scn_free(scn_eval *e)
 {
-	zc_report_free(e->r);
+	zc_rules_result_free(e->r);
 	zc_scenario_rules_input_free(&e->in);
 	zc_scenario_free(e->s);
 }
@@ -922,8 +922,8 @@ static void test_review_fixes(void **state)
 	/* policy zone UTC: 20:00Z and 01:00Z fall on two local dates */
 	scn_run(&e, SCN_HEAD "as-of 2025-01-07\npolicy zone UTC\n"
 			     "tap B1 K01 2025-01-06T20:00:00Z\ntap B1 K01 2025-01-07T01:00:00Z\n");
-	assert_int_equal(zc_report_status(e.r, 0, D("2025-01-06")), ZC_ST_PRESENT);
-	assert_int_equal(zc_report_status(e.r, 0, D("2025-01-07")), ZC_ST_PRESENT);
+	assert_int_equal(zc_rules_day_status(e.r, 0, D("2025-01-06")), ZC_ST_PRESENT);
+	assert_int_equal(zc_rules_day_status(e.r, 0, D("2025-01-07")), ZC_ST_PRESENT);
 	scn_free(&e);
 
 	/* rate 0 pays nothing; the default village pays the policy rate */
@@ -965,9 +965,9 @@ static int64_t LT(const char *ds, int hh, int mm)
 	return ((int64_t)D(ds) * 86400 + (int64_t)(hh * 60 + mm - 480) * 60) * 1000;
 }
 
-static int status_of(const zc_report *r, const char *ds)
+static int status_of(const zc_rules_result *r, const char *ds)
 {
-	return zc_report_status(r, 0, D(ds));
+	return zc_rules_day_status(r, 0, D(ds));
 }
 
 /* taps at 08:30 on working days from..to that were taken before cutoff */
@@ -990,7 +990,7 @@ static void test_example7_pending(void **state)
 	w.te[0].collected_until_ms = pull;
 	w.te[1].collected_until_ms = ZC_NEVER_COLLECTED;
 	present_until(&w, "2025-01-01", "2025-12-03", pull);
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(status_of(r, "2025-11-24"), ZC_ST_PRESENT);
 	assert_int_equal(status_of(r, "2025-11-28"), ZC_ST_PRESENT);
 	assert_int_equal(status_of(r, "2025-11-29"), ZC_ST_REST);
@@ -1029,7 +1029,7 @@ static void test_collection_boundaries(void **state)
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-02");
 	w.te[0].collected_until_ms = LT("2025-12-01", 23, 59);
 	present_until(&w, "2025-01-01", "2025-11-28", INT64_MAX);
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(status_of(r, "2025-11-28"), ZC_ST_PRESENT);
 	assert_int_equal(status_of(r, "2025-12-01"), ZC_ST_PENDING);
 	assert_int_equal(status_of(r, "2025-12-02"), ZC_ST_PENDING);
@@ -1081,7 +1081,7 @@ static void test_collection_overdue(void **state)
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-03");
 	w.te[0].collected_until_ms = end - lag;
 	w.te[1].collected_until_ms = end - lag - 1;
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(count_findings(r, "collection_overdue"), 1);
 	assert_int_equal(finding(r, "collection_overdue", 0)->subject, 1);
 	assert_non_null(strstr(finding(r, "collection_overdue", 0)->detail_zh, "最后收取于 2025-11-02"));
@@ -1104,7 +1104,7 @@ static void test_pending_spells_and_min_days(void **state)
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-12-31");
 	w.te[0].collected_until_ms = LT("2025-11-17", 0, 0);
 	present_until(&w, "2025-01-01", "2025-10-31", INT64_MAX);
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(status_of(r, "2025-11-14"), ZC_ST_ABSENT);
 	assert_int_equal(status_of(r, "2025-11-17"), ZC_ST_PENDING);
 	assert_int_equal(count_findings(r, "consecutive_absence"), 0);
@@ -1152,7 +1152,7 @@ static void test_example8_corrections(void **state)
 	k[5] = (zc_r_correction){0, D("2024-12-31"), ZC_LEVEL_NONE, "outside the assignment"};
 	w.in.corrections = k;
 	w.in.ncorrections = 4;
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(status_of(r, "2025-03-04"), ZC_ST_CORRECTED);
 	assert_int_equal(status_of(r, "2025-03-06"), ZC_ST_CORRECTED);
 	assert_int_equal(status_of(r, "2025-03-07"), ZC_ST_ABSENT);
@@ -1179,7 +1179,7 @@ static void test_example8_corrections(void **state)
 	assert_int_equal(count_findings(r, "correction_approval_level"), 2);
 	assert_int_equal(finding(r, "correction_approval_level", 0)->date, D("2024-12-31"));
 	assert_int_equal(finding(r, "correction_approval_level", 1)->date, D("2025-07-01"));
-	assert_int_equal(zc_report_status(r, 0, D("2024-12-30")), ZC_ST_NONE);
+	assert_int_equal(zc_rules_day_status(r, 0, D("2024-12-30")), ZC_ST_NONE);
 	/* a correction of a PRESENT day is no CORRECTED date; the policy sets the level */
 	world_free(&w, r);
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-03-31");
@@ -1223,7 +1223,7 @@ static void test_example9_inspections(void **state)
 	x[5] = (zc_r_inspection){0, 0, LT("2025-08-05", 10, 0), 1, "市督查组"};	 /* corrected */
 	w.in.inspections = x;
 	w.in.ninspections = 6;
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(status_of(r, "2025-05-14"), ZC_ST_ABSENT);
 	assert_int_equal(status_of(r, "2025-06-02"), ZC_ST_LEAVE);
 	assert_int_equal(status_of(r, "2025-06-07"), ZC_ST_REST);
@@ -1273,7 +1273,7 @@ static void test_forged_badge(void **state)
 		w.taps[i].badge_ok = 0;
 		w.taps[i].badge_forged = 1;
 	}
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(count_findings(r, "forged_badge"), 2);
 	const zc_r_finding *f = finding(r, "forged_badge", 0);
 	assert_int_equal(f->date, D("2025-03-03"));
@@ -1333,7 +1333,7 @@ static void test_end_date_and_exact_ceiling(void **state)
 	/* 2025-01-01 .. Fri 14 March: 73 days; as_of long after */
 	world_init(&w, "2025-01-01", "2025-03-14", "2025-06-30");
 	present_workdays(&w, "2025-01-01", "2025-03-14");
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(r->first[0], D("2025-01-01"));
 	assert_int_equal(r->span[0], 73);
 	assert_int_equal(status_of(r, "2025-03-14"), ZC_ST_PRESENT);
@@ -1387,7 +1387,7 @@ static void test_unreachable_threshold(void **state)
 	/* as_of Thu 31 July: 153 dates after it; 47 + 153 = 200 */
 	world_init(&w, "2025-01-01", "2026-12-31", "2025-07-31");
 	present_n(&w, "2025-01-01", 47);
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(year_row(r, 0, 2025)->counted_days, 47);
 	assert_int_equal(count_findings(r, "min_days_unreachable"), 0);
 	assert_int_equal(count_findings(r, "min_days"), 0);
@@ -1444,7 +1444,7 @@ static void test_spell_exact_at_edges(void **state)
 		w.in.nassignments = 2;
 		present_workdays(&w, "2025-01-01", days == 16 ? "2025-02-28" : "2025-03-03");
 		present_workdays(&w, "2025-03-19", "2025-06-30");
-		zc_report *r = eval(&w);
+		zc_rules_result *r = eval(&w);
 		assert_int_equal(status_of(r, "2025-03-18"), ZC_ST_ABSENT);
 		assert_int_equal(count_findings(r, "consecutive_absence"), days == 16);
 		if (days == 16) {
@@ -1464,7 +1464,7 @@ static void test_spell_exact_at_edges(void **state)
 	for (int days = 15; days <= 16; days++) {
 		world_init(&w, "2025-01-01", "2026-12-31", days == 16 ? "2025-03-18" : "2025-03-17");
 		present_workdays(&w, "2025-01-01", "2025-02-28");
-		zc_report *r = eval(&w);
+		zc_rules_result *r = eval(&w);
 		assert_int_equal(count_findings(r, "consecutive_absence"), days == 16);
 		if (days == 16)
 			assert_int_equal(finding(r, "consecutive_absence", 0)->date, D("2025-03-18"));
@@ -1475,7 +1475,7 @@ static void test_spell_exact_at_edges(void **state)
 	assert_int_equal(zc_policy_set(&w.in.policy, "max_consecutive_absence_days", "3"), 0);
 	present_workdays(&w, "2025-01-01", "2025-03-02");
 	present_workdays(&w, "2025-03-07", "2025-03-31"); /* absent Mon 3 .. Thu 6 */
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(count_findings(r, "consecutive_absence"), 1);
 	assert_int_equal(finding(r, "consecutive_absence", 0)->date, D("2025-03-06"));
 	world_free(&w, r);
@@ -1488,7 +1488,7 @@ static void test_eligibility_on_as_of(void **state)
 	world w;
 	world_init(&w, "2025-07-01", "2027-06-30", "2025-07-01");
 	w.ca[0].work_since = D("2023-07-02"); /* a day short of 2 years */
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(count_findings(r, "first_secretary_eligibility"), 1);
 	const zc_r_finding *f = finding(r, "first_secretary_eligibility", 0);
 	assert_int_equal(f->date, D("2025-07-01"));
@@ -1537,7 +1537,7 @@ static void test_findings_on_as_of(void **state)
 	w.taps[0].record_ok = w.taps[1].record_ok = 0;
 	w.taps[0].seq = 7;
 	w.taps[1].seq = 8;
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(count_findings(r, "rejected_tap"), 1);
 	const zc_r_finding *f = finding(r, "rejected_tap", 0);
 	assert_int_equal(f->date, D("2025-03-05"));
@@ -1597,7 +1597,7 @@ static void test_rotation_due_boundaries(void **state)
 		world_init(&w, "2025-01-01", "2026-12-31", as_of[i]);
 		w.du[0] = (zc_r_duty){0, D("2025-05-06"), D("2025-05-06"), ZC_DUTY_TRAINING, ZC_LEVEL_CITY};
 		w.in.nduties = 1;
-		zc_report *r = eval(&w);
+		zc_rules_result *r = eval(&w);
 		assert_int_equal(count_findings(r, "rotation_due"), want[i]);
 		if (want[i]) {
 			const zc_r_finding *f = finding(r, "rotation_due", 0);
@@ -1621,7 +1621,7 @@ static void test_training_boundaries(void **state)
 	int want[] = {-1, ZC_SEV_WARNING, ZC_SEV_WARNING, ZC_SEV_VIOLATION};
 	for (int i = 0; i < 4; i++) {
 		world_init(&w, "2025-01-01", "2025-04-10", as_of[i]);
-		zc_report *r = eval(&w);
+		zc_rules_result *r = eval(&w);
 		assert_int_equal(count_findings(r, "training"), want[i] >= 0);
 		if (want[i] >= 0) {
 			const zc_r_finding *f = finding(r, "training", 0);
@@ -1636,7 +1636,7 @@ static void test_training_boundaries(void **state)
 	}
 	/* a 730-day term: 547.5 days are 75%, so the warning comes on day 548 */
 	world_init(&w, "2025-01-01", "2026-12-31", "2026-07-01");
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(count_findings(r, "training"), 0);
 	world_free(&w, r);
 	world_init(&w, "2025-01-01", "2026-12-31", "2026-07-02");
@@ -1696,7 +1696,7 @@ static void test_travel_threshold(void **state)
 		int64_t t0 = LT("2025-03-04", 9, 0);
 		tap_at(&w, 0, t0);
 		tap_at(&w, 1, t0 + c[i].gap);
-		zc_report *r = eval(&w);
+		zc_rules_result *r = eval(&w);
 		if (count_findings(r, "impossible_travel") != c[i].want)
 			fail_msg("travel case %zu", i);
 		if (c[i].want) {
@@ -1721,7 +1721,7 @@ static void test_travel_threshold(void **state)
 	tap_at(&w, 1, LT("2025-03-05", 9, 0));
 	tap_at(&w, 0, LT("2025-03-05", 9, 5));
 	w.taps[3].badge = 1;
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(count_findings(r, "impossible_travel"), 1);
 	assert_int_equal(finding(r, "impossible_travel", 0)->date, D("2025-03-04"));
 	world_free(&w, r);
@@ -1762,7 +1762,7 @@ static void test_untrusted_clock_tap(void **state)
 	w.taps[0].clock_ok = 0;
 	w.taps[0].seq = 12;
 	tap_at(&w, 0, LT("2025-03-05", 8, 30));
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(r->tap_reject[0], ZC_REJ_CLOCK);
 	assert_int_equal(r->tap_reject[1], ZC_REJ_NONE);
 	assert_int_equal(status_of(r, "2025-03-04"), ZC_ST_ABSENT);
@@ -1830,7 +1830,7 @@ static void test_weak_taps_reported(void **state)
 	tap_at(&w, 0, LT("2025-03-06", 8, 30));
 	tap_at(&w, 0, LT("2025-03-05", 8, 30));
 	w.taps[1].badge = w.taps[2].badge = w.taps[3].badge = 1;
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(r->tap_reject[i], ZC_REJ_NONE);
 	assert_int_equal(status_of(r, "2025-03-04"), ZC_ST_PRESENT);
@@ -2159,9 +2159,9 @@ static void test_calendar_lookup(void **state)
 	for (int i = 0; i < 3; i++)
 		w.wd[i] = D(wd[i]);
 	w.in.nworkdays = 3;
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	for (int i = 0; i < 8; i++)
-		if (i != 7 && zc_report_status(r, 0, w.hol[i]) != ZC_ST_REST)
+		if (i != 7 && zc_rules_day_status(r, 0, w.hol[i]) != ZC_ST_REST)
 			fail_msg("holiday %s", hol[i]);
 	/* 26 January is both: the working day wins, as in zc_rules_is_workday */
 	assert_int_equal(status_of(r, "2025-01-26"), ZC_ST_ABSENT);
@@ -2186,9 +2186,9 @@ static void test_calendar_lookup(void **state)
 
 static int eval_rc(world *w)
 {
-	zc_report *r = NULL;
+	zc_rules_result *r = NULL;
 	int rc = zc_rules_evaluate(&w->in, &r);
-	zc_report_free(r);
+	zc_rules_result_free(r);
 	return rc;
 }
 
@@ -2294,29 +2294,29 @@ static void test_report_lookups_and_rates(void **state)
 	for (zc_day d = D("2025-01-01"); d <= D("2025-01-31"); d++)
 		if (zc_rules_is_workday(&w.in, d))
 			tap_at(&w, d < D("2025-01-20") ? 0 : 1, ((int64_t)d * 86400 + 1800) * 1000);
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(r->as_of, D("2025-01-31"));
 	assert_int_equal(r->ncadres, 2);
 	assert_int_equal(r->first[0], D("2025-01-01"));
 	assert_int_equal(r->span[0], 31);
-	assert_int_equal(zc_report_assignment(r, 0, D("2025-01-01")), 0);
-	assert_int_equal(zc_report_assignment(r, 0, D("2025-01-10")), 0);
-	assert_int_equal(zc_report_assignment(r, 0, D("2025-01-11")), -1);
-	assert_int_equal(zc_report_assignment(r, 0, D("2025-01-19")), -1);
-	assert_int_equal(zc_report_assignment(r, 0, D("2025-01-20")), 1);
-	assert_int_equal(zc_report_assignment(r, 0, D("2025-01-31")), 1);
-	assert_int_equal(zc_report_assignment(r, 0, D("2025-02-01")), -1);
-	assert_int_equal(zc_report_assignment(r, 0, D("2024-12-31")), -1);
-	assert_int_equal(zc_report_assignment(r, -1, D("2025-01-02")), -1);
-	assert_int_equal(zc_report_assignment(r, 1, D("2025-01-02")), -1);
-	assert_int_equal(zc_report_assignment(r, 2, D("2025-01-02")), -1);
-	assert_int_equal(zc_report_status(r, 0, D("2025-01-13")), ZC_ST_NONE); /* a Monday between */
-	assert_int_equal(zc_report_status(r, 0, D("2025-01-31")), ZC_ST_PRESENT);
-	assert_int_equal(zc_report_status(r, 0, D("2025-02-01")), ZC_ST_NONE);
-	assert_int_equal(zc_report_status(r, 0, D("2024-12-31")), ZC_ST_NONE);
-	assert_int_equal(zc_report_status(r, -1, D("2025-01-02")), ZC_ST_NONE);
-	assert_int_equal(zc_report_status(r, 1, D("2025-01-02")), ZC_ST_NONE);
-	assert_int_equal(zc_report_status(r, 2, D("2025-01-02")), ZC_ST_NONE);
+	assert_int_equal(zc_rules_assignment(r, 0, D("2025-01-01")), 0);
+	assert_int_equal(zc_rules_assignment(r, 0, D("2025-01-10")), 0);
+	assert_int_equal(zc_rules_assignment(r, 0, D("2025-01-11")), -1);
+	assert_int_equal(zc_rules_assignment(r, 0, D("2025-01-19")), -1);
+	assert_int_equal(zc_rules_assignment(r, 0, D("2025-01-20")), 1);
+	assert_int_equal(zc_rules_assignment(r, 0, D("2025-01-31")), 1);
+	assert_int_equal(zc_rules_assignment(r, 0, D("2025-02-01")), -1);
+	assert_int_equal(zc_rules_assignment(r, 0, D("2024-12-31")), -1);
+	assert_int_equal(zc_rules_assignment(r, -1, D("2025-01-02")), -1);
+	assert_int_equal(zc_rules_assignment(r, 1, D("2025-01-02")), -1);
+	assert_int_equal(zc_rules_assignment(r, 2, D("2025-01-02")), -1);
+	assert_int_equal(zc_rules_day_status(r, 0, D("2025-01-13")), ZC_ST_NONE); /* a Monday between */
+	assert_int_equal(zc_rules_day_status(r, 0, D("2025-01-31")), ZC_ST_PRESENT);
+	assert_int_equal(zc_rules_day_status(r, 0, D("2025-02-01")), ZC_ST_NONE);
+	assert_int_equal(zc_rules_day_status(r, 0, D("2024-12-31")), ZC_ST_NONE);
+	assert_int_equal(zc_rules_day_status(r, -1, D("2025-01-02")), ZC_ST_NONE);
+	assert_int_equal(zc_rules_day_status(r, 1, D("2025-01-02")), ZC_ST_NONE);
+	assert_int_equal(zc_rules_day_status(r, 2, D("2025-01-02")), ZC_ST_NONE);
 	assert_int_equal(count_findings(r, "foreign_terminal"), 0);
 	const zc_r_year *y = year_row(r, 0, 2025);
 	assert_int_equal(y->present_days, 18);
@@ -2350,7 +2350,7 @@ static void test_years_and_months(void **state)
 	(void)state;
 	world w;
 	world_init(&w, "2024-07-01", "2025-06-30", "2025-03-31");
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(r->nyears, 2);
 	assert_int_equal(r->nmonths, 9);
 	assert_int_equal(r->months[0].year, 2024);
@@ -2426,7 +2426,7 @@ static void test_status_order(void **state)
 	w.in.ncorrections = 2;
 	w.hol[0] = D("2025-03-24"); /* a holiday Monday, not collected yet */
 	w.in.nholidays = 1;
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(status_of(r, "2025-03-03"), ZC_ST_LEAVE);
 	assert_int_equal(status_of(r, "2025-03-04"), ZC_ST_PRESENT);
 	assert_int_equal(status_of(r, "2025-03-05"), ZC_ST_DUTY);
@@ -2470,7 +2470,7 @@ static void test_leave_blocks_more(void **state)
 	w.le[0] = (zc_r_leave){0, D("2025-05-12"), D("2025-05-14"), ZC_LEVEL_TOWNSHIP, "L1"};
 	w.le[1] = (zc_r_leave){0, D("2025-05-15"), D("2025-05-16"), ZC_LEVEL_NONE, NULL};
 	w.in.nleaves = 2;
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	const zc_r_finding *f = finding(r, "leave_approval_level", 0);
 	assert_int_equal(f->severity, ZC_SEV_VIOLATION);
 	assert_int_equal(f->subject_kind, ZC_SUBJ_CADRE);
@@ -2548,7 +2548,7 @@ static void test_corrections_more(void **state)
 		k[i] = (zc_r_correction){0, D(days[i]), ZC_LEVEL_DISTRICT, NULL};
 	w.in.corrections = k;
 	w.in.ncorrections = 6;
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	/* March: 2 = max, nothing; April: the 3rd on 3 April, once */
 	assert_int_equal(count_findings(r, "frequent_corrections"), 1);
 	const zc_r_finding *f = finding(r, "frequent_corrections", 0);
@@ -2616,7 +2616,7 @@ static void test_inspections_more(void **state)
 	x[5] = (zc_r_inspection){0, 0, LT("2025-03-11", 10, 0), 0, "督查组"};	/* present */
 	w.in.inspections = x;
 	w.in.ninspections = 6;
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(status_of(r, "2025-03-04"), ZC_ST_ABSENT);
 	assert_int_equal(status_of(r, "2025-03-05"), ZC_ST_ABSENT);
 	assert_int_equal(status_of(r, "2025-03-06"), ZC_ST_PRESENT);
@@ -2658,7 +2658,7 @@ static void test_foreign_terminal_more(void **state)
 	tap_at(&w, 1, LT("2025-03-05", 9, 0));
 	tap_at(&w, 1, LT("2024-12-31", 9, 0)); /* before the assignment */
 	tap_at(&w, 1, LT("2025-04-01", 9, 0)); /* after as_of */
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(count_findings(r, "foreign_terminal"), 2);
 	const zc_r_finding *f = finding(r, "foreign_terminal", 0);
 	assert_int_equal(f->date, D("2025-03-04"));
@@ -2747,7 +2747,7 @@ static void test_team_checks(void **state)
 	w.as[2] = (zc_r_assignment){2, 0, D("2025-01-01"), D("2025-06-30")}; /* ends on as_of */
 	w.as[3] = (zc_r_assignment){3, 1, D("2025-01-01"), D("2025-06-29")}; /* V02: ended the day before */
 	w.in.nassignments = 4;
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	/* V01: 3 cadres, 1 first secretary; V02: nobody */
 	assert_int_equal(count_findings(r, "team_size"), 1);
 	const zc_r_finding *f = finding(r, "team_size", 0);
@@ -2788,7 +2788,7 @@ static void test_term_length_more(void **state)
 	world w;
 	/* 2024-02-29 + 2 years = 2026-02-28: the term ends 2026-02-27, + 60 days = 28 April */
 	world_init(&w, "2024-02-29", "2026-04-28", "2025-12-31");
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(count_findings(r, "term_length"), 0);
 	world_free(&w, r);
 	world_init(&w, "2024-02-29", "2026-04-29", "2025-12-31");
@@ -2841,7 +2841,7 @@ static void test_forged_badge_more(void **state)
 	w.taps[5].badge = 1;		       /* 6 March: a UID badge */
 	w.taps[6].badge = 2;		       /* 7 March: a badge bound to nobody */
 	w.taps[7].badge = w.taps[8].badge = 3; /* B001 again from 15 March: as_of in, the next day out */
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(count_findings(r, "forged_badge"), 3);
 	assert_int_equal(finding(r, "forged_badge", 0)->date, D("2025-03-03"));
 	assert_int_equal(finding(r, "forged_badge", 1)->date, D("2025-03-10"));
@@ -2894,7 +2894,7 @@ static void test_collection_more(void **state)
 	w.te[1].township = 0;
 	w.te[1].collected_until_ms = ZC_NEVER_COLLECTED;
 	tap_at(&w, 0, LT("2025-01-03", 9, 0)); /* a tap collected from K01 still counts */
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(status_of(r, "2025-01-02"), ZC_ST_PENDING);
 	assert_int_equal(status_of(r, "2025-01-03"), ZC_ST_PRESENT);
 	assert_int_equal(year_row(r, 0, 2025)->pending_days, 45);
@@ -2956,7 +2956,7 @@ static void test_rejected_tap_notes(void **state)
 	w.taps[4].badge = -1;
 	for (int i = 0; i < 5; i++)
 		w.taps[i].seq = (uint64_t)(i + 1);
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(count_findings(r, "rejected_tap"), 4);
 	int cadre0 = 0, cadre1 = 0, term = 0;
 	for (size_t i = 0; i < r->nfindings; i++) {
@@ -3053,7 +3053,7 @@ static void test_leave_block_api(void **state)
 	assert_int_equal(b0, D("2025-03-07"));
 	assert_int_equal(b1, D("2025-03-10"));
 	/* the engine sees the same block for B and C */
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(count_findings(r, "leave_approval_level"), 2);
 	assert_non_null(
 	    strstr(finding(r, "leave_approval_level", 0)->detail, "leave block 2025-03-03..2025-03-06 (4 days)"));
@@ -3113,7 +3113,7 @@ static void test_rejected_taps_not_counted(void **state)
 	}
 	tap_at(&w, 0, LT("2025-03-06", 9, 0));
 	tap_at(&w, 0, LT("2025-03-06", 9, 1));
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(status_of(r, "2025-03-04"), ZC_ST_ABSENT);
 	assert_int_equal(status_of(r, "2025-03-05"), ZC_ST_ABSENT);
 	assert_int_equal(status_of(r, "2025-03-06"), ZC_ST_PRESENT);
@@ -3130,7 +3130,7 @@ static void test_evaluated_range(void **state)
 	world_init(&w, "2025-01-01", "2025-03-14", "2025-06-30");
 	w.as[1] = (zc_r_assignment){0, 0, D("2025-07-01"), D("2026-12-31")};
 	w.in.nassignments = 2;
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(r->first[0], D("2025-01-01"));
 	assert_int_equal(r->span[0], 73);
 	world_free(&w, r);
@@ -3168,7 +3168,7 @@ static void test_first_and_last_evaluated_day(void **state)
 	k[1] = (zc_r_correction){0, D("2025-01-31"), ZC_LEVEL_DISTRICT, NULL};
 	w.in.corrections = k;
 	w.in.ncorrections = 2;
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(status_of(r, "2025-01-01"), ZC_ST_CORRECTED);
 	assert_int_equal(status_of(r, "2025-01-31"), ZC_ST_CORRECTED);
 	world_free(&w, r);
@@ -3204,7 +3204,7 @@ static void test_many_taps_one_day(void **state)
 		tap_at(&w, 0, LT("2025-01-06", 8, 0) + i);
 	w.in.inspections = x;
 	w.in.ninspections = 1;
-	zc_report *r = eval(&w);
+	zc_rules_result *r = eval(&w);
 	assert_int_equal(status_of(r, "2025-01-06"), ZC_ST_ABSENT);
 	assert_non_null(strstr(finding(r, "inspection_absent", 0)->detail, "although 65535 tap(s)"));
 	world_free(&w, r);
@@ -3262,7 +3262,7 @@ void *realloc(void *p, size_t n)
 	return oom_now() ? NULL : __libc_realloc(p, n);
 }
 
-static void report_equal(const zc_rules_input *in, const zc_report *a, const zc_report *b)
+static void report_equal(const zc_rules_input *in, const zc_rules_result *a, const zc_rules_result *b)
 {
 	assert_int_equal(a->nfindings, b->nfindings);
 	for (size_t i = 0; i < a->nfindings; i++) {
@@ -3373,7 +3373,7 @@ static void test_allocation_failures(void **state)
 	w.wd[0] = D("2025-04-27");
 	w.in.nworkdays = 1;
 	w.te[0].collected_until_ms = LT("2025-11-20", 9, 0);
-	zc_report *ref = eval(&w);
+	zc_rules_result *ref = eval(&w);
 	assert_true(ref->nfindings > 64);
 	assert_true(ref->nmonths > 64);
 	assert_int_equal(count_findings(ref, "rejected_tap"), 4);
@@ -3386,7 +3386,7 @@ static void test_allocation_failures(void **state)
 	assert_int_equal(count_findings(ref, "impossible_travel"), 1);
 	assert_int_equal(count_findings(ref, "forged_badge"), 131);
 
-	zc_report *r = NULL;
+	zc_rules_result *r = NULL;
 	oom_count = 0;
 	oom_fail_at = -1;
 	int rc = zc_rules_evaluate(&w.in, &r);
@@ -3394,7 +3394,7 @@ static void test_allocation_failures(void **state)
 	oom_count = -1;
 	assert_int_equal(rc, 0);
 	report_equal(&w.in, ref, r);
-	zc_report_free(r);
+	zc_rules_result_free(r);
 	assert_true(n > 30);
 	int failed = 0;
 	for (long i = 0; i < n; i++) {
@@ -3405,7 +3405,7 @@ static void test_allocation_failures(void **state)
 		oom_count = -1;
 		if (rc == 0) {
 			report_equal(&w.in, ref, r);
-			zc_report_free(r);
+			zc_rules_result_free(r);
 		} else {
 			if (rc != ZC_ENOMEM)
 				fail_msg("allocation %ld of %ld failed: rc %d", i, n, rc);

@@ -29,7 +29,7 @@
 #include <sqlite3.h>
 
 #include "ca.h"
-#include "reader.h"
+#include "pn532srv.h"
 #include "synth.h"
 #include "vcard.h"
 #include "vreader.h"
@@ -656,12 +656,12 @@ static int engine_in_memory(int ncadres, double *secs, size_t *ntaps)
 	in.nduties = (size_t)ncadres;
 	in.taps = ta;
 	in.ntaps = nt;
-	zc_report *r = NULL;
+	zc_rules_result *r = NULL;
 	double t0 = now_s();
 	rc = zc_rules_evaluate(&in, &r);
 	*secs = now_s() - t0;
 	*ntaps = nt;
-	zc_report_free(r);
+	zc_rules_result_free(r);
 out:
 	free(tw);
 	free(vi);
@@ -1311,7 +1311,7 @@ static int bench_report(int ncadres, const char *base)
 	sqlite3 *db = NULL;
 	report_run cold = {0}, warm = {0};
 	zc_registry *reg = NULL;
-	zc_report *eo = NULL;
+	zc_rules_result *eo = NULL;
 	int rc = 1;
 	snprintf(dbpath, sizeof dbpath, "%s/host.db", dir);
 	unlink(dbpath); /* a fresh store, also in a kept --dir */
@@ -1404,7 +1404,7 @@ static int bench_report(int ncadres, const char *base)
 	if (engine_in_memory(ncadres, &mem_s, &mem_taps))
 		goto out;
 
-	const zc_report *r = warm.c->report;
+	const zc_rules_result *r = warm.c->report;
 	size_t accepted = 0;
 	for (size_t i = 0; i < warm.c->in.ntaps; i++)
 		accepted += r->tap_reject[i] == ZC_REJ_NONE;
@@ -1450,7 +1450,7 @@ static int bench_report(int ncadres, const char *base)
 out:
 	if (rc)
 		fprintf(stderr, "zhucun-bench report: failed\n");
-	zc_report_free(eo);
+	zc_rules_result_free(eo);
 	zc_registry_free(reg);
 	zc_compliance_free(cold.c);
 	zc_compliance_free(warm.c);

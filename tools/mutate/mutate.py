@@ -26,8 +26,8 @@ import time
 # The files this tool knows, and the unit tests that cover each (run in this
 # order; the first failing one kills the mutant).
 KNOWN = {
-    "host/src/rules.c": ["test_rules", "test_compliance"],
-    "host/src/compliance.c": ["test_compliance"],
+    "host/core/rules.c": ["test_rules", "test_compliance"],
+    "host/core/compliance.c": ["test_compliance"],
 }
 
 # Functions left alone by default: the civil-date arithmetic and the date
@@ -40,7 +40,7 @@ DEFAULT_SKIP_FUNCS = {"zc_day_from_ymd", "zc_day_to_ymd", "zc_day_format"}
 # Calls whose removal only leaks or skips cleanup (not observable by a unit
 # test without a leak checker): never "removed statement" mutants.
 CLEANUP_CALLS = {
-    "free", "va_start", "va_end", "va_copy", "sqlite3_finalize", "sqlite3_free", "zc_report_free", "bucket_free",
+    "free", "va_start", "va_end", "va_copy", "sqlite3_finalize", "sqlite3_free", "zc_rules_result_free", "bucket_free",
     "certs_free", "free_priv", "zc_revlist_clear", "zc_compliance_free", "zc_registry_free", "zc_badge_ca_free",
     "zc_badge_cert_free",
 }

@@ -6,7 +6,7 @@
  *   wire-vectors  regenerate the serial-protocol test vectors (wirevec.h)
  *   relay    a serial line between a terminal and a host, paced, with
  *            noise, dropped bytes and a pulled cable (relay.h)
- *   reader   a virtual PN532 reader on a pseudo-terminal (reader.h)
+ *   reader   a virtual PN532 reader on a pseudo-terminal (pn532srv.h)
  *   vicc     the virtual PIV card behind pcscd through vsmartcard's vpcd (vicc.h)
  * run and compare: scenarios played through the real parts (run.h, compare.h).
  */
@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "pn532.h"
-#include "reader.h"
+#include "pn532srv.h"
 #include "relay.h"
 #include "synth.h"
 #include "tamper.h"
@@ -449,7 +449,7 @@ static int cmd_evaluate(int argc, char **argv)
 		return 1;
 	}
 	zc_rules_input in;
-	zc_report *r = NULL;
+	zc_rules_result *r = NULL;
 	if (zc_scenario_rules_input(s, &in) || zc_rules_evaluate(&in, &r)) {
 		fprintf(stderr, "zhucun-sim evaluate: the engine failed\n");
 		zc_scenario_free(s);
@@ -461,7 +461,7 @@ static int cmd_evaluate(int argc, char **argv)
 	if (!out)
 		putchar('\n');
 	json_decref(j);
-	zc_report_free(r);
+	zc_rules_result_free(r);
 	zc_scenario_rules_input_free(&in);
 	zc_scenario_free(s);
 	if (rc) {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pn532.h: a PN532 emulator engine over a byte stream, for the virtual
- * reader (reader.c) and tests. Bytes the host (libnfc's pn532_uart driver)
+ * reader (pn532srv.c) and tests. Bytes the host (libnfc's pn532_uart driver)
  * writes go in with zc_pn532_input; the chip's ACKs and replies come out of
  * zc_pn532_output. There is no I/O and no clock inside: every call takes the
  * current time in milliseconds (any monotonic origin), so tests drive time.

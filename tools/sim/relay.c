@@ -10,7 +10,7 @@
  * as the line's pacing allows. The loop sleeps (ppoll, to the nanosecond)
  * until the next chunk is due, a descriptor is ready, or the stop.
  *
- * The host's pty is made as in reader.c: posix_openpt, its slave in raw
+ * The host's pty is made as in pn532srv.c: posix_openpt, its slave in raw
  * mode and kept open here (so the master never reads EIO while no host is
  * connected), and LINK made a symlink to /dev/pts/N through a temporary
  * name and a rename.

@@ -32,7 +32,7 @@
 #include <jansson.h>
 
 #include "ca.h"
-#include "reader.h"
+#include "pn532srv.h"
 #include "vcard.h"
 #include "vreader.h"
 #include "zc/badge.h"

@@ -18,7 +18,7 @@
 
 typedef struct zc_compliance {
 	zc_rules_input in;   /* the engine's input (ids, names, taps) */
-	zc_report *report;   /* the engine's result */
+	zc_rules_result *report;   /* the engine's result */
 	void *priv;          /* owned storage */
 } zc_compliance;
 

@@ -6,7 +6,7 @@
  * Library functions that write such messages take the language as an
  * argument (a zc_lang, or the lang of an options struct): one process may
  * answer Chinese and English requests at once. The process-wide current
- * language below is the command line's choice (host/src/main*.c): it comes
+ * language below is the command line's choice (host/cli/): it comes
  * from --lang, else ZHUCUN_LANG, else LANGUAGE/LC_ALL/LC_MESSAGES/LANG
  * starting with "en" selects English; anything else selects Chinese.
  */

@@ -66,9 +66,9 @@ typedef struct zc_report_opts {
  * "terminals": [...]} of the whole report ("terminals": each terminal's
  * collection state, zc_report_terminal_rows). New reference owned by the
  * caller; NULL when out of memory. */
-json_t *zc_report_json(const zc_rules_input *in, const zc_report *r);
+json_t *zc_report_json(const zc_rules_input *in, const zc_rules_result *r);
 /* The same limited to a scope (NULL: everything). */
-json_t *zc_report_json_scoped(const zc_rules_input *in, const zc_report *r, const zc_report_scope *sc);
+json_t *zc_report_json_scoped(const zc_rules_input *in, const zc_rules_result *r, const zc_report_scope *sc);
 
 /* ---- CSV ---- */
 
@@ -92,43 +92,43 @@ int zc_report_sheet_parse(const char *name);
  * RFC 4180 quoting, and every cell starting with = + - @ (or a tab or CR)
  * prefixed with ' so that a spreadsheet never runs it as a formula.
  * 0, ZC_EARG (bad sheet, NULL argument), ZC_ENOMEM or ZC_EIO (a write failed). */
-int zc_report_csv(FILE *f, const zc_rules_input *in, const zc_report *r, int sheet, const zc_report_opts *o);
+int zc_report_csv(FILE *f, const zc_rules_input *in, const zc_rules_result *r, int sheet, const zc_report_opts *o);
 
 /* ---- HTML ---- */
 
 /* Write one self-contained HTML page to f: inline CSS and SVG, no script,
  * no external resource; A4 print layout. 0, ZC_EARG, ZC_ENOMEM or ZC_EIO. */
-int zc_report_html(FILE *f, const zc_rules_input *in, const zc_report *r, const zc_report_opts *o);
+int zc_report_html(FILE *f, const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o);
 
 /* ---- helpers shared by the renderers (also useful to callers) ---- */
 
 /* The village of cadre c's assignment on an evaluated date (up to as_of), or -1. */
-int zc_report_village_on(const zc_rules_input *in, const zc_report *r, int cadre, zc_day day);
+int zc_report_village_on(const zc_rules_input *in, const zc_rules_result *r, int cadre, zc_day day);
 /* The attendance symbol of cadre c on a date: Chinese "√" present, "补"
  * corrected, "差" trip, "会" meeting, "训" training ("公" duty of unknown
  * kind), "假" leave, "休" rest, "未" pending, "×" absent; English "P", "C",
  * "T", "M", "TR", "D", "L", "R", "PD", "X";
  * "" when not evaluated (outside the assignments or after as_of). DUTY is
  * told apart by the kind of the duty entry covering the date. */
-const char *zc_report_day_symbol(const zc_rules_input *in, const zc_report *r, int cadre, zc_day day, int lang);
+const char *zc_report_day_symbol(const zc_rules_input *in, const zc_rules_result *r, int cadre, zc_day day, int lang);
 /* Count cadre c's evaluated dates from..to (inclusive, never after as_of)
  * on which c is assigned to village (-1: any village) by status:
  * counts[ZC_ST_PRESENT] .. counts[ZC_ST_PENDING] (counts[0] unused). */
-void zc_report_count_days(const zc_rules_input *in, const zc_report *r, int cadre, int village, zc_day from, zc_day to,
+void zc_report_count_days(const zc_rules_input *in, const zc_rules_result *r, int cadre, int village, zc_day from, zc_day to,
 			  int counts[ZC_ST_COUNT]);
 /* The evaluated dates of a village: the first assignment start to the last
  * assignment end or as_of, whichever is earlier. 0, or -1 when none. */
-int zc_report_village_span(const zc_rules_input *in, const zc_report *r, int village, zc_day *first, zc_day *last);
+int zc_report_village_span(const zc_rules_input *in, const zc_rules_result *r, int village, zc_day *first, zc_day *last);
 /* The daily allowance rate of a village (its own, else the policy's). */
 int64_t zc_report_rate_fen(const zc_rules_input *in, int village);
 /* The earliest date of cadre c's consecutive_absence or cumulative_absence
  * findings (the first violation that puts c on the recall list), or -1. */
-zc_day zc_report_recall_date(const zc_report *r, int cadre);
+zc_day zc_report_recall_date(const zc_rules_result *r, int cadre);
 
 /* The findings in scope grouped by subject: terminals (integrity) first,
  * then villages, then cadres; by subject index, then date. *out is a
  * malloc'd array of pointers into r->findings (free it). 0 or ZC_ENOMEM. */
-int zc_report_findings_grouped(const zc_rules_input *in, const zc_report *r, const zc_report_scope *sc,
+int zc_report_findings_grouped(const zc_rules_input *in, const zc_rules_result *r, const zc_report_scope *sc,
 			       const zc_r_finding ***out, size_t *n);
 
 /* One line of the allowance statement: a cadre's month in one village. */
@@ -143,7 +143,7 @@ typedef struct zc_report_allowance_row {
  * ordered by village, month, cadre; a month in which the cadre served two
  * villages gives one line per village. *rows is malloc'd (free it; NULL
  * when *n is 0). 0 or ZC_ENOMEM. */
-int zc_report_allowance_rows(const zc_rules_input *in, const zc_report *r, const zc_report_opts *o,
+int zc_report_allowance_rows(const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o,
 			     zc_report_allowance_row **rows, size_t *n);
 /* Names for display: the name, else the id ("" for an index out of range). */
 const char *zc_report_name_or_id(const char *name, const char *id);
@@ -210,7 +210,7 @@ typedef struct zc_report_terminal_row {
 } zc_report_terminal_row;
 /* The terminals in scope in input order. *rows is malloc'd (free it; NULL
  * when *n is 0). 0 or ZC_ENOMEM. */
-int zc_report_terminal_rows(const zc_rules_input *in, const zc_report *r, const zc_report_scope *sc,
+int zc_report_terminal_rows(const zc_rules_input *in, const zc_rules_result *r, const zc_report_scope *sc,
 			    zc_report_terminal_row **rows, size_t *n);
 /* The warning line of an overdue terminal ("终端 K03 已超过 31 天未收取，
  * 此后的日期为未收取，不计缺勤") into buf. */
@@ -223,7 +223,7 @@ void zc_report_overdue_text(const zc_rules_input *in, const zc_report_terminal_r
  * dates of the year inside the cadre's assignments (RULES.md 6) and
  * elapsed those up to as_of. A row is behind pace when counted_days <
  * expected. expected has room for r->nyears. 0 or ZC_ENOMEM. */
-int zc_report_pace(const zc_rules_input *in, const zc_report *r, int *expected);
+int zc_report_pace(const zc_rules_input *in, const zc_rules_result *r, int *expected);
 
 /* ---- breakdown (分组统计) ---- */
 
@@ -244,7 +244,7 @@ typedef struct zc_report_group_row {
 /* The groups with any cadre or allowance, by kind, then ranked: the share
  * behind pace (highest first), then the recall count, then more cadres,
  * then name. *rows is malloc'd (free it). 0 or ZC_ENOMEM. */
-int zc_report_breakdown(const zc_rules_input *in, const zc_report *r, const zc_report_opts *o,
+int zc_report_breakdown(const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o,
 			zc_report_group_row **rows, size_t *n);
 /* 区 / 乡镇（街道） / 派出单位 (lang 1: English). */
 const char *zc_report_group_label(int kind, int lang);
@@ -277,7 +277,7 @@ size_t zc_report_columns(int table, int lang, const char **out);
 void zc_report_years_cells(const zc_report_cells *w, const zc_rules_input *in, const zc_report_scope *sc,
 			   const zc_r_year *y, int expected, int lang);
 void zc_report_allowance_cells(const zc_report_cells *w, const zc_rules_input *in, const zc_report_allowance_row *a);
-void zc_report_recall_cells(const zc_report_cells *w, const zc_rules_input *in, const zc_report *r,
+void zc_report_recall_cells(const zc_report_cells *w, const zc_rules_input *in, const zc_rules_result *r,
 			    const zc_report_scope *sc, const zc_r_recall *rc, int lang);
 void zc_report_terminal_cells(const zc_report_cells *w, const zc_rules_input *in, const zc_report_terminal_row *t,
 			      int lang);

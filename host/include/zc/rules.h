@@ -287,7 +287,7 @@ typedef struct zc_r_recall {
 	int cumulative;	 /* has cumulative_absence */
 } zc_r_recall;
 
-typedef struct zc_report {
+typedef struct zc_rules_result {
 	zc_day as_of;
 	zc_r_year *years;
 	size_t nyears;
@@ -306,17 +306,17 @@ typedef struct zc_report {
 	int **asg_of;
 	size_t ncadres;
 	int *tap_reject; /* per input tap: enum zc_tap_reject */
-} zc_report;
+} zc_rules_result;
 
-/* Evaluate. Returns 0 and a report to free with zc_report_free, or
+/* Evaluate. Returns 0 and a result (not a report: zc/report.h renders one) to free with zc_rules_result_free, or
  * ZC_EARG (inconsistent input: an index out of range, a date range
  * backwards) / ZC_ENOMEM. */
-int zc_rules_evaluate(const zc_rules_input *in, zc_report **out);
-void zc_report_free(zc_report *r);
+int zc_rules_evaluate(const zc_rules_input *in, zc_rules_result **out);
+void zc_rules_result_free(zc_rules_result *r);
 /* The assignment of cadre c on an evaluated date, or -1. */
-int zc_report_assignment(const zc_report *r, int cadre, zc_day day);
+int zc_rules_assignment(const zc_rules_result *r, int cadre, zc_day day);
 /* Status of cadre c on a date (ZC_ST_NONE when not evaluated). */
-int zc_report_status(const zc_report *r, int cadre, zc_day day);
+int zc_rules_day_status(const zc_rules_result *r, int cadre, zc_day day);
 
 /* ---- clock trust (section 3, rule 4) ----
  * One terminal's records in ascending seq: kind (zc record kind), utc_ms,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * reader.c: the virtual PN532 reader process (reader.h).
+ * pn532srv.c: the virtual PN532 reader process (pn532srv.h).
  *
  * One thread, one poll loop over: the pty master (bytes from libnfc into the
  * engine, the engine's due output back), the control socket and its
@@ -12,7 +12,7 @@
  * one holds the slave. LINK is made a symlink to /dev/pts/N (through a
  * temporary name and rename, so a client never sees it half made).
  */
-#include "reader.h"
+#include "pn532srv.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -26,7 +26,7 @@
 typedef struct hw {
 	FILE *f;
 	const zc_rules_input *in;
-	const zc_report *r;
+	const zc_rules_result *r;
 	const zc_report_opts *o;
 	int en_;
 	int sec;		       /* sections opened so far, for their numbers */
@@ -236,7 +236,7 @@ static const char style[] =
 static int summary_totals(hw *w, long long cnt[ZC_ST_COUNT], int64_t *fen)
 {
 	const zc_rules_input *in = w->in;
-	const zc_report *r = w->r;
+	const zc_rules_result *r = w->r;
 	const zc_report_opts *o = w->o;
 	for (int k = 0; k < ZC_ST_COUNT; k++)
 		cnt[k] = 0;
@@ -260,7 +260,7 @@ static int summary_totals(hw *w, long long cnt[ZC_ST_COUNT], int64_t *fen)
 		if (!zc_report_scope_cadre(in, o->scope, (int)c))
 			continue;
 		for (zc_day d = ms; d <= me && d <= r->as_of; d++) {
-			int st = zc_report_status(r, (int)c, d);
+			int st = zc_rules_day_status(r, (int)c, d);
 			if (st > ZC_ST_NONE && st < ZC_ST_COUNT &&
 			    zc_report_scope_village(in, o->scope, zc_report_village_on(in, r, (int)c, d)))
 				cnt[st]++;
@@ -285,7 +285,7 @@ static void dt_num(hw *w, const char *label, long long v)
 static int section_summary(hw *w)
 {
 	const zc_rules_input *in = w->in;
-	const zc_report *r = w->r;
+	const zc_rules_result *r = w->r;
 	int en_ = w->en_;
 	size_t ncad = 0, nvil = 0, nrec = 0, nforged = 0, sev[3] = {0, 0, 0};
 	long long cnt[ZC_ST_COUNT];
@@ -387,7 +387,7 @@ static void section_collection(hw *w)
 static void section_years(hw *w)
 {
 	const zc_rules_input *in = w->in;
-	const zc_report *r = w->r;
+	const zc_rules_result *r = w->r;
 	int en_ = w->en_;
 	zc_report_cells cw = cells_of(w);
 	section_open(w, "years", L("年度驻村情况", "Days on post by year"));
@@ -436,7 +436,7 @@ static void chart_bar(hw *w, const zc_r_year *y, int expected, int yy, int max)
 static void chart_days(hw *w)
 {
 	const zc_rules_input *in = w->in;
-	const zc_report *r = w->r;
+	const zc_rules_result *r = w->r;
 	int en_ = w->en_;
 	int rows = 0, max = in->policy.min_days_per_year > 0 ? in->policy.min_days_per_year : 200;
 	for (size_t i = 0; i < r->nyears; i++) {
@@ -536,7 +536,7 @@ static int section_breakdown(hw *w)
 static int chart_absence(hw *w)
 {
 	const zc_rules_input *in = w->in;
-	const zc_report *r = w->r;
+	const zc_rules_result *r = w->r;
 	int en_ = w->en_;
 	int lo, hi;
 	section_open(w, "chart-absence", L("每月缺勤天数", "Absence per month"));
@@ -556,7 +556,7 @@ static int chart_absence(hw *w)
 			if (!zc_report_scope_cadre(in, w->o->scope, (int)c))
 				continue;
 			for (zc_day d = ms; d <= me && d <= r->as_of; d++)
-				if (zc_report_status(r, (int)c, d) == ZC_ST_ABSENT &&
+				if (zc_rules_day_status(r, (int)c, d) == ZC_ST_ABSENT &&
 				    zc_report_scope_village(in, w->o->scope, zc_report_village_on(in, w->r, (int)c, d)))
 					cnt[k]++;
 		}
@@ -598,7 +598,7 @@ static int chart_absence(hw *w)
 static void section_recall(hw *w)
 {
 	const zc_rules_input *in = w->in;
-	const zc_report *r = w->r;
+	const zc_rules_result *r = w->r;
 	int en_ = w->en_, any = 0;
 	zc_report_cells cw = cells_of(w);
 	section_open(w, "recall", L("应召回人员名单", "Cadres to recall and replace"));
@@ -712,7 +712,7 @@ static void sheet_legend(hw *w)
 static void sheet_row(hw *w, int v, zc_day ms, int nd, size_t k, int c)
 {
 	const zc_rules_input *in = w->in;
-	const zc_report *r = w->r;
+	const zc_rules_result *r = w->r;
 	rawf(w, "<tr><td>%zu</td>", k + 1);
 	tag(w, "<td class=\"l\">", zc_report_cadre_name(in, c), "</td>");
 	tag(w, "<td class=\"l\">", zc_report_role_label(in->cadres[c].role, w->en_), "</td>");
@@ -720,7 +720,7 @@ static void sheet_row(hw *w, int v, zc_day ms, int nd, size_t k, int c)
 		zc_day day = ms + d;
 		int here = zc_report_village_on(in, r, c, day) == v;
 		const char *s = here ? zc_report_day_symbol(in, r, c, day, w->en_) : "";
-		const char *cl = here && *s ? status_class(zc_report_status(r, c, day)) : NULL;
+		const char *cl = here && *s ? status_class(zc_rules_day_status(r, c, day)) : NULL;
 		if (cl)
 			rawf(w, "<td class=\"%s\">", cl);
 		else
@@ -956,7 +956,7 @@ static void page_head(hw *w)
 	raw(w, "</p>\n");
 }
 
-int zc_report_html(FILE *f, const zc_rules_input *in, const zc_report *r, const zc_report_opts *o)
+int zc_report_html(FILE *f, const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o)
 {
 	zc_report_opts none = {0};
 	if (!f || !in || !r)

@@ -258,7 +258,7 @@ void zc_report_allowance_cells(const zc_report_cells *w, const zc_rules_input *i
 	w->text(w->ctx, ""); /* 签领: signed by hand */
 }
 
-void zc_report_recall_cells(const zc_report_cells *w, const zc_rules_input *in, const zc_report *r,
+void zc_report_recall_cells(const zc_report_cells *w, const zc_rules_input *in, const zc_rules_result *r,
 			    const zc_report_scope *sc, const zc_r_recall *rc, int lang)
 {
 	const zc_policy *p = &in->policy;

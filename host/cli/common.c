@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * main_common.c: what several command files share: the database path, the error line, the store, --json output, the
+ * common.c: what several command files share: the database path, the error line, the store, --json output, the
  * host key
  */
 #include <errno.h>

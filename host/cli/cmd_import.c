@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * main_import.c: the registry commands of zhucun (cli.h): import KIND FILE,
+ * cmd_import.c: the registry commands of zhucun (cli.h): import KIND FILE,
  * leave, duty, correction and inspection add/list/remove (one table-driven
  * command: entity_cmds[]), the audit log, and the badge CA trusted by the
  * host (ca add, ca revocations, ca list). The work is in

@@ -30,7 +30,7 @@
 
 #include <sqlite3.h>
 
-#include "store_internal.h"
+#include "sqlite/store_internal.h"
 #include "zc/badge.h"
 #include "zc/err.h"
 #include "zc/record.h"
@@ -386,7 +386,7 @@ void zc_compliance_free(zc_compliance *c)
 {
 	if (!c)
 		return;
-	zc_report_free(c->report);
+	zc_rules_result_free(c->report);
 	free_priv(c->priv);
 	free(c);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * main_lists.c: `zhucun cadres|villages|townships|terminals [--search TEXT]
+ * cmd_lists.c: `zhucun cadres|villages|townships|terminals [--search TEXT]
  * [--json]`: the registry as people know it, by name; terminals with their
  * township, their last collection and whether it is overdue (RULES.md 10).
  */

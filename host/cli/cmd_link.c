@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * main_link.c: the serial link: pull, provision, status, ports, revocations
+ * cmd_link.c: the serial link: pull, provision, status, ports, revocations
  */
 #include <errno.h>
 #include <getopt.h>

@@ -36,7 +36,7 @@ const char *zc_cli_resolve(zc_store *s, const char *entity, const char *text, in
 /* ms (UTC) as "YYYY-MM-DD hh:mm" in the deployment's zone (policy `zone`). */
 void zc_cli_local_time(zc_store *s, int64_t ms, char *out, size_t cap);
 
-/* Shared by the command files (main_common.c). */
+/* Shared by the command files (common.c). */
 extern int zc_cli_json_out; /* --json given to the running command */
 /* stderr is a terminal and --json is off: draw progress. */
 int zc_cli_progress_tty(void);
@@ -52,27 +52,27 @@ char *zc_cli_fp_short(const uint8_t fp[ZC_HASH_LEN], char out[17]);
 zc_privkey *zc_cli_host_key(int create, char *path, size_t cap, int *absent);
 
 /* Commands in their own files; each gets argv[0] = its name. */
-int zc_cmd_import(int argc, char **argv);	  /* main_import.c: import KIND FILE */
-int zc_cmd_leave(int argc, char **argv);	  /* main_import.c: leave add|list|remove */
-int zc_cmd_duty(int argc, char **argv);		  /* main_import.c: duty add|list|remove */
-int zc_cmd_correction(int argc, char **argv);	  /* main_import.c: correction add|list|remove */
-int zc_cmd_inspection(int argc, char **argv);	  /* main_import.c: inspection add|list|remove */
-int zc_cmd_audit(int argc, char **argv);	  /* main_import.c: audit log */
-int zc_cmd_ca(int argc, char **argv);		  /* main_import.c: ca add|revocations|show */
-int zc_cmd_report(int argc, char **argv);	  /* main_report.c: report --as-of ... */
-int zc_cmd_cadres(int argc, char **argv);	  /* main_lists.c: cadres [--search TEXT] */
-int zc_cmd_villages(int argc, char **argv);	  /* main_lists.c: villages|townships [--search TEXT] */
-int zc_cmd_terminals(int argc, char **argv);	  /* main_lists.c: terminals [--search TEXT] */
-int zc_cmd_ingest(int argc, char **argv);	  /* main_journal.c: ingest JOURNAL */
-int zc_cmd_findings(int argc, char **argv);	  /* main_journal.c: findings */
-int zc_cmd_journal_export(int argc, char **argv); /* main_journal.c: journal export */
-int zc_cmd_journal_show(int argc, char **argv);	  /* main_journal.c: journal show */
-int zc_cmd_bundle_export(int argc, char **argv);  /* main_journal.c: bundle export */
-int zc_cmd_bundle_import(int argc, char **argv);  /* main_journal.c: bundle import */
-int zc_cmd_pull(int argc, char **argv);		  /* main_link.c: pull */
-int zc_cmd_provision(int argc, char **argv);	  /* main_link.c: provision */
-int zc_cmd_status(int argc, char **argv);	  /* main_link.c: status */
-int zc_cmd_ports(int argc, char **argv);	  /* main_link.c: ports */
-int zc_cmd_revocations(int argc, char **argv);	  /* main_link.c: revocations */
+int zc_cmd_import(int argc, char **argv);	  /* cmd_import.c: import KIND FILE */
+int zc_cmd_leave(int argc, char **argv);	  /* cmd_import.c: leave add|list|remove */
+int zc_cmd_duty(int argc, char **argv);		  /* cmd_import.c: duty add|list|remove */
+int zc_cmd_correction(int argc, char **argv);	  /* cmd_import.c: correction add|list|remove */
+int zc_cmd_inspection(int argc, char **argv);	  /* cmd_import.c: inspection add|list|remove */
+int zc_cmd_audit(int argc, char **argv);	  /* cmd_import.c: audit log */
+int zc_cmd_ca(int argc, char **argv);		  /* cmd_import.c: ca add|revocations|show */
+int zc_cmd_report(int argc, char **argv);	  /* cmd_report.c: report --as-of ... */
+int zc_cmd_cadres(int argc, char **argv);	  /* cmd_lists.c: cadres [--search TEXT] */
+int zc_cmd_villages(int argc, char **argv);	  /* cmd_lists.c: villages|townships [--search TEXT] */
+int zc_cmd_terminals(int argc, char **argv);	  /* cmd_lists.c: terminals [--search TEXT] */
+int zc_cmd_ingest(int argc, char **argv);	  /* cmd_journal.c: ingest JOURNAL */
+int zc_cmd_findings(int argc, char **argv);	  /* cmd_journal.c: findings */
+int zc_cmd_journal_export(int argc, char **argv); /* cmd_journal.c: journal export */
+int zc_cmd_journal_show(int argc, char **argv);	  /* cmd_journal.c: journal show */
+int zc_cmd_bundle_export(int argc, char **argv);  /* cmd_journal.c: bundle export */
+int zc_cmd_bundle_import(int argc, char **argv);  /* cmd_journal.c: bundle import */
+int zc_cmd_pull(int argc, char **argv);		  /* cmd_link.c: pull */
+int zc_cmd_provision(int argc, char **argv);	  /* cmd_link.c: provision */
+int zc_cmd_status(int argc, char **argv);	  /* cmd_link.c: status */
+int zc_cmd_ports(int argc, char **argv);	  /* cmd_link.c: ports */
+int zc_cmd_revocations(int argc, char **argv);	  /* cmd_link.c: revocations */
 
 #endif

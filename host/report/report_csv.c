@@ -139,7 +139,7 @@ static void signoff_row(csvw *w, int en_)
 
 /* ---- sheets ---- */
 
-static int sheet_years(csvw *w, const zc_rules_input *in, const zc_report *r, const zc_report_opts *o, int en_)
+static int sheet_years(csvw *w, const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o, int en_)
 {
 	int *expected = malloc((r->nyears + 1) * sizeof *expected);
 	if (!expected || zc_report_pace(in, r, expected)) {
@@ -158,7 +158,7 @@ static int sheet_years(csvw *w, const zc_rules_input *in, const zc_report *r, co
 	return 0;
 }
 
-static void attendance_block(csvw *w, const zc_rules_input *in, const zc_report *r, int v, int y, int m, const int *cad,
+static void attendance_block(csvw *w, const zc_rules_input *in, const zc_rules_result *r, int v, int y, int m, const int *cad,
 			     size_t ncad, int en_)
 {
 	char t[1024], mt[64];
@@ -201,7 +201,7 @@ static void attendance_block(csvw *w, const zc_rules_input *in, const zc_report 
 	signoff_row(w, en_);
 }
 
-static int sheet_attendance(csvw *w, const zc_rules_input *in, const zc_report *r, const zc_report_opts *o, int en_)
+static int sheet_attendance(csvw *w, const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o, int en_)
 {
 	int *cad = malloc((in->ncadres ? in->ncadres : 1) * sizeof *cad);
 	if (!cad)
@@ -245,7 +245,7 @@ static void allowance_sum(csvw *w, const char *label, int days, int64_t fen)
 	endrow(w);
 }
 
-static int sheet_allowance(csvw *w, const zc_rules_input *in, const zc_report *r, const zc_report_opts *o, int en_)
+static int sheet_allowance(csvw *w, const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o, int en_)
 {
 	zc_report_allowance_row *rows;
 	size_t n;
@@ -278,7 +278,7 @@ static int sheet_allowance(csvw *w, const zc_rules_input *in, const zc_report *r
 	return 0;
 }
 
-static void sheet_recall(csvw *w, const zc_rules_input *in, const zc_report *r, const zc_report_opts *o, int en_)
+static void sheet_recall(csvw *w, const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o, int en_)
 {
 	zc_report_cells cw = cells_of(w);
 	heads(w, ZC_TABLE_RECALL, en_);
@@ -290,7 +290,7 @@ static void sheet_recall(csvw *w, const zc_rules_input *in, const zc_report *r, 
 	}
 }
 
-static int sheet_findings(csvw *w, const zc_rules_input *in, const zc_report *r, const zc_report_opts *o, int en_)
+static int sheet_findings(csvw *w, const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o, int en_)
 {
 	const zc_r_finding **fs;
 	size_t n;
@@ -332,7 +332,7 @@ static int sheet_findings(csvw *w, const zc_rules_input *in, const zc_report *r,
 	return 0;
 }
 
-static int sheet_collection(csvw *w, const zc_rules_input *in, const zc_report *r, const zc_report_opts *o, int en_)
+static int sheet_collection(csvw *w, const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o, int en_)
 {
 	zc_report_terminal_row *rows;
 	size_t n;
@@ -348,7 +348,7 @@ static int sheet_collection(csvw *w, const zc_rules_input *in, const zc_report *
 	return 0;
 }
 
-static int sheet_breakdown(csvw *w, const zc_rules_input *in, const zc_report *r, const zc_report_opts *o, int en_)
+static int sheet_breakdown(csvw *w, const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o, int en_)
 {
 	zc_report_group_row *rows;
 	size_t n;
@@ -380,7 +380,7 @@ int zc_report_sheet_parse(const char *name)
 	return -1;
 }
 
-int zc_report_csv(FILE *f, const zc_rules_input *in, const zc_report *r, int sheet, const zc_report_opts *o)
+int zc_report_csv(FILE *f, const zc_rules_input *in, const zc_rules_result *r, int sheet, const zc_report_opts *o)
 {
 	zc_report_opts none = {0};
 	if (!f || !in || !r || sheet < 0 || sheet >= ZC_SHEET_COUNT)

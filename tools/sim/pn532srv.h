@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * reader.h: the virtual PN532 reader process (zhucun-sim reader). It serves
+ * pn532srv.h: the virtual PN532 reader process (zhucun-sim reader). It serves
  * the PN532 engine (pn532.h) on a pseudo-terminal that libnfc opens as
  * "pn532_uart:LINK", presents virtual cards (vcard.h), and takes line
  * commands on a UNIX stream socket:
@@ -17,8 +17,8 @@
  *
  * Each command gets one line back, "ok ..." or "error ...".
  */
-#ifndef ZC_SIM_READER_H
-#define ZC_SIM_READER_H
+#ifndef ZC_SIM_PN532SRV_H
+#define ZC_SIM_PN532SRV_H
 
 #include <stddef.h>
 

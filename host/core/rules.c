@@ -374,7 +374,7 @@ typedef struct build {
 	 * none): the evidence for a date is complete when this reaches the
 	 * date's end (section 1) */
 	int64_t *town_collected;
-	zc_report *r;
+	zc_rules_result *r;
 	size_t cap_find, cap_year, cap_month, cap_recall;
 	int oom;
 } build;
@@ -684,7 +684,7 @@ static void eval_cadre(build *b, cadre_ctx *cc, const int *tap_rej, const zc_day
 {
 	const zc_rules_input *in = b->in;
 	const zc_policy *p = &in->policy;
-	zc_report *r = b->r;
+	zc_rules_result *r = b->r;
 	int c = cc->c;
 	zc_day as_of = in->as_of;
 
@@ -1454,7 +1454,7 @@ static int find_cmp(const void *a, const void *b)
 	return x->subject - y->subject;
 }
 
-int zc_rules_evaluate(const zc_rules_input *in, zc_report **out)
+int zc_rules_evaluate(const zc_rules_input *in, zc_rules_result **out)
 {
 	int rc = check_input(in);
 	if (rc)
@@ -1462,7 +1462,7 @@ int zc_rules_evaluate(const zc_rules_input *in, zc_report **out)
 	build b;
 	memset(&b, 0, sizeof b);
 	b.in = in;
-	zc_report *r = calloc(1, sizeof *r);
+	zc_rules_result *r = calloc(1, sizeof *r);
 	int *rej = calloc(in->ntaps + 1, sizeof *rej);
 	zc_day *tday = calloc(in->ntaps + 1, sizeof *tday);
 	uint8_t *leave_ok = calloc(in->nleaves + 1, 1);
@@ -1548,7 +1548,7 @@ int zc_rules_evaluate(const zc_rules_input *in, zc_report **out)
 	r = NULL;
 	rc = 0;
 out:
-	zc_report_free(r);
+	zc_rules_result_free(r);
 	free(rej);
 	free(tday);
 	free(leave_ok);
@@ -1564,7 +1564,7 @@ out:
 	return rc;
 }
 
-void zc_report_free(zc_report *r)
+void zc_rules_result_free(zc_rules_result *r)
 {
 	if (!r)
 		return;
@@ -1584,7 +1584,7 @@ void zc_report_free(zc_report *r)
 	free(r);
 }
 
-int zc_report_assignment(const zc_report *r, int cadre, zc_day day)
+int zc_rules_assignment(const zc_rules_result *r, int cadre, zc_day day)
 {
 	if (cadre < 0 || (size_t)cadre >= r->ncadres || !r->asg_of || !r->asg_of[cadre])
 		return -1;
@@ -1594,7 +1594,7 @@ int zc_report_assignment(const zc_report *r, int cadre, zc_day day)
 	return r->asg_of[cadre][off];
 }
 
-int zc_report_status(const zc_report *r, int cadre, zc_day day)
+int zc_rules_day_status(const zc_rules_result *r, int cadre, zc_day day)
 {
 	if (cadre < 0 || (size_t)cadre >= r->ncadres || !r->status[cadre])
 		return ZC_ST_NONE;

@@ -181,18 +181,18 @@ int zc_report_scope_finding(const zc_rules_input *in, const zc_report_scope *sc,
 
 /* ---- shared helpers ---- */
 
-int zc_report_village_on(const zc_rules_input *in, const zc_report *r, int cadre, zc_day day)
+int zc_report_village_on(const zc_rules_input *in, const zc_rules_result *r, int cadre, zc_day day)
 {
-	int a = zc_report_assignment(r, cadre, day);
+	int a = zc_rules_assignment(r, cadre, day);
 	return a >= 0 ? in->assignments[a].village : -1;
 }
 
-const char *zc_report_day_symbol(const zc_rules_input *in, const zc_report *r, int cadre, zc_day day, int lang)
+const char *zc_report_day_symbol(const zc_rules_input *in, const zc_rules_result *r, int cadre, zc_day day, int lang)
 {
 	int en = lang == 1;
 	if (day > r->as_of)
 		return "";
-	switch (zc_report_status(r, cadre, day)) {
+	switch (zc_rules_day_status(r, cadre, day)) {
 	case ZC_ST_PRESENT: return en ? "P" : "√";
 	case ZC_ST_DUTY:
 		for (size_t i = 0; i < in->nduties; i++) {
@@ -216,7 +216,7 @@ const char *zc_report_day_symbol(const zc_rules_input *in, const zc_report *r, i
 	}
 }
 
-void zc_report_count_days(const zc_rules_input *in, const zc_report *r, int cadre, int village, zc_day from, zc_day to,
+void zc_report_count_days(const zc_rules_input *in, const zc_rules_result *r, int cadre, int village, zc_day from, zc_day to,
 			  int counts[ZC_ST_COUNT])
 {
 	for (int k = 0; k < ZC_ST_COUNT; k++)
@@ -224,7 +224,7 @@ void zc_report_count_days(const zc_rules_input *in, const zc_report *r, int cadr
 	if (to > r->as_of)
 		to = r->as_of;
 	for (zc_day d = from; d <= to; d++) {
-		int st = zc_report_status(r, cadre, d);
+		int st = zc_rules_day_status(r, cadre, d);
 		if (st <= ZC_ST_NONE || st >= ZC_ST_COUNT)
 			continue;
 		if (village >= 0 && zc_report_village_on(in, r, cadre, d) != village)
@@ -233,7 +233,7 @@ void zc_report_count_days(const zc_rules_input *in, const zc_report *r, int cadr
 	}
 }
 
-int zc_report_village_span(const zc_rules_input *in, const zc_report *r, int village, zc_day *first, zc_day *last)
+int zc_report_village_span(const zc_rules_input *in, const zc_rules_result *r, int village, zc_day *first, zc_day *last)
 {
 	zc_day lo = INT32_MAX, hi = INT32_MIN;
 	for (size_t i = 0; i < in->nassignments; i++) {
@@ -260,7 +260,7 @@ int64_t zc_report_rate_fen(const zc_rules_input *in, int village)
 	return rate >= 0 ? rate : in->policy.daily_rate_fen;
 }
 
-zc_day zc_report_recall_date(const zc_report *r, int cadre)
+zc_day zc_report_recall_date(const zc_rules_result *r, int cadre)
 {
 	zc_day best = -1;
 	for (size_t i = 0; i < r->nfindings; i++) {
@@ -306,7 +306,7 @@ static int month_villages(const zc_rules_input *in, const int *head, const int *
 	return nvil;
 }
 
-int zc_report_allowance_rows(const zc_rules_input *in, const zc_report *r, const zc_report_opts *o,
+int zc_report_allowance_rows(const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o,
 			     zc_report_allowance_row **rows, size_t *n)
 {
 	const zc_report_scope *sc = o ? o->scope : NULL;
@@ -351,7 +351,7 @@ int zc_report_allowance_rows(const zc_rules_input *in, const zc_report *r, const
 			} else {
 				/* split the month by village as the engine counts it (RULES.md 8) */
 				for (zc_day d = ms; d <= me && d <= r->as_of; d++) {
-					int st = zc_report_status(r, m->cadre, d);
+					int st = zc_rules_day_status(r, m->cadre, d);
 					if ((st != ZC_ST_PRESENT && st != ZC_ST_CORRECTED) ||
 					    zc_report_village_on(in, r, m->cadre, d) != vil[j])
 						continue;
@@ -399,7 +399,7 @@ static int find_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int zc_report_findings_grouped(const zc_rules_input *in, const zc_report *r, const zc_report_scope *sc,
+int zc_report_findings_grouped(const zc_rules_input *in, const zc_rules_result *r, const zc_report_scope *sc,
 			       const zc_r_finding ***out, size_t *n)
 {
 	const zc_r_finding **v = malloc((r->nfindings ? r->nfindings : 1) * sizeof *v);
@@ -476,7 +476,7 @@ const char *zc_report_severity_label(int severity, int lang)
 /* ---- JSON ---- */
 
 /* [{terminal, township, collected_until, pending_days, overdue}] */
-static json_t *json_terminals(const zc_rules_input *in, const zc_report *r, const zc_report_scope *sc)
+static json_t *json_terminals(const zc_rules_input *in, const zc_rules_result *r, const zc_report_scope *sc)
 {
 	zc_report_terminal_row *rows;
 	size_t n;
@@ -505,7 +505,7 @@ static json_t *json_terminals(const zc_rules_input *in, const zc_report *r, cons
 	return a;
 }
 
-json_t *zc_report_json_scoped(const zc_rules_input *in, const zc_report *r, const zc_report_scope *sc)
+json_t *zc_report_json_scoped(const zc_rules_input *in, const zc_rules_result *r, const zc_report_scope *sc)
 {
 	char d[11];
 	json_t *o = json_object();
@@ -583,7 +583,7 @@ json_t *zc_report_json_scoped(const zc_rules_input *in, const zc_report *r, cons
 	return o;
 }
 
-json_t *zc_report_json(const zc_rules_input *in, const zc_report *r)
+json_t *zc_report_json(const zc_rules_input *in, const zc_rules_result *r)
 {
 	return zc_report_json_scoped(in, r, NULL);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * main_report.c: `zhucun report`, the district office's compliance report
+ * cmd_report.c: `zhucun report`, the district office's compliance report
  * (RULES.md section 11) from the store at a date: JSON, CSV sheets for a
  * spreadsheet or one printable HTML page, for everything or one district,
  * township or village. The work is done by zc_compliance_load (the engine

@@ -36,7 +36,7 @@ void zc_report_local_time(int64_t utc_ms, int tz_offset_min, int iso, char out[3
 /* The PENDING days of the scope's cadres, each added to the terminals of
  * its township (rows linked per township by head/next) that had not
  * delivered the day's evidence. */
-static void count_pending(const zc_rules_input *in, const zc_report *r, const zc_report_scope *sc,
+static void count_pending(const zc_rules_input *in, const zc_rules_result *r, const zc_report_scope *sc,
 			  zc_report_terminal_row *v, const int *head, const int *next)
 {
 	int64_t tz_ms = (int64_t)in->policy.tz_offset_min * 60000;
@@ -45,7 +45,7 @@ static void count_pending(const zc_rules_input *in, const zc_report *r, const zc
 			continue;
 		zc_day last = r->first[c] + r->span[c] - 1;
 		for (zc_day d = r->first[c]; d <= last && d <= r->as_of; d++) {
-			if (zc_report_status(r, (int)c, d) != ZC_ST_PENDING)
+			if (zc_rules_day_status(r, (int)c, d) != ZC_ST_PENDING)
 				continue;
 			int vil = zc_report_village_on(in, r, (int)c, d);
 			if (!zc_report_scope_village(in, sc, vil))
@@ -58,7 +58,7 @@ static void count_pending(const zc_rules_input *in, const zc_report *r, const zc
 	}
 }
 
-int zc_report_terminal_rows(const zc_rules_input *in, const zc_report *r, const zc_report_scope *sc,
+int zc_report_terminal_rows(const zc_rules_input *in, const zc_rules_result *r, const zc_report_scope *sc,
 			    zc_report_terminal_row **rows, size_t *n)
 {
 	*rows = NULL;
@@ -130,7 +130,7 @@ void zc_report_overdue_text(const zc_rules_input *in, const zc_report_terminal_r
 
 /* ---- pace ---- */
 
-int zc_report_pace(const zc_rules_input *in, const zc_report *r, int *expected)
+int zc_report_pace(const zc_rules_input *in, const zc_rules_result *r, int *expected)
 {
 	int *head = malloc((in->ncadres + 1) * sizeof *head), *next = malloc((r->nyears + 1) * sizeof *next);
 	int64_t *cov = calloc(r->nyears + 1, sizeof *cov), *ela = calloc(r->nyears + 1, sizeof *ela);
@@ -214,7 +214,7 @@ typedef struct cadre_facts {
 	int home, lastrow, behind, recall, unit;
 } cadre_facts;
 
-static int cadre_facts_fill(const zc_rules_input *in, const zc_report *r, const zc_report_scope *sc, cadre_facts *cf)
+static int cadre_facts_fill(const zc_rules_input *in, const zc_rules_result *r, const zc_report_scope *sc, cadre_facts *cf)
 {
 	int *expected = malloc((r->nyears + 1) * sizeof *expected);
 	if (!expected || zc_report_pace(in, r, expected)) {
@@ -286,7 +286,7 @@ static void group_add(zc_report_group_row *g, size_t base_tw, size_t base_unit, 
 	}
 }
 
-static int breakdown_fill(const zc_rules_input *in, const zc_report *r, const zc_report_opts *o, cadre_facts *cf,
+static int breakdown_fill(const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o, cadre_facts *cf,
 			  zc_report_group_row *g, size_t base_unit, size_t nunits, const char **units)
 {
 	int lang = o->lang;
@@ -315,7 +315,7 @@ static int breakdown_fill(const zc_rules_input *in, const zc_report *r, const zc
 	return 0;
 }
 
-int zc_report_breakdown(const zc_rules_input *in, const zc_report *r, const zc_report_opts *o,
+int zc_report_breakdown(const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o,
 			zc_report_group_row **rows, size_t *n)
 {
 	zc_report_opts none = {0};

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * main_journal.c: journals and bundles: ingest, findings, journal show|export, bundle export|import
+ * cmd_journal.c: journals and bundles: ingest, findings, journal show|export, bundle export|import
  */
 #include <errno.h>
 #include <getopt.h>
