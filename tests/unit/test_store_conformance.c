@@ -278,11 +278,7 @@ static void test_ingest_clean_chain(void **state)
 {
 	fx *f = *state;
 	zc_ingest_opts opts = {.source = "journal:/media/T1"};
-	const enc *list[N + 1];
-	for (int i = 0; i < N; i++)
-		list[i] = &f->rec[i + 1];
-	list[N] = NULL;
-	zc_ingest_stats st = sfx_ingest_list(f, &opts, list);
+	zc_ingest_stats st = sfx_ingest_chain(f, &opts);
 	assert_int_equal(st.seen, N);
 	assert_int_equal(st.stored, N);
 	assert_int_equal(st.duplicates, 0);
@@ -329,14 +325,8 @@ static void test_ingest_twice_changes_nothing(void **state)
 static void test_ingest_twice_with_findings(void **state)
 {
 	fx *f = *state;
-	enc trunc = f->rec[2], alt, wrong;
-	trunc.len -= 3;
-	sfx_sign(&alt, g_key, "T1", 5, ZC_KIND_TAP, f->utc[5] + 1000, f->rec[4].hash);
-	sfx_sign(&wrong, g_key, "T2", 5, ZC_KIND_TAP, f->utc[5], f->rec[4].hash);
-	enc bad = f->rec[7];
-	bad.b[bad.len - 5] ^= 0x01; /* inside the signature */
-	const enc *list[] = {&f->rec[1], &trunc, &f->rec[3], &f->rec[5], &alt, &wrong, &f->rec[6], &bad, NULL};
-	zc_ingest_stats st = sfx_ingest_list(f, NULL, list);
+	const enc *const *list;
+	zc_ingest_stats st = sfx_scenario_mixed(f, &list);
 	assert_true(st.findings >= 5);
 	int64_t records = zc_store_record_count(f->s, NULL);
 	fnds before = sfx_findings(f);
@@ -358,15 +348,7 @@ static void test_ingest_twice_with_findings(void **state)
 static void test_abort_leaves_nothing(void **state)
 {
 	fx *f = *state;
-	zc_ingest *in = NULL;
-	enc trunc = f->rec[2];
-	trunc.len = 20;
-	assert_int_equal(zc_ingest_begin(f->s, "T1", NULL, &in), 0);
-	for (int i = 1; i <= N; i++)
-		assert_int_equal(zc_ingest_record(in, f->rec[i].b, f->rec[i].len, NULL), 0);
-	assert_int_equal(zc_ingest_record(in, trunc.b, trunc.len, NULL), 0);
-	assert_int_equal(zc_ingest_note(in, ZC_FIND_MALFORMED, 0, "seg@16", "checksum mismatch"), 0);
-	zc_ingest_abort(in);
+	sfx_scenario_aborted(f);
 	assert_int_equal(zc_store_record_count(f->s, NULL), 0);
 	assert_int_equal(sfx_findings_of(f, NULL).n, 0);
 	assert_int_equal(records_of(f, 1, 0, NULL).n, 0);
@@ -453,12 +435,8 @@ static void test_finding_wrong_terminal(void **state)
 static void test_finding_bad_signature_body_changed(void **state)
 {
 	fx *f = *state;
-	enc tampered = f->rec[3];
-	/* utc_ms starts at 2 + 1 + 1 + 1 + 2 ("T1") + 8 + 4 = 19: move the tap
-	 * by 256 ms; the record still decodes. */
-	tampered.b[20] ^= 0x01;
-	const enc *list[] = {&f->rec[1], &f->rec[2], &tampered, &f->rec[4], &f->rec[5], NULL};
-	zc_ingest_stats st = sfx_ingest_list(f, NULL, list);
+	enc tampered;
+	zc_ingest_stats st = sfx_scenario_tampered3(f, &tampered);
 	assert_int_equal(st.stored, 5);
 	assert_int_equal(st.by_kind[ZC_FIND_BAD_SIGNATURE], 1);
 	fnds c = sfx_findings(f);
@@ -491,10 +469,8 @@ static void test_finding_bad_signature_body_changed(void **state)
 static void test_finding_bad_signature_other_key(void **state)
 {
 	fx *f = *state;
-	enc forged;
-	sfx_sign(&forged, g_other, "T1", 3, f->kind[3], f->utc[3], f->rec[2].hash);
-	const enc *list[] = {&f->rec[1], &f->rec[2], &forged, &f->rec[4], NULL};
-	zc_ingest_stats st = sfx_ingest_list(f, NULL, list);
+	enc forged, forged2;
+	zc_ingest_stats st = sfx_scenario_forged3(f, &forged);
 	assert_int_equal(st.findings, 1); /* same body as the genuine record: seq 4 still links */
 	fnds c = sfx_findings(f);
 	fnds_dump(&c);
@@ -510,10 +486,7 @@ static void test_finding_bad_signature_other_key(void **state)
 
 	/* A forgery for a stored seq is kept as a conflict: a bad signature,
 	 * and a fork whose detail says the terminal did not sign it. */
-	enc forged2;
-	sfx_sign(&forged2, g_other, "T1", 4, f->kind[4], f->utc[4] + 7, f->rec[3].hash);
-	const enc *later[] = {&forged2, NULL};
-	st = sfx_ingest_list(f, NULL, later);
+	st = sfx_scenario_forged4(f, &forged2);
 	assert_int_equal(st.by_kind[ZC_FIND_BAD_SIGNATURE], 1);
 	assert_int_equal(st.by_kind[ZC_FIND_FORK], 1);
 	assert_int_equal(st.findings, 2);
@@ -534,11 +507,7 @@ static void test_finding_broken_link(void **state)
 	fx *f = *state;
 	/* seq 4 re-signed by the terminal key with a wrong prev_hash; 5.. link
 	 * to the new 4. */
-	uint8_t wrong[ZC_HASH_LEN];
-	memset(wrong, 0x3F, sizeof wrong);
-	sfx_sign(&f->rec[4], g_key, "T1", 4, f->kind[4], f->utc[4], wrong);
-	sfx_build_all(f, 5);
-	zc_ingest_stats st = sfx_ingest_range(f, 1, N, 0);
+	zc_ingest_stats st = sfx_scenario_broken_link4(f);
 	assert_int_equal(st.stored, N);
 	assert_int_equal(st.findings, 1);
 	assert_int_equal(st.by_kind[ZC_FIND_BROKEN_LINK], 1);
@@ -559,12 +528,8 @@ static void test_finding_broken_link_found_from_successor(void **state)
 	fx *f = *state;
 	/* 5 is stored first; the 4 that arrives later is not the one 5 links
 	 * to: the broken link is reported on 5. */
-	sfx_ingest_range(f, 1, 3, 0);
-	sfx_ingest_range(f, 5, N, 0);
 	enc other4;
-	sfx_sign(&other4, g_key, "T1", 4, ZC_KIND_TAP, f->utc[4] + 1, f->rec[3].hash);
-	const enc *list[] = {&other4, NULL};
-	zc_ingest_stats st = sfx_ingest_list(f, NULL, list);
+	zc_ingest_stats st = sfx_scenario_late_other4(f, &other4);
 	assert_int_equal(st.stored, 1);
 	assert_int_equal(st.by_kind[ZC_FIND_BROKEN_LINK], 1);
 	fnds c = sfx_findings(f);
@@ -578,8 +543,7 @@ static void test_finding_broken_link_found_from_successor(void **state)
 static void test_finding_gap(void **state)
 {
 	fx *f = *state;
-	const enc *list[] = {&f->rec[1], &f->rec[2], &f->rec[5], &f->rec[6], &f->rec[7], &f->rec[8], NULL};
-	zc_ingest_stats st = sfx_ingest_list(f, NULL, list);
+	zc_ingest_stats st = sfx_scenario_gap34(f);
 	assert_int_equal(st.stored, 6);
 	assert_int_equal(st.findings, 1);
 	fnds c = sfx_findings(f);
@@ -613,11 +577,8 @@ static void test_finding_gap(void **state)
 static void test_finding_fork(void **state)
 {
 	fx *f = *state;
-	sfx_ingest_range(f, 1, N, 0);
 	enc alt;
-	sfx_sign(&alt, g_key, "T1", 3, ZC_KIND_TAP, f->utc[3] + 1000, f->rec[2].hash);
-	const enc *list[] = {&alt, NULL};
-	zc_ingest_stats st = sfx_ingest_list(f, NULL, list);
+	zc_ingest_stats st = sfx_scenario_fork3(f, &alt);
 	assert_int_equal(st.stored, 0);
 	assert_int_equal(st.findings, 1);
 	assert_int_equal(st.by_kind[ZC_FIND_FORK], 1);
@@ -635,7 +596,8 @@ static void test_finding_fork(void **state)
 	assert_stored_as(f, 3, &f->rec[3]);
 	assert_int_equal(head_of(f, "T1"), N);
 
-	st = sfx_ingest_list(f, NULL, list);
+	const enc *again[] = {&alt, NULL};
+	st = sfx_ingest_list(f, NULL, again);
 	assert_int_equal(st.duplicates, 1);
 	assert_int_equal(st.findings, 0);
 	assert_int_equal(sfx_findings(f).n, 1);
@@ -677,11 +639,7 @@ static void test_clock_rollback_within_tolerance(void **state)
 	assert_int_equal(zc_store_open(f->uri, &f->s, err, sizeof err), 0);
 	assert_int_equal(zc_store_terminal_add(f->s, "T1", g_pem), 0);
 	zc_ingest_opts strict = {.clock_rollback_tolerance_ms = 60000};
-	const enc *list[N + 1];
-	for (int i = 0; i < N; i++)
-		list[i] = &f->rec[i + 1];
-	list[N] = NULL;
-	st = sfx_ingest_list(f, &strict, list);
+	st = sfx_ingest_chain(f, &strict);
 	assert_int_equal(st.by_kind[ZC_FIND_CLOCK_ROLLBACK], 1);
 	sfx_assert_contains(sfx_findings(f).f[0].detail, "240.000 s earlier than seq 4");
 }
@@ -691,11 +649,7 @@ static void test_clock_rollback_not_for_clock_set(void **state)
 	fx *f = *state;
 	/* 5 sets the clock back ten minutes, stamped with the new time; the
 	 * records after it go on from there. */
-	f->kind[5] = ZC_KIND_CLOCK_SET;
-	for (int i = 5; i <= N; i++)
-		f->utc[i] = f->utc[4] - 10 * MIN_MS + (i - 5) * MIN_MS;
-	sfx_build_all(f, 5);
-	zc_ingest_stats st = sfx_ingest_range(f, 1, N, 0);
+	zc_ingest_stats st = sfx_scenario_clock_set5(f);
 	assert_int_equal(st.stored, N);
 	assert_int_equal(st.findings, 0);
 	assert_stored_as(f, 5, &f->rec[5]);

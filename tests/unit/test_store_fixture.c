@@ -157,6 +157,15 @@ zc_ingest_stats sfx_ingest_range(fx *f, uint64_t from, uint64_t to, uint64_t ski
 	return sfx_ingest_list(f, NULL, list);
 }
 
+zc_ingest_stats sfx_ingest_chain(fx *f, const zc_ingest_opts *opts)
+{
+	const enc *list[N + 1];
+	for (int i = 0; i < N; i++)
+		list[i] = &f->rec[i + 1];
+	list[N] = NULL;
+	return sfx_ingest_list(f, opts, list);
+}
+
 zc_ingest_stats sfx_ingest_one(zc_store *s, const char *terminal, const enc *e)
 {
 	zc_ingest *in = NULL;
@@ -165,6 +174,102 @@ zc_ingest_stats sfx_ingest_one(zc_store *s, const char *terminal, const enc *e)
 	assert_int_equal(zc_ingest_record(in, e->b, e->len, "x"), 0);
 	assert_int_equal(zc_ingest_commit(in, &st), 0);
 	return st;
+}
+
+/* ---- scenarios ---- */
+
+void sfx_scenario_aborted(fx *f)
+{
+	zc_ingest *in = NULL;
+	enc trunc = f->rec[2];
+	trunc.len = 20;
+	assert_int_equal(zc_ingest_begin(f->s, "T1", NULL, &in), 0);
+	for (int i = 1; i <= N; i++)
+		assert_int_equal(zc_ingest_record(in, f->rec[i].b, f->rec[i].len, NULL), 0);
+	assert_int_equal(zc_ingest_record(in, trunc.b, trunc.len, NULL), 0);
+	assert_int_equal(zc_ingest_note(in, ZC_FIND_MALFORMED, 0, "seg@16", "checksum mismatch"), 0);
+	zc_ingest_abort(in);
+}
+
+zc_ingest_stats sfx_scenario_mixed(fx *f, const enc *const **out)
+{
+	static enc trunc, alt, wrong, bad;
+	static const enc *list[9];
+	trunc = f->rec[2];
+	trunc.len -= 3;
+	sfx_sign(&alt, g_key, "T1", 5, ZC_KIND_TAP, f->utc[5] + 1000, f->rec[4].hash);
+	sfx_sign(&wrong, g_key, "T2", 5, ZC_KIND_TAP, f->utc[5], f->rec[4].hash);
+	bad = f->rec[7];
+	bad.b[bad.len - 5] ^= 0x01; /* inside the signature */
+	const enc *l[] = {&f->rec[1], &trunc, &f->rec[3], &f->rec[5], &alt, &wrong, &f->rec[6], &bad, NULL};
+	memcpy(list, l, sizeof list);
+	*out = list;
+	return sfx_ingest_list(f, NULL, list);
+}
+
+zc_ingest_stats sfx_scenario_tampered3(fx *f, enc *tampered)
+{
+	*tampered = f->rec[3];
+	/* utc_ms starts at 2 + 1 + 1 + 1 + 2 ("T1") + 8 + 4 = 19: move the tap
+	 * by 256 ms; the record still decodes. */
+	tampered->b[20] ^= 0x01;
+	const enc *list[] = {&f->rec[1], &f->rec[2], tampered, &f->rec[4], &f->rec[5], NULL};
+	return sfx_ingest_list(f, NULL, list);
+}
+
+zc_ingest_stats sfx_scenario_forged3(fx *f, enc *forged)
+{
+	sfx_sign(forged, g_other, "T1", 3, f->kind[3], f->utc[3], f->rec[2].hash);
+	const enc *list[] = {&f->rec[1], &f->rec[2], forged, &f->rec[4], NULL};
+	return sfx_ingest_list(f, NULL, list);
+}
+
+zc_ingest_stats sfx_scenario_forged4(fx *f, enc *forged)
+{
+	sfx_sign(forged, g_other, "T1", 4, f->kind[4], f->utc[4] + 7, f->rec[3].hash);
+	const enc *list[] = {forged, NULL};
+	return sfx_ingest_list(f, NULL, list);
+}
+
+zc_ingest_stats sfx_scenario_broken_link4(fx *f)
+{
+	uint8_t wrong[ZC_HASH_LEN];
+	memset(wrong, 0x3F, sizeof wrong);
+	sfx_sign(&f->rec[4], g_key, "T1", 4, f->kind[4], f->utc[4], wrong);
+	sfx_build_all(f, 5);
+	return sfx_ingest_range(f, 1, N, 0);
+}
+
+zc_ingest_stats sfx_scenario_late_other4(fx *f, enc *other4)
+{
+	sfx_ingest_range(f, 1, 3, 0);
+	sfx_ingest_range(f, 5, N, 0);
+	sfx_sign(other4, g_key, "T1", 4, ZC_KIND_TAP, f->utc[4] + 1, f->rec[3].hash);
+	const enc *list[] = {other4, NULL};
+	return sfx_ingest_list(f, NULL, list);
+}
+
+zc_ingest_stats sfx_scenario_gap34(fx *f)
+{
+	const enc *list[] = {&f->rec[1], &f->rec[2], &f->rec[5], &f->rec[6], &f->rec[7], &f->rec[8], NULL};
+	return sfx_ingest_list(f, NULL, list);
+}
+
+zc_ingest_stats sfx_scenario_fork3(fx *f, enc *alt)
+{
+	sfx_ingest_range(f, 1, N, 0);
+	sfx_sign(alt, g_key, "T1", 3, ZC_KIND_TAP, f->utc[3] + 1000, f->rec[2].hash);
+	const enc *list[] = {alt, NULL};
+	return sfx_ingest_list(f, NULL, list);
+}
+
+zc_ingest_stats sfx_scenario_clock_set5(fx *f)
+{
+	f->kind[5] = ZC_KIND_CLOCK_SET;
+	for (int i = 5; i <= N; i++)
+		f->utc[i] = f->utc[4] - 10 * MIN_MS + (i - 5) * MIN_MS;
+	sfx_build_all(f, 5);
+	return sfx_ingest_range(f, 1, N, 0);
 }
 
 void sfx_assert_contains(const char *hay, const char *needle)

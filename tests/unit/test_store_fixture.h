@@ -100,8 +100,39 @@ void fnds_dump(const fnds *c);
 zc_ingest_stats sfx_ingest_list(fx *f, const zc_ingest_opts *opts, const enc *const *list);
 /* Ingest rec[from..to] except seq skip (0: none). */
 zc_ingest_stats sfx_ingest_range(fx *f, uint64_t from, uint64_t to, uint64_t skip);
+/* Ingest rec[1..N] in one batch with opts (may be NULL). */
+zc_ingest_stats sfx_ingest_chain(fx *f, const zc_ingest_opts *opts);
 /* Ingest one record into a batch of terminal; returns the stats. */
 zc_ingest_stats sfx_ingest_one(zc_store *s, const char *terminal, const enc *e);
+
+/* ---- scenarios both store tests check (each on a fresh fixture) ----
+ * The conformance suite checks what the public API shows of them, the
+ * SQLite file the rows behind it. Each returns the stats of its last batch. */
+
+/* One batch of the whole chain, a malformed record and a note, aborted. */
+void sfx_scenario_aborted(fx *f);
+/* One batch with findings of several kinds: 1, 2 truncated, 3, 5, another
+ * 5 (a fork), a 5 naming T2, 6, 7 with its signature damaged. */
+zc_ingest_stats sfx_scenario_mixed(fx *f, const enc *const **list);
+/* 1, 2, 3 with a bit of its utc changed (the record still decodes, its
+ * signature fails, 4 no longer links to it), 4, 5. */
+zc_ingest_stats sfx_scenario_tampered3(fx *f, enc *tampered);
+/* 1, 2, 3 signed by another key (same body, so 4 still links), 4. */
+zc_ingest_stats sfx_scenario_forged3(fx *f, enc *forged);
+/* After sfx_scenario_forged3: a 4 signed by another key, alone. */
+zc_ingest_stats sfx_scenario_forged4(fx *f, enc *forged);
+/* 4 signed by the terminal with a wrong prev_hash (0x3F...), 5.. linked
+ * to it; all of 1..N in one batch. */
+zc_ingest_stats sfx_scenario_broken_link4(fx *f);
+/* 1..3, then 5..N, then a 4 that is not the one 5 links to. */
+zc_ingest_stats sfx_scenario_late_other4(fx *f, enc *other4);
+/* 1, 2, 5..N in one batch (3 and 4 missing). */
+zc_ingest_stats sfx_scenario_gap34(fx *f);
+/* The whole chain, then another validly signed 3. */
+zc_ingest_stats sfx_scenario_fork3(fx *f, enc *alt);
+/* 5 sets the clock back ten minutes, stamped with the new time; the
+ * records after it go on from there; all of 1..N in one batch. */
+zc_ingest_stats sfx_scenario_clock_set5(fx *f);
 
 /* Fail unless hay contains needle. */
 void sfx_assert_contains(const char *hay, const char *needle);

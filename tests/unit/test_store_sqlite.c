@@ -228,23 +228,35 @@ static void test_foreign_sqlite_refused(void **state)
 	sfx_assert_contains(err, "application_id 0x000004d2");
 }
 
+/* The store with the whole chain ingested, closed, and its file read
+ * (malloc'd), to damage and write_back. */
+static uint8_t *closed_file(fx *f, size_t *len)
+{
+	sfx_ingest_range(f, 1, N, 0);
+	zc_store_close(f->s);
+	f->s = NULL;
+	uint8_t *b = tu_read_file(f->uri, len);
+	assert_non_null(b);
+	return b;
+}
+
+static void write_back(fx *f, uint8_t *b, size_t len)
+{
+	assert_int_equal(tu_write_file(f->uri, b, len), 0);
+	free(b);
+}
+
 static void test_corrupt_database(void **state)
 {
 	fx *f = *state;
 	char err[256];
 	zc_store *s = NULL;
-	sfx_ingest_range(f, 1, N, 0);
-	zc_store_close(f->s);
-	f->s = NULL;
-
 	size_t len = 0;
-	uint8_t *b = tu_read_file(f->uri, &len);
-	assert_non_null(b);
+	uint8_t *b = closed_file(f, &len);
 	assert_true(len > 4096);
 	/* Page 1 after the 100-byte header holds the schema's b-tree page. */
 	memset(b + 100, 0xFF, 200);
-	assert_int_equal(tu_write_file(f->uri, b, len), 0);
-	free(b);
+	write_back(f, b, len);
 	assert_int_equal(zc_store_open(f->uri, &s, err, sizeof err), ZC_ECORRUPT);
 	assert_null(s);
 	sfx_assert_contains(err, "database is corrupt");
@@ -255,18 +267,12 @@ static void test_corrupt_page_found_by_check(void **state)
 {
 	fx *f = *state;
 	char err[256];
-	sfx_ingest_range(f, 1, N, 0);
-	zc_store_close(f->s);
-	f->s = NULL;
-
 	size_t len = 0;
-	uint8_t *b = tu_read_file(f->uri, &len);
-	assert_non_null(b);
+	uint8_t *b = closed_file(f, &len);
 	uint32_t page = (uint32_t)b[16] << 8 | b[17];
 	assert_true(len >= 3 * page);
 	memset(b + page, 0xA5, page); /* all of page 2 */
-	assert_int_equal(tu_write_file(f->uri, b, len), 0);
-	free(b);
+	write_back(f, b, len);
 	/* The schema is intact, so the cheap checks at open pass ... */
 	assert_int_equal(zc_store_open(f->uri, &f->s, err, sizeof err), 0);
 	/* ... and the full check finds the damage. */
@@ -326,11 +332,7 @@ static void test_parsed_columns(void **state)
 {
 	fx *f = *state;
 	zc_ingest_opts opts = {.source = "journal:/media/T1"};
-	const enc *list[N + 1];
-	for (int i = 0; i < N; i++)
-		list[i] = &f->rec[i + 1];
-	list[N] = NULL;
-	sfx_ingest_list(f, &opts, list);
+	sfx_ingest_chain(f, &opts);
 	assert_int_equal(q_int(f, "SELECT count(*) FROM records WHERE sig_ok = 1 AND link_ok = 1"), N);
 	assert_int_equal(q_int(f, "SELECT count(*) FROM records WHERE kind = 1 AND badge_kind = 1 AND "
 				  "length(badge_id) = 16 AND length(nonce) = 32 AND length(cert_fp) = 32 AND "
@@ -346,11 +348,7 @@ static void test_parsed_columns(void **state)
 static void test_clock_set_columns(void **state)
 {
 	fx *f = *state;
-	f->kind[5] = ZC_KIND_CLOCK_SET;
-	for (int i = 5; i <= N; i++)
-		f->utc[i] = f->utc[4] - 10 * MIN_MS + (i - 5) * MIN_MS;
-	sfx_build_all(f, 5);
-	sfx_ingest_range(f, 1, N, 0);
+	sfx_scenario_clock_set5(f);
 	assert_int_equal(q_int(f, "SELECT clock_new_ms FROM records WHERE seq = 5"), f->utc[5]);
 	assert_int_equal(q_int(f, "SELECT clock_old_ms FROM records WHERE seq = 5"), f->utc[5] + 10 * MIN_MS);
 }
@@ -371,14 +369,8 @@ static void test_ingest_twice_writes_no_row(void **state)
 static void test_ingest_twice_with_findings_writes_no_row(void **state)
 {
 	fx *f = *state;
-	enc trunc = f->rec[2], alt, wrong;
-	trunc.len -= 3;
-	sfx_sign(&alt, g_key, "T1", 5, ZC_KIND_TAP, f->utc[5] + 1000, f->rec[4].hash);
-	sfx_sign(&wrong, g_key, "T2", 5, ZC_KIND_TAP, f->utc[5], f->rec[4].hash);
-	enc bad = f->rec[7];
-	bad.b[bad.len - 5] ^= 0x01; /* inside the signature */
-	const enc *list[] = {&f->rec[1], &trunc, &f->rec[3], &f->rec[5], &alt, &wrong, &f->rec[6], &bad, NULL};
-	sfx_ingest_list(f, NULL, list);
+	const enc *const *list;
+	sfx_scenario_mixed(f, &list);
 	rows before = count_rows(f);
 	assert_int_equal(before.conflicts, 1); /* alt, a fork of seq 5 */
 	assert_true(before.findings >= 5);
@@ -390,15 +382,7 @@ static void test_ingest_twice_with_findings_writes_no_row(void **state)
 static void test_abort_writes_no_row(void **state)
 {
 	fx *f = *state;
-	zc_ingest *in = NULL;
-	enc trunc = f->rec[2];
-	trunc.len = 20;
-	assert_int_equal(zc_ingest_begin(f->s, "T1", NULL, &in), 0);
-	for (int i = 1; i <= N; i++)
-		assert_int_equal(zc_ingest_record(in, f->rec[i].b, f->rec[i].len, NULL), 0);
-	assert_int_equal(zc_ingest_record(in, trunc.b, trunc.len, NULL), 0);
-	assert_int_equal(zc_ingest_note(in, ZC_FIND_MALFORMED, 0, "seg@16", "checksum mismatch"), 0);
-	zc_ingest_abort(in);
+	sfx_scenario_aborted(f);
 	rows r = count_rows(f);
 	assert_int_equal(r.records, 0);
 	assert_int_equal(r.conflicts, 0);
@@ -423,10 +407,8 @@ static void test_raw_kept_with_findings(void **state)
 static void test_bad_signature_rows(void **state)
 {
 	fx *f = *state;
-	enc tampered = f->rec[3];
-	tampered.b[20] ^= 0x01; /* in utc_ms: still decodes */
-	const enc *list[] = {&f->rec[1], &f->rec[2], &tampered, &f->rec[4], &f->rec[5], NULL};
-	sfx_ingest_list(f, NULL, list);
+	enc tampered;
+	sfx_scenario_tampered3(f, &tampered);
 	assert_int_equal(q_int(f, "SELECT sig_ok FROM records WHERE seq = 3"), 0);
 	assert_int_equal(q_int(f, "SELECT link_ok FROM records WHERE seq = 4"), 0);
 	/* The genuine record takes the slot; the tampered one is a conflict. */
@@ -443,16 +425,12 @@ static void test_bad_signature_other_key_rows(void **state)
 {
 	fx *f = *state;
 	enc forged, forged2;
-	sfx_sign(&forged, g_other, "T1", 3, f->kind[3], f->utc[3], f->rec[2].hash);
-	const enc *list[] = {&f->rec[1], &f->rec[2], &forged, &f->rec[4], NULL};
-	sfx_ingest_list(f, NULL, list);
+	sfx_scenario_forged3(f, &forged);
 	/* Same body as the genuine record, so seq 4 still links. */
 	assert_int_equal(q_int(f, "SELECT link_ok FROM records WHERE seq = 4"), 1);
 	assert_int_equal(q_int(f, "SELECT sig_ok FROM records WHERE seq = 3"), 0);
 	/* A forgery for a stored seq is kept as a conflict. */
-	sfx_sign(&forged2, g_other, "T1", 4, f->kind[4], f->utc[4] + 7, f->rec[3].hash);
-	const enc *later[] = {&forged2, NULL};
-	sfx_ingest_list(f, NULL, later);
+	sfx_scenario_forged4(f, &forged2);
 	assert_int_equal(q_int(f, "SELECT link_ok FROM records WHERE seq = 5"), -1); /* not stored */
 	assert_int_equal(q_int(f, "SELECT count(*) FROM records WHERE seq = 4 AND sig_ok = 1"), 1);
 	assert_int_equal(q_int(f, "SELECT count(*) FROM record_conflicts WHERE seq = 4 AND reason = 'bad_signature'"),
@@ -463,8 +441,7 @@ static void test_link_columns(void **state)
 {
 	fx *f = *state;
 	/* A gap: 5 links to nothing stored (NULL) until 3 and 4 arrive. */
-	const enc *list[] = {&f->rec[1], &f->rec[2], &f->rec[5], &f->rec[6], &f->rec[7], &f->rec[8], NULL};
-	sfx_ingest_list(f, NULL, list);
+	sfx_scenario_gap34(f);
 	assert_true(q_int(f, "SELECT link_ok IS NULL FROM records WHERE seq = 5"));
 	sfx_ingest_range(f, 3, 4, 0);
 	assert_int_equal(q_int(f, "SELECT count(*) FROM records WHERE sig_ok = 1 AND link_ok = 1"), N);
@@ -473,11 +450,7 @@ static void test_link_columns(void **state)
 static void test_broken_link_columns(void **state)
 {
 	fx *f = *state;
-	uint8_t wrong[ZC_HASH_LEN];
-	memset(wrong, 0x3F, sizeof wrong);
-	sfx_sign(&f->rec[4], g_key, "T1", 4, f->kind[4], f->utc[4], wrong);
-	sfx_build_all(f, 5);
-	sfx_ingest_range(f, 1, N, 0);
+	sfx_scenario_broken_link4(f);
 	assert_int_equal(q_int(f, "SELECT link_ok FROM records WHERE seq = 4"), 0);
 	assert_int_equal(q_int(f, "SELECT count(*) FROM records WHERE link_ok = 1"), N - 1);
 }
@@ -485,12 +458,8 @@ static void test_broken_link_columns(void **state)
 static void test_broken_link_from_successor_columns(void **state)
 {
 	fx *f = *state;
-	sfx_ingest_range(f, 1, 3, 0);
-	sfx_ingest_range(f, 5, N, 0);
 	enc other4;
-	sfx_sign(&other4, g_key, "T1", 4, ZC_KIND_TAP, f->utc[4] + 1, f->rec[3].hash);
-	const enc *list[] = {&other4, NULL};
-	sfx_ingest_list(f, NULL, list);
+	sfx_scenario_late_other4(f, &other4);
 	assert_int_equal(q_int(f, "SELECT link_ok FROM records WHERE seq = 5"), 0);
 	assert_int_equal(q_int(f, "SELECT link_ok FROM records WHERE seq = 4"), 1);
 }
@@ -498,11 +467,9 @@ static void test_broken_link_from_successor_columns(void **state)
 static void test_fork_conflict_row(void **state)
 {
 	fx *f = *state;
-	sfx_ingest_range(f, 1, N, 0);
 	enc alt;
-	sfx_sign(&alt, g_key, "T1", 3, ZC_KIND_TAP, f->utc[3] + 1000, f->rec[2].hash);
+	sfx_scenario_fork3(f, &alt);
 	const enc *list[] = {&alt, NULL};
-	sfx_ingest_list(f, NULL, list);
 	/* Both kept: the first in records, the second in record_conflicts. */
 	assert_int_equal(q_int(f, "SELECT utc_ms FROM records WHERE seq = 3"), f->utc[3]);
 	assert_int_equal(q_int(f, "SELECT count(*) FROM record_conflicts WHERE seq = 3 AND sig_ok = 1 AND "
