@@ -788,9 +788,9 @@ static void test_records_iteration(void **state)
 	assert_int_equal(r.seq[2], 6);
 	assert_int_equal(r.seq[3], 7);
 	assert_int_equal(r.differ, 0);
-	assert_int_equal(records_of(f, 1, 0, want).n, N - 2);    /* to 0: no upper bound */
-	assert_int_equal(records_of(f, 4, 5, want).n, 0);	 /* inside the gap */
-	assert_int_equal(records_of(f, N + 1, 0, want).n, 0);	 /* above the end */
+	assert_int_equal(records_of(f, 1, 0, want).n, N - 2);  /* to 0: no upper bound */
+	assert_int_equal(records_of(f, 4, 5, want).n, 0);      /* inside the gap */
+	assert_int_equal(records_of(f, N + 1, 0, want).n, 0);  /* above the end */
 	assert_int_equal(records_of(f, 0, 1, want).seq[0], 1); /* from 0 reads from 1 */
 
 	/* fn stops the iteration with its value. */

@@ -309,12 +309,12 @@ int sfx_setup(void **state, sfx_uri_fn uri_fn)
 		return -1;
 	f->uri_fn = uri_fn;
 	snprintf(f->uri, sizeof f->uri, "%s", uri_fn(f->dir, "zhucun"));
-	if (zc_store_open(f->uri, &f->s, err, sizeof err)) {
-		print_error("open %s: %s\n", f->uri, err);
+	if (zc_store_open(f->uri, &f->s, err, sizeof err) || zc_store_terminal_add(f->s, "T1", g_pem)) {
+		print_error("store %s: %s\n", f->uri, f->s ? zc_store_errmsg(f->s) : err);
+		*state = f;
+		sfx_teardown(state);
 		return -1;
 	}
-	if (zc_store_terminal_add(f->s, "T1", g_pem))
-		return -1;
 	f->kind[1] = ZC_KIND_BOOT;
 	f->utc[1] = T0;
 	for (int i = 2; i <= N; i++) {
