@@ -1629,53 +1629,9 @@ static void test_many_findings(void **state)
 }
 
 /* ---- allocation failures ----
- * malloc, calloc and realloc of this test program are replaced by ones that
- * can fail the n-th call while counting (glibc's allocator does the work:
- * __libc_malloc and friends). Not under a sanitizer, whose allocator must
- * see every call. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define ZC_TEST_OOM 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(thread_sanitizer)
-#define ZC_TEST_OOM 0
-#endif
-#endif
-#if !defined(ZC_TEST_OOM) && defined(__GLIBC__)
-#define ZC_TEST_OOM 1
-#endif
-#ifndef ZC_TEST_OOM
-#define ZC_TEST_OOM 0
-#endif
-
+ * (the injector is testutil.h's tu_oom_start / tu_oom_stop; it counts and
+ * fails on this thread only: the badge checks run on threads of their own) */
 #if ZC_TEST_OOM
-extern void *__libc_malloc(size_t n);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *p, size_t n);
-/* counting and failing are for this thread only: the badge checks run on
- * threads of their own */
-static _Thread_local long oom_count = -1; /* allocations so far; -1: not counting */
-static _Thread_local long oom_fail_at = -1;
-
-static int oom_now(void)
-{
-	return oom_count >= 0 && oom_count++ == oom_fail_at;
-}
-
-void *malloc(size_t n)
-{
-	return oom_now() ? NULL : __libc_malloc(n);
-}
-
-void *calloc(size_t n, size_t size)
-{
-	return oom_now() ? NULL : __libc_calloc(n, size);
-}
-
-void *realloc(void *p, size_t n)
-{
-	return oom_now() ? NULL : __libc_realloc(p, n);
-}
-
 /* A store with a bit of everything: two registered terminals (K1, and K2
  * never collected), one unknown (K0); PIV taps, a clone, a UID tap, a
  * gap, a rollback, a host's clock set, a tap after its collection. */
@@ -1716,11 +1672,9 @@ static long oom_allocations(fx *f, zc_day as_of)
 {
 	zc_compliance *c = NULL;
 	char err[512];
-	oom_count = 0;
-	oom_fail_at = -1;
+	tu_oom_start(-1);
 	int rc = zc_compliance_load(f->s, as_of, &c, err, sizeof err);
-	long n = oom_count;
-	oom_count = -1;
+	long n = tu_oom_stop();
 	assert_int_equal(rc, 0);
 	zc_compliance_free(c);
 	return n;
@@ -1732,10 +1686,9 @@ static int oom_load(fx *f, zc_day as_of, long i, zc_compliance **c, int strict)
 {
 	char err[512] = "";
 	*c = (zc_compliance *)&g;
-	oom_count = 0;
-	oom_fail_at = i;
+	tu_oom_start(i);
 	int rc = zc_compliance_load(f->s, as_of, c, err, sizeof err);
-	oom_count = -1;
+	tu_oom_stop();
 	if (rc) {
 		if (*c || ((strict || rc != ZC_ENOMEM) && !err[0]))
 			fail_msg("allocation %ld: rc %d, result %p, error '%s'", i, rc, (void *)*c, err);
@@ -1790,10 +1743,9 @@ static void __attribute__((unused)) test_enomem_has_a_sentence(void **state)
 	chain_with_taps(f);
 	zc_compliance *c = NULL;
 	char err[512] = "";
-	oom_count = 0;
-	oom_fail_at = 0; /* the loader's own first calloc */
+	tu_oom_start(0); /* the loader's own first calloc */
 	int rc = zc_compliance_load(f->s, D(2025, 3, 7), &c, err, sizeof err);
-	oom_count = -1;
+	tu_oom_stop();
 	assert_int_equal(rc, ZC_ENOMEM);
 	assert_null(c);
 	assert_true(err[0] != 0);

@@ -3217,51 +3217,8 @@ static void test_many_taps_one_day(void **state)
 }
 
 /* ---- allocation failures: each allocation of an evaluation fails once ----
- * malloc, calloc and realloc of this test program are replaced by ones that
- * can fail the n-th call while counting (glibc's own allocator does the
- * work: __libc_malloc and friends). Not under a sanitizer, whose allocator
- * must see every call. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define ZC_TEST_OOM 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(thread_sanitizer)
-#define ZC_TEST_OOM 0
-#endif
-#endif
-#if !defined(ZC_TEST_OOM) && defined(__GLIBC__)
-#define ZC_TEST_OOM 1
-#endif
-#ifndef ZC_TEST_OOM
-#define ZC_TEST_OOM 0
-#endif
-
+ * (the injector is testutil.h's tu_oom_start / tu_oom_stop) */
 #if ZC_TEST_OOM
-extern void *__libc_malloc(size_t n);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *p, size_t n);
-static long oom_count = -1;   /* allocations counted so far; -1: not counting */
-static long oom_fail_at = -1; /* the allocation (from 0) that fails */
-
-static int oom_now(void)
-{
-	return oom_count >= 0 && oom_count++ == oom_fail_at;
-}
-
-void *malloc(size_t n)
-{
-	return oom_now() ? NULL : __libc_malloc(n);
-}
-
-void *calloc(size_t n, size_t size)
-{
-	return oom_now() ? NULL : __libc_calloc(n, size);
-}
-
-void *realloc(void *p, size_t n)
-{
-	return oom_now() ? NULL : __libc_realloc(p, n);
-}
-
 static void report_equal(const zc_rules_input *in, const zc_rules_result *a, const zc_rules_result *b)
 {
 	assert_int_equal(a->nfindings, b->nfindings);
@@ -3387,11 +3344,9 @@ static void test_allocation_failures(void **state)
 	assert_int_equal(count_findings(ref, "forged_badge"), 131);
 
 	zc_rules_result *r = NULL;
-	oom_count = 0;
-	oom_fail_at = -1;
+	tu_oom_start(-1);
 	int rc = zc_rules_evaluate(&w.in, &r);
-	long n = oom_count;
-	oom_count = -1;
+	long n = tu_oom_stop();
 	assert_int_equal(rc, 0);
 	report_equal(&w.in, ref, r);
 	zc_rules_result_free(r);
@@ -3399,10 +3354,9 @@ static void test_allocation_failures(void **state)
 	int failed = 0;
 	for (long i = 0; i < n; i++) {
 		r = NULL;
-		oom_count = 0;
-		oom_fail_at = i;
+		tu_oom_start(i);
 		rc = zc_rules_evaluate(&w.in, &r);
-		oom_count = -1;
+		tu_oom_stop();
 		if (rc == 0) {
 			report_equal(&w.in, ref, r);
 			zc_rules_result_free(r);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* testutil.c: temporary directories and file helpers for unit tests. */
+/* testutil.c: temporary directories, file helpers and the allocation-failure
+ * injector (testutil.h) for unit tests. */
 #include "testutil.h"
 
 #include <ftw.h>
@@ -86,3 +87,44 @@ const char *tu_scenario_dir(void)
 		snprintf(buf, sizeof buf, "%s", tu_src_path("tests/scenario/data"));
 	return buf;
 }
+
+#if ZC_TEST_OOM
+extern void *__libc_malloc(size_t n);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t n);
+static _Thread_local long oom_count = -1; /* allocations so far; -1: not counting */
+static _Thread_local long oom_fail_at = -1;
+
+void tu_oom_start(long fail_at)
+{
+	oom_fail_at = fail_at;
+	oom_count = 0;
+}
+
+long tu_oom_stop(void)
+{
+	long n = oom_count;
+	oom_count = -1;
+	return n;
+}
+
+static int oom_now(void)
+{
+	return oom_count >= 0 && oom_count++ == oom_fail_at;
+}
+
+void *malloc(size_t n)
+{
+	return oom_now() ? NULL : __libc_malloc(n);
+}
+
+void *calloc(size_t n, size_t size)
+{
+	return oom_now() ? NULL : __libc_calloc(n, size);
+}
+
+void *realloc(void *p, size_t n)
+{
+	return oom_now() ? NULL : __libc_realloc(p, n);
+}
+#endif
