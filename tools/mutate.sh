@@ -2,22 +2,27 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # tools/mutate.sh: mutation testing of the compliance engine. Debian has no
-# C mutation tool, so this is a small one: it changes host/core/rules.c and
+# C mutation tool, so this is a small one: it changes the engine's files
+# (host/core/rules.c and its parts rules_*.c, one concern each) and
 # host/core/compliance.c one single-point mutant at a time, rebuilds, runs the
 # unit tests that cover the file, and reports whether the tests noticed.
 #
 # Usage:
-#   tools/mutate.sh [--file rules.c|compliance.c|PATH]... [--max N] [--seed S]
+#   tools/mutate.sh [--file rules.c|rules_days.c|...|compliance.c|PATH]...
+#                   [--max N] [--seed S]
 #                   [--list] [--only ID[,ID...]] [--jobs J] [--out results.tsv]
 #                   [--timeout SECONDS] [--keep] [--tmpdir DIR]
 #                   [--skip-func NAME]... [--no-skip]
 #
-#   --file F     mutate F (repeatable; rules.c and compliance.c are known by
-#                their base name). Default: both.
+#   --file F     mutate F (repeatable, or comma-separated; the files that
+#                KNOWN in tools/mutate/mutate.py lists, rules.c, rules_*.c
+#                and compliance.c, are known by their base name). Default:
+#                all of them.
 #   --max N      run N mutants in all (split over the files in proportion to
-#                their mutants); 0 runs every mutant. Default 400: about 9
-#                minutes on 2 cores (shared with other builds); all ~2100
-#                mutants of both files take 45-60 minutes.
+#                their mutants, at least one each); 0 runs every mutant.
+#                Default 400: about 9 minutes on 2 cores (shared with other
+#                builds); all ~2100 mutants of the engine and the loader take
+#                45-60 minutes.
 #   --seed S     the selection seed (default 1). The same seed, files and
 #                sources select the same mutants: each file's mutants, in file
 #                order, are cut into N equal strata and one is drawn from each,
@@ -70,17 +75,19 @@
 # or a crash kills the mutant. The temporary directory is removed at the end
 # and on Ctrl-C.
 #
-# Result per mutant: killed (a covering test failed: rules.c is covered by
-# test_rules then test_compliance, compliance.c by test_compliance),
-# survived, not-compiled, or equivalent (survived and listed in
+# Result per mutant: killed (a covering test failed: rules.c and rules_*.c
+# are covered by test_rules then test_compliance, compliance.c by
+# test_compliance), survived, not-compiled, or equivalent (survived and listed in
 # tools/mutate-equivalent.txt, one mutant id per line followed by a reason).
 #   score = killed / (total - not-compiled - equivalent)
-# Mutant ids are a hash of the file, function, source line text and change,
-# so they stay valid when other lines move.
+# Mutant ids are a hash of the file's path, the function, the source line's
+# text and the change, so they stay valid when other lines move (not when a
+# file is renamed or split, or a function renamed: then recompute the
+# equivalent list's ids).
 #
 # Examples:
-#   tools/mutate.sh                                # the default sample, both files
-#   tools/mutate.sh --file rules.c --max 0 --out /tmp/rules.tsv   # all of rules.c
+#   tools/mutate.sh                                # the default sample, every file
+#   tools/mutate.sh --file rules_days.c,rules_tally.c --max 0   # all of two files
 #   tools/mutate.sh --list --max 50 --seed 7
 #   tools/mutate.sh --only 3fa2c1d9e0,77b0c2a1f4
 set -euo pipefail

@@ -25,8 +25,19 @@ import time
 
 # The files this tool knows, and the unit tests that cover each (run in this
 # order; the first failing one kills the mutant).
+# The engine is host/core/rules.c and its parts rules_*.c (one concern each,
+# host/core/rules_internal.h lists them).
+RULES_TESTS = ["test_rules", "test_compliance"]
 KNOWN = {
-    "host/core/rules.c": ["test_rules", "test_compliance"],
+    "host/core/rules.c": RULES_TESTS,
+    "host/core/rules_calendar.c": RULES_TESTS,
+    "host/core/rules_policy.c": RULES_TESTS,
+    "host/core/rules_taps.c": RULES_TESTS,
+    "host/core/rules_leave.c": RULES_TESTS,
+    "host/core/rules_days.c": RULES_TESTS,
+    "host/core/rules_tally.c": RULES_TESTS,
+    "host/core/rules_registry.c": RULES_TESTS,
+    "host/core/rules_terminal.c": RULES_TESTS,
     "host/core/compliance.c": ["test_compliance"],
 }
 
