@@ -186,6 +186,40 @@ static int find_cmp(const void *a, const void *b)
 	return x->subject - y->subject;
 }
 
+/* Ties of find_cmp keep the order the findings were made in: qsort is not
+ * stable by the C standard, and the report must not depend on the C
+ * library's sort. Sorts positions, then moves the findings. */
+static int find_pos_cmp(const void *a, const void *b, void *ctx)
+{
+	const zc_r_finding *f = ctx;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = find_cmp(&f[i], &f[j]);
+	if (c)
+		return c;
+	return i < j ? -1 : i > j;
+}
+
+static int sort_findings(zc_rules_result *r)
+{
+	size_t n = r->nfindings;
+	size_t *pos = malloc(n * sizeof *pos);
+	zc_r_finding *sorted = malloc(n * sizeof *sorted);
+	if (!pos || !sorted) {
+		free(pos);
+		free(sorted);
+		return ZC_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		pos[i] = i;
+	qsort_r(pos, n, sizeof *pos, find_pos_cmp, r->findings);
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = r->findings[pos[i]];
+	free(r->findings);
+	free(pos);
+	r->findings = sorted;
+	return 0;
+}
+
 /* Per township, the earliest collected-until of its terminals (section 1). */
 static void town_collected_init(build *b)
 {
@@ -290,8 +324,8 @@ int zc_rules_evaluate(const zc_rules_input *in, zc_rules_result **out)
 	other_findings(&b, rej, tday);
 	if (b.oom)
 		goto out;
-	if (r->nfindings)
-		qsort(r->findings, r->nfindings, sizeof *r->findings, find_cmp);
+	if (r->nfindings && sort_findings(r))
+		goto out;
 	r->tap_reject = rej;
 	rej = NULL;
 	*out = r;
