@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli.h: what the parts of the zhucun command line share (main.c and the
- * main_*.c command files): the selected database, the error line, the
+ * cmd_*.c command files): the selected database, the error line, the
  * store opener. Not part of the zc_host library.
  */
 #ifndef ZC_CLI_H
@@ -63,6 +63,8 @@ int zc_cli_progress_tty(void);
 void zc_cli_print_json(json_t *o);
 /* {"finding kind": count, ...} for the kinds st counted. */
 json_t *zc_cli_findings_by_kind_json(const zc_ingest_stats *st);
+/* "  label (kind): count" on stdout, a line for each kind st counted. */
+void zc_cli_print_findings_by_kind(const zc_ingest_stats *st);
 /* The first 8 bytes of a fingerprint in hex. */
 char *zc_cli_fp_short(const uint8_t fp[ZC_HASH_LEN], char out[17]);
 /* The host key: loaded, or created when create is set. On failure prints

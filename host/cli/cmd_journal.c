@@ -118,10 +118,7 @@ static void ingest_report(const char *terminal, const char *jpath, const zc_inge
 			 "terminal %s: %llu read, %llu stored, %llu duplicate, %llu integrity findings (%.2f s)\n"),
 		       terminal, (unsigned long long)total->seen, (unsigned long long)total->stored,
 		       (unsigned long long)total->duplicates, (unsigned long long)total->findings, secs);
-		for (int k = 1; k < 16; k++)
-			if (total->by_kind[k])
-				printf("  %s (%s): %llu\n", zc_finding_label(k, zc_lang_get()), zc_finding_name(k),
-				       (unsigned long long)total->by_kind[k]);
+		zc_cli_print_findings_by_kind(total);
 	}
 }
 
@@ -168,16 +165,12 @@ static void ingest_failure(const zc_jingest_result *r, int rc, const char *termi
 	case ZC_JINGEST_REGISTER:
 		zc_cli_err(T("登记终端 %s 失败：%s", "registering terminal %s failed: %s"), terminal, r->msg);
 		break;
-	case ZC_JINGEST_BEGIN:
-		zc_cli_err(T("数据库事务失败：%s", "database transaction failed: %s"), r->msg);
-		break;
+	case ZC_JINGEST_BEGIN: zc_cli_err(T("数据库事务失败：%s", "database transaction failed: %s"), r->msg); break;
 	case ZC_JINGEST_STORE:
 		zc_cli_err(T("写入数据库失败（%s）：%s", "storing failed (%s): %s"), r->where, r->msg);
 		break;
 	case ZC_JINGEST_COMMIT: zc_cli_err(T("提交事务失败：%s", "commit failed: %s"), r->msg); break;
-	default:
-		zc_cli_err(T("读取日志 %s 失败：%s", "reading journal %s failed: %s"), jpath, zc_strerror(rc));
-		break;
+	default: zc_cli_err(T("读取日志 %s 失败：%s", "reading journal %s failed: %s"), jpath, zc_strerror(rc)); break;
 	}
 }
 
@@ -547,7 +540,8 @@ int zc_cmd_bundle_export(int argc, char **argv)
 		case 'o': outp = optarg; break;
 		case 'j': zc_cli_json_out = 1; break;
 		case 'f':
-			if (zc_opt_int_as("--from", optarg, 1, LLONG_MAX, "正整数序号", "a sequence number >= 1", &from))
+			if (zc_opt_int_as("--from", optarg, 1, LLONG_MAX, "正整数序号", "a sequence number >= 1",
+					  &from))
 				return 2;
 			break;
 		default: return 2;
@@ -646,10 +640,7 @@ static void bundle_import_report(zc_store *s, const char *path, const zc_bundle_
 		    path, bi->terminal, zc_cli_fp_short(bi->host_fp, f2), (unsigned long long)st->seen,
 		    (unsigned long long)st->stored, (unsigned long long)st->duplicates,
 		    (unsigned long long)st->findings);
-		for (int k = 1; k < 16; k++)
-			if (st->by_kind[k])
-				printf("  %s (%s): %llu\n", zc_finding_label(k, zc_lang_get()), zc_finding_name(k),
-				       (unsigned long long)st->by_kind[k]);
+		zc_cli_print_findings_by_kind(st);
 		int64_t cu;
 		if (!zc_store_collected_until(s, bi->terminal, &cu)) {
 			char when[40];

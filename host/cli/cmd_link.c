@@ -432,10 +432,7 @@ static void pull_report(const zc_collect_result *r, const char *port, int crc, i
 				       r->clock_offset_ms < 0 ? T("慢于", "behind") : T("快于", "ahead of"), dur);
 			}
 			putchar('\n');
-			for (int k = 1; k < 16; k++)
-				if (r->ingest.by_kind[k])
-					printf("  %s (%s): %llu\n", zc_finding_label(k, zc_lang_get()),
-					       zc_finding_name(k), (unsigned long long)r->ingest.by_kind[k]);
+			zc_cli_print_findings_by_kind(&r->ingest);
 			if (r->pull.skipped)
 				printf(T("  终端无法读出 %llu 条记录（日志损坏），已记为缺号\n",
 					 "  %llu records could not be read on the terminal (damaged journal): recorded "
@@ -579,9 +576,7 @@ static int provision_load_ca(const char *ca_path, const char *rev_path, zc_provi
 			   : field	  ? field
 					  : zc_strerror(lrc));
 		break;
-	default:
-		zc_cli_err(T("吊销列表过大（%zu 字节）", "revocation list too large (%zu bytes)"), ca->rev_len);
-		break;
+	default: zc_cli_err(T("吊销列表过大（%zu 字节）", "revocation list too large (%zu bytes)"), ca->rev_len); break;
 	}
 	return lrc;
 }

@@ -126,6 +126,14 @@ json_t *zc_cli_findings_by_kind_json(const zc_ingest_stats *st)
 	return bk;
 }
 
+void zc_cli_print_findings_by_kind(const zc_ingest_stats *st)
+{
+	for (int k = 1; k < 16; k++)
+		if (st->by_kind[k])
+			printf("  %s (%s): %llu\n", zc_finding_label(k, zc_lang_get()), zc_finding_name(k),
+			       (unsigned long long)st->by_kind[k]);
+}
+
 /* ---- ids or names in any command ---- */
 
 void zc_cli_names_init(zc_cli_names *n, zc_store *s)
@@ -144,8 +152,7 @@ const zc_registry *zc_cli_names_registry(zc_cli_names *n)
 	return n->reg;
 }
 
-const char *zc_cli_resolve(zc_cli_names *n, const char *entity, const char *text, int must_exist, char *buf,
-			   size_t cap)
+const char *zc_cli_resolve(zc_cli_names *n, const char *entity, const char *text, int must_exist, char *buf, size_t cap)
 {
 	char err[2048];
 	int idx;

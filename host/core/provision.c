@@ -95,8 +95,8 @@ static int register_key(zc_store *s, const char *tid, zc_provision_result *r)
 }
 
 /* PROVISION as p asks, signed by key, carrying the public key hder. */
-static int send_provision(zc_hostlink *h, zc_privkey *key, const zc_provision_params *p, const uint8_t *hder,
-			  int hlen, zc_provision_result *r)
+static int send_provision(zc_hostlink *h, zc_privkey *key, const zc_provision_params *p, const uint8_t *hder, int hlen,
+			  zc_provision_result *r)
 {
 	size_t ca_len;
 	const uint8_t *ca_der = zc_badge_ca_der(p->ca->ca, &ca_len);

@@ -46,8 +46,8 @@ static char *make_journal(const char *dir, const char *sub, const char *tid, uin
 {
 	char out[900], p[1100];
 	snprintf(out, sizeof out, "%s/%s", dir, sub);
-	zc_synth_opts o = {.out_dir = out, .terminal = tid, .records = n, .badges = 3, .start_utc_ms = 1735776000000,
-			   .quiet = 1};
+	zc_synth_opts o = {
+	    .out_dir = out, .terminal = tid, .records = n, .badges = 3, .start_utc_ms = 1735776000000, .quiet = 1};
 	assert_int_equal(zc_synth_journal(&o), 0);
 	snprintf(jdir, cap, "%s/journal", out);
 	snprintf(p, sizeof p, "%s/terminal.pub.pem", out);
@@ -194,8 +194,7 @@ static void test_open_failures(void **state)
 	assert_true(r.stats.findings >= 1);
 	assert_true(r.stats.by_kind[ZC_FIND_MALFORMED] >= 1);
 	assert_true(f->damaged_calls >= 1);
-	assert_true(f->last_status == ZC_ECHECKSUM || f->last_status == ZC_ETRUNC ||
-		    f->last_status == ZC_EMALFORMED);
+	assert_true(f->last_status == ZC_ECHECKSUM || f->last_status == ZC_ETRUNC || f->last_status == ZC_EMALFORMED);
 }
 
 static void test_damaged_and_tampered(void **state)

@@ -73,12 +73,12 @@ enum zc_provision_error {
 };
 
 typedef struct zc_provision_result {
-	int error;			 /* enum zc_provision_error */
-	uint8_t host_fp[ZC_HASH_LEN];	 /* this host's key */
-	uint8_t taken_fp[ZC_HASH_LEN];	 /* ZC_PROVISION_ID_TAKEN: the registered key */
-	zc_wire_hello hello;		 /* the last HELLO: after provisioning, the terminal as it is now */
-	zc_wire_result_msg answer;	 /* the terminal's RESULT to PROVISION */
-	char msg[256];			 /* ZC_PROVISION_STORE: the store's reason */
+	int error;		       /* enum zc_provision_error */
+	uint8_t host_fp[ZC_HASH_LEN];  /* this host's key */
+	uint8_t taken_fp[ZC_HASH_LEN]; /* ZC_PROVISION_ID_TAKEN: the registered key */
+	zc_wire_hello hello;	       /* the last HELLO: after provisioning, the terminal as it is now */
+	zc_wire_result_msg answer;     /* the terminal's RESULT to PROVISION */
+	char msg[256];		       /* ZC_PROVISION_STORE: the store's reason */
 } zc_provision_result;
 
 /* Provision the terminal at the other end of h as described above, the
