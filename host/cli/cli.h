@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli.h: what the parts of the zhucun command line share (main.c and the
- * main_*.c command files): the selected database, the error line, the
+ * cmd_*.c command files): the selected database, the error line, the
  * store opener. Not part of the zc_host library.
  */
 #ifndef ZC_CLI_H
@@ -13,6 +13,8 @@
 
 #include "zc/hostkey.h"
 #include "zc/i18n.h"
+#include "zc/registry.h"
+#include "zc/rules.h"
 #include "zc/store.h"
 
 /* The message for the language the user chose (zc_tr). */
@@ -26,12 +28,29 @@ void zc_cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Open the selected store; on failure print why and return NULL. */
 zc_store *zc_cli_open_store(void);
 
+/* Ids or names a person typed, resolved against the registry, which is
+ * loaded once (at the first name) for all the names of a command. */
+typedef struct zc_cli_names {
+	zc_store *s;
+	zc_registry *reg; /* NULL until loaded */
+	int failed;	  /* loading failed: err says why */
+	char err[2048];
+} zc_cli_names;
+
+/* Start resolving names in s (nothing is loaded yet). */
+void zc_cli_names_init(zc_cli_names *n, zc_store *s);
+/* The registry, loaded at the first call; NULL if it does not load (then
+ * n->err says why; nothing is printed). */
+const zc_registry *zc_cli_names_registry(zc_cli_names *n);
 /* What a person typed for a cadre, village, township, district or terminal
  * (entity "cadres", ...): its id, or the id of the one it names
  * (zc/names.h), copied to buf. NULL after printing why (an ambiguous name
  * lists the candidates). must_exist 0: an unknown valid id is taken as it
  * is (the registry may come later). */
-const char *zc_cli_resolve(zc_store *s, const char *entity, const char *text, int must_exist, char *buf, size_t cap);
+const char *zc_cli_resolve(zc_cli_names *n, const char *entity, const char *text, int must_exist, char *buf,
+			   size_t cap);
+/* Release the registry. */
+void zc_cli_names_release(zc_cli_names *n);
 
 /* ms (UTC) as "YYYY-MM-DD hh:mm" in the deployment's zone (policy `zone`). */
 void zc_cli_local_time(zc_store *s, int64_t ms, char *out, size_t cap);
@@ -44,12 +63,30 @@ int zc_cli_progress_tty(void);
 void zc_cli_print_json(json_t *o);
 /* {"finding kind": count, ...} for the kinds st counted. */
 json_t *zc_cli_findings_by_kind_json(const zc_ingest_stats *st);
+/* "  label (kind): count" on stdout, a line for each kind st counted. */
+void zc_cli_print_findings_by_kind(const zc_ingest_stats *st);
 /* The first 8 bytes of a fingerprint in hex. */
 char *zc_cli_fp_short(const uint8_t fp[ZC_HASH_LEN], char out[17]);
 /* The host key: loaded, or created when create is set. On failure prints
  * the error (unless the key is merely absent and !create) and returns
  * NULL; *absent tells the absent case. path gets its file name. */
 zc_privkey *zc_cli_host_key(int create, char *path, size_t cap, int *absent);
+
+/* Option values (opt.c). Each stores the value of option opt (as typed,
+ * "--batch") from arg and returns 0, or prints the option's one error line
+ * and returns -1 (the command exits with 2). */
+/* A whole decimal number from min to max: "OPT must be MIN to MAX". */
+int zc_opt_int(const char *opt, const char *arg, long long min, long long max, long long *out);
+/* The same, the range followed by unit_zh / unit_en (" ms"). */
+int zc_opt_int_in(const char *opt, const char *arg, long long min, long long max, const char *unit_zh,
+		  const char *unit_en, long long *out);
+/* The same, the range said as what_zh / what_en: "OPT must be WHAT". */
+int zc_opt_int_as(const char *opt, const char *arg, long long min, long long max, const char *what_zh,
+		  const char *what_en, long long *out);
+/* A date in any form zc_day_parse_any takes: "OPT must be a date (...)". */
+int zc_opt_day(const char *opt, const char *arg, zc_day *out);
+/* A month, YYYY-MM: its year and month (1-12). */
+int zc_opt_month(const char *opt, const char *arg, int *year, int *month);
 
 /* Commands in their own files; each gets argv[0] = its name. */
 int zc_cmd_import(int argc, char **argv);	  /* cmd_import.c: import KIND FILE */

@@ -322,8 +322,7 @@ typedef struct entry_args {
 	char d1[11], d2[11];				 /* dates as stored, for messages */
 	char ids[MAX_FOUND][ID_CAP], village_id[ID_CAP]; /* the ids the --cadre and --village options name */
 	zc_store *s;
-	zc_registry *reg; /* for names: loaded when first needed */
-	int reg_failed;
+	zc_cli_names names; /* ids for names, and names for ids: the registry loaded once */
 	table tab;
 } entry_args;
 
@@ -412,11 +411,12 @@ static int entry_parse(int argc, char **argv, entry_args *a)
 static int resolve_names(entry_args *a)
 {
 	for (size_t i = 0; i < a->ncadres; i++) {
-		if (!(a->cadres[i] = zc_cli_resolve(a->s, "cadres", a->cadres[i], 1, a->ids[i], ID_CAP)))
+		if (!(a->cadres[i] = zc_cli_resolve(&a->names, "cadres", a->cadres[i], 1, a->ids[i], ID_CAP)))
 			return 1;
 		a->e.cadre = a->cadres[i];
 	}
-	if (a->e.village && !(a->e.village = zc_cli_resolve(a->s, "villages", a->e.village, 1, a->village_id, ID_CAP)))
+	if (a->e.village &&
+	    !(a->e.village = zc_cli_resolve(&a->names, "villages", a->e.village, 1, a->village_id, ID_CAP)))
 		return 1;
 	return 0;
 }
@@ -424,13 +424,11 @@ static int resolve_names(entry_args *a)
 /* The name of a cadre or village (entity "cadres", "villages"), or "". */
 static const char *name_of(entry_args *a, const char *entity, const char *id)
 {
-	char err[512];
-	if (!a->reg && !a->reg_failed && zc_registry_load_l(a->s, zc_lang_get(), &a->reg, err, sizeof err))
-		a->reg_failed = 1;
-	int i = a->reg ? zc_registry_find(a->reg, entity, id) : -1;
+	const zc_registry *r = zc_cli_names_registry(&a->names);
+	int i = r ? zc_registry_find(r, entity, id) : -1;
 	if (i < 0)
 		return "";
-	return !strcmp(entity, "cadres") ? a->reg->cadres[i].name : a->reg->villages[i].name;
+	return !strcmp(entity, "cadres") ? r->cadres[i].name : r->villages[i].name;
 }
 
 /* "C001 张三" into out. */
@@ -658,8 +656,9 @@ static int cmd_entry(int argc, char **argv, const entity_cmd *ec)
 	}
 	if (!(a.s = zc_cli_open_store()))
 		return 1;
+	zc_cli_names_init(&a.names, a.s);
 	int rc = is_rm ? entry_remove(&a, id) : resolve_names(&a) ? 1 : is_list ? entry_list(&a) : entry_add(&a);
-	zc_registry_free(a.reg);
+	zc_cli_names_release(&a.names);
 	table_free(&a.tab);
 	zc_store_close(a.s);
 	return rc;

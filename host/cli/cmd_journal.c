@@ -3,6 +3,7 @@
  * cmd_journal.c: journals and bundles: ingest, findings, journal show|export, bundle export|import
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -25,6 +26,7 @@
 #include "zc/hostlink.h"
 #include "zc/i18n.h"
 #include "zc/jreader.h"
+#include "zc/journal_ingest.h"
 #include "zc/recjson.h"
 #include "zc/record.h"
 #include "zc/store.h"
@@ -68,15 +70,21 @@ static char *load_pubkey_pem(const char *path, zc_pubkey **key)
 	return pem;
 }
 
-static int journal_open(const char *path, zc_jreader **jr)
+/* Why the journal at path does not open (rc), in one line. */
+static void journal_error(const char *path, int rc)
 {
-	int rc = zc_jreader_open(path, jr);
 	if (rc == ZC_ENOENT)
 		zc_cli_err(T("找不到日志 %s（应为日志目录或 seg-*.zcj 段文件）",
 			     "no journal at %s (expected a journal folder or a seg-*.zcj segment file)"),
 			   path);
 	else if (rc)
 		zc_cli_err(T("无法读取日志 %s：%s", "cannot read journal %s: %s"), path, zc_strerror(rc));
+}
+
+static int journal_open(const char *path, zc_jreader **jr)
+{
+	int rc = zc_jreader_open(path, jr);
+	journal_error(path, rc);
 	return rc;
 }
 
@@ -90,48 +98,6 @@ static const char *status_name(int status)
 }
 
 /* ---- ingest ---- */
-
-/* Commit the open batch *in (and clear it), adding its counts to *total.
- * Prints the error and returns nonzero on failure. */
-static int commit_batch(zc_store *s, zc_ingest **in, zc_ingest_stats *total)
-{
-	zc_ingest_stats st;
-	int rc = zc_ingest_commit(*in, &st);
-	*in = NULL;
-	if (rc) {
-		zc_cli_err(T("提交事务失败：%s", "commit failed: %s"), zc_store_errmsg(s));
-		return rc;
-	}
-	total->seen += st.seen;
-	total->stored += st.stored;
-	total->duplicates += st.duplicates;
-	total->findings += st.findings;
-	for (int k = 0; k < 16; k++)
-		total->by_kind[k] += st.by_kind[k];
-	return 0;
-}
-
-/* The terminal of journal *jr: the first record that decodes. Closes *jr
- * (the caller reopens it); prints why and returns -1 when there is none. */
-static int ingest_find_terminal(const char *jpath, zc_jreader **jr, char *terminal, size_t cap)
-{
-	zc_jitem it;
-	int n;
-	while (!*terminal && (n = zc_jreader_next(*jr, &it)) > 0) {
-		zc_rec r;
-		if (it.rec && !zc_rec_decode(it.rec, it.len, &r, NULL, NULL))
-			snprintf(terminal, cap, "%s", r.terminal);
-	}
-	zc_jreader_close(*jr);
-	*jr = NULL;
-	if (!*terminal) {
-		zc_cli_err(T("日志 %s 中没有可解码的记录；请用 --terminal 指定终端编号",
-			     "journal %s holds no decodable record; name the terminal with --terminal"),
-			   jpath);
-		return -1;
-	}
-	return 0;
-}
 
 /* What ingest stored, as JSON or text. */
 static void ingest_report(const char *terminal, const char *jpath, const zc_ingest_stats *total, double secs)
@@ -152,50 +118,60 @@ static void ingest_report(const char *terminal, const char *jpath, const zc_inge
 			 "terminal %s: %llu read, %llu stored, %llu duplicate, %llu integrity findings (%.2f s)\n"),
 		       terminal, (unsigned long long)total->seen, (unsigned long long)total->stored,
 		       (unsigned long long)total->duplicates, (unsigned long long)total->findings, secs);
-		for (int k = 1; k < 16; k++)
-			if (total->by_kind[k])
-				printf("  %s (%s): %llu\n", zc_finding_label(k, zc_lang_get()), zc_finding_name(k),
-				       (unsigned long long)total->by_kind[k]);
+		zc_cli_print_findings_by_kind(total);
 	}
 }
 
-/* Register terminal with the key pem (read from keyfile), or find it
- * registered with that key; prints why and returns -1 otherwise. */
-static int ingest_register(zc_store *s, const char *terminal, const char *pem, const char *keyfile)
+/* A damaged journal entry, as a warning (not with --json). */
+static void ingest_damaged(void *arg, const char *where, int status)
 {
-	int arc = zc_store_terminal_add(s, terminal, pem);
-	if (arc == ZC_EEXIST) {
+	(void)arg;
+	if (!zc_cli_json_out)
+		fprintf(stderr, T("zhucun: 警告：%s：%s\n", "zhucun: warning: %s: %s\n"), where, status_name(status));
+}
+
+static void ingest_progress(void *arg, uint64_t entries)
+{
+	(void)arg;
+	if (zc_cli_progress_tty())
+		fprintf(stderr, T("\r已处理 %llu 条", "\r%llu processed"), (unsigned long long)entries);
+}
+
+/* Open the journal for ingest (the terminal: tid, else its first record);
+ * prints why and returns nonzero on failure. */
+static int ingest_open(const char *jpath, const char *tid, zc_jingest **j)
+{
+	int rc = zc_jingest_open(jpath, tid, j);
+	if (rc == ZC_EMALFORMED)
+		zc_cli_err(T("日志 %s 中没有可解码的记录；请用 --terminal 指定终端编号",
+			     "journal %s holds no decodable record; name the terminal with --terminal"),
+			   jpath);
+	else
+		journal_error(jpath, rc);
+	return rc;
+}
+
+/* Why zc_jingest_run failed, in one line. */
+static void ingest_failure(const zc_jingest_result *r, int rc, const char *terminal, const char *jpath,
+			   const char *keyfile)
+{
+	switch (r->error) {
+	case ZC_JINGEST_KEY_MISMATCH:
 		zc_cli_err(
 		    T("终端 %s 已用另一把公钥登记；拒绝导入（%s 与登记的公钥不同）",
 		      "terminal %s is registered with another key; refusing (%s differs from the registered key)"),
 		    terminal, keyfile);
-		return -1;
-	} else if (arc) {
-		zc_cli_err(T("登记终端 %s 失败：%s", "registering terminal %s failed: %s"), terminal,
-			   zc_store_errmsg(s));
-		return -1;
+		break;
+	case ZC_JINGEST_REGISTER:
+		zc_cli_err(T("登记终端 %s 失败：%s", "registering terminal %s failed: %s"), terminal, r->msg);
+		break;
+	case ZC_JINGEST_BEGIN: zc_cli_err(T("数据库事务失败：%s", "database transaction failed: %s"), r->msg); break;
+	case ZC_JINGEST_STORE:
+		zc_cli_err(T("写入数据库失败（%s）：%s", "storing failed (%s): %s"), r->where, r->msg);
+		break;
+	case ZC_JINGEST_COMMIT: zc_cli_err(T("提交事务失败：%s", "commit failed: %s"), r->msg); break;
+	default: zc_cli_err(T("读取日志 %s 失败：%s", "reading journal %s failed: %s"), jpath, zc_strerror(rc)); break;
 	}
-	return 0;
-}
-
-/* Store one journal entry (a damaged one as a finding) in the open batch;
- * where gets its position for messages. */
-static int ingest_item(zc_ingest *in, const zc_jitem *it, char *where, size_t cap)
-{
-	snprintf(where, cap, "%s@%llu", it->segment, (unsigned long long)it->offset);
-	int irc = 0;
-	if (it->status) {
-		char detail[160];
-		snprintf(detail, sizeof detail, "journal entry: %s (%llu bytes)", zc_strerror(it->status),
-			 (unsigned long long)it->skipped);
-		irc = zc_ingest_note(in, ZC_FIND_MALFORMED, 0, where, detail);
-		if (!zc_cli_json_out)
-			fprintf(stderr, T("zhucun: 警告：%s：%s\n", "zhucun: warning: %s: %s\n"), where,
-				status_name(it->status));
-	}
-	if (!irc && it->rec)
-		irc = zc_ingest_record(in, it->rec, it->len, where);
-	return irc;
 }
 
 int zc_cmd_ingest(int argc, char **argv)
@@ -206,7 +182,7 @@ int zc_cmd_ingest(int argc, char **argv)
 					     {"batch", required_argument, 0, 'b'},
 					     {0, 0, 0, 0}};
 	const char *keyfile = NULL, *tid = NULL;
-	long batch = 1000;
+	long long batch = ZC_JINGEST_BATCH_DEFAULT;
 	int c;
 	while ((c = getopt_long(argc, argv, "k:t:jb:", opts, NULL)) != -1) {
 		switch (c) {
@@ -214,11 +190,8 @@ int zc_cmd_ingest(int argc, char **argv)
 		case 't': tid = optarg; break;
 		case 'j': zc_cli_json_out = 1; break;
 		case 'b':
-			batch = strtol(optarg, NULL, 10);
-			if (batch < 1 || batch > 1000000) {
-				zc_cli_err(T("--batch 须为 1 到 1000000", "--batch must be 1 to 1000000"));
+			if (zc_opt_int("--batch", optarg, 1, 1000000, &batch))
 				return 2;
-			}
 			break;
 		default: return 2;
 		}
@@ -234,75 +207,39 @@ int zc_cmd_ingest(int argc, char **argv)
 		return 2;
 	}
 	zc_pubkey *key = NULL;
-	zc_jreader *jr = NULL;
+	zc_jingest *j = NULL;
 	zc_store *s = NULL;
-	zc_ingest *in = NULL;
 	char *pem = NULL;
-	int rc = 1;
-	char terminal[ZC_TERMINAL_ID_MAX + 1] = "";
-	zc_ingest_stats total = {0};
+	int rc = 1, lrc;
+	zc_jingest_result r;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 
 	if (!(pem = load_pubkey_pem(keyfile, &key)))
 		goto out;
-	if (journal_open(jpath, &jr))
+	if (ingest_open(jpath, tid, &j))
 		goto out;
-	/* The terminal id: --terminal, else the first record that decodes. */
-	if (tid) {
-		snprintf(terminal, sizeof terminal, "%s", tid);
-	} else {
-		if (ingest_find_terminal(jpath, &jr, terminal, sizeof terminal))
-			goto out;
-		if (journal_open(jpath, &jr))
-			goto out;
-	}
 	if (!(s = zc_cli_open_store()))
 		goto out;
-	if (ingest_register(s, terminal, pem, keyfile))
-		goto out;
-	zc_ingest_opts io = {.clock_rollback_tolerance_ms = 300000, .source = jpath};
-	long in_batch = 0;
-	uint64_t items = 0;
-	zc_jitem it;
-	int n;
-	while ((n = zc_jreader_next(jr, &it)) > 0) {
-		if (!in && zc_ingest_begin(s, terminal, &io, &in)) {
-			zc_cli_err(T("数据库事务失败：%s", "database transaction failed: %s"), zc_store_errmsg(s));
-			goto out;
-		}
-		char where[96];
-		int irc = ingest_item(in, &it, where, sizeof where);
-		if (irc) {
-			zc_cli_err(T("写入数据库失败（%s）：%s", "storing failed (%s): %s"), where, zc_store_errmsg(s));
-			goto out;
-		}
-		items++;
-		if (++in_batch >= batch) {
-			if (commit_batch(s, &in, &total))
-				goto out;
-			in_batch = 0;
-			if (zc_cli_progress_tty())
-				fprintf(stderr, T("\r已处理 %llu 条", "\r%llu processed"), (unsigned long long)items);
-		}
-	}
-	if (n < 0) {
-		zc_cli_err(T("读取日志 %s 失败：%s", "reading journal %s failed: %s"), jpath, zc_strerror(n));
+	zc_jingest_opts io = {.pubkey_pem = pem,
+			      .batch = (uint32_t)batch,
+			      .clock_rollback_tolerance_ms = 300000,
+			      .source = jpath,
+			      .progress = ingest_progress,
+			      .damaged = ingest_damaged};
+	if ((lrc = zc_jingest_run(j, s, &io, &r))) {
+		ingest_failure(&r, lrc, zc_jingest_terminal(j), jpath, keyfile);
 		goto out;
 	}
-	if (in && commit_batch(s, &in, &total))
-		goto out;
-	if (zc_cli_progress_tty() && items >= (uint64_t)batch)
+	if (zc_cli_progress_tty() && r.entries >= (uint64_t)batch)
 		fputc('\n', stderr);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	ingest_report(terminal, jpath, &total, secs);
-	rc = total.findings ? 3 : 0;
+	ingest_report(zc_jingest_terminal(j), jpath, &r.stats, secs);
+	rc = r.stats.findings ? 3 : 0;
 out:
-	if (in)
-		zc_ingest_abort(in);
 	zc_store_close(s);
-	zc_jreader_close(jr);
+	zc_jingest_close(j);
 	zc_pubkey_free(key);
 	free(pem);
 	return rc;
@@ -595,8 +532,7 @@ int zc_cmd_bundle_export(int argc, char **argv)
 					     {"json", no_argument, 0, 'j'},
 					     {0, 0, 0, 0}};
 	const char *tid = NULL, *outp = NULL;
-	unsigned long long from = 1;
-	char *end;
+	long long from = 1;
 	int c;
 	while ((c = getopt_long(argc, argv, "t:o:f:j", opts, NULL)) != -1) {
 		switch (c) {
@@ -604,11 +540,9 @@ int zc_cmd_bundle_export(int argc, char **argv)
 		case 'o': outp = optarg; break;
 		case 'j': zc_cli_json_out = 1; break;
 		case 'f':
-			from = strtoull(optarg, &end, 10);
-			if (*end || !from) {
-				zc_cli_err(T("--from 须为正整数序号", "--from must be a sequence number >= 1"));
+			if (zc_opt_int_as("--from", optarg, 1, LLONG_MAX, "正整数序号", "a sequence number >= 1",
+					  &from))
 				return 2;
-			}
 			break;
 		default: return 2;
 		}
@@ -630,7 +564,7 @@ int zc_cmd_bundle_export(int argc, char **argv)
 		goto out;
 	if (!(key = zc_cli_host_key(1, keypath, sizeof keypath, NULL)))
 		goto out;
-	lrc = zc_bundle_export(s, tid, from, key, &buf, &len, &bi);
+	lrc = zc_bundle_export(s, tid, (uint64_t)from, key, &buf, &len, &bi);
 	if (lrc == ZC_ENOENT) {
 		zc_cli_err(T("终端 %s 未在本数据库登记", "terminal %s is not registered in this database"), tid);
 		goto out;
@@ -706,10 +640,7 @@ static void bundle_import_report(zc_store *s, const char *path, const zc_bundle_
 		    path, bi->terminal, zc_cli_fp_short(bi->host_fp, f2), (unsigned long long)st->seen,
 		    (unsigned long long)st->stored, (unsigned long long)st->duplicates,
 		    (unsigned long long)st->findings);
-		for (int k = 1; k < 16; k++)
-			if (st->by_kind[k])
-				printf("  %s (%s): %llu\n", zc_finding_label(k, zc_lang_get()), zc_finding_name(k),
-				       (unsigned long long)st->by_kind[k]);
+		zc_cli_print_findings_by_kind(st);
 		int64_t cu;
 		if (!zc_store_collected_until(s, bi->terminal, &cu)) {
 			char when[40];
@@ -732,19 +663,15 @@ int zc_cmd_bundle_import(int argc, char **argv)
 					     {"batch", required_argument, 0, 'b'},
 					     {0, 0, 0, 0}};
 	const char *expect = NULL;
-	long batch = ZC_COLLECT_BATCH_DEFAULT;
-	char *end;
+	long long batch = ZC_COLLECT_BATCH_DEFAULT;
 	int c;
 	while ((c = getopt_long(argc, argv, "jk:b:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': zc_cli_json_out = 1; break;
 		case 'k': expect = optarg; break;
 		case 'b':
-			batch = strtol(optarg, &end, 10);
-			if (*end || batch < 1 || batch > 1000000) {
-				zc_cli_err(T("--batch 须为 1 到 1000000", "--batch must be 1 to 1000000"));
+			if (zc_opt_int("--batch", optarg, 1, 1000000, &batch))
 				return 2;
-			}
 			break;
 		default: return 2;
 		}

@@ -25,6 +25,7 @@
 #include "zc/hostlink.h"
 #include "zc/i18n.h"
 #include "zc/jreader.h"
+#include "zc/provision.h"
 #include "zc/recjson.h"
 #include "zc/record.h"
 #include "zc/store.h"
@@ -61,14 +62,12 @@ static int64_t mono_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* --timeout MS: 0, or -1 (said). */
 static int parse_timeout(const char *arg)
 {
-	char *end;
-	long v = strtol(arg, &end, 10);
-	if (*end || v < 50 || v > 600000) {
-		zc_cli_err(T("--timeout 须为 50 到 600000 毫秒", "--timeout must be 50 to 600000 ms"));
+	long long v;
+	if (zc_opt_int_in("--timeout", arg, 50, 600000, " 毫秒", " ms", &v))
 		return -1;
-	}
 	link_timeout_ms = (unsigned)v;
 	return 0;
 }
@@ -227,8 +226,7 @@ static json_t *cmd_json(const zc_collect_cmd_result *c)
 
 /* pull's options. */
 typedef struct {
-	long batch, tol_s, window;
-	long long host_time;
+	long long batch, tol_s, window, host_time;
 	int reg;
 } pull_args;
 
@@ -243,52 +241,27 @@ static int pull_parse(int argc, char **argv, pull_args *a)
 					     {"window", required_argument, 0, 'W'},
 					     {"host-time", required_argument, 0, 'H'},
 					     {0, 0, 0, 0}};
-	long batch = ZC_COLLECT_BATCH_DEFAULT, tol_s = 120, window = 0;
-	long long host_time = 0;
-	int reg = 0, c;
-	char *end;
+	long long batch = ZC_COLLECT_BATCH_DEFAULT, tol_s = 120, window = 0, host_time = 0;
+	int reg = 0, c, bad = 0;
 	while ((c = getopt_long(argc, argv, "jT:b:rw:W:H:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': zc_cli_json_out = 1; break;
-		case 'H':
-			/* a simulation's clock: the host's time of this collection */
-			host_time = strtoll(optarg, &end, 10);
-			if (*end || host_time < 86400000LL || host_time > 32503680000000LL) {
-				zc_cli_err(T("--host-time 须为 1970 年以来的毫秒数（UTC）",
-					     "--host-time must be milliseconds since 1970 (UTC)"));
-				return 2;
-			}
+		case 'H': /* a simulation's clock: the host's time of this collection */
+			bad = zc_opt_int_as("--host-time", optarg, 86400000LL, 32503680000000LL,
+					    " 1970 年以来的毫秒数（UTC）", "milliseconds since 1970 (UTC)", &host_time);
 			break;
 		case 'r': reg = 1; break;
 		case 'T':
-			tol_s = strtol(optarg, &end, 10);
-			if (*end || tol_s < 0 || tol_s > 86400 * 365) {
-				zc_cli_err(
-				    T("--time-tolerance 须为 0 到 31536000 秒（0：从不校时）",
-				      "--time-tolerance must be 0 to 31536000 seconds (0: never set the clock)"));
-				return 2;
-			}
+			bad = zc_opt_int_in("--time-tolerance", optarg, 0, 86400 * 365, " 秒（0：从不校时）",
+					    " seconds (0: never set the clock)", &tol_s);
 			break;
-		case 'b':
-			batch = strtol(optarg, &end, 10);
-			if (*end || batch < 1 || batch > 1000000) {
-				zc_cli_err(T("--batch 须为 1 到 1000000", "--batch must be 1 to 1000000"));
-				return 2;
-			}
-			break;
-		case 'w':
-			if (parse_timeout(optarg))
-				return 2;
-			break;
-		case 'W':
-			window = strtol(optarg, &end, 10);
-			if (*end || window < 1 || window > 64) {
-				zc_cli_err(T("--window 须为 1 到 64", "--window must be 1 to 64"));
-				return 2;
-			}
-			break;
+		case 'b': bad = zc_opt_int("--batch", optarg, 1, 1000000, &batch); break;
+		case 'w': bad = parse_timeout(optarg); break;
+		case 'W': bad = zc_opt_int("--window", optarg, 1, 64, &window); break;
 		default: return 2;
 		}
+		if (bad)
+			return 2;
 	}
 	if (optind + 1 != argc) {
 		zc_cli_err(T("用法：zhucun pull 串口 [--json] [--time-tolerance 秒] [--batch N] [--register]",
@@ -459,10 +432,7 @@ static void pull_report(const zc_collect_result *r, const char *port, int crc, i
 				       r->clock_offset_ms < 0 ? T("慢于", "behind") : T("快于", "ahead of"), dur);
 			}
 			putchar('\n');
-			for (int k = 1; k < 16; k++)
-				if (r->ingest.by_kind[k])
-					printf("  %s (%s): %llu\n", zc_finding_label(k, zc_lang_get()),
-					       zc_finding_name(k), (unsigned long long)r->ingest.by_kind[k]);
+			zc_cli_print_findings_by_kind(&r->ingest);
 			if (r->pull.skipped)
 				printf(T("  终端无法读出 %llu 条记录（日志损坏），已记为缺号\n",
 					 "  %llu records could not be read on the terminal (damaged journal): recorded "
@@ -583,87 +553,67 @@ static int provision_parse(int argc, char **argv, provision_args *a)
 	return 0;
 }
 
-/* The badge CA certificate, with the revocation list rev_path (may be NULL)
- * set on it; prints why and returns -1 on failure. */
-static int provision_load_ca(const char *ca_path, const char *rev_path, zc_badge_ca **ca, uint8_t **rev,
-			     size_t *rev_len)
+/* The badge CA and revocation list to carry; prints why and returns
+ * nonzero on failure. */
+static int provision_load_ca(const char *ca_path, const char *rev_path, zc_provision_ca *ca)
 {
-	int lrc;
-	if ((lrc = zc_badge_ca_load(ca_path, ca))) {
+	int error;
+	const char *field;
+	int lrc = zc_provision_ca_load(ca_path, rev_path, ca, &error, &field);
+	switch (error) {
+	case ZC_PROVISION_CA_OK: break;
+	case ZC_PROVISION_CA_UNREADABLE:
 		zc_cli_err(T("无法读取工牌 CA 证书 %s：%s", "cannot read the badge CA certificate %s: %s"), ca_path,
 			   zc_strerror(lrc));
-		return -1;
-	}
-	if (!rev_path)
-		return 0;
-	zc_revlist_error re = {0};
-	if ((lrc = zc_file_read(rev_path, 1u << 22, rev, rev_len))) {
+		break;
+	case ZC_PROVISION_REV_UNREADABLE:
 		zc_cli_err(T("无法读取吊销列表 %s：%s", "cannot read the revocation list %s: %s"), rev_path,
 			   zc_strerror(lrc));
-		return -1;
-	}
-	if ((lrc = zc_badge_ca_set_revocations(*ca, *rev, *rev_len, &re))) {
+		break;
+	case ZC_PROVISION_REV_INVALID:
 		zc_cli_err(T("吊销列表 %s 无效：%s", "revocation list %s is not valid: %s"), rev_path,
 			   lrc == ZC_ESIG ? T("不是该 CA 签发的", "not signed by this CA")
-			   : re.field	  ? re.field
+			   : field	  ? field
 					  : zc_strerror(lrc));
-		return -1;
+		break;
+	default: zc_cli_err(T("吊销列表过大（%zu 字节）", "revocation list too large (%zu bytes)"), ca->rev_len); break;
 	}
-	if (*rev_len > UINT16_MAX) {
-		zc_cli_err(T("吊销列表过大（%zu 字节）", "revocation list too large (%zu bytes)"), *rev_len);
-		return -1;
-	}
-	return 0;
+	return lrc;
 }
 
-/* The id must not belong to another terminal in this store: -1 (after
- * saying so) when it does. */
-static int provision_id_free(zc_store *s, const char *tid, const uint8_t key_fp[ZC_HASH_LEN])
+/* Why zc_provision failed, in one line. */
+static void provision_failure(zc_hostlink *h, int lrc, const char *tid, const zc_provision_result *r)
 {
 	char f1[17], f2[17];
-	char have[ZC_PEM_MAX];
-	if (!zc_store_terminal_key(s, tid, have, sizeof have)) {
-		zc_pubkey *k = NULL;
-		uint8_t fp[ZC_HASH_LEN];
-		if (!zc_pubkey_parse((const uint8_t *)have, strlen(have), &k) && !zc_pubkey_fingerprint(k, fp) &&
-		    memcmp(fp, key_fp, ZC_HASH_LEN)) {
-			zc_pubkey_free(k);
-			zc_cli_err(
-			    T("编号 %s 已登记给另一台终端（公钥 %s…，这台终端的公钥 %s…）；请换一个编号",
-			      "id %s is registered to another terminal (key %s..., this terminal's %s...); choose "
-			      "another id"),
-			    tid, zc_cli_fp_short(fp, f1), zc_cli_fp_short(key_fp, f2));
-			return -1;
-		}
-		zc_pubkey_free(k);
-	}
-	return 0;
-}
-
-/* Register the key the provisioned terminal presents under tid; prints why
- * and returns -1 on failure. */
-static int provision_register(zc_store *s, const char *tid, const zc_wire_hello *he)
-{
-	zc_pubkey *tkey = NULL;
-	char pem[ZC_PEM_MAX];
-	if (zc_pubkey_parse(he->pubkey, he->pubkey_len, &tkey) || zc_pubkey_pem(tkey, pem, sizeof pem)) {
-		zc_pubkey_free(tkey);
+	switch (r->error) {
+	case ZC_PROVISION_HOST_KEY: zc_cli_err(T("主机密钥无法使用", "the host key cannot be used")); break;
+	case ZC_PROVISION_LINK: link_error(h, lrc); break;
+	case ZC_PROVISION_ID_TAKEN:
+		zc_cli_err(T("编号 %s 已登记给另一台终端（公钥 %s…，这台终端的公钥 %s…）；请换一个编号",
+			     "id %s is registered to another terminal (key %s..., this terminal's %s...); choose "
+			     "another id"),
+			   tid, zc_cli_fp_short(r->taken_fp, f1), zc_cli_fp_short(r->hello.key_fp, f2));
+		break;
+	case ZC_PROVISION_REFUSED:
+		zc_cli_err(T("终端拒绝配置：%s（%s）", "the terminal refused provisioning: %s (%s)"),
+			   result_label(r->answer.code), r->answer.text);
+		break;
+	case ZC_PROVISION_NOT_TAKEN:
+		zc_cli_err(T("终端应答成功，但随后报告的编号（%s）或主机密钥与配置的不同",
+			     "the terminal said OK, but then reports another id (%s) or host key than provisioned"),
+			   r->hello.terminal);
+		break;
+	case ZC_PROVISION_BAD_KEY:
 		zc_cli_err(T("终端出示的公钥无法解析", "the terminal's public key does not parse"));
-		return -1;
-	}
-	zc_pubkey_free(tkey);
-	int lrc = zc_store_terminal_add(s, tid, pem);
-	if (lrc == ZC_EEXIST) {
+		break;
+	case ZC_PROVISION_KEY_MISMATCH:
 		zc_cli_err(
 		    T("终端 %s 已配置，但本数据库中该编号已登记另一把公钥；未登记",
 		      "terminal %s is provisioned, but this database has the id under another key; not registered"),
 		    tid);
-		return -1;
-	} else if (lrc) {
-		zc_cli_err(T("登记终端 %s 失败：%s", "registering terminal %s failed: %s"), tid, zc_store_errmsg(s));
-		return -1;
+		break;
+	default: zc_cli_err(T("登记终端 %s 失败：%s", "registering terminal %s failed: %s"), tid, r->msg); break;
 	}
-	return 0;
 }
 
 /* What provision did, as JSON or text. */
@@ -695,86 +645,43 @@ int zc_cmd_provision(int argc, char **argv)
 	int prc = provision_parse(argc, argv, &pa);
 	if (prc)
 		return prc;
-	const char *tid = pa.tid, *township = pa.township;
-	char township_id[64];
 	const char *port = argv[optind];
-	zc_badge_ca *ca = NULL;
+	zc_provision_ca ca = {0};
 	zc_store *s = NULL;
 	zc_privkey *key = NULL;
 	zc_hostlink *h = NULL;
-	uint8_t *rev = NULL;
-	size_t rev_len = 0;
-	char keypath[4200], pem[ZC_PEM_MAX];
-	uint8_t hder[ZC_BUNDLE_KEY_MAX], our_fp[ZC_HASH_LEN];
+	char keypath[4200], township[64];
+	zc_cli_names names = {0};
+	zc_provision_result r;
 	int rc = 1, lrc;
 
-	if (provision_load_ca(pa.ca_path, pa.rev_path, &ca, &rev, &rev_len))
+	if (provision_load_ca(pa.ca_path, pa.rev_path, &ca))
 		goto out;
 	if (!(s = zc_cli_open_store()))
 		goto out;
 	/* a township may be named; one not registered yet must be a valid id */
-	if (!(township = zc_cli_resolve(s, "townships", township, 0, township_id, sizeof township_id))) {
+	zc_cli_names_init(&names, s);
+	if (!zc_cli_resolve(&names, "townships", pa.township, 0, township, sizeof township)) {
 		rc = 2;
 		goto out;
 	}
 	if (!(key = zc_cli_host_key(1, keypath, sizeof keypath, NULL)))
 		goto out;
-	int hlen;
-	if (zc_privkey_public_pem(key, pem, sizeof pem) || (hlen = zc_pem_to_der(pem, hder, sizeof hder)) < 0 ||
-	    zc_privkey_fingerprint(key, our_fp)) {
-		zc_cli_err(T("主机密钥无法使用", "the host key cannot be used"));
-		goto out;
-	}
 	if (!(h = open_link(port)))
 		goto out;
-	zc_wire_hello he;
-	if ((lrc = zc_hostlink_hello(h, &he, NULL))) {
-		link_error(h, lrc);
+	zc_provision_params pp = {.terminal = pa.tid, .township = township, .ca = &ca};
+	if ((lrc = zc_provision(h, s, key, &pp, &r))) {
+		provision_failure(h, lrc, pa.tid, &r);
 		goto out;
 	}
-	if (provision_id_free(s, tid, he.key_fp))
-		goto out;
-	size_t ca_len;
-	const uint8_t *ca_der = zc_badge_ca_der(ca, &ca_len);
-	zc_wire_provision pv = {.host_pubkey = hder,
-				.host_pubkey_len = (uint16_t)hlen,
-				.ca_cert = ca_der,
-				.ca_cert_len = (uint16_t)ca_len,
-				.revocations = rev,
-				.revocations_len = (uint16_t)rev_len};
-	snprintf(pv.terminal, sizeof pv.terminal, "%s", tid);
-	snprintf(pv.township, sizeof pv.township, "%s", township);
-	zc_wire_result_msg res;
-	if ((lrc = zc_hostlink_provision(h, &pv, key, &res))) {
-		link_error(h, lrc);
-		goto out;
-	}
-	if (res.code != ZC_WIRE_OK) {
-		zc_cli_err(T("终端拒绝配置：%s（%s）", "the terminal refused provisioning: %s (%s)"),
-			   result_label(res.code), res.text);
-		goto out;
-	}
-	/* Ask again: the key it signs with from now on, and the proof it took. */
-	if ((lrc = zc_hostlink_hello(h, &he, NULL))) {
-		link_error(h, lrc);
-		goto out;
-	}
-	if (strcmp(he.terminal, tid) || memcmp(he.host_fp, our_fp, ZC_HASH_LEN)) {
-		zc_cli_err(T("终端应答成功，但随后报告的编号（%s）或主机密钥与配置的不同",
-			     "the terminal said OK, but then reports another id (%s) or host key than provisioned"),
-			   he.terminal);
-		goto out;
-	}
-	if (provision_register(s, tid, &he))
-		goto out;
-	provision_report(tid, township, &he, our_fp, keypath, res.text);
+	provision_report(pa.tid, township, &r.hello, r.host_fp, keypath, r.answer.text);
 	rc = 0;
 out:
+	zc_cli_names_release(&names);
 	zc_hostlink_close(h);
 	zc_privkey_free(key);
 	zc_store_close(s);
-	zc_badge_ca_free(ca);
-	free(rev);
+	zc_provision_ca_clear(&ca);
 	return rc;
 }
 

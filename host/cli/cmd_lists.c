@@ -346,36 +346,7 @@ int zc_cmd_terminals(int argc, char **argv)
 	return 0;
 }
 
-/* ---- ids or names in any command ---- */
-
-const char *zc_cli_resolve(zc_store *s, const char *entity, const char *text, int must_exist, char *buf, size_t cap)
-{
-	char err[2048];
-	zc_registry *r = NULL;
-	int idx;
-	if (zc_registry_load_l(s, zc_lang_get(), &r, err, sizeof err)) {
-		zc_cli_err(T("无法读取登记信息：%s", "cannot read the registry: %s"), err);
-		return NULL;
-	}
-	int rc = zc_name_resolve(r, entity, text, zc_lang_get(), &idx, err, sizeof err);
-	const char *out = NULL;
-	if (!rc) {
-		const char *id = !strcmp(entity, "cadres")	? r->cadres[idx].id
-				 : !strcmp(entity, "villages")	? r->villages[idx].id
-				 : !strcmp(entity, "townships") ? r->townships[idx].id
-				 : !strcmp(entity, "districts") ? r->districts[idx].id
-								: r->terminals[idx].id;
-		snprintf(buf, cap, "%s", id);
-		out = buf;
-	} else if (rc == ZC_ENOENT && !must_exist && zc_id_valid(text)) {
-		snprintf(buf, cap, "%s", text); /* not registered yet: taken as an id */
-		out = buf;
-	} else {
-		zc_cli_err("%s", err);
-	}
-	zc_registry_free(r);
-	return out;
-}
+/* ---- times in the deployment's zone ---- */
 
 void zc_cli_local_time(zc_store *s, int64_t ms, char *out, size_t cap)
 {

@@ -166,22 +166,6 @@ static int parse_format(const char *arg)
 	return -1;
 }
 
-/* --month YYYY-MM: 0, or -1 (reported). */
-static int parse_month(const char *arg, int *year, int *month)
-{
-	char buf[16];
-	zc_day d;
-	int dd;
-	if (strlen(arg) != 7 || (snprintf(buf, sizeof buf, "%s-01", arg), zc_day_parse(buf, &d))) {
-		zc_cli_err(T("--month 须为 年-月，如 2025-03，而不是 '%s'",
-			     "--month must be YYYY-MM such as 2025-03, not '%s'"),
-			   arg);
-		return -1;
-	}
-	zc_day_to_ymd(d, year, month, &dd);
-	return 0;
-}
-
 /* Every sheet (or the one asked for) as DIR/<sheet>.csv, each path printed.
  * The exit status: 0, 1 failure, 2 DIR is not a folder. */
 static int write_csv_dir(const char *dir, int sheet, const zc_compliance *cp, const zc_report_opts *o)
@@ -243,7 +227,10 @@ static int scope_select(zc_store *s, zc_compliance *cp, int kind, const char *sc
 		const char *entity = kind == ZC_SCOPE_DISTRICT	 ? "districts"
 				     : kind == ZC_SCOPE_TOWNSHIP ? "townships"
 								 : "villages";
-		const char *id = zc_cli_resolve(s, entity, scope_id, 1, buf, sizeof buf);
+		zc_cli_names names;
+		zc_cli_names_init(&names, s);
+		const char *id = zc_cli_resolve(&names, entity, scope_id, 1, buf, sizeof buf);
+		zc_cli_names_release(&names);
 		if (!id) {
 			known_ids(&cp->in, kind);
 			return 2;
@@ -281,12 +268,8 @@ int zc_cmd_report(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "a:f:D:T:V:s:m:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
-			if (zc_day_parse_any(optarg, &as_of)) {
-				zc_cli_err(
-				    T("--as-of 须为日期（%s），而不是 '%s'", "--as-of must be a date (%s), not '%s'"),
-				    T(ZC_DAY_FORMS_ZH, ZC_DAY_FORMS_EN), optarg);
+			if (zc_opt_day("--as-of", optarg, &as_of))
 				return 2;
-			}
 			have_as_of = 1;
 			break;
 		case 'f':
@@ -316,7 +299,7 @@ int zc_cmd_report(int argc, char **argv)
 			}
 			break;
 		case 'm':
-			if (parse_month(optarg, &year, &month))
+			if (zc_opt_month("--month", optarg, &year, &month))
 				return 2;
 			break;
 		case 'o': outp = optarg; break;

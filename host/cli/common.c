@@ -26,6 +26,7 @@
 #include "zc/hostlink.h"
 #include "zc/i18n.h"
 #include "zc/jreader.h"
+#include "zc/names.h"
 #include "zc/recjson.h"
 #include "zc/record.h"
 #include "zc/store.h"
@@ -125,4 +126,61 @@ json_t *zc_cli_findings_by_kind_json(const zc_ingest_stats *st)
 	return bk;
 }
 
-/* Human-readable byte count. */
+void zc_cli_print_findings_by_kind(const zc_ingest_stats *st)
+{
+	for (int k = 1; k < 16; k++)
+		if (st->by_kind[k])
+			printf("  %s (%s): %llu\n", zc_finding_label(k, zc_lang_get()), zc_finding_name(k),
+			       (unsigned long long)st->by_kind[k]);
+}
+
+/* ---- ids or names in any command ---- */
+
+void zc_cli_names_init(zc_cli_names *n, zc_store *s)
+{
+	memset(n, 0, sizeof *n);
+	n->s = s;
+}
+
+const zc_registry *zc_cli_names_registry(zc_cli_names *n)
+{
+	if (!n->reg && !n->failed && zc_registry_load_l(n->s, zc_lang_get(), &n->reg, n->err, sizeof n->err)) {
+		zc_registry_free(n->reg);
+		n->reg = NULL;
+		n->failed = 1;
+	}
+	return n->reg;
+}
+
+const char *zc_cli_resolve(zc_cli_names *n, const char *entity, const char *text, int must_exist, char *buf, size_t cap)
+{
+	char err[2048];
+	int idx;
+	const zc_registry *r = zc_cli_names_registry(n);
+	if (!r) {
+		zc_cli_err(T("无法读取登记信息：%s", "cannot read the registry: %s"), n->err);
+		return NULL;
+	}
+	int rc = zc_name_resolve(r, entity, text, zc_lang_get(), &idx, err, sizeof err);
+	if (!rc) {
+		const char *id = !strcmp(entity, "cadres")	? r->cadres[idx].id
+				 : !strcmp(entity, "villages")	? r->villages[idx].id
+				 : !strcmp(entity, "townships") ? r->townships[idx].id
+				 : !strcmp(entity, "districts") ? r->districts[idx].id
+								: r->terminals[idx].id;
+		snprintf(buf, cap, "%s", id);
+		return buf;
+	}
+	if (rc == ZC_ENOENT && !must_exist && zc_id_valid(text)) {
+		snprintf(buf, cap, "%s", text); /* not registered yet: taken as an id */
+		return buf;
+	}
+	zc_cli_err("%s", err);
+	return NULL;
+}
+
+void zc_cli_names_release(zc_cli_names *n)
+{
+	zc_registry_free(n->reg);
+	n->reg = NULL;
+}

@@ -3,7 +3,7 @@
  * main.c: zhucun, the host command line. It selects the database, dispatches
  * subcommands and turns every failure into one clear line on stderr and a
  * non-zero exit. It holds the command table and the usage text only; the
- * commands live in main_*.c (cli.h), the work itself in the zc_host library.
+ * commands live in cmd_*.c (cli.h), the work itself in the zc_host library.
  *
  * Exit status: 0 success; 1 the operation failed (file, database, I/O);
  * 2 bad usage; 3 ingest succeeded but found integrity problems.
