@@ -10,7 +10,6 @@
  */
 #include "zc/report.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,9 +70,8 @@ static void num(csvw *w, long long v)
 /* fen as yuan with 2 decimals. */
 static void money(csvw *w, int64_t fen)
 {
-	char b[40];
-	int64_t a = fen < 0 ? -fen : fen;
-	snprintf(b, sizeof b, "%s%" PRId64 ".%02" PRId64, fen < 0 ? "-" : "", a / 100, a % 100);
+	char b[32];
+	zc_report_yuan(fen, b);
 	if (w->col++)
 		put(w, ",", 1);
 	put(w, b, strlen(b));

@@ -15,7 +15,6 @@
  */
 #include "zc/report.h"
 
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,8 +85,9 @@ static void tdn(hw *w, long long v)
 
 static void tdm(hw *w, int64_t fen)
 {
-	int64_t a = fen < 0 ? -fen : fen;
-	rawf(w, "<td class=\"n\">%s%" PRId64 ".%02" PRId64 "</td>", fen < 0 ? "-" : "", a / 100, a % 100);
+	char b[32];
+	zc_report_yuan(fen, b);
+	rawf(w, "<td class=\"n\">%s</td>", b);
 }
 
 static void tdd(hw *w, zc_day d)
@@ -393,9 +393,9 @@ static int section_summary(hw *w)
 	     "<dt>%s</dt><dd><span class=\"sev-violation\">%zu</span> / <span class=\"sev-warning\">%zu</span> / "
 	     "<span class=\"sev-notice\">%zu</span></dd>\n",
 	     L("违规 / 预警 / 提示", "violations / warnings / notices"), sev[2], sev[1], sev[0]);
-	int64_t a = fen < 0 ? -fen : fen;
-	rawf(w, "<dt>%s</dt><dd>%s%" PRId64 ".%02" PRId64 "</dd>\n",
-	     L("生活补助合计（元）", "living allowance, total (yuan)"), fen < 0 ? "-" : "", a / 100, a % 100);
+	char yuan[32];
+	zc_report_yuan(fen, yuan);
+	rawf(w, "<dt>%s</dt><dd>%s</dd>\n", L("生活补助合计（元）", "living allowance, total (yuan)"), yuan);
 	raw(w, "</dl>\n</section>\n");
 	return 0;
 }

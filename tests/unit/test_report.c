@@ -1319,6 +1319,16 @@ static void test_columns(void **state)
 	}
 	assert_null(it);
 	json_decref(j);
+	/* a JSON value never depends on the reader's language */
+	for (size_t i = 0; i < w.r->nfindings; i++) {
+		zc_report_row zh = {.in = &w.in, .r = w.r, .item = &w.r->findings[i]}, en = zh;
+		en.lang = 1;
+		json_t *a = zc_report_row_json(ZC_TABLE_FINDINGS, &zh), *b = zc_report_row_json(ZC_TABLE_FINDINGS, &en);
+		assert_true(json_equal(a, b));
+		assert_non_null(json_object_get(a, "detail_zh"));
+		json_decref(a);
+		json_decref(b);
+	}
 	world_free(&w);
 }
 

@@ -5,8 +5,9 @@
  * spreadsheet and as one self-contained HTML file to read and print. Every
  * renderer can be limited to a scope (a district, a township or a village).
  * Nothing here reads a clock, a store or the environment: the language and
- * the scope come in zc_report_opts. host/doc/REPORTS.md describes every
- * sheet's columns and the HTML sections.
+ * the scope come in zc_report_opts. The columns of every table are defined
+ * once, as descriptors (zc_report_table_get); host/doc/REPORTS.md describes
+ * them for readers, and the HTML sections.
  */
 #ifndef ZC_REPORT_H
 #define ZC_REPORT_H
@@ -257,7 +258,9 @@ const char *zc_report_group_label(int kind, int lang);
  * deliberately differs the descriptor says so: the value's type (a number,
  * money in fen, a date), a JSON getter for a column whose JSON value is not
  * its cell (an id instead of a name, a code instead of a label), and flags
- * (not in the CSV, not in the HTML, summed on subtotal lines).
+ * (not in the CSV, not in the HTML, summed on subtotal lines); HTML
+ * styling travels with the value (a cell's class) and the table (a row's
+ * class). A JSON value never depends on the language; a cell may.
  * host/doc/REPORTS.md shows the columns; these arrays are the truth. */
 
 enum zc_report_table {
