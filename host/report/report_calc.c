@@ -214,7 +214,8 @@ typedef struct cadre_facts {
 	int home, lastrow, behind, recall, unit;
 } cadre_facts;
 
-static int cadre_facts_fill(const zc_rules_input *in, const zc_rules_result *r, const zc_report_scope *sc, cadre_facts *cf)
+static int cadre_facts_fill(const zc_rules_input *in, const zc_rules_result *r, const zc_report_scope *sc,
+			    cadre_facts *cf)
 {
 	int *expected = malloc((r->nyears + 1) * sizeof *expected);
 	if (!expected || zc_report_pace(in, r, expected)) {

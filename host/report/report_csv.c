@@ -5,12 +5,11 @@
  * allowance, recall, findings, collection (each terminal's last pull) and
  * breakdown (by district, township and dispatching unit). UTF-8 with a byte order mark so that
  * Excel reads the Chinese text, CRLF line ends, RFC 4180 quoting, and no
- * text cell that a spreadsheet would run as a formula. host/doc/REPORTS.md
- * lists the columns.
+ * text cell that a spreadsheet would run as a formula. The columns of each
+ * sheet are the table descriptors of report_columns.c.
  */
 #include "zc/report.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,9 +70,8 @@ static void num(csvw *w, long long v)
 /* fen as yuan with 2 decimals. */
 static void money(csvw *w, int64_t fen)
 {
-	char b[40];
-	int64_t a = fen < 0 ? -fen : fen;
-	snprintf(b, sizeof b, "%s%" PRId64 ".%02" PRId64, fen < 0 ? "-" : "", a / 100, a % 100);
+	char b[32];
+	zc_report_yuan(fen, b);
 	if (w->col++)
 		put(w, ",", 1);
 	put(w, b, strlen(b));
@@ -96,36 +94,78 @@ static void endrow(csvw *w)
 	w->col = 0;
 }
 
-/* ---- shared tables (zc_report_cells) ---- */
+/* ---- tables: the columns of zc_report_table_get ---- */
 
 #define L(zh, en) (en_ ? (en) : (zh))
 
-static void c_text(void *ctx, const char *s)
+static int in_csv(const zc_report_column *c)
 {
-	cell(ctx, s);
+	return c->heading[0] && !(c->flags & ZC_COL_NO_CSV);
 }
 
-static void c_num(void *ctx, long long v)
+/* A value as a cell of its type. */
+static void value_cell(csvw *w, const zc_report_value *v)
 {
-	num(ctx, v);
+	switch (v->type) {
+	case ZC_V_INT: num(w, v->n); break;
+	case ZC_V_MONEY: money(w, v->n); break;
+	case ZC_V_DATE: date_cell(w, (zc_day)v->n); break;
+	default: cell(w, v->s); break;
+	}
 }
 
-static void c_money(void *ctx, int64_t fen)
+/* The heading row of a table; days: the month's days for a ZC_COL_DAYS column. */
+static void heads(csvw *w, int table, int en_, int days)
 {
-	money(ctx, fen);
+	const zc_report_table_desc *t = zc_report_table_get(table);
+	for (size_t i = 0; i < t->ncols; i++) {
+		const zc_report_column *c = &t->cols[i];
+		if (!in_csv(c))
+			continue;
+		if (c->flags & ZC_COL_DAYS)
+			for (int d = 1; d <= days; d++)
+				num(w, d);
+		else
+			cell(w, zc_report_heading(c, en_));
+	}
+	endrow(w);
 }
 
-static zc_report_cells cells_of(csvw *w)
+/* One row of a table: each column's cell (ZC_COL_DAYS: one per day from ms). */
+static void row(csvw *w, int table, zc_report_row *rw, zc_day ms, int days)
 {
-	return (zc_report_cells){.ctx = w, .text = c_text, .num = c_num, .dec = c_text, .money = c_money};
+	const zc_report_table_desc *t = zc_report_table_get(table);
+	zc_report_value v;
+	for (size_t i = 0; i < t->ncols; i++) {
+		const zc_report_column *c = &t->cols[i];
+		if (!in_csv(c))
+			continue;
+		for (int d = 0; d < ((c->flags & ZC_COL_DAYS) ? days : 1); d++) {
+			rw->day = ms + d;
+			zc_report_get(c, rw, 0, &v);
+			value_cell(w, &v);
+		}
+	}
+	endrow(w);
 }
 
-static void heads(csvw *w, int table, int en_)
+/* A subtotal or total line: the label in the first column, the sums in the
+ * ZC_COL_SUM columns, the others empty. */
+static void sum_row(csvw *w, int table, const char *label, const zc_report_sums *s)
 {
-	const char *h[ZC_REPORT_MAX_COLUMNS];
-	size_t n = zc_report_columns(table, en_, h);
-	for (size_t i = 0; i < n; i++)
-		cell(w, h[i]);
+	const zc_report_table_desc *t = zc_report_table_get(table);
+	for (size_t i = 0; i < t->ncols; i++) {
+		const zc_report_column *c = &t->cols[i];
+		zc_report_value v = {.type = c->type, .s = "", .n = s->n[i]};
+		if (!in_csv(c))
+			continue;
+		if (!w->col)
+			cell(w, label);
+		else if (c->flags & ZC_COL_SUM)
+			value_cell(w, &v);
+		else
+			cell(w, "");
+	}
 	endrow(w);
 }
 
@@ -137,6 +177,12 @@ static void signoff_row(csvw *w, int en_)
 	endrow(w);
 }
 
+static zc_report_row row_of(const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o, int en_,
+			    const void *item)
+{
+	return (zc_report_row){.in = in, .r = r, .sc = o->scope, .lang = en_, .item = item};
+}
+
 /* ---- sheets ---- */
 
 static int sheet_years(csvw *w, const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o, int en_)
@@ -146,20 +192,20 @@ static int sheet_years(csvw *w, const zc_rules_input *in, const zc_rules_result 
 		free(expected);
 		return ZC_ENOMEM;
 	}
-	zc_report_cells cw = cells_of(w);
-	heads(w, ZC_TABLE_YEARS, en_);
+	heads(w, ZC_TABLE_YEARS, en_, 0);
 	for (size_t i = 0; i < r->nyears; i++) {
 		if (!zc_report_scope_cadre(in, o->scope, r->years[i].cadre))
 			continue;
-		zc_report_years_cells(&cw, in, o->scope, &r->years[i], expected[i], en_);
-		endrow(w);
+		zc_report_row rw = row_of(in, r, o, en_, &r->years[i]);
+		rw.expected = expected[i];
+		row(w, ZC_TABLE_YEARS, &rw, 0, 0);
 	}
 	free(expected);
 	return 0;
 }
 
-static void attendance_block(csvw *w, const zc_rules_input *in, const zc_rules_result *r, int v, int y, int m, const int *cad,
-			     size_t ncad, int en_)
+static void attendance_block(csvw *w, const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o,
+			     int v, int y, int m, const int *cad, size_t ncad, int en_)
 {
 	char t[1024], mt[64];
 	int nd = zc_report_days_in_month(y, m);
@@ -171,29 +217,12 @@ static void attendance_block(csvw *w, const zc_rules_input *in, const zc_rules_r
 		snprintf(t, sizeof t, "%s %s 驻村干部考勤表", zc_report_village_name(in, v), mt);
 	cell(w, t);
 	endrow(w);
-	cell(w, L("序号", "no."));
-	cell(w, L("姓名", "name"));
-	cell(w, L("职务", "role"));
-	for (int d = 1; d <= nd; d++)
-		num(w, d);
-	for (int k = 0; k < ZC_REPORT_NTOTALS; k++)
-		cell(w, zc_report_status_label(zc_report_sheet_totals[k], en_));
-	endrow(w);
+	heads(w, ZC_TABLE_ATTENDANCE, en_, nd);
 	for (size_t k = 0; k < ncad; k++) {
-		int c = cad[k];
-		num(w, (long long)k + 1);
-		cell(w, zc_report_cadre_name(in, c));
-		cell(w, zc_report_role_label(in->cadres[c].role, en_));
-		for (int d = 0; d < nd; d++) {
-			zc_day day = ms + d;
-			cell(w,
-			     zc_report_village_on(in, r, c, day) == v ? zc_report_day_symbol(in, r, c, day, en_) : "");
-		}
-		int cnt[ZC_ST_COUNT];
-		zc_report_count_days(in, r, c, v, ms, ms + nd - 1, cnt);
-		for (int st = 0; st < ZC_REPORT_NTOTALS; st++)
-			num(w, cnt[zc_report_sheet_totals[st]]);
-		endrow(w);
+		zc_report_sheet_row s = {.cadre = cad[k], .village = v, .index = k, .month_start = ms, .days = nd};
+		zc_report_count_days(in, r, cad[k], v, ms, ms + nd - 1, s.counts);
+		zc_report_row rw = row_of(in, r, o, en_, &s);
+		row(w, ZC_TABLE_ATTENDANCE, &rw, ms, nd);
 	}
 	zc_report_legend_text(en_, r->as_of, t, sizeof t);
 	cell(w, t);
@@ -201,7 +230,8 @@ static void attendance_block(csvw *w, const zc_rules_input *in, const zc_rules_r
 	signoff_row(w, en_);
 }
 
-static int sheet_attendance(csvw *w, const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o, int en_)
+static int sheet_attendance(csvw *w, const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o,
+			    int en_)
 {
 	int *cad = malloc((in->ncadres ? in->ncadres : 1) * sizeof *cad);
 	if (!cad)
@@ -224,55 +254,37 @@ static int sheet_attendance(csvw *w, const zc_rules_input *in, const zc_rules_re
 				continue;
 			if (blocks++)
 				endrow(w); /* a blank row between sheets */
-			attendance_block(w, in, r, (int)v, y, m, cad, n, en_);
+			attendance_block(w, in, r, o, (int)v, y, m, cad, n, en_);
 		}
 	}
 	free(cad);
 	return 0;
 }
 
-/* A subtotal or total line of the allowance statement. */
-static void allowance_sum(csvw *w, const char *label, int days, int64_t fen)
-{
-	cell(w, label);
-	cell(w, "");
-	cell(w, "");
-	cell(w, "");
-	num(w, days);
-	cell(w, "");
-	money(w, fen);
-	cell(w, "");
-	endrow(w);
-}
-
-static int sheet_allowance(csvw *w, const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o, int en_)
+static int sheet_allowance(csvw *w, const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o,
+			   int en_)
 {
 	zc_report_allowance_row *rows;
 	size_t n;
 	int rc = zc_report_allowance_rows(in, r, o, &rows, &n);
 	if (rc)
 		return rc;
-	zc_report_cells cw = cells_of(w);
-	heads(w, ZC_TABLE_ALLOWANCE, en_);
-	int64_t total = 0, sub = 0;
-	int tdays = 0, sdays = 0;
+	heads(w, ZC_TABLE_ALLOWANCE, en_, 0);
+	zc_report_sums total = {{0}}, sub = {{0}};
 	for (size_t i = 0; i < n; i++) {
 		const zc_report_allowance_row *a = &rows[i];
-		zc_report_allowance_cells(&cw, in, a);
-		endrow(w);
-		sub += a->amount_fen;
-		sdays += a->days;
+		zc_report_row rw = row_of(in, r, o, en_, a);
+		row(w, ZC_TABLE_ALLOWANCE, &rw, 0, 0);
+		zc_report_sums_add(ZC_TABLE_ALLOWANCE, &rw, &sub);
+		zc_report_sums_add(ZC_TABLE_ALLOWANCE, &rw, &total);
 		if (i + 1 == n || rows[i + 1].village != a->village) {
 			char t[300];
 			snprintf(t, sizeof t, "%s %s", zc_report_village_name(in, a->village), L("小计", "subtotal"));
-			allowance_sum(w, t, sdays, sub);
-			total += sub;
-			tdays += sdays;
-			sub = 0;
-			sdays = 0;
+			sum_row(w, ZC_TABLE_ALLOWANCE, t, &sub);
+			sub = (zc_report_sums){{0}};
 		}
 	}
-	allowance_sum(w, L("合计", "total"), tdays, total);
+	sum_row(w, ZC_TABLE_ALLOWANCE, L("合计", "total"), &total);
 	signoff_row(w, en_);
 	free(rows);
 	return 0;
@@ -280,13 +292,12 @@ static int sheet_allowance(csvw *w, const zc_rules_input *in, const zc_rules_res
 
 static void sheet_recall(csvw *w, const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o, int en_)
 {
-	zc_report_cells cw = cells_of(w);
-	heads(w, ZC_TABLE_RECALL, en_);
+	heads(w, ZC_TABLE_RECALL, en_, 0);
 	for (size_t i = 0; i < r->nrecall; i++) {
 		if (!zc_report_scope_cadre(in, o->scope, r->recall[i].cadre))
 			continue;
-		zc_report_recall_cells(&cw, in, r, o->scope, &r->recall[i], en_);
-		endrow(w);
+		zc_report_row rw = row_of(in, r, o, en_, &r->recall[i]);
+		row(w, ZC_TABLE_RECALL, &rw, 0, 0);
 	}
 }
 
@@ -296,70 +307,42 @@ static int sheet_findings(csvw *w, const zc_rules_input *in, const zc_rules_resu
 	size_t n;
 	if (zc_report_findings_grouped(in, r, o->scope, &fs, &n))
 		return ZC_ENOMEM;
-	const char *h[] = {L("类型", "type"),		L("级别", "severity"),	       L("对象类别", "subject kind"),
-			   L("对象编号", "subject id"), L("对象名称", "subject name"), L("日期", "date"),
-			   L("详情", "detail"),		L("类型代码", "type code")};
-	for (size_t i = 0; i < sizeof h / sizeof h[0]; i++)
-		cell(w, h[i]);
-	endrow(w);
+	heads(w, ZC_TABLE_FINDINGS, en_, 0);
 	for (size_t k = 0; k < n; k++) {
-		const zc_r_finding *f = fs[k];
-		cell(w, zc_report_finding_label(f->type, en_));
-		cell(w, zc_report_severity_label(f->severity, en_));
-		switch (f->subject_kind) {
-		case ZC_SUBJ_CADRE:
-			cell(w, L("干部", "cadre"));
-			cell(w, in->cadres[f->subject].id);
-			cell(w, zc_report_cadre_name(in, f->subject));
-			break;
-		case ZC_SUBJ_VILLAGE:
-			cell(w, L("村", "village"));
-			cell(w, in->villages[f->subject].id);
-			cell(w, zc_report_village_name(in, f->subject));
-			break;
-		default:
-			cell(w, L("终端", "terminal"));
-			cell(w, in->terminals[f->subject].id);
-			cell(w, zc_report_township_name(in, in->terminals[f->subject].township));
-			break;
-		}
-		date_cell(w, f->date);
-		cell(w, zc_report_finding_detail(f, en_));
-		cell(w, f->type);
-		endrow(w);
+		zc_report_row rw = row_of(in, r, o, en_, fs[k]);
+		row(w, ZC_TABLE_FINDINGS, &rw, 0, 0);
 	}
 	free(fs);
 	return 0;
 }
 
-static int sheet_collection(csvw *w, const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o, int en_)
+static int sheet_collection(csvw *w, const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o,
+			    int en_)
 {
 	zc_report_terminal_row *rows;
 	size_t n;
 	if (zc_report_terminal_rows(in, r, o->scope, &rows, &n))
 		return ZC_ENOMEM;
-	zc_report_cells cw = cells_of(w);
-	heads(w, ZC_TABLE_COLLECTION, en_);
+	heads(w, ZC_TABLE_COLLECTION, en_, 0);
 	for (size_t i = 0; i < n; i++) {
-		zc_report_terminal_cells(&cw, in, &rows[i], en_);
-		endrow(w);
+		zc_report_row rw = row_of(in, r, o, en_, &rows[i]);
+		row(w, ZC_TABLE_COLLECTION, &rw, 0, 0);
 	}
 	free(rows);
 	return 0;
 }
 
-static int sheet_breakdown(csvw *w, const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o, int en_)
+static int sheet_breakdown(csvw *w, const zc_rules_input *in, const zc_rules_result *r, const zc_report_opts *o,
+			   int en_)
 {
 	zc_report_group_row *rows;
 	size_t n;
 	if (zc_report_breakdown(in, r, o, &rows, &n))
 		return ZC_ENOMEM;
-	zc_report_cells cw = cells_of(w);
-	heads(w, ZC_TABLE_BREAKDOWN, en_);
+	heads(w, ZC_TABLE_BREAKDOWN, en_, 0);
 	for (size_t i = 0; i < n; i++) {
-		cell(w, zc_report_group_label(rows[i].kind, en_));
-		zc_report_group_cells(&cw, &rows[i]);
-		endrow(w);
+		zc_report_row rw = row_of(in, r, o, en_, &rows[i]);
+		row(w, ZC_TABLE_BREAKDOWN, &rw, 0, 0);
 	}
 	free(rows);
 	return 0;

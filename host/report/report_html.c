@@ -9,12 +9,12 @@
  * the allowance statement, the monthly attendance sheet of every village,
  * and the findings (suspected forgery first, then per terminal, village and
  * cadre). Inline CSS, no script, no
- * external resource; every text is escaped. host/doc/REPORTS.md describes
- * the sections.
+ * external resource; every text is escaped. The tables' columns are the
+ * descriptors of report_columns.c; host/doc/REPORTS.md describes the
+ * sections.
  */
 #include "zc/report.h"
 
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,8 +85,9 @@ static void tdn(hw *w, long long v)
 
 static void tdm(hw *w, int64_t fen)
 {
-	int64_t a = fen < 0 ? -fen : fen;
-	rawf(w, "<td class=\"n\">%s%" PRId64 ".%02" PRId64 "</td>", fen < 0 ? "-" : "", a / 100, a % 100);
+	char b[32];
+	zc_report_yuan(fen, b);
+	rawf(w, "<td class=\"n\">%s</td>", b);
 }
 
 static void tdd(hw *w, zc_day d)
@@ -97,47 +98,106 @@ static void tdd(hw *w, zc_day d)
 	td(w, b);
 }
 
-static void thead(hw *w, const char *const *h, size_t n)
+/* ---- tables: the columns of zc_report_table_get ---- */
+
+static int in_html(const zc_report_column *c, unsigned skip)
 {
+	return c->heading[0] && !(c->flags & (ZC_COL_NO_HTML | ZC_COL_GROUPBY | skip));
+}
+
+/* The <thead> of a table without the columns flagged skip; a ZC_COL_DAYS
+ * column is one heading per day of the month from ms, rest days shaded. */
+static void heads(hw *w, int table, unsigned skip, zc_day ms, int days)
+{
+	const zc_report_table_desc *t = zc_report_table_get(table);
 	raw(w, "<thead><tr>");
-	for (size_t i = 0; i < n; i++)
-		tag(w, "<th>", h[i], "</th>");
+	for (size_t i = 0; i < t->ncols; i++) {
+		const zc_report_column *c = &t->cols[i];
+		if (!in_html(c, skip))
+			continue;
+		if (!(c->flags & ZC_COL_DAYS)) {
+			tag(w, "<th>", zc_report_heading(c, w->en_), "</th>");
+			continue;
+		}
+		for (int d = 1; d <= days; d++)
+			rawf(w, "<th%s>%d</th>", zc_rules_is_workday(w->in, ms + d - 1) ? "" : " class=\"s-r\"", d);
+	}
 	raw(w, "</tr></thead>\n<tbody>\n");
 }
 
-/* ---- shared tables (zc_report_cells) ---- */
-
-static void h_text(void *ctx, const char *s)
+/* A value as a <td> of its type (numbers right-aligned, the value's class). */
+static void value_td(hw *w, const zc_report_value *v)
 {
-	td(ctx, s);
+	switch (v->type) {
+	case ZC_V_INT: tdn(w, v->n); break;
+	case ZC_V_MONEY: tdm(w, v->n); break;
+	case ZC_V_DATE: tdd(w, (zc_day)v->n); break;
+	case ZC_V_DEC: tag(w, "<td class=\"n\">", v->s, "</td>"); break;
+	default:
+		if (!v->cls) {
+			td(w, v->s);
+			break;
+		}
+		raw(w, "<td class=\"");
+		esc(w, v->cls);
+		raw(w, "\">");
+		esc(w, v->s);
+		raw(w, "</td>");
+		break;
+	}
 }
 
-static void h_num(void *ctx, long long v)
+/* One <tr> of a table (its class from the table's row_class) without the
+ * columns flagged skip; a ZC_COL_DAYS column gives one cell per day from ms. */
+static void row(hw *w, int table, zc_report_row *rw, unsigned skip, zc_day ms, int days)
 {
-	tdn(ctx, v);
+	const zc_report_table_desc *t = zc_report_table_get(table);
+	const char *cl = t->row_class ? t->row_class(rw) : NULL;
+	zc_report_value v;
+	if (cl)
+		rawf(w, "<tr class=\"%s\">", cl);
+	else
+		raw(w, "<tr>");
+	for (size_t i = 0; i < t->ncols; i++) {
+		const zc_report_column *c = &t->cols[i];
+		if (!in_html(c, skip))
+			continue;
+		for (int d = 0; d < ((c->flags & ZC_COL_DAYS) ? days : 1); d++) {
+			rw->day = ms + d;
+			zc_report_get(c, rw, 0, &v);
+			value_td(w, &v);
+		}
+	}
+	raw(w, "</tr>\n");
 }
 
-static void h_dec(void *ctx, const char *s)
+/* A subtotal or total line: the label across the columns before the first
+ * ZC_COL_SUM one, the sums in the ZC_COL_SUM columns, the others empty. */
+static void sum_row(hw *w, int table, const char *label, const zc_report_sums *s)
 {
-	tag(ctx, "<td class=\"n\">", s, "</td>");
+	const zc_report_table_desc *t = zc_report_table_get(table);
+	size_t i, span = 0;
+	for (i = 0; i < t->ncols && !(t->cols[i].flags & ZC_COL_SUM); i++)
+		span += (size_t)in_html(&t->cols[i], 0);
+	rawf(w, "<tr class=\"sum\"><td colspan=\"%zu\">", span);
+	esc(w, label);
+	raw(w, "</td>");
+	for (; i < t->ncols; i++) {
+		const zc_report_column *c = &t->cols[i];
+		zc_report_value v = {.type = c->type, .s = "", .n = s->n[i]};
+		if (!in_html(c, 0))
+			continue;
+		if (c->flags & ZC_COL_SUM)
+			value_td(w, &v);
+		else
+			td(w, "");
+	}
+	raw(w, "</tr>\n");
 }
 
-static void h_money(void *ctx, int64_t fen)
+static zc_report_row row_of(hw *w, const void *item)
 {
-	tdm(ctx, fen);
-}
-
-static zc_report_cells cells_of(hw *w)
-{
-	return (zc_report_cells){.ctx = w, .text = h_text, .num = h_num, .dec = h_dec, .money = h_money};
-}
-
-/* The headings of a shared table, from column skip on. */
-static void heads(hw *w, int table, size_t skip)
-{
-	const char *h[ZC_REPORT_MAX_COLUMNS];
-	size_t n = zc_report_columns(table, w->en_, h);
-	thead(w, h + skip, n > skip ? n - skip : 0);
+	return (zc_report_row){.in = w->in, .r = w->r, .sc = w->o->scope, .lang = w->en_, .item = item};
 }
 
 /* <section id=ID><h2>N、title</h2> with the next section number. */
@@ -333,9 +393,9 @@ static int section_summary(hw *w)
 	     "<dt>%s</dt><dd><span class=\"sev-violation\">%zu</span> / <span class=\"sev-warning\">%zu</span> / "
 	     "<span class=\"sev-notice\">%zu</span></dd>\n",
 	     L("违规 / 预警 / 提示", "violations / warnings / notices"), sev[2], sev[1], sev[0]);
-	int64_t a = fen < 0 ? -fen : fen;
-	rawf(w, "<dt>%s</dt><dd>%s%" PRId64 ".%02" PRId64 "</dd>\n",
-	     L("生活补助合计（元）", "living allowance, total (yuan)"), fen < 0 ? "-" : "", a / 100, a % 100);
+	char yuan[32];
+	zc_report_yuan(fen, yuan);
+	rawf(w, "<dt>%s</dt><dd>%s</dd>\n", L("生活补助合计（元）", "living allowance, total (yuan)"), yuan);
 	raw(w, "</dl>\n</section>\n");
 	return 0;
 }
@@ -362,17 +422,15 @@ static void section_collection(hw *w)
 	int en_ = w->en_;
 	const zc_report_terminal_row *rows = w->terms;
 	size_t n = w->nterms;
-	zc_report_cells cw = cells_of(w);
 	section_open(w, "collection", L("终端收取情况", "Collection of terminal logs"));
 	if (!n)
 		tag(w, "<p class=\"empty\">", L("无终端", "no terminals"), "</p>\n");
 	else {
 		raw(w, "<table>\n");
-		heads(w, ZC_TABLE_COLLECTION, 0);
+		heads(w, ZC_TABLE_COLLECTION, 0, 0, 0);
 		for (size_t i = 0; i < n; i++) {
-			raw(w, rows[i].overdue ? "<tr class=\"overdue\">" : "<tr>");
-			zc_report_terminal_cells(&cw, w->in, &rows[i], en_);
-			raw(w, "</tr>\n");
+			zc_report_row rw = row_of(w, &rows[i]);
+			row(w, ZC_TABLE_COLLECTION, &rw, 0, 0, 0);
 		}
 		raw(w, "</tbody></table>\n");
 		tag(w, "<p class=\"legend\">",
@@ -389,17 +447,15 @@ static void section_years(hw *w)
 	const zc_rules_input *in = w->in;
 	const zc_rules_result *r = w->r;
 	int en_ = w->en_;
-	zc_report_cells cw = cells_of(w);
 	section_open(w, "years", L("年度驻村情况", "Days on post by year"));
 	raw(w, "<table class=\"wide\">\n");
-	heads(w, ZC_TABLE_YEARS, 0);
+	heads(w, ZC_TABLE_YEARS, 0, 0, 0);
 	for (size_t i = 0; i < r->nyears; i++) {
-		const zc_r_year *y = &r->years[i];
-		if (!zc_report_scope_cadre(in, w->o->scope, y->cadre))
+		if (!zc_report_scope_cadre(in, w->o->scope, r->years[i].cadre))
 			continue;
-		raw(w, y->counted_days < w->expected[i] ? "<tr class=\"short\">" : "<tr>");
-		zc_report_years_cells(&cw, in, w->o->scope, y, w->expected[i], en_);
-		raw(w, "</tr>\n");
+		zc_report_row rw = row_of(w, &r->years[i]);
+		rw.expected = w->expected[i];
+		row(w, ZC_TABLE_YEARS, &rw, 0, 0, 0);
 	}
 	raw(w, "</tbody></table>\n");
 	tag(w, "<p class=\"legend\">",
@@ -502,7 +558,6 @@ static int section_breakdown(hw *w)
 	size_t n;
 	if (zc_report_breakdown(w->in, w->r, w->o, &rows, &n))
 		return ZC_ENOMEM;
-	zc_report_cells cw = cells_of(w);
 	section_open(w, "breakdown", L("分组统计", "Breakdown"));
 	if (!n)
 		tag(w, "<p class=\"empty\">", L("无", "none"), "</p>\n");
@@ -511,11 +566,10 @@ static int section_breakdown(hw *w)
 			char t[64];
 			snprintf(t, sizeof t, "%s%s", L("按", "By "), zc_report_group_label(rows[i].kind, en_));
 			tag(w, "<h3>", t, "</h3>\n<table>\n");
-			heads(w, ZC_TABLE_BREAKDOWN, 1);
+			heads(w, ZC_TABLE_BREAKDOWN, 0, 0, 0);
 		}
-		raw(w, rows[i].behind ? "<tr class=\"short\">" : "<tr>");
-		zc_report_group_cells(&cw, &rows[i]);
-		raw(w, "</tr>\n");
+		zc_report_row rw = row_of(w, &rows[i]);
+		row(w, ZC_TABLE_BREAKDOWN, &rw, 0, 0, 0);
 		if (i + 1 == n || rows[i + 1].kind != rows[i].kind)
 			raw(w, "</tbody></table>\n");
 	}
@@ -600,7 +654,6 @@ static void section_recall(hw *w)
 	const zc_rules_input *in = w->in;
 	const zc_rules_result *r = w->r;
 	int en_ = w->en_, any = 0;
-	zc_report_cells cw = cells_of(w);
 	section_open(w, "recall", L("应召回人员名单", "Cadres to recall and replace"));
 	for (size_t i = 0; i < r->nrecall; i++) {
 		const zc_r_recall *rc = &r->recall[i];
@@ -608,31 +661,16 @@ static void section_recall(hw *w)
 			continue;
 		if (!any++) {
 			raw(w, "<table>\n");
-			heads(w, ZC_TABLE_RECALL, 0);
+			heads(w, ZC_TABLE_RECALL, 0, 0, 0);
 		}
-		raw(w, "<tr>");
-		zc_report_recall_cells(&cw, in, r, w->o->scope, rc, en_);
-		raw(w, "</tr>\n");
+		zc_report_row rw = row_of(w, rc);
+		row(w, ZC_TABLE_RECALL, &rw, 0, 0, 0);
 	}
 	if (any)
 		raw(w, "</tbody></table>\n");
 	else
 		tag(w, "<p class=\"empty\">", L("无", "none"), "</p>\n");
 	raw(w, "</section>\n");
-}
-
-/* A subtotal or total line of the allowance statement. */
-static void allowance_sum(hw *w, const char *label, const char *suffix, int days, int64_t fen)
-{
-	raw(w, "<tr class=\"sum\"><td colspan=\"4\">");
-	esc(w, label);
-	esc(w, suffix);
-	raw(w, "</td>");
-	tdn(w, days);
-	td(w, "");
-	tdm(w, fen);
-	td(w, "");
-	raw(w, "</tr>\n");
 }
 
 static int section_allowance(hw *w)
@@ -644,48 +682,29 @@ static int section_allowance(hw *w)
 	int rc = zc_report_allowance_rows(in, w->r, w->o, &rows, &n);
 	if (rc)
 		return rc;
-	zc_report_cells cw = cells_of(w);
 	section_open(w, "allowance", L("生活补助发放表", "Living allowance statement"));
 	raw(w, "<table class=\"allow\">\n");
-	heads(w, ZC_TABLE_ALLOWANCE, 0);
-	int64_t total = 0, sub = 0;
-	int tdays = 0, sdays = 0;
+	heads(w, ZC_TABLE_ALLOWANCE, 0, 0, 0);
+	zc_report_sums total = {{0}}, sub = {{0}};
 	for (size_t i = 0; i < n; i++) {
 		const zc_report_allowance_row *a = &rows[i];
-		raw(w, "<tr>");
-		zc_report_allowance_cells(&cw, in, a);
-		raw(w, "</tr>\n");
-		sub += a->amount_fen;
-		sdays += a->days;
+		zc_report_row rw = row_of(w, a);
+		row(w, ZC_TABLE_ALLOWANCE, &rw, 0, 0, 0);
+		zc_report_sums_add(ZC_TABLE_ALLOWANCE, &rw, &sub);
+		zc_report_sums_add(ZC_TABLE_ALLOWANCE, &rw, &total);
 		if (i + 1 == n || rows[i + 1].village != a->village) {
-			allowance_sum(w, zc_report_village_name(in, a->village), L(" 小计", " subtotal"), sdays, sub);
-			total += sub;
-			tdays += sdays;
-			sub = 0;
-			sdays = 0;
+			char t[300];
+			snprintf(t, sizeof t, "%s %s", zc_report_village_name(in, a->village), L("小计", "subtotal"));
+			sum_row(w, ZC_TABLE_ALLOWANCE, t, &sub);
+			sub = (zc_report_sums){{0}};
 		}
 	}
-	allowance_sum(w, L("合计", "total"), "", tdays, total);
+	sum_row(w, ZC_TABLE_ALLOWANCE, L("合计", "total"), &total);
 	raw(w, "</tbody></table>\n");
 	signoff(w);
 	raw(w, "</section>\n");
 	free(rows);
 	return 0;
-}
-
-/* The CSS class of a day status in the attendance sheet and its legend:
- * each its own, PENDING never painted like an absence. */
-static const char *status_class(int st)
-{
-	switch (st) {
-	case ZC_ST_DUTY: return "s-d";
-	case ZC_ST_LEAVE: return "s-l";
-	case ZC_ST_REST: return "s-r";
-	case ZC_ST_ABSENT: return "s-x";
-	case ZC_ST_CORRECTED: return "s-c";
-	case ZC_ST_PENDING: return "s-pd";
-	default: return NULL;
-	}
 }
 
 static void sheet_legend(hw *w)
@@ -697,7 +716,7 @@ static void sheet_legend(hw *w)
 	raw(w, "<p class=\"legend\">");
 	esc(w, w->en_ ? "Legend: " : "图例：");
 	for (size_t i = 0; i < n; i++) {
-		const char *cl = status_class(m[i].status);
+		const char *cl = zc_report_status_class(m[i].status);
 		rawf(w, "%s<span%s%s%s>", i ? (w->en_ ? ", " : "　") : "", cl ? " class=\"" : "", cl ? cl : "",
 		     cl ? "\"" : "");
 		esc(w, m[i].sym[w->en_]);
@@ -707,32 +726,6 @@ static void sheet_legend(hw *w)
 	esc(w, w->en_ ? "; blank: outside the assignment or after " : "　空白 不在驻村期内或晚于统计截止日 ");
 	esc(w, b);
 	raw(w, "</p>\n");
-}
-
-static void sheet_row(hw *w, int v, zc_day ms, int nd, size_t k, int c)
-{
-	const zc_rules_input *in = w->in;
-	const zc_rules_result *r = w->r;
-	rawf(w, "<tr><td>%zu</td>", k + 1);
-	tag(w, "<td class=\"l\">", zc_report_cadre_name(in, c), "</td>");
-	tag(w, "<td class=\"l\">", zc_report_role_label(in->cadres[c].role, w->en_), "</td>");
-	for (int d = 0; d < nd; d++) {
-		zc_day day = ms + d;
-		int here = zc_report_village_on(in, r, c, day) == v;
-		const char *s = here ? zc_report_day_symbol(in, r, c, day, w->en_) : "";
-		const char *cl = here && *s ? status_class(zc_rules_day_status(r, c, day)) : NULL;
-		if (cl)
-			rawf(w, "<td class=\"%s\">", cl);
-		else
-			raw(w, "<td>");
-		esc(w, s);
-		raw(w, "</td>");
-	}
-	int cnt[ZC_ST_COUNT];
-	zc_report_count_days(in, r, c, v, ms, ms + nd - 1, cnt);
-	for (int st = 0; st < ZC_REPORT_NTOTALS; st++)
-		tdn(w, cnt[zc_report_sheet_totals[st]]);
-	raw(w, "</tr>\n");
 }
 
 static void sheet(hw *w, int v, int y, int m, const int *cad, size_t ncad)
@@ -751,19 +744,14 @@ static void sheet(hw *w, int v, int y, int m, const int *cad, size_t ncad)
 	esc(w, mt);
 	raw(w, " ");
 	esc(w, L("驻村干部考勤表", "attendance sheet of stationed cadres"));
-	raw(w, "</h3>\n<table class=\"att\">\n<thead><tr>");
-	tag(w, "<th>", L("序号", "no."), "</th>");
-	tag(w, "<th>", L("姓名", "name"), "</th>");
-	tag(w, "<th>", L("职务", "role"), "</th>");
-	for (int d = 1; d <= nd; d++) {
-		int work = zc_rules_is_workday(in, ms + d - 1);
-		rawf(w, "<th%s>%d</th>", work ? "" : " class=\"s-r\"", d);
+	raw(w, "</h3>\n<table class=\"att\">\n");
+	heads(w, ZC_TABLE_ATTENDANCE, 0, ms, nd);
+	for (size_t k = 0; k < ncad; k++) {
+		zc_report_sheet_row s = {.cadre = cad[k], .village = v, .index = k, .month_start = ms, .days = nd};
+		zc_report_count_days(in, w->r, cad[k], v, ms, ms + nd - 1, s.counts);
+		zc_report_row rw = row_of(w, &s);
+		row(w, ZC_TABLE_ATTENDANCE, &rw, 0, ms, nd);
 	}
-	for (int k = 0; k < ZC_REPORT_NTOTALS; k++)
-		tag(w, "<th>", zc_report_status_label(zc_report_sheet_totals[k], en_), "</th>");
-	raw(w, "</tr></thead>\n<tbody>\n");
-	for (size_t k = 0; k < ncad; k++)
-		sheet_row(w, v, ms, nd, k, cad[k]);
 	raw(w, "</tbody></table>\n");
 	sheet_legend(w);
 	signoff(w);
@@ -804,50 +792,29 @@ static int section_sheets(hw *w)
 	return 0;
 }
 
-/* The subject of a finding: 马力（C011）, 新地村（V01）, 终端 K01（千里山镇）. */
+/* The subject of a finding: 马力（C011）, 新地村（V01）, 终端 K01（千里山镇）
+ * (the findings table's ZC_COL_SUBJECT column). */
 static void subject_text(hw *w, const zc_r_finding *f)
 {
-	const zc_rules_input *in = w->in;
-	switch (f->subject_kind) {
-	case ZC_SUBJ_CADRE:
-		esc(w, zc_report_cadre_name(in, f->subject));
-		tag(w, "（", in->cadres[f->subject].id, "）");
-		break;
-	case ZC_SUBJ_VILLAGE:
-		esc(w, zc_report_village_name(in, f->subject));
-		tag(w, "（", in->villages[f->subject].id, "）");
-		break;
-	default:
-		esc(w, w->en_ ? "terminal " : "终端 ");
-		esc(w, in->terminals[f->subject].id);
-		tag(w, "（", zc_report_township_name(in, in->terminals[f->subject].township), "）");
-		break;
-	}
+	const zc_report_table_desc *t = zc_report_table_get(ZC_TABLE_FINDINGS);
+	zc_report_row rw = row_of(w, f);
+	zc_report_value v;
+	for (size_t i = 0; i < t->ncols; i++)
+		if (t->cols[i].flags & ZC_COL_SUBJECT) {
+			zc_report_get(&t->cols[i], &rw, 0, &v);
+			esc(w, v.s);
+		}
 }
 
 /* A table of findings; with_subject: a first column naming the subject. */
 static void findings_table(hw *w, const zc_r_finding *const *fs, size_t n, int with_subject)
 {
-	int en_ = w->en_;
-	const char *h[] = {L("对象", "subject"), L("类型", "type"), L("级别", "severity"), L("日期", "date"),
-			   L("详情", "detail")};
+	unsigned skip = with_subject ? 0 : ZC_COL_SUBJECT;
 	raw(w, "<table>\n");
-	thead(w, h + !with_subject, sizeof h / sizeof h[0] - !with_subject);
+	heads(w, ZC_TABLE_FINDINGS, skip, 0, 0);
 	for (size_t i = 0; i < n; i++) {
-		const zc_r_finding *f = fs[i];
-		raw(w, zc_report_is_forgery(f) ? "<tr class=\"forged\">" : "<tr>");
-		if (with_subject) {
-			raw(w, "<td>");
-			subject_text(w, f);
-			raw(w, "</td>");
-		}
-		td(w, zc_report_finding_label(f->type, en_));
-		rawf(w, "<td class=\"sev-%s\">", zc_severity_name(f->severity));
-		esc(w, zc_report_severity_label(f->severity, en_));
-		raw(w, "</td>");
-		tdd(w, f->date);
-		td(w, zc_report_finding_detail(f, en_));
-		raw(w, "</tr>\n");
+		zc_report_row rw = row_of(w, fs[i]);
+		row(w, ZC_TABLE_FINDINGS, &rw, skip, 0, 0);
 	}
 	raw(w, "</tbody></table>\n");
 }

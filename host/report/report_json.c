@@ -216,8 +216,8 @@ const char *zc_report_day_symbol(const zc_rules_input *in, const zc_rules_result
 	}
 }
 
-void zc_report_count_days(const zc_rules_input *in, const zc_rules_result *r, int cadre, int village, zc_day from, zc_day to,
-			  int counts[ZC_ST_COUNT])
+void zc_report_count_days(const zc_rules_input *in, const zc_rules_result *r, int cadre, int village, zc_day from,
+			  zc_day to, int counts[ZC_ST_COUNT])
 {
 	for (int k = 0; k < ZC_ST_COUNT; k++)
 		counts[k] = 0;
@@ -475,111 +475,74 @@ const char *zc_report_severity_label(int severity, int lang)
 
 /* ---- JSON ---- */
 
-/* [{terminal, township, collected_until, pending_days, overdue}] */
-static json_t *json_terminals(const zc_rules_input *in, const zc_rules_result *r, const zc_report_scope *sc)
+/* An array of a table's rows: n items of size sz from first, those keep()
+ * accepts (NULL: all), each the object of zc_report_row_json. */
+static json_t *json_rows(int table, const zc_report_row *tmpl, const void *first, size_t n, size_t sz,
+			 int (*keep)(const zc_report_row *row))
 {
-	zc_report_terminal_row *rows;
-	size_t n;
 	json_t *a = json_array();
-	if (!a || zc_report_terminal_rows(in, r, sc, &rows, &n)) {
-		json_decref(a);
-		return NULL;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const zc_r_terminal *k = &in->terminals[rows[i].terminal];
-		char when[32];
-		json_t *j = json_object();
-		json_object_set_new(j, "terminal", json_string(k->id));
-		json_object_set_new(j, "township", json_string(in->townships[k->township].id));
-		if (rows[i].collected_until_ms == ZC_NEVER_COLLECTED) {
-			json_object_set_new(j, "collected_until", json_null());
-		} else {
-			zc_report_local_time(rows[i].collected_until_ms, in->policy.tz_offset_min, 1, when);
-			json_object_set_new(j, "collected_until", json_string(when));
+	for (size_t i = 0; a && i < n; i++) {
+		zc_report_row rw = *tmpl;
+		rw.item = (const char *)first + i * sz;
+		if (keep && !keep(&rw))
+			continue;
+		json_t *j = zc_report_row_json(table, &rw);
+		if (!j || json_array_append_new(a, j)) {
+			json_decref(a);
+			return NULL;
 		}
-		json_object_set_new(j, "pending_days", json_integer(rows[i].pending_days));
-		json_object_set_new(j, "overdue", json_boolean(rows[i].overdue));
-		json_array_append_new(a, j);
 	}
-	free(rows);
 	return a;
 }
 
+static int keep_year(const zc_report_row *row)
+{
+	return zc_report_scope_cadre(row->in, row->sc, ((const zc_r_year *)row->item)->cadre);
+}
+
+static int keep_finding(const zc_report_row *row)
+{
+	return zc_report_scope_finding(row->in, row->sc, row->item);
+}
+
+static int keep_recall(const zc_report_row *row)
+{
+	return zc_report_scope_cadre(row->in, row->sc, ((const zc_r_recall *)row->item)->cadre);
+}
+
+/* {"as_of", "years", "findings", "recall", "terminals"}: the arrays are the
+ * keyed columns of the tables of report_columns.c. */
 json_t *zc_report_json_scoped(const zc_rules_input *in, const zc_rules_result *r, const zc_report_scope *sc)
 {
 	char d[11];
+	zc_report_row tmpl = {.in = in, .r = r, .sc = sc, .lang = 1};
+	zc_report_terminal_row *terms = NULL;
+	size_t nterms = 0;
 	json_t *o = json_object();
-	zc_day_format(r->as_of, d);
-	json_object_set_new(o, "as_of", json_string(d));
-	json_t *years = json_array();
-	for (size_t i = 0; i < r->nyears; i++) {
-		const zc_r_year *y = &r->years[i];
-		if (!zc_report_scope_cadre(in, sc, y->cadre))
-			continue;
-		json_t *j = json_object();
-		json_object_set_new(j, "cadre", json_string(in->cadres[y->cadre].id));
-		json_object_set_new(j, "year", json_integer(y->year));
-		json_object_set_new(j, "present_days", json_integer(y->present_days));
-		json_object_set_new(j, "corrected_days", json_integer(y->corrected_days));
-		json_object_set_new(j, "duty_days", json_integer(y->duty_days));
-		json_object_set_new(j, "leave_days", json_integer(y->leave_days));
-		json_object_set_new(j, "rest_days", json_integer(y->rest_days));
-		json_object_set_new(j, "pending_days", json_integer(y->pending_days));
-		json_object_set_new(j, "absent_days", json_integer(y->absent_days));
-		json_object_set_new(j, "counted_days", json_integer(y->counted_days));
-		json_object_set_new(j, "required_days", json_integer(y->required_days));
-		json_object_set_new(j, "allowance_days", json_integer(y->allowance_days));
-		json_object_set_new(j, "allowance_fen", json_integer(y->allowance_fen));
-		json_array_append_new(years, j);
-	}
-	json_object_set_new(o, "years", years);
-	json_t *finds = json_array();
-	for (size_t i = 0; i < r->nfindings; i++) {
-		const zc_r_finding *f = &r->findings[i];
-		if (!zc_report_scope_finding(in, sc, f))
-			continue;
-		json_t *j = json_object();
-		json_object_set_new(j, "type", json_string(f->type));
-		json_object_set_new(j, "severity", json_string(zc_severity_name(f->severity)));
-		switch (f->subject_kind) {
-		case ZC_SUBJ_CADRE: json_object_set_new(j, "cadre", json_string(in->cadres[f->subject].id)); break;
-		case ZC_SUBJ_VILLAGE:
-			json_object_set_new(j, "village", json_string(in->villages[f->subject].id));
-			break;
-		default: json_object_set_new(j, "terminal", json_string(in->terminals[f->subject].id)); break;
-		}
-		zc_day_format(f->date, d);
-		json_object_set_new(j, "date", json_string(d));
-		json_object_set_new(j, "detail", json_string(f->detail));
-		json_object_set_new(j, "detail_zh", json_string(zc_report_finding_detail(f, 0)));
-		json_array_append_new(finds, j);
-	}
-	json_object_set_new(o, "findings", finds);
-	json_t *recall = json_array();
-	for (size_t i = 0; i < r->nrecall; i++) {
-		const zc_r_recall *rc = &r->recall[i];
-		if (!zc_report_scope_cadre(in, sc, rc->cadre))
-			continue;
-		const zc_r_cadre *c = &in->cadres[rc->cadre];
-		json_t *j = json_object();
-		json_object_set_new(j, "cadre", json_string(c->id));
-		json_object_set_new(j, "name", json_string(c->name ? c->name : ""));
-		json_object_set_new(j, "unit", json_string(c->unit ? c->unit : ""));
-		json_t *why = json_array();
-		if (rc->consecutive)
-			json_array_append_new(why, json_string("consecutive_absence"));
-		if (rc->cumulative)
-			json_array_append_new(why, json_string("cumulative_absence"));
-		json_object_set_new(j, "reasons", why);
-		json_array_append_new(recall, j);
-	}
-	json_object_set_new(o, "recall", recall);
-	json_t *terms = json_terminals(in, r, sc);
-	if (!terms) {
+	if (!o || zc_report_terminal_rows(in, r, sc, &terms, &nterms)) {
 		json_decref(o);
 		return NULL;
 	}
-	json_object_set_new(o, "terminals", terms);
+	zc_day_format(r->as_of, d);
+	static const int tables[] = {ZC_TABLE_YEARS, ZC_TABLE_FINDINGS, ZC_TABLE_RECALL, ZC_TABLE_COLLECTION};
+	json_t *parts[] = {
+	    json_rows(ZC_TABLE_YEARS, &tmpl, r->years, r->nyears, sizeof *r->years, keep_year),
+	    json_rows(ZC_TABLE_FINDINGS, &tmpl, r->findings, r->nfindings, sizeof *r->findings, keep_finding),
+	    json_rows(ZC_TABLE_RECALL, &tmpl, r->recall, r->nrecall, sizeof *r->recall, keep_recall),
+	    json_rows(ZC_TABLE_COLLECTION, &tmpl, terms, nterms, sizeof *terms, NULL),
+	};
+	free(terms);
+	int bad = json_object_set_new(o, "as_of", json_string(d));
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		if (!parts[i])
+			bad = 1;
+		else if (json_object_set_new(o, zc_report_table_get(tables[i])->name, parts[i]))
+			bad = 1;
+	}
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 }
 

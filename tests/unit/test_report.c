@@ -1249,6 +1249,89 @@ static void test_sheet_names(void **state)
 	assert_string_equal(zc_report_sheet_name(ZC_SHEET_BREAKDOWN), "breakdown");
 }
 
+/* The column descriptors are the one source of every table's columns: the
+ * CSV heading rows, the HTML headings and the JSON keys follow them. */
+static void test_columns(void **state)
+{
+	(void)state;
+	static const struct {
+		int table, sheet;
+	} sheets[] = {
+	    {ZC_TABLE_YEARS, ZC_SHEET_YEARS},		{ZC_TABLE_ALLOWANCE, ZC_SHEET_ALLOWANCE},
+	    {ZC_TABLE_RECALL, ZC_SHEET_RECALL},		{ZC_TABLE_FINDINGS, ZC_SHEET_FINDINGS},
+	    {ZC_TABLE_COLLECTION, ZC_SHEET_COLLECTION}, {ZC_TABLE_BREAKDOWN, ZC_SHEET_BREAKDOWN},
+	};
+	world w;
+	load_eval_cc(&w);
+	assert_null(zc_report_table_get(ZC_TABLE_COUNT));
+	for (int t = 0; t < ZC_TABLE_COUNT; t++) {
+		const zc_report_table_desc *d = zc_report_table_get(t);
+		assert_non_null(d);
+		assert_true(d->ncols > 0 && d->ncols <= ZC_REPORT_MAX_COLUMNS);
+		for (size_t i = 0; i < d->ncols; i++) {
+			const zc_report_column *c = &d->cols[i];
+			assert_non_null(c->get);
+			assert_true(c->key || c->heading[0]);	       /* in some format */
+			assert_true(!c->heading[0] == !c->heading[1]); /* both languages or none */
+			for (size_t k = 0; c->key && k < i; k++)       /* keys once */
+				assert_false(d->cols[k].key && !strcmp(d->cols[k].key, c->key));
+		}
+	}
+	for (int lang = 0; lang < 2; lang++) {
+		zc_report_opts o = {.lang = lang};
+		for (size_t k = 0; k < sizeof sheets / sizeof sheets[0]; k++) {
+			const zc_report_table_desc *d = zc_report_table_get(sheets[k].table);
+			char *s = csv(&w, sheets[k].sheet, &o);
+			table t = parse_csv(s);
+			int n = 0;
+			for (size_t i = 0; i < d->ncols; i++) {
+				if (!d->cols[i].heading[0] || (d->cols[i].flags & ZC_COL_NO_CSV))
+					continue;
+				assert_true(n < t.rows[0].n);
+				assert_string_equal(t.rows[0].cell[n], zc_report_heading(&d->cols[i], lang));
+				n++;
+			}
+			assert_int_equal(t.rows[0].n, n);
+			table_free(&t);
+			free(s);
+		}
+		/* the years table of the HTML page: the same headings */
+		char *s = html(&w, &o), *y = part(s, "id=\"years\"");
+		const zc_report_table_desc *d = zc_report_table_get(ZC_TABLE_YEARS);
+		const char *p = y;
+		for (size_t i = 0; i < d->ncols; i++) {
+			char th[128];
+			snprintf(th, sizeof th, "<th>%s</th>", zc_report_heading(&d->cols[i], lang));
+			assert_non_null(p = strstr(p, th));
+		}
+		free(y);
+		free(s);
+	}
+	/* JSON: each row's members are the keyed columns, in column order */
+	json_t *j = zc_report_json(&w.in, w.r);
+	const zc_report_table_desc *d = zc_report_table_get(ZC_TABLE_COLLECTION);
+	json_t *rowj = json_array_get(json_object_get(j, d->name), 0);
+	assert_non_null(rowj);
+	void *it = json_object_iter(rowj);
+	for (size_t i = 0; i < d->ncols; i++, it = json_object_iter_next(rowj, it)) {
+		assert_non_null(it);
+		assert_string_equal(json_object_iter_key(it), d->cols[i].key);
+	}
+	assert_null(it);
+	json_decref(j);
+	/* a JSON value never depends on the reader's language */
+	for (size_t i = 0; i < w.r->nfindings; i++) {
+		zc_report_row zh = {.in = &w.in, .r = w.r, .item = &w.r->findings[i]}, en = zh;
+		en.lang = 1;
+		json_t *a = zc_report_row_json(ZC_TABLE_FINDINGS, &zh), *b = zc_report_row_json(ZC_TABLE_FINDINGS, &en);
+		assert_true(json_equal(a, b));
+		assert_non_null(json_object_get(a, "detail_zh"));
+		json_decref(a);
+		json_decref(b);
+	}
+	world_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1259,7 +1342,7 @@ int main(void)
 	    cmocka_unit_test(test_collection),	   cmocka_unit_test(test_pending_marks),
 	    cmocka_unit_test(test_findings_views), cmocka_unit_test(test_month_summary),
 	    cmocka_unit_test(test_pace),	   cmocka_unit_test(test_breakdown),
-	    cmocka_unit_test(test_signoff),
+	    cmocka_unit_test(test_signoff),	   cmocka_unit_test(test_columns),
 	};
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }

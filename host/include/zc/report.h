@@ -5,8 +5,9 @@
  * spreadsheet and as one self-contained HTML file to read and print. Every
  * renderer can be limited to a scope (a district, a township or a village).
  * Nothing here reads a clock, a store or the environment: the language and
- * the scope come in zc_report_opts. host/doc/REPORTS.md describes every
- * sheet's columns and the HTML sections.
+ * the scope come in zc_report_opts. The columns of every table are defined
+ * once, as descriptors (zc_report_table_get); host/doc/REPORTS.md describes
+ * them for readers, and the HTML sections.
  */
 #ifndef ZC_REPORT_H
 #define ZC_REPORT_H
@@ -114,11 +115,12 @@ const char *zc_report_day_symbol(const zc_rules_input *in, const zc_rules_result
 /* Count cadre c's evaluated dates from..to (inclusive, never after as_of)
  * on which c is assigned to village (-1: any village) by status:
  * counts[ZC_ST_PRESENT] .. counts[ZC_ST_PENDING] (counts[0] unused). */
-void zc_report_count_days(const zc_rules_input *in, const zc_rules_result *r, int cadre, int village, zc_day from, zc_day to,
-			  int counts[ZC_ST_COUNT]);
+void zc_report_count_days(const zc_rules_input *in, const zc_rules_result *r, int cadre, int village, zc_day from,
+			  zc_day to, int counts[ZC_ST_COUNT]);
 /* The evaluated dates of a village: the first assignment start to the last
  * assignment end or as_of, whichever is earlier. 0, or -1 when none. */
-int zc_report_village_span(const zc_rules_input *in, const zc_rules_result *r, int village, zc_day *first, zc_day *last);
+int zc_report_village_span(const zc_rules_input *in, const zc_rules_result *r, int village, zc_day *first,
+			   zc_day *last);
 /* The daily allowance rate of a village (its own, else the policy's). */
 int64_t zc_report_rate_fen(const zc_rules_input *in, int village);
 /* The earliest date of cadre c's consecutive_absence or cumulative_absence
@@ -173,12 +175,9 @@ void zc_report_local_time(int64_t utc_ms, int tz_offset_min, int iso, char out[3
 
 /* ---- attendance marks ---- */
 
-/* The columns of totals after the days of an attendance sheet, in order:
- * PRESENT, CORRECTED, DUTY, LEAVE, REST, ABSENT, PENDING. */
-#define ZC_REPORT_NTOTALS 7
-extern const int zc_report_sheet_totals[ZC_REPORT_NTOTALS];
-/* 在岗 补卡 公务 请假 休息 缺勤 未收取 (lang 1: English). */
-const char *zc_report_status_label(int status, int lang);
+/* The attendance sheet's columns (the days, then the totals per status:
+ * 在岗 补卡 公务 请假 休息 缺勤 未收取) are the table ZC_TABLE_ATTENDANCE
+ * below. */
 /* One entry of the attendance legend: a symbol and its meaning, [0]
  * Chinese, [1] English; DUTY has one entry per kind. */
 typedef struct zc_report_mark {
@@ -249,40 +248,132 @@ int zc_report_breakdown(const zc_rules_input *in, const zc_rules_result *r, cons
 /* 区 / 乡镇（街道） / 派出单位 (lang 1: English). */
 const char *zc_report_group_label(int kind, int lang);
 
-/* ---- tables shared by the CSV sheets and the HTML tables ---- */
+/* ---- tables: columns defined once ---- */
 
-/* Where a row's cells go: a CSV cell, an HTML <td>. num() is an integer,
- * dec() a decimal number given as text, money() fen shown as yuan. */
-typedef struct zc_report_cells {
-	void *ctx;
-	void (*text)(void *ctx, const char *s);
-	void (*num)(void *ctx, long long v);
-	void (*dec)(void *ctx, const char *s);
-	void (*money)(void *ctx, int64_t fen);
-} zc_report_cells;
+/* Every table of the report is one array of column descriptors, the single
+ * source of its columns: the JSON key, the headings in Chinese and English
+ * and a getter that gives a row's cell as a typed value. The JSON report,
+ * the CSV sheets and the HTML tables (and later the dashboard) iterate the
+ * same array, so a new column is added in one place. Where a format
+ * deliberately differs the descriptor says so: the value's type (a number,
+ * money in fen, a date), a JSON getter for a column whose JSON value is not
+ * its cell (an id instead of a name, a code instead of a label), and flags
+ * (not in the CSV, not in the HTML, summed on subtotal lines); HTML
+ * styling travels with the value (a cell's class) and the table (a row's
+ * class). A JSON value never depends on the language; a cell may.
+ * host/doc/REPORTS.md shows the columns; these arrays are the truth. */
 
 enum zc_report_table {
-	ZC_TABLE_YEARS = 0,
-	ZC_TABLE_ALLOWANCE,
-	ZC_TABLE_RECALL,
-	ZC_TABLE_COLLECTION,
-	ZC_TABLE_BREAKDOWN,
+	ZC_TABLE_YEARS = 0,  /* year rows (JSON "years", sheet years) */
+	ZC_TABLE_ALLOWANCE,  /* allowance statement lines (sheet allowance) */
+	ZC_TABLE_RECALL,     /* recall list (JSON "recall", sheet recall) */
+	ZC_TABLE_COLLECTION, /* terminals (JSON "terminals", sheet collection) */
+	ZC_TABLE_BREAKDOWN,  /* groups (sheet breakdown) */
+	ZC_TABLE_FINDINGS,   /* findings (JSON "findings", sheet findings, HTML tables) */
+	ZC_TABLE_ATTENDANCE, /* a row of a monthly attendance sheet (考勤表) */
 	ZC_TABLE_COUNT
 };
+
+/* The type of a value: how each format writes it. */
+enum zc_report_vtype {
+	ZC_V_TEXT = 0, /* s; CSV: a guarded text cell; JSON: a string */
+	ZC_V_INT,      /* n; CSV bare; HTML right-aligned; JSON an integer */
+	ZC_V_DEC,      /* s, a decimal number as text; CSV as text; HTML right-aligned */
+	ZC_V_MONEY,    /* n fen; CSV/HTML yuan with two decimals; JSON integer fen */
+	ZC_V_DATE,     /* n a zc_day; CSV/HTML YYYY-MM-DD, empty when negative; JSON always the date */
+	ZC_V_BOOL,     /* n (JSON only: true / false) */
+	ZC_V_NULL,     /* JSON only: null */
+	ZC_V_LIST      /* list[0..nlist) (JSON only: an array of strings) */
+};
+
+/* One cell's value, filled by a getter (zc_report_get clears it and sets
+ * the column's type first). */
+typedef struct zc_report_value {
+	int type; /* enum zc_report_vtype */
+	const char *s;
+	long long n;
+	const char *list[4];
+	size_t nlist;
+	const char *cls; /* HTML: the cell's class (NULL: by type) */
+	const char *key; /* JSON: a key that replaces the column's (a finding's subject) */
+	char buf[512];	 /* room for a text the getter composes (s may point here) */
+} zc_report_value;
+
+/* One attendance sheet row: a cadre in a village in a month. */
+typedef struct zc_report_sheet_row {
+	int cadre, village;
+	size_t index;		 /* 0-based position on the sheet (序号 is index + 1) */
+	zc_day month_start;	 /* the first of the month */
+	int days;		 /* days of the month */
+	int counts[ZC_ST_COUNT]; /* zc_report_count_days of the month in the village */
+} zc_report_sheet_row;
+
+/* What a getter reads: the data, the language and one row of a table. */
+typedef struct zc_report_row {
+	const zc_rules_input *in;
+	const zc_rules_result *r;
+	const zc_report_scope *sc;
+	int lang;
+	/* the row: years zc_r_year; allowance zc_report_allowance_row; recall
+	 * zc_r_recall; collection zc_report_terminal_row; breakdown
+	 * zc_report_group_row; findings zc_r_finding; attendance
+	 * zc_report_sheet_row */
+	const void *item;
+	int expected; /* years: the days expected by now (zc_report_pace) */
+	zc_day day;   /* attendance, the ZC_COL_DAYS column: the date */
+} zc_report_row;
+
+typedef void (*zc_report_getter)(const zc_report_row *row, zc_report_value *v);
+
+enum zc_report_col_flag {
+	ZC_COL_NO_CSV = 1,   /* not a column of the CSV sheet */
+	ZC_COL_NO_HTML = 2,  /* not a column of the HTML table */
+	ZC_COL_SUM = 4,	     /* summed on subtotal and total lines; the others are blank */
+	ZC_COL_SUBJECT = 8,  /* HTML: left out of a table under its subject's heading */
+	ZC_COL_DAYS = 16,    /* one column per day of the month, headed by the day's number */
+	ZC_COL_GROUPBY = 32, /* HTML: the table is split by it, one table per value */
+};
+
+typedef struct zc_report_column {
+	const char *key;	/* JSON key; NULL: not in the JSON */
+	const char *heading[2]; /* [0] Chinese, [1] English; NULL: JSON only */
+	int type;		/* enum zc_report_vtype of the cell (a JSON getter may change it) */
+	zc_report_getter get;	/* the cell */
+	zc_report_getter json;	/* the JSON value when it differs from the cell; NULL: the cell's */
+	unsigned flags;		/* enum zc_report_col_flag */
+} zc_report_column;
+
+typedef struct zc_report_table_desc {
+	const char *name; /* "years", ...: the JSON array, or the sheet */
+	const zc_report_column *cols;
+	size_t ncols;
+	/* HTML: the class of a row's <tr> (NULL: none), e.g. shaded when behind pace */
+	const char *(*row_class)(const zc_report_row *row);
+} zc_report_table_desc;
+
 #define ZC_REPORT_MAX_COLUMNS 24
-/* The headings of a table in the language into out (room for
- * ZC_REPORT_MAX_COLUMNS); returns how many. */
-size_t zc_report_columns(int table, int lang, const char **out);
-/* The cells of one row of each table, in the order of its headings. */
-void zc_report_years_cells(const zc_report_cells *w, const zc_rules_input *in, const zc_report_scope *sc,
-			   const zc_r_year *y, int expected, int lang);
-void zc_report_allowance_cells(const zc_report_cells *w, const zc_rules_input *in, const zc_report_allowance_row *a);
-void zc_report_recall_cells(const zc_report_cells *w, const zc_rules_input *in, const zc_rules_result *r,
-			    const zc_report_scope *sc, const zc_r_recall *rc, int lang);
-void zc_report_terminal_cells(const zc_report_cells *w, const zc_rules_input *in, const zc_report_terminal_row *t,
-			      int lang);
-/* from the second heading on (the kind is the first) */
-void zc_report_group_cells(const zc_report_cells *w, const zc_report_group_row *g);
+/* The totals of a table's ZC_COL_SUM columns, by column index. */
+typedef struct zc_report_sums {
+	long long n[ZC_REPORT_MAX_COLUMNS];
+} zc_report_sums;
+/* Add a row's ZC_COL_SUM cells to s (zeroed by the caller). */
+void zc_report_sums_add(int table, const zc_report_row *row, zc_report_sums *s);
+
+/* The descriptor of a table (enum zc_report_table), NULL if out of range. */
+const zc_report_table_desc *zc_report_table_get(int table);
+/* The heading of a column in the language. */
+const char *zc_report_heading(const zc_report_column *c, int lang);
+/* A cell (json 0) or JSON value (json 1) of a row: v zeroed, then filled. */
+void zc_report_get(const zc_report_column *c, const zc_report_row *row, int json, zc_report_value *v);
+/* A row as a JSON object of the keyed columns, in column order. New
+ * reference, NULL when out of memory. */
+json_t *zc_report_row_json(int table, const zc_report_row *row);
+/* fen as yuan with two decimals ("-12.30") into out. */
+void zc_report_yuan(int64_t fen, char out[32]);
+/* The CSS class of a day status on the attendance sheet and in its legend
+ * (s-x absent, s-pd pending, ...), NULL for PRESENT. */
+const char *zc_report_status_class(int status);
+
 /* forged_badge: a violation shown on its own, labelled 疑似弄虚作假. */
 int zc_report_is_forgery(const zc_r_finding *f);
 
