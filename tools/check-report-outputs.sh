@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# check_outputs.sh: every report the renderers write, for byte-for-byte
+# tools/check-report-outputs.sh: every report the renderers write, for byte-for-byte
 # comparison before and after a change to host/report (a refactor must not
 # change one byte).
 #
-#   check_outputs.sh play BIN STORES SCN...   play each scenario with
+#   check-report-outputs.sh play BIN STORES SCN...   play each scenario with
 #       `BIN/zhucun-sim run` into STORES/NAME (keeps host.db, as-of, scopes)
-#   check_outputs.sh render ZHUCUN STORES OUT  write into OUT/NAME/ every
+#   check-report-outputs.sh render ZHUCUN STORES OUT  write into OUT/NAME/ every
 #       output of ZHUCUN report on each store: JSON; HTML and all seven CSV
 #       sheets in Chinese and English; for the whole report and every
 #       district, township and village; and the same with --month for every
 #       month from the first to the as-of month
-#   check_outputs.sh compare OLD NEW          diff -r, and the number of files
+#   check-report-outputs.sh compare OLD NEW          diff -r, and the number of files
 #
 # Typical use: play and render once with the unchanged build into
 # /tmp/report-baseline, render again after each step and compare.
