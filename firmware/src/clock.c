@@ -35,8 +35,14 @@ zc_clock zc_clock_system(void)
 	return c;
 }
 
-static int64_t sim_utc(void *ctx) { return ((zc_simclock *)ctx)->utc_ms; }
-static uint64_t sim_mono(void *ctx) { return ((zc_simclock *)ctx)->mono_ms; }
+static int64_t sim_utc(void *ctx)
+{
+	return ((zc_simclock *)ctx)->utc_ms;
+}
+static uint64_t sim_mono(void *ctx)
+{
+	return ((zc_simclock *)ctx)->mono_ms;
+}
 static int sim_set(void *ctx, int64_t utc_ms)
 {
 	((zc_simclock *)ctx)->utc_ms = utc_ms;

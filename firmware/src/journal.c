@@ -48,16 +48,16 @@
 #include "zc/record.h"
 
 #define DEFAULT_SEGMENT_BYTES (64u * 1024)
-#define ENTRY_MAX (ZC_REC_MAX + ZC_JENTRY_OVERHEAD)
-#define COLLECTED_NAME "collected"     /* persisted */
-#define COLLECTED_TMP "collected.tmp"  /* persisted */
-#define COLLECTED_LEN (8 + ZC_HASH_LEN + 4) /* persisted */
-#define NO_TAIL UINT64_MAX
+#define ENTRY_MAX	      (ZC_REC_MAX + ZC_JENTRY_OVERHEAD)
+#define COLLECTED_NAME	      "collected"	    /* persisted */
+#define COLLECTED_TMP	      "collected.tmp"	    /* persisted */
+#define COLLECTED_LEN	      (8 + ZC_HASH_LEN + 4) /* persisted */
+#define NO_TAIL		      UINT64_MAX
 
 struct jseg {
 	uint64_t first_seq; /* from the file name */
-	uint64_t lo;        /* lowest seq held here (first_seq unless overlapped) */
-	uint64_t size;      /* bytes, all valid after open */
+	uint64_t lo;	    /* lowest seq held here (first_seq unless overlapped) */
+	uint64_t size;	    /* bytes, all valid after open */
 	char name[ZC_JSEG_NAME_LEN + 1];
 };
 
@@ -98,11 +98,11 @@ struct found {
 
 /* Per-segment outcome of the open scan. */
 struct scanned {
-	uint64_t good;          /* intact records */
-	uint64_t last_seq;      /* the last of them */
+	uint64_t good;	   /* intact records */
+	uint64_t last_seq; /* the last of them */
 	uint8_t last_hash[ZC_HASH_LEN];
-	size_t ent_start;       /* index slot of the segment's first record */
-	uint64_t tail_off;      /* damage running to the end starts here; NO_TAIL */
+	size_t ent_start;  /* index slot of the segment's first record */
+	uint64_t tail_off; /* damage running to the end starts here; NO_TAIL */
 	int tail_reason;
 	uint64_t size;
 };
@@ -284,8 +284,7 @@ static int scan_segment(zc_journal *j, struct chain *c, const uint8_t *buf, uint
 		/* Damage at off: look for where an intact continuation resumes. */
 		uint64_t p;
 		for (p = off; p < size; p++)
-			if (!entry_at(j, buf, (size_t)size, (size_t)p, &e) &&
-			    (e.seq > c->expect || continues(c, &e)))
+			if (!entry_at(j, buf, (size_t)size, (size_t)p, &e) && (e.seq > c->expect || continues(c, &e)))
 				break;
 		if (p >= size) {
 			sc->tail_off = off;

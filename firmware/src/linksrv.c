@@ -45,10 +45,10 @@
 typedef struct stream {
 	int active;
 	uint16_t req_id;
-	uint64_t next;	 /* next sequence number to send */
-	uint32_t credit; /* RECORDS frames we may still send */
+	uint64_t next;	    /* next sequence number to send */
+	uint32_t credit;    /* RECORDS frames we may still send */
 	size_t max_payload; /* the host's largest RECORDS payload */
-	int at_head;	 /* the last frame reached the head: END may be due */
+	int at_head;	    /* the last frame reached the head: END may be due */
 } stream;
 
 typedef struct counters {

@@ -14,7 +14,7 @@
 #include "zc/err.h"
 
 #define APDU_TIMEOUT_MS 1000
-#define RESP_MAX 4096
+#define RESP_MAX	4096
 
 static const uint8_t piv_aid[] = {0xA0, 0x00, 0x00, 0x03, 0x08};
 static unsigned round_trips;
@@ -118,8 +118,8 @@ int zc_piv_select(zc_reader *r)
 /* GET DATA for a 3-byte object tag; returns the contents of tag 53. */
 static int get_data(zc_reader *r, uint32_t tag, uint8_t *out, size_t cap, const uint8_t **obj, size_t *olen)
 {
-	const uint8_t apdu[] = {0x00, 0xCB, 0x3F, 0xFF, 0x05, 0x5C, 0x03, (uint8_t)(tag >> 16),
-				(uint8_t)(tag >> 8), (uint8_t)tag, 0x00};
+	const uint8_t apdu[] = {
+	    0x00, 0xCB, 0x3F, 0xFF, 0x05, 0x5C, 0x03, (uint8_t)(tag >> 16), (uint8_t)(tag >> 8), (uint8_t)tag, 0x00};
 	uint16_t sw;
 	int n = exchange(r, apdu, sizeof apdu, out, cap, &sw);
 	if (n < 0)
@@ -161,8 +161,8 @@ int zc_piv_read_cert(zc_reader *r, uint8_t *cert, size_t *cert_len)
 
 int zc_piv_sign(zc_reader *r, const uint8_t challenge[32], uint8_t *sig, size_t *sig_len)
 {
-	uint8_t apdu[5 + 4 + 2 + 32 + 1] = {0x00, 0x87, 0x11, 0x9E, 4 + 2 + 32, 0x7C, 2 + 2 + 32, 0x82, 0x00,
-					    0x81, 0x20};
+	uint8_t apdu[5 + 4 + 2 + 32 + 1] = {0x00,	0x87, 0x11, 0x9E, 4 + 2 + 32, 0x7C,
+					    2 + 2 + 32, 0x82, 0x00, 0x81, 0x20};
 	uint8_t out[RESP_MAX];
 	uint16_t sw;
 	const uint8_t *dyn, *s;

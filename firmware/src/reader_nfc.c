@@ -31,10 +31,8 @@ static int map_err(int e)
 	case NFC_ETIMEOUT:
 	case NFC_ERFTRANS:
 	case NFC_ETGRELEASED:
-	case NFC_EMFCAUTHFAIL:
-		return ZC_ENOENT; /* the card went away or stopped answering */
-	default:
-		return ZC_EIO;
+	case NFC_EMFCAUTHFAIL: return ZC_ENOENT; /* the card went away or stopped answering */
+	default: return ZC_EIO;
 	}
 }
 

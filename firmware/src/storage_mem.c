@@ -58,10 +58,10 @@ struct zc_memfs {
 	struct mnode **nodes; /* every live inode */
 	size_t nnodes, nodes_cap;
 	zc_memfs_faults f;
-	int64_t budget;  /* bytes left before the power fails; -1: no plan */
+	int64_t budget;	 /* bytes left before the power fails; -1: no plan */
 	uint64_t nwrite; /* pwrite calls since the plan was set */
-	uint64_t nsync;  /* sync and sync_dir calls since the plan was set */
-	int dead;        /* power is out */
+	uint64_t nsync;	 /* sync and sync_dir calls since the plan was set */
+	int dead;	 /* power is out */
 	uint64_t written;
 };
 

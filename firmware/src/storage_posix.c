@@ -49,12 +49,9 @@ static int map_errno(int e)
 {
 	switch (e) {
 	case ENOSPC:
-	case EDQUOT:
-		return ZC_ENOSPC;
-	case ENOENT:
-		return ZC_ENOENT;
-	default:
-		return ZC_EIO;
+	case EDQUOT: return ZC_ENOSPC;
+	case ENOENT: return ZC_ENOENT;
+	default: return ZC_EIO;
 	}
 }
 

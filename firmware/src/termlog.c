@@ -84,8 +84,8 @@ static uint32_t last_boot(zc_journal *j, uint8_t *buf)
 	return boot;
 }
 
-int zc_termlog_open(zc_journal *j, zc_privkey *key, const char *terminal_id, const zc_clock *clk,
-		    const char *firmware, zc_termlog **out)
+int zc_termlog_open(zc_journal *j, zc_privkey *key, const char *terminal_id, const zc_clock *clk, const char *firmware,
+		    zc_termlog **out)
 {
 	zc_termlog *t = NULL;
 	zc_rec *r = NULL;

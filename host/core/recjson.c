@@ -55,9 +55,7 @@ json_t *zc_rec_to_json(const zc_rec *r, const uint8_t *hash)
 		json_object_set_new(p, "nonce", hexj(r->u.tap.nonce, ZC_NONCE_LEN));
 		json_object_set_new(p, "badge_sig", hexj(r->u.tap.badge_sig, r->u.tap.badge_sig_len));
 		break;
-	case ZC_KIND_BOOT:
-		json_object_set_new(p, "firmware", json_string(r->u.boot.firmware));
-		break;
+	case ZC_KIND_BOOT: json_object_set_new(p, "firmware", json_string(r->u.boot.firmware)); break;
 	case ZC_KIND_CLOCK_SET:
 		json_object_set_new(p, "old_utc_ms", json_integer(r->u.clock.old_utc_ms));
 		json_object_set_new(p, "new_utc_ms", json_integer(r->u.clock.new_utc_ms));
@@ -83,9 +81,7 @@ json_t *zc_rec_to_json(const zc_rec *r, const uint8_t *hash)
 		json_object_set_new(p, "dropped_bytes", json_integer((json_int_t)r->u.repair.dropped_bytes));
 		json_object_set_new(p, "last_good_seq", json_integer((json_int_t)r->u.repair.last_good_seq));
 		break;
-	default:
-		json_object_set_new(p, "raw", hexj(r->payload, r->payload_len));
-		break;
+	default: json_object_set_new(p, "raw", hexj(r->payload, r->payload_len)); break;
 	}
 	json_object_set_new(o, "payload", p);
 	json_object_set_new(o, "sig", hexj(r->sig, r->sig_len));

@@ -17,7 +17,10 @@ void zc_w_bytes(zc_wbuf *w, const void *src, size_t n)
 	w->len += n;
 }
 
-void zc_w_u8(zc_wbuf *w, uint8_t v) { zc_w_bytes(w, &v, 1); }
+void zc_w_u8(zc_wbuf *w, uint8_t v)
+{
+	zc_w_bytes(w, &v, 1);
+}
 
 void zc_w_u16(zc_wbuf *w, uint16_t v)
 {

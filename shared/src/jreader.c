@@ -21,8 +21,8 @@ typedef struct seg {
 struct zc_jreader {
 	seg *segs;
 	size_t nsegs;
-	size_t cur;      /* index of the loaded segment */
-	uint8_t *buf;    /* its contents */
+	size_t cur;   /* index of the loaded segment */
+	uint8_t *buf; /* its contents */
 	size_t len;
 	size_t off;
 	int loaded;

@@ -76,8 +76,7 @@ static int encode_payload_v1(zc_rec *r)
 			return ZC_EARG;
 		if (t->badge_sig_len && !der_sig_valid(t->badge_sig, t->badge_sig_len))
 			return ZC_EARG;
-		if (t->badge_kind == ZC_BADGE_UID &&
-		    (t->badge_sig_len || memcmp(t->cert_fp, zero32, ZC_HASH_LEN)))
+		if (t->badge_kind == ZC_BADGE_UID && (t->badge_sig_len || memcmp(t->cert_fp, zero32, ZC_HASH_LEN)))
 			return ZC_EARG;
 		zc_w_u8(&w, t->badge_kind);
 		zc_w_u8(&w, t->result);
@@ -132,8 +131,7 @@ static int encode_payload_v1(zc_rec *r)
 		zc_w_u64(&w, r->u.repair.dropped_bytes);
 		zc_w_u64(&w, r->u.repair.last_good_seq);
 		break;
-	case 0:
-		return ZC_EARG;
+	case 0: return ZC_EARG;
 	default:
 		/* Unknown kind: the caller supplied payload/payload_len. */
 		if (r->payload_len > ZC_PAYLOAD_MAX)

@@ -87,17 +87,22 @@ static void make(zc_rec *r, uint8_t kind, uint64_t seq)
 		r->u.repair.dropped_bytes = 2;
 		r->u.repair.last_good_seq = 3;
 		break;
-	default:
-		r->payload_len = ZC_PAYLOAD_MAX;
-		memset(r->payload, 0x77, ZC_PAYLOAD_MAX);
+	default: r->payload_len = ZC_PAYLOAD_MAX; memset(r->payload, 0x77, ZC_PAYLOAD_MAX);
 	}
 }
 
 static void test_round_trip_every_kind(void **state)
 {
 	(void)state;
-	const uint8_t kinds[] = {ZC_KIND_TAP,	     ZC_KIND_BOOT,	    ZC_KIND_CLOCK_SET, ZC_KIND_PROVISIONED,
-				 ZC_KIND_COLLECTED, ZC_KIND_READER_FAULT, ZC_KIND_JOURNAL_REPAIR, 8, 255};
+	const uint8_t kinds[] = {ZC_KIND_TAP,
+				 ZC_KIND_BOOT,
+				 ZC_KIND_CLOCK_SET,
+				 ZC_KIND_PROVISIONED,
+				 ZC_KIND_COLLECTED,
+				 ZC_KIND_READER_FAULT,
+				 ZC_KIND_JOURNAL_REPAIR,
+				 8,
+				 255};
 	for (size_t i = 0; i < sizeof kinds; i++) {
 		for (uint64_t seq = 1; seq <= 2; seq++) {
 			zc_rec r, d;
@@ -221,12 +226,12 @@ static void test_every_rejection(void **state)
 	assert_int_equal(zc_rec_sign(&r, key, g, sizeof g, &len, NULL), 0);
 	size_t blen = len - 1 - r.sig_len;
 	/* Offsets for terminal "K01": see shared/FORMAT.md. */
-#define MUT(stmt, code, field)                                                                                 \
-	do {                                                                                                   \
-		size_t n = len;                                                                                \
-		memcpy(b, g, len);                                                                             \
-		stmt;                                                                                          \
-		expect_reject(b, n, code, field);                                                              \
+#define MUT(stmt, code, field)                                                                                         \
+	do {                                                                                                           \
+		size_t n = len;                                                                                        \
+		memcpy(b, g, len);                                                                                     \
+		stmt;                                                                                                  \
+		expect_reject(b, n, code, field);                                                                      \
 	} while (0)
 	MUT(n = 0, ZC_ETRUNC, "magic");
 	MUT(b[1] = 'X', ZC_EMALFORMED, "magic");
@@ -249,8 +254,8 @@ static void test_every_rejection(void **state)
 	MUT(b[72] = 33, ZC_EMALFORMED, "tap.badge_id_len");
 	MUT(b[70] = ZC_BADGE_UID, ZC_EMALFORMED, "tap.uid_has_pki_fields");
 	/* payload length one short: the tap's signature runs past it */
-	MUT((zc_put_u16(b + 68, (uint16_t)(r.payload_len - 1)), memmove(b + 69 + r.payload_len, b + 70 + r.payload_len,
-		len - 70 - r.payload_len), n = len - 1),
+	MUT((zc_put_u16(b + 68, (uint16_t)(r.payload_len - 1)),
+	     memmove(b + 69 + r.payload_len, b + 70 + r.payload_len, len - 70 - r.payload_len), n = len - 1),
 	    ZC_EMALFORMED, "tap.badge_sig");
 	MUT(n = blen, ZC_ETRUNC, "sig_len");
 	MUT(b[blen] = 7, ZC_EMALFORMED, "sig_len");
@@ -311,7 +316,8 @@ static void test_vectors_good(void **state)
 	uint8_t prev[ZC_HASH_LEN] = {0};
 	size_t i;
 	json_t *g;
-	json_array_foreach(recs, i, g) {
+	json_array_foreach(recs, i, g)
+	{
 		size_t len, blen;
 		uint8_t *b = vec(json_string_value(json_object_get(g, "file")), &len);
 		zc_rec r;
@@ -321,7 +327,8 @@ static void test_vectors_good(void **state)
 		zc_rec_hash_body(b, blen, h);
 		json_t *got = zc_rec_to_json(&r, h);
 		if (!json_equal(got, json_object_get(g, "record"))) {
-			char *a = json_dumps(got, JSON_SORT_KEYS), *e = json_dumps(json_object_get(g, "record"), JSON_SORT_KEYS);
+			char *a = json_dumps(got, JSON_SORT_KEYS),
+			     *e = json_dumps(json_object_get(g, "record"), JSON_SORT_KEYS);
 			fail_msg("vector %zu decodes differently:\n got %s\n want %s", i, a, e);
 		}
 		json_decref(got);
@@ -364,7 +371,8 @@ static void test_vectors_bad(void **state)
 	assert_true(json_array_size(bads) >= 10);
 	size_t i;
 	json_t *x;
-	json_array_foreach(bads, i, x) {
+	json_array_foreach(bads, i, x)
+	{
 		size_t len;
 		uint8_t *b = vec(json_string_value(json_object_get(x, "file")), &len);
 		zc_rec r;
@@ -465,9 +473,9 @@ static void test_jreader_damage(void **state)
 		len += (size_t)zc_jentry_encode(buf, n, seg + len, sizeof seg - len);
 	}
 	seg[offs[1] + 10] ^= 0x10; /* record 2: body damaged, length intact */
-	seg[offs[3]] = 0xFF;       /* record 4: length damaged */
+	seg[offs[3]] = 0xFF;	   /* record 4: length damaged */
 	seg[offs[3] + 1] = 0xFF;
-	len -= 5;                  /* record 6: torn */
+	len -= 5; /* record 6: torn */
 	char path[4200];
 	snprintf(path, sizeof path, "%s/seg-000000000001.zcj", dir);
 	assert_int_equal(tu_write_file(path, seg, len), 0);
@@ -498,15 +506,15 @@ static void test_jreader_damage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip_every_kind),
-		cmocka_unit_test(test_encoder_refuses_invalid),
-		cmocka_unit_test(test_truncation_and_bitflips),
-		cmocka_unit_test(test_every_rejection),
-		cmocka_unit_test(test_vectors_good),
-		cmocka_unit_test(test_vectors_bad),
-		cmocka_unit_test(test_vector_segment),
-		cmocka_unit_test(test_jentry),
-		cmocka_unit_test(test_jreader_damage),
+	    cmocka_unit_test(test_round_trip_every_kind),
+	    cmocka_unit_test(test_encoder_refuses_invalid),
+	    cmocka_unit_test(test_truncation_and_bitflips),
+	    cmocka_unit_test(test_every_rejection),
+	    cmocka_unit_test(test_vectors_good),
+	    cmocka_unit_test(test_vectors_bad),
+	    cmocka_unit_test(test_vector_segment),
+	    cmocka_unit_test(test_jentry),
+	    cmocka_unit_test(test_jreader_damage),
 	};
 	return cmocka_run_group_tests_name("record", tests, setup, teardown);
 }

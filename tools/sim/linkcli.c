@@ -112,9 +112,9 @@ int zc_linkcli_main(int argc, char **argv)
 	const char *cmd = argv[optind];
 	char hx[2 * ZC_HASH_LEN + 1];
 	if (!strcmp(cmd, "hello")) {
-		printf("terminal=%s township=%s head=%llu collected=%llu utc_ms=%lld nonce=%s\n", h.terminal, h.township,
-		       (unsigned long long)h.head_seq, (unsigned long long)h.collected_seq, (long long)h.utc_ms,
-		       zc_hex(h.nonce, ZC_WIRE_NONCE_LEN, hx));
+		printf("terminal=%s township=%s head=%llu collected=%llu utc_ms=%lld nonce=%s\n", h.terminal,
+		       h.township, (unsigned long long)h.head_seq, (unsigned long long)h.collected_seq,
+		       (long long)h.utc_ms, zc_hex(h.nonce, ZC_WIRE_NONCE_LEN, hx));
 		zc_serial_free(port);
 		return 0;
 	}

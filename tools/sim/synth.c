@@ -56,7 +56,10 @@ int zc_synth_journal(const zc_synth_opts *o)
 	}
 	zc_simclock sc = {o->start_utc_ms, 1000};
 	zc_clock clk = zc_clock_sim(&sc);
-	rc = zc_termlog_open(j, tkey, o->terminal, &clk, "zhucun-sim " "0.1.0", &log);
+	rc = zc_termlog_open(j, tkey, o->terminal, &clk,
+			     "zhucun-sim "
+			     "0.1.0",
+			     &log);
 	if (rc) {
 		fprintf(stderr, "zhucun-sim: starting the log: %s\n", zc_strerror(rc));
 		goto out;

@@ -10,11 +10,11 @@
 #include <stdint.h>
 
 typedef struct zc_synth_opts {
-	const char *out_dir;     /* created if missing */
-	const char *terminal;    /* terminal id */
-	uint64_t records;        /* taps to write */
-	int64_t start_utc_ms;    /* simulated time of the first record */
-	uint32_t badges;         /* distinct synthetic badges */
+	const char *out_dir;  /* created if missing */
+	const char *terminal; /* terminal id */
+	uint64_t records;     /* taps to write */
+	int64_t start_utc_ms; /* simulated time of the first record */
+	uint32_t badges;      /* distinct synthetic badges */
 	int quiet;
 } zc_synth_opts;
 

@@ -58,9 +58,9 @@ int zc_vectors_write(const char *out_dir, const char *terminal_key, const char *
 
 	uint8_t prev[ZC_HASH_LEN] = {0};
 	const int64_t t0 = 1735778460000; /* 2025-01-02T00:41:00Z = 08:41 in UTC+8 */
-	const uint8_t kinds[] = {ZC_KIND_BOOT,	     ZC_KIND_PROVISIONED,  ZC_KIND_TAP,
-				 ZC_KIND_TAP,	     ZC_KIND_CLOCK_SET,	   ZC_KIND_READER_FAULT,
-				 ZC_KIND_COLLECTED,  ZC_KIND_JOURNAL_REPAIR, 200};
+	const uint8_t kinds[] = {ZC_KIND_BOOT,	    ZC_KIND_PROVISIONED,    ZC_KIND_TAP,
+				 ZC_KIND_TAP,	    ZC_KIND_CLOCK_SET,	    ZC_KIND_READER_FAULT,
+				 ZC_KIND_COLLECTED, ZC_KIND_JOURNAL_REPAIR, 200};
 	zc_jseg_header(seg, 1);
 	for (n = 0; n < (int)sizeof kinds; n++) {
 		zc_rec r;
@@ -72,9 +72,7 @@ int zc_vectors_write(const char *out_dir, const char *terminal_key, const char *
 		r.mono_ms = 5000 + (uint64_t)n * 61000;
 		memcpy(r.prev_hash, prev, ZC_HASH_LEN);
 		switch (kinds[n]) {
-		case ZC_KIND_BOOT:
-			strcpy(r.u.boot.firmware, "zhucun-terminal 0.1.0");
-			break;
+		case ZC_KIND_BOOT: strcpy(r.u.boot.firmware, "zhucun-terminal 0.1.0"); break;
 		case ZC_KIND_PROVISIONED:
 			strcpy(r.u.prov.township, "T01");
 			fill(r.u.prov.host_fp, 32, 0x10);
@@ -162,21 +160,37 @@ int zc_vectors_write(const char *out_dir, const char *terminal_key, const char *
 	size_t tl = enclen[2], bl = bodylen[2];
 #define BAD(nm) (b[nb].name = (nm), memcpy(b[nb].buf, t, tl), b[nb].len = tl, &b[nb++])
 	bad *x;
-	x = BAD("bad-empty.rec"); x->len = 0;
-	x = BAD("bad-magic.rec"); x->buf[0] = 'X';
-	x = BAD("bad-version.rec"); x->buf[2] = 9;
-	x = BAD("bad-kind-zero.rec"); x->buf[3] = 0;
-	x = BAD("bad-terminal-len.rec"); x->buf[4] = 0;
-	x = BAD("bad-terminal-char.rec"); x->buf[5] = '/';
-	x = BAD("bad-seq-zero.rec"); memset(x->buf + 8, 0, 8);
-	x = BAD("bad-truncated-header.rec"); x->len = 20;
-	x = BAD("bad-truncated-body.rec"); x->len = bl - 3;
-	x = BAD("bad-truncated-sig.rec"); x->len = tl - 1;
-	x = BAD("bad-payload-len.rec"); zc_put_u16(x->buf + 68, 2000);
-	x = BAD("bad-badge-kind.rec"); x->buf[70] = 3;
-	x = BAD("bad-sig-len.rec"); x->buf[bl] = 80;
-	x = BAD("bad-sig-der.rec"); x->buf[bl + 1] = 0x31;
-	x = BAD("bad-trailing.rec"); x->buf[tl] = 0; x->len = tl + 1;
+	x = BAD("bad-empty.rec");
+	x->len = 0;
+	x = BAD("bad-magic.rec");
+	x->buf[0] = 'X';
+	x = BAD("bad-version.rec");
+	x->buf[2] = 9;
+	x = BAD("bad-kind-zero.rec");
+	x->buf[3] = 0;
+	x = BAD("bad-terminal-len.rec");
+	x->buf[4] = 0;
+	x = BAD("bad-terminal-char.rec");
+	x->buf[5] = '/';
+	x = BAD("bad-seq-zero.rec");
+	memset(x->buf + 8, 0, 8);
+	x = BAD("bad-truncated-header.rec");
+	x->len = 20;
+	x = BAD("bad-truncated-body.rec");
+	x->len = bl - 3;
+	x = BAD("bad-truncated-sig.rec");
+	x->len = tl - 1;
+	x = BAD("bad-payload-len.rec");
+	zc_put_u16(x->buf + 68, 2000);
+	x = BAD("bad-badge-kind.rec");
+	x->buf[70] = 3;
+	x = BAD("bad-sig-len.rec");
+	x->buf[bl] = 80;
+	x = BAD("bad-sig-der.rec");
+	x->buf[bl + 1] = 0x31;
+	x = BAD("bad-trailing.rec");
+	x->buf[tl] = 0;
+	x->len = tl + 1;
 #undef BAD
 	for (int i = 0; i < nb; i++) {
 		zc_rec r;

@@ -32,10 +32,10 @@
 #define CTRL_RESET 2
 #define CTRL_ATR   4
 
-#define MSG_MAX	     0xFFFF /* vpcd's length field */
-#define RETRY_MS     200
-#define POLL_MS	     250
-#define ATR_MAX	     33
+#define MSG_MAX	 0xFFFF /* vpcd's length field */
+#define RETRY_MS 200
+#define POLL_MS	 250
+#define ATR_MAX	 33
 
 static volatile sig_atomic_t stop_sig;
 
@@ -71,10 +71,10 @@ int zc_vicc_atr(const zc_target *t, uint8_t *atr, size_t cap)
 	if (cap < 5 + nh)
 		return ZC_EARG;
 	size_t n = 0;
-	atr[n++] = 0x3B;		  /* TS: direct convention */
+	atr[n++] = 0x3B;		 /* TS: direct convention */
 	atr[n++] = (uint8_t)(0x80 | nh); /* T0: TD1 follows, nh historical bytes */
-	atr[n++] = 0x80;		  /* TD1: TD2 follows, T=0 */
-	atr[n++] = 0x01;		  /* TD2: T=1 */
+	atr[n++] = 0x80;		 /* TD1: TD2 follows, T=0 */
+	atr[n++] = 0x01;		 /* TD2: T=1 */
 	if (nh)
 		memcpy(atr + n, hist, nh);
 	n += nh;
@@ -210,7 +210,9 @@ static int serve(int fd, zc_vcard *card, const uint8_t *atr, size_t atr_len, int
 				/* A new power cycle: nothing selected, no PIN. */
 				if (verbose)
 					fprintf(stderr, "vicc: %s\n",
-						msg[0] == CTRL_OFF ? "power off" : msg[0] == CTRL_ON ? "power on" : "reset");
+						msg[0] == CTRL_OFF  ? "power off"
+						: msg[0] == CTRL_ON ? "power on"
+								    : "reset");
 				zc_vcard_reset(card);
 				break;
 			case CTRL_ATR:

@@ -10,7 +10,7 @@
 
 typedef struct zc_clock {
 	void *ctx;
-	int64_t (*utc_ms)(void *ctx);   /* wall clock, ms since the Unix epoch, UTC */
+	int64_t (*utc_ms)(void *ctx);	/* wall clock, ms since the Unix epoch, UTC */
 	uint64_t (*mono_ms)(void *ctx); /* monotonic ms since boot, never goes back */
 	/* Set the wall clock (SET_TIME); 0 or a negative zc_err. May be NULL. */
 	int (*set_utc_ms)(void *ctx, int64_t utc_ms);

@@ -13,22 +13,22 @@
 #include <stdint.h>
 
 typedef enum zc_fb_kind {
-	ZC_FB_READY = 0,   /* idle, ready for the next badge */
-	ZC_FB_OK,          /* tap recorded */
-	ZC_FB_WEAK,        /* UID-only card recorded as weak */
-	ZC_FB_ALREADY,     /* same badge again within the window: already recorded */
-	ZC_FB_REJECTED,    /* badge refused (reason code given) */
-	ZC_FB_FULL,        /* journal full of uncollected records: tap refused */
-	ZC_FB_FAULT,       /* reader or storage fault */
+	ZC_FB_READY = 0, /* idle, ready for the next badge */
+	ZC_FB_OK,	 /* tap recorded */
+	ZC_FB_WEAK,	 /* UID-only card recorded as weak */
+	ZC_FB_ALREADY,	 /* same badge again within the window: already recorded */
+	ZC_FB_REJECTED,	 /* badge refused (reason code given) */
+	ZC_FB_FULL,	 /* journal full of uncollected records: tap refused */
+	ZC_FB_FAULT,	 /* reader or storage fault */
 } zc_fb_kind;
 
 typedef struct zc_fb_event {
 	zc_fb_kind kind;
-	const char *reason;   /* stable English code: "revoked", "unknown_ca", ... or "" */
-	const char *line_zh;  /* display line, Simplified Chinese */
-	const char *line_en;  /* the same in English */
-	int64_t utc_ms;       /* when */
-	uint64_t seq;         /* record appended (0: none) */
+	const char *reason;  /* stable English code: "revoked", "unknown_ca", ... or "" */
+	const char *line_zh; /* display line, Simplified Chinese */
+	const char *line_en; /* the same in English */
+	int64_t utc_ms;	     /* when */
+	uint64_t seq;	     /* record appended (0: none) */
 } zc_fb_event;
 
 typedef struct zc_feedback {

@@ -35,16 +35,16 @@ typedef struct zc_journal zc_journal;
 
 typedef struct zc_journal_cfg {
 	uint64_t capacity_bytes; /* 0: unlimited (storage space is the limit) */
-	uint32_t segment_bytes;  /* roll to a new segment past this; 0: 64 KiB */
+	uint32_t segment_bytes;	 /* roll to a new segment past this; 0: 64 KiB */
 } zc_journal_cfg;
 
 typedef struct zc_journal_repair {
-	int happened;           /* 1 if open cut something off */
-	char segment[32];       /* segment file that was cut (or removed) */
-	uint64_t offset;        /* offset in that segment where the damage began */
+	int happened;		/* 1 if open cut something off */
+	char segment[32];	/* segment file that was cut (or removed) */
+	uint64_t offset;	/* offset in that segment where the damage began */
 	uint64_t dropped_bytes; /* bytes removed (all segments) */
 	uint64_t last_good_seq; /* head after the cut */
-	int reason;             /* ZC_ETRUNC, ZC_ECHECKSUM, ZC_EMALFORMED, ... */
+	int reason;		/* ZC_ETRUNC, ZC_ECHECKSUM, ZC_EMALFORMED, ... */
 	/* Found by open but not cut (intact records follow): records still in
 	 * the sequence whose bytes are damaged or missing; read gives
 	 * ZC_ECORRUPT for them. Independent of 'happened'. */
@@ -101,8 +101,8 @@ uint64_t zc_journal_collected(const zc_journal *j);
 typedef struct zc_journal_stats {
 	uint64_t bytes_used;
 	uint64_t capacity_bytes;
-	uint64_t records;       /* held */
-	uint64_t uncollected;   /* head - collected */
+	uint64_t records;     /* held */
+	uint64_t uncollected; /* head - collected */
 	uint32_t segments;
 } zc_journal_stats;
 void zc_journal_stats_get(const zc_journal *j, zc_journal_stats *st);

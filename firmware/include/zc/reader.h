@@ -24,7 +24,7 @@ typedef struct zc_target {
 	size_t uid_len;
 	uint8_t atqa[2];
 	uint8_t sak;
-	int iso14443_4;  /* 1 if the card speaks ISO 14443-4 (APDUs) */
+	int iso14443_4; /* 1 if the card speaks ISO 14443-4 (APDUs) */
 	uint8_t ats[ZC_ATS_MAX];
 	size_t ats_len;
 } zc_target;

@@ -30,8 +30,8 @@ typedef struct zc_termlog zc_termlog;
  * all must outlive the log). The boot counter is the head record's plus one
  * (1 for an empty journal). Appends a JOURNAL_REPAIR record if open repaired
  * the journal, then a BOOT record naming firmware. */
-int zc_termlog_open(zc_journal *j, zc_privkey *key, const char *terminal_id, const zc_clock *clk,
-		    const char *firmware, zc_termlog **out);
+int zc_termlog_open(zc_journal *j, zc_privkey *key, const char *terminal_id, const zc_clock *clk, const char *firmware,
+		    zc_termlog **out);
 void zc_termlog_close(zc_termlog *t);
 
 /* Fill r's header for the next record: version, kind, terminal, seq,

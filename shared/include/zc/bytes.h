@@ -32,14 +32,17 @@ void zc_w_u8(zc_wbuf *w, uint8_t v);
 void zc_w_u16(zc_wbuf *w, uint16_t v);
 void zc_w_u32(zc_wbuf *w, uint32_t v);
 void zc_w_u64(zc_wbuf *w, uint64_t v);
-static inline void zc_w_i64(zc_wbuf *w, int64_t v) { zc_w_u64(w, (uint64_t)v); }
+static inline void zc_w_i64(zc_wbuf *w, int64_t v)
+{
+	zc_w_u64(w, (uint64_t)v);
+}
 
 typedef struct zc_rbuf {
 	const uint8_t *p;
 	size_t len;
 	size_t off;
-	int err;           /* first error (ZC_ETRUNC/ZC_EMALFORMED), 0 if none */
-	size_t err_off;    /* offset where it happened */
+	int err;	       /* first error (ZC_ETRUNC/ZC_EMALFORMED), 0 if none */
+	size_t err_off;	       /* offset where it happened */
 	const char *err_field; /* static name of the field being read */
 } zc_rbuf;
 
@@ -59,12 +62,22 @@ uint8_t zc_r_u8(zc_rbuf *r, const char *field);
 uint16_t zc_r_u16(zc_rbuf *r, const char *field);
 uint32_t zc_r_u32(zc_rbuf *r, const char *field);
 uint64_t zc_r_u64(zc_rbuf *r, const char *field);
-static inline int64_t zc_r_i64(zc_rbuf *r, const char *field) { return (int64_t)zc_r_u64(r, field); }
+static inline int64_t zc_r_i64(zc_rbuf *r, const char *field)
+{
+	return (int64_t)zc_r_u64(r, field);
+}
 /* Record a semantic error (ZC_EMALFORMED etc.) at the current offset. */
 void zc_r_fail(zc_rbuf *r, int err, size_t at, const char *field);
 
-static inline void zc_put_u16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static inline uint16_t zc_get_u16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static inline void zc_put_u16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+static inline uint16_t zc_get_u16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
 static inline void zc_put_u32(uint8_t *p, uint32_t v)
 {
 	for (int i = 0; i < 4; i++)

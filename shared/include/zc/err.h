@@ -14,24 +14,24 @@
 
 enum zc_err {
 	ZC_OK = 0,
-	ZC_EAGAIN = -1,    /* nothing available now: try again */
-	ZC_ETRUNC = -10,   /* input ends before the structure does */
+	ZC_EAGAIN = -1,	     /* nothing available now: try again */
+	ZC_ETRUNC = -10,     /* input ends before the structure does */
 	ZC_EMALFORMED = -11, /* input is not in the canonical form */
-	ZC_EVERSION = -12, /* unknown format version */
-	ZC_ECHECKSUM = -13, /* checksum does not match */
-	ZC_ESIG = -14,     /* signature does not verify */
-	ZC_ECHAIN = -15,   /* hash chain or sequence broken */
-	ZC_EARG = -20,     /* bad argument (a programming or usage error) */
-	ZC_ENOMEM = -21,   /* out of memory */
-	ZC_EIO = -22,      /* storage or device I/O failed */
-	ZC_ENOSPC = -23,   /* storage full */
-	ZC_EFULL = -24,    /* journal full of uncollected records */
-	ZC_ENOENT = -25,   /* no such file, record or row */
-	ZC_EEXIST = -26,   /* already exists */
-	ZC_ECRYPTO = -27,  /* cryptographic library failure */
-	ZC_ECORRUPT = -28, /* stored data is damaged */
-	ZC_ESTATE = -29,   /* object is in a state that forbids the call */
-	ZC_EDB = -30,      /* database error */
+	ZC_EVERSION = -12,   /* unknown format version */
+	ZC_ECHECKSUM = -13,  /* checksum does not match */
+	ZC_ESIG = -14,	     /* signature does not verify */
+	ZC_ECHAIN = -15,     /* hash chain or sequence broken */
+	ZC_EARG = -20,	     /* bad argument (a programming or usage error) */
+	ZC_ENOMEM = -21,     /* out of memory */
+	ZC_EIO = -22,	     /* storage or device I/O failed */
+	ZC_ENOSPC = -23,     /* storage full */
+	ZC_EFULL = -24,	     /* journal full of uncollected records */
+	ZC_ENOENT = -25,     /* no such file, record or row */
+	ZC_EEXIST = -26,     /* already exists */
+	ZC_ECRYPTO = -27,    /* cryptographic library failure */
+	ZC_ECORRUPT = -28,   /* stored data is damaged */
+	ZC_ESTATE = -29,     /* object is in a state that forbids the call */
+	ZC_EDB = -30,	     /* database error */
 };
 
 /* English description of an error code; never NULL. */

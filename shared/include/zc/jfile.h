@@ -19,10 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ZC_JSEG_MAGIC "ZCJ1"      /* persisted */
-#define ZC_JSEG_HEADER_LEN 16     /* persisted */
-#define ZC_JENTRY_OVERHEAD 6      /* u16 len + 4 check; persisted */
-#define ZC_JSEG_NAME_LEN 20       /* "seg-" + 12 digits + ".zcj" */
+#define ZC_JSEG_MAGIC	   "ZCJ1" /* persisted */
+#define ZC_JSEG_HEADER_LEN 16	  /* persisted */
+#define ZC_JENTRY_OVERHEAD 6	  /* u16 len + 4 check; persisted */
+#define ZC_JSEG_NAME_LEN   20	  /* "seg-" + 12 digits + ".zcj" */
 
 /* Write a segment header for first_seq into out (ZC_JSEG_HEADER_LEN). */
 void zc_jseg_header(uint8_t out[ZC_JSEG_HEADER_LEN], uint64_t first_seq);

@@ -18,10 +18,10 @@ typedef struct zc_jreader zc_jreader;
 typedef struct zc_jitem {
 	const char *segment; /* file name of the segment */
 	uint64_t offset;     /* byte offset of the entry in the segment */
-	int status;          /* 0: rec/len valid; else ZC_ECHECKSUM, ZC_ETRUNC, ZC_EMALFORMED */
+	int status;	     /* 0: rec/len valid; else ZC_ECHECKSUM, ZC_ETRUNC, ZC_EMALFORMED */
 	const uint8_t *rec;  /* record bytes (status 0, or ZC_ECHECKSUM with a plausible length) */
 	size_t len;
-	uint64_t skipped;    /* bytes covered by a damaged item */
+	uint64_t skipped; /* bytes covered by a damaged item */
 } zc_jitem;
 
 /* Open a folder of seg-*.zcj files (sorted by first sequence number) or a

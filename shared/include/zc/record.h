@@ -22,15 +22,15 @@
 
 #include "zc/crypto.h"
 
-#define ZC_REC_MAGIC0 0x5A /* 'Z'  persisted */
-#define ZC_REC_MAGIC1 0x52 /* 'R'  persisted */
-#define ZC_REC_VERSION 1   /* the version this code writes; persisted */
+#define ZC_REC_MAGIC0  0x5A /* 'Z'  persisted */
+#define ZC_REC_MAGIC1  0x52 /* 'R'  persisted */
+#define ZC_REC_VERSION 1    /* the version this code writes; persisted */
 
 #define ZC_TERMINAL_ID_MAX 32
-#define ZC_BADGE_ID_MAX 32
-#define ZC_NONCE_LEN 32
-#define ZC_TEXT_MAX 64
-#define ZC_PAYLOAD_MAX 1024
+#define ZC_BADGE_ID_MAX	   32
+#define ZC_NONCE_LEN	   32
+#define ZC_TEXT_MAX	   64
+#define ZC_PAYLOAD_MAX	   1024
 /* Largest encoded record (body + signature). */
 #define ZC_REC_MAX (64 + ZC_TERMINAL_ID_MAX + 2 + ZC_PAYLOAD_MAX + 1 + ZC_SIG_MAX)
 
@@ -53,24 +53,24 @@ enum zc_badge_kind {
 
 /* What the terminal concluded about a tap; persisted. The host re-checks. */
 enum zc_tap_result {
-	ZC_TAP_OK = 0,           /* authenticated */
-	ZC_TAP_WEAK = 1,         /* UID-only card, recorded as weak */
-	ZC_TAP_UNKNOWN_CA = 2,   /* certificate not issued by the badge CA */
-	ZC_TAP_REVOKED = 3,      /* certificate on the revocation list */
+	ZC_TAP_OK = 0,		  /* authenticated */
+	ZC_TAP_WEAK = 1,	  /* UID-only card, recorded as weak */
+	ZC_TAP_UNKNOWN_CA = 2,	  /* certificate not issued by the badge CA */
+	ZC_TAP_REVOKED = 3,	  /* certificate on the revocation list */
 	ZC_TAP_BAD_SIGNATURE = 4, /* card's signature over the challenge invalid */
-	ZC_TAP_REMOVED = 5,      /* card left the field during authentication */
-	ZC_TAP_CARD_ERROR = 6,   /* card answered something unusable */
+	ZC_TAP_REMOVED = 5,	  /* card left the field during authentication */
+	ZC_TAP_CARD_ERROR = 6,	  /* card answered something unusable */
 };
 
 typedef struct zc_rec_tap {
-	uint8_t badge_kind;                  /* enum zc_badge_kind */
-	uint8_t result;                      /* enum zc_tap_result */
-	uint8_t badge_id_len;                /* 1..ZC_BADGE_ID_MAX */
-	uint8_t badge_id[ZC_BADGE_ID_MAX];   /* PIV: CHUID card UUID; UID: the UID */
-	uint8_t cert_fp[ZC_HASH_LEN];        /* SHA-256 of the certificate DER; zero for UID */
-	uint8_t nonce[ZC_NONCE_LEN];         /* terminal's random challenge nonce */
-	uint8_t badge_sig_len;               /* 0 for UID badges and failed taps */
-	uint8_t badge_sig[ZC_SIG_MAX];       /* card's DER ECDSA signature over the challenge */
+	uint8_t badge_kind;		   /* enum zc_badge_kind */
+	uint8_t result;			   /* enum zc_tap_result */
+	uint8_t badge_id_len;		   /* 1..ZC_BADGE_ID_MAX */
+	uint8_t badge_id[ZC_BADGE_ID_MAX]; /* PIV: CHUID card UUID; UID: the UID */
+	uint8_t cert_fp[ZC_HASH_LEN];	   /* SHA-256 of the certificate DER; zero for UID */
+	uint8_t nonce[ZC_NONCE_LEN];	   /* terminal's random challenge nonce */
+	uint8_t badge_sig_len;		   /* 0 for UID badges and failed taps */
+	uint8_t badge_sig[ZC_SIG_MAX];	   /* card's DER ECDSA signature over the challenge */
 } zc_rec_tap;
 
 typedef struct zc_rec_boot {
@@ -102,7 +102,7 @@ typedef struct zc_rec_fault {
 } zc_rec_fault;
 
 typedef struct zc_rec_repair {
-	uint64_t offset;        /* where in the journal the damage began */
+	uint64_t offset;	/* where in the journal the damage began */
 	uint64_t dropped_bytes; /* bytes cut off */
 	uint64_t last_good_seq; /* last intact record before the damage */
 } zc_rec_repair;
@@ -110,12 +110,12 @@ typedef struct zc_rec_repair {
 /* A decoded record. Everything a record holds, in native form. */
 typedef struct zc_rec {
 	uint8_t version; /* format version it was (or will be) encoded in */
-	uint8_t kind;    /* enum zc_rec_kind, or an unknown value */
+	uint8_t kind;	 /* enum zc_rec_kind, or an unknown value */
 	char terminal[ZC_TERMINAL_ID_MAX + 1];
-	uint64_t seq;    /* from 1, no gaps */
-	uint32_t boot;   /* boot counter */
-	int64_t utc_ms;  /* terminal's UTC clock, ms since 1970-01-01T00:00:00Z */
-	uint64_t mono_ms; /* terminal's monotonic clock, ms since boot */
+	uint64_t seq;			/* from 1, no gaps */
+	uint32_t boot;			/* boot counter */
+	int64_t utc_ms;			/* terminal's UTC clock, ms since 1970-01-01T00:00:00Z */
+	uint64_t mono_ms;		/* terminal's monotonic clock, ms since boot */
 	uint8_t prev_hash[ZC_HASH_LEN]; /* hash of record seq-1; zeros for seq 1 */
 	union {
 		zc_rec_tap tap;
@@ -136,8 +136,8 @@ typedef struct zc_rec {
 
 /* Where and why a decode failed. */
 typedef struct zc_rec_error {
-	int code;          /* ZC_ETRUNC, ZC_EMALFORMED, ZC_EVERSION */
-	size_t offset;     /* byte offset of the offending field */
+	int code;	   /* ZC_ETRUNC, ZC_EMALFORMED, ZC_EVERSION */
+	size_t offset;	   /* byte offset of the offending field */
 	const char *field; /* static field name */
 	const char *why;   /* static English reason */
 } zc_rec_error;

@@ -40,13 +40,13 @@
 #include "zc/crypto.h"
 #include "zc/record.h"
 
-#define ZC_WIRE_PAYLOAD_MAX 8192                     /* persisted */
-#define ZC_WIRE_FRAME_MAX (ZC_WIRE_PAYLOAD_MAX + 9)  /* type..crc */
-#define ZC_WIRE_ENCODED_MAX (ZC_WIRE_FRAME_MAX + ZC_WIRE_FRAME_MAX / 254 + 2)
-#define ZC_WIRE_NONCE_LEN 16
-#define ZC_WIRE_VERSION 1        /* protocol version, first byte of HELLO; persisted */
-#define ZC_WIRE_RECORDS_MAX 64   /* records in one RECORDS frame */
-#define ZC_WIRE_PUBKEY_MAX 160   /* DER public keys in HELLO and PROVISION */
+#define ZC_WIRE_PAYLOAD_MAX  8192		       /* persisted */
+#define ZC_WIRE_FRAME_MAX    (ZC_WIRE_PAYLOAD_MAX + 9) /* type..crc */
+#define ZC_WIRE_ENCODED_MAX  (ZC_WIRE_FRAME_MAX + ZC_WIRE_FRAME_MAX / 254 + 2)
+#define ZC_WIRE_NONCE_LEN    16
+#define ZC_WIRE_VERSION	     1				 /* protocol version, first byte of HELLO; persisted */
+#define ZC_WIRE_RECORDS_MAX  64				 /* records in one RECORDS frame */
+#define ZC_WIRE_PUBKEY_MAX   160			 /* DER public keys in HELLO and PROVISION */
 #define ZC_WIRE_CMD_BODY_MAX (ZC_WIRE_PAYLOAD_MAX - 128) /* leaves room for kind, lengths, signature */
 
 /* Frame types; persisted. */
@@ -65,24 +65,24 @@ enum zc_wire_type {
 
 /* Signed command kinds; persisted. */
 enum zc_wire_cmd {
-	ZC_CMD_SET_TIME = 1,      /* body: i64 new_utc_ms */
+	ZC_CMD_SET_TIME = 1,	  /* body: i64 new_utc_ms */
 	ZC_CMD_ACK_COLLECTED = 2, /* body: u64 up_to_seq, hash[32] */
-	ZC_CMD_PROVISION = 3,     /* body: see zc_wire_provision */
-	ZC_CMD_REVOCATIONS = 4,   /* body: a signed revocation list (ZRL1) */
+	ZC_CMD_PROVISION = 3,	  /* body: see zc_wire_provision */
+	ZC_CMD_REVOCATIONS = 4,	  /* body: a signed revocation list (ZRL1) */
 };
 
 /* RESULT codes; persisted. */
 enum zc_wire_result {
 	ZC_WIRE_OK = 0,
-	ZC_WIRE_E_SIGNATURE = 1,    /* not signed by the registered host key */
-	ZC_WIRE_E_NONCE = 2,        /* signed over another (old) nonce: a replay */
-	ZC_WIRE_E_HASH = 3,         /* ACK_COLLECTED hash is not the record's */
-	ZC_WIRE_E_RANGE = 4,        /* sequence or time out of range */
-	ZC_WIRE_E_PROVISIONED = 5,  /* already provisioned, and not by this host */
+	ZC_WIRE_E_SIGNATURE = 1,     /* not signed by the registered host key */
+	ZC_WIRE_E_NONCE = 2,	     /* signed over another (old) nonce: a replay */
+	ZC_WIRE_E_HASH = 3,	     /* ACK_COLLECTED hash is not the record's */
+	ZC_WIRE_E_RANGE = 4,	     /* sequence or time out of range */
+	ZC_WIRE_E_PROVISIONED = 5,   /* already provisioned, and not by this host */
 	ZC_WIRE_E_UNPROVISIONED = 6, /* the command needs a provisioned terminal */
-	ZC_WIRE_E_MALFORMED = 7,    /* the request does not parse */
-	ZC_WIRE_E_UNSUPPORTED = 8,  /* unknown type or command */
-	ZC_WIRE_E_INTERNAL = 9,     /* the terminal failed (storage...) */
+	ZC_WIRE_E_MALFORMED = 7,     /* the request does not parse */
+	ZC_WIRE_E_UNSUPPORTED = 8,   /* unknown type or command */
+	ZC_WIRE_E_INTERNAL = 9,	     /* the terminal failed (storage...) */
 };
 
 /* ---- checksums and COBS ---- */
@@ -114,10 +114,10 @@ int zc_wire_encode(uint8_t type, uint16_t req_id, const uint8_t *payload, size_t
 typedef struct zc_wire_decoder {
 	uint8_t buf[ZC_WIRE_ENCODED_MAX];
 	size_t len;
-	int overflow;       /* discarding an overlong run until the next 0x00 */
-	uint64_t frames;    /* good frames */
-	uint64_t dropped;   /* bad frames (CRC, COBS, length, overlong) */
-	uint64_t bytes;     /* bytes fed */
+	int overflow;	  /* discarding an overlong run until the next 0x00 */
+	uint64_t frames;  /* good frames */
+	uint64_t dropped; /* bad frames (CRC, COBS, length, overlong) */
+	uint64_t bytes;	  /* bytes fed */
 } zc_wire_decoder;
 
 void zc_wire_decoder_init(zc_wire_decoder *d);
@@ -135,15 +135,15 @@ typedef struct zc_wire_hello {
 	char terminal[ZC_TERMINAL_ID_MAX + 1]; /* "" when not provisioned (township too) */
 	char township[ZC_TERMINAL_ID_MAX + 1];
 	char firmware[ZC_TEXT_MAX + 1];
-	uint8_t key_fp[ZC_HASH_LEN];   /* the terminal's public key fingerprint */
-	uint16_t pubkey_len;           /* and the key itself (DER SubjectPublicKeyInfo), */
+	uint8_t key_fp[ZC_HASH_LEN];	    /* the terminal's public key fingerprint */
+	uint16_t pubkey_len;		    /* and the key itself (DER SubjectPublicKeyInfo), */
 	uint8_t pubkey[ZC_WIRE_PUBKEY_MAX]; /* 1..160 bytes, key_fp = SHA-256(pubkey) */
-	uint8_t host_fp[ZC_HASH_LEN];  /* registered host key; zeros if none */
-	uint64_t head_seq;             /* 0: empty journal */
+	uint8_t host_fp[ZC_HASH_LEN];	    /* registered host key; zeros if none */
+	uint64_t head_seq;		    /* 0: empty journal */
 	uint8_t head_hash[ZC_HASH_LEN];
-	uint64_t first_seq;            /* oldest record still held, head_seq + 1 if none */
-	uint64_t collected_seq;        /* watermark, <= head_seq */
-	int64_t utc_ms;                /* the terminal's clock */
+	uint64_t first_seq;	/* oldest record still held, head_seq + 1 if none */
+	uint64_t collected_seq; /* watermark, <= head_seq */
+	int64_t utc_ms;		/* the terminal's clock */
 	uint8_t nonce[ZC_WIRE_NONCE_LEN];
 } zc_wire_hello;
 
@@ -158,7 +158,7 @@ typedef struct zc_wire_status {
 
 typedef struct zc_wire_get {
 	uint64_t from_seq; /* >= 1 */
-	uint16_t credit; /* RECORDS frames the terminal may send ahead, >= 1 */
+	uint16_t credit;   /* RECORDS frames the terminal may send ahead, >= 1 */
 	/* Largest RECORDS payload the host wants (a noisy line asks for small
 	 * frames): 0 for ZC_WIRE_PAYLOAD_MAX (and the 10-byte form of the
 	 * message), else ZC_WIRE_GET_MIN_PAYLOAD..ZC_WIRE_PAYLOAD_MAX (12 bytes). */
@@ -202,9 +202,12 @@ typedef struct zc_wire_result_msg {
 typedef struct zc_wire_provision {
 	char terminal[ZC_TERMINAL_ID_MAX + 1];
 	char township[ZC_TERMINAL_ID_MAX + 1];
-	const uint8_t *host_pubkey; uint16_t host_pubkey_len;
-	const uint8_t *ca_cert; uint16_t ca_cert_len;
-	const uint8_t *revocations; uint16_t revocations_len;
+	const uint8_t *host_pubkey;
+	uint16_t host_pubkey_len;
+	const uint8_t *ca_cert;
+	uint16_t ca_cert_len;
+	const uint8_t *revocations;
+	uint16_t revocations_len;
 } zc_wire_provision;
 
 /* Each encoder returns the payload length or ZC_EARG (a value the decoder
@@ -245,8 +248,8 @@ int zc_wire_ack_decode(const uint8_t *p, size_t n, uint64_t *up_to_seq, uint8_t 
  * SHA-256("zhucun-cmd-v1" || u8 tid_len || terminal || nonce[16] || u8 kind
  *         || u16 body_len || body). For a first PROVISION, terminal is the
  * id being given. */
-void zc_wire_cmd_digest(const char *terminal, const uint8_t nonce[ZC_WIRE_NONCE_LEN], uint8_t kind,
-			const uint8_t *body, size_t body_len, uint8_t out[ZC_HASH_LEN]);
+void zc_wire_cmd_digest(const char *terminal, const uint8_t nonce[ZC_WIRE_NONCE_LEN], uint8_t kind, const uint8_t *body,
+			size_t body_len, uint8_t out[ZC_HASH_LEN]);
 /* Sign / verify a command in place (sig, sig_len) over that digest.
  * terminal is "" or a valid id (else ZC_EARG). sign: 0, ZC_EARG or ZC_ECRYPTO;
  * verify: 0, ZC_ESIG or ZC_EARG. */
