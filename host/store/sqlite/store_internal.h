@@ -28,6 +28,7 @@ struct zc_store {
 	sqlite3 *db;
 	int version;
 	zc_ingest *batch; /* the open batch, if any */
+	sqlite3_stmt *utc_st; /* zc_store_record_utc's, prepared on first use */
 };
 
 /* ---- helpers ---- */

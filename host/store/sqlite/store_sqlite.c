@@ -486,6 +486,7 @@ void zc_store_close(zc_store *s)
 		return;
 	if (s->batch)
 		zc_ingest_abort(s->batch);
+	sqlite3_finalize(s->utc_st);
 	sqlite3_close_v2(s->db);
 	free(s);
 }
