@@ -764,7 +764,8 @@ static int load_taps(loader *L)
 	if (!rc && L->term >= 0)
 		rc = finish_terminal(L->p, L->term, L->cur, L->tr, L->ntr, L->tol_ms, L->tz);
 	if (rc) {
-		set_err(L->err, L->errlen, L->check_failed ? "cannot check a badge signature: %s" : "cannot load the taps: %s",
+		set_err(L->err, L->errlen,
+			L->check_failed ? "cannot check a badge signature: %s" : "cannot load the taps: %s",
 			zc_strerror(rc));
 		return rc;
 	}

@@ -210,7 +210,6 @@ out:
 	return rc;
 }
 
-
 /* The records of the province into the store at dbpath (closed: this
  * opens its own connection), in one transaction; *ntaps, *nrec and
  * *tap_bytes as prov_records. 0 or -1 (said on stderr). */

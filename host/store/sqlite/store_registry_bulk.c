@@ -43,7 +43,8 @@ static int registry_has_rows(sqlite3 *db)
 	char sql[160];
 	for (int k = 0; k <= ZC_K_COUNT; k++) {
 		sqlite3_stmt *st = NULL;
-		snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" LIMIT 1", k < ZC_K_COUNT ? tables[k].table : "badge_certs");
+		snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" LIMIT 1",
+			 k < ZC_K_COUNT ? tables[k].table : "badge_certs");
 		int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
 		if (rc == SQLITE_OK)
 			rc = sqlite3_step(st);
@@ -61,20 +62,20 @@ int zc_registry_bulk_begin(zc_store *s, zc_registry_bulk **out)
 	if (!s || !out)
 		return ZC_EARG;
 	*out = NULL;
-	if (s->batch || !sqlite3_get_autocommit(s->db))
+	if (SQ(s)->batch || !sqlite3_get_autocommit(SQ(s)->db))
 		return ZC_ESTATE;
 	zc_registry_bulk *b = calloc(1, sizeof *b);
 	if (!b)
 		return ZC_ENOMEM;
 	b->s = s;
-	int rc = db_err(sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+	int rc = db_err(sqlite3_exec(SQ(s)->db, "BEGIN IMMEDIATE", NULL, NULL, NULL));
 	if (!rc) {
-		rc = registry_has_rows(s->db);
+		rc = registry_has_rows(SQ(s)->db);
 		if (rc == 1)
 			rc = ZC_ESTATE;
 	}
 	if (rc) {
-		rollback(s->db);
+		rollback(SQ(s)->db);
 		free(b);
 		return rc;
 	}
@@ -95,7 +96,7 @@ static int insert_of(zc_registry_bulk *b, int k, sqlite3_stmt **st)
 		for (int i = 0; i < d->ncols; i++)
 			w += (size_t)snprintf(sql + w, sizeof sql - w, "%s?%d", i ? ", " : "", i + 1);
 		snprintf(sql + w, sizeof sql - w, ")");
-		int rc = sqlite3_prepare_v2(b->s->db, sql, -1, &b->ins[k], NULL);
+		int rc = sqlite3_prepare_v2(SQ(b->s)->db, sql, -1, &b->ins[k], NULL);
 		if (rc != SQLITE_OK)
 			return db_err(rc) ? db_err(rc) : ZC_EDB;
 	}
@@ -139,8 +140,9 @@ int zc_registry_bulk_cert(zc_registry_bulk *b, const uint8_t *der, size_t len, c
 	zc_sha256(der, len, h);
 	int rc = 0;
 	if (!b->cert)
-		rc = db_err(sqlite3_prepare_v2(b->s->db, "INSERT INTO badge_certs(fp, der, badge_id) VALUES (?1, ?2, ?3)",
-					       -1, &b->cert, NULL));
+		rc = db_err(sqlite3_prepare_v2(SQ(b->s)->db,
+					       "INSERT INTO badge_certs(fp, der, badge_id) VALUES (?1, ?2, ?3)", -1,
+					       &b->cert, NULL));
 	if (!rc && !b->cert)
 		rc = ZC_EDB;
 	if (!rc) {
@@ -169,7 +171,7 @@ int zc_registry_bulk_commit(zc_registry_bulk *b)
 {
 	if (!b)
 		return ZC_EARG;
-	sqlite3 *db = b->s->db;
+	sqlite3 *db = SQ(b->s)->db;
 	int rc = b->failed ? ZC_ESTATE : 0;
 	bulk_free(b);
 	if (!rc)
@@ -183,7 +185,7 @@ void zc_registry_bulk_abort(zc_registry_bulk *b)
 {
 	if (!b)
 		return;
-	sqlite3 *db = b->s->db;
+	sqlite3 *db = SQ(b->s)->db;
 	bulk_free(b);
 	rollback(db);
 }

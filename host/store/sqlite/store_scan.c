@@ -42,12 +42,12 @@ static void scan_row(sqlite3_stmt *q, zc_store_rec_row *r)
 	}
 }
 
-int zc_store_scan_records(zc_store *s, const char *terminal, zc_store_rec_row_fn fn, void *arg)
+int sq_scan_records(zc_store *s, const char *terminal, zc_store_rec_row_fn fn, void *arg)
 {
 	if (!s || !fn)
 		return ZC_EARG;
 	sqlite3_stmt *q = NULL;
-	int rc = sqlite3_prepare_v2(s->db,
+	int rc = sqlite3_prepare_v2(SQ(s)->db,
 				    terminal ? SCAN_COLUMNS "WHERE terminal_id = ?1 ORDER BY terminal_id, seq"
 					     : SCAN_COLUMNS "ORDER BY terminal_id, seq",
 				    -1, &q, NULL);
@@ -68,12 +68,12 @@ int zc_store_scan_records(zc_store *s, const char *terminal, zc_store_rec_row_fn
 	return ret;
 }
 
-int zc_store_fork_points(zc_store *s, zc_store_fork_fn fn, void *arg)
+int sq_fork_points(zc_store *s, zc_store_fork_fn fn, void *arg)
 {
 	if (!s || !fn)
 		return ZC_EARG;
 	sqlite3_stmt *q = NULL;
-	int rc = sqlite3_prepare_v2(s->db,
+	int rc = sqlite3_prepare_v2(SQ(s)->db,
 				    "SELECT terminal_id, min(seq) FROM record_conflicts WHERE reason = 'fork' "
 				    "GROUP BY terminal_id ORDER BY terminal_id",
 				    -1, &q, NULL);
@@ -91,19 +91,19 @@ int zc_store_fork_points(zc_store *s, zc_store_fork_fn fn, void *arg)
 	return ret;
 }
 
-int zc_store_record_utc(zc_store *s, const char *terminal, uint64_t seq, int64_t *utc_ms)
+int sq_record_utc(zc_store *s, const char *terminal, uint64_t seq, int64_t *utc_ms)
 {
 	if (!s || !terminal || !utc_ms)
 		return ZC_EARG;
-	if (!s->utc_st) {
-		int rc = sqlite3_prepare_v2(s->db, "SELECT utc_ms FROM records WHERE terminal_id = ?1 AND seq = ?2", -1,
-					    &s->utc_st, NULL);
+	if (!SQ(s)->utc_st) {
+		int rc = sqlite3_prepare_v2(SQ(s)->db, "SELECT utc_ms FROM records WHERE terminal_id = ?1 AND seq = ?2",
+					    -1, &SQ(s)->utc_st, NULL);
 		if (rc != SQLITE_OK) {
-			s->utc_st = NULL;
+			SQ(s)->utc_st = NULL;
 			return db_err(rc) ? db_err(rc) : ZC_EDB;
 		}
 	}
-	sqlite3_stmt *q = s->utc_st;
+	sqlite3_stmt *q = SQ(s)->utc_st;
 	sqlite3_bind_text(q, 1, terminal, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, (int64_t)seq);
 	int rc = sqlite3_step(q), ret = 0;
@@ -118,7 +118,7 @@ int zc_store_record_utc(zc_store *s, const char *terminal, uint64_t seq, int64_t
 	return ret;
 }
 
-int zc_store_badge_verdicts_set(zc_store *s, const zc_store_badge_verdict *v, size_t n)
+int sq_badge_verdicts_set(zc_store *s, const zc_store_badge_verdict *v, size_t n)
 {
 	if (!s || (n && !v))
 		return ZC_EARG;
@@ -128,14 +128,14 @@ int zc_store_badge_verdicts_set(zc_store *s, const zc_store_badge_verdict *v, si
 		if (v[i].verdict != ZC_STORE_BADGE_OK && v[i].verdict != ZC_STORE_BADGE_BAD_SIG &&
 		    v[i].verdict != ZC_STORE_BADGE_NO_CA)
 			return ZC_EARG;
-	if (s->batch)
+	if (SQ(s)->batch)
 		return ZC_ESTATE;
 	sqlite3_stmt *upd = NULL;
-	int rc = exec(s->db, "BEGIN");
+	int rc = exec(SQ(s)->db, "BEGIN");
 	if (rc)
 		return rc;
-	rc = db_err(sqlite3_prepare_v2(s->db, "UPDATE records SET badge_check = ?3 WHERE terminal_id = ?1 AND seq = ?2",
-				       -1, &upd, NULL));
+	rc = db_err(sqlite3_prepare_v2(
+	    SQ(s)->db, "UPDATE records SET badge_check = ?3 WHERE terminal_id = ?1 AND seq = ?2", -1, &upd, NULL));
 	if (!rc && !upd)
 		rc = ZC_EDB;
 	for (size_t i = 0; i < n && !rc; i++) {
@@ -146,8 +146,8 @@ int zc_store_badge_verdicts_set(zc_store *s, const zc_store_badge_verdict *v, si
 	}
 	sqlite3_finalize(upd);
 	if (!rc)
-		rc = exec(s->db, "COMMIT");
+		rc = exec(SQ(s)->db, "COMMIT");
 	if (rc)
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_exec(SQ(s)->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
