@@ -837,7 +837,7 @@ static int evaluate(loader *L, zc_compliance *c, zc_day as_of)
 	return rc;
 }
 
-int zc_compliance_load(zc_store *s, zc_day as_of, zc_compliance **out, char *err, size_t errlen)
+int zc_compliance_load_l(zc_store *s, zc_day as_of, zc_lang lang, zc_compliance **out, char *err, size_t errlen)
 {
 	loader L = {.s = s, .term = -1, .err = err, .errlen = errlen};
 	zc_compliance *c = NULL;
@@ -851,7 +851,7 @@ int zc_compliance_load(zc_store *s, zc_day as_of, zc_compliance **out, char *err
 	else
 		c->priv = L.p;
 	if (!rc)
-		rc = zc_registry_load(s, &L.p->reg, err, errlen);
+		rc = zc_registry_load_l(s, lang, &L.p->reg, err, errlen);
 	if (!rc) {
 		L.r = L.p->reg;
 		L.tz = L.r->policy.tz_offset_min;
@@ -877,4 +877,9 @@ int zc_compliance_load(zc_store *s, zc_day as_of, zc_compliance **out, char *err
 	}
 	zc_compliance_free(c); /* with L.p, its priv */
 	return rc;
+}
+
+int zc_compliance_load(zc_store *s, zc_day as_of, zc_compliance **out, char *err, size_t errlen)
+{
+	return zc_compliance_load_l(s, as_of, ZC_LANG_ZH, out, err, errlen);
 }

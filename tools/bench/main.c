@@ -832,7 +832,7 @@ static int bench_report(int ncadres, const char *base)
 	/* the loader's own read: the store call it makes */
 	double load_scan = store_scan_s(s, &scan_rows);
 	t0 = now_s();
-	if (zc_registry_load(s, &reg, err, sizeof err)) {
+	if (zc_registry_load_l(s, ZC_LANG_EN, &reg, err, sizeof err)) {
 		fprintf(stderr, "zhucun-bench report: %s\n", err);
 		goto out;
 	}

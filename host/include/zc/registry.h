@@ -21,8 +21,9 @@
  * the lines of zc_import_result, labels, refusals, warnings) is in the
  * language lang the caller passes (zc/i18n.h); nothing here reads the
  * process-wide language. Where a function has a form named *_l, that form
- * takes lang and the one without writes Chinese, the default language
- * (for callers with no language to choose).
+ * takes lang and the one without writes Chinese: the forms without are
+ * kept for existing callers only (library code passes its caller's
+ * language to the *_l form) and are to go once no caller is left.
  */
 #ifndef ZC_REGISTRY_H
 #define ZC_REGISTRY_H

@@ -822,37 +822,6 @@ void zc_registry_free(zc_registry *r)
 	free(r);
 }
 
-void zc_registry_fill_input(const zc_registry *r, zc_rules_input *in)
-{
-	in->policy = r->policy;
-	in->holidays = r->holidays;
-	in->nholidays = r->nholidays;
-	in->workdays = r->workdays;
-	in->nworkdays = r->nworkdays;
-	in->districts = r->districts;
-	in->ndistricts = r->ndistricts;
-	in->townships = r->townships;
-	in->ntownships = r->ntownships;
-	in->villages = r->villages;
-	in->nvillages = r->nvillages;
-	in->terminals = r->terminals;
-	in->nterminals = r->nterminals;
-	in->cadres = r->cadres;
-	in->ncadres = r->ncadres;
-	in->assignments = r->assignments;
-	in->nassignments = r->nassignments;
-	in->leaves = r->leaves;
-	in->nleaves = r->nleaves;
-	in->duties = r->duties;
-	in->nduties = r->nduties;
-	in->corrections = r->corrections;
-	in->ncorrections = r->ncorrections;
-	in->inspections = r->inspections;
-	in->ninspections = r->ninspections;
-	in->badges = r->badges;
-	in->nbadges = r->nbadges;
-}
-
 int zc_registry_find(const zc_registry *r, const char *entity, const char *id)
 {
 	if (!r || !entity || !id)
