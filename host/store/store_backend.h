@@ -4,7 +4,7 @@
  * store.c implements the public calls of zc/store.h by dispatching through
  * the methods of the handle; zc_store_open picks the backend by the scheme
  * of its URI ("sqlite:PATH", or a plain path: SQLite). The models are
- * SQLite's sqlite3_io_methods (a version first, so that the struct can
+ * SQLite's I/O methods struct (iVersion first, so that the struct can
  * grow) and curl's struct Curl_ssl (one table per backend, chosen at run
  * time).
  *
@@ -27,7 +27,7 @@
 #include "zc/store.h"
 
 /* The version of struct zc_store_methods this program knows. The rule (as
- * sqlite3_io_methods' iVersion): members are only ever appended; a backend
+ * SQLite's iVersion of its I/O methods): members are only ever appended; a backend
  * sets version to the highest version whose members it all fills in, and
  * store.c calls a member added in version N only when methods->version
  * >= N (answering ZC_ESTATE, "not supported by this store", otherwise).
@@ -35,7 +35,7 @@
  * a new member, never an edit. */
 #define ZC_STORE_METHODS_VERSION 1
 
-/* Every backend's connection begins with this (as every sqlite3_file
+/* Every backend's connection begins with this (as every SQLite file object
  * begins with its pMethods): a backend allocates its own larger struct and
  * hands out a pointer to this first member. */
 struct zc_store {

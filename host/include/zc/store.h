@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * zc/store.h: the host store. One interface in front of the database, so
- * that the engine, the CLI and the service never see SQL; today's
- * implementation is SQLite (store_sqlite.c): WAL, foreign keys on, schema
- * versioned by PRAGMA user_version with forward-only migrations.
+ * that the engine, the CLI and the service never see SQL. The calls are
+ * dispatched to a backend chosen by zc_store_open's URI (host/store/
+ * store_backend.h, host/doc/STORE.md); the one built in is SQLite
+ * (host/store/sqlite/): WAL, foreign keys on, schema versioned by PRAGMA
+ * user_version with forward-only migrations.
  *
  * Records are stored raw and parsed, once per (terminal, seq). Ingest
  * verifies every record's terminal signature and its hash link, and keeps
@@ -28,7 +30,11 @@
  * time, and with at most one ingest batch open. */
 typedef struct zc_store zc_store;
 
-/* Open or create the database at path and migrate it to the current schema.
+/* Open or create the store at path and migrate it to the current schema.
+ * path is a URI: "sqlite:PATH" or a plain PATH (SQLite); another scheme
+ * ("postgresql:...") is refused with ZC_EARG and errbuf naming it (not
+ * built in, or unknown), except that a plain path that merely looks like
+ * "word:rest" still opens when a file of that name exists.
  * On failure returns a negative zc_err and writes a one-line English
  * explanation to errbuf (e.g. "not a zhucun database", "database is
  * corrupt", "schema version 9 is newer than this program (3)"). Errors: ZC_EMALFORMED
