@@ -502,6 +502,7 @@ typedef struct loader {
 	size_t errlen;
 } loader;
 
+/* Release what the steps allocated (the result, in L->p, is the caller's). */
 static void loader_free(loader *L)
 {
 	certs_free(&L->cs, L->r ? L->r->ncerts : 0);
@@ -575,6 +576,7 @@ static int load_badges(loader *L)
 	return 0;
 }
 
+/* zc_store_fork_points' callback: the fork point of a registered terminal. */
 static int on_fork(void *arg, const char *terminal, uint64_t seq)
 {
 	loader *L = arg;
@@ -782,6 +784,9 @@ typedef struct fctx {
 	int rc;
 } fctx;
 
+/* zc_store_findings' callback: one finding of a registered terminal as an
+ * integrity entry of the report, dated by its record. 0 or the error (kept
+ * in x->rc). */
 static int on_finding(void *arg, const zc_finding *f)
 {
 	fctx *x = arg;

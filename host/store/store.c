@@ -42,6 +42,7 @@ static size_t scheme_len(const char *uri)
 	return uri[n] == ':' && n >= 2 ? n : 0;
 }
 
+/* Whether the n-byte scheme at uri is scheme (case-insensitive). */
 static int scheme_is(const char *uri, size_t n, const char *scheme)
 {
 	return strlen(scheme) == n && !strncasecmp(uri, scheme, n);
@@ -76,6 +77,8 @@ static int pick_backend(const char *uri, const struct zc_store_methods **m, cons
 	return ZC_EARG;
 }
 
+/* The public calls: contracts in zc/store.h; each refuses a NULL handle
+ * (ZC_EARG) and hands the rest to the handle's method of the same name. */
 int zc_store_open(const char *path, zc_store **out, char *errbuf, size_t errlen)
 {
 	if (errbuf && errlen)

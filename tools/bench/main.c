@@ -708,6 +708,7 @@ static double scan_s(sqlite3 *db, const char *sql, uint64_t *rows)
 	return el;
 }
 
+/* zc_store_scan_records' callback: count the row, touch what it carries. */
 static int count_row(void *arg, const zc_store_rec_row *r)
 {
 	uint64_t *n = arg;

@@ -207,6 +207,8 @@ static const char *dstr(zc_day d, char buf[11])
 	return buf;
 }
 
+/* Stored values for zc_registry_bulk_row: text (NULL: a NULL), integer,
+ * blob. */
 static zc_registry_value v_txt(const char *s)
 {
 	return s ? (zc_registry_value){.type = ZC_RV_TEXT, .s = s} : (zc_registry_value){.type = ZC_RV_NULL};

@@ -18,6 +18,7 @@ struct zc_registry_bulk {
 	int failed; /* a row failed: commit rolls back */
 };
 
+/* The import kind (ZC_K_*) named entity, or -1. */
 static int kind_of(const char *entity)
 {
 	for (int k = 0; entity && k < ZC_K_COUNT; k++)
@@ -26,6 +27,7 @@ static int kind_of(const char *entity)
 	return -1;
 }
 
+/* The public calls below: contracts in zc/registry.h ("bulk load"). */
 size_t zc_registry_columns(const char *entity, const char *const **cols)
 {
 	int k = kind_of(entity);
@@ -159,6 +161,7 @@ int zc_registry_bulk_cert(zc_registry_bulk *b, const uint8_t *der, size_t len, c
 	return rc;
 }
 
+/* Finalize b's statements and free it (the transaction is the caller's). */
 static void bulk_free(zc_registry_bulk *b)
 {
 	for (int k = 0; k < ZC_K_COUNT; k++)

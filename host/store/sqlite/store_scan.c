@@ -42,6 +42,8 @@ static void scan_row(sqlite3_stmt *q, zc_store_rec_row *r)
 	}
 }
 
+/* The methods below: contracts in zc/store.h ("reading for the compliance
+ * loader"), under the names zc_store_*. */
 int sq_scan_records(zc_store *s, const char *terminal, zc_store_rec_row_fn fn, void *arg)
 {
 	if (!s || !fn)
