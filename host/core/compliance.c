@@ -2,15 +2,18 @@
 /*
  * compliance.c: the engine's input from the store (zc/compliance.h).
  *
- * Taps are read from the records table in (terminal, seq) order with what
- * ingest decided (terminal signature, chain position) and the host's own
- * badge verdict, cached in records.badge_check:
+ * Taps are read through the store (zc_store_scan_records: no SQL here) in
+ * (terminal, seq) order with what ingest decided (terminal signature,
+ * chain position) and the host's own badge verdict, cached in the store
+ * (zc_store_badge_verdicts_set, ZC_STORE_BADGE_*):
  *   NULL  not checked yet (or its certificate was unknown when last seen)
  *   1     the badge signature over the recomputed challenge verifies with the
  *         certificate, and the certificate chains to a trusted badge CA and is
  *         valid at the tap's time
  *   0     the signature does not verify (a clone, a forgery): permanent
  *   2     the certificate does not chain to a trusted CA at that time
+ * A check that could not be made (out of memory, a failure inside the
+ * crypto library) is no verdict: the load fails and nothing is cached.
  * Revocation is not cached: it comes from the installed list each time, as
  * the badge's revoked_at_ms (the engine compares it with the tap's time).
  * Clock trust is decided per terminal by zc_rules_clock_trust over every
@@ -28,17 +31,16 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
-#include "sqlite/store_internal.h"
 #include "zc/badge.h"
 #include "zc/err.h"
 #include "zc/record.h"
 #include "zc/registry.h"
 
-#define CHECK_OK      1
-#define CHECK_BAD_SIG 0
-#define CHECK_NO_CA   2
+/* the badge verdicts, as cached in the store */
+#define CHECK_OK      ZC_STORE_BADGE_OK
+#define CHECK_BAD_SIG ZC_STORE_BADGE_BAD_SIG
+#define CHECK_NO_CA   ZC_STORE_BADGE_NO_CA
+#define CHECK_ERR     (-2) /* the check could not be made: never cached */
 
 typedef struct integ {
 	int terminal;
@@ -190,23 +192,59 @@ static int cert_index(const zc_registry *r, const uint8_t fp[ZC_HASH_LEN])
 	return -1;
 }
 
-/* Check a PIV tap's badge: CHECK_*, or -1 when its certificate is unknown. */
-static int badge_verdict(const zc_registry *r, certs *cs, const zc_rec *rec)
+/* Verify the badge's signature over the tap's challenge with certificate
+ * c: 0 (it verifies), ZC_ESIG (it does not match), or another negative
+ * zc_err when the check itself failed (out of memory, say), which must
+ * never be taken for a forgery nor cached. crypto.h answers ZC_ESIG for a
+ * signature that does not match but (with mbedTLS today) also for a
+ * failure inside the verification, so a "does not match" is confirmed by
+ * a second verification: a mismatch is deterministic, a failure that goes
+ * away was no verdict. */
+static int sig_verdict(zc_badge_cert *c, const zc_rec *rec)
+{
+	uint8_t ch[ZC_HASH_LEN];
+	if (!rec->u.tap.badge_sig_len)
+		return ZC_ESIG; /* no signature at all */
+	zc_rec_tap_challenge(rec, ch);
+	int rc = zc_badge_cert_verify(c, ch, rec->u.tap.badge_sig, rec->u.tap.badge_sig_len);
+	if (rc != ZC_ESIG)
+		return rc < 0 ? rc : 0;
+	rc = zc_badge_cert_verify(c, ch, rec->u.tap.badge_sig, rec->u.tap.badge_sig_len);
+	return rc == ZC_ESIG ? ZC_ESIG : rc < 0 ? rc : ZC_ECRYPTO;
+}
+
+/* Check a PIV tap's badge: CHECK_*, -1 when its certificate is unknown, or
+ * CHECK_ERR when the check could not be made (*err then holds the
+ * negative zc_err; nothing may be concluded or cached). */
+static int badge_verdict(const zc_registry *r, certs *cs, const zc_rec *rec, int *err)
 {
 	int ci = cert_index(r, rec->u.tap.cert_fp);
 	if (ci < 0)
 		return -1;
-	if (!cs->cert[ci] && zc_badge_cert_parse(r->certs[ci].der, r->certs[ci].len, &cs->cert[ci]))
-		return CHECK_NO_CA;
-	uint8_t ch[ZC_HASH_LEN];
-	zc_rec_tap_challenge(rec, ch);
-	if (!rec->u.tap.badge_sig_len ||
-	    zc_badge_cert_verify(cs->cert[ci], ch, rec->u.tap.badge_sig, rec->u.tap.badge_sig_len))
+	if (!cs->cert[ci]) {
+		int prc = zc_badge_cert_parse(r->certs[ci].der, r->certs[ci].len, &cs->cert[ci]);
+		if (prc == ZC_ENOMEM) {
+			*err = prc;
+			return CHECK_ERR;
+		}
+		if (prc)
+			return CHECK_NO_CA;
+	}
+	int src = sig_verdict(cs->cert[ci], rec);
+	if (src == ZC_ESIG)
 		return CHECK_BAD_SIG;
+	if (src) {
+		*err = src;
+		return CHECK_ERR;
+	}
 	for (size_t k = 0; k < cs->ncas; k++) {
 		int res = 0;
-		if (!zc_badge_cert_check(cs->cas[k], cs->cert[ci], rec->utc_ms, &res) &&
-		    (res == ZC_TAP_OK || res == ZC_TAP_REVOKED))
+		int crc = zc_badge_cert_check(cs->cas[k], cs->cert[ci], rec->utc_ms, &res);
+		if (crc < 0) {
+			*err = crc;
+			return CHECK_ERR;
+		}
+		if (res == ZC_TAP_OK || res == ZC_TAP_REVOKED)
 			return CHECK_OK;
 	}
 	return CHECK_NO_CA;
@@ -266,7 +304,8 @@ typedef struct vjob {
 	uint64_t seq;
 	uint8_t *raw;
 	size_t len;
-	int verdict; /* CHECK_*, or -1: certificate unknown */
+	int verdict; /* CHECK_*, -1: certificate unknown, CHECK_ERR: not checked */
+	int err;     /* CHECK_ERR: why (a negative zc_err) */
 } vjob;
 
 typedef struct vwork {
@@ -302,6 +341,7 @@ static int certs_init(certs *cs, const zc_registry *r)
 	return 0;
 }
 
+/* A thread's share of the jobs: first, first + step, ... */
 static void *vwork_run(void *arg)
 {
 	vwork *w = arg;
@@ -310,20 +350,23 @@ static void *vwork_run(void *arg)
 	for (size_t i = w->first; i < w->njobs; i += w->step) {
 		vjob *j = &w->jobs[i];
 		zc_rec rec;
-		if (!ok)
-			j->verdict = -1; /* out of memory: left unchecked, not cached */
-		else if (zc_rec_decode(j->raw, j->len, &rec, NULL, NULL))
+		if (!ok) {
+			j->verdict = CHECK_ERR; /* out of memory: not checked, not cached */
+			j->err = ZC_ENOMEM;
+		} else if (zc_rec_decode(j->raw, j->len, &rec, NULL, NULL)) {
 			j->verdict = CHECK_BAD_SIG; /* ingest stored it, so this does not happen */
-		else
-			j->verdict = badge_verdict(w->r, &cs, &rec);
+		} else {
+			j->verdict = badge_verdict(w->r, &cs, &rec, &j->err);
+		}
 	}
 	if (ok)
 		certs_free(&cs, w->r->ncerts);
 	return NULL;
 }
 
-/* Check the pending jobs on every core, apply and cache the verdicts. */
-static void run_jobs(priv *p, sqlite3_stmt *upd, vjob *jobs, size_t n)
+/* Check jobs[0..n) on every core (at most 8 threads; a share whose thread
+ * cannot start is checked here). */
+static void check_jobs(const zc_registry *r, vjob *jobs, size_t n)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t nt = ncpu < 1 ? 1 : ncpu > 8 ? 8 : (size_t)ncpu;
@@ -333,30 +376,15 @@ static void run_jobs(priv *p, sqlite3_stmt *upd, vjob *jobs, size_t n)
 	pthread_t th[8];
 	int started[8] = {0};
 	for (size_t k = 0; k < nt; k++)
-		w[k] = (vwork){p->reg, jobs, n, k, nt};
+		w[k] = (vwork){r, jobs, n, k, nt};
 	for (size_t k = 1; k < nt; k++)
 		started[k] = !pthread_create(&th[k], NULL, vwork_run, &w[k]);
 	vwork_run(&w[0]);
-	/* a share whose thread could not start is done here */
 	for (size_t k = 1; k < nt; k++) {
 		if (started[k])
 			pthread_join(th[k], NULL);
 		else
 			vwork_run(&w[k]);
-	}
-	for (size_t i = 0; i < n; i++) {
-		vjob *j = &jobs[i];
-		p->taps[j->tap].badge_ok = j->verdict == CHECK_OK;
-		p->taps[j->tap].badge_forged = j->verdict == CHECK_BAD_SIG;
-		if (j->verdict == CHECK_OK || j->verdict == CHECK_BAD_SIG) {
-			sqlite3_reset(upd);
-			sqlite3_bind_text(upd, 1, p->reg->terminals[j->term].id, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(upd, 2, (int64_t)j->seq);
-			sqlite3_bind_int(upd, 3, j->verdict);
-			sqlite3_step(upd);
-		}
-		free(j->raw);
-		j->raw = NULL;
 	}
 }
 
@@ -445,13 +473,320 @@ static const char *finding_zh(int kind)
 	}
 }
 
+/* ---- the loader's steps ---- */
+
+/* What the steps of zc_compliance_load share. */
+typedef struct loader {
+	zc_store *s;
+	priv *p;
+	const zc_registry *r;
+	int tz;		/* the registry's zone, minutes east of UTC */
+	int64_t tol_ms; /* the clock rollback tolerance */
+	certs cs;	/* trusted CAs and badge certificates, parsed */
+	zc_revlist *rl;
+	size_t nrl;
+	bkey *keys; /* badge bindings by key, sorted */
+	size_t nkeys;
+	uint64_t *fork_at, *head; /* per registry terminal: lowest forked seq, verified head */
+	trec *tr;		  /* the current terminal's records */
+	size_t ntr, captr;
+	char cur[ZC_TERMINAL_ID_MAX + 1]; /* the current terminal's id */
+	int term;			  /* its index in the registry, or -1 */
+	vjob *jobs;			  /* badge checks queued */
+	size_t njobs;
+	zc_store_badge_verdict *verdicts; /* to cache once the taps are read */
+	size_t nverdicts, capverdicts;
+	int rc;		  /* the loader's own failure inside a store callback */
+	int check_failed; /* rc is a badge check that could not be made */
+	char *err;
+	size_t errlen;
+} loader;
+
+/* Release what the steps allocated (the result, in L->p, is the caller's). */
+static void loader_free(loader *L)
+{
+	certs_free(&L->cs, L->r ? L->r->ncerts : 0);
+	for (size_t i = 0; i < L->nrl; i++)
+		zc_revlist_clear(&L->rl[i]);
+	free(L->rl);
+	free(L->keys);
+	free(L->fork_at);
+	free(L->head);
+	free(L->tr);
+	for (size_t i = 0; i < L->njobs; i++)
+		free(L->jobs[i].raw);
+	free(L->jobs);
+	free(L->verdicts);
+}
+
+/* Step 1: each terminal's collected-until (RULES.md section 1). 0, or an
+ * error with its sentence in L->err. */
+static int load_collected_until(loader *L)
+{
+	for (size_t t = 0; t < L->r->nterminals; t++) {
+		int64_t cu;
+		const char *id = L->r->terminals[t].id;
+		int crc = zc_store_collected_until(L->s, id, &cu);
+		if (crc && crc != ZC_ENOENT) {
+			set_err(L->err, L->errlen, "cannot read the collections of terminal %s: %s", id,
+				zc_store_errmsg(L->s));
+			return crc;
+		}
+		L->p->reg->terminals[t].collected_until_ms = crc ? ZC_NEVER_COLLECTED : cu;
+	}
+	return 0;
+}
+
+/* Step 2: the trusted CAs, the installed revocation lists, the badges with
+ * their revocation, and the table of badge keys. 0 or ZC_ENOMEM. */
+static int load_badges(loader *L)
+{
+	const zc_registry *r = L->r;
+	int rc = certs_init(&L->cs, r);
+	if (rc)
+		return rc;
+	if (!(L->rl = calloc(r->nrevlists + 1, sizeof *L->rl)))
+		return ZC_ENOMEM;
+	for (size_t i = 0; i < r->nrevlists; i++)
+		if (!zc_revlist_decode(r->revlists[i].raw, r->revlists[i].len, &L->rl[L->nrl], NULL, NULL))
+			L->nrl++;
+	priv *p = L->p;
+	p->badges = calloc(r->nbadges + 1, sizeof *p->badges);
+	L->keys = calloc(r->nbadges + 1, sizeof *L->keys);
+	if (!p->badges || !L->keys)
+		return ZC_ENOMEM;
+	for (size_t i = 0; i < r->nbadges; i++) {
+		const zc_registry_badge_extra *x = &r->badge_extra[i];
+		bkey *k = &L->keys[L->nkeys];
+		p->badges[i] = r->badges[i];
+		p->badges[i].revoked_at_ms = INT64_MAX;
+		if (x->kind_uid) {
+			uid_key(x->uid, x->uid_len, k->key);
+			k->badge = (int)i;
+			L->nkeys++;
+		} else if (x->has_cert) {
+			memcpy(k->key, x->cert_fp, ZC_HASH_LEN);
+			k->badge = (int)i;
+			L->nkeys++;
+			p->badges[i].revoked_at_ms = cert_revoked_at(L->rl, L->nrl, &L->cs, r, x->cert_fp);
+		}
+	}
+	if (L->nkeys)
+		qsort(L->keys, L->nkeys, sizeof *L->keys, bkey_cmp);
+	return 0;
+}
+
+/* zc_store_fork_points' callback: the fork point of a registered terminal. */
+static int on_fork(void *arg, const char *terminal, uint64_t seq)
+{
+	loader *L = arg;
+	int t = find_terminal(L->r, terminal);
+	if (t >= 0)
+		L->fork_at[t] = seq;
+	return 0;
+}
+
+/* Step 3: how far each terminal's chain is trusted: the lowest forked seq
+ * (nothing from there on is trusted: two validly signed records claim that
+ * place) and the verified head. 0, or an error with its sentence. */
+static int load_chain_limits(loader *L)
+{
+	const zc_registry *r = L->r;
+	L->fork_at = calloc(r->nterminals + 1, sizeof *L->fork_at);
+	L->head = calloc(r->nterminals + 1, sizeof *L->head);
+	if (!L->fork_at || !L->head)
+		return ZC_ENOMEM;
+	int rc = zc_store_fork_points(L->s, on_fork, L);
+	if (rc) {
+		set_err(L->err, L->errlen, "cannot read the store: %s", zc_store_errmsg(L->s));
+		return rc;
+	}
+	for (size_t t = 0; t < r->nterminals; t++) {
+		uint8_t h[ZC_HASH_LEN];
+		if (zc_store_terminal_head(L->s, r->terminals[t].id, &L->head[t], h))
+			L->head[t] = 0;
+	}
+	return 0;
+}
+
+/* Keep a verdict to cache once the taps are read. 0 or ZC_ENOMEM. */
+static int keep_verdict(loader *L, const vjob *j)
+{
+	if (L->nverdicts == L->capverdicts) {
+		size_t nc = L->capverdicts ? L->capverdicts * 2 : 256;
+		zc_store_badge_verdict *n = realloc(L->verdicts, nc * sizeof *n);
+		if (!n)
+			return ZC_ENOMEM;
+		L->verdicts = n;
+		L->capverdicts = nc;
+	}
+	L->verdicts[L->nverdicts++] = (zc_store_badge_verdict){L->r->terminals[j->term].id, j->seq, j->verdict};
+	return 0;
+}
+
+/* Check the queued badges, apply their verdicts to the taps and keep the
+ * definite ones (OK, a bad signature) to cache. A check that could not be
+ * made fails the load: its error is returned and nothing of it is kept. */
+static int run_jobs(loader *L)
+{
+	check_jobs(L->r, L->jobs, L->njobs);
+	int rc = 0;
+	for (size_t i = 0; i < L->njobs; i++) {
+		vjob *j = &L->jobs[i];
+		free(j->raw);
+		j->raw = NULL;
+		if (rc)
+			continue;
+		if (j->verdict == CHECK_ERR) {
+			rc = j->err ? j->err : ZC_ECRYPTO;
+			L->check_failed = 1;
+			continue;
+		}
+		L->p->taps[j->tap].badge_ok = j->verdict == CHECK_OK;
+		L->p->taps[j->tap].badge_forged = j->verdict == CHECK_BAD_SIG;
+		if (j->verdict == CHECK_OK || j->verdict == CHECK_BAD_SIG)
+			rc = keep_verdict(L, j);
+	}
+	L->njobs = 0;
+	return rc;
+}
+
+/* Queue the badge check of the tap about to be pushed (row has its raw
+ * bytes). 0 or ZC_ENOMEM. */
+static int queue_job(loader *L, const zc_store_rec_row *row)
+{
+	if (!L->jobs && !(L->jobs = calloc(JOB_BATCH, sizeof *L->jobs)))
+		return ZC_ENOMEM;
+	vjob *j = &L->jobs[L->njobs];
+	memset(j, 0, sizeof *j);
+	j->len = row->raw_len;
+	if (!(j->raw = malloc(j->len ? j->len : 1)))
+		return ZC_ENOMEM;
+	memcpy(j->raw, row->raw, j->len);
+	j->tap = L->p->ntaps;
+	j->term = L->term;
+	j->seq = row->seq;
+	L->njobs++;
+	return 0;
+}
+
+/* A tap of a registered terminal: its acceptance inputs, its badge (from
+ * the cached verdict, or queued for a check), pushed to the taps. */
+static int add_tap(loader *L, trec *x, const zc_store_rec_row *row)
+{
+	zc_r_tap t = {0};
+	const int term = L->term;
+	t.terminal = term;
+	t.utc_ms = x->c.utc_ms;
+	t.seq = x->c.seq;
+	t.record_ok = row->sig_ok && t.seq <= L->head[term] && (!L->fork_at[term] || t.seq < L->fork_at[term]);
+	t.clock_ok = 1;
+	zc_day day = zc_day_of_utc(t.utc_ms, L->tz);
+	uint8_t key[ZC_HASH_LEN];
+	int rc = 0;
+	if (row->badge_kind == ZC_BADGE_UID) {
+		uid_key(row->badge_id, row->badge_id_len, key);
+		t.badge = find_badge(L->keys, L->nkeys, L->p->badges, key, day);
+		t.badge_ok = 0;
+	} else {
+		if (row->cert_fp)
+			memcpy(key, row->cert_fp, ZC_HASH_LEN);
+		else
+			memset(key, 0, sizeof key);
+		t.badge = find_badge(L->keys, L->nkeys, L->p->badges, key, day);
+		t.badge_ok = row->badge_check == CHECK_OK;
+		t.badge_forged = row->badge_check == CHECK_BAD_SIG;
+		if (row->badge_check < 0 && row->raw)
+			rc = queue_job(L, row); /* not checked yet */
+	}
+	if (rc)
+		return rc;
+	x->is_tap = 1;
+	x->tap_index = (int64_t)L->p->ntaps;
+	rc = push_tap(L->p, &t);
+	if (!rc && L->njobs == JOB_BATCH)
+		rc = run_jobs(L);
+	return rc;
+}
+
+/* The store's callback for every record: a new terminal finishes the
+ * previous one; records of terminals the registry does not know are not
+ * evaluated. Returns the loader's error (kept in L->rc) or 0. */
+static int on_record(void *arg, const zc_store_rec_row *row)
+{
+	loader *L = arg;
+	if (strcmp(row->terminal, L->cur)) {
+		if (L->term >= 0 && (L->rc = finish_terminal(L->p, L->term, L->cur, L->tr, L->ntr, L->tol_ms, L->tz)))
+			return L->rc;
+		L->ntr = 0;
+		snprintf(L->cur, sizeof L->cur, "%s", row->terminal);
+		L->term = find_terminal(L->r, row->terminal);
+	}
+	if (L->term < 0)
+		return 0;
+	if (L->ntr == L->captr) {
+		size_t nc = L->captr ? L->captr * 2 : 4096;
+		trec *n = realloc(L->tr, nc * sizeof *n);
+		if (!n)
+			return L->rc = ZC_ENOMEM;
+		L->tr = n;
+		L->captr = nc;
+	}
+	trec *x = &L->tr[L->ntr++];
+	memset(x, 0, sizeof *x);
+	x->c.seq = row->seq;
+	x->c.kind = row->kind;
+	x->c.utc_ms = row->utc_ms;
+	x->c.collected_ms = row->ingested_ms;
+	zc_rec rec;
+	if (x->c.kind == ZC_KIND_CLOCK_SET && row->raw && !zc_rec_decode(row->raw, row->raw_len, &rec, NULL, NULL)) {
+		static const uint8_t zero[ZC_HASH_LEN];
+		x->c.host_set = memcmp(rec.u.clock.by_fp, zero, ZC_HASH_LEN) != 0;
+		x->c.new_utc_ms = rec.u.clock.new_utc_ms;
+	}
+	if (x->c.kind != ZC_KIND_TAP)
+		return 0;
+	return L->rc = add_tap(L, x, row);
+}
+
+/* Step 4: every record, terminal by terminal: the taps with their
+ * acceptance inputs, each terminal's clock verdicts; then the new badge
+ * verdicts cached in one batch. 0, or an error with its sentence. */
+static int load_taps(loader *L)
+{
+	L->term = -1;
+	L->cur[0] = 0;
+	int rc = zc_store_scan_records(L->s, NULL, on_record, L);
+	if (rc && !L->rc) {
+		set_err(L->err, L->errlen, "cannot read the store: %s", zc_store_errmsg(L->s));
+		return rc;
+	}
+	if (!rc && L->njobs)
+		rc = run_jobs(L);
+	if (!rc && L->term >= 0)
+		rc = finish_terminal(L->p, L->term, L->cur, L->tr, L->ntr, L->tol_ms, L->tz);
+	if (rc) {
+		set_err(L->err, L->errlen,
+			L->check_failed ? "cannot check a badge signature: %s" : "cannot load the taps: %s",
+			zc_strerror(rc));
+		return rc;
+	}
+	/* a cache: when it cannot be written, the badges are checked again
+	 * next time, and the report is the same */
+	(void)zc_store_badge_verdicts_set(L->s, L->verdicts, L->nverdicts);
+	return 0;
+}
+
 typedef struct fctx {
 	priv *p;
-	sqlite3_stmt *at;
+	zc_store *s;
 	int tz;
 	int rc;
 } fctx;
 
+/* zc_store_findings' callback: one finding of a registered terminal as an
+ * integrity entry of the report, dated by its record. 0 or the error (kept
+ * in x->rc). */
 static int on_finding(void *arg, const zc_finding *f)
 {
 	fctx *x = arg;
@@ -461,11 +796,12 @@ static int on_finding(void *arg, const zc_finding *f)
 	/* dated by the record it is about, else by when it was found */
 	int64_t ms = f->created_ms;
 	if (f->seq) {
-		sqlite3_reset(x->at);
-		sqlite3_bind_text(x->at, 1, f->terminal, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(x->at, 2, (int64_t)f->seq);
-		if (sqlite3_step(x->at) == SQLITE_ROW)
-			ms = sqlite3_column_int64(x->at, 0);
+		int64_t at;
+		int rc = zc_store_record_utc(x->s, f->terminal, f->seq, &at);
+		if (!rc)
+			ms = at;
+		else if (rc != ZC_ENOENT)
+			return x->rc = rc;
 	}
 	char d[400];
 	snprintf(d, sizeof d, "%s: %s%s%s", f->terminal, f->detail ? f->detail : "", f->where ? " at " : "",
@@ -476,289 +812,79 @@ static int on_finding(void *arg, const zc_finding *f)
 	return x->rc;
 }
 
+/* Step 5: the store's integrity findings, passed through. */
+static int load_findings(loader *L)
+{
+	fctx fx = {L->p, L->s, L->tz, 0};
+	int rc = zc_store_findings(L->s, NULL, on_finding, &fx);
+	if (fx.rc)
+		rc = fx.rc;
+	if (rc)
+		set_err(L->err, L->errlen, "cannot read the integrity findings: %s", zc_strerror(rc));
+	return rc;
+}
+
+/* Step 6: the engine's input, and the engine at as_of. */
+static int evaluate(loader *L, zc_compliance *c, zc_day as_of)
+{
+	zc_rules_input *in = &c->in;
+	zc_registry_fill_input(L->r, in);
+	in->as_of = as_of;
+	in->badges = L->p->badges;
+	in->nbadges = L->r->nbadges;
+	in->taps = L->p->taps;
+	in->ntaps = L->p->ntaps;
+	in->integrity = L->p->integ;
+	in->nintegrity = L->p->ninteg;
+	int rc = zc_rules_evaluate(in, &c->report);
+	if (rc)
+		set_err(L->err, L->errlen, "the rules engine refused the data: %s", zc_strerror(rc));
+	return rc;
+}
+
+int zc_compliance_load_l(zc_store *s, zc_day as_of, zc_lang lang, zc_compliance **out, char *err, size_t errlen)
+{
+	loader L = {.s = s, .term = -1, .err = err, .errlen = errlen};
+	zc_compliance *c = NULL;
+	int rc = 0;
+
+	if (err && errlen)
+		err[0] = 0;
+	*out = NULL;
+	if (!(c = calloc(1, sizeof *c)) || !(L.p = calloc(1, sizeof *L.p)))
+		rc = ZC_ENOMEM;
+	else
+		c->priv = L.p;
+	if (!rc)
+		rc = zc_registry_load_l(s, lang, &L.p->reg, err, errlen);
+	if (!rc) {
+		L.r = L.p->reg;
+		L.tz = L.r->policy.tz_offset_min;
+		L.tol_ms = L.r->policy.clock_rollback_tolerance_s * 1000;
+		rc = load_collected_until(&L);
+	}
+	if (!rc)
+		rc = load_badges(&L);
+	if (!rc)
+		rc = load_chain_limits(&L);
+	if (!rc)
+		rc = load_taps(&L);
+	if (!rc)
+		rc = load_findings(&L);
+	if (!rc)
+		rc = evaluate(&L, c, as_of);
+	if (rc && err && errlen && !err[0])
+		set_err(err, errlen, "cannot load the compliance data: %s", zc_strerror(rc));
+	loader_free(&L);
+	if (!rc) {
+		*out = c;
+		return 0;
+	}
+	zc_compliance_free(c); /* with L.p, its priv */
+	return rc;
+}
+
 int zc_compliance_load(zc_store *s, zc_day as_of, zc_compliance **out, char *err, size_t errlen)
 {
-	sqlite3 *db = zc_store_db(s);
-	sqlite3_stmt *q = NULL, *upd = NULL, *forks = NULL;
-	zc_compliance *c = NULL;
-	priv *p = NULL;
-	certs cs = {0};
-	bkey *keys = NULL;
-	trec *tr = NULL;
-	size_t ntr = 0, captr = 0, nkeys = 0;
-	vjob *jobs = NULL;
-	size_t njobs = 0;
-	zc_revlist *rl = NULL;
-	size_t nrl = 0;
-	int rc;
-
-	*out = NULL;
-	if (!(c = calloc(1, sizeof *c)) || !(p = calloc(1, sizeof *p))) {
-		rc = ZC_ENOMEM;
-		goto out;
-	}
-	c->priv = p;
-	if ((rc = zc_registry_load(s, &p->reg, err, errlen)))
-		goto out;
-	const zc_registry *r = p->reg;
-	const int tz = r->policy.tz_offset_min;
-	/* each terminal's collected-until (RULES.md section 1) */
-	for (size_t t = 0; t < r->nterminals; t++) {
-		int64_t cu;
-		int crc = zc_store_collected_until(s, r->terminals[t].id, &cu);
-		if (crc && crc != ZC_ENOENT) {
-			set_err(err, errlen, "cannot read the collections of terminal %s: %s", r->terminals[t].id,
-				zc_store_errmsg(s));
-			rc = crc;
-			goto out;
-		}
-		p->reg->terminals[t].collected_until_ms = crc ? ZC_NEVER_COLLECTED : cu;
-	}
-	const int64_t tol_ms = r->policy.clock_rollback_tolerance_s * 1000;
-
-	/* trusted CAs, the installed revocation list, certificates */
-	if ((rc = certs_init(&cs, r)))
-		goto out;
-	rl = calloc(r->nrevlists + 1, sizeof *rl);
-	if (!rl) {
-		rc = ZC_ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < r->nrevlists; i++)
-		if (!zc_revlist_decode(r->revlists[i].raw, r->revlists[i].len, &rl[nrl], NULL, NULL))
-			nrl++;
-
-	/* badges with their revocation; the key table */
-	p->badges = calloc(r->nbadges + 1, sizeof *p->badges);
-	keys = calloc(r->nbadges + 1, sizeof *keys);
-	if (!p->badges || !keys) {
-		rc = ZC_ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < r->nbadges; i++) {
-		const zc_registry_badge_extra *x = &r->badge_extra[i];
-		p->badges[i] = r->badges[i];
-		p->badges[i].revoked_at_ms = INT64_MAX;
-		if (x->kind_uid) {
-			uid_key(x->uid, x->uid_len, keys[nkeys].key);
-			keys[nkeys++].badge = (int)i;
-		} else if (x->has_cert) {
-			memcpy(keys[nkeys].key, x->cert_fp, ZC_HASH_LEN);
-			keys[nkeys++].badge = (int)i;
-			p->badges[i].revoked_at_ms = cert_revoked_at(rl, nrl, &cs, r, x->cert_fp);
-		}
-	}
-	if (nkeys)
-		qsort(keys, nkeys, sizeof *keys, bkey_cmp);
-
-	/* the lowest forked seq per terminal: nothing from there on is
-	 * trusted (two validly signed records claim that place) */
-	rc = sqlite3_prepare_v2(db,
-				"SELECT terminal_id, min(seq) FROM record_conflicts WHERE reason = 'fork' "
-				"GROUP BY terminal_id",
-				-1, &forks, NULL);
-	if (rc != SQLITE_OK) {
-		set_err(err, errlen, "cannot read the store: %s", sqlite3_errmsg(db));
-		rc = ZC_EDB;
-		goto out;
-	}
-	uint64_t *fork_at = calloc(r->nterminals + 1, sizeof *fork_at);
-	uint64_t *head = calloc(r->nterminals + 1, sizeof *head);
-	if (!fork_at || !head) {
-		free(fork_at);
-		free(head);
-		rc = ZC_ENOMEM;
-		goto out;
-	}
-	while (sqlite3_step(forks) == SQLITE_ROW) {
-		int t = find_terminal(r, (const char *)sqlite3_column_text(forks, 0));
-		if (t >= 0)
-			fork_at[t] = (uint64_t)sqlite3_column_int64(forks, 1);
-	}
-	for (size_t t = 0; t < r->nterminals; t++) {
-		uint8_t h[ZC_HASH_LEN];
-		if (zc_store_terminal_head(s, r->terminals[t].id, &head[t], h))
-			head[t] = 0;
-	}
-
-	rc = sqlite3_prepare_v2(
-	    db,
-	    "SELECT terminal_id, seq, kind, utc_ms, sig_ok, badge_kind, badge_id, cert_fp, "
-	    "badge_check, ingested_ms, CASE WHEN (kind = 1 AND badge_kind = 1 AND badge_check IS NULL) "
-	    "OR kind = 3 THEN raw END FROM records ORDER BY terminal_id, seq",
-	    -1, &q, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(db, "UPDATE records SET badge_check = ?3 WHERE terminal_id = ?1 AND seq = ?2",
-					-1, &upd, NULL);
-	if (rc != SQLITE_OK) {
-		free(fork_at);
-		free(head);
-		set_err(err, errlen, "cannot read the store: %s", sqlite3_errmsg(db));
-		rc = ZC_EDB;
-		goto out;
-	}
-	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-	char cur[ZC_TERMINAL_ID_MAX + 1] = "";
-	int term = -1;
-	rc = 0;
-	int step;
-	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *tid = (const char *)sqlite3_column_text(q, 0);
-		if (strcmp(tid, cur)) {
-			if (term >= 0 && (rc = finish_terminal(p, term, cur, tr, ntr, tol_ms, tz)))
-				break;
-			ntr = 0;
-			snprintf(cur, sizeof cur, "%s", tid);
-			term = find_terminal(r, tid);
-		}
-		if (term < 0)
-			continue; /* a terminal the registry does not know: not evaluated */
-		if (ntr == captr) {
-			size_t nc = captr ? captr * 2 : 4096;
-			trec *n = realloc(tr, nc * sizeof *n);
-			if (!n) {
-				rc = ZC_ENOMEM;
-				break;
-			}
-			tr = n;
-			captr = nc;
-		}
-		trec *x = &tr[ntr++];
-		memset(x, 0, sizeof *x);
-		x->c.seq = (uint64_t)sqlite3_column_int64(q, 1);
-		x->c.kind = sqlite3_column_int(q, 2);
-		x->c.utc_ms = sqlite3_column_int64(q, 3);
-		x->c.collected_ms = sqlite3_column_int64(q, 9);
-		zc_rec rec;
-		int have_rec = 0;
-		if (x->c.kind == ZC_KIND_CLOCK_SET && sqlite3_column_type(q, 10) == SQLITE_BLOB) {
-			const uint8_t *raw = sqlite3_column_blob(q, 10);
-			size_t rlen = (size_t)sqlite3_column_bytes(q, 10);
-			have_rec = !zc_rec_decode(raw, rlen, &rec, NULL, NULL);
-		}
-		if (x->c.kind == ZC_KIND_CLOCK_SET && have_rec) {
-			static const uint8_t zero[ZC_HASH_LEN];
-			x->c.host_set = memcmp(rec.u.clock.by_fp, zero, ZC_HASH_LEN) != 0;
-			x->c.new_utc_ms = rec.u.clock.new_utc_ms;
-		}
-		if (x->c.kind != ZC_KIND_TAP)
-			continue;
-		zc_r_tap t = {0};
-		t.terminal = term;
-		t.utc_ms = x->c.utc_ms;
-		t.seq = x->c.seq;
-		t.record_ok = sqlite3_column_int(q, 4) == 1 && x->c.seq <= head[term] &&
-			      (!fork_at[term] || x->c.seq < fork_at[term]);
-		t.clock_ok = 1;
-		int bkind = sqlite3_column_int(q, 5);
-		zc_day day = zc_day_of_utc(t.utc_ms, tz);
-		uint8_t key[ZC_HASH_LEN];
-		if (bkind == ZC_BADGE_UID) {
-			uid_key(sqlite3_column_blob(q, 6), (size_t)sqlite3_column_bytes(q, 6), key);
-			t.badge = find_badge(keys, nkeys, p->badges, key, day);
-			t.badge_ok = 0;
-		} else {
-			const void *fp = sqlite3_column_blob(q, 7);
-			if (fp && sqlite3_column_bytes(q, 7) == ZC_HASH_LEN)
-				memcpy(key, fp, ZC_HASH_LEN);
-			else
-				memset(key, 0, sizeof key);
-			t.badge = find_badge(keys, nkeys, p->badges, key, day);
-			int chk = sqlite3_column_type(q, 8) == SQLITE_NULL ? -1 : sqlite3_column_int(q, 8);
-			t.badge_ok = chk == CHECK_OK;
-			t.badge_forged = chk == CHECK_BAD_SIG;
-			if (chk < 0 && sqlite3_column_type(q, 10) == SQLITE_BLOB) {
-				/* not checked yet: queued for the parallel check */
-				if (!jobs && !(jobs = calloc(JOB_BATCH, sizeof *jobs))) {
-					rc = ZC_ENOMEM;
-					break;
-				}
-				vjob *j = &jobs[njobs];
-				j->len = (size_t)sqlite3_column_bytes(q, 10);
-				if (!(j->raw = malloc(j->len ? j->len : 1))) {
-					rc = ZC_ENOMEM;
-					break;
-				}
-				memcpy(j->raw, sqlite3_column_blob(q, 10), j->len);
-				j->tap = p->ntaps;
-				j->term = term;
-				j->seq = t.seq;
-				njobs++;
-			}
-		}
-		x->is_tap = 1;
-		x->tap_index = (int64_t)p->ntaps;
-		rc = push_tap(p, &t);
-		if (!rc && njobs == JOB_BATCH) {
-			run_jobs(p, upd, jobs, njobs);
-			njobs = 0;
-		}
-	}
-	if (!rc && njobs) {
-		run_jobs(p, upd, jobs, njobs);
-		njobs = 0;
-	}
-	for (size_t i = 0; i < njobs; i++)
-		free(jobs[i].raw);
-	free(jobs);
-	jobs = NULL;
-	if (!rc && term >= 0)
-		rc = finish_terminal(p, term, cur, tr, ntr, tol_ms, tz);
-	sqlite3_exec(db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
-	free(fork_at);
-	free(head);
-	if (rc) {
-		set_err(err, errlen, "cannot load the taps: %s", zc_strerror(rc));
-		goto out;
-	}
-
-	/* the store's integrity findings */
-	{
-		fctx fx = {p, NULL, tz, 0};
-		if (sqlite3_prepare_v2(db, "SELECT utc_ms FROM records WHERE terminal_id = ?1 AND seq = ?2", -1, &fx.at,
-				       NULL) != SQLITE_OK) {
-			rc = ZC_EDB;
-			set_err(err, errlen, "cannot read the store: %s", sqlite3_errmsg(db));
-			goto out;
-		}
-		rc = zc_store_findings(s, NULL, on_finding, &fx);
-		sqlite3_finalize(fx.at);
-		if (fx.rc)
-			rc = fx.rc;
-		if (rc) {
-			set_err(err, errlen, "cannot read the integrity findings: %s", zc_strerror(rc));
-			goto out;
-		}
-	}
-
-	zc_rules_input *in = &c->in;
-	zc_registry_fill_input(r, in);
-	in->as_of = as_of;
-	in->badges = p->badges;
-	in->nbadges = r->nbadges;
-	in->taps = p->taps;
-	in->ntaps = p->ntaps;
-	in->integrity = p->integ;
-	in->nintegrity = p->ninteg;
-	if ((rc = zc_rules_evaluate(in, &c->report))) {
-		set_err(err, errlen, "the rules engine refused the data: %s", zc_strerror(rc));
-		goto out;
-	}
-	*out = c;
-	c = NULL;
-out:
-	sqlite3_finalize(q);
-	sqlite3_finalize(upd);
-	sqlite3_finalize(forks);
-	certs_free(&cs, p && p->reg ? p->reg->ncerts : 0);
-	for (size_t i = 0; i < nrl; i++)
-		zc_revlist_clear(&rl[i]);
-	free(rl);
-	free(keys);
-	free(tr);
-	if (c)
-		zc_compliance_free(c);
-	else if (!*out)
-		free_priv(p);
-	return rc;
+	return zc_compliance_load_l(s, as_of, ZC_LANG_ZH, out, err, errlen);
 }

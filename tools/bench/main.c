@@ -676,567 +676,10 @@ out:
 	return rc;
 }
 
-/* A deterministic generator (xorshift64*): every run builds the same
- * province. */
-static uint64_t prov_rng = 0x9E3779B97F4A7C15ull;
-
-static uint64_t rnd64(void)
-{
-	prov_rng ^= prov_rng >> 12;
-	prov_rng ^= prov_rng << 25;
-	prov_rng ^= prov_rng >> 27;
-	return prov_rng * 2685821657736338717ull;
-}
-
-static void rnd_fill(uint8_t *b, size_t n)
-{
-	while (n) {
-		uint64_t v = rnd64();
-		size_t k = n < 8 ? n : 8;
-		memcpy(b, &v, k);
-		b += k;
-		n -= k;
-	}
-}
-
-/* A DER ECDSA P-256 signature's shape (71 bytes) around random values: what
- * a badge's signature looks like, never verified here. */
-static void fake_der_sig(uint8_t out[71])
-{
-	out[0] = 0x30;
-	out[1] = 0x45;
-	out[2] = 0x02;
-	out[3] = 0x20;
-	rnd_fill(out + 4, 32);
-	out[4] = (uint8_t)((out[4] & 0x7f) | 0x01);
-	out[36] = 0x02;
-	out[37] = 0x21;
-	out[38] = 0x00;
-	rnd_fill(out + 39, 32);
-	out[39] |= 0x80;
-}
-
-/* The 2025 public holidays and the weekend days made working days. */
-static const char *const hol2025[][3] = {
-    {"2025-01-01", "2025-01-01", "元旦"},   {"2025-01-28", "2025-02-04", "春节"},
-    {"2025-04-04", "2025-04-06", "清明节"}, {"2025-05-01", "2025-05-05", "劳动节"},
-    {"2025-05-31", "2025-06-02", "端午节"}, {"2025-10-01", "2025-10-08", "国庆节、中秋节"},
-};
-static const char *const work2025[] = {"2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28", "2025-10-11"};
-
-static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周",
-				       "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗"};
-static const char *const given[] = {"伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊",   "军",
-				    "洋", "勇", "艳", "杰",   "娟", "涛", "明", "超", "秀兰", "霞"};
-static const char *const places[] = {"东山", "西河", "南岭", "北坡", "青石", "白水", "红岩", "黄土",
-				     "柳林", "桃园", "杏花", "松树", "枣园", "石桥", "大坪", "小湾"};
-static const char *const units[] = {"区农业农村局", "区财政局", "区教育局",	"区卫生健康局",
-				    "区自然资源局", "区水利局", "市交通运输局", "市供销社"};
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-
-/* The synthetic province: who is where, and who is away when. */
-typedef struct prov {
-	int ncadres, nvill, ntown, ndist;
-	zc_day y0, y1, as_of;
-	int tz_min;
-	uint8_t *workday; /* per day y0..y1 */
-	int *town_c0;	  /* cadres of township t: town_c0[t] .. town_c0[t + 1] - 1 */
-	/* per cadre; spans inclusive, start 0 when none */
-	zc_day *lv_a, *lv_b, *tr_a, *tr_b, *tp_a, *tp_b, *aw_a, *aw_b;
-	uint8_t *miss_pct;
-	uint8_t (*uuid)[16];
-	uint8_t (*fp)[ZC_HASH_LEN];
-} prov;
-
-static void prov_free(prov *p)
-{
-	free(p->workday);
-	free(p->town_c0);
-	free(p->lv_a);
-	free(p->lv_b);
-	free(p->tr_a);
-	free(p->tr_b);
-	free(p->tp_a);
-	free(p->tp_b);
-	free(p->aw_a);
-	free(p->aw_b);
-	free(p->miss_pct);
-	free(p->uuid);
-	free(p->fp);
-}
-
-static int town_of_village(const prov *p, int v)
-{
-	return (int)((int64_t)v * p->ntown / p->nvill);
-}
-
-static int in_span(zc_day d, zc_day a, zc_day b)
-{
-	return a && d >= a && d <= b;
-}
-
-/* Whether cadre c taps on day d (a working day). */
-static int prov_present(const prov *p, int c, zc_day d)
-{
-	if (in_span(d, p->lv_a[c], p->lv_b[c]) || in_span(d, p->tr_a[c], p->tr_b[c]) ||
-	    in_span(d, p->tp_a[c], p->tp_b[c]) || in_span(d, p->aw_a[c], p->aw_b[c]))
-		return 0;
-	return rnd64() % 1000 >= (uint64_t)p->miss_pct[c] * 10;
-}
-
-static int prov_init(prov *p, int ncadres)
-{
-	memset(p, 0, sizeof *p);
-	p->ncadres = ncadres;
-	p->nvill = (ncadres + 2) / 3; /* a first secretary and two members */
-	p->ntown = ncadres / 100 > 0 ? ncadres / 100 : 1;
-	p->ndist = (p->ntown + 9) / 10;
-	p->y0 = zc_day_from_ymd(2025, 1, 1);
-	p->y1 = zc_day_from_ymd(2025, 12, 31);
-	p->as_of = p->y1;
-	p->tz_min = 480;
-	size_t n = (size_t)ncadres;
-	p->workday = calloc((size_t)(p->y1 - p->y0 + 1), 1);
-	p->town_c0 = calloc((size_t)p->ntown + 1, sizeof *p->town_c0);
-	p->lv_a = calloc(n, sizeof(zc_day));
-	p->lv_b = calloc(n, sizeof(zc_day));
-	p->tr_a = calloc(n, sizeof(zc_day));
-	p->tr_b = calloc(n, sizeof(zc_day));
-	p->tp_a = calloc(n, sizeof(zc_day));
-	p->tp_b = calloc(n, sizeof(zc_day));
-	p->aw_a = calloc(n, sizeof(zc_day));
-	p->aw_b = calloc(n, sizeof(zc_day));
-	p->miss_pct = calloc(n, 1);
-	p->uuid = calloc(n, sizeof *p->uuid);
-	p->fp = calloc(n, sizeof *p->fp);
-	if (!p->workday || !p->town_c0 || !p->lv_a || !p->lv_b || !p->tr_a || !p->tr_b || !p->tp_a || !p->tp_b ||
-	    !p->aw_a || !p->aw_b || !p->miss_pct || !p->uuid || !p->fp)
-		return ZC_ENOMEM;
-	for (zc_day d = p->y0; d <= p->y1; d++)
-		p->workday[d - p->y0] = zc_weekday(d) < 5;
-	for (size_t i = 0; i < NELEM(hol2025); i++) {
-		zc_day a, b;
-		zc_day_parse(hol2025[i][0], &a);
-		zc_day_parse(hol2025[i][1], &b);
-		for (zc_day d = a; d <= b; d++)
-			p->workday[d - p->y0] = 0;
-	}
-	for (size_t i = 0; i < NELEM(work2025); i++) {
-		zc_day d;
-		zc_day_parse(work2025[i], &d);
-		p->workday[d - p->y0] = 1;
-	}
-	/* townships hold contiguous villages, villages contiguous cadres */
-	for (int t = 0, v = 0; t <= p->ntown; t++) {
-		while (v < p->nvill && town_of_village(p, v) < t)
-			v++;
-		p->town_c0[t] = t == p->ntown ? ncadres : 3 * v;
-	}
-	zc_day y0 = p->y0;
-	for (int c = 0; c < ncadres; c++) {
-		/* leave: most a couple of days at township level, some too long */
-		if (c % 7 == 3) {
-			p->lv_a[c] = y0 + 60 + c % 120;
-			p->lv_b[c] = p->lv_a[c] + 1;
-		} else if (c % 61 == 5) {
-			p->lv_a[c] = y0 + 170 + c % 40;
-			p->lv_b[c] = p->lv_a[c] + 5;
-		} else if (c % 97 == 11) {
-			p->lv_a[c] = y0 + 200 + c % 30;
-			p->lv_b[c] = p->lv_a[c] + 9;
-		}
-		/* district training for two in three, a township trip for some */
-		if (c % 3 != 0) {
-			p->tr_a[c] = y0 + 240 + c % 40;
-			p->tr_b[c] = p->tr_a[c] + 2;
-		}
-		if (c % 13 == 1) {
-			p->tp_a[c] = y0 + 130 + c % 60;
-			p->tp_b[c] = p->tp_a[c] + 1;
-		}
-		/* away without leave for a spell (recall: consecutive absence) */
-		if (c % 37 == 0) {
-			p->aw_a[c] = y0 + 100 + c % 30;
-			p->aw_b[c] = p->aw_a[c] + 24;
-		}
-		/* ~3% of working days missed; some much more (cumulative) */
-		p->miss_pct[c] = c % 53 == 7 ? 16 : 3;
-		rnd_fill(p->uuid[c], sizeof p->uuid[c]);
-	}
-	return 0;
-}
-
-/* Step an insert, then reset it for the next row. */
-static int ins(sqlite3 *db, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		fprintf(stderr, "zhucun-bench report: insert: %s\n", sqlite3_errmsg(db));
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static const char *dstr(zc_day d, char buf[11])
-{
-	zc_day_format(d, buf);
-	return buf;
-}
-
-static void bind_txt(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-}
-
-/* The registry, as a year of imports would have left it (without the
- * audit rows, which the report does not read). */
-static int prov_registry(sqlite3 *db, prov *p)
-{
-	static const char *const sql[] = {
-	    "INSERT INTO districts(id, name) VALUES (?1, ?2)",
-	    "INSERT INTO townships(id, name, district_id) VALUES (?1, ?2, ?3)",
-	    "INSERT INTO villages(id, name, township_id, rate_fen) VALUES (?1, ?2, ?3, ?4)",
-	    "INSERT INTO registry_terminals(id, township_id) VALUES (?1, ?2)",
-	    "INSERT INTO cadres(id, name, role, party_since, work_since, unit) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	    "INSERT INTO assignments(cadre_id, village_id, start, \"end\") VALUES (?1, ?2, ?3, ?4)",
-	    "INSERT INTO badge_certs(fp, der, badge_id) VALUES (?1, ?2, ?3)",
-	    ("INSERT INTO badges(badge_id, cadre_id, bound_from, bound_to, kind, uid, cert_fp) "
-	     "VALUES (?1, ?2, ?3, NULL, 'piv', NULL, ?4)"),
-	    "INSERT INTO leave(cadre_id, start, \"end\", level, ref) VALUES (?1, ?2, ?3, ?4, ?5)",
-	    "INSERT INTO duty(cadre_id, start, \"end\", kind, level) VALUES (?1, ?2, ?3, ?4, ?5)",
-	    "INSERT INTO calendar(date, kind, note) VALUES (?1, ?2, ?3)",
-	    "INSERT INTO policy(name, value) VALUES (?1, ?2)",
-	};
-	enum { S_DIST, S_TOWN, S_VILL, S_TERM, S_CADRE, S_ASSIGN, S_CERT, S_BADGE, S_LEAVE, S_DUTY, S_CAL, S_POL, S_N };
-	sqlite3_stmt *st[S_N] = {0};
-	char id[32], id2[32], name[96], a[11], b[11];
-	int rc = -1;
-	for (int i = 0; i < S_N; i++)
-		if (sqlite3_prepare_v2(db, sql[i], -1, &st[i], NULL) != SQLITE_OK) {
-			fprintf(stderr, "zhucun-bench report: %s\n", sqlite3_errmsg(db));
-			goto out;
-		}
-	for (int d = 0; d < p->ndist; d++) {
-		snprintf(id, sizeof id, "D%02d", d + 1);
-		snprintf(name, sizeof name, "%s区", places[d % NELEM(places)]);
-		bind_txt(st[S_DIST], 1, id);
-		bind_txt(st[S_DIST], 2, name);
-		if (ins(db, st[S_DIST]))
-			goto out;
-	}
-	for (int t = 0; t < p->ntown; t++) {
-		snprintf(id, sizeof id, "T%03d", t + 1);
-		snprintf(id2, sizeof id2, "D%02d", t * p->ndist / p->ntown + 1);
-		snprintf(name, sizeof name, "%s%s镇", places[t % NELEM(places)], places[(t / 16 + 3) % NELEM(places)]);
-		bind_txt(st[S_TOWN], 1, id);
-		bind_txt(st[S_TOWN], 2, name);
-		bind_txt(st[S_TOWN], 3, id2);
-		if (ins(db, st[S_TOWN]))
-			goto out;
-		snprintf(id2, sizeof id2, "K%03d", t + 1);
-		bind_txt(st[S_TERM], 1, id2);
-		bind_txt(st[S_TERM], 2, id);
-		if (ins(db, st[S_TERM]))
-			goto out;
-	}
-	for (int v = 0; v < p->nvill; v++) {
-		snprintf(id, sizeof id, "V%05d", v + 1);
-		snprintf(id2, sizeof id2, "T%03d", town_of_village(p, v) + 1);
-		snprintf(name, sizeof name, "%s%s村", places[v % NELEM(places)], places[(v / 16 + 5) % NELEM(places)]);
-		bind_txt(st[S_VILL], 1, id);
-		bind_txt(st[S_VILL], 2, name);
-		bind_txt(st[S_VILL], 3, id2);
-		if (v % 5) /* else the policy's daily rate */
-			sqlite3_bind_int(st[S_VILL], 4, v % 7 ? 10000 : 12000);
-		if (ins(db, st[S_VILL]))
-			goto out;
-	}
-	zc_day y0 = p->y0, term_end = zc_day_from_ymd(2026, 12, 31);
-	for (int c = 0; c < p->ncadres; c++) {
-		int v = c / 3, fs = c % 3 == 0;
-		snprintf(id, sizeof id, "C%05d", c + 1);
-		snprintf(name, sizeof name, "%s%s", surnames[(c * 7) % NELEM(surnames)], given[(c / 3) % NELEM(given)]);
-		bind_txt(st[S_CADRE], 1, id);
-		bind_txt(st[S_CADRE], 2, name);
-		bind_txt(st[S_CADRE], 3, fs ? "first_secretary" : "member");
-		/* first secretaries: party standing and work experience long
-		 * enough, except one in a hundred-odd villages */
-		if (fs || c % 3 == 1)
-			bind_txt(st[S_CADRE], 4, fs && v % 101 == 50 ? "2024-11-01" : "2012-07-01");
-		bind_txt(st[S_CADRE], 5, fs ? "2009-09-01" : "2016-08-15");
-		bind_txt(st[S_CADRE], 6, units[c % NELEM(units)]);
-		if (ins(db, st[S_CADRE]))
-			goto out;
-		snprintf(id2, sizeof id2, "V%05d", v + 1);
-		bind_txt(st[S_ASSIGN], 1, id);
-		bind_txt(st[S_ASSIGN], 2, id2);
-		bind_txt(st[S_ASSIGN], 3, dstr(y0, a));
-		bind_txt(st[S_ASSIGN], 4, dstr(term_end, b));
-		if (ins(db, st[S_ASSIGN]))
-			goto out;
-		/* The badge certificate: a stand-in DER of a real one's size.
-		 * It is never parsed: there is no revocation list, and every
-		 * tap's badge verdict is cached (records.badge_check). */
-		uint8_t der[560];
-		rnd_fill(der, sizeof der);
-		zc_sha256(der, sizeof der, p->fp[c]);
-		snprintf(id2, sizeof id2, "B%05d", c + 1);
-		sqlite3_bind_blob(st[S_CERT], 1, p->fp[c], ZC_HASH_LEN, SQLITE_TRANSIENT);
-		sqlite3_bind_blob(st[S_CERT], 2, der, sizeof der, SQLITE_TRANSIENT);
-		bind_txt(st[S_CERT], 3, id2);
-		if (ins(db, st[S_CERT]))
-			goto out;
-		bind_txt(st[S_BADGE], 1, id2);
-		bind_txt(st[S_BADGE], 2, id);
-		bind_txt(st[S_BADGE], 3, dstr(y0, a));
-		sqlite3_bind_blob(st[S_BADGE], 4, p->fp[c], ZC_HASH_LEN, SQLITE_TRANSIENT);
-		if (ins(db, st[S_BADGE]))
-			goto out;
-		if (p->lv_a[c]) {
-			int len = p->lv_b[c] - p->lv_a[c] + 1;
-			bind_txt(st[S_LEAVE], 1, id);
-			bind_txt(st[S_LEAVE], 2, dstr(p->lv_a[c], a));
-			bind_txt(st[S_LEAVE], 3, dstr(p->lv_b[c], b));
-			bind_txt(st[S_LEAVE], 4, len <= 3 || c % 2 ? "township" : "district");
-			snprintf(name, sizeof name, "请假-%05d", c + 1);
-			bind_txt(st[S_LEAVE], 5, name);
-			if (ins(db, st[S_LEAVE]))
-				goto out;
-		}
-		for (int k = 0; k < 2; k++) {
-			zc_day da = k ? p->tp_a[c] : p->tr_a[c], db_ = k ? p->tp_b[c] : p->tr_b[c];
-			if (!da)
-				continue;
-			bind_txt(st[S_DUTY], 1, id);
-			bind_txt(st[S_DUTY], 2, dstr(da, a));
-			bind_txt(st[S_DUTY], 3, dstr(db_, b));
-			bind_txt(st[S_DUTY], 4, k ? "trip" : "training");
-			bind_txt(st[S_DUTY], 5, k ? "township" : "district");
-			if (ins(db, st[S_DUTY]))
-				goto out;
-		}
-	}
-	for (size_t i = 0; i < NELEM(hol2025); i++) {
-		zc_day da, db_;
-		zc_day_parse(hol2025[i][0], &da);
-		zc_day_parse(hol2025[i][1], &db_);
-		for (zc_day d = da; d <= db_; d++) {
-			bind_txt(st[S_CAL], 1, dstr(d, a));
-			bind_txt(st[S_CAL], 2, "holiday");
-			bind_txt(st[S_CAL], 3, hol2025[i][2]);
-			if (ins(db, st[S_CAL]))
-				goto out;
-		}
-	}
-	for (size_t i = 0; i < NELEM(work2025); i++) {
-		bind_txt(st[S_CAL], 1, work2025[i]);
-		bind_txt(st[S_CAL], 2, "workday");
-		bind_txt(st[S_CAL], 3, "调休上班");
-		if (ins(db, st[S_CAL]))
-			goto out;
-	}
-	static const char *const pol[][2] = {
-	    {"zone", "Asia/Shanghai"},
-	    {"min_taps_per_day", "1"},
-	    {"min_days_per_year", "200"},
-	    {"max_consecutive_absence_days", "15"},
-	    {"max_absent_days_per_year", "30"},
-	    {"township_max_leave_days", "3"},
-	    {"district_max_leave_days", "7"},
-	    {"daily_rate_fen", "10000"},
-	    {"clock_rollback_tolerance_s", "300"},
-	};
-	for (size_t i = 0; i < NELEM(pol); i++) {
-		bind_txt(st[S_POL], 1, pol[i][0]);
-		bind_txt(st[S_POL], 2, pol[i][1]);
-		if (ins(db, st[S_POL]))
-			goto out;
-	}
-	rc = 0;
-out:
-	for (int i = 0; i < S_N; i++)
-		sqlite3_finalize(st[i]);
-	return rc;
-}
-
-typedef struct ptap {
-	int64_t utc_ms;
-	int cadre;
-} ptap;
-
-static int cmp_ptap(const void *a, const void *b)
-{
-	const ptap *x = a, *y = b;
-	return x->utc_ms < y->utc_ms ? -1 : x->utc_ms > y->utc_ms;
-}
-
-/* The records of every terminal: seq 1 its provisioned record, then a
- * year of taps in time order, as a pull of the whole journal after the
- * year would store them.
- *
- * The rows stand for what ingest would have left after verifying each
- * record: sig_ok 1 and link_ok 1 (prev_hash of seq n is the hash of n - 1),
- * and badge_check 1 (the badge signature and certificate checked, cached).
- * Only the provisioned records are really signed; a tap's raw is one real
- * signed tap record of its terminal, reused, and its hash is random: raw is
- * never decoded when badge_check is set, and signing 2.5 million records
- * would take this benchmark half an hour. */
-static int prov_records(sqlite3 *db, prov *p, zc_privkey *key, uint64_t *ntaps_out, uint64_t *nrec_out,
-			size_t *tap_bytes)
-{
-	static const char sql[] =
-	    "INSERT INTO records(terminal_id, seq, hash, prev_hash, version, kind, boot, utc_ms, mono_ms, raw, "
-	    "sig_ok, link_ok, badge_kind, badge_id, cert_fp, tap_result, nonce, badge_sig, source, where_, "
-	    "ingested_ms, badge_check) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, 1, ?11, ?12, ?13, ?14, "
-	    "?15, ?16, 'bench', ?17, ?18, ?19)";
-	sqlite3_stmt *st = NULL;
-	ptap *day = NULL;
-	uint8_t *raw = NULL, *tpl = NULL;
-	int rc = -1;
-	uint64_t ntaps = 0, nrec = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "zhucun-bench report: %s\n", sqlite3_errmsg(db));
-		goto out;
-	}
-	int maxc = 0;
-	for (int t = 0; t < p->ntown; t++)
-		if (p->town_c0[t + 1] - p->town_c0[t] > maxc)
-			maxc = p->town_c0[t + 1] - p->town_c0[t];
-	day = malloc((size_t)(2 * maxc + 1) * sizeof *day);
-	raw = malloc(ZC_REC_MAX);
-	tpl = malloc(ZC_REC_MAX);
-	if (!day || !raw || !tpl)
-		goto out;
-	const int64_t tzs = (int64_t)p->tz_min * 60;
-	const int64_t prov_ms = ((int64_t)zc_day_from_ymd(2024, 12, 10) * 86400 - tzs + 10 * 3600) * 1000;
-	for (int t = 0; t < p->ntown; t++) {
-		char tid[16], town[16], where[64];
-		snprintf(tid, sizeof tid, "K%03d", t + 1);
-		snprintf(town, sizeof town, "T%03d", t + 1);
-		/* collected a few days after the year, terminal by terminal */
-		const int64_t ingested_ms =
-		    ((int64_t)zc_day_from_ymd(2026, 1, 5 + t % 10) * 86400 - tzs + 10 * 3600) * 1000 + t * 1000;
-		uint8_t hash[ZC_HASH_LEN], prev[ZC_HASH_LEN];
-		size_t len = 0, tlen = 0;
-		/* seq 1: provisioned, really signed */
-		zc_rec r;
-		zc_rec_init(&r, ZC_KIND_PROVISIONED);
-		snprintf(r.terminal, sizeof r.terminal, "%s", tid);
-		r.seq = 1;
-		r.boot = 1;
-		r.utc_ms = prov_ms;
-		r.mono_ms = 5000;
-		snprintf(r.u.prov.township, sizeof r.u.prov.township, "%s", town);
-		rnd_fill(r.u.prov.host_fp, ZC_HASH_LEN);
-		rnd_fill(r.u.prov.ca_fp, ZC_HASH_LEN);
-		zc_privkey_fingerprint(key, r.u.prov.key_fp);
-		if (zc_rec_sign(&r, key, raw, ZC_REC_MAX, &len, hash)) {
-			fprintf(stderr, "zhucun-bench report: cannot sign a record\n");
-			goto out;
-		}
-		sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, 1);
-		sqlite3_bind_blob(st, 3, hash, ZC_HASH_LEN, SQLITE_STATIC);
-		sqlite3_bind_zeroblob(st, 4, ZC_HASH_LEN);
-		sqlite3_bind_int(st, 5, r.version);
-		sqlite3_bind_int(st, 6, ZC_KIND_PROVISIONED);
-		sqlite3_bind_int(st, 7, 1);
-		sqlite3_bind_int64(st, 8, r.utc_ms);
-		sqlite3_bind_int64(st, 9, 5000);
-		sqlite3_bind_blob(st, 10, raw, (int)len, SQLITE_STATIC);
-		sqlite3_bind_text(st, 17, "seg-000000000001.zcj@0", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 18, ingested_ms);
-		if (ins(db, st))
-			goto out;
-		nrec++;
-		memcpy(prev, hash, ZC_HASH_LEN);
-		/* the raw stand-in of this terminal's taps: one real tap record */
-		zc_rec_init(&r, ZC_KIND_TAP);
-		snprintf(r.terminal, sizeof r.terminal, "%s", tid);
-		r.seq = 2;
-		r.boot = 1;
-		r.utc_ms = prov_ms + 86400000;
-		r.mono_ms = 86405000;
-		memcpy(r.prev_hash, hash, ZC_HASH_LEN);
-		r.u.tap.badge_kind = ZC_BADGE_PIV;
-		r.u.tap.result = ZC_TAP_OK;
-		r.u.tap.badge_id_len = 16;
-		rnd_fill(r.u.tap.badge_id, 16);
-		rnd_fill(r.u.tap.cert_fp, ZC_HASH_LEN);
-		rnd_fill(r.u.tap.nonce, ZC_NONCE_LEN);
-		r.u.tap.badge_sig_len = 71;
-		fake_der_sig(r.u.tap.badge_sig);
-		if (zc_rec_sign(&r, key, tpl, ZC_REC_MAX, &tlen, hash)) {
-			fprintf(stderr, "zhucun-bench report: cannot sign a record\n");
-			goto out;
-		}
-		*tap_bytes = tlen;
-		uint64_t seq = 2, off = len + 6;
-		int c0 = p->town_c0[t], c1 = p->town_c0[t + 1];
-		for (zc_day d = p->y0; d <= p->y1; d++) {
-			if (!p->workday[d - p->y0])
-				continue;
-			int n = 0;
-			const int64_t d0 = (int64_t)d * 86400 - tzs; /* local midnight */
-			for (int c = c0; c < c1; c++) {
-				if (!prov_present(p, c, d))
-					continue;
-				/* 07:50 to 09:40, some again in the evening */
-				day[n++] = (ptap){(d0 + 7 * 3600 + 50 * 60 + (int64_t)(rnd64() % 6600)) * 1000 +
-						      (int64_t)(rnd64() % 1000),
-						  c};
-				if (rnd64() % 100 < 5)
-					day[n++] = (ptap){(d0 + 17 * 3600 + (int64_t)(rnd64() % 5400)) * 1000, c};
-			}
-			qsort(day, (size_t)n, sizeof *day, cmp_ptap);
-			for (int i = 0; i < n; i++, seq++) {
-				uint8_t nonce[ZC_NONCE_LEN], sig[71];
-				rnd_fill(hash, ZC_HASH_LEN);
-				rnd_fill(nonce, sizeof nonce);
-				fake_der_sig(sig);
-				snprintf(where, sizeof where, "seg-%012llu.zcj@%llu",
-					 (unsigned long long)(off / (1u << 22) + 1),
-					 (unsigned long long)(off % (1u << 22)));
-				off += tlen + 6;
-				sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
-				sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
-				sqlite3_bind_blob(st, 3, hash, ZC_HASH_LEN, SQLITE_STATIC);
-				sqlite3_bind_blob(st, 4, prev, ZC_HASH_LEN, SQLITE_STATIC);
-				sqlite3_bind_int(st, 5, ZC_REC_VERSION);
-				sqlite3_bind_int(st, 6, ZC_KIND_TAP);
-				sqlite3_bind_int(st, 7, 1);
-				sqlite3_bind_int64(st, 8, day[i].utc_ms);
-				sqlite3_bind_int64(st, 9, day[i].utc_ms - prov_ms + 5000);
-				sqlite3_bind_blob(st, 10, tpl, (int)tlen, SQLITE_STATIC);
-				sqlite3_bind_int(st, 11, ZC_BADGE_PIV);
-				sqlite3_bind_blob(st, 12, p->uuid[day[i].cadre], 16, SQLITE_STATIC);
-				sqlite3_bind_blob(st, 13, p->fp[day[i].cadre], ZC_HASH_LEN, SQLITE_STATIC);
-				sqlite3_bind_int(st, 14, ZC_TAP_OK);
-				sqlite3_bind_blob(st, 15, nonce, sizeof nonce, SQLITE_STATIC);
-				sqlite3_bind_blob(st, 16, sig, sizeof sig, SQLITE_STATIC);
-				sqlite3_bind_text(st, 17, where, -1, SQLITE_STATIC);
-				sqlite3_bind_int64(st, 18, ingested_ms);
-				sqlite3_bind_int(st, 19, 1);
-				if (ins(db, st))
-					goto out;
-				memcpy(prev, hash, ZC_HASH_LEN);
-			}
-			ntaps += (uint64_t)n;
-			nrec += (uint64_t)n;
-		}
-	}
-	rc = 0;
-out:
-	*ntaps_out = ntaps;
-	*nrec_out = nrec;
-	sqlite3_finalize(st);
-	free(day);
-	free(raw);
-	free(tpl);
-	return rc;
-}
+/* The synthetic province (its registry through the store) and the raw
+ * SQLite fixture of its records: see the two files. */
+#include "province.c"
+#include "fixture_sqlite.c"
 
 static volatile uint64_t scan_sink;
 
@@ -1263,6 +706,26 @@ static double scan_s(sqlite3 *db, const char *sql, uint64_t *rows)
 	scan_sink += sum;
 	*rows = n;
 	return el;
+}
+
+/* zc_store_scan_records' callback: count the row, touch what it carries. */
+static int count_row(void *arg, const zc_store_rec_row *r)
+{
+	uint64_t *n = arg;
+	scan_sink += (uint64_t)r->utc_ms + r->raw_len;
+	(*n)++;
+	return 0;
+}
+
+/* zc_store_scan_records over every record, as the compliance loader reads
+ * them: seconds, or -1 when the store cannot be read. */
+static double store_scan_s(zc_store *s, uint64_t *rows)
+{
+	*rows = 0;
+	double t0 = now_s();
+	if (zc_store_scan_records(s, NULL, count_row, rows))
+		return -1;
+	return now_s() - t0;
 }
 
 typedef struct report_run {
@@ -1323,8 +786,8 @@ static int bench_report(int ncadres, const char *base)
 	if (prov_init(&pv, ncadres))
 		goto out;
 
-	/* 1. build: the schema and the terminals' keys through the store,
-	 * everything else straight into SQLite in one transaction */
+	/* 1. build: the schema, the terminals' keys and the registry through
+	 * the store; the records by the raw SQLite fixture (fixture_sqlite.c) */
 	double t0 = now_s();
 	char pem[1024];
 	if (zc_store_open(dbpath, &s, err, sizeof err)) {
@@ -1339,22 +802,14 @@ static int bench_report(int ncadres, const char *base)
 		if (zc_store_terminal_add(s, tid, pem))
 			goto out;
 	}
+	if (prov_registry(s, &pv))
+		goto out;
 	zc_store_close(s);
 	s = NULL;
-	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144", NULL, NULL,
-		     NULL);
 	uint64_t ntaps = 0, nrec = 0;
 	size_t tap_bytes = 0;
-	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK || prov_registry(db, &pv) ||
-	    prov_records(db, &pv, key, &ntaps, &nrec, &tap_bytes) ||
-	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		fprintf(stderr, "zhucun-bench report: building the province failed: %s\n", sqlite3_errmsg(db));
+	if (prov_records_write(dbpath, &pv, key, &ntaps, &nrec, &tap_bytes))
 		goto out;
-	}
-	sqlite3_close(db); /* the last connection: checkpoints the WAL */
-	db = NULL;
 	double build_s = now_s() - t0;
 	struct stat sb;
 	double db_mb = stat(dbpath, &sb) ? 0 : (double)sb.st_size / (1024.0 * 1024.0);
@@ -1364,7 +819,7 @@ static int bench_report(int ncadres, const char *base)
 		fprintf(stderr, "zhucun-bench report: %s\n", err);
 		goto out;
 	}
-	if (province_report(s, pv.as_of, &cold) || province_report(s, pv.as_of, &warm))
+	if (prov_collections(s, &pv) || province_report(s, pv.as_of, &cold) || province_report(s, pv.as_of, &warm))
 		goto out;
 
 	/* baselines and splits, on the same data */
@@ -1375,14 +830,10 @@ static int bench_report(int ncadres, const char *base)
 				 "SELECT terminal_id, seq, kind, utc_ms, sig_ok, badge_kind, badge_id, cert_fp, "
 				 "badge_check, ingested_ms FROM records ORDER BY terminal_id, seq",
 				 &raw_rows);
-	/* the loader's own query (raw only for taps whose badge is unchecked) */
-	double load_scan = scan_s(db,
-				  "SELECT terminal_id, seq, kind, utc_ms, sig_ok, badge_kind, badge_id, cert_fp, "
-				  "badge_check, ingested_ms, CASE WHEN (kind = 1 AND badge_kind = 1 AND badge_check IS "
-				  "NULL) OR kind = 3 THEN raw END FROM records ORDER BY terminal_id, seq",
-				  &scan_rows);
+	/* the loader's own read: the store call it makes */
+	double load_scan = store_scan_s(s, &scan_rows);
 	t0 = now_s();
-	if (zc_registry_load(s, &reg, err, sizeof err)) {
+	if (zc_registry_load_l(s, ZC_LANG_EN, &reg, err, sizeof err)) {
 		fprintf(stderr, "zhucun-bench report: %s\n", err);
 		goto out;
 	}

@@ -21,8 +21,9 @@
  * the lines of zc_import_result, labels, refusals, warnings) is in the
  * language lang the caller passes (zc/i18n.h); nothing here reads the
  * process-wide language. Where a function has a form named *_l, that form
- * takes lang and the one without writes Chinese, the default language
- * (for callers with no language to choose).
+ * takes lang and the one without writes Chinese: the forms without are
+ * kept for existing callers only (library code passes its caller's
+ * language to the *_l form) and are to go once no caller is left.
  */
 #ifndef ZC_REGISTRY_H
 #define ZC_REGISTRY_H
@@ -367,5 +368,48 @@ size_t zc_registry_leave_warnings(const zc_leave_check *c, zc_lang lang, char (*
  * zc_registry_entry_add; err is in lang. */
 int zc_registry_leave_add(zc_store *s, const zc_registry_entry *e, int force, const char *actor, zc_lang lang,
 			  int64_t *id, zc_leave_check *chk, char *err, size_t errlen);
+
+/* ---- bulk load: an empty registry built from nothing ---- */
+
+/* A value of a stored column (zc_registry_bulk_row). */
+enum zc_registry_value_type { ZC_RV_NULL, ZC_RV_INT, ZC_RV_TEXT, ZC_RV_BLOB };
+typedef struct zc_registry_value {
+	int type; /* enum zc_registry_value_type */
+	int64_t i;
+	const char *s;
+	const uint8_t *b;
+	size_t n; /* of b */
+} zc_registry_value;
+
+/* The stored columns of entity (an import kind of zc_registry_kinds), in
+ * the order zc_registry_bulk_row takes them, into *cols (may be NULL);
+ * returns how many, 0 for an unknown entity. Values are stored forms:
+ * dates YYYY-MM-DD, enums in English, villages' rate_fen and inspections'
+ * at_ms integers, badges' uid and cert_fp blobs. */
+size_t zc_registry_columns(const char *entity, const char *const **cols);
+
+/* A bulk load fills an EMPTY registry in one transaction, rows in their
+ * stored form: none of the import's checks, no audit row per row (the
+ * store's own constraints still apply; zc_registry_load checks the
+ * result). It is for building a registry from nothing (a benchmark's
+ * synthetic province, a restore), never for a clerk's change: begin
+ * refuses a registry with any row (ZC_ESTATE), as it does while another
+ * transaction is open. */
+typedef struct zc_registry_bulk zc_registry_bulk;
+int zc_registry_bulk_begin(zc_store *s, zc_registry_bulk **out);
+/* One row of entity: vals[0..n) for the first n columns of
+ * zc_registry_columns (the others NULL). ZC_EARG for an unknown entity or
+ * a bad value (the load goes on); a store error (a constraint, say) fails
+ * the whole load: commit then rolls back and returns ZC_ESTATE. */
+int zc_registry_bulk_row(zc_registry_bulk *b, const char *entity, const zc_registry_value *vals, size_t n);
+/* A badge certificate (DER, stored as it is, not parsed) for badge (may
+ * be NULL); fp (may be NULL) gets its fingerprint, the cert_fp of the
+ * badges row that names it. */
+int zc_registry_bulk_cert(zc_registry_bulk *b, const uint8_t *der, size_t len, const char *badge,
+			  uint8_t fp[ZC_HASH_LEN]);
+/* Commit and free b: 0, or a negative zc_err and nothing stored. */
+int zc_registry_bulk_commit(zc_registry_bulk *b);
+/* Roll back and free b; NULL is allowed. */
+void zc_registry_bulk_abort(zc_registry_bulk *b);
 
 #endif

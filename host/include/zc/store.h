@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * zc/store.h: the host store. One interface in front of the database, so
- * that the engine, the CLI and the service never see SQL; today's
- * implementation is SQLite (store_sqlite.c): WAL, foreign keys on, schema
- * versioned by PRAGMA user_version with forward-only migrations.
+ * that the engine, the CLI and the service never see SQL. The calls are
+ * dispatched to a backend chosen by zc_store_open's URI (host/store/
+ * store_backend.h, host/doc/STORE.md); the one built in is SQLite
+ * (host/store/sqlite/): WAL, foreign keys on, schema versioned by PRAGMA
+ * user_version with forward-only migrations.
  *
  * Records are stored raw and parsed, once per (terminal, seq). Ingest
  * verifies every record's terminal signature and its hash link, and keeps
@@ -28,7 +30,11 @@
  * time, and with at most one ingest batch open. */
 typedef struct zc_store zc_store;
 
-/* Open or create the database at path and migrate it to the current schema.
+/* Open or create the store at path and migrate it to the current schema.
+ * path is a URI: "sqlite:PATH" or a plain PATH (SQLite); another scheme
+ * ("postgresql:...") is refused with ZC_EARG and errbuf naming it (not
+ * built in, or unknown), except that a plain path that merely looks like
+ * "word:rest" still opens when a file of that name exists.
  * On failure returns a negative zc_err and writes a one-line English
  * explanation to errbuf (e.g. "not a zhucun database", "database is
  * corrupt", "schema version 9 is newer than this program (3)"). Errors: ZC_EMALFORMED
@@ -188,5 +194,66 @@ int64_t zc_store_record_count(zc_store *s, const char *terminal);
  * ZC_ENOENT for an unknown terminal. */
 typedef int (*zc_store_record_fn)(void *arg, uint64_t seq, const uint8_t *raw, size_t len);
 int zc_store_records(zc_store *s, const char *terminal, uint64_t from, uint64_t to, zc_store_record_fn fn, void *arg);
+
+/* ---- reading for the compliance loader ---- */
+
+/* The cached badge verdict of a PIV tap (records.badge_check; the values
+ * are persisted: never renumber them). */
+#define ZC_STORE_BADGE_BAD_SIG 0 /* the badge signature does not verify: a clone, for good */
+#define ZC_STORE_BADGE_OK      1 /* signature and certificate chain verified */
+#define ZC_STORE_BADGE_NO_CA   2 /* the certificate does not chain to a trusted CA then */
+
+/* One stored record as the compliance loader reads it. Pointers are valid
+ * only during the callback. */
+typedef struct zc_store_rec_row {
+	const char *terminal;
+	uint64_t seq;
+	int kind; /* enum zc_rec_kind */
+	int64_t utc_ms;
+	int sig_ok;		 /* 1: the terminal signature verified at ingest */
+	int badge_kind;		 /* taps: enum zc_badge_kind; 0 otherwise */
+	const uint8_t *badge_id; /* taps: the badge id (UID cards: the UID); may be NULL */
+	size_t badge_id_len;
+	const uint8_t *cert_fp; /* PIV taps: ZC_HASH_LEN bytes; NULL when absent */
+	int badge_check;	/* the cached verdict ZC_STORE_BADGE_*, or -1: none cached */
+	int64_t ingested_ms;	/* when the host stored it */
+	/* the record's bytes, only for clock-set records and for PIV taps with
+	 * no cached verdict (the loader decodes nothing else); else NULL */
+	const uint8_t *raw;
+	size_t raw_len;
+} zc_store_rec_row;
+
+/* Call fn for every stored record of terminal (NULL: of every terminal),
+ * ordered by terminal id, then seq, records whose signature failed
+ * included (the other records of a fork, kept apart, are not). fn returns
+ * nonzero to stop; that value is returned. Otherwise 0 after the last row,
+ * or a negative zc_err when the store cannot be read (before the first row
+ * or in the middle: never taken for the end); zc_store_errmsg says why. */
+typedef int (*zc_store_rec_row_fn)(void *arg, const zc_store_rec_row *r);
+int zc_store_scan_records(zc_store *s, const char *terminal, zc_store_rec_row_fn fn, void *arg);
+
+/* The fork points: for every terminal with a fork finding, the lowest seq
+ * at which two validly signed records were offered, by terminal id. fn
+ * returns nonzero to stop (that value is returned); a read error is
+ * returned as a negative zc_err (zc_store_errmsg says why). */
+typedef int (*zc_store_fork_fn)(void *arg, const char *terminal, uint64_t seq);
+int zc_store_fork_points(zc_store *s, zc_store_fork_fn fn, void *arg);
+
+/* The time (utc_ms) of the stored record (terminal, seq): 0, ZC_ENOENT
+ * when there is none, another negative zc_err when the store cannot be
+ * read. */
+int zc_store_record_utc(zc_store *s, const char *terminal, uint64_t seq, int64_t *utc_ms);
+
+/* A badge verdict to cache. */
+typedef struct zc_store_badge_verdict {
+	const char *terminal;
+	uint64_t seq;
+	int verdict; /* ZC_STORE_BADGE_* */
+} zc_store_badge_verdict;
+/* Cache n verdicts in one transaction, all or none (a record that is not
+ * stored is skipped). ZC_EARG for a verdict that is not a ZC_STORE_BADGE_*
+ * value, ZC_ESTATE while an ingest batch is open, ZC_EAGAIN when locked,
+ * another negative zc_err otherwise (nothing is then cached). */
+int zc_store_badge_verdicts_set(zc_store *s, const zc_store_badge_verdict *v, size_t n);
 
 #endif

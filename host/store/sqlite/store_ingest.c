@@ -73,7 +73,8 @@ static const char *const ingest_sql[Q_COUNT] = {
 };
 /* clang-format on */
 
-struct zc_ingest {
+typedef struct sq_ingest {
+	zc_ingest base; /* first: the generic handle (base.store) */
 	zc_store *s;
 	char terminal[ZC_TERMINAL_ID_MAX + 1];
 	zc_pubkey *key; /* parsed once per batch: verification is the cost */
@@ -85,7 +86,7 @@ struct zc_ingest {
 	sqlite3_stmt *q[Q_COUNT];
 	zc_ingest_stats st;
 	zc_rec rec; /* scratch for the record being ingested */
-};
+} sq_ingest;
 
 /* A stored record as the ingest checks see it. */
 typedef struct row {
@@ -127,7 +128,7 @@ static void iso_utc(int64_t ms, char out[64])
 /* ---- ingest: findings and lookups ---- */
 
 /* Record a finding; *added (may be NULL) tells whether it is new. */
-static int add_finding(zc_ingest *in, int kind, uint64_t seq, const char *ukey, const char *where, const char *detail,
+static int add_finding(sq_ingest *in, int kind, uint64_t seq, const char *ukey, const char *where, const char *detail,
 		       const uint8_t *raw, size_t raw_len, int *added)
 {
 	sqlite3_stmt *st = in->q[Q_INS_FIND];
@@ -146,7 +147,7 @@ static int add_finding(zc_ingest *in, int kind, uint64_t seq, const char *ukey, 
 	int rc = step_done(st);
 	if (rc)
 		return rc;
-	int n = sqlite3_changes(in->s->db);
+	int n = sqlite3_changes(SQ(in->s)->db);
 	if (n) {
 		in->st.findings++;
 		if (kind >= 0 && kind < (int)(sizeof in->st.by_kind / sizeof in->st.by_kind[0]))
@@ -159,7 +160,7 @@ static int add_finding(zc_ingest *in, int kind, uint64_t seq, const char *ukey, 
 
 /* Input kept only in its finding (malformed, wrong terminal): seeing it
  * again is a duplicate. */
-static int reject(zc_ingest *in, int kind, uint64_t seq, const uint8_t raw_sha[ZC_HASH_LEN], const char *where,
+static int reject(sq_ingest *in, int kind, uint64_t seq, const uint8_t raw_sha[ZC_HASH_LEN], const char *where,
 		  const char *detail, const uint8_t *raw, size_t len)
 {
 	char ukey[UKEY_MAX], hex[2 * ZC_HASH_LEN + 1];
@@ -173,7 +174,7 @@ static int reject(zc_ingest *in, int kind, uint64_t seq, const uint8_t raw_sha[Z
 
 /* Run a ROW_COLS query for (terminal, seq). If raw is given, *same_raw
  * tells whether the stored raw equals it. */
-static int load_row(zc_ingest *in, int q, uint64_t seq, row *out, const uint8_t *raw, size_t len, int *same_raw)
+static int load_row(sq_ingest *in, int q, uint64_t seq, row *out, const uint8_t *raw, size_t len, int *same_raw)
 {
 	sqlite3_stmt *st = in->q[q];
 	memset(out, 0, sizeof *out);
@@ -207,7 +208,7 @@ static int load_row(zc_ingest *in, int q, uint64_t seq, row *out, const uint8_t 
 	return rc == SQLITE_DONE ? 0 : db_err(rc);
 }
 
-static int conflict_has(zc_ingest *in, uint64_t seq, const uint8_t raw_sha[ZC_HASH_LEN], int *has)
+static int conflict_has(sq_ingest *in, uint64_t seq, const uint8_t raw_sha[ZC_HASH_LEN], int *has)
 {
 	sqlite3_stmt *st = in->q[Q_CONF_HAS];
 	sqlite3_bind_text(st, 1, in->terminal, -1, SQLITE_STATIC);
@@ -220,7 +221,7 @@ static int conflict_has(zc_ingest *in, uint64_t seq, const uint8_t raw_sha[ZC_HA
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_err(rc);
 }
 
-static int add_conflict(zc_ingest *in, uint64_t seq, const uint8_t hash[ZC_HASH_LEN], const uint8_t *raw, size_t len,
+static int add_conflict(sq_ingest *in, uint64_t seq, const uint8_t hash[ZC_HASH_LEN], const uint8_t *raw, size_t len,
 			int sig_ok, const char *reason, const char *source, const char *where, int64_t ingested_ms)
 {
 	uint8_t raw_sha[ZC_HASH_LEN];
@@ -243,7 +244,7 @@ static int add_conflict(zc_ingest *in, uint64_t seq, const uint8_t hash[ZC_HASH_
 
 /* Move the stored row at seq (a record whose signature failed) to
  * record_conflicts, to make room for a validly signed one. */
-static int displace(zc_ingest *in, uint64_t seq)
+static int displace(sq_ingest *in, uint64_t seq)
 {
 	sqlite3_stmt *st = in->q[Q_AT];
 	sqlite3_bind_text(st, 1, in->terminal, -1, SQLITE_STATIC);
@@ -296,7 +297,7 @@ static int64_t clock_base(const row *r)
 /* Clock rollback of the record (seq, utc_ms, hash) against the earlier
  * validly signed record e. Only signed records that are not clock_set
  * events are checked. */
-static int check_clock(zc_ingest *in, uint64_t seq, int64_t utc_ms, const uint8_t hash[ZC_HASH_LEN], const row *e,
+static int check_clock(sq_ingest *in, uint64_t seq, int64_t utc_ms, const uint8_t hash[ZC_HASH_LEN], const row *e,
 		       const char *where)
 {
 	int64_t base = clock_base(e);
@@ -316,7 +317,7 @@ static int check_clock(zc_ingest *in, uint64_t seq, int64_t utc_ms, const uint8_
 }
 
 /* Broken link: record seq (hash h, prev_hash p) after seq - 1 (hash ph). */
-static int broken_link(zc_ingest *in, uint64_t seq, const uint8_t h[ZC_HASH_LEN], const uint8_t p[ZC_HASH_LEN],
+static int broken_link(sq_ingest *in, uint64_t seq, const uint8_t h[ZC_HASH_LEN], const uint8_t p[ZC_HASH_LEN],
 		       const uint8_t ph[ZC_HASH_LEN], const char *where)
 {
 	char detail[DETAIL_MAX], ukey[UKEY_MAX], s1[12], s2[12], h1[2 * ZC_HASH_LEN + 1], h2[2 * ZC_HASH_LEN + 1];
@@ -328,7 +329,7 @@ static int broken_link(zc_ingest *in, uint64_t seq, const uint8_t h[ZC_HASH_LEN]
 
 /* Gap: seq - 1 is not stored; name the range from the highest stored seq
  * below + 1 to seq - 1. */
-static int gap(zc_ingest *in, uint64_t seq, const char *where)
+static int gap(sq_ingest *in, uint64_t seq, const char *where)
 {
 	char detail[DETAIL_MAX], ukey[UKEY_MAX];
 	sqlite3_stmt *st = in->q[Q_MAX_BELOW];
@@ -360,7 +361,7 @@ static int gap(zc_ingest *in, uint64_t seq, const char *where)
 
 /* Store a record whose seq has no row, with its link and clock checks in
  * both directions (a predecessor or successor may already be stored). */
-static int store_new(zc_ingest *in, const zc_rec *r, const uint8_t *raw, size_t len, const uint8_t hash[ZC_HASH_LEN],
+static int store_new(sq_ingest *in, const zc_rec *r, const uint8_t *raw, size_t len, const uint8_t hash[ZC_HASH_LEN],
 		     int sig_ok, const uint8_t raw_sha[ZC_HASH_LEN], const char *where)
 {
 	char detail[DETAIL_MAX], ukey[UKEY_MAX], s1[12], s2[12], hex[2 * ZC_HASH_LEN + 1];
@@ -472,9 +473,9 @@ static int store_new(zc_ingest *in, const zc_rec *r, const uint8_t *raw, size_t 
 
 /* ---- ingest: the batch ---- */
 
-int zc_ingest_begin(zc_store *s, const char *terminal_id, const zc_ingest_opts *opts, zc_ingest **out)
+int sq_ingest_begin(zc_store *s, const char *terminal_id, const zc_ingest_opts *opts, zc_ingest **out)
 {
-	zc_ingest *in = NULL;
+	sq_ingest *in = NULL;
 	sqlite3_stmt *st = NULL;
 	int rc, in_txn = 0;
 
@@ -483,13 +484,14 @@ int zc_ingest_begin(zc_store *s, const char *terminal_id, const zc_ingest_opts *
 	*out = NULL;
 	if (opts && opts->clock_rollback_tolerance_ms < 0)
 		return ZC_EARG;
-	if (s->batch)
+	if (SQ(s)->batch)
 		return ZC_ESTATE;
 	if (!zc_id_valid(terminal_id))
 		return ZC_ENOENT; /* could never have been registered */
 	in = calloc(1, sizeof *in);
 	if (!in)
 		return ZC_ENOMEM;
+	in->base.store = s;
 	in->s = s;
 	snprintf(in->terminal, sizeof in->terminal, "%s", terminal_id);
 	in->tolerance_ms = opts && opts->clock_rollback_tolerance_ms ? opts->clock_rollback_tolerance_ms
@@ -501,13 +503,13 @@ int zc_ingest_begin(zc_store *s, const char *terminal_id, const zc_ingest_opts *
 	in->now_ms = opts && opts->now_ms > 0 ? opts->now_ms : now_ms();
 
 	/* The commit of a batch is made durable (see the top of the file). */
-	if ((rc = exec(s->db, "PRAGMA synchronous = FULL")))
+	if ((rc = exec(SQ(s)->db, "PRAGMA synchronous = FULL")))
 		goto out;
-	if ((rc = exec(s->db, "BEGIN IMMEDIATE")))
+	if ((rc = exec(SQ(s)->db, "BEGIN IMMEDIATE")))
 		goto out;
 	in_txn = 1;
 
-	rc = db_err(sqlite3_prepare_v2(s->db, "SELECT pubkey_pem FROM terminals WHERE id = ?1", -1, &st, NULL));
+	rc = db_err(sqlite3_prepare_v2(SQ(s)->db, "SELECT pubkey_pem FROM terminals WHERE id = ?1", -1, &st, NULL));
 	if (rc)
 		goto out;
 	sqlite3_bind_text(st, 1, terminal_id, -1, SQLITE_STATIC);
@@ -524,19 +526,19 @@ int zc_ingest_begin(zc_store *s, const char *terminal_id, const zc_ingest_opts *
 		goto out;
 	}
 	for (int i = 0; i < Q_COUNT; i++) {
-		rc = db_err(sqlite3_prepare_v2(s->db, ingest_sql[i], -1, &in->q[i], NULL));
+		rc = db_err(sqlite3_prepare_v2(SQ(s)->db, ingest_sql[i], -1, &in->q[i], NULL));
 		if (rc)
 			goto out;
 	}
-	s->batch = in;
-	*out = in;
+	SQ(s)->batch = &in->base;
+	*out = &in->base;
 	in = NULL;
 out:
 	sqlite3_finalize(st);
 	if (in) {
 		if (in_txn)
-			exec(s->db, "ROLLBACK");
-		exec(s->db, "PRAGMA synchronous = NORMAL");
+			exec(SQ(s)->db, "ROLLBACK");
+		exec(SQ(s)->db, "PRAGMA synchronous = NORMAL");
 		for (int i = 0; i < Q_COUNT; i++)
 			sqlite3_finalize(in->q[i]);
 		zc_pubkey_free(in->key);
@@ -546,7 +548,7 @@ out:
 	return rc;
 }
 
-static int ingest_one(zc_ingest *in, const uint8_t *raw, size_t len, const char *where)
+static int ingest_one(sq_ingest *in, const uint8_t *raw, size_t len, const char *where)
 {
 	zc_rec *r = &in->rec;
 	zc_rec_error e = {0};
@@ -648,8 +650,9 @@ static int ingest_one(zc_ingest *in, const uint8_t *raw, size_t len, const char 
 	return rc;
 }
 
-int zc_ingest_record(zc_ingest *in, const uint8_t *raw, size_t len, const char *where)
+int sq_ingest_record(zc_ingest *in_, const uint8_t *raw, size_t len, const char *where)
 {
+	sq_ingest *in = (sq_ingest *)in_;
 	if (!in || (!raw && len))
 		return ZC_EARG;
 	if (in->failed)
@@ -661,8 +664,9 @@ int zc_ingest_record(zc_ingest *in, const uint8_t *raw, size_t len, const char *
 	return rc;
 }
 
-int zc_ingest_note(zc_ingest *in, int kind, uint64_t seq, const char *where, const char *detail)
+int sq_ingest_note(zc_ingest *in_, int kind, uint64_t seq, const char *where, const char *detail)
 {
+	sq_ingest *in = (sq_ingest *)in_;
 	uint8_t h[ZC_HASH_LEN];
 	char ukey[UKEY_MAX], hex[2 * ZC_HASH_LEN + 1];
 	zc_sha256_ctx c;
@@ -681,19 +685,20 @@ int zc_ingest_note(zc_ingest *in, int kind, uint64_t seq, const char *where, con
 	return rc;
 }
 
-static void ingest_free(zc_ingest *in)
+static void ingest_free(sq_ingest *in)
 {
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(in->q[i]);
-	exec(in->s->db, "PRAGMA synchronous = NORMAL");
-	in->s->batch = NULL;
+	exec(SQ(in->s)->db, "PRAGMA synchronous = NORMAL");
+	SQ(in->s)->batch = NULL;
 	zc_pubkey_free(in->key);
 	free(in->source);
 	free(in);
 }
 
-int zc_ingest_commit(zc_ingest *in, zc_ingest_stats *stats)
+int sq_ingest_commit(zc_ingest *in_, zc_ingest_stats *stats)
 {
+	sq_ingest *in = (sq_ingest *)in_;
 	if (stats)
 		memset(stats, 0, sizeof *stats);
 	if (!in)
@@ -702,21 +707,22 @@ int zc_ingest_commit(zc_ingest *in, zc_ingest_stats *stats)
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_reset(in->q[i]);
 	if (!rc)
-		rc = exec(in->s->db, "COMMIT");
+		rc = exec(SQ(in->s)->db, "COMMIT");
 	if (rc)
-		exec(in->s->db, "ROLLBACK");
+		exec(SQ(in->s)->db, "ROLLBACK");
 	else if (stats)
 		*stats = in->st;
 	ingest_free(in);
 	return rc;
 }
 
-void zc_ingest_abort(zc_ingest *in)
+void sq_ingest_abort(zc_ingest *in_)
 {
+	sq_ingest *in = (sq_ingest *)in_;
 	if (!in)
 		return;
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_reset(in->q[i]);
-	exec(in->s->db, "ROLLBACK");
+	exec(SQ(in->s)->db, "ROLLBACK");
 	ingest_free(in);
 }

@@ -113,21 +113,6 @@ static const char *enum_arg(const zc_csv_enum *values, const char *s, const char
 	return v;
 }
 
-const char *zc_registry_label(const char *value, zc_lang lang)
-{
-	static const zc_csv_enum *const tables_[] = {zc_csv_levels, zc_csv_duty_kinds, zc_csv_leave_types,
-						     zc_csv_results};
-	if (!value)
-		return "";
-	for (size_t t = 0; t < sizeof tables_ / sizeof tables_[0]; t++) {
-		const char *canon = zc_csv_enum_value(tables_[t], value);
-		for (const zc_csv_enum *v = tables_[t]; canon && v->value; v++)
-			if (v->value == canon)
-				return lang == ZC_LANG_ZH ? v->alias[0] : v->value;
-	}
-	return value;
-}
-
 /* An entry's columns, checked, in the order of its table. */
 typedef struct evals {
 	dbval v[8];

@@ -186,7 +186,26 @@ static int day_col(loader *L, sqlite3_stmt *st, int i, zc_day *d, const char *wh
 #define IDX(arr, n, id) find_id((arr), (n), sizeof *(arr), (id))
 
 /* One step loop: rc from the step, the row count guard. */
-#define ROWS(st, i, n) for (size_t i = 0; i < (n) && sqlite3_step(st) == SQLITE_ROW; i++)
+/* Step st to its next row: 1 on a row; 0 at the end or on an error, which
+ * is then set in *rc (with a sentence in L->err). A read error is never
+ * taken for the end of the rows: an allocation failure inside SQLite would
+ * otherwise leave a table (the policy, say) half loaded while the load
+ * returns 0. */
+static int next_row(loader *L, sqlite3_stmt *st, int *rc)
+{
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW)
+		return 1;
+	if (s != SQLITE_DONE && !*rc) {
+		const zc_lang lang = L->lang;
+		*rc = db_err(s) ? db_err(s) : ZC_EDB;
+		if (*rc != ZC_ENOMEM)
+			set_err(L->err, L->errlen, L("数据库错误：%s", "database error: %s"), sqlite3_errmsg(L->db));
+	}
+	return 0;
+}
+
+#define ROWS(st, i, n) for (size_t i = 0; i < (n) && next_row(L, st, &rc); i++)
 
 static int load_corrections(loader *L)
 {
@@ -801,37 +820,6 @@ void zc_registry_free(zc_registry *r)
 	arena_free(r->arena_);
 	free(r->arena_);
 	free(r);
-}
-
-void zc_registry_fill_input(const zc_registry *r, zc_rules_input *in)
-{
-	in->policy = r->policy;
-	in->holidays = r->holidays;
-	in->nholidays = r->nholidays;
-	in->workdays = r->workdays;
-	in->nworkdays = r->nworkdays;
-	in->districts = r->districts;
-	in->ndistricts = r->ndistricts;
-	in->townships = r->townships;
-	in->ntownships = r->ntownships;
-	in->villages = r->villages;
-	in->nvillages = r->nvillages;
-	in->terminals = r->terminals;
-	in->nterminals = r->nterminals;
-	in->cadres = r->cadres;
-	in->ncadres = r->ncadres;
-	in->assignments = r->assignments;
-	in->nassignments = r->nassignments;
-	in->leaves = r->leaves;
-	in->nleaves = r->nleaves;
-	in->duties = r->duties;
-	in->nduties = r->nduties;
-	in->corrections = r->corrections;
-	in->ncorrections = r->ncorrections;
-	in->inspections = r->inspections;
-	in->ninspections = r->ninspections;
-	in->badges = r->badges;
-	in->nbadges = r->nbadges;
 }
 
 int zc_registry_find(const zc_registry *r, const char *entity, const char *id)

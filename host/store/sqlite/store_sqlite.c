@@ -383,10 +383,10 @@ static int open_failure(sqlite3 *db, int rc, const char *path, char *errbuf, siz
 	}
 }
 
-int zc_store_open(const char *path, zc_store **out, char *errbuf, size_t errlen)
+int sq_open(const char *path, zc_store **out, char *errbuf, size_t errlen)
 {
 	sqlite3 *db = NULL;
-	zc_store *s = NULL;
+	sq_store *s = NULL;
 	int64_t app_id = 0, version = 0, objects = 0;
 	int rc, ver = 0;
 
@@ -471,36 +471,38 @@ int zc_store_open(const char *path, zc_store **out, char *errbuf, size_t errlen)
 		rc = ZC_ENOMEM;
 		goto out;
 	}
-	s->db = db;
-	s->version = ver;
-	*out = s;
+	SQ(s)->db = db;
+	SQ(s)->version = ver;
+	s->base.methods = &zc_store_sqlite_methods;
+	*out = &s->base;
 	db = NULL;
 out:
 	sqlite3_close_v2(db);
 	return rc;
 }
 
-void zc_store_close(zc_store *s)
+void sq_close(zc_store *s)
 {
 	if (!s)
 		return;
-	if (s->batch)
-		zc_ingest_abort(s->batch);
-	sqlite3_close_v2(s->db);
+	if (SQ(s)->batch)
+		sq_ingest_abort(SQ(s)->batch);
+	sqlite3_finalize(SQ(s)->utc_st);
+	sqlite3_close_v2(SQ(s)->db);
 	free(s);
 }
 
-int zc_store_schema_version(zc_store *s)
+int sq_schema_version(zc_store *s)
 {
-	return s ? s->version : ZC_EARG;
+	return s ? SQ(s)->version : ZC_EARG;
 }
 
-const char *zc_store_errmsg(zc_store *s)
+const char *sq_errmsg(zc_store *s)
 {
-	return s ? sqlite3_errmsg(s->db) : "no store";
+	return s ? sqlite3_errmsg(SQ(s)->db) : "no store";
 }
 
-int zc_store_check(zc_store *s, char *errbuf, size_t errlen)
+int sq_check(zc_store *s, char *errbuf, size_t errlen)
 {
 	static const char *const checks[] = {"PRAGMA integrity_check", "PRAGMA foreign_key_check"};
 	if (errbuf && errlen)
@@ -509,7 +511,7 @@ int zc_store_check(zc_store *s, char *errbuf, size_t errlen)
 		return ZC_EARG;
 	for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
 		sqlite3_stmt *st = NULL;
-		int rc = sqlite3_prepare_v2(s->db, checks[i], -1, &st, NULL);
+		int rc = sqlite3_prepare_v2(SQ(s)->db, checks[i], -1, &st, NULL);
 		if (rc == SQLITE_OK)
 			rc = sqlite3_step(st);
 		if (i == 0 && rc == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 0), "ok"))
@@ -527,7 +529,7 @@ int zc_store_check(zc_store *s, char *errbuf, size_t errlen)
 			set_err(errbuf, errlen, "%s: %s",
 				(rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB ? "database is corrupt"
 											      : "check failed",
-				sqlite3_errmsg(s->db));
+				sqlite3_errmsg(SQ(s)->db));
 			sqlite3_finalize(st);
 			return (rc & 0xff) == SQLITE_NOTADB ? ZC_ECORRUPT : db_err(rc);
 		}
@@ -538,7 +540,7 @@ int zc_store_check(zc_store *s, char *errbuf, size_t errlen)
 
 /* ---- terminals ---- */
 
-int zc_store_terminal_add(zc_store *s, const char *id, const char *pubkey_pem)
+int sq_terminal_add(zc_store *s, const char *id, const char *pubkey_pem)
 {
 	zc_pubkey *k = NULL;
 	sqlite3_stmt *st = NULL;
@@ -548,7 +550,7 @@ int zc_store_terminal_add(zc_store *s, const char *id, const char *pubkey_pem)
 
 	if (!s || !id || !pubkey_pem || !zc_id_valid(id))
 		return ZC_EARG;
-	if (s->batch)
+	if (SQ(s)->batch)
 		return ZC_ESTATE;
 	rc = zc_pubkey_parse((const uint8_t *)pubkey_pem, strlen(pubkey_pem), &k);
 	if (rc) {
@@ -561,7 +563,7 @@ int zc_store_terminal_add(zc_store *s, const char *id, const char *pubkey_pem)
 	if (rc)
 		goto out;
 
-	rc = db_err(sqlite3_prepare_v2(s->db, "SELECT key_fp FROM terminals WHERE id = ?1", -1, &st, NULL));
+	rc = db_err(sqlite3_prepare_v2(SQ(s)->db, "SELECT key_fp FROM terminals WHERE id = ?1", -1, &st, NULL));
 	if (rc)
 		goto out;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -580,7 +582,8 @@ int zc_store_terminal_add(zc_store *s, const char *id, const char *pubkey_pem)
 	st = NULL;
 
 	rc = db_err(sqlite3_prepare_v2(
-	    s->db, "INSERT INTO terminals(id, pubkey_pem, key_fp, added_ms) VALUES (?1, ?2, ?3, ?4)", -1, &st, NULL));
+	    SQ(s)->db, "INSERT INTO terminals(id, pubkey_pem, key_fp, added_ms) VALUES (?1, ?2, ?3, ?4)", -1, &st,
+	    NULL));
 	if (rc)
 		goto out;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -594,12 +597,12 @@ out:
 	return rc;
 }
 
-int zc_store_terminal_key(zc_store *s, const char *id, char *buf, size_t cap)
+int sq_terminal_key(zc_store *s, const char *id, char *buf, size_t cap)
 {
 	sqlite3_stmt *st = NULL;
 	if (!s || !id || !buf || !cap)
 		return ZC_EARG;
-	int rc = db_err(sqlite3_prepare_v2(s->db, "SELECT pubkey_pem FROM terminals WHERE id = ?1", -1, &st, NULL));
+	int rc = db_err(sqlite3_prepare_v2(SQ(s)->db, "SELECT pubkey_pem FROM terminals WHERE id = ?1", -1, &st, NULL));
 	if (rc)
 		goto out;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -634,7 +637,7 @@ static int head_of(zc_store *s, const char *id, uint64_t *seq, uint8_t hash[ZC_H
 	*seq = 0;
 	if (hash)
 		memset(hash, 0, ZC_HASH_LEN);
-	int rc = db_err(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL));
+	int rc = db_err(sqlite3_prepare_v2(SQ(s)->db, sql, -1, &st, NULL));
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -654,7 +657,7 @@ static int head_of(zc_store *s, const char *id, uint64_t *seq, uint8_t hash[ZC_H
 static int terminal_known(zc_store *s, const char *id)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = db_err(sqlite3_prepare_v2(s->db, "SELECT 1 FROM terminals WHERE id = ?1", -1, &st, NULL));
+	int rc = db_err(sqlite3_prepare_v2(SQ(s)->db, "SELECT 1 FROM terminals WHERE id = ?1", -1, &st, NULL));
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -663,7 +666,7 @@ static int terminal_known(zc_store *s, const char *id)
 	return step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? ZC_ENOENT : db_err(step);
 }
 
-int zc_store_terminal_head(zc_store *s, const char *id, uint64_t *seq, uint8_t hash[ZC_HASH_LEN])
+int sq_terminal_head(zc_store *s, const char *id, uint64_t *seq, uint8_t hash[ZC_HASH_LEN])
 {
 	if (!s || !id || !seq)
 		return ZC_EARG;
@@ -674,7 +677,7 @@ int zc_store_terminal_head(zc_store *s, const char *id, uint64_t *seq, uint8_t h
 	return rc ? rc : head_of(s, id, seq, hash);
 }
 
-int zc_store_terminals(zc_store *s, zc_store_terminal_info **out, size_t *n)
+int sq_terminals(zc_store *s, zc_store_terminal_info **out, size_t *n)
 {
 	static const char sql[] = "SELECT t.id, t.key_fp, t.added_ms, "
 				  "(SELECT count(*) FROM records r WHERE r.terminal_id = t.id) "
@@ -688,7 +691,7 @@ int zc_store_terminals(zc_store *s, zc_store_terminal_info **out, size_t *n)
 		return ZC_EARG;
 	*out = NULL;
 	*n = 0;
-	rc = db_err(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL));
+	rc = db_err(sqlite3_prepare_v2(SQ(s)->db, sql, -1, &st, NULL));
 	if (rc)
 		goto out;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -727,15 +730,9 @@ out:
 	return 0;
 }
 
-void zc_store_terminals_free(zc_store_terminal_info *ti, size_t n)
-{
-	(void)n;
-	free(ti);
-}
-
 /* ---- queries ---- */
 
-int zc_store_findings(zc_store *s, const char *terminal, zc_finding_fn fn, void *arg)
+int sq_findings(zc_store *s, const char *terminal, zc_finding_fn fn, void *arg)
 {
 	static const char all[] = "SELECT id, terminal_id, kind, seq, where_, detail, created_ms FROM findings "
 				  "ORDER BY id";
@@ -744,7 +741,7 @@ int zc_store_findings(zc_store *s, const char *terminal, zc_finding_fn fn, void 
 	sqlite3_stmt *st = NULL;
 	if (!s || !fn)
 		return ZC_EARG;
-	int rc = db_err(sqlite3_prepare_v2(s->db, terminal ? one : all, -1, &st, NULL));
+	int rc = db_err(sqlite3_prepare_v2(SQ(s)->db, terminal ? one : all, -1, &st, NULL));
 	if (rc)
 		return rc;
 	if (terminal)
@@ -771,14 +768,15 @@ int zc_store_findings(zc_store *s, const char *terminal, zc_finding_fn fn, void 
 	return rc;
 }
 
-int64_t zc_store_record_count(zc_store *s, const char *terminal)
+int64_t sq_record_count(zc_store *s, const char *terminal)
 {
 	sqlite3_stmt *st = NULL;
 	if (!s)
 		return ZC_EARG;
-	int rc = db_err(sqlite3_prepare_v2(
-	    s->db, terminal ? "SELECT count(*) FROM records WHERE terminal_id = ?1" : "SELECT count(*) FROM records",
-	    -1, &st, NULL));
+	int rc = db_err(sqlite3_prepare_v2(SQ(s)->db,
+					   terminal ? "SELECT count(*) FROM records WHERE terminal_id = ?1"
+						    : "SELECT count(*) FROM records",
+					   -1, &st, NULL));
 	if (rc)
 		return rc;
 	if (terminal)
@@ -789,7 +787,7 @@ int64_t zc_store_record_count(zc_store *s, const char *terminal)
 	return n;
 }
 
-int zc_store_records(zc_store *s, const char *terminal, uint64_t from, uint64_t to, zc_store_record_fn fn, void *arg)
+int sq_records(zc_store *s, const char *terminal, uint64_t from, uint64_t to, zc_store_record_fn fn, void *arg)
 {
 	sqlite3_stmt *st = NULL;
 	if (!s || !terminal || !fn)
@@ -802,7 +800,7 @@ int zc_store_records(zc_store *s, const char *terminal, uint64_t from, uint64_t 
 	if (rc)
 		return rc;
 	rc =
-	    db_err(sqlite3_prepare_v2(s->db,
+	    db_err(sqlite3_prepare_v2(SQ(s)->db,
 				      "SELECT seq, raw FROM records WHERE terminal_id = ?1 AND seq >= ?2 AND seq <= ?3 "
 				      "ORDER BY seq",
 				      -1, &st, NULL));
@@ -826,13 +824,43 @@ int zc_store_records(zc_store *s, const char *terminal, uint64_t from, uint64_t 
 
 sqlite3 *zc_store_db(zc_store *s)
 {
-	return s ? s->db : NULL;
+	return s && s->methods == &zc_store_sqlite_methods ? SQ(s)->db : NULL;
 }
+
+/* The SQLite backend's methods (store_backend.h): version 1, all filled in. */
+const struct zc_store_methods zc_store_sqlite_methods = {
+    .version = 1,
+    .scheme = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .check = sq_check,
+    .schema_version = sq_schema_version,
+    .errmsg = sq_errmsg,
+    .terminal_add = sq_terminal_add,
+    .terminal_key = sq_terminal_key,
+    .terminal_head = sq_terminal_head,
+    .terminals = sq_terminals,
+    .ingest_begin = sq_ingest_begin,
+    .ingest_record = sq_ingest_record,
+    .ingest_note = sq_ingest_note,
+    .ingest_commit = sq_ingest_commit,
+    .ingest_abort = sq_ingest_abort,
+    .collection_add = sq_collection_add,
+    .collections = sq_collections,
+    .collected_until = sq_collected_until,
+    .findings = sq_findings,
+    .record_count = sq_record_count,
+    .records = sq_records,
+    .scan_records = sq_scan_records,
+    .fork_points = sq_fork_points,
+    .record_utc = sq_record_utc,
+    .badge_verdicts_set = sq_badge_verdicts_set,
+};
 
 /* ---- collections ---- */
 
-int zc_store_collection_add(zc_store *s, const char *terminal, int64_t at_ms, uint64_t up_to_seq, const char *via,
-			    const char *source, int *added)
+int sq_collection_add(zc_store *s, const char *terminal, int64_t at_ms, uint64_t up_to_seq, const char *via,
+		      const char *source, int *added)
 {
 	sqlite3_stmt *st = NULL;
 	if (added)
@@ -844,7 +872,7 @@ int zc_store_collection_add(zc_store *s, const char *terminal, int64_t at_ms, ui
 	if (rc)
 		return rc;
 	rc = db_err(
-	    sqlite3_prepare_v2(s->db,
+	    sqlite3_prepare_v2(SQ(s)->db,
 			       "INSERT INTO collections(terminal_id, at_ms, up_to_seq, via, source, recorded_ms) "
 			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
 			       "ON CONFLICT(terminal_id, at_ms, up_to_seq) DO NOTHING",
@@ -863,17 +891,17 @@ int zc_store_collection_add(zc_store *s, const char *terminal, int64_t at_ms, ui
 	if (step != SQLITE_DONE)
 		return db_err(step);
 	if (added)
-		*added = sqlite3_changes(s->db) > 0;
+		*added = sqlite3_changes(SQ(s)->db) > 0;
 	return 0;
 }
 
-int zc_store_collections(zc_store *s, const char *terminal, zc_collection_fn fn, void *arg)
+int sq_collections(zc_store *s, const char *terminal, zc_collection_fn fn, void *arg)
 {
 	sqlite3_stmt *st = NULL;
 	if (!s || !fn)
 		return ZC_EARG;
 	int rc =
-	    db_err(sqlite3_prepare_v2(s->db,
+	    db_err(sqlite3_prepare_v2(SQ(s)->db,
 				      "SELECT terminal_id, at_ms, up_to_seq, via, source, recorded_ms FROM collections "
 				      "WHERE ?1 IS NULL OR terminal_id = ?1 ORDER BY terminal_id, at_ms, up_to_seq",
 				      -1, &st, NULL));
@@ -897,13 +925,13 @@ int zc_store_collections(zc_store *s, const char *terminal, zc_collection_fn fn,
 	return rc;
 }
 
-int zc_store_collected_until(zc_store *s, const char *terminal, int64_t *at_ms)
+int sq_collected_until(zc_store *s, const char *terminal, int64_t *at_ms)
 {
 	sqlite3_stmt *st = NULL;
 	if (!s || !terminal || !at_ms)
 		return ZC_EARG;
 	int rc = db_err(
-	    sqlite3_prepare_v2(s->db, "SELECT max(at_ms) FROM collections WHERE terminal_id = ?1", -1, &st, NULL));
+	    sqlite3_prepare_v2(SQ(s)->db, "SELECT max(at_ms) FROM collections WHERE terminal_id = ?1", -1, &st, NULL));
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
