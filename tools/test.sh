@@ -3,7 +3,8 @@
 #
 # tools/test.sh: the one test command. On a fresh Debian 12 machine it
 # installs what is missing (apt-get, only when missing), configures, builds
-# and runs the whole suite with ctest:
+# and runs the whole suite with ctest, after checking the C files' format
+# (tools/format.sh --check):
 #   1. a sanitizer build (AddressSanitizer + UBSan) running the unit suite,
 #   2. a clang libFuzzer build running every fuzz target for a bounded time,
 #   3. the main build running every test (unit, integration, scenario, fuzz
@@ -14,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need=(build-essential cmake pkg-config clang git openssl
+need=(build-essential cmake pkg-config clang clang-format git openssl python3
       libnfc-dev libnfc-bin libnfc-examples libserialport-dev libmbedtls-dev
       libsqlite3-dev sqlite3 libcmocka-dev libjansson-dev libcsv-dev
       pcscd vsmartcard-vpcd opensc yubico-piv-tool iproute2 procps)
@@ -29,6 +30,11 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+echo "== format: the C files against .clang-format"
+tools/format.sh --check
+echo "== size: no function over 120 lines, no file over 1,200 in host/, shared/, firmware/"
+python3 tools/longfn.py host shared firmware
 
 jobs=${ZC_JOBS:-$(nproc)}
 build=${ZC_BUILD_DIR:-build}
