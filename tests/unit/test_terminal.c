@@ -730,6 +730,10 @@ static void test_board_files(void **state)
 	assert_string_equal(b.reader, "pn532_uart:/dev/serial0");
 	assert_int_equal(zc_board_load(tu_src_path("boards/acr122u.conf"), &b, err, sizeof err), 0);
 	assert_string_equal(b.reader, "acr122_usb");
+	assert_int_equal(b.card_timeout_ms, 3000); /* a tap's card dialogue: 3 s by default */
+	assert_int_equal(zc_board_set(&b, "card_timeout_ms", "1500", err, sizeof err), 0);
+	assert_int_equal(b.card_timeout_ms, 1500);
+	assert_int_equal(zc_board_set(&b, "card_timeout_ms", "60000", err, sizeof err), ZC_EMALFORMED);
 	assert_int_equal(zc_board_set(&b, "tz", "-03:30", err, sizeof err), 0);
 	assert_int_equal(b.tz_offset_min, -210);
 	assert_int_equal(zc_board_set(&b, "journal_capacity", "3M", err, sizeof err), 0);
