@@ -344,6 +344,16 @@ static zc_badge_cert *cache_get(zc_terminal *t, const uint8_t uuid[ZC_PIV_UUID_L
 	return NULL;
 }
 
+/* Take c out of the cache (the caller owns it then). */
+static void cache_take(zc_terminal *t, const zc_badge_cert *c)
+{
+	for (int i = 0; i < CERT_CACHE; i++)
+		if (t->cache[i].cert == c) {
+			t->cache[i].cert = NULL;
+			t->cache[i].used = 0;
+		}
+}
+
 static void cache_put(zc_terminal *t, const uint8_t uuid[ZC_PIV_UUID_LEN], zc_badge_cert *c)
 {
 	cached_cert *slot = &t->cache[0];
@@ -559,8 +569,14 @@ static int tap_piv(zc_terminal *t, const zc_target *tg)
 		uint8_t cu[ZC_BADGE_UUID_LEN];
 		if (result != ZC_TAP_UNKNOWN_CA && (zc_badge_cert_uuid(bc, cu) || memcmp(cu, uuid, ZC_PIV_UUID_LEN)))
 			result = ZC_TAP_CARD_ERROR;
+		/* A cached certificate the CA no longer takes (expired, a
+		 * new CA) leaves the cache; it is freed after this tap. */
+		if (cached && result == ZC_TAP_UNKNOWN_CA) {
+			cache_take(t, bc);
+			fresh = bc;
+		}
 		/* Cache only what chained to the CA under its own UUID. */
-		if (fresh && (result == ZC_TAP_OK || result == ZC_TAP_REVOKED)) {
+		if (fresh && !cached && (result == ZC_TAP_OK || result == ZC_TAP_REVOKED)) {
 			cache_put(t, uuid, fresh);
 			fresh = NULL;
 		}

@@ -640,6 +640,11 @@ static void test_cache_poisoning(void **state)
 	zc_simclock_advance(&f->sc, 120000);
 	assert_int_equal(tap(f, f->c_good), 1);
 	assert_non_null(strstr(last_feedback(f), " OK "));
+	/* certificates the CA no longer takes (expired) leave the cache */
+	f->sc.utc_ms = 4102444800000LL; /* 2100 */
+	expect_rejected(f, f->c_good, ZC_TAP_UNKNOWN_CA, "unknown_ca");
+	expect_rejected(f, f->c_revoked, ZC_TAP_UNKNOWN_CA, "unknown_ca");
+	assert_int_equal(zc_terminal_cache_check(f->term, f->sc.utc_ms), 0);
 	(void)fp_other;
 	zc_vcard_free(c_other);
 }
