@@ -565,9 +565,11 @@ static int tap_piv(zc_terminal *t, const zc_target *tg)
 			result = ZC_TAP_UNKNOWN_CA;
 		crypto += now_ms() - c0;
 		/* The certificate must be this card's: its subjectAltName UUID
-		 * is the CHUID the card answered. */
+		 * is the CHUID the card answered (a refusal by the CA stands
+		 * as the first reason). */
 		uint8_t cu[ZC_BADGE_UUID_LEN];
-		if (result != ZC_TAP_UNKNOWN_CA && (zc_badge_cert_uuid(bc, cu) || memcmp(cu, uuid, ZC_PIV_UUID_LEN)))
+		int own = !zc_badge_cert_uuid(bc, cu) && !memcmp(cu, uuid, ZC_PIV_UUID_LEN);
+		if (result == ZC_TAP_OK && !own)
 			result = ZC_TAP_CARD_ERROR;
 		/* A cached certificate the CA no longer takes (expired, a
 		 * new CA) leaves the cache; it is freed after this tap. */
@@ -576,7 +578,7 @@ static int tap_piv(zc_terminal *t, const zc_target *tg)
 			fresh = bc;
 		}
 		/* Cache only what chained to the CA under its own UUID. */
-		if (fresh && !cached && (result == ZC_TAP_OK || result == ZC_TAP_REVOKED)) {
+		if (fresh && !cached && own && (result == ZC_TAP_OK || result == ZC_TAP_REVOKED)) {
 			cache_put(t, uuid, fresh);
 			fresh = NULL;
 		}
@@ -612,10 +614,10 @@ static int tap_piv(zc_terminal *t, const zc_target *tg)
 		zc_termlog_prepare(t->log, &r, ZC_KIND_TAP);
 		unlock(t);
 		r.u.tap = tap;
-		int final = result;
-		if (!rc && (rc = card_sign(t, &r, bc, result, &final, &crypto, &trips)))
+		int res = result;
+		if (!rc && (rc = card_sign(t, &r, bc, result, &res, &crypto, &trips)))
 			goto out; /* the reader failed */
-		r.u.tap.result = (uint8_t) final;
+		r.u.tap.result = (uint8_t)res;
 		lock(t);
 		crc = append_tap(t, &r);
 		if (crc != ZC_ECHAIN)

@@ -611,6 +611,12 @@ static void test_cache_poisoning(void **state)
 	assert_memory_equal(r.u.tap.badge_id, victim, ZC_PIV_UUID_LEN);
 	assert_int_equal(zc_terminal_cache_check(f->term, f->sc.utc_ms), 0);
 
+	/* a revoked certificate under the victim's UUID: REVOKED stands as the
+	 * first reason, and it is not cached under that UUID */
+	zc_simclock_advance(&f->sc, 1000);
+	expect_rejected(f, f->c_revoked, ZC_TAP_REVOKED, "revoked");
+	assert_int_equal(zc_terminal_cache_check(f->term, f->sc.utc_ms), 0);
+
 	/* a revoked badge that also signs badly stays REVOKED */
 	h.chuid_from = NULL;
 	h.bad_challenge = 1;
