@@ -19,6 +19,7 @@ static void defaults(zc_board *b)
 	b->journal_capacity = 64ull << 20;
 	b->duplicate_window_s = 60;
 	b->poll_interval_ms = 100;
+	b->card_timeout_ms = 3000;
 }
 
 /* Expand ${VAR} and ${VAR:-default} into out. */
@@ -204,6 +205,9 @@ int zc_board_set(zc_board *b, const char *key, const char *value, char *errbuf, 
 	} else if (!strcmp(key, "sim_start")) {
 		why = "sim_start must be ms since the epoch or YYYY-MM-DDThh:mm:ss with Z or +hh:mm";
 		bad = zc_parse_time_ms(v, &b->sim_start_ms);
+	} else if (!strcmp(key, "card_timeout_ms")) {
+		why = "card_timeout_ms must be 100-30000";
+		bad = parse_int(v, 100, 30000, &b->card_timeout_ms);
 	} else if (!strcmp(key, "latency_ms")) {
 		why = "latency_ms must be 1-5000";
 		bad = parse_int(v, 1, 5000, &b->poll_interval_ms);

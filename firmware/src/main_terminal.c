@@ -461,6 +461,7 @@ static int cmd_run(state *s)
 	if (zc_terminal_new(zc_termstate_log(ts), rd, &clk, fb, ca, &tc, &term))
 		goto out;
 	zc_terminal_set_lock(term, lock_state, unlock_state, ts);
+	zc_terminal_set_card_timeout(term, s->board.card_timeout_ms);
 	if (ctl_open(&c, s->board.control)) {
 		die_line("无法创建控制套接字 / cannot create control socket %s", s->board.control);
 		goto out;

@@ -5,12 +5,19 @@
  * Responses longer than one exchange arrive as 61 xx (more data) and are
  * collected with GET RESPONSE; a 6C xx (wrong Le) is retried with the length
  * the card names. Lengths are bounded everywhere; a card cannot make the
- * terminal read or write past its buffers.
+ * terminal read or write past its buffers. Time is bounded too: a tap's
+ * whole dialogue runs against one deadline (zc_piv_set_budget), and every
+ * round trip waits at most until it, so a card answering 61 xx slowly and
+ * forever cannot hold the terminal. The card's signature is taken only in
+ * strict DER form (zc_ecdsa_sig_check): whatever a card answers is either
+ * refused here or can be stored in a record.
  */
 #include "zc/piv.h"
 
 #include <string.h>
+#include <time.h>
 
+#include "zc/crypto.h"
 #include "zc/err.h"
 
 #define APDU_TIMEOUT_MS 1000
@@ -18,6 +25,19 @@
 
 static const uint8_t piv_aid[] = {0xA0, 0x00, 0x00, 0x03, 0x08};
 static unsigned round_trips;
+static double deadline_ms; /* CLOCK_MONOTONIC ms; 0: none */
+
+static double mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+void zc_piv_set_budget(unsigned ms)
+{
+	deadline_ms = ms ? mono_ms() + ms : 0;
+}
 
 unsigned zc_piv_round_trips(void)
 {
@@ -35,8 +55,16 @@ static int exchange(zc_reader *r, const uint8_t *apdu, size_t alen, uint8_t *out
 		return ZC_EARG;
 	memcpy(cmd, apdu, alen);
 	for (int guard = 0; guard < 64; guard++) {
+		int timeout = APDU_TIMEOUT_MS;
+		if (deadline_ms) {
+			double left = deadline_ms - mono_ms();
+			if (left < 1)
+				return ZC_EAGAIN; /* the tap's time is up */
+			if (left < timeout)
+				timeout = (int)left;
+		}
 		round_trips++;
-		int n = r->transceive(r->ctx, cmd, alen, rbuf, sizeof rbuf, APDU_TIMEOUT_MS);
+		int n = r->transceive(r->ctx, cmd, alen, rbuf, sizeof rbuf, timeout);
 		if (n < 0)
 			return n;
 		if (n < 2)
@@ -174,8 +202,8 @@ int zc_piv_sign(zc_reader *r, const uint8_t challenge[32], uint8_t *sig, size_t 
 		return n;
 	if (zc_tlv_find(out, (size_t)n, 0x7C, &dyn, &dlen) || zc_tlv_find(dyn, dlen, 0x82, &s, &slen))
 		return ZC_EMALFORMED;
-	if (slen < 8 || slen > 72)
-		return ZC_EMALFORMED;
+	if (zc_ecdsa_sig_check(s, slen, 0))
+		return ZC_EMALFORMED; /* not a DER ECDSA P-256 signature */
 	memcpy(sig, s, slen);
 	*sig_len = slen;
 	return 0;

@@ -4,19 +4,31 @@
  *
  * A tap, in order: select the PIV application, read the card UUID, take the
  * certificate from the cache (by UUID) or read it, check it against the CA
- * at the terminal's time, prepare the record (which fixes seq, time and
- * prev_hash), compute the challenge from it, have the card sign, verify,
- * append durably, and only then signal success. A rejected badge is still
- * recorded with its reason; a card that leaves early is recorded as removed.
- * A card left on the reader is handled once, not again on every poll.
+ * at the terminal's time and check that it names the UUID the card claims,
+ * prepare the record (which fixes seq, time and prev_hash), compute the
+ * challenge from it, have the card sign, verify, append durably, and only
+ * then signal success. A rejected badge is still recorded with its reason
+ * (the first reason found: a certificate refused by the CA stays so even if
+ * the signature fails too); a card that leaves early is recorded as
+ * removed. A card left on the reader is handled once, not again on every
+ * poll.
+ *
+ * The card is hostile until proven otherwise. Its whole dialogue runs
+ * against one deadline (zc_piv_set_budget); the certificate cache holds only
+ * certificates that chained to the CA and whose UUID is the card's, so a
+ * card claiming another badge's UUID cannot plant its certificate there; a
+ * tap record the encoder refuses anyway is recorded without the card's data
+ * as a card error, so no answer of a card stops the terminal.
  *
  * Sharing: the event log (and the journal under it) may be shared with the
  * link server's thread. With a lock set (zc_terminal_set_lock) it is held
- * from prepare to commit of every record, card signature included (the
- * challenge binds the record's place in the chain, so nothing may be
- * appended in between), and released before feedback. Without an event log
- * (not provisioned yet) taps are refused with a message and nothing is
- * recorded.
+ * only to prepare a record (read the head) and to commit it, never while
+ * waiting on the card. The challenge binds the record's place in the chain,
+ * so if another record went in while the card was signing, the commit sees
+ * the head moved (ZC_ECHAIN) and the card is asked again over the new
+ * place, a few times within the tap's deadline; after that the tap is
+ * recorded without the card's signature. Without an event log (not
+ * provisioned yet) taps are refused with a message and nothing is recorded.
  */
 #include "zc/terminal.h"
 
@@ -33,6 +45,7 @@
 #define SEEN_MAX       256
 #define BACKOFF_MIN_MS 200
 #define BACKOFF_MAX_MS 5000
+#define SIGN_ATTEMPTS  3 /* card signatures per tap when the head keeps moving */
 
 typedef struct cached_cert {
 	uint8_t uuid[ZC_PIV_UUID_LEN];
@@ -61,6 +74,7 @@ struct zc_terminal {
 	double next_open_ms; /* real monotonic time of the next reopen attempt */
 	int backoff_ms;
 	int holding; /* a handled card is still in the field */
+	int card_timeout_ms;
 	cached_cert cache[CERT_CACHE];
 	uint64_t lru;
 	seen seen[SEEN_MAX];
@@ -90,6 +104,7 @@ int zc_terminal_new(zc_termlog *log, zc_reader *reader, const zc_clock *clk, zc_
 	t->ca = ca;
 	t->cfg = *cfg;
 	t->backoff_ms = BACKOFF_MIN_MS;
+	t->card_timeout_ms = ZC_TERMINAL_CARD_TIMEOUT_MS;
 	*out = t;
 	return 0;
 }
@@ -105,9 +120,43 @@ void zc_terminal_free(zc_terminal *t)
 	free(t);
 }
 
+static void cache_flush(zc_terminal *t)
+{
+	for (int i = 0; i < CERT_CACHE; i++) {
+		zc_badge_cert_free(t->cache[i].cert);
+		t->cache[i].cert = NULL;
+		t->cache[i].used = 0;
+	}
+}
+
 void zc_terminal_set_ca(zc_terminal *t, zc_badge_ca *ca)
 {
+	/* the cache holds what chained to the old CA only */
+	if (ca != t->ca)
+		cache_flush(t);
 	t->ca = ca;
+}
+
+void zc_terminal_set_card_timeout(zc_terminal *t, int ms)
+{
+	t->card_timeout_ms = ms > 0 ? ms : ZC_TERMINAL_CARD_TIMEOUT_MS;
+}
+
+int zc_terminal_cache_check(zc_terminal *t, int64_t utc_ms)
+{
+	int n = 0;
+	for (int i = 0; i < CERT_CACHE; i++) {
+		zc_badge_cert *c = t->cache[i].cert;
+		if (!c)
+			continue;
+		uint8_t u[ZC_BADGE_UUID_LEN];
+		int res;
+		if (!t->ca || zc_badge_cert_check(t->ca, c, utc_ms, &res) || res == ZC_TAP_UNKNOWN_CA ||
+		    zc_badge_cert_uuid(c, u) || memcmp(u, t->cache[i].uuid, ZC_PIV_UUID_LEN))
+			return -1;
+		n++;
+	}
+	return n;
 }
 
 void zc_terminal_set_log(zc_terminal *t, zc_termlog *log)
@@ -295,6 +344,16 @@ static zc_badge_cert *cache_get(zc_terminal *t, const uint8_t uuid[ZC_PIV_UUID_L
 	return NULL;
 }
 
+/* Take c out of the cache (the caller owns it then). */
+static void cache_take(zc_terminal *t, const zc_badge_cert *c)
+{
+	for (int i = 0; i < CERT_CACHE; i++)
+		if (t->cache[i].cert == c) {
+			t->cache[i].cert = NULL;
+			t->cache[i].used = 0;
+		}
+}
+
 static void cache_put(zc_terminal *t, const uint8_t uuid[ZC_PIV_UUID_LEN], zc_badge_cert *c)
 {
 	cached_cert *slot = &t->cache[0];
@@ -314,14 +373,49 @@ static void cache_put(zc_terminal *t, const uint8_t uuid[ZC_PIV_UUID_LEN], zc_ba
 
 /* ---- taps ---- */
 
+static int tap_done(zc_terminal *t, zc_rec *r, const char *name, int rc);
+
+/* Append a prepared tap record (the lock held). If the record encoder
+ * refuses it (ZC_EARG: something the card or reader gave is not
+ * recordable; piv.c should have refused it already), record the tap
+ * anyway as a card error without the card's data: a card can neither stop
+ * the terminal nor erase the record of its own rejection. */
+static int append_tap(zc_terminal *t, zc_rec *r)
+{
+	double a = now_ms();
+	int rc = zc_termlog_commit(t->log, r, NULL);
+	if ((rc == ZC_EARG || rc == ZC_EMALFORMED) && r->kind == ZC_KIND_TAP) {
+		zc_rec_tap *tp = &r->u.tap;
+		tp->badge_sig_len = 0;
+		memset(tp->badge_sig, 0, sizeof tp->badge_sig);
+		if (tp->badge_kind != ZC_BADGE_PIV && tp->badge_kind != ZC_BADGE_UID)
+			tp->badge_kind = ZC_BADGE_PIV;
+		if (tp->badge_kind == ZC_BADGE_UID)
+			memset(tp->cert_fp, 0, sizeof tp->cert_fp);
+		if (tp->badge_id_len < 1 || tp->badge_id_len > ZC_BADGE_ID_MAX) {
+			memset(tp->badge_id, 0, sizeof tp->badge_id);
+			tp->badge_id_len = 1;
+		}
+		if (tp->result != ZC_TAP_UNKNOWN_CA && tp->result != ZC_TAP_REVOKED && tp->result != ZC_TAP_REMOVED)
+			tp->result = ZC_TAP_CARD_ERROR;
+		rc = zc_termlog_commit(t->log, r, NULL);
+	}
+	t->st.last_append_ms = now_ms() - a;
+	return rc;
+}
+
 /* Append a prepared tap record (the lock is held since prepare; released
  * here) and report the outcome. */
 static int commit_tap(zc_terminal *t, zc_rec *r, const char *name)
 {
-	double a = now_ms();
-	int rc = zc_termlog_commit(t->log, r, NULL);
+	int rc = append_tap(t, r);
 	unlock(t);
-	t->st.last_append_ms = now_ms() - a;
+	return tap_done(t, r, name, rc);
+}
+
+/* Feedback for a tap record whose append returned rc. */
+static int tap_done(zc_terminal *t, zc_rec *r, const char *name, int rc)
+{
 	char hm[64], zh[256], en[256];
 	local_time(t, r->utc_ms, hm, sizeof hm, 1);
 	const zc_rec_tap *tp = &r->u.tap;
@@ -390,6 +484,37 @@ static int tap_uid(zc_terminal *t, const zc_target *tg)
 	return commit_tap(t, &r, "UID");
 }
 
+/* Have the card sign the challenge of r (prepared) and judge the answer:
+ * the tap result given the certificate's verdict so far (result). Fills
+ * r's signature. ZC_EIO for a reader failure, else 0 with *out set. */
+static int card_sign(zc_terminal *t, zc_rec *r, zc_badge_cert *bc, int result, int *out, double *crypto,
+		     unsigned *trips)
+{
+	zc_rec_tap *tp = &r->u.tap;
+	uint8_t ch[ZC_HASH_LEN];
+	size_t sl = 0;
+	zc_rec_tap_challenge(r, ch);
+	int rc = zc_piv_sign(t->reader, ch, tp->badge_sig, &sl);
+	*trips += zc_piv_round_trips();
+	if (rc == ZC_EIO)
+		return rc;
+	int sres = ZC_TAP_OK;
+	if (rc == ZC_ENOENT) {
+		sres = ZC_TAP_REMOVED;
+	} else if (rc) {
+		sres = ZC_TAP_CARD_ERROR; /* refused, malformed, or too slow */
+	} else {
+		tp->badge_sig_len = (uint8_t)sl;
+		double c0 = now_ms();
+		if (zc_badge_cert_verify(bc, ch, tp->badge_sig, sl))
+			sres = ZC_TAP_BAD_SIGNATURE;
+		*crypto += now_ms() - c0;
+	}
+	/* the first reason stands: a certificate the CA refused stays refused */
+	*out = result == ZC_TAP_OK ? sres : result;
+	return 0;
+}
+
 /* A PIV badge; returns ZC_EIO for a reader failure, else 0 or a journal
  * error. */
 static int tap_piv(zc_terminal *t, const zc_target *tg)
@@ -397,15 +522,18 @@ static int tap_piv(zc_terminal *t, const zc_target *tg)
 	uint8_t uuid[ZC_PIV_UUID_LEN], cert[ZC_PIV_CERT_MAX];
 	size_t cert_len;
 	int known_uuid = 0, rc, result = ZC_TAP_CARD_ERROR;
-	zc_badge_cert *bc = NULL;
+	zc_badge_cert *bc = NULL, *fresh = NULL; /* fresh: read now, ours until cached */
 	const char *name = "";
 	double t0 = now_ms(), crypto = 0;
 	unsigned trips = 0;
 
+	zc_piv_set_budget((unsigned)t->card_timeout_ms);
 	rc = zc_piv_select(t->reader);
 	trips += zc_piv_round_trips();
-	if (rc == ZC_ESTATE || rc == ZC_EMALFORMED) /* no PIV application: a plain card */
+	if (rc == ZC_ESTATE || rc == ZC_EMALFORMED) { /* no PIV application: a plain card */
+		zc_piv_set_budget(0);
 		return tap_uid(t, tg);
+	}
 	if (!rc) {
 		rc = zc_piv_read_uuid(t->reader, uuid);
 		trips += zc_piv_round_trips();
@@ -420,16 +548,15 @@ static int tap_piv(zc_terminal *t, const zc_target *tg)
 			trips += zc_piv_round_trips();
 			if (!rc) {
 				double c0 = now_ms();
-				if (zc_badge_cert_parse(cert, cert_len, &bc))
+				if (zc_badge_cert_parse(cert, cert_len, &fresh))
 					rc = ZC_EMALFORMED;
-				else
-					cache_put(t, uuid, bc);
+				bc = fresh;
 				crypto += now_ms() - c0;
 			}
 		}
 	}
 	if (rc == ZC_EIO)
-		return rc;
+		goto out;
 	int64_t now = t->clk.utc_ms(t->clk.ctx), when;
 	if (!rc) {
 		name = zc_badge_cert_name(bc);
@@ -437,60 +564,88 @@ static int tap_piv(zc_terminal *t, const zc_target *tg)
 		if (!t->ca || zc_badge_cert_check(t->ca, bc, now, &result))
 			result = ZC_TAP_UNKNOWN_CA;
 		crypto += now_ms() - c0;
-		if (result == ZC_TAP_OK && is_duplicate(t, uuid, ZC_PIV_UUID_LEN, now, &when))
-			return already(t, name, when, now);
+		/* The certificate must be this card's: its subjectAltName UUID
+		 * is the CHUID the card answered (a refusal by the CA stands
+		 * as the first reason). */
+		uint8_t cu[ZC_BADGE_UUID_LEN];
+		int own = !zc_badge_cert_uuid(bc, cu) && !memcmp(cu, uuid, ZC_PIV_UUID_LEN);
+		if (result == ZC_TAP_OK && !own)
+			result = ZC_TAP_CARD_ERROR;
+		/* A cached certificate the CA no longer takes (expired, a
+		 * new CA) leaves the cache; it is freed after this tap. */
+		if (cached && result == ZC_TAP_UNKNOWN_CA) {
+			cache_take(t, bc);
+			fresh = bc;
+		}
+		/* Cache only what chained to the CA under its own UUID. */
+		if (fresh && !cached && own && (result == ZC_TAP_OK || result == ZC_TAP_REVOKED)) {
+			cache_put(t, uuid, fresh);
+			fresh = NULL;
+		}
+		if (result == ZC_TAP_OK && is_duplicate(t, uuid, ZC_PIV_UUID_LEN, now, &when)) {
+			rc = already(t, name, when, now);
+			goto out;
+		}
 	} else if (rc == ZC_ENOENT) {
 		result = ZC_TAP_REMOVED;
 	}
 
 	zc_rec r;
-	uint8_t nonce[ZC_NONCE_LEN];
-	if (zc_random(nonce, ZC_NONCE_LEN))
-		return ZC_ECRYPTO;
-	/* From here to the commit the record's place in the chain is fixed:
-	 * hold the lock (released in commit_tap, or on a reader failure). */
-	lock(t);
-	zc_termlog_prepare(t->log, &r, ZC_KIND_TAP);
-	zc_rec_tap *tp = &r.u.tap;
-	tp->badge_kind = ZC_BADGE_PIV;
+	zc_rec_tap tap;
+	memset(&tap, 0, sizeof tap);
+	if (zc_random(tap.nonce, ZC_NONCE_LEN)) {
+		rc = ZC_ECRYPTO;
+		goto out;
+	}
+	tap.badge_kind = ZC_BADGE_PIV;
 	if (known_uuid) {
-		tp->badge_id_len = ZC_PIV_UUID_LEN;
-		memcpy(tp->badge_id, uuid, ZC_PIV_UUID_LEN);
+		tap.badge_id_len = ZC_PIV_UUID_LEN;
+		memcpy(tap.badge_id, uuid, ZC_PIV_UUID_LEN);
 	} else {
-		tp->badge_id_len = (uint8_t)tg->uid_len;
-		memcpy(tp->badge_id, tg->uid, tg->uid_len);
+		tap.badge_id_len = (uint8_t)tg->uid_len;
+		memcpy(tap.badge_id, tg->uid, tg->uid_len);
 	}
 	if (bc)
-		zc_badge_cert_fingerprint(bc, tp->cert_fp);
-	memcpy(tp->nonce, nonce, ZC_NONCE_LEN);
-	if (!rc) {
-		uint8_t ch[ZC_HASH_LEN];
-		size_t sl = 0;
-		zc_rec_tap_challenge(&r, ch);
-		rc = zc_piv_sign(t->reader, ch, tp->badge_sig, &sl);
-		trips += zc_piv_round_trips();
-		if (rc == ZC_EIO) {
+		zc_badge_cert_fingerprint(bc, tap.cert_fp);
+	int crc;
+	for (int attempt = 1;; attempt++) {
+		/* The lock only to read the head: not while the card signs. */
+		lock(t);
+		zc_termlog_prepare(t->log, &r, ZC_KIND_TAP);
+		unlock(t);
+		r.u.tap = tap;
+		int res = result;
+		if (!rc && (rc = card_sign(t, &r, bc, result, &res, &crypto, &trips)))
+			goto out; /* the reader failed */
+		r.u.tap.result = (uint8_t)res;
+		lock(t);
+		crc = append_tap(t, &r);
+		if (crc != ZC_ECHAIN)
+			break;
+		/* Another record went in while the card signed: the challenge
+		 * names a stale place. Ask the card again over the new one. */
+		if (!rc && attempt < SIGN_ATTEMPTS) {
 			unlock(t);
-			return rc;
+			continue;
 		}
-		if (rc == ZC_ENOENT) {
-			result = ZC_TAP_REMOVED;
-		} else if (rc) {
-			result = ZC_TAP_CARD_ERROR;
-		} else {
-			tp->badge_sig_len = (uint8_t)sl;
-			double c0 = now_ms();
-			if (zc_badge_cert_verify(bc, ch, tp->badge_sig, sl))
-				result = ZC_TAP_BAD_SIGNATURE;
-			crypto += now_ms() - c0;
-		}
+		/* Give up asking: record the tap without the card's signature,
+		 * prepared and committed under the one lock. */
+		zc_termlog_prepare(t->log, &r, ZC_KIND_TAP);
+		r.u.tap = tap;
+		r.u.tap.result = (uint8_t)(result == ZC_TAP_OK ? ZC_TAP_CARD_ERROR : result);
+		crc = append_tap(t, &r);
+		break;
 	}
-	tp->result = (uint8_t)result;
+	unlock(t);
 	t->st.last_crypto_ms = crypto;
 	t->st.last_reader_ms = now_ms() - t0 - crypto;
 	t->st.last_round_trips = trips;
 	t->st.last_cached = cached;
-	return commit_tap(t, &r, *name ? name : "?");
+	rc = tap_done(t, &r, *name ? name : "?", crc);
+out:
+	zc_piv_set_budget(0);
+	zc_badge_cert_free(fresh);
+	return rc;
 }
 
 int zc_terminal_step(zc_terminal *t)

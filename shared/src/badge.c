@@ -677,7 +677,10 @@ int zc_badge_cert_parse(const uint8_t *der, size_t len, zc_badge_cert **out)
 	if (rc)
 		goto out;
 	rc = ZC_EMALFORMED;
-	if (!zc_x509_pubkey(c->crt))
+	/* One certificate, one encoding: a re-encoded copy of an issued
+	 * certificate (long-form lengths, the signature's s flipped to n - s)
+	 * would verify but carry another fingerprint. */
+	if (!zc_x509_pubkey(c->crt) || !zc_x509_is_canonical(c->crt))
 		goto out;
 	struct subject_want want[] = {
 	    WANT(ZC_X509_ATTR_CN, &c->name),

@@ -6,7 +6,11 @@
 # writes: a good PIV badge (its badge signature checked against the
 # certificate over the recomputed challenge), the second tap within the
 # minute, a clone, an unknown CA, a revoked badge, a UID card, a card pulled
-# away mid-authentication, the reader vanishing and returning.
+# away mid-authentication, the reader vanishing and returning; and hostile
+# cards (issue 10): one answering GENERAL AUTHENTICATE with
+# 7C 0A 82 08 00..00 (item 12: recorded as a card error, the terminal runs
+# on), one claiming the good badge's UUID with another certificate (item 13:
+# refused, and the good badge's next tap is still its own).
 source "$(dirname "$0")/lib.sh"
 B="$ZC_BIN"
 BOARD="$ZC_SOURCE_ROOT/boards/sim.conf"
@@ -138,6 +142,36 @@ contains "$(last)" '"text":"reader restored"' "reader restored: recorded"
 clock 2025-07-01T08:45:00+08:00
 tap "piv:$T/b002.card"
 contains "$(last)" '"result":"revoked"' "taps work again after the reader returns"
+
+# 9. a hostile card: GENERAL AUTHENTICATE answered 7C 0A 82 08 00..00 90 00
+{ echo "hostile_ga=7C0A82080000000000000000"; cat "$T/b001.card"; } >"$T/b001z.card"
+clock 2025-07-01T09:00:00+08:00
+tap "piv:$T/b001z.card"
+l=$(last)
+contains "$l" '"result":"card_error"' "zero signature: recorded as a card error"
+contains "$(tail -n 1 "$FB")" "REJECTED card_error" "zero signature: rejected"
+contains "$(term ctl status)" "reader=1" "zero signature: the terminal runs on"
+clock 2025-07-01T09:05:00+08:00
+tap "piv:$T/b001.card"
+contains "$(last --cert "$T/b001.card")" '"badge_sig_ok":true' "after the hostile card the good badge checks in"
+
+# 10. another certificate under a badge's UUID (its CHUID is public), before
+# that badge was ever tapped here: refused, and nothing is cached under it
+"$B/zhucun-ca" issue --dir "$T/ca" --badge B003 --cadre C003 --name "赵六" --out "$T/b003.card" >/dev/null
+uuid=$(sed -n 's/^uuid=//p' "$T/b003.card")
+sed "s/^uuid=.*/uuid=$uuid/" "$T/x001.card" >"$T/x001u.card"
+clock 2025-07-01T09:10:00+08:00
+tap "piv:$T/x001u.card"
+contains "$(last)" '"result":"unknown_ca"' "foreign certificate under a victim's UUID: unknown CA"
+clock 2025-07-01T09:15:00+08:00
+tap "piv:$T/b003.card"
+l=$(last --cert "$T/b003.card")
+contains "$l" '"result":"ok"' "the victim's badge after the impostor: ok (no poisoned cache)"
+contains "$l" '"badge_sig_ok":true' "the victim's badge after the impostor: its own certificate"
+# with the victim's certificate cached, the impostor is a possible clone
+clock 2025-07-01T09:20:00+08:00
+tap "piv:$T/x001u.card"
+contains "$(last --cert "$T/b003.card")" '"result":"bad_signature"' "impostor after the victim: bad signature"
 
 # the whole journal verifies on the host
 run "$B/zhucun" --db "$T/host.db" ingest "$J" --terminal-key "$ZHUCUN_SIM_DIR/state/terminal.pub.pem" --json

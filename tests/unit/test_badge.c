@@ -265,6 +265,181 @@ static void test_tampered_cert(void **state)
 	zc_badge_ca_free(ca);
 }
 
+/* ---- one certificate, one encoding (issue 10, item 14) ---- */
+
+static const uint8_t P256_N[32] = {0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF,
+				   0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17,
+				   0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51};
+
+/* One DER INTEGER at p into a 32-byte value; returns bytes consumed. */
+static size_t get_int(const uint8_t *p, uint8_t v[32])
+{
+	assert_int_equal(p[0], 0x02);
+	size_t n = p[1];
+	const uint8_t *m = p + 2;
+	size_t ml = n;
+	while (ml > 32) {
+		m++;
+		ml--;
+	}
+	memset(v, 0, 32);
+	memcpy(v + 32 - ml, m, ml);
+	return 2 + n;
+}
+
+static size_t put_int(uint8_t *o, const uint8_t v[32], int pad_extra)
+{
+	size_t i = 0, k = 0;
+	while (i < 31 && v[i] == 0)
+		i++;
+	int pad = ((v[i] & 0x80) ? 1 : 0) + pad_extra; /* pad_extra: redundant zero bytes */
+	o[k++] = 0x02;
+	o[k++] = (uint8_t)(32 - i + (size_t)pad);
+	for (int z = 0; z < pad; z++)
+		o[k++] = 0;
+	memcpy(o + k, v + i, 32 - i);
+	return k + 32 - i;
+}
+
+/* Certificate = 30 82 LL LL | TBS | AlgorithmIdentifier | BIT STRING: the
+ * part before the BIT STRING (tbs+alg) and the signature inside it. */
+static void split_cert(const uint8_t *der, size_t len, size_t *body_off, size_t *bits_off, const uint8_t **sig,
+		       size_t *sl)
+{
+	assert_true(len > 200 && der[0] == 0x30 && der[1] == 0x82);
+	assert_true(der[4] == 0x30 && der[5] == 0x82);
+	size_t tbs_len = 4 + ((size_t)der[6] << 8 | der[7]);
+	size_t alg_off = 4 + tbs_len;
+	assert_int_equal(der[alg_off], 0x30);
+	size_t bits = alg_off + 2 + der[alg_off + 1];
+	assert_int_equal(der[bits], 0x03);
+	assert_true(der[bits + 1] < 0x80 && der[bits + 2] == 0);
+	*body_off = 4;
+	*bits_off = bits;
+	*sig = der + bits + 3;
+	*sl = der[bits + 1] - 1u;
+	assert_int_equal(bits + 3 + *sl, len);
+}
+
+/* Reassemble a certificate around another signature. */
+static size_t with_sig(const uint8_t *der, size_t bits_off, const uint8_t *sig, size_t sl, uint8_t *out)
+{
+	size_t body = bits_off - 4 + 3 + sl;
+	out[0] = 0x30;
+	out[1] = 0x82;
+	out[2] = (uint8_t)(body >> 8);
+	out[3] = (uint8_t)body;
+	memcpy(out + 4, der + 4, bits_off - 4);
+	size_t o = bits_off;
+	out[o++] = 0x03;
+	out[o++] = (uint8_t)(sl + 1);
+	out[o++] = 0;
+	memcpy(out + o, sig, sl);
+	return o + sl;
+}
+
+static void expect_copy_refused(zc_x509 *ca_x, const uint8_t *der, size_t len, const uint8_t *orig_fp,
+				int mbedtls_verifies)
+{
+	zc_badge_cert *c = NULL;
+	uint8_t fp[ZC_HASH_LEN];
+	zc_sha256(der, len, fp);
+	assert_memory_not_equal(fp, orig_fp, ZC_HASH_LEN); /* a new fingerprint */
+	if (mbedtls_verifies) {
+		/* the attack: the X.509 layer alone takes the copy as issued */
+		zc_x509 *x = NULL;
+		assert_int_equal(zc_x509_parse_der(der, len, &x), 0);
+		assert_int_equal(zc_x509_verify_issued_by(x, ca_x), 0);
+		assert_int_equal(zc_x509_is_canonical(x), 0);
+		zc_x509_free(x);
+	}
+	assert_int_equal(zc_badge_cert_parse(der, len, &c), ZC_EMALFORMED);
+	assert_null(c);
+}
+
+static void test_reencoded_copies(void **state)
+{
+	(void)state;
+	zc_badge_ca *ca = load_ca("a", 1);
+	size_t cal;
+	const uint8_t *cad = zc_badge_ca_der(ca, &cal);
+	zc_x509 *ca_x = NULL;
+	assert_int_equal(zc_x509_parse_der(cad, cal, &ca_x), 0);
+	/* more issued certificates: each of them, low or high S as the CA's
+	 * random k fell, is written low-S and canonical */
+	const char *cards[] = {"b001.card",  "b002.card",  "b003.card", "copy3.card",
+			       "copy4.card", "copy5.card", "copy6.card"};
+	for (int i = 3; i < 7; i++) {
+		char b[8];
+		snprintf(b, sizeof b, "K%03d", i);
+		issue("a", b, cards[i], 0, 0, NULL);
+	}
+	for (size_t k = 0; k < sizeof cards / sizeof cards[0]; k++) {
+		zc_ca_card card;
+		zc_badge_cert *orig = load_card_cert(cards[k], &card);
+		const uint8_t *der = card.cert_der, *sig;
+		size_t len = card.cert_len, body, bits, sl;
+		uint8_t fp[ZC_HASH_LEN], out[4096];
+		zc_badge_cert_fingerprint(orig, fp);
+		assert_int_equal(verdict(ca, orig, T_2025_01_02), ZC_TAP_OK);
+		split_cert(der, len, &body, &bits, &sig, &sl);
+		assert_int_equal(zc_ecdsa_sig_check(sig, sl, 1), 0);
+
+		/* 1. the outer length in a longer form: 30 83 00 LL LL */
+		out[0] = 0x30;
+		out[1] = 0x83;
+		out[2] = 0;
+		memcpy(out + 3, der + 2, len - 2);
+		expect_copy_refused(ca_x, out, len + 1, fp, 1);
+
+		/* 2. the BIT STRING's length in long form: 03 81 LL */
+		memcpy(out, der, bits);
+		out[3]++;
+		out[bits] = 0x03;
+		out[bits + 1] = 0x81;
+		memcpy(out + bits + 2, der + bits + 1, len - bits - 1);
+		expect_copy_refused(ca_x, out, len + 1, fp, 1);
+
+		/* 3. high S: (r, n - s) verifies as well */
+		uint8_t r[32], s[32], hs[32], sig2[80];
+		size_t o = get_int(sig + 2, r);
+		get_int(sig + 2 + o, s);
+		int borrow = 0;
+		for (int i = 31; i >= 0; i--) {
+			int d = P256_N[i] - s[i] - borrow;
+			borrow = d < 0;
+			hs[i] = (uint8_t)(d + (borrow ? 256 : 0));
+		}
+		size_t n2 = 2;
+		n2 += put_int(sig2 + n2, r, 0);
+		n2 += put_int(sig2 + n2, hs, 0);
+		sig2[0] = 0x30;
+		sig2[1] = (uint8_t)(n2 - 2);
+		assert_int_equal(zc_ecdsa_sig_check(sig2, n2, 0), 0);
+		assert_int_equal(zc_ecdsa_sig_check(sig2, n2, 1), ZC_EMALFORMED);
+		size_t l3 = with_sig(der, bits, sig2, n2, out);
+		expect_copy_refused(ca_x, out, l3, fp, 1);
+
+		/* 4. r padded with a redundant zero byte */
+		n2 = 2;
+		n2 += put_int(sig2 + n2, r, 1);
+		n2 += put_int(sig2 + n2, s, 0);
+		sig2[0] = 0x30;
+		sig2[1] = (uint8_t)(n2 - 2);
+		l3 = with_sig(der, bits, sig2, n2, out);
+		expect_copy_refused(ca_x, out, l3, fp, 0);
+
+		/* and the original, reassembled from its parts, is itself */
+		l3 = with_sig(der, bits, sig, sl, out);
+		assert_int_equal(l3, len);
+		assert_memory_equal(out, der, len);
+		zc_ca_card_free(&card);
+		zc_badge_cert_free(orig);
+	}
+	zc_x509_free(ca_x);
+	zc_badge_ca_free(ca);
+}
+
 static void test_validity(void **state)
 {
 	(void)state;
@@ -924,6 +1099,7 @@ int main(void)
 	    cmocka_unit_test(test_issue_and_check_ok),
 	    cmocka_unit_test(test_other_ca_is_unknown),
 	    cmocka_unit_test(test_tampered_cert),
+	    cmocka_unit_test(test_reencoded_copies),
 	    cmocka_unit_test(test_validity),
 	    cmocka_unit_test(test_revoked_from),
 	    cmocka_unit_test(test_revlist_wrong_signer),

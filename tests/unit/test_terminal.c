@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -393,6 +394,333 @@ static void test_journal_full(void **state)
 	zc_memfs_free(m);
 }
 
+/* ---- a hostile card (issue 10, items 12, 13, 15) ----
+ *
+ * A reader in front of the virtual reader that lets a test play a card
+ * that lies: another GENERAL AUTHENTICATE answer, another card's CHUID, a
+ * signature over the wrong challenge, a card that answers 61 00 slowly and
+ * forever; and the link server appending a record while the card signs. */
+
+typedef struct hostile {
+	zc_reader r;
+	zc_reader *inner;
+	uint8_t ga[300]; /* GENERAL AUTHENTICATE answer instead of the card's */
+	size_t ga_len;
+	zc_vcard *chuid_from; /* answer GET DATA CHUID with this card's */
+	int bad_challenge;    /* the card signs another challenge */
+	int slow_ms;	      /* GA: 61 00 after this long, forever */
+	int locked;	      /* the test lock's state */
+	int lock_violations;  /* card round trips with the lock held */
+	zc_termlog *log;      /* appends_left records go in during GA */
+	int appends_left;
+	unsigned ga_count;
+} hostile;
+
+static int h_open(void *c)
+{
+	hostile *h = c;
+	return h->inner->open(h->inner->ctx);
+}
+static int h_poll(void *c, int ms, zc_target *t)
+{
+	hostile *h = c;
+	return h->inner->poll(h->inner->ctx, ms, t);
+}
+static int h_present(void *c)
+{
+	hostile *h = c;
+	return h->inner->present(h->inner->ctx);
+}
+static void h_release(void *c)
+{
+	hostile *h = c;
+	h->inner->release(h->inner->ctx);
+}
+static void h_close(void *c)
+{
+	hostile *h = c;
+	h->inner->close(h->inner->ctx);
+}
+static void h_destroy(void *c)
+{
+	(void)c;
+}
+
+static int h_transceive(void *c, const uint8_t *capdu, size_t clen, uint8_t *rapdu, size_t rcap, int ms)
+{
+	hostile *h = c;
+	uint8_t cmd[300];
+	if (h->locked)
+		h->lock_violations++;
+	assert_true(clen <= sizeof cmd);
+	memcpy(cmd, capdu, clen);
+	int ga = clen > 1 && (cmd[1] == 0x87 || (cmd[1] == 0xC0 && h->slow_ms));
+	if (ga) {
+		h->ga_count++;
+		if (h->appends_left > 0) { /* the link server writes a record meanwhile */
+			zc_rec r;
+			zc_termlog_prepare(h->log, &r, ZC_KIND_READER_FAULT);
+			snprintf(r.u.fault.text, sizeof r.u.fault.text, "interleaved");
+			assert_int_equal(zc_termlog_commit(h->log, &r, NULL), 0);
+			h->appends_left--;
+		}
+		if (h->slow_ms) {
+			struct timespec d = {0, (long)h->slow_ms * 1000000L};
+			nanosleep(&d, NULL);
+			rapdu[0] = 0x61;
+			rapdu[1] = 0x00;
+			return 2;
+		}
+		if (h->ga_len) {
+			memcpy(rapdu, h->ga, h->ga_len);
+			return (int)h->ga_len;
+		}
+		if (h->bad_challenge)
+			cmd[20] ^= 0x01;
+	}
+	if (h->chuid_from && clen >= 10 && cmd[1] == 0xCB && cmd[9] == 0x02) {
+		const uint8_t sel[] = {0x00, 0xA4, 0x04, 0x00, 0x05, 0xA0, 0x00, 0x00, 0x03, 0x08, 0x00};
+		uint8_t junk[300];
+		zc_vcard_reset(h->chuid_from);
+		zc_vcard_transceive(h->chuid_from, sel, sizeof sel, junk, sizeof junk);
+		return zc_vcard_transceive(h->chuid_from, cmd, clen, rapdu, rcap);
+	}
+	return h->inner->transceive(h->inner->ctx, cmd, clen, rapdu, rcap, ms);
+}
+
+static void h_lock(void *c)
+{
+	((hostile *)c)->locked = 1;
+}
+static void h_unlock(void *c)
+{
+	((hostile *)c)->locked = 0;
+}
+
+/* A terminal on a hostile reader in front of the fixture's reader. */
+static void hostile_terminal(fx *f, hostile *h)
+{
+	memset(h, 0, sizeof *h);
+	h->inner = f->rd;
+	h->log = f->log;
+	h->r =
+	    (zc_reader){ZC_READER_VERSION, h, h_open, h_poll, h_transceive, h_present, h_release, h_close, h_destroy};
+	zc_terminal_free(f->term);
+	zc_terminal_cfg tc = {480, 60, 5, 0};
+	assert_int_equal(zc_terminal_new(f->log, &h->r, &f->clk, f->fb, f->bca, &tc, &f->term), 0);
+	zc_terminal_set_lock(f->term, h_lock, h_unlock, h);
+}
+
+static void last_tap(fx *f, zc_rec *r)
+{
+	uint8_t buf[ZC_REC_MAX];
+	size_t len, blen;
+	last_record(f, r, buf, &len, &blen);
+	assert_int_equal(r->kind, ZC_KIND_TAP);
+}
+
+static void cert_fp_of(fx *f, zc_vcard *c, uint8_t fp[ZC_HASH_LEN], zc_badge_cert **out)
+{
+	uint8_t cert[ZC_PIV_CERT_MAX];
+	size_t cl;
+	zc_target tg;
+	assert_int_equal(f->rd->open(f->rd->ctx), 0);
+	zc_vreader_present(f->vr, c);
+	assert_int_equal(f->rd->poll(f->rd->ctx, 0, &tg), 1);
+	assert_int_equal(zc_piv_select(f->rd), 0);
+	assert_int_equal(zc_piv_read_cert(f->rd, cert, &cl), 0);
+	zc_vreader_remove(f->vr);
+	zc_badge_cert *bc;
+	assert_int_equal(zc_badge_cert_parse(cert, cl, &bc), 0);
+	zc_badge_cert_fingerprint(bc, fp);
+	if (out)
+		*out = bc;
+	else
+		zc_badge_cert_free(bc);
+}
+
+/* Item 12: a card answering GENERAL AUTHENTICATE with 7C 0A 82 08 00..00
+ * used to stop the terminal ("journal unwritable") and leave no record. */
+static void test_hostile_signature_form(void **state)
+{
+	fx *f = *state;
+	hostile h;
+	hostile_terminal(f, &h);
+	static const uint8_t zeros[] = {0x7C, 0x0A, 0x82, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0x90, 0x00};
+	/* and other answers that are no DER ECDSA signature: padded INTEGERs,
+	 * r = 0, a trailing byte, an INTEGER of 34 bytes */
+	static const uint8_t padded[] = {0x7C, 0x0C, 0x82, 0x0A, 0x30, 0x08, 0x02, 0x02,
+					 0x00, 0x01, 0x02, 0x02, 0x00, 0x01, 0x90, 0x00};
+	static const uint8_t rzero[] = {0x7C, 0x0A, 0x82, 0x08, 0x30, 0x06, 0x02,
+					0x01, 0x00, 0x02, 0x01, 0x01, 0x90, 0x00};
+	const struct {
+		const uint8_t *a;
+		size_t n;
+	} answers[] = {{zeros, sizeof zeros}, {padded, sizeof padded}, {rzero, sizeof rzero}};
+	for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++) {
+		memcpy(h.ga, answers[i].a, answers[i].n);
+		h.ga_len = answers[i].n;
+		zc_simclock_advance(&f->sc, 120000);
+		expect_rejected(f, f->c_good, ZC_TAP_CARD_ERROR, "card_error");
+		zc_rec r;
+		last_tap(f, &r);
+		assert_int_equal(r.u.tap.badge_sig_len, 0);
+		assert_int_equal(r.u.tap.badge_id_len, ZC_PIV_UUID_LEN); /* the tap is attributable */
+	}
+	/* the terminal is still running: the genuine badge checks in */
+	h.ga_len = 0;
+	zc_simclock_advance(&f->sc, 120000);
+	assert_int_equal(tap(f, f->c_good), 1);
+	assert_non_null(strstr(last_feedback(f), " OK "));
+	assert_int_equal(h.lock_violations, 0);
+}
+
+/* Item 13: a card claiming the victim's CHUID with another certificate
+ * must not poison the cache, and a refusal by the CA is not turned into
+ * "possible clone" by a failing signature. */
+static void test_cache_poisoning(void **state)
+{
+	fx *f = *state;
+	char other[1024];
+	issue(f, f->ca, "B003", "C003", "赵六", other);
+	zc_vcard *c_other = card(other);
+	uint8_t fp_good[ZC_HASH_LEN], fp_other[ZC_HASH_LEN], fp_foreign[ZC_HASH_LEN];
+	cert_fp_of(f, f->c_good, fp_good, NULL);
+	cert_fp_of(f, c_other, fp_other, NULL);
+	cert_fp_of(f, f->c_foreign, fp_foreign, NULL);
+	uint8_t victim[ZC_PIV_UUID_LEN];
+	hostile h;
+	hostile_terminal(f, &h);
+
+	/* another district's certificate under the victim's UUID, and a bad
+	 * signature too: UNKNOWN_CA stays */
+	h.chuid_from = f->c_good;
+	h.bad_challenge = 1;
+	expect_rejected(f, f->c_foreign, ZC_TAP_UNKNOWN_CA, "unknown_ca");
+	zc_rec r;
+	last_tap(f, &r);
+	memcpy(victim, r.u.tap.badge_id, ZC_PIV_UUID_LEN);
+	assert_memory_equal(r.u.tap.cert_fp, fp_foreign, ZC_HASH_LEN);
+	assert_int_equal(zc_terminal_cache_check(f->term, f->sc.utc_ms), 0); /* nothing cached */
+
+	/* a genuine certificate of another badge under the victim's UUID */
+	h.bad_challenge = 0;
+	zc_simclock_advance(&f->sc, 1000);
+	expect_rejected(f, c_other, ZC_TAP_CARD_ERROR, "card_error");
+	last_tap(f, &r);
+	assert_memory_equal(r.u.tap.badge_id, victim, ZC_PIV_UUID_LEN);
+	assert_int_equal(zc_terminal_cache_check(f->term, f->sc.utc_ms), 0);
+
+	/* a revoked certificate under the victim's UUID: REVOKED stands as the
+	 * first reason, and it is not cached under that UUID */
+	zc_simclock_advance(&f->sc, 1000);
+	expect_rejected(f, f->c_revoked, ZC_TAP_REVOKED, "revoked");
+	assert_int_equal(zc_terminal_cache_check(f->term, f->sc.utc_ms), 0);
+
+	/* a revoked badge that also signs badly stays REVOKED */
+	h.chuid_from = NULL;
+	h.bad_challenge = 1;
+	zc_simclock_advance(&f->sc, 1000);
+	expect_rejected(f, f->c_revoked, ZC_TAP_REVOKED, "revoked");
+	h.bad_challenge = 0;
+
+	/* the victim's genuine badge: read afresh, its own fingerprint, OK */
+	zc_simclock_advance(&f->sc, 1000);
+	assert_int_equal(tap(f, f->c_good), 1);
+	last_tap(f, &r);
+	assert_int_equal(r.u.tap.result, ZC_TAP_OK);
+	assert_memory_equal(r.u.tap.badge_id, victim, ZC_PIV_UUID_LEN);
+	assert_memory_equal(r.u.tap.cert_fp, fp_good, ZC_HASH_LEN);
+	zc_terminal_stats st;
+	zc_terminal_stats_get(f->term, &st);
+	assert_int_equal(st.last_cached, 0);
+	assert_int_equal(zc_terminal_cache_check(f->term, f->sc.utc_ms), 2); /* the victim's and the revoked one */
+
+	/* and the cached victim certificate is not used for the impostor either */
+	h.chuid_from = f->c_good;
+	zc_simclock_advance(&f->sc, 120000);
+	expect_rejected(f, c_other, ZC_TAP_BAD_SIGNATURE, "bad_signature");
+	last_tap(f, &r);
+	assert_memory_equal(r.u.tap.cert_fp, fp_good, ZC_HASH_LEN);
+	h.chuid_from = NULL;
+	zc_simclock_advance(&f->sc, 120000);
+	assert_int_equal(tap(f, f->c_good), 1);
+	assert_non_null(strstr(last_feedback(f), " OK "));
+	/* certificates the CA no longer takes (expired) leave the cache */
+	f->sc.utc_ms = 4102444800000LL; /* 2100 */
+	expect_rejected(f, f->c_good, ZC_TAP_UNKNOWN_CA, "unknown_ca");
+	expect_rejected(f, f->c_revoked, ZC_TAP_UNKNOWN_CA, "unknown_ca");
+	assert_int_equal(zc_terminal_cache_check(f->term, f->sc.utc_ms), 0);
+	(void)fp_other;
+	zc_vcard_free(c_other);
+}
+
+/* Item 15: a card answering 61 00 slowly for ever is cut off at the tap's
+ * deadline, without the lock held meanwhile, and recorded. */
+static void test_slow_card(void **state)
+{
+	fx *f = *state;
+	hostile h;
+	hostile_terminal(f, &h);
+	zc_terminal_set_card_timeout(f->term, 300);
+	h.slow_ms = 40;
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	expect_rejected(f, f->c_good, ZC_TAP_CARD_ERROR, "card_error");
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	double ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+	assert_true(ms < 1500); /* not 64 round trips of a second */
+	assert_true(h.ga_count >= 2);
+	assert_int_equal(h.lock_violations, 0);
+	h.slow_ms = 0;
+	zc_simclock_advance(&f->sc, 120000);
+	assert_int_equal(tap(f, f->c_good), 1);
+	assert_non_null(strstr(last_feedback(f), " OK "));
+	assert_int_equal(h.lock_violations, 0);
+}
+
+/* Item 15: the lock is free while the card signs, so the link server may
+ * append meanwhile; the tap then asks the card again over its new place,
+ * and its signature fits the record as stored. */
+static void test_record_between_prepare_and_commit(void **state)
+{
+	fx *f = *state;
+	hostile h;
+	hostile_terminal(f, &h);
+	zc_badge_cert *bc;
+	uint8_t fp[ZC_HASH_LEN], ch[ZC_HASH_LEN];
+	cert_fp_of(f, f->c_good, fp, &bc);
+	h.appends_left = 1;
+	uint64_t before = zc_journal_head(f->j, NULL);
+	zc_vreader_present(f->vr, f->c_good);
+	assert_int_equal(zc_terminal_step(f->term), 0);
+	zc_vreader_remove(f->vr);
+	assert_int_equal(zc_terminal_step(f->term), 0);
+	assert_int_equal(zc_journal_head(f->j, NULL), before + 2); /* the interleaved record and the tap */
+	zc_rec r;
+	last_tap(f, &r);
+	assert_int_equal(r.u.tap.result, ZC_TAP_OK);
+	assert_int_equal(h.ga_count, 2);
+	zc_rec_tap_challenge(&r, ch);
+	assert_int_equal(zc_badge_cert_verify(bc, ch, r.u.tap.badge_sig, r.u.tap.badge_sig_len), 0);
+
+	/* a head that keeps moving: after a few tries the tap is recorded
+	 * without the card's signature, and the terminal runs on */
+	h.appends_left = 100;
+	h.ga_count = 0;
+	zc_simclock_advance(&f->sc, 120000);
+	zc_vreader_present(f->vr, f->c_good);
+	assert_int_equal(zc_terminal_step(f->term), 0);
+	zc_vreader_remove(f->vr);
+	assert_int_equal(zc_terminal_step(f->term), 0);
+	last_tap(f, &r);
+	assert_int_equal(r.u.tap.result, ZC_TAP_CARD_ERROR);
+	assert_int_equal(r.u.tap.badge_sig_len, 0);
+	assert_int_equal(h.ga_count, 3);
+	assert_int_equal(h.lock_violations, 0);
+	zc_badge_cert_free(bc);
+}
+
 /* ---- board files, feedback, TLV ---- */
 
 static void test_board_files(void **state)
@@ -413,6 +741,10 @@ static void test_board_files(void **state)
 	assert_string_equal(b.reader, "pn532_uart:/dev/serial0");
 	assert_int_equal(zc_board_load(tu_src_path("boards/acr122u.conf"), &b, err, sizeof err), 0);
 	assert_string_equal(b.reader, "acr122_usb");
+	assert_int_equal(b.card_timeout_ms, 3000); /* a tap's card dialogue: 3 s by default */
+	assert_int_equal(zc_board_set(&b, "card_timeout_ms", "1500", err, sizeof err), 0);
+	assert_int_equal(b.card_timeout_ms, 1500);
+	assert_int_equal(zc_board_set(&b, "card_timeout_ms", "60000", err, sizeof err), ZC_EMALFORMED);
 	assert_int_equal(zc_board_set(&b, "tz", "-03:30", err, sizeof err), 0);
 	assert_int_equal(b.tz_offset_min, -210);
 	assert_int_equal(zc_board_set(&b, "journal_capacity", "3M", err, sizeof err), 0);
@@ -496,6 +828,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_removed_mid_authentication, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reader_vanishes_and_returns, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_journal_full, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hostile_signature_form, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cache_poisoning, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_slow_card, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_record_between_prepare_and_commit, setup, teardown),
 	    cmocka_unit_test(test_board_files),
 	    cmocka_unit_test(test_feedback_devices),
 	    cmocka_unit_test(test_tlv),

@@ -17,6 +17,11 @@
  * management commands (PUT DATA, GENERATE, CHANGE REFERENCE, RESET RETRY)
  * -> 69 82, since no management key can be authenticated on this card.
  *
+ * A card file may also make the card hostile, for tests of the terminal's
+ * card boundary: `hostile_ga=HEX` answers every GENERAL AUTHENTICATE with
+ * those data bytes (then 90 00) instead of a signature, as the card of
+ * issue 10 item 12 did with 7C 0A 82 08 00..00.
+ *
  * The card file's certificate and key blocks are read with the crypto
  * wrapper's PEM readers (zc/crypto.h), which find them by their BEGIN
  * lines. The certificate's key is not compared with the private key: a
@@ -90,6 +95,8 @@ struct zc_vcard {
 	size_t chain_len;
 	int chaining;
 	uint8_t chain_ins, chain_p1, chain_p2;
+	uint8_t hostile_ga[128]; /* GENERAL AUTHENTICATE's answer instead of a signature */
+	size_t hostile_ga_len;
 };
 
 static void err_set(char *errbuf, size_t errlen, const char *fmt, ...)
@@ -242,12 +249,25 @@ static int parse_header(zc_vcard *c, const char *text, const char *path, char *e
 			rc = copy_field(c->badge, v);
 		} else if (!strcmp(k, "cadre")) {
 			rc = copy_field(c->cadre, v);
+		} else if (!strcmp(k, "hostile_ga")) {
+			size_t hl = strlen(v);
+			rc = hl % 2 || hl / 2 > sizeof c->hostile_ga || !hl;
+			for (size_t i = 0; !rc && i < hl; i += 2) {
+				unsigned x;
+				if (!isxdigit((unsigned char)v[i]) || !isxdigit((unsigned char)v[i + 1]) ||
+				    sscanf(v + i, "%2x", &x) != 1)
+					rc = 1;
+				else
+					c->hostile_ga[i / 2] = (uint8_t)x;
+			}
+			c->hostile_ga_len = rc ? 0 : hl / 2;
 		}
 		/* Other keys are for other tools: ignored. */
 		if (rc) {
-			const char *want = !strcmp(k, "uuid")  ? "32 hex digits"
-					   : !strcmp(k, "uid") ? "8, 14 or 20 hex digits (a 4, 7 or 10 byte UID)"
-							       : "1-32 printable bytes";
+			const char *want = !strcmp(k, "uuid")	      ? "32 hex digits"
+					   : !strcmp(k, "uid")	      ? "8, 14 or 20 hex digits (a 4, 7 or 10 byte UID)"
+					   : !strcmp(k, "hostile_ga") ? "an even number of hex digits, at most 256"
+								      : "1-32 printable bytes";
 			err_set(errbuf, errlen, "%s: line %d: %s= needs %s", path, lineno, k, want);
 			return ZC_EMALFORMED;
 		}
@@ -758,6 +778,12 @@ static int do_general_authenticate(zc_vcard *c, const apdu *a, uint8_t *r, size_
 		return sw(r, SW_WRONG_DATA);
 	uint8_t sig[ZC_SIG_MAX], buf[ZC_SIG_MAX + 8];
 	size_t sig_len = sizeof sig;
+	if (c->hostile_ga_len) {
+		zc_wbuf hw;
+		zc_wbuf_init(&hw, c->hostile_ga, sizeof c->hostile_ga);
+		hw.len = c->hostile_ga_len;
+		return respond(c, &hw, a->le, r, rcap);
+	}
 	if (zc_privkey_sign(c->key, chal, sig, &sig_len))
 		return sw(r, SW_UNKNOWN);
 	zc_wbuf w;

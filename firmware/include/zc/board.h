@@ -20,6 +20,9 @@
  *   accept_uid_badges  on/off (default off, as the host's policy of RULES.md 3): with off, a
  *               UID-only card is recorded but told "已记录，普通卡不计考勤" (not a success)
  *   latency_ms  pause between reader polls (default 100)
+ *   card_timeout_ms  time a whole tap's card dialogue may take, all APDUs
+ *               together (default 3000; 100-30000): a slower card is
+ *               recorded as a card error
  *   sim_start   with clock = sim: the simulated time at start (ms since the
  *               epoch, or YYYY-MM-DDThh:mm:ss with Z or +hh:mm); default now
  * Unknown keys are an error, so a typo never passes silently.
@@ -43,6 +46,7 @@ typedef struct zc_board {
 	int duplicate_window_s;
 	int accept_uid_badges;
 	int poll_interval_ms;
+	int card_timeout_ms;
 	int64_t sim_start_ms; /* 0: the real time at start */
 } zc_board;
 

@@ -40,17 +40,28 @@ int zc_terminal_new(zc_termlog *log, zc_reader *reader, const zc_clock *clk, zc_
 void zc_terminal_free(zc_terminal *t);
 /* Replace the badge CA (provisioning, a new revocation list). */
 void zc_terminal_set_ca(zc_terminal *t, zc_badge_ca *ca);
+/* The time a whole tap's card dialogue may take, all APDUs together (the
+ * board's card_timeout_ms; default ZC_TERMINAL_CARD_TIMEOUT_MS). A card
+ * that takes longer is recorded as a card error. */
+#define ZC_TERMINAL_CARD_TIMEOUT_MS 3000
+void zc_terminal_set_card_timeout(zc_terminal *t, int ms);
 /* Set the event log once the terminal is provisioned (not owned). */
 void zc_terminal_set_log(zc_terminal *t, zc_termlog *log);
 /* Share the event log with another thread: lock(ctx) / unlock(ctx) are
- * called around every record, from prepare to commit (for a PIV tap that
- * includes the card's signature over the challenge), never around feedback
- * or reader polling. NULL callbacks: no locking (the default). */
+ * called around reading the journal head (prepare) and around appending a
+ * record (commit), never while the terminal waits on the card, on feedback
+ * or on reader polling. A PIV tap prepares its record, releases the lock
+ * while the card signs the challenge, and commits only if the head has not
+ * moved meanwhile (else it asks the card again, within the tap's time).
+ * NULL callbacks: no locking (the default). */
 void zc_terminal_set_lock(zc_terminal *t, void (*lock)(void *), void (*unlock)(void *), void *ctx);
 
 /* One turn of the loop: (re)open the reader when due, wait up to
  * poll_timeout_ms for a card, handle it. Returns 0, or a negative zc_err
- * when the journal can no longer be written (the caller stops). */
+ * when the journal can no longer be written (the caller stops). Nothing a
+ * card answers makes it fail: every tap is recorded, refused ones with
+ * their reason, and a tap record the encoder would refuse is recorded as a
+ * card error without the card's data. */
 int zc_terminal_step(zc_terminal *t);
 
 typedef struct zc_terminal_stats {
@@ -66,5 +77,11 @@ typedef struct zc_terminal_stats {
 	int last_cached; /* 1 if its certificate came from the cache */
 } zc_terminal_stats;
 void zc_terminal_stats_get(const zc_terminal *t, zc_terminal_stats *st);
+
+/* Check the certificate cache's invariant at time utc_ms: every cached
+ * certificate chains to the current CA (zc_badge_cert_check gives OK or
+ * REVOKED) and names the UUID it is cached under. Returns the number of
+ * cached certificates, or -1 if one breaks the invariant (tests, fuzzing). */
+int zc_terminal_cache_check(zc_terminal *t, int64_t utc_ms);
 
 #endif

@@ -17,9 +17,10 @@
  *
  * Locking: the journal, the event log and the clock's readers are not
  * thread-safe; every use of them from either thread sits between
- * zc_termstate_lock and _unlock, and each such section is short (one tap's
- * prepare..commit, one frame's worth of record reads, one command's
- * records), so neither side waits longer than one of them. Functions marked
+ * zc_termstate_lock and _unlock, and each such section is short (a tap's
+ * prepare, then its commit: never while the card is talked to; one frame's
+ * worth of record reads, one command's records), so neither side waits
+ * longer than one of them. Functions marked
  * "lock held" expect the caller to hold it; provision and set_revocations
  * take it themselves around their records and must not run concurrently
  * with each other (the link server, or the one-shot local provision, is

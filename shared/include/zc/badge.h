@@ -125,8 +125,11 @@ void zc_badge_ca_free(zc_badge_ca *ca);
 /* ---- badge certificates ---- */
 
 /* Parse a badge certificate: exactly one DER certificate, nothing after it,
- * with a P-256 key and subject strings that are valid UTF-8 without control
- * characters. ZC_EMALFORMED otherwise, ZC_ENOMEM. */
+ * in its canonical encoding (strict DER throughout and a low-S ECDSA
+ * signature: zc_x509_is_canonical, so that a certificate has one
+ * fingerprint), with a P-256 key and subject strings that are valid UTF-8
+ * without control characters. ZC_EMALFORMED otherwise, ZC_ENOMEM. The
+ * terminal and the host both parse badge certificates here. */
 int zc_badge_cert_parse(const uint8_t *der, size_t len, zc_badge_cert **out);
 /* Load a badge certificate from a file: DER, PEM, or a virtual card file
  * (the first CERTIFICATE block in it). Also ZC_ENOENT / ZC_EIO. */

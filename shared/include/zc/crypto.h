@@ -105,6 +105,14 @@ int zc_pubkey_load(const char *path, zc_pubkey **out);
 int zc_pubkey_from_priv(const zc_privkey *k, zc_pubkey **out);
 /* 0 if sig (DER) is a valid signature of digest, ZC_ESIG otherwise. */
 int zc_pubkey_verify(zc_pubkey *k, const uint8_t digest[ZC_HASH_LEN], const uint8_t *sig, size_t sig_len);
+/* The form of a P-256 ECDSA signature, without any key: strict DER
+ * ECDSA-Sig-Value (a SEQUENCE of exactly two INTEGERs, short-form lengths,
+ * each INTEGER minimal and positive, 1 <= r, s < n, nothing after it).
+ * With low_s set, s must also be at most n/2 (the one of the two valid
+ * forms s and n - s that the badge CA writes). 0 or ZC_EMALFORMED. A card's
+ * answer and a certificate's signature are checked with this before they
+ * are used or stored. */
+int zc_ecdsa_sig_check(const uint8_t *sig, size_t sig_len, int low_s);
 int zc_pubkey_pem(const zc_pubkey *k, char *buf, size_t cap);
 int zc_pubkey_fingerprint(const zc_pubkey *k, uint8_t fp[ZC_HASH_LEN]);
 void zc_pubkey_free(zc_pubkey *k);
@@ -204,6 +212,14 @@ zc_pubkey *zc_x509_pubkey(zc_x509 *x);
  * signature verifies over x's TBS bytes with issuer's P-256 key. 0, or
  * ZC_ESIG if any of these fails. */
 int zc_x509_verify_issued_by(const zc_x509 *x, zc_x509 *issuer);
+/* 1 if x is in its one canonical encoding: every element strict DER
+ * (definite, minimal lengths; minimal INTEGERs; BOOLEAN 00/FF; no
+ * high-numbered tags), and its signature an ECDSA signature that passes
+ * zc_ecdsa_sig_check with low_s. A re-encoded copy of an issued
+ * certificate (a long-form length, a padded INTEGER in the signature, the
+ * signature's s replaced by n - s) still verifies with most X.509 parsers
+ * but has another fingerprint: it is not canonical. 0 otherwise. */
+int zc_x509_is_canonical(const zc_x509 *x);
 
 /* ---- X.509 certificates: writing (the CA tool) ---- */
 

@@ -137,6 +137,53 @@ static int x509_time(int64_t ms, char out[16])
 	return 0;
 }
 
+/* Both (r, s) and (r, n - s) verify; verifiers of badge certificates
+ * accept only the low one (zc_ecdsa_sig_check), so that a certificate has
+ * one encoding and one fingerprint. Rewrite sig (DER, *len bytes, room for
+ * MBEDTLS_ECDSA_MAX_LEN) with s replaced by n - s when s > n / 2. */
+static int low_s(mbedtls_ecdsa_context *k, uint8_t *sig, size_t *len)
+{
+	mbedtls_mpi R, S, half;
+	unsigned char *p = sig, *end = sig + *len;
+	unsigned char buf[MBEDTLS_ECDSA_MAX_LEN], *q = buf + sizeof buf;
+	size_t n, w = 0;
+	int ret = -1;
+	mbedtls_mpi_init(&R);
+	mbedtls_mpi_init(&S);
+	mbedtls_mpi_init(&half);
+	if (mbedtls_asn1_get_tag(&p, end, &n, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) ||
+	    mbedtls_asn1_get_mpi(&p, end, &R) || mbedtls_asn1_get_mpi(&p, end, &S) ||
+	    mbedtls_mpi_copy(&half, &k->grp.N) || mbedtls_mpi_shift_r(&half, 1))
+		goto out;
+	if (mbedtls_mpi_cmp_mpi(&S, &half) <= 0) {
+		ret = 0;
+		goto out;
+	}
+	if (mbedtls_mpi_sub_mpi(&S, &k->grp.N, &S))
+		goto out;
+	int r;
+	if ((r = mbedtls_asn1_write_mpi(&q, buf, &S)) < 0)
+		goto out;
+	w += (size_t)r;
+	if ((r = mbedtls_asn1_write_mpi(&q, buf, &R)) < 0)
+		goto out;
+	w += (size_t)r;
+	if ((r = mbedtls_asn1_write_len(&q, buf, w)) < 0)
+		goto out;
+	w += (size_t)r;
+	if ((r = mbedtls_asn1_write_tag(&q, buf, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)) < 0)
+		goto out;
+	w += (size_t)r;
+	memcpy(sig, q, w);
+	*len = w;
+	ret = 0;
+out:
+	mbedtls_mpi_free(&R);
+	mbedtls_mpi_free(&S);
+	mbedtls_mpi_free(&half);
+	return ret;
+}
+
 /* mbedTLS 2.28 writes the ecdsa-with-SHA256 AlgorithmIdentifier with a
  * NULL parameter; RFC 5758 (section 3.2) says the parameter MUST be
  * absent, and strict relying parties and linters refuse it (mbedTLS 3
@@ -176,7 +223,8 @@ static int strip_ecdsa_null(uint8_t *der, size_t *len, size_t cap, zc_privkey *i
 	MBEDTLS_ASN1_CHK_ADD(tl, mbedtls_asn1_write_tag(&q, tbs, seq));
 	zc_sha256(q, tl, h);
 	if (mbedtls_ecdsa_write_signature(mbedtls_pk_ec(issuer_key->pk), MBEDTLS_MD_SHA256, h, sizeof h, sig, &sl,
-					  zc_mb_rng, r))
+					  zc_mb_rng, r) ||
+	    low_s(mbedtls_pk_ec(issuer_key->pk), sig, &sl))
 		return ZC_ECRYPTO;
 	unsigned char *c = out + sizeof out;
 	MBEDTLS_ASN1_CHK_ADD(cl, mbedtls_asn1_write_bitstring(&c, out, sig, sl * 8));

@@ -380,6 +380,60 @@ int zc_pubkey_verify(zc_pubkey *k, const uint8_t digest[ZC_HASH_LEN], const uint
 	return mbedtls_ecdsa_read_signature(mbedtls_pk_ec(k->pk), digest, ZC_HASH_LEN, sig, sig_len) ? ZC_ESIG : 0;
 }
 
+/* The order n of P-256, big-endian (SEC 2, section 2.4.2). */
+static const uint8_t p256_n[32] = {0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF,
+				   0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17,
+				   0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51};
+
+/* One DER INTEGER of a signature at *p (end e): minimal, positive, at most
+ * 32 magnitude bytes, and 1 <= v < n; the magnitude, left-padded to 32
+ * bytes, goes to v. 0 or ZC_EMALFORMED. */
+static int sig_int(const uint8_t **p, const uint8_t *e, uint8_t v[32])
+{
+	const uint8_t *q = *p;
+	if (e - q < 2 || q[0] != 0x02)
+		return ZC_EMALFORMED;
+	size_t n = q[1];
+	q += 2;
+	if (n < 1 || n > 33 || (size_t)(e - q) < n)
+		return ZC_EMALFORMED;
+	if (q[0] & 0x80)
+		return ZC_EMALFORMED; /* negative */
+	if (n > 1 && q[0] == 0 && !(q[1] & 0x80))
+		return ZC_EMALFORMED; /* a redundant leading zero */
+	const uint8_t *m = q;
+	size_t ml = n;
+	if (ml == 33) { /* the sign byte in front of a 32-byte magnitude */
+		m++;
+		ml--;
+	}
+	memset(v, 0, 32);
+	memcpy(v + 32 - ml, m, ml);
+	static const uint8_t zero[32];
+	if (!memcmp(v, zero, 32) || memcmp(v, p256_n, 32) >= 0)
+		return ZC_EMALFORMED;
+	*p = q + n;
+	return 0;
+}
+
+int zc_ecdsa_sig_check(const uint8_t *sig, size_t sig_len, int low_s)
+{
+	uint8_t r[32], s[32], half[32];
+	if (!sig || sig_len < 8 || sig_len > ZC_SIG_MAX || sig[0] != 0x30 || sig[1] != sig_len - 2)
+		return ZC_EMALFORMED;
+	const uint8_t *p = sig + 2, *e = sig + sig_len;
+	if (sig_int(&p, e, r) || sig_int(&p, e, s) || p != e)
+		return ZC_EMALFORMED;
+	if (low_s) {
+		/* half = floor(n / 2): a right shift by one bit */
+		for (int i = 31; i >= 0; i--)
+			half[i] = (uint8_t)((p256_n[i] >> 1) | (i ? (uint8_t)(p256_n[i - 1] << 7) : 0));
+		if (memcmp(s, half, 32) > 0)
+			return ZC_EMALFORMED;
+	}
+	return 0;
+}
+
 int zc_pubkey_pem(const zc_pubkey *k, char *buf, size_t cap)
 {
 	return public_pem(&k->pk, buf, cap);

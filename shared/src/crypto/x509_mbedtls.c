@@ -234,3 +234,64 @@ int zc_x509_verify_issued_by(const zc_x509 *x, zc_x509 *issuer)
 	zc_sha256(tbs, tbs_len, h);
 	return zc_pubkey_verify(key, h, sig, sig_len);
 }
+
+/* ---- canonical encoding ---- */
+
+#define DER_DEPTH_MAX 16
+
+/* Walk the DER elements of [p, e) strictly: single-byte tags, definite
+ * minimal lengths, minimal INTEGERs, BOOLEAN 00/FF, NULL empty, BIT STRING
+ * with 0-7 unused bits; constructed elements are walked inside. 0 or -1. */
+static int der_walk(const uint8_t *p, const uint8_t *e, int depth)
+{
+	if (depth > DER_DEPTH_MAX)
+		return -1;
+	while (p < e) {
+		uint8_t tag = *p++;
+		if ((tag & 0x1F) == 0x1F || p >= e)
+			return -1;
+		size_t len = *p++;
+		if (len & 0x80) {
+			size_t nb = len & 0x7F;
+			if (nb < 1 || nb > 3 || (size_t)(e - p) < nb || p[0] == 0)
+				return -1; /* indefinite, too long, or a leading zero byte */
+			len = 0;
+			for (size_t i = 0; i < nb; i++)
+				len = len << 8 | *p++;
+			if (len < 0x80)
+				return -1; /* the long form for a short length */
+		}
+		if (len > (size_t)(e - p))
+			return -1;
+		if (tag & 0x20) {
+			if (der_walk(p, p + len, depth + 1))
+				return -1;
+		} else if (tag == MBEDTLS_ASN1_INTEGER) {
+			if (len < 1 || (len > 1 && ((p[0] == 0 && !(p[1] & 0x80)) || (p[0] == 0xFF && (p[1] & 0x80)))))
+				return -1;
+		} else if (tag == MBEDTLS_ASN1_BOOLEAN) {
+			if (len != 1 || (p[0] != 0 && p[0] != 0xFF))
+				return -1;
+		} else if (tag == MBEDTLS_ASN1_NULL) {
+			if (len != 0)
+				return -1;
+		} else if (tag == MBEDTLS_ASN1_BIT_STRING) {
+			if (len < 1 || p[0] > 7 || (len == 1 && p[0] != 0))
+				return -1;
+		}
+		p += len;
+	}
+	return 0;
+}
+
+int zc_x509_is_canonical(const zc_x509 *x)
+{
+	const mbedtls_x509_crt *c = &x->crt;
+	if (!c->raw.p || der_walk(c->raw.p, c->raw.p + c->raw.len, 0))
+		return 0;
+	/* mbedTLS's sig is the BIT STRING's content after its unused-bits
+	 * byte (which it requires to be 0): the ECDSA-Sig-Value itself. */
+	if (!zc_x509_sig_is_ecdsa_sha256(x) || zc_ecdsa_sig_check(c->sig.p, c->sig.len, 1))
+		return 0;
+	return 1;
+}
