@@ -195,11 +195,7 @@ static int cert_index(const zc_registry *r, const uint8_t fp[ZC_HASH_LEN])
 /* Verify the badge's signature over the tap's challenge with certificate
  * c: 0 (it verifies), ZC_ESIG (it does not match), or another negative
  * zc_err when the check itself failed (out of memory, say), which must
- * never be taken for a forgery nor cached. crypto.h answers ZC_ESIG for a
- * signature that does not match but (with mbedTLS today) also for a
- * failure inside the verification, so a "does not match" is confirmed by
- * a second verification: a mismatch is deterministic, a failure that goes
- * away was no verdict. */
+ * never be taken for a forgery nor cached. */
 static int sig_verdict(zc_badge_cert *c, const zc_rec *rec)
 {
 	uint8_t ch[ZC_HASH_LEN];
@@ -209,6 +205,11 @@ static int sig_verdict(zc_badge_cert *c, const zc_rec *rec)
 	int rc = zc_badge_cert_verify(c, ch, rec->u.tap.badge_sig, rec->u.tap.badge_sig_len);
 	if (rc != ZC_ESIG)
 		return rc < 0 ? rc : 0;
+	/* Not every failure inside mbedTLS is told apart from a mismatch (an
+	 * allocation failing deep in the point arithmetic can come back as a
+	 * failed verification): a mismatch is deterministic, so it is
+	 * confirmed by a second verification; a failure that goes away was no
+	 * verdict. */
 	rc = zc_badge_cert_verify(c, ch, rec->u.tap.badge_sig, rec->u.tap.badge_sig_len);
 	return rc == ZC_ESIG ? ZC_ESIG : rc < 0 ? rc : ZC_ECRYPTO;
 }

@@ -103,7 +103,9 @@ int zc_pubkey_parse(const uint8_t *buf, size_t len, zc_pubkey **out);
 int zc_pubkey_load(const char *path, zc_pubkey **out);
 /* Public key of a private key. */
 int zc_pubkey_from_priv(const zc_privkey *k, zc_pubkey **out);
-/* 0 if sig (DER) is a valid signature of digest, ZC_ESIG otherwise. */
+/* 0 if sig (DER) is a valid signature of digest, ZC_ESIG if it is not (or
+ * does not decode), ZC_ENOMEM when the check could not be made: then
+ * nothing may be concluded about the signature. */
 int zc_pubkey_verify(zc_pubkey *k, const uint8_t digest[ZC_HASH_LEN], const uint8_t *sig, size_t sig_len);
 /* The form of a P-256 ECDSA signature, without any key: strict DER
  * ECDSA-Sig-Value (a SEQUENCE of exactly two INTEGERs, short-form lengths,

@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mbedtls/asn1.h>
 #include <mbedtls/base64.h>
+#include <mbedtls/bignum.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/entropy.h>
@@ -377,7 +379,18 @@ int zc_pubkey_verify(zc_pubkey *k, const uint8_t digest[ZC_HASH_LEN], const uint
 {
 	if (!sig_len || sig_len > ZC_SIG_MAX)
 		return ZC_ESIG;
-	return mbedtls_ecdsa_read_signature(mbedtls_pk_ec(k->pk), digest, ZC_HASH_LEN, sig, sig_len) ? ZC_ESIG : 0;
+	int rc = mbedtls_ecdsa_read_signature(mbedtls_pk_ec(k->pk), digest, ZC_HASH_LEN, sig, sig_len);
+	if (!rc)
+		return 0;
+	/* The check itself could not be made: nothing may be concluded about
+	 * the signature (a caller must not report a forgery on it). */
+	/* mbedTLS adds a low-level code (bits 0-6: bignum, ASN.1) to a
+	 * high-level one (bits 7-14: ECP): an allocation failure can be either. */
+	int lo = -rc & 0x7F, hi = -rc & 0x7F80;
+	if (lo == -MBEDTLS_ERR_MPI_ALLOC_FAILED || lo == -MBEDTLS_ERR_ASN1_ALLOC_FAILED ||
+	    hi == -MBEDTLS_ERR_ECP_ALLOC_FAILED)
+		return ZC_ENOMEM;
+	return ZC_ESIG;
 }
 
 /* The order n of P-256, big-endian (SEC 2, section 2.4.2). */
