@@ -310,6 +310,21 @@ static const char *why_of(int code)
 	}
 }
 
+int zc_rec_framed(const uint8_t *buf, size_t n)
+{
+	/* Version 1: tlen at 4, payload_len at 65+t, sig_len at 67+t+p. */
+	if (n < 5 || buf[0] != ZC_REC_MAGIC0 || buf[1] != ZC_REC_MAGIC1 || buf[2] != 1 || buf[3] == 0)
+		return 0;
+	size_t t = buf[4];
+	if (t < 1 || t > ZC_TERMINAL_ID_MAX || n < 68 + t)
+		return 0;
+	size_t p = zc_get_u16(buf + 65 + t);
+	if (p > ZC_PAYLOAD_MAX || n < 68 + t + p)
+		return 0;
+	size_t s = buf[67 + t + p];
+	return s >= 8 && s <= ZC_SIG_MAX && n == 68 + t + p + s;
+}
+
 int zc_rec_decode(const uint8_t *buf, size_t len, zc_rec *r, size_t *body_len, zc_rec_error *err)
 {
 	zc_rbuf b;

@@ -503,6 +503,247 @@ static void test_jreader_damage(void **state)
 	free(dir);
 }
 
+/* ---- the streaming reader against the reference reader ---- */
+
+/* One reported item, as plain data. */
+typedef struct ref_item {
+	int status;
+	uint64_t offset, skipped;
+	size_t len;
+	size_t rec_at; /* offset of rec in the segment, or SIZE_MAX */
+} ref_item;
+
+/* The reader as it was before it streamed (whole segment in memory, every
+ * offset checked while resynchronising), kept here as the model: the
+ * streaming reader must report the same items on every journal a terminal
+ * can leave behind, damaged or not. */
+static size_t ref_resync(const uint8_t *b, size_t len, size_t from)
+{
+	for (size_t o = from + 1; o + ZC_JENTRY_OVERHEAD < len; o++) {
+		const uint8_t *rec;
+		size_t rl, next;
+		if (!zc_jentry_parse(b, len, o, &rec, &rl, &next))
+			return o;
+	}
+	return len;
+}
+
+static size_t ref_read(const uint8_t *b, size_t len, ref_item *out, size_t cap)
+{
+	size_t k = 0, off;
+	uint64_t first;
+	int hr = zc_jseg_parse_header(b, len, &first);
+	if (hr) {
+		off = ref_resync(b, len, len >= ZC_JSEG_HEADER_LEN ? ZC_JSEG_HEADER_LEN - 1 : len);
+		out[k++] = (ref_item){hr, 0, off, 0, SIZE_MAX};
+	} else {
+		off = ZC_JSEG_HEADER_LEN;
+	}
+	while (off < len && k < cap) {
+		const uint8_t *rec;
+		size_t rl, next;
+		int rc = zc_jentry_parse(b, len, off, &rec, &rl, &next);
+		if (!rc) {
+			out[k++] = (ref_item){0, off, 0, rl, (size_t)(rec - b)};
+			off = next;
+			continue;
+		}
+		if (rc == ZC_ECHECKSUM) {
+			size_t n = zc_get_u16(b + off), after = off + n + ZC_JENTRY_OVERHEAD;
+			if (after == len || !zc_jentry_parse(b, len, after, &rec, &rl, &next)) {
+				out[k++] = (ref_item){rc, off, n + ZC_JENTRY_OVERHEAD, n, off + 2};
+				off = after;
+				continue;
+			}
+		}
+		size_t o = ref_resync(b, len, off);
+		out[k++] = (ref_item){rc, off, o - off, 0, SIZE_MAX};
+		off = o;
+	}
+	return k;
+}
+
+/* A segment of nrec entries (records of assorted kinds and sizes, not
+ * signed: the reader checks framing, not signatures) into seg. */
+static size_t build_segment(uint8_t *seg, size_t cap, int nrec, unsigned *seed)
+{
+	size_t len = ZC_JSEG_HEADER_LEN;
+	zc_jseg_header(seg, 1);
+	static const uint8_t kinds[] = {ZC_KIND_TAP, ZC_KIND_BOOT, ZC_KIND_READER_FAULT, 200};
+	for (int i = 0; i < nrec; i++) {
+		zc_rec r;
+		uint8_t buf[ZC_REC_MAX];
+		uint8_t kind = kinds[(unsigned)rand_r(seed) % 4];
+		make(&r, kind, (uint64_t)i + 1);
+		if (kind == 200) {
+			r.payload_len = (uint16_t)(rand_r(seed) % (ZC_PAYLOAD_MAX + 1));
+			for (size_t j = 0; j < r.payload_len; j++)
+				r.payload[j] = (uint8_t)rand_r(seed);
+		}
+		r.sig_len = (uint8_t)(8 + rand_r(seed) % (ZC_SIG_MAX - 7));
+		for (size_t j = 0; j < r.sig_len; j++)
+			r.sig[j] = (uint8_t)rand_r(seed);
+		r.sig[0] = 0x30;
+		r.sig[1] = (uint8_t)(r.sig_len - 2);
+		int n = zc_rec_encode(&r, buf, sizeof buf);
+		assert_true(n > 0);
+		int e = zc_jentry_encode(buf, (size_t)n, seg + len, cap - len);
+		assert_true(e > 0);
+		len += (size_t)e;
+	}
+	return len;
+}
+
+/* Damage of the kinds storage produces: flipped bits, a zeroed or garbage
+ * run (a lost sector), a torn tail, a damaged header, bytes cut out. */
+static size_t damage(uint8_t *b, size_t len, size_t cap, unsigned *seed)
+{
+	int kinds = 1 + rand_r(seed) % 4;
+	for (int i = 0; i < kinds && len > 1; i++) {
+		size_t at = (size_t)rand_r(seed) % len;
+		switch (rand_r(seed) % 7) {
+		case 0: b[at] ^= (uint8_t)(1u << (rand_r(seed) % 8)); break;
+		case 1: {
+			size_t n = (size_t)rand_r(seed) % 4096;
+			memset(b + at, rand_r(seed) % 2 ? 0 : 0xFF, n < len - at ? n : len - at);
+			break;
+		}
+		case 2: {
+			size_t n = (size_t)rand_r(seed) % 600;
+			for (size_t j = at; j < at + n && j < len; j++)
+				b[j] = (uint8_t)rand_r(seed);
+			break;
+		}
+		case 3: len = at; break;
+		case 4: b[(size_t)rand_r(seed) % ZC_JSEG_HEADER_LEN] ^= 0x20; break;
+		case 5: {
+			size_t n = 1 + (size_t)rand_r(seed) % 300;
+			if (at + n < len) {
+				memmove(b + at, b + at + n, len - at - n);
+				len -= n;
+			}
+			break;
+		}
+		default: {
+			size_t n = 1 + (size_t)rand_r(seed) % 300; /* garbage inserted */
+			if (len + n <= cap) {
+				memmove(b + at + n, b + at, len - at);
+				for (size_t j = 0; j < n; j++)
+					b[at + j] = (uint8_t)rand_r(seed);
+				len += n;
+			}
+			break;
+		}
+		}
+	}
+	return len;
+}
+
+/* The streaming reader reports exactly what the reference reader reports on
+ * intact segments and on hundreds of randomly damaged ones, small and larger
+ * than its read buffer. */
+static void test_jreader_matches_reference(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir("jreader-ref");
+	char path[4200];
+	snprintf(path, sizeof path, "%s/seg-000000000001.zcj", dir);
+	size_t cap = 1 << 20;
+	uint8_t *seg = malloc(cap);
+	ref_item *want = malloc(4096 * sizeof *want);
+	assert_non_null(seg);
+	assert_non_null(want);
+	unsigned seed = 20261203;
+	for (int round = 0; round < 400; round++) {
+		int nrec = round % 10 == 0 ? 700 : 1 + rand_r(&seed) % 60;
+		size_t len = build_segment(seg, cap - 4096, nrec, &seed);
+		if (round % 8)
+			len = damage(seg, len, cap, &seed);
+		assert_int_equal(tu_write_file(path, seg, len), 0);
+		size_t nw = ref_read(seg, len, want, 4096);
+		zc_jreader *jr;
+		assert_int_equal(zc_jreader_open(dir, &jr), 0);
+		zc_jitem it;
+		size_t k = 0;
+		int rc;
+		while ((rc = zc_jreader_next(jr, &it)) > 0) {
+			assert_true(k < nw);
+			assert_int_equal(it.status, want[k].status);
+			assert_int_equal(it.offset, want[k].offset);
+			assert_int_equal(it.skipped, want[k].skipped);
+			if (want[k].rec_at != SIZE_MAX) {
+				assert_non_null(it.rec);
+				assert_int_equal(it.len, want[k].len);
+				assert_memory_equal(it.rec, seg + want[k].rec_at, it.len);
+			} else {
+				assert_null(it.rec);
+			}
+			k++;
+		}
+		assert_int_equal(rc, 0);
+		assert_int_equal(k, nw);
+		zc_jreader_close(jr);
+	}
+	free(want);
+	free(seg);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* Reading a hostile segment is linear: 8 MB of 0x04 bytes (each offset
+ * frames a plausible length) and 8 MB of one real entry repeated with its
+ * check broken are read with a bounded buffer, every byte read once, and at
+ * most a few times as many bytes hashed as the file holds (the reader before
+ * this hashed about 1 KB at every offset: ~1000 times the file). No timing. */
+static void test_jreader_hostile_linear(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir("jreader-hostile");
+	char path[4200];
+	snprintf(path, sizeof path, "%s/seg-000000000001.zcj", dir);
+	size_t size = 8u << 20;
+	uint8_t *b = malloc(size);
+	assert_non_null(b);
+	for (int variant = 0; variant < 2; variant++) {
+		if (variant == 0) {
+			memset(b, 0x04, size);
+		} else {
+			unsigned seed = 7;
+			size_t len = build_segment(b, 4096, 1, &seed);
+			size_t ent = len - ZC_JSEG_HEADER_LEN;
+			b[len - 1] ^= 0xFF; /* check broken */
+			for (size_t o = len; o + ent <= size; o += ent)
+				memcpy(b + o, b + ZC_JSEG_HEADER_LEN, ent);
+		}
+		assert_int_equal(tu_write_file(path, b, size), 0);
+		zc_jreader *jr;
+		assert_int_equal(zc_jreader_open(dir, &jr), 0);
+		zc_jitem it;
+		size_t items = 0;
+		uint64_t covered = 0;
+		while (zc_jreader_next(jr, &it) > 0) {
+			items++;
+			covered += it.status ? it.skipped : it.len + ZC_JENTRY_OVERHEAD;
+		}
+		zc_jreader_stats st;
+		zc_jreader_stats_get(jr, &st);
+		zc_jreader_close(jr);
+		assert_true(items >= 1);
+		assert_int_equal(st.bytes_read, size);
+		assert_true(st.buffer_bytes <= 64 * 1024);
+		assert_true(st.hashed_bytes <= 3 * (uint64_t)size);
+		assert_true(st.resync_bytes <= (uint64_t)size);
+		if (variant == 0) {
+			assert_int_equal(items, 1);
+			assert_int_equal(covered, size);
+			assert_int_equal(st.checks, 0);
+		}
+	}
+	free(b);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -515,6 +756,8 @@ int main(void)
 	    cmocka_unit_test(test_vector_segment),
 	    cmocka_unit_test(test_jentry),
 	    cmocka_unit_test(test_jreader_damage),
+	    cmocka_unit_test(test_jreader_matches_reference),
+	    cmocka_unit_test(test_jreader_hostile_linear),
 	};
 	return cmocka_run_group_tests_name("record", tests, setup, teardown);
 }

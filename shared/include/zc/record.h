@@ -156,6 +156,14 @@ int zc_rec_encode(zc_rec *r, uint8_t *out, size_t cap);
  * *err (may be NULL) and returns its code. *body_len gets the body length. */
 int zc_rec_decode(const uint8_t *buf, size_t len, zc_rec *r, size_t *body_len, zc_rec_error *err);
 
+/* Cheap framing test for the n bytes at buf, reading nothing else: 1 if they
+ * start with the record magic and a format version this code decodes, and the
+ * header's own lengths (terminal, payload, signature) add up to exactly n;
+ * 0 otherwise. Every record zc_rec_decode accepts passes; used by journal
+ * readers to decide whether an offset is worth checking while they
+ * resynchronise. */
+int zc_rec_framed(const uint8_t *buf, size_t n);
+
 /* SHA-256 of the body: the record hash. */
 void zc_rec_hash_body(const uint8_t *body, size_t body_len, uint8_t out[ZC_HASH_LEN]);
 
