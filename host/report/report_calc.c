@@ -13,11 +13,16 @@
 #include <string.h>
 
 #include "zc/err.h"
+#include "zc/record.h"
 
 #define L(zh, en) (lang == 1 ? (en) : (zh))
 
 void zc_report_local_time(int64_t utc_ms, int tz_offset_min, int iso, char out[32])
 {
+	if (!zc_utc_ms_valid(utc_ms)) { /* never a record's time: refused when decoded */
+		snprintf(out, 32, "invalid");
+		return;
+	}
 	int64_t s = utc_ms / 1000 - (utc_ms % 1000 < 0) + (int64_t)tz_offset_min * 60;
 	int64_t day = s / 86400 - (s % 86400 < 0);
 	unsigned sod = (unsigned)(s - day * 86400), tz = (unsigned)(tz_offset_min < 0 ? -tz_offset_min : tz_offset_min);

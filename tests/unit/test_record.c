@@ -45,7 +45,7 @@ static void make(zc_rec *r, uint8_t kind, uint64_t seq)
 	strcpy(r->terminal, "K-01.x_y");
 	r->seq = seq;
 	r->boot = 7;
-	r->utc_ms = -1234567; /* negative times must survive too */
+	r->utc_ms = ZC_UTC_MS_MIN + 1234567; /* near the earliest time allowed */
 	r->mono_ms = UINT64_MAX - 5;
 	if (seq > 1)
 		memset(r->prev_hash, 0xEE, ZC_HASH_LEN);
@@ -63,7 +63,7 @@ static void make(zc_rec *r, uint8_t kind, uint64_t seq)
 	case ZC_KIND_BOOT: strcpy(r->u.boot.firmware, "fw 1.2.3"); break;
 	case ZC_KIND_CLOCK_SET:
 		r->u.clock.old_utc_ms = 1;
-		r->u.clock.new_utc_ms = INT64_MAX;
+		r->u.clock.new_utc_ms = ZC_UTC_MS_END - 1; /* the latest allowed */
 		memset(r->u.clock.by_fp, 0xA5, ZC_HASH_LEN);
 		break;
 	case ZC_KIND_PROVISIONED:
@@ -275,6 +275,8 @@ static void test_every_rejection(void **state)
 	make(&r, 99, 2);
 	strcpy(r.terminal, "K01");
 	r.payload_len = 49;
+	zc_put_u64(r.payload, 0x77);		  /* clock_set old_utc_ms: in range */
+	zc_put_u64(r.payload + 8, ZC_UTC_MS_MIN); /* new_utc_ms */
 	assert_int_equal(zc_rec_sign(&r, key, g, sizeof g, &len, NULL), 0);
 	g[3] = ZC_KIND_CLOCK_SET; /* now a clock-set payload one byte too long */
 	expect_reject(g, len, ZC_EMALFORMED, "payload.trailing_bytes");
@@ -410,6 +412,95 @@ static void test_vector_segment(void **state)
 	assert_int_equal(n, json_array_size(recs));
 	zc_jreader_close(jr);
 	json_decref(m);
+}
+
+/* Terminal times outside 2000-01-01 .. 2200-01-01 are refused by the
+ * decoder as malformed utc_ms (naming the field and offset) and by the
+ * encoder; the bounds themselves and a reset clock_set old time pass. Run
+ * under UBSan, INT64_MIN and INT64_MAX cause no overflow anywhere. */
+static void test_time_range(void **state)
+{
+	(void)state;
+	static const struct {
+		int64_t ms;
+		int ok;
+	} cases[] = {
+	    {INT64_MIN, 0},
+	    {-1, 0},
+	    {0, 0},
+	    {ZC_UTC_MS_MIN - 1, 0},
+	    {ZC_UTC_MS_MIN, 1},
+	    {ZC_UTC_MS_END - 1, 1},
+	    {ZC_UTC_MS_END, 0},
+	    {INT64_MAX, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		zc_rec r, d;
+		uint8_t buf[ZC_REC_MAX];
+		make(&r, ZC_KIND_BOOT, 2);
+		r.utc_ms = ZC_UTC_MS_MIN + 5;
+		size_t n;
+		assert_int_equal(zc_rec_sign(&r, key, buf, sizeof buf, &n, NULL), 0);
+		size_t at = 5 + strlen(r.terminal) + 12;
+		zc_put_u64(buf + at, (uint64_t)cases[i].ms);
+		zc_rec_error e = {0};
+		int rc = zc_rec_decode(buf, n, &d, NULL, &e);
+		assert_int_equal(zc_utc_ms_valid(cases[i].ms), cases[i].ok);
+		if (cases[i].ok) {
+			assert_int_equal(rc, 0);
+			assert_true(d.utc_ms == cases[i].ms);
+		} else {
+			assert_int_equal(rc, ZC_EMALFORMED);
+			assert_string_equal(e.field, "utc_ms");
+			assert_int_equal(e.offset, at);
+			assert_non_null(strstr(e.why, "2000-01-01"));
+		}
+		r.utc_ms = cases[i].ms;
+		assert_int_equal(zc_rec_encode_body(&r, buf, sizeof buf) > 0, cases[i].ok);
+	}
+	/* clock_set: old may be a reset clock (epoch), never negative or huge;
+	 * new obeys the record range. */
+	zc_rec r, d;
+	uint8_t buf[ZC_REC_MAX];
+	make(&r, ZC_KIND_CLOCK_SET, 2);
+	r.u.clock.old_utc_ms = 0;
+	r.u.clock.new_utc_ms = ZC_UTC_MS_MIN;
+	size_t n;
+	assert_int_equal(zc_rec_sign(&r, key, buf, sizeof buf, &n, NULL), 0);
+	assert_int_equal(zc_rec_decode(buf, n, &d, NULL, NULL), 0);
+	size_t pay = 5 + strlen(r.terminal) + 8 + 4 + 8 + 8 + 32 + 2;
+	const int64_t bad_old[] = {INT64_MIN, -1, ZC_UTC_MS_END, INT64_MAX};
+	for (size_t i = 0; i < 4; i++) {
+		uint8_t m[ZC_REC_MAX];
+		memcpy(m, buf, n);
+		zc_put_u64(m + pay, (uint64_t)bad_old[i]);
+		zc_rec_error e = {0};
+		assert_int_equal(zc_rec_decode(m, n, &d, NULL, &e), ZC_EMALFORMED);
+		assert_string_equal(e.field, "clock.old_utc_ms");
+		assert_int_equal(e.offset, pay);
+		memcpy(m, buf, n);
+		zc_put_u64(m + pay + 8, (uint64_t)(i % 2 ? INT64_MAX : INT64_MIN));
+		assert_int_equal(zc_rec_decode(m, n, &d, NULL, &e), ZC_EMALFORMED);
+		assert_string_equal(e.field, "clock.new_utc_ms");
+		r.u.clock.old_utc_ms = bad_old[i];
+		assert_int_equal(zc_rec_encode_body(&r, buf, sizeof buf), ZC_EARG);
+		r.u.clock.old_utc_ms = 0;
+	}
+	r.u.clock.new_utc_ms = INT64_MIN;
+	assert_int_equal(zc_rec_encode_body(&r, buf, sizeof buf), ZC_EARG);
+	/* The ISO formatter copes with any int64_t (HELLO times are not
+	 * records): no year 292278994, no overflow. */
+	char iso[48];
+	zc_iso8601_utc(INT64_MIN, iso);
+	assert_string_equal(iso, "invalid");
+	zc_iso8601_utc(INT64_MAX, iso);
+	assert_string_equal(iso, "invalid");
+	zc_iso8601_utc(-1, iso);
+	assert_string_equal(iso, "1969-12-31T23:59:59.999Z");
+	zc_iso8601_utc(ZC_UTC_MS_END - 1, iso);
+	assert_string_equal(iso, "2199-12-31T23:59:59.999Z");
+	zc_iso8601_utc(ZC_UTC_MS_MIN, iso);
+	assert_string_equal(iso, "2000-01-01T00:00:00.000Z");
 }
 
 /* ---- journal framing and reader ---- */
@@ -754,6 +845,7 @@ int main(void)
 	    cmocka_unit_test(test_vectors_good),
 	    cmocka_unit_test(test_vectors_bad),
 	    cmocka_unit_test(test_vector_segment),
+	    cmocka_unit_test(test_time_range),
 	    cmocka_unit_test(test_jentry),
 	    cmocka_unit_test(test_jreader_damage),
 	    cmocka_unit_test(test_jreader_matches_reference),
