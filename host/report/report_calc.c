@@ -14,6 +14,7 @@
 
 #include "zc/err.h"
 #include "zc/record.h"
+#include "zc/utf8.h"
 
 #define L(zh, en) (lang == 1 ? (en) : (zh))
 
@@ -118,7 +119,7 @@ void zc_report_overdue_text(const zc_rules_input *in, const zc_report_terminal_r
 	int days = in->policy.max_collection_lag_days;
 	char when[32];
 	if (t->collected_until_ms == ZC_NEVER_COLLECTED) {
-		snprintf(
+		zc_utf8_snprintf(
 		    buf, len,
 		    L("终端 %s 从未收取，其所在乡镇（%s）的日期为未收取，不计缺勤",
 		      "Terminal %s has never been collected: the dates of its township (%s) are pending, not absent"),
@@ -126,11 +127,12 @@ void zc_report_overdue_text(const zc_rules_input *in, const zc_report_terminal_r
 		return;
 	}
 	zc_report_local_time(t->collected_until_ms, in->policy.tz_offset_min, 0, when);
-	snprintf(buf, len,
-		 L("终端 %s 已超过 %d 天未收取，此后的日期为未收取，不计缺勤（%s，最后收取于 %s）",
-		   "Terminal %s has not been collected for more than %d days: later dates are pending, not absent "
-		   "(%s, last collected %s)"),
-		 k->id, days, tw, when);
+	zc_utf8_snprintf(
+	    buf, len,
+	    L("终端 %s 已超过 %d 天未收取，此后的日期为未收取，不计缺勤（%s，最后收取于 %s）",
+	      "Terminal %s has not been collected for more than %d days: later dates are pending, not absent "
+	      "(%s, last collected %s)"),
+	    k->id, days, tw, when);
 }
 
 /* ---- pace ---- */
