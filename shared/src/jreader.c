@@ -7,10 +7,13 @@
  * previous one ended; after damage the reader resynchronises by scanning
  * forward. A candidate offset is hashed only when its framing is plausible
  * (zc_rec_framed: the record magic, a version this code decodes and header
- * lengths that add up to the entry length); a plausible candidate whose check
- * fails claims its bytes, so the scan resumes after it. Every byte is thus
- * hashed a bounded number of times and reading is linear in the file size,
- * whatever the file holds.
+ * lengths that add up to the entry length), which every entry a terminal
+ * writes passes and random damage almost never does. A plausible candidate
+ * whose check fails is passed by one byte while the hashing stays within
+ * RESYNC_FACTOR times the bytes scanned; beyond that budget (a crafted file
+ * packed with plausible headers) it claims its bytes and the scan resumes
+ * after it. Hashing is thus bounded by a small multiple of the file size and
+ * reading is linear whatever the file holds.
  */
 #include "zc/jreader.h"
 
@@ -30,6 +33,11 @@
  * offset (an entry and the one after it) plus slack so refills are rare. */
 #define ENT_MAX (ZC_REC_MAX + ZC_JENTRY_OVERHEAD)
 #define WIN_CAP (64 * 1024)
+/* While resynchronising, a plausible candidate whose check fails is passed
+ * by one byte, exactly as checking every offset would, as long as the bytes
+ * hashed so far in the segment stay under this many times the offset; past
+ * that (only a crafted file gets there) the candidate is skipped whole. */
+#define RESYNC_FACTOR 4
 
 typedef struct seg {
 	uint64_t first;
@@ -43,10 +51,11 @@ struct zc_jreader {
 	size_t cur; /* index of the open segment */
 	FILE *f;    /* the open segment, NULL before it is opened */
 	uint8_t *buf;
-	uint64_t base; /* file offset of buf[0] */
-	size_t wlen;   /* valid bytes in buf */
-	int eof;       /* buf reaches the end of the file */
-	uint64_t off;  /* file offset of the next entry */
+	uint64_t base;		/* file offset of buf[0] */
+	size_t wlen;		/* valid bytes in buf */
+	int eof;		/* buf reaches the end of the file */
+	uint64_t off;		/* file offset of the next entry */
+	uint64_t resync_hashed; /* bytes hashed while resynchronising in this segment */
 	zc_jreader_stats st;
 };
 
@@ -213,7 +222,10 @@ static int resync(zc_jreader *r, uint64_t from, uint64_t *found)
 			*found = o;
 			return 0;
 		}
-		o += n + ZC_JENTRY_OVERHEAD; /* its check failed: skip what it claims */
+		/* Its check failed: the next offset, or past all it claims when a
+		 * crafted file has made scanning too costly. */
+		r->resync_hashed += n + 2;
+		o += r->resync_hashed <= RESYNC_FACTOR * o ? 1 : n + ZC_JENTRY_OVERHEAD;
 	}
 }
 
@@ -226,6 +238,7 @@ static int open_segment(zc_jreader *r, zc_jitem *it, int *reported)
 	r->base = 0;
 	r->wlen = 0;
 	r->eof = 0;
+	r->resync_hashed = 0;
 	int rc = ensure(r, 0, ZC_JSEG_HEADER_LEN + 2 * ENT_MAX);
 	if (rc)
 		return rc;

@@ -692,7 +692,7 @@ static size_t damage(uint8_t *b, size_t len, size_t cap, unsigned *seed)
 	int kinds = 1 + rand_r(seed) % 4;
 	for (int i = 0; i < kinds && len > 1; i++) {
 		size_t at = (size_t)rand_r(seed) % len;
-		switch (rand_r(seed) % 7) {
+		switch (rand_r(seed) % 8) {
 		case 0: b[at] ^= (uint8_t)(1u << (rand_r(seed) % 8)); break;
 		case 1: {
 			size_t n = (size_t)rand_r(seed) % 4096;
@@ -712,6 +712,18 @@ static size_t damage(uint8_t *b, size_t len, size_t cap, unsigned *seed)
 			if (at + n < len) {
 				memmove(b + at, b + at + n, len - at - n);
 				len -= n;
+			}
+			break;
+		}
+		case 6: {
+			/* a torn write retried: a partial copy of an entry just
+			 * before the entry itself (overlapping plausible headers) */
+			while (at + 5 < len && memcmp(b + at + 2, "ZR\x01", 3))
+				at++;
+			size_t n = 8 + (size_t)rand_r(seed) % 150;
+			if (at + 5 < len && at + n < len && len + n <= cap) {
+				memmove(b + at + n, b + at, len - at);
+				len += n;
 			}
 			break;
 		}
@@ -784,7 +796,7 @@ static void test_jreader_matches_reference(void **state)
 /* Reading a hostile segment is linear: 8 MB of 0x04 bytes (each offset
  * frames a plausible length) and 8 MB of one real entry repeated with its
  * check broken are read with a bounded buffer, every byte read once, and at
- * most a few times as many bytes hashed as the file holds (the reader before
+ * most six times as many bytes hashed as the file holds (the reader before
  * this hashed about 1 KB at every offset: ~1000 times the file). No timing. */
 static void test_jreader_hostile_linear(void **state)
 {
@@ -822,7 +834,7 @@ static void test_jreader_hostile_linear(void **state)
 		assert_true(items >= 1);
 		assert_int_equal(st.bytes_read, size);
 		assert_true(st.buffer_bytes <= 64 * 1024);
-		assert_true(st.hashed_bytes <= 3 * (uint64_t)size);
+		assert_true(st.hashed_bytes <= 6 * (uint64_t)size);
 		assert_true(st.resync_bytes <= (uint64_t)size);
 		if (variant == 0) {
 			assert_int_equal(items, 1);
