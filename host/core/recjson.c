@@ -13,10 +13,23 @@ static json_t *hexj(const uint8_t *p, size_t n)
 	return json_string(zc_hex(p, n, buf));
 }
 
+/* Times this formatter prints: years 0000 to 9999 (records carry only
+ * 2000..2199, zc_utc_ms_valid; other messages, a terminal's HELLO, may carry
+ * anything a terminal sends). */
+#define ISO_MS_MIN (-62167219200000LL) /* 0000-01-01T00:00:00Z */
+#define ISO_MS_END 253402300800000LL   /* 10000-01-01T00:00:00Z */
+
 void zc_iso8601_utc(int64_t ms, char out[48])
 {
-	int64_t s = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
-	int64_t frac = ms - s * 1000;
+	if (ms < ISO_MS_MIN || ms >= ISO_MS_END) {
+		snprintf(out, 48, "invalid");
+		return;
+	}
+	int64_t s = ms / 1000, frac = ms % 1000;
+	if (frac < 0) {
+		s--;
+		frac += 1000;
+	}
 	time_t t = (time_t)s;
 	struct tm tm;
 	if (!gmtime_r(&t, &tm)) {

@@ -17,6 +17,7 @@
 
 #include "rules_internal.h"
 #include "zc/err.h"
+#include "zc/utf8.h"
 
 /* ---- the result under construction ---- */
 
@@ -111,8 +112,8 @@ void rules_detail(zc_r_finding *f, const char *zh, const char *en, ...)
 	va_list ap, aq;
 	va_start(ap, en);
 	va_copy(aq, ap);
-	vsnprintf(f->detail, sizeof f->detail, en, ap);
-	vsnprintf(f->detail_zh, sizeof f->detail_zh, zh, aq);
+	zc_utf8_vsnprintf(f->detail, sizeof f->detail, en, ap); /* cut between characters, marked "…" */
+	zc_utf8_vsnprintf(f->detail_zh, sizeof f->detail_zh, zh, aq);
 	va_end(aq);
 	va_end(ap);
 }

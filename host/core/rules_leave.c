@@ -13,6 +13,7 @@
 #include "rules_internal.h"
 #include "zc/err.h"
 #include "zc/rules.h"
+#include "zc/utf8.h"
 
 int rules_correction_valid(const zc_policy *p, const zc_r_correction *k)
 {
@@ -88,9 +89,9 @@ static void leave_finding(build *b, int c, const zc_r_leave *l, zc_day bstart, z
 			     "leave block %s..%s (%d days) requires %s approval; approved: %s%s%s", s1, s2, span,
 			     zc_level_label_zh(need), zc_level_label_zh(l->level), *ref ? "，批文 " : "", ref);
 		/* English names the levels as RULES.md does */
-		snprintf(f->detail, sizeof f->detail,
-			 "leave block %s..%s (%d days) requires %s approval; approved: %s%s%s", s1, s2, span,
-			 zc_level_name(need), zc_level_name(l->level), *ref ? ", ref " : "", ref);
+		zc_utf8_snprintf(f->detail, sizeof f->detail,
+				 "leave block %s..%s (%d days) requires %s approval; approved: %s%s%s", s1, s2, span,
+				 zc_level_name(need), zc_level_name(l->level), *ref ? ", ref " : "", ref);
 	}
 }
 
@@ -150,8 +151,8 @@ void rules_correction_findings(build *b)
 		if (f) {
 			rules_detail(f, "补卡须%s审批；实际审批：%s", "correction requires %s approval; approved: %s",
 				     zc_level_label_zh(p->correction_level), zc_level_label_zh(k->level));
-			snprintf(f->detail, sizeof f->detail, "correction requires %s approval; approved: %s",
-				 zc_level_name(p->correction_level), zc_level_name(k->level));
+			zc_utf8_snprintf(f->detail, sizeof f->detail, "correction requires %s approval; approved: %s",
+					 zc_level_name(p->correction_level), zc_level_name(k->level));
 		}
 	}
 }

@@ -10,6 +10,7 @@
 
 #include "rules_internal.h"
 #include "zc/rules.h"
+#include "zc/utf8.h"
 
 int rules_covers(const zc_r_assignment *a, zc_day d)
 {
@@ -30,13 +31,13 @@ static void eligibility(build *b, const zc_r_assignment *a)
 			zc_r_finding *f = rules_add_finding(b, "first_secretary_eligibility", ZC_SEV_VIOLATION,
 							    ZC_SUBJ_CADRE, a->cadre, a->start);
 			if (f) {
-				snprintf(f->detail, sizeof f->detail, "at the start of the assignment: %s%s%s",
-					 party_ok ? "" : "party standing under 1 year",
-					 !party_ok && !work_ok ? "; " : "",
-					 work_ok ? "" : "work experience under 2 years");
-				snprintf(f->detail_zh, sizeof f->detail_zh, "选派时：%s%s%s",
-					 party_ok ? "" : "党龄不满1年", !party_ok && !work_ok ? "；" : "",
-					 work_ok ? "" : "工作经历不满2年");
+				zc_utf8_snprintf(f->detail, sizeof f->detail, "at the start of the assignment: %s%s%s",
+						 party_ok ? "" : "party standing under 1 year",
+						 !party_ok && !work_ok ? "; " : "",
+						 work_ok ? "" : "work experience under 2 years");
+				zc_utf8_snprintf(f->detail_zh, sizeof f->detail_zh, "选派时：%s%s%s",
+						 party_ok ? "" : "党龄不满1年", !party_ok && !work_ok ? "；" : "",
+						 work_ok ? "" : "工作经历不满2年");
 			}
 		}
 	}

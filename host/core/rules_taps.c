@@ -11,6 +11,7 @@
 
 #include "rules_internal.h"
 #include "zc/rules.h"
+#include "zc/utf8.h"
 
 /* ---- section 3: accepted taps ---- */
 
@@ -93,16 +94,17 @@ static void tapnote_emit(build *b, const tapnote *v, size_t n)
 	if (!f)
 		return;
 	if (n == 1) {
-		snprintf(f->detail, sizeof f->detail, "tap at %s (record %llu) not counted: %s", term,
-			 (unsigned long long)x->seq, zc_tap_reject_name(x->why));
-		snprintf(f->detail_zh, sizeof f->detail_zh, "终端 %s 第 %llu 条刷卡记录不计入：%s", term,
-			 (unsigned long long)x->seq, zc_tap_reject_label_zh(x->why));
+		zc_utf8_snprintf(f->detail, sizeof f->detail, "tap at %s (record %llu) not counted: %s", term,
+				 (unsigned long long)x->seq, zc_tap_reject_name(x->why));
+		zc_utf8_snprintf(f->detail_zh, sizeof f->detail_zh, "终端 %s 第 %llu 条刷卡记录不计入：%s", term,
+				 (unsigned long long)x->seq, zc_tap_reject_label_zh(x->why));
 	} else {
-		snprintf(f->detail, sizeof f->detail, "%zu taps from %s to %s not counted: %s (first: %s record %llu)",
-			 n, s1, s2, zc_tap_reject_name(x->why), term, (unsigned long long)x->seq);
-		snprintf(f->detail_zh, sizeof f->detail_zh,
-			 "%s 至 %s 共 %zu 次刷卡不计入：%s（首次：终端 %s 第 %llu 条）", s1, s2, n,
-			 zc_tap_reject_label_zh(x->why), term, (unsigned long long)x->seq);
+		zc_utf8_snprintf(f->detail, sizeof f->detail,
+				 "%zu taps from %s to %s not counted: %s (first: %s record %llu)", n, s1, s2,
+				 zc_tap_reject_name(x->why), term, (unsigned long long)x->seq);
+		zc_utf8_snprintf(f->detail_zh, sizeof f->detail_zh,
+				 "%s 至 %s 共 %zu 次刷卡不计入：%s（首次：终端 %s 第 %llu 条）", s1, s2, n,
+				 zc_tap_reject_label_zh(x->why), term, (unsigned long long)x->seq);
 	}
 }
 

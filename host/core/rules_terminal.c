@@ -11,6 +11,7 @@
 #include "rules_internal.h"
 #include "zc/record.h"
 #include "zc/rules.h"
+#include "zc/utf8.h"
 
 /* ---- section 3, rule 4: clock trust ---- */
 
@@ -79,8 +80,8 @@ void rules_collection_findings(build *b)
 		if (!f)
 			continue;
 		if (cu == ZC_NEVER_COLLECTED) {
-			snprintf(f->detail, sizeof f->detail, "the terminal's log has never been collected");
-			snprintf(f->detail_zh, sizeof f->detail_zh, "终端记录从未收取");
+			zc_utf8_snprintf(f->detail, sizeof f->detail, "the terminal's log has never been collected");
+			zc_utf8_snprintf(f->detail_zh, sizeof f->detail_zh, "终端记录从未收取");
 		} else {
 			zc_day last = zc_day_of_utc(cu, p->tz_offset_min);
 			char s1[11];
@@ -105,8 +106,9 @@ void rules_integrity_findings(build *b, const zc_rules_input *in)
 		zc_r_finding *f =
 		    rules_add_finding(b, g->type, ZC_SEV_VIOLATION, ZC_SUBJ_TERMINAL, g->terminal, g->date);
 		if (f) {
-			snprintf(f->detail, sizeof f->detail, "%s", g->detail ? g->detail : g->type);
-			snprintf(f->detail_zh, sizeof f->detail_zh, "%s", g->detail_zh ? g->detail_zh : f->detail);
+			zc_utf8_snprintf(f->detail, sizeof f->detail, "%s", g->detail ? g->detail : g->type);
+			zc_utf8_snprintf(f->detail_zh, sizeof f->detail_zh, "%s",
+					 g->detail_zh ? g->detail_zh : f->detail);
 		}
 	}
 }

@@ -13,11 +13,17 @@
 #include <string.h>
 
 #include "zc/err.h"
+#include "zc/record.h"
+#include "zc/utf8.h"
 
 #define L(zh, en) (lang == 1 ? (en) : (zh))
 
 void zc_report_local_time(int64_t utc_ms, int tz_offset_min, int iso, char out[32])
 {
+	if (!zc_utc_ms_valid(utc_ms)) { /* never a record's time: refused when decoded */
+		snprintf(out, 32, "invalid");
+		return;
+	}
 	int64_t s = utc_ms / 1000 - (utc_ms % 1000 < 0) + (int64_t)tz_offset_min * 60;
 	int64_t day = s / 86400 - (s % 86400 < 0);
 	unsigned sod = (unsigned)(s - day * 86400), tz = (unsigned)(tz_offset_min < 0 ? -tz_offset_min : tz_offset_min);
@@ -113,7 +119,7 @@ void zc_report_overdue_text(const zc_rules_input *in, const zc_report_terminal_r
 	int days = in->policy.max_collection_lag_days;
 	char when[32];
 	if (t->collected_until_ms == ZC_NEVER_COLLECTED) {
-		snprintf(
+		zc_utf8_snprintf(
 		    buf, len,
 		    L("终端 %s 从未收取，其所在乡镇（%s）的日期为未收取，不计缺勤",
 		      "Terminal %s has never been collected: the dates of its township (%s) are pending, not absent"),
@@ -121,11 +127,12 @@ void zc_report_overdue_text(const zc_rules_input *in, const zc_report_terminal_r
 		return;
 	}
 	zc_report_local_time(t->collected_until_ms, in->policy.tz_offset_min, 0, when);
-	snprintf(buf, len,
-		 L("终端 %s 已超过 %d 天未收取，此后的日期为未收取，不计缺勤（%s，最后收取于 %s）",
-		   "Terminal %s has not been collected for more than %d days: later dates are pending, not absent "
-		   "(%s, last collected %s)"),
-		 k->id, days, tw, when);
+	zc_utf8_snprintf(
+	    buf, len,
+	    L("终端 %s 已超过 %d 天未收取，此后的日期为未收取，不计缺勤（%s，最后收取于 %s）",
+	      "Terminal %s has not been collected for more than %d days: later dates are pending, not absent "
+	      "(%s, last collected %s)"),
+	    k->id, days, tw, when);
 }
 
 /* ---- pace ---- */

@@ -12,6 +12,7 @@
  * host/doc/REPORTS.md shows the same columns for readers.
  */
 #include "zc/report.h"
+#include "zc/utf8.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -427,17 +428,17 @@ static void f_subject(const zc_report_row *row, zc_report_value *v)
 	const zc_r_finding *f = FINDING(row);
 	switch (f->subject_kind) {
 	case ZC_SUBJ_CADRE:
-		snprintf(v->buf, sizeof v->buf, "%s（%s）", zc_report_cadre_name(in, f->subject),
-			 in->cadres[f->subject].id ? in->cadres[f->subject].id : "");
+		zc_utf8_snprintf(v->buf, sizeof v->buf, "%s（%s）", zc_report_cadre_name(in, f->subject),
+				 in->cadres[f->subject].id ? in->cadres[f->subject].id : "");
 		break;
 	case ZC_SUBJ_VILLAGE:
-		snprintf(v->buf, sizeof v->buf, "%s（%s）", zc_report_village_name(in, f->subject),
-			 in->villages[f->subject].id ? in->villages[f->subject].id : "");
+		zc_utf8_snprintf(v->buf, sizeof v->buf, "%s（%s）", zc_report_village_name(in, f->subject),
+				 in->villages[f->subject].id ? in->villages[f->subject].id : "");
 		break;
 	default:
-		snprintf(v->buf, sizeof v->buf, "%s%s（%s）", L("终端 ", "terminal "),
-			 in->terminals[f->subject].id ? in->terminals[f->subject].id : "",
-			 zc_report_township_name(in, in->terminals[f->subject].township));
+		zc_utf8_snprintf(v->buf, sizeof v->buf, "%s%s（%s）", L("终端 ", "terminal "),
+				 in->terminals[f->subject].id ? in->terminals[f->subject].id : "",
+				 zc_report_township_name(in, in->terminals[f->subject].township));
 		break;
 	}
 	text(v, v->buf);

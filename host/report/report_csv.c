@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "zc/err.h"
+#include "zc/utf8.h"
 
 /* ---- the writer ---- */
 
@@ -212,9 +213,10 @@ static void attendance_block(csvw *w, const zc_rules_input *in, const zc_rules_r
 	zc_day ms = zc_day_from_ymd(y, m, 1);
 	zc_report_month_title(y, m, en_, mt, sizeof mt);
 	if (en_)
-		snprintf(t, sizeof t, "%s %s attendance sheet of stationed cadres", zc_report_village_name(in, v), mt);
+		zc_utf8_snprintf(t, sizeof t, "%s %s attendance sheet of stationed cadres",
+				 zc_report_village_name(in, v), mt);
 	else
-		snprintf(t, sizeof t, "%s %s 驻村干部考勤表", zc_report_village_name(in, v), mt);
+		zc_utf8_snprintf(t, sizeof t, "%s %s 驻村干部考勤表", zc_report_village_name(in, v), mt);
 	cell(w, t);
 	endrow(w);
 	heads(w, ZC_TABLE_ATTENDANCE, en_, nd);
@@ -279,7 +281,8 @@ static int sheet_allowance(csvw *w, const zc_rules_input *in, const zc_rules_res
 		zc_report_sums_add(ZC_TABLE_ALLOWANCE, &rw, &total);
 		if (i + 1 == n || rows[i + 1].village != a->village) {
 			char t[300];
-			snprintf(t, sizeof t, "%s %s", zc_report_village_name(in, a->village), L("小计", "subtotal"));
+			zc_utf8_snprintf(t, sizeof t, "%s %s", zc_report_village_name(in, a->village),
+					 L("小计", "subtotal"));
 			sum_row(w, ZC_TABLE_ALLOWANCE, t, &sub);
 			sub = (zc_report_sums){{0}};
 		}

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "zc/err.h"
+#include "zc/utf8.h"
 
 #define L(zh, en) (en_ ? (en) : (zh))
 
@@ -694,7 +695,8 @@ static int section_allowance(hw *w)
 		zc_report_sums_add(ZC_TABLE_ALLOWANCE, &rw, &total);
 		if (i + 1 == n || rows[i + 1].village != a->village) {
 			char t[300];
-			snprintf(t, sizeof t, "%s %s", zc_report_village_name(in, a->village), L("小计", "subtotal"));
+			zc_utf8_snprintf(t, sizeof t, "%s %s", zc_report_village_name(in, a->village),
+					 L("小计", "subtotal"));
 			sum_row(w, ZC_TABLE_ALLOWANCE, t, &sub);
 			sub = (zc_report_sums){{0}};
 		}
@@ -883,15 +885,15 @@ static void scope_text(hw *w, char *buf, size_t len)
 	const zc_report_scope *sc = w->o->scope;
 	int en_ = w->en_;
 	if (!sc || sc->kind == ZC_SCOPE_ALL)
-		snprintf(buf, len, "%s", L("全部", "all"));
+		zc_utf8_snprintf(buf, len, "%s", L("全部", "all"));
 	else if (sc->kind == ZC_SCOPE_DISTRICT)
-		snprintf(buf, len, "%s",
-			 zc_report_name_or_id(in->districts[sc->index].name, in->districts[sc->index].id));
+		zc_utf8_snprintf(buf, len, "%s",
+				 zc_report_name_or_id(in->districts[sc->index].name, in->districts[sc->index].id));
 	else if (sc->kind == ZC_SCOPE_TOWNSHIP)
-		snprintf(buf, len, "%s", zc_report_township_name(in, sc->index));
+		zc_utf8_snprintf(buf, len, "%s", zc_report_township_name(in, sc->index));
 	else
-		snprintf(buf, len, "%s %s", zc_report_township_name(in, in->villages[sc->index].township),
-			 zc_report_village_name(in, sc->index));
+		zc_utf8_snprintf(buf, len, "%s %s", zc_report_township_name(in, in->villages[sc->index].township),
+				 zc_report_village_name(in, sc->index));
 }
 
 static void page_head(hw *w)

@@ -6,6 +6,7 @@
  * of every table are in report_columns.c.
  */
 #include "zc/report.h"
+#include "zc/utf8.h"
 
 #include <string.h>
 
@@ -34,27 +35,35 @@ void zc_report_month_title(int y, int m, int lang, char *buf, size_t len)
 void zc_report_cadre_places(const zc_rules_input *in, const zc_report_scope *sc, int c, zc_day from, zc_day to,
 			    int townships, int lang, char *buf, size_t len)
 {
-	size_t used = 0;
-	int seen[64], nseen = 0;
-	buf[0] = 0;
+	zc_utf8_list l;
+	zc_utf8_list_init(&l, buf, len, L("、", "; "));
+	int *seen = NULL;
+	size_t nseen = 0, capseen = 0;
 	for (size_t i = 0; i < in->nassignments; i++) {
 		const zc_r_assignment *a = &in->assignments[i];
 		if (a->cadre != c || a->end < from || a->start > to || !zc_report_scope_village(in, sc, a->village))
 			continue;
 		int key = townships ? in->villages[a->village].township : a->village;
 		int dup = 0;
-		for (int k = 0; k < nseen; k++)
-			dup |= seen[k] == key;
+		for (size_t k = 0; k < nseen && !dup; k++)
+			dup = seen[k] == key;
 		if (dup)
 			continue;
-		if (nseen < 64)
-			seen[nseen++] = key;
-		const char *s = townships ? zc_report_township_name(in, key) : zc_report_village_name(in, key);
-		int w = snprintf(buf + used, len - used, "%s%s", used ? L("、", "; ") : "", s);
-		if (w < 0 || (size_t)w >= len - used)
-			break;
-		used += (size_t)w;
+		if (nseen == capseen) {
+			size_t nc = capseen ? 2 * capseen : 16;
+			int *ns = realloc(seen, nc * sizeof *ns);
+			if (ns) {
+				seen = ns;
+				capseen = nc;
+			}
+		}
+		if (nseen < capseen)
+			seen[nseen++] = key; /* out of memory: a place may repeat, none is lost */
+		zc_utf8_list_add(&l, townships ? zc_report_township_name(in, key) : zc_report_village_name(in, key));
 	}
+	free(seen);
+	/* "…等12个" counts them all, "… and 9 more" those left out */
+	zc_utf8_list_end(&l, L("…等%zu个", "… and %zu more"), lang != 1);
 }
 
 const char *zc_report_group_label(int kind, int lang)

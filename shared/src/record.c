@@ -97,6 +97,9 @@ static int encode_payload_v1(zc_rec *r)
 		break;
 	}
 	case ZC_KIND_CLOCK_SET:
+		if (r->u.clock.old_utc_ms < ZC_UTC_MS_OLD_MIN || r->u.clock.old_utc_ms >= ZC_UTC_MS_END ||
+		    !zc_utc_ms_valid(r->u.clock.new_utc_ms))
+			return ZC_EARG;
 		zc_w_i64(&w, r->u.clock.old_utc_ms);
 		zc_w_i64(&w, r->u.clock.new_utc_ms);
 		zc_w_bytes(&w, r->u.clock.by_fp, ZC_HASH_LEN);
@@ -186,11 +189,18 @@ static void decode_payload_v1(zc_rec *r, zc_rbuf *p)
 		}
 		break;
 	}
-	case ZC_KIND_CLOCK_SET:
+	case ZC_KIND_CLOCK_SET: {
+		size_t at = p->off;
 		r->u.clock.old_utc_ms = zc_r_i64(p, "clock.old_utc_ms");
+		if (!p->err && (r->u.clock.old_utc_ms < ZC_UTC_MS_OLD_MIN || r->u.clock.old_utc_ms >= ZC_UTC_MS_END))
+			zc_r_fail(p, ZC_EMALFORMED, at, "clock.old_utc_ms");
+		at = p->off;
 		r->u.clock.new_utc_ms = zc_r_i64(p, "clock.new_utc_ms");
+		if (!p->err && !zc_utc_ms_valid(r->u.clock.new_utc_ms))
+			zc_r_fail(p, ZC_EMALFORMED, at, "clock.new_utc_ms");
 		zc_r_bytes(p, r->u.clock.by_fp, ZC_HASH_LEN, "clock.by_fp");
 		break;
+	}
 	case ZC_KIND_PROVISIONED: {
 		size_t at = p->off;
 		uint8_t n = zc_r_u8(p, "provisioned.township_len");
@@ -249,6 +259,8 @@ int zc_rec_encode_body(zc_rec *r, uint8_t *out, size_t cap)
 	if (!zc_id_valid(r->terminal) || r->seq == 0)
 		return ZC_EARG;
 	if (r->seq == 1 && memcmp(r->prev_hash, zero32, ZC_HASH_LEN))
+		return ZC_EARG;
+	if (!zc_utc_ms_valid(r->utc_ms))
 		return ZC_EARG;
 	int rc = encode_payload_v1(r);
 	if (rc)
@@ -310,6 +322,26 @@ static const char *why_of(int code)
 	}
 }
 
+int zc_utc_ms_valid(int64_t ms)
+{
+	return ms >= ZC_UTC_MS_MIN && ms < ZC_UTC_MS_END;
+}
+
+int zc_rec_framed(const uint8_t *buf, size_t n)
+{
+	/* Version 1: tlen at 4, payload_len at 65+t, sig_len at 67+t+p. */
+	if (n < 5 || buf[0] != ZC_REC_MAGIC0 || buf[1] != ZC_REC_MAGIC1 || buf[2] != 1 || buf[3] == 0)
+		return 0;
+	size_t t = buf[4];
+	if (t < 1 || t > ZC_TERMINAL_ID_MAX || n < 68 + t)
+		return 0;
+	size_t p = zc_get_u16(buf + 65 + t);
+	if (p > ZC_PAYLOAD_MAX || n < 68 + t + p)
+		return 0;
+	size_t s = buf[67 + t + p];
+	return s >= 8 && s <= ZC_SIG_MAX && n == 68 + t + p + s;
+}
+
 int zc_rec_decode(const uint8_t *buf, size_t len, zc_rec *r, size_t *body_len, zc_rec_error *err)
 {
 	zc_rbuf b;
@@ -341,7 +373,10 @@ int zc_rec_decode(const uint8_t *buf, size_t len, zc_rec *r, size_t *body_len, z
 	if (!b.err && r->seq == 0)
 		return fail(err, ZC_EMALFORMED, at, "seq", "sequence numbers start at 1");
 	r->boot = zc_r_u32(&b, "boot");
+	at = b.off;
 	r->utc_ms = zc_r_i64(&b, "utc_ms");
+	if (!b.err && !zc_utc_ms_valid(r->utc_ms))
+		return fail(err, ZC_EMALFORMED, at, "utc_ms", "terminal time outside 2000-01-01 .. 2200-01-01 UTC");
 	r->mono_ms = zc_r_u64(&b, "mono_ms");
 	at = b.off;
 	zc_r_bytes(&b, r->prev_hash, ZC_HASH_LEN, "prev_hash");

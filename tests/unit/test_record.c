@@ -45,7 +45,7 @@ static void make(zc_rec *r, uint8_t kind, uint64_t seq)
 	strcpy(r->terminal, "K-01.x_y");
 	r->seq = seq;
 	r->boot = 7;
-	r->utc_ms = -1234567; /* negative times must survive too */
+	r->utc_ms = ZC_UTC_MS_MIN + 1234567; /* near the earliest time allowed */
 	r->mono_ms = UINT64_MAX - 5;
 	if (seq > 1)
 		memset(r->prev_hash, 0xEE, ZC_HASH_LEN);
@@ -63,7 +63,7 @@ static void make(zc_rec *r, uint8_t kind, uint64_t seq)
 	case ZC_KIND_BOOT: strcpy(r->u.boot.firmware, "fw 1.2.3"); break;
 	case ZC_KIND_CLOCK_SET:
 		r->u.clock.old_utc_ms = 1;
-		r->u.clock.new_utc_ms = INT64_MAX;
+		r->u.clock.new_utc_ms = ZC_UTC_MS_END - 1; /* the latest allowed */
 		memset(r->u.clock.by_fp, 0xA5, ZC_HASH_LEN);
 		break;
 	case ZC_KIND_PROVISIONED:
@@ -275,6 +275,8 @@ static void test_every_rejection(void **state)
 	make(&r, 99, 2);
 	strcpy(r.terminal, "K01");
 	r.payload_len = 49;
+	zc_put_u64(r.payload, 0x77);		  /* clock_set old_utc_ms: in range */
+	zc_put_u64(r.payload + 8, ZC_UTC_MS_MIN); /* new_utc_ms */
 	assert_int_equal(zc_rec_sign(&r, key, g, sizeof g, &len, NULL), 0);
 	g[3] = ZC_KIND_CLOCK_SET; /* now a clock-set payload one byte too long */
 	expect_reject(g, len, ZC_EMALFORMED, "payload.trailing_bytes");
@@ -412,6 +414,95 @@ static void test_vector_segment(void **state)
 	json_decref(m);
 }
 
+/* Terminal times outside 2000-01-01 .. 2200-01-01 are refused by the
+ * decoder as malformed utc_ms (naming the field and offset) and by the
+ * encoder; the bounds themselves and a reset clock_set old time pass. Run
+ * under UBSan, INT64_MIN and INT64_MAX cause no overflow anywhere. */
+static void test_time_range(void **state)
+{
+	(void)state;
+	static const struct {
+		int64_t ms;
+		int ok;
+	} cases[] = {
+	    {INT64_MIN, 0},
+	    {-1, 0},
+	    {0, 0},
+	    {ZC_UTC_MS_MIN - 1, 0},
+	    {ZC_UTC_MS_MIN, 1},
+	    {ZC_UTC_MS_END - 1, 1},
+	    {ZC_UTC_MS_END, 0},
+	    {INT64_MAX, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		zc_rec r, d;
+		uint8_t buf[ZC_REC_MAX];
+		make(&r, ZC_KIND_BOOT, 2);
+		r.utc_ms = ZC_UTC_MS_MIN + 5;
+		size_t n;
+		assert_int_equal(zc_rec_sign(&r, key, buf, sizeof buf, &n, NULL), 0);
+		size_t at = 5 + strlen(r.terminal) + 12;
+		zc_put_u64(buf + at, (uint64_t)cases[i].ms);
+		zc_rec_error e = {0};
+		int rc = zc_rec_decode(buf, n, &d, NULL, &e);
+		assert_int_equal(zc_utc_ms_valid(cases[i].ms), cases[i].ok);
+		if (cases[i].ok) {
+			assert_int_equal(rc, 0);
+			assert_true(d.utc_ms == cases[i].ms);
+		} else {
+			assert_int_equal(rc, ZC_EMALFORMED);
+			assert_string_equal(e.field, "utc_ms");
+			assert_int_equal(e.offset, at);
+			assert_non_null(strstr(e.why, "2000-01-01"));
+		}
+		r.utc_ms = cases[i].ms;
+		assert_int_equal(zc_rec_encode_body(&r, buf, sizeof buf) > 0, cases[i].ok);
+	}
+	/* clock_set: old may be a reset clock (epoch), never negative or huge;
+	 * new obeys the record range. */
+	zc_rec r, d;
+	uint8_t buf[ZC_REC_MAX];
+	make(&r, ZC_KIND_CLOCK_SET, 2);
+	r.u.clock.old_utc_ms = 0;
+	r.u.clock.new_utc_ms = ZC_UTC_MS_MIN;
+	size_t n;
+	assert_int_equal(zc_rec_sign(&r, key, buf, sizeof buf, &n, NULL), 0);
+	assert_int_equal(zc_rec_decode(buf, n, &d, NULL, NULL), 0);
+	size_t pay = 5 + strlen(r.terminal) + 8 + 4 + 8 + 8 + 32 + 2;
+	const int64_t bad_old[] = {INT64_MIN, -1, ZC_UTC_MS_END, INT64_MAX};
+	for (size_t i = 0; i < 4; i++) {
+		uint8_t m[ZC_REC_MAX];
+		memcpy(m, buf, n);
+		zc_put_u64(m + pay, (uint64_t)bad_old[i]);
+		zc_rec_error e = {0};
+		assert_int_equal(zc_rec_decode(m, n, &d, NULL, &e), ZC_EMALFORMED);
+		assert_string_equal(e.field, "clock.old_utc_ms");
+		assert_int_equal(e.offset, pay);
+		memcpy(m, buf, n);
+		zc_put_u64(m + pay + 8, (uint64_t)(i % 2 ? INT64_MAX : INT64_MIN));
+		assert_int_equal(zc_rec_decode(m, n, &d, NULL, &e), ZC_EMALFORMED);
+		assert_string_equal(e.field, "clock.new_utc_ms");
+		r.u.clock.old_utc_ms = bad_old[i];
+		assert_int_equal(zc_rec_encode_body(&r, buf, sizeof buf), ZC_EARG);
+		r.u.clock.old_utc_ms = 0;
+	}
+	r.u.clock.new_utc_ms = INT64_MIN;
+	assert_int_equal(zc_rec_encode_body(&r, buf, sizeof buf), ZC_EARG);
+	/* The ISO formatter copes with any int64_t (HELLO times are not
+	 * records): no year 292278994, no overflow. */
+	char iso[48];
+	zc_iso8601_utc(INT64_MIN, iso);
+	assert_string_equal(iso, "invalid");
+	zc_iso8601_utc(INT64_MAX, iso);
+	assert_string_equal(iso, "invalid");
+	zc_iso8601_utc(-1, iso);
+	assert_string_equal(iso, "1969-12-31T23:59:59.999Z");
+	zc_iso8601_utc(ZC_UTC_MS_END - 1, iso);
+	assert_string_equal(iso, "2199-12-31T23:59:59.999Z");
+	zc_iso8601_utc(ZC_UTC_MS_MIN, iso);
+	assert_string_equal(iso, "2000-01-01T00:00:00.000Z");
+}
+
 /* ---- journal framing and reader ---- */
 
 static void test_jentry(void **state)
@@ -503,6 +594,259 @@ static void test_jreader_damage(void **state)
 	free(dir);
 }
 
+/* ---- the streaming reader against the reference reader ---- */
+
+/* One reported item, as plain data. */
+typedef struct ref_item {
+	int status;
+	uint64_t offset, skipped;
+	size_t len;
+	size_t rec_at; /* offset of rec in the segment, or SIZE_MAX */
+} ref_item;
+
+/* The reader as it was before it streamed (whole segment in memory, every
+ * offset checked while resynchronising), kept here as the model: the
+ * streaming reader must report the same items on every journal a terminal
+ * can leave behind, damaged or not. */
+static size_t ref_resync(const uint8_t *b, size_t len, size_t from)
+{
+	for (size_t o = from + 1; o + ZC_JENTRY_OVERHEAD < len; o++) {
+		const uint8_t *rec;
+		size_t rl, next;
+		if (!zc_jentry_parse(b, len, o, &rec, &rl, &next))
+			return o;
+	}
+	return len;
+}
+
+static size_t ref_read(const uint8_t *b, size_t len, ref_item *out, size_t cap)
+{
+	size_t k = 0, off;
+	uint64_t first;
+	int hr = zc_jseg_parse_header(b, len, &first);
+	if (hr) {
+		off = ref_resync(b, len, len >= ZC_JSEG_HEADER_LEN ? ZC_JSEG_HEADER_LEN - 1 : len);
+		out[k++] = (ref_item){hr, 0, off, 0, SIZE_MAX};
+	} else {
+		off = ZC_JSEG_HEADER_LEN;
+	}
+	while (off < len && k < cap) {
+		const uint8_t *rec;
+		size_t rl, next;
+		int rc = zc_jentry_parse(b, len, off, &rec, &rl, &next);
+		if (!rc) {
+			out[k++] = (ref_item){0, off, 0, rl, (size_t)(rec - b)};
+			off = next;
+			continue;
+		}
+		if (rc == ZC_ECHECKSUM) {
+			size_t n = zc_get_u16(b + off), after = off + n + ZC_JENTRY_OVERHEAD;
+			if (after == len || !zc_jentry_parse(b, len, after, &rec, &rl, &next)) {
+				out[k++] = (ref_item){rc, off, n + ZC_JENTRY_OVERHEAD, n, off + 2};
+				off = after;
+				continue;
+			}
+		}
+		size_t o = ref_resync(b, len, off);
+		out[k++] = (ref_item){rc, off, o - off, 0, SIZE_MAX};
+		off = o;
+	}
+	return k;
+}
+
+/* A segment of nrec entries (records of assorted kinds and sizes, not
+ * signed: the reader checks framing, not signatures) into seg. */
+static size_t build_segment(uint8_t *seg, size_t cap, int nrec, unsigned *seed)
+{
+	size_t len = ZC_JSEG_HEADER_LEN;
+	zc_jseg_header(seg, 1);
+	static const uint8_t kinds[] = {ZC_KIND_TAP, ZC_KIND_BOOT, ZC_KIND_READER_FAULT, 200};
+	for (int i = 0; i < nrec; i++) {
+		zc_rec r;
+		uint8_t buf[ZC_REC_MAX];
+		uint8_t kind = kinds[(unsigned)rand_r(seed) % 4];
+		make(&r, kind, (uint64_t)i + 1);
+		if (kind == 200) {
+			r.payload_len = (uint16_t)(rand_r(seed) % (ZC_PAYLOAD_MAX + 1));
+			for (size_t j = 0; j < r.payload_len; j++)
+				r.payload[j] = (uint8_t)rand_r(seed);
+		}
+		r.sig_len = (uint8_t)(8 + rand_r(seed) % (ZC_SIG_MAX - 7));
+		for (size_t j = 0; j < r.sig_len; j++)
+			r.sig[j] = (uint8_t)rand_r(seed);
+		r.sig[0] = 0x30;
+		r.sig[1] = (uint8_t)(r.sig_len - 2);
+		int n = zc_rec_encode(&r, buf, sizeof buf);
+		assert_true(n > 0);
+		int e = zc_jentry_encode(buf, (size_t)n, seg + len, cap - len);
+		assert_true(e > 0);
+		len += (size_t)e;
+	}
+	return len;
+}
+
+/* Damage of the kinds storage produces: flipped bits, a zeroed or garbage
+ * run (a lost sector), a torn tail, a damaged header, bytes cut out. */
+static size_t damage(uint8_t *b, size_t len, size_t cap, unsigned *seed)
+{
+	int kinds = 1 + rand_r(seed) % 4;
+	for (int i = 0; i < kinds && len > 1; i++) {
+		size_t at = (size_t)rand_r(seed) % len;
+		switch (rand_r(seed) % 8) {
+		case 0: b[at] ^= (uint8_t)(1u << (rand_r(seed) % 8)); break;
+		case 1: {
+			size_t n = (size_t)rand_r(seed) % 4096;
+			memset(b + at, rand_r(seed) % 2 ? 0 : 0xFF, n < len - at ? n : len - at);
+			break;
+		}
+		case 2: {
+			size_t n = (size_t)rand_r(seed) % 600;
+			for (size_t j = at; j < at + n && j < len; j++)
+				b[j] = (uint8_t)rand_r(seed);
+			break;
+		}
+		case 3: len = at; break;
+		case 4: b[(size_t)rand_r(seed) % ZC_JSEG_HEADER_LEN] ^= 0x20; break;
+		case 5: {
+			size_t n = 1 + (size_t)rand_r(seed) % 300;
+			if (at + n < len) {
+				memmove(b + at, b + at + n, len - at - n);
+				len -= n;
+			}
+			break;
+		}
+		case 6: {
+			/* a torn write retried: a partial copy of an entry just
+			 * before the entry itself (overlapping plausible headers) */
+			while (at + 5 < len && memcmp(b + at + 2, "ZR\x01", 3))
+				at++;
+			size_t n = 8 + (size_t)rand_r(seed) % 150;
+			if (at + 5 < len && at + n < len && len + n <= cap) {
+				memmove(b + at + n, b + at, len - at);
+				len += n;
+			}
+			break;
+		}
+		default: {
+			size_t n = 1 + (size_t)rand_r(seed) % 300; /* garbage inserted */
+			if (len + n <= cap) {
+				memmove(b + at + n, b + at, len - at);
+				for (size_t j = 0; j < n; j++)
+					b[at + j] = (uint8_t)rand_r(seed);
+				len += n;
+			}
+			break;
+		}
+		}
+	}
+	return len;
+}
+
+/* The streaming reader reports exactly what the reference reader reports on
+ * intact segments and on hundreds of randomly damaged ones, small and larger
+ * than its read buffer. */
+static void test_jreader_matches_reference(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir("jreader-ref");
+	char path[4200];
+	snprintf(path, sizeof path, "%s/seg-000000000001.zcj", dir);
+	size_t cap = 1 << 20;
+	uint8_t *seg = malloc(cap);
+	ref_item *want = malloc(4096 * sizeof *want);
+	assert_non_null(seg);
+	assert_non_null(want);
+	unsigned seed = 20261203;
+	for (int round = 0; round < 400; round++) {
+		int nrec = round % 10 == 0 ? 700 : 1 + rand_r(&seed) % 60;
+		size_t len = build_segment(seg, cap - 4096, nrec, &seed);
+		if (round % 8)
+			len = damage(seg, len, cap, &seed);
+		assert_int_equal(tu_write_file(path, seg, len), 0);
+		size_t nw = ref_read(seg, len, want, 4096);
+		zc_jreader *jr;
+		assert_int_equal(zc_jreader_open(dir, &jr), 0);
+		zc_jitem it;
+		size_t k = 0;
+		int rc;
+		while ((rc = zc_jreader_next(jr, &it)) > 0) {
+			assert_true(k < nw);
+			assert_int_equal(it.status, want[k].status);
+			assert_int_equal(it.offset, want[k].offset);
+			assert_int_equal(it.skipped, want[k].skipped);
+			if (want[k].rec_at != SIZE_MAX) {
+				assert_non_null(it.rec);
+				assert_int_equal(it.len, want[k].len);
+				assert_memory_equal(it.rec, seg + want[k].rec_at, it.len);
+			} else {
+				assert_null(it.rec);
+			}
+			k++;
+		}
+		assert_int_equal(rc, 0);
+		assert_int_equal(k, nw);
+		zc_jreader_close(jr);
+	}
+	free(want);
+	free(seg);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* Reading a hostile segment is linear: 8 MB of 0x04 bytes (each offset
+ * frames a plausible length) and 8 MB of one real entry repeated with its
+ * check broken are read with a bounded buffer, every byte read once, and at
+ * most six times as many bytes hashed as the file holds (the reader before
+ * this hashed about 1 KB at every offset: ~1000 times the file). No timing. */
+static void test_jreader_hostile_linear(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir("jreader-hostile");
+	char path[4200];
+	snprintf(path, sizeof path, "%s/seg-000000000001.zcj", dir);
+	size_t size = 8u << 20;
+	uint8_t *b = malloc(size);
+	assert_non_null(b);
+	for (int variant = 0; variant < 2; variant++) {
+		if (variant == 0) {
+			memset(b, 0x04, size);
+		} else {
+			unsigned seed = 7;
+			size_t len = build_segment(b, 4096, 1, &seed);
+			size_t ent = len - ZC_JSEG_HEADER_LEN;
+			b[len - 1] ^= 0xFF; /* check broken */
+			for (size_t o = len; o + ent <= size; o += ent)
+				memcpy(b + o, b + ZC_JSEG_HEADER_LEN, ent);
+		}
+		assert_int_equal(tu_write_file(path, b, size), 0);
+		zc_jreader *jr;
+		assert_int_equal(zc_jreader_open(dir, &jr), 0);
+		zc_jitem it;
+		size_t items = 0;
+		uint64_t covered = 0;
+		while (zc_jreader_next(jr, &it) > 0) {
+			items++;
+			covered += it.status ? it.skipped : it.len + ZC_JENTRY_OVERHEAD;
+		}
+		zc_jreader_stats st;
+		zc_jreader_stats_get(jr, &st);
+		zc_jreader_close(jr);
+		assert_true(items >= 1);
+		assert_int_equal(st.bytes_read, size);
+		assert_true(st.buffer_bytes <= 64 * 1024);
+		assert_true(st.hashed_bytes <= 6 * (uint64_t)size);
+		assert_true(st.resync_bytes <= (uint64_t)size);
+		if (variant == 0) {
+			assert_int_equal(items, 1);
+			assert_int_equal(covered, size);
+			assert_int_equal(st.checks, 0);
+		}
+	}
+	free(b);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -513,8 +857,11 @@ int main(void)
 	    cmocka_unit_test(test_vectors_good),
 	    cmocka_unit_test(test_vectors_bad),
 	    cmocka_unit_test(test_vector_segment),
+	    cmocka_unit_test(test_time_range),
 	    cmocka_unit_test(test_jentry),
 	    cmocka_unit_test(test_jreader_damage),
+	    cmocka_unit_test(test_jreader_matches_reference),
+	    cmocka_unit_test(test_jreader_hostile_linear),
 	};
 	return cmocka_run_group_tests_name("record", tests, setup, teardown);
 }

@@ -25,6 +25,7 @@
 #include "zc/err.h"
 #include "zc/report.h"
 #include "zc/rules.h"
+#include "zc/utf8.h"
 #include "scenario.h"
 
 typedef struct world {
@@ -1332,6 +1333,121 @@ static void test_columns(void **state)
 	world_free(&w);
 }
 
+/* Many long Chinese village names for one cadre: the joined list in the years
+ * sheet stays valid UTF-8, lists villages whole and in order, and names the
+ * count ("…等N个" / "… and N more") instead of dropping villages silently. A
+ * long integrity detail becomes a finding detail cut between characters and
+ * marked "…". */
+static void test_long_names(void **state)
+{
+	(void)state;
+	world w;
+	load_eval(&w);
+	enum { EXTRA = 40 };
+	own_cadres(&w, EXTRA);
+	int c = cadre_ix(&w, "C011");
+	int year = 0;
+	for (size_t i = 0; i < w.r->nyears && !year; i++)
+		if (w.r->years[i].cadre == c)
+			year = w.r->years[i].year;
+	assert_true(year > 0);
+	size_t nv0 = w.in.nvillages;
+	zc_r_village *vs = realloc((void *)w.in.villages, (nv0 + EXTRA) * sizeof *vs);
+	assert_non_null(vs);
+	w.in.villages = vs;
+	static char names[EXTRA][128];
+	int home = -1;
+	for (size_t i = 0; i < w.in.nassignments; i++)
+		if (w.in.assignments[i].cadre == c)
+			home = w.in.assignments[i].village;
+	assert_true(home >= 0);
+	for (int i = 0; i < EXTRA; i++) {
+		snprintf(names[i], sizeof names[i], "第%02d号乡村振兴示范村青山绿水新农村建设先行区", i + 1);
+		vs[nv0 + i] = vs[home];
+		vs[nv0 + i].id = "VX";
+		vs[nv0 + i].name = names[i];
+		w.asg[w.in.nassignments + (size_t)i] =
+		    (zc_r_assignment){c, (int)(nv0 + (size_t)i), zc_day_from_ymd(year, 3, 1 + i % 28),
+				      zc_day_from_ymd(year, 3, 1 + i % 28)};
+	}
+	w.in.nvillages = nv0 + EXTRA;
+	w.in.nassignments += EXTRA;
+	/* how many distinct villages the cadre had that year */
+	size_t total = 0;
+	for (size_t v = 0; v < w.in.nvillages; v++)
+		for (size_t i = 0; i < w.in.nassignments; i++) {
+			const zc_r_assignment *a = &w.in.assignments[i];
+			if (a->cadre == c && (size_t)a->village == v && a->end >= zc_day_from_ymd(year, 1, 1) &&
+			    a->start <= zc_day_from_ymd(year, 12, 31)) {
+				total++;
+				break;
+			}
+		}
+	assert_true(total > EXTRA);
+
+	for (int lang = 0; lang < 2; lang++) {
+		zc_report_opts o = {0};
+		o.lang = lang;
+		char *text = csv(&w, ZC_SHEET_YEARS, &o);
+		assert_true(zc_utf8_valid(text, strlen(text)));
+		table t = parse_csv(text);
+		int cid = col(&t.rows[0], lang ? "cadre id" : "干部编号"),
+		    cvil = col(&t.rows[0], lang ? "village" : "驻村");
+		const char *cell = NULL;
+		for (int i = 1; i < t.n; i++)
+			if (!strcmp(t.rows[i].cell[cid], "C011"))
+				cell = t.rows[i].cell[cvil];
+		assert_non_null(cell);
+		assert_true(zc_utf8_valid(cell, strlen(cell)));
+		assert_non_null(strstr(cell, "第01号乡村振兴示范村青山绿水新农村建设先行区"));
+		const char *sep = lang ? "; " : "、";
+		size_t kept = 1;
+		for (const char *p = cell; (p = strstr(p, sep)); p += strlen(sep))
+			kept++;
+		/* every listed village is whole: the last one before the note too */
+		char want[64];
+		if (lang)
+			snprintf(want, sizeof want, "… and %zu more", total - kept);
+		else
+			snprintf(want, sizeof want, "…等%zu个", total);
+		assert_non_null(strstr(cell, want));
+		const char *last = strstr(cell, "…");
+		assert_true(last > cell);
+		assert_memory_equal(last - strlen("先行区"), "先行区", strlen("先行区"));
+		table_free(&t);
+		free(text);
+	}
+
+	/* a detail longer than the finding's buffers */
+	static char zh[1200], en[1200];
+	strcpy(zh, "T1 "); /* so a byte limit falls inside a character */
+	en[0] = 0;
+	for (int i = 0; i < 60; i++) {
+		strcat(zh, "记录链断裂");
+		strcat(en, "broken chain ");
+	}
+	zc_r_integrity g = {0, "fork", w.in.as_of, 7, en, zh};
+	w.in.integrity = &g;
+	w.in.nintegrity = 1;
+	eval(&w);
+	int seen = 0;
+	for (size_t i = 0; i < w.r->nfindings; i++) {
+		const zc_r_finding *f = &w.r->findings[i];
+		assert_true(zc_utf8_valid(f->detail, strlen(f->detail)));
+		assert_true(zc_utf8_valid(f->detail_zh, strlen(f->detail_zh)));
+		if (strcmp(f->type, "fork"))
+			continue;
+		seen = 1;
+		size_t n = strlen(f->detail_zh);
+		assert_memory_equal(f->detail_zh + n - 3, ZC_UTF8_ELLIPSIS, 3);
+		assert_memory_equal(f->detail + strlen(f->detail) - 3, ZC_UTF8_ELLIPSIS, 3);
+	}
+	assert_true(seen);
+	w.in.integrity = NULL;
+	w.in.nintegrity = 0;
+	world_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1343,6 +1459,7 @@ int main(void)
 	    cmocka_unit_test(test_findings_views), cmocka_unit_test(test_month_summary),
 	    cmocka_unit_test(test_pace),	   cmocka_unit_test(test_breakdown),
 	    cmocka_unit_test(test_signoff),	   cmocka_unit_test(test_columns),
+	    cmocka_unit_test(test_long_names),
 	};
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }

@@ -191,6 +191,10 @@ int zc_vectors_write(const char *out_dir, const char *terminal_key, const char *
 	x = BAD("bad-trailing.rec");
 	x->buf[tl] = 0;
 	x->len = tl + 1;
+	x = BAD("bad-utc-min.rec"); /* terminal time INT64_MIN */
+	zc_put_u64(x->buf + 20, (uint64_t)INT64_MIN);
+	x = BAD("bad-utc-max.rec"); /* terminal time INT64_MAX */
+	zc_put_u64(x->buf + 20, (uint64_t)INT64_MAX);
 #undef BAD
 	for (int i = 0; i < nb; i++) {
 		zc_rec r;

@@ -166,7 +166,8 @@ int zc_report_days_in_month(int y, int m);
 void zc_report_month_title(int y, int m, int lang, char *buf, size_t len);
 /* The villages (townships != 0: their townships) of cadre c's assignments
  * that overlap from..to and lie in scope, each once, joined with "、" /
- * "; ", into buf. */
+ * "; ", into buf. Never half a name: when they do not all fit, the first
+ * ones are followed by "…等N个" (N: all of them) / "… and N more". */
 void zc_report_cadre_places(const zc_rules_input *in, const zc_report_scope *sc, int c, zc_day from, zc_day to,
 			    int townships, int lang, char *buf, size_t len);
 /* A time as local time at the offset: "2025-11-28 18:00" (iso 0) or

@@ -34,6 +34,19 @@
 /* Largest encoded record (body + signature). */
 #define ZC_REC_MAX (64 + ZC_TERMINAL_ID_MAX + 2 + ZC_PAYLOAD_MAX + 1 + ZC_SIG_MAX)
 
+/* The terminal times a record may carry (utc_ms, and a clock_set's
+ * new_utc_ms): from 2000-01-01T00:00:00Z inclusive to 2200-01-01T00:00:00Z
+ * exclusive, in ms since the Unix epoch. A clock_set's old_utc_ms may be as
+ * early as the epoch itself (a terminal whose clock was reset). Times outside
+ * are refused by the decoder and the encoder, so every decoded time can be
+ * formatted and subtracted without overflow. Persisted (shared/FORMAT.md). */
+#define ZC_UTC_MS_MIN	  946684800000LL  /* 2000-01-01T00:00:00Z */
+#define ZC_UTC_MS_END	  7258118400000LL /* 2200-01-01T00:00:00Z, excluded */
+#define ZC_UTC_MS_OLD_MIN 0LL		  /* clock_set old_utc_ms: 1970-01-01 */
+
+/* 1 if ms is a time a record may carry as utc_ms, 0 otherwise. */
+int zc_utc_ms_valid(int64_t ms);
+
 /* Event kinds; persisted. Unknown values decode with a raw payload. */
 enum zc_rec_kind {
 	ZC_KIND_TAP = 1,
@@ -155,6 +168,14 @@ int zc_rec_encode(zc_rec *r, uint8_t *out, size_t cap);
 /* Decode one complete record occupying exactly len bytes. On error fills
  * *err (may be NULL) and returns its code. *body_len gets the body length. */
 int zc_rec_decode(const uint8_t *buf, size_t len, zc_rec *r, size_t *body_len, zc_rec_error *err);
+
+/* Cheap framing test for the n bytes at buf, reading nothing else: 1 if they
+ * start with the record magic and a format version this code decodes, and the
+ * header's own lengths (terminal, payload, signature) add up to exactly n;
+ * 0 otherwise. Every record zc_rec_decode accepts passes; used by journal
+ * readers to decide whether an offset is worth checking while they
+ * resynchronise. */
+int zc_rec_framed(const uint8_t *buf, size_t n);
 
 /* SHA-256 of the body: the record hash. */
 void zc_rec_hash_body(const uint8_t *body, size_t body_len, uint8_t out[ZC_HASH_LEN]);
