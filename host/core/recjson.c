@@ -14,7 +14,7 @@ static json_t *hexj(const uint8_t *p, size_t n)
 }
 
 /* Times this formatter prints: years 0000 to 9999 (records carry only
- * 2000..2199, zc_utc_ms_valid; other messages, a terminal's HELLO, may carry
+ * 1970..2199, zc_utc_ms_valid; other messages, a terminal's HELLO, may carry
  * anything a terminal sends). */
 #define ISO_MS_MIN (-62167219200000LL) /* 0000-01-01T00:00:00Z */
 #define ISO_MS_END 253402300800000LL   /* 10000-01-01T00:00:00Z */

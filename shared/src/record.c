@@ -376,7 +376,7 @@ int zc_rec_decode(const uint8_t *buf, size_t len, zc_rec *r, size_t *body_len, z
 	at = b.off;
 	r->utc_ms = zc_r_i64(&b, "utc_ms");
 	if (!b.err && !zc_utc_ms_valid(r->utc_ms))
-		return fail(err, ZC_EMALFORMED, at, "utc_ms", "terminal time outside 2000-01-01 .. 2200-01-01 UTC");
+		return fail(err, ZC_EMALFORMED, at, "utc_ms", "terminal time outside 1970-01-01 .. 2200-01-01 UTC");
 	r->mono_ms = zc_r_u64(&b, "mono_ms");
 	at = b.off;
 	zc_r_bytes(&b, r->prev_hash, ZC_HASH_LEN, "prev_hash");

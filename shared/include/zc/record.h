@@ -34,15 +34,17 @@
 /* Largest encoded record (body + signature). */
 #define ZC_REC_MAX (64 + ZC_TERMINAL_ID_MAX + 2 + ZC_PAYLOAD_MAX + 1 + ZC_SIG_MAX)
 
-/* The terminal times a record may carry (utc_ms, and a clock_set's
- * new_utc_ms): from 2000-01-01T00:00:00Z inclusive to 2200-01-01T00:00:00Z
- * exclusive, in ms since the Unix epoch. A clock_set's old_utc_ms may be as
- * early as the epoch itself (a terminal whose clock was reset). Times outside
- * are refused by the decoder and the encoder, so every decoded time can be
- * formatted and subtracted without overflow. Persisted (shared/FORMAT.md). */
-#define ZC_UTC_MS_MIN	  946684800000LL  /* 2000-01-01T00:00:00Z */
+/* The terminal times a record may carry (utc_ms, and a clock_set's old and
+ * new times): from the Unix epoch inclusive to 2200-01-01T00:00:00Z
+ * exclusive, in ms. The epoch is allowed: a terminal whose real-time clock
+ * was reset runs from 1970 and must still record its boot and its taps (the
+ * host distrusts them: before provisioning, RULES.md 3.4); the terminal
+ * never stops on its clock. Times outside are refused by the decoder and the
+ * encoder, so every decoded time can be formatted, shifted by a time zone and
+ * subtracted without overflow. Persisted (shared/FORMAT.md). */
+#define ZC_UTC_MS_MIN	  0LL		  /* 1970-01-01T00:00:00Z */
 #define ZC_UTC_MS_END	  7258118400000LL /* 2200-01-01T00:00:00Z, excluded */
-#define ZC_UTC_MS_OLD_MIN 0LL		  /* clock_set old_utc_ms: 1970-01-01 */
+#define ZC_UTC_MS_OLD_MIN ZC_UTC_MS_MIN	  /* clock_set old_utc_ms */
 
 /* 1 if ms is a time a record may carry as utc_ms, 0 otherwise. */
 int zc_utc_ms_valid(int64_t ms);
