@@ -627,9 +627,7 @@ static int command_once(zc_hostlink *h, const char *terminal, zc_privkey *key, z
 			return fail(h, ZC_EMALFORMED, "the terminal's RESULT does not decode");
 		if (!h->tkey || memcmp(res->req_hash, req_hash, ZC_HASH_LEN) || zc_wire_result_verify(res, h->tkey)) {
 			h->have_nonce = 0;
-			return fail(h, ZC_ESIG,
-				    "the answer to the %s command is not signed by terminal %s over that command: "
-				    "refused, its outcome is unknown (a forged answer on the line?)",
+			return fail(h, ZC_ESIG, "%s: answer not signed by terminal %s, refused (forged?)",
 				    zc_wire_cmd_name(h->cmd.kind), h->terminal[0] ? h->terminal : "(unprovisioned)");
 		}
 		memcpy(h->nonce, res->nonce, ZC_WIRE_NONCE_LEN);
