@@ -60,6 +60,7 @@ struct zc_hostlink {
 	int64_t nonce_at; /* zc_mono_ms() when it came */
 	zc_pubkey *tkey;  /* the key the session's first HELLO was signed by */
 	uint8_t tkey_fp[ZC_HASH_LEN];
+	uint8_t get_hash[ZC_HASH_LEN]; /* request hash of the last GET_RECORDS */
 	char terminal[ZC_TERMINAL_ID_MAX + 1];
 	int last_result;
 	const volatile sig_atomic_t *cancel;
@@ -229,6 +230,20 @@ static int recv_frame(zc_hostlink *h, unsigned timeout_ms)
  * it counts as no answer (frames of an abandoned stream end quickly). */
 #define STALE_MAX 64
 
+/* A refusal (RESULT) of a request whose hash is rh: once the session's key
+ * is known (after the first HELLO) it must be signed by it over that
+ * request; before, it is only a refusal (believing it costs nothing but
+ * the request). 0 or ZC_ESIG. */
+static int refusal_check(zc_hostlink *h, const zc_wire_result_msg *m, const uint8_t rh[ZC_HASH_LEN], uint8_t type)
+{
+	if (!h->tkey)
+		return 0;
+	if (memcmp(m->req_hash, rh, ZC_HASH_LEN) || zc_wire_result_verify(m, h->tkey))
+		return fail(h, ZC_ESIG, "%s: answer not signed by terminal %s, refused (forged?)",
+			    zc_wire_type_name(type), h->terminal[0] ? h->terminal : "(unprovisioned)");
+	return 0;
+}
+
 /* Send a request and wait for the frame of type want carrying its req_id
  * (or a RESULT refusing it), asking again on timeout up to the retries.
  * The answer is in h->f. 0, or an error. */
@@ -259,8 +274,12 @@ static int transact(zc_hostlink *h, uint8_t type, const uint8_t *payload, size_t
 				return 0;
 			if (h->f.type == ZC_WIRE_RESULT) {
 				zc_wire_result_msg m;
+				uint8_t rh[ZC_HASH_LEN];
 				if (zc_wire_result_decode(h->f.payload, h->f.len, &m))
 					return fail(h, ZC_EMALFORMED, "the terminal's RESULT does not decode");
+				zc_wire_request_hash(type, req, payload, len, rh);
+				if ((rc = refusal_check(h, &m, rh, type)))
+					return rc;
 				h->last_result = m.code;
 				return fail(h, ZC_ESTATE, "the terminal refused %s: %s%s%s", zc_wire_type_name(type),
 					    zc_wire_result_name(m.code), m.text[0] ? ": " : "", m.text);
@@ -374,6 +393,7 @@ static int send_get(zc_hostlink *h, uint64_t from, uint16_t window, uint16_t *re
 	if (n < 0)
 		return fail(h, ZC_EARG, "cannot encode GET_RECORDS");
 	*req = next_req(h);
+	zc_wire_request_hash(ZC_WIRE_GET_RECORDS, *req, h->pl, (size_t)n, h->get_hash);
 	return send_frame(h, ZC_WIRE_GET_RECORDS, *req, h->pl, (size_t)n);
 }
 
@@ -541,6 +561,9 @@ static int on_result(pull *u)
 	zc_hostlink *h = u->h;
 	if (zc_wire_result_decode(h->f.payload, h->f.len, &r))
 		return fail(h, ZC_EMALFORMED, "the terminal's RESULT does not decode");
+	int rc = refusal_check(h, &r, h->get_hash, ZC_WIRE_GET_RECORDS);
+	if (rc)
+		return rc;
 	h->last_result = r.code;
 	return fail(h, ZC_ESTATE, "the terminal refused GET_RECORDS from seq %llu: %s%s%s",
 		    (unsigned long long)u->p.next_seq, zc_wire_result_name(r.code), r.text[0] ? ": " : "", r.text);
