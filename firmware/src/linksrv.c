@@ -17,7 +17,14 @@
  * forgeries keep the nonce. The last few nonces are remembered only to
  * tell a replay (a command that verifies over an earlier nonce:
  * ZC_WIRE_E_NONCE) from a forgery (ZC_WIRE_E_SIGNATURE); neither is ever
- * accepted.
+ * accepted. A nonce is good for ZC_WIRE_CMD_WINDOW_MS of the terminal's
+ * monotonic clock after it was drawn: a command held back on the line
+ * longer than that is refused (ZC_WIRE_E_EXPIRED), whatever it asks.
+ *
+ * Protocol version 2: every HELLO is signed with the terminal's journal key
+ * over the host's nonce from HELLO_REQ, and every RESULT over the hash of
+ * the request it answers, so a relay on the line can neither alter the
+ * terminal's clock or head as the host sees them nor answer for it.
  */
 #include "zc/linksrv.h"
 
@@ -45,10 +52,11 @@
 typedef struct stream {
 	int active;
 	uint16_t req_id;
-	uint64_t next;	    /* next sequence number to send */
-	uint32_t credit;    /* RECORDS frames we may still send */
-	size_t max_payload; /* the host's largest RECORDS payload */
-	int at_head;	    /* the last frame reached the head: END may be due */
+	uint64_t next;		       /* next sequence number to send */
+	uint32_t credit;	       /* RECORDS frames we may still send */
+	size_t max_payload;	       /* the host's largest RECORDS payload */
+	int at_head;		       /* the last frame reached the head: END may be due */
+	uint8_t req_hash[ZC_HASH_LEN]; /* of its GET_RECORDS, for a RESULT */
 } stream;
 
 typedef struct counters {
@@ -71,7 +79,9 @@ struct zc_linksrv {
 	uint16_t pubkey_len;
 	/* nonces */
 	uint8_t nonce[ZC_WIRE_NONCE_LEN];
+	uint64_t nonce_mono; /* the monotonic clock when it was drawn */
 	uint8_t old[NONCE_HISTORY][ZC_WIRE_NONCE_LEN];
+	uint8_t req_hash[ZC_HASH_LEN]; /* of the request being answered */
 	int nold, oldpos;
 	stream str;
 	/* buffers (large: kept off the thread's stack) */
@@ -110,12 +120,22 @@ static void send_frame(zc_linksrv *s, uint8_t type, uint16_t req_id, const uint8
 	s->c.frames_out++;
 }
 
+static uint64_t mono_now(zc_linksrv *s)
+{
+	zc_termstate_lock(s->ts);
+	const zc_clock *clk = zc_termstate_clock(s->ts);
+	uint64_t t = clk->mono_ms(clk->ctx);
+	zc_termstate_unlock(s->ts);
+	return t;
+}
+
 static int new_nonce(zc_linksrv *s)
 {
 	memcpy(s->old[s->oldpos], s->nonce, ZC_WIRE_NONCE_LEN);
 	s->oldpos = (s->oldpos + 1) % NONCE_HISTORY;
 	if (s->nold < NONCE_HISTORY)
 		s->nold++;
+	s->nonce_mono = mono_now(s);
 	return zc_random(s->nonce, ZC_WIRE_NONCE_LEN);
 }
 
@@ -131,17 +151,26 @@ static void result(zc_linksrv *s, uint16_t req_id, uint8_t code, const char *fmt
 	vsnprintf(m.text, sizeof m.text, fmt, ap); /* cut to ZC_TEXT_MAX */
 	va_end(ap);
 	memcpy(m.nonce, s->nonce, ZC_WIRE_NONCE_LEN);
-	int n = zc_wire_result_encode(&m, s->payload, sizeof s->payload);
+	memcpy(m.req_hash, s->req_hash, ZC_HASH_LEN);
+	zc_termstate_lock(s->ts);
+	int rc = zc_wire_result_sign(&m, zc_termstate_key(s->ts));
+	zc_termstate_unlock(s->ts);
+	int n = rc ? rc : zc_wire_result_encode(&m, s->payload, sizeof s->payload);
 	if (n >= 0)
 		send_frame(s, ZC_WIRE_RESULT, req_id, s->payload, (size_t)n);
+	else
+		s->c.port_errors++; /* a bug, or the key failed: nothing to answer with */
 }
 
 /* ---- HELLO and STATUS ---- */
 
-static void hello(zc_linksrv *s, uint16_t req_id)
+static void hello(zc_linksrv *s, const zc_wire_frame *f)
 {
+	uint16_t req_id = f->req_id;
+	uint8_t host_nonce[ZC_WIRE_NONCE_LEN];
 	zc_wire_hello h;
 	memset(&h, 0, sizeof h);
+	zc_wire_hello_req_decode(f->payload, f->len, host_nonce);
 	s->str.active = 0; /* a new session */
 	if (new_nonce(s)) {
 		result(s, req_id, ZC_WIRE_E_INTERNAL, "no randomness for a nonce");
@@ -164,7 +193,11 @@ static void hello(zc_linksrv *s, uint16_t req_id)
 	memcpy(h.pubkey, s->pubkey, s->pubkey_len);
 	h.pubkey_len = s->pubkey_len;
 	memcpy(h.nonce, s->nonce, ZC_WIRE_NONCE_LEN);
-	int n = zc_wire_hello_encode(&h, s->payload, sizeof s->payload);
+	zc_termstate_lock(s->ts);
+	int n = zc_wire_hello_sign(&h, host_nonce, zc_termstate_key(s->ts));
+	zc_termstate_unlock(s->ts);
+	if (!n)
+		n = zc_wire_hello_encode(&h, s->payload, sizeof s->payload);
 	if (n < 0)
 		result(s, req_id, ZC_WIRE_E_INTERNAL, "cannot encode HELLO");
 	else
@@ -213,6 +246,7 @@ static void get_records(zc_linksrv *s, const zc_wire_frame *f)
 	s->str.credit = g.credit;
 	s->str.max_payload = g.max_payload ? g.max_payload : ZC_WIRE_PAYLOAD_MAX;
 	s->str.at_head = 1; /* check at once: it may be an empty pull */
+	memcpy(s->str.req_hash, s->req_hash, ZC_HASH_LEN);
 	s->c.streams++;
 }
 
@@ -288,6 +322,7 @@ static void stream_step(zc_linksrv *s)
 	}
 	if (failed && !count) {
 		st->active = 0;
+		memcpy(s->req_hash, st->req_hash, ZC_HASH_LEN);
 		result(s, st->req_id, ZC_WIRE_E_INTERNAL, "journal read failed at %llu: %s",
 		       (unsigned long long)st->next, zc_strerror(failed));
 		return;
@@ -302,14 +337,15 @@ static void stream_step(zc_linksrv *s)
 /* ---- commands ---- */
 
 /* Check the command's signature by key over the current nonce: ZC_WIRE_OK,
- * ZC_WIRE_E_NONCE (it verifies over an earlier nonce: a replay) or
- * ZC_WIRE_E_SIGNATURE. */
+ * ZC_WIRE_E_EXPIRED (over the current nonce, but that was drawn more than
+ * ZC_WIRE_CMD_WINDOW_MS ago: a command held back), ZC_WIRE_E_NONCE (it
+ * verifies over an earlier nonce: a replay) or ZC_WIRE_E_SIGNATURE. */
 static int check_signature(zc_linksrv *s, const char *terminal, zc_pubkey *key)
 {
 	if (!s->cmd.sig_len)
 		return ZC_WIRE_E_SIGNATURE;
 	if (!zc_wire_cmd_verify(&s->cmd, terminal, s->nonce, key))
-		return ZC_WIRE_OK;
+		return mono_now(s) - s->nonce_mono > ZC_WIRE_CMD_WINDOW_MS ? ZC_WIRE_E_EXPIRED : ZC_WIRE_OK;
 	for (int i = 0; i < s->nold; i++)
 		if (!zc_wire_cmd_verify(&s->cmd, terminal, s->old[i], key))
 			return ZC_WIRE_E_NONCE;
@@ -318,8 +354,9 @@ static int check_signature(zc_linksrv *s, const char *terminal, zc_pubkey *key)
 
 static const char *signature_text(int code)
 {
-	return code == ZC_WIRE_E_NONCE ? "signed over an old nonce: replay refused"
-				       : "not signed by the registered host key";
+	return code == ZC_WIRE_E_NONCE	   ? "signed over an old nonce: replay refused"
+	       : code == ZC_WIRE_E_EXPIRED ? "nonce issued more than 30 s ago: stale command refused"
+					   : "not signed by the registered host key";
 }
 
 static void iso_time(int64_t ms, char *out, size_t cap)
@@ -580,10 +617,11 @@ out:
 static void handle(zc_linksrv *s, const zc_wire_frame *f)
 {
 	s->c.frames_in++;
+	zc_wire_request_hash(f->type, f->req_id, f->payload, f->len, s->req_hash);
 	if (f->type != ZC_WIRE_CREDIT)
 		s->str.active = 0; /* any other request ends a running stream */
 	switch (f->type) {
-	case ZC_WIRE_HELLO_REQ: hello(s, f->req_id); break;
+	case ZC_WIRE_HELLO_REQ: hello(s, f); break;
 	case ZC_WIRE_GET_RECORDS: get_records(s, f); break;
 	case ZC_WIRE_CREDIT: credit(s, f); break;
 	case ZC_WIRE_STATUS_REQ: status(s, f->req_id); break;
@@ -654,6 +692,7 @@ int zc_linksrv_start(const zc_linksrv_cfg *cfg, zc_linksrv **out)
 	s->pubkey_len = (uint16_t)pl;
 	if ((rc = zc_random(s->nonce, ZC_WIRE_NONCE_LEN)))
 		goto out;
+	s->nonce_mono = mono_now(s);
 	/* Signals go to the main thread, never to the server. */
 	sigset_t all, old;
 	sigfillset(&all);

@@ -11,6 +11,17 @@
  * the timeout only where that is harmless (HELLO, STATUS, GET_RECORDS from
  * the next missing seq); a command is retried only once a HELLO has shown
  * it was not applied (the nonce is unchanged).
+ *
+ * Protocol version 2: nothing the terminal says is believed unless it is
+ * signed by the terminal's key. HELLO_REQ carries a fresh host nonce and
+ * the HELLO must be signed over it by the key it presents (the caller then
+ * checks that key against the one registered, zc/collect.h; while
+ * provisioning, the presented key is all there is, and it is trusted for
+ * nothing but the answers of this session). A RESULT to a command must
+ * carry the hash of that very command and verify under the same key, or
+ * the command's outcome is unknown and the call fails. A command is signed
+ * over a nonce at most half the terminal's window old (a HELLO first
+ * otherwise), since the terminal refuses it once the window is over.
  */
 #include "zc/hostlink.h"
 
@@ -46,6 +57,10 @@ struct zc_hostlink {
 	size_t rx_off, rx_len; /* unconsumed input rx[rx_off..rx_len) */
 	int have_nonce;
 	uint8_t nonce[ZC_WIRE_NONCE_LEN];
+	int64_t nonce_at; /* zc_mono_ms() when it came */
+	zc_pubkey *tkey;  /* the key the session's first HELLO was signed by */
+	uint8_t tkey_fp[ZC_HASH_LEN];
+	uint8_t get_hash[ZC_HASH_LEN]; /* request hash of the last GET_RECORDS */
 	char terminal[ZC_TERMINAL_ID_MAX + 1];
 	int last_result;
 	const volatile sig_atomic_t *cancel;
@@ -105,6 +120,7 @@ void zc_hostlink_close(zc_hostlink *h)
 	if (h->ops->close)
 		h->ops->close(h->ctx);
 	memset(h->nonce, 0, sizeof h->nonce);
+	zc_pubkey_free(h->tkey);
 	free(h);
 }
 
@@ -214,6 +230,20 @@ static int recv_frame(zc_hostlink *h, unsigned timeout_ms)
  * it counts as no answer (frames of an abandoned stream end quickly). */
 #define STALE_MAX 64
 
+/* A refusal (RESULT) of a request whose hash is rh: once the session's key
+ * is known (after the first HELLO) it must be signed by it over that
+ * request; before, it is only a refusal (believing it costs nothing but
+ * the request). 0 or ZC_ESIG. */
+static int refusal_check(zc_hostlink *h, const zc_wire_result_msg *m, const uint8_t rh[ZC_HASH_LEN], uint8_t type)
+{
+	if (!h->tkey)
+		return 0;
+	if (memcmp(m->req_hash, rh, ZC_HASH_LEN) || zc_wire_result_verify(m, h->tkey))
+		return fail(h, ZC_ESIG, "%s: answer not signed by terminal %s, refused (forged?)",
+			    zc_wire_type_name(type), h->terminal[0] ? h->terminal : "(unprovisioned)");
+	return 0;
+}
+
 /* Send a request and wait for the frame of type want carrying its req_id
  * (or a RESULT refusing it), asking again on timeout up to the retries.
  * The answer is in h->f. 0, or an error. */
@@ -244,8 +274,12 @@ static int transact(zc_hostlink *h, uint8_t type, const uint8_t *payload, size_t
 				return 0;
 			if (h->f.type == ZC_WIRE_RESULT) {
 				zc_wire_result_msg m;
+				uint8_t rh[ZC_HASH_LEN];
 				if (zc_wire_result_decode(h->f.payload, h->f.len, &m))
 					return fail(h, ZC_EMALFORMED, "the terminal's RESULT does not decode");
+				zc_wire_request_hash(type, req, payload, len, rh);
+				if ((rc = refusal_check(h, &m, rh, type)))
+					return rc;
 				h->last_result = m.code;
 				return fail(h, ZC_ESTATE, "the terminal refused %s: %s%s%s", zc_wire_type_name(type),
 					    zc_wire_result_name(m.code), m.text[0] ? ": " : "", m.text);
@@ -262,24 +296,56 @@ static int transact(zc_hostlink *h, uint8_t type, const uint8_t *payload, size_t
 
 /* ---- requests ---- */
 
+/* The HELLO in h->f, asked for over host_nonce: decoded into *hello and
+ * signed by the key it presents, which is the session's key from now on
+ * (and must not change within the session). */
+static int hello_check(zc_hostlink *h, const uint8_t host_nonce[ZC_WIRE_NONCE_LEN], zc_wire_hello *hello)
+{
+	zc_pubkey *k = NULL;
+	int rc = zc_wire_hello_decode(h->f.payload, h->f.len, hello);
+	if (rc == ZC_EVERSION)
+		return fail(h, ZC_EVERSION,
+			    "the terminal speaks protocol version %u, this host version %d: update the older one",
+			    h->f.len ? h->f.payload[0] : 0, ZC_WIRE_VERSION);
+	if (rc)
+		return fail(h, ZC_EMALFORMED, "the terminal's HELLO does not decode");
+	if (h->tkey && memcmp(h->tkey_fp, hello->key_fp, ZC_HASH_LEN))
+		return fail(h, ZC_ESIG,
+			    "the terminal's key changed within one session: refused (another device on the line?)");
+	if (!h->tkey && zc_pubkey_parse(hello->pubkey, hello->pubkey_len, &k))
+		return fail(h, ZC_EMALFORMED, "the terminal's HELLO carries a key that does not parse");
+	if (zc_wire_hello_verify(hello, host_nonce, h->tkey ? h->tkey : k)) {
+		zc_pubkey_free(k);
+		return fail(h, ZC_ESIG,
+			    "the terminal's HELLO is not signed by its key over this host's nonce: refused "
+			    "(altered or replayed on the line)");
+	}
+	if (k) {
+		h->tkey = k;
+		memcpy(h->tkey_fp, hello->key_fp, ZC_HASH_LEN);
+	}
+	return 0;
+}
+
 int zc_hostlink_hello(zc_hostlink *h, zc_wire_hello *hello, int64_t *local_ms)
 {
+	uint8_t host_nonce[ZC_WIRE_NONCE_LEN], pl[ZC_WIRE_NONCE_LEN];
 	if (!h || !hello)
 		return ZC_EARG;
 	h->errmsg[0] = 0;
+	if (zc_random(host_nonce, sizeof host_nonce))
+		return fail(h, ZC_ECRYPTO, "no randomness for a nonce");
+	int n = zc_wire_hello_req_encode(host_nonce, pl, sizeof pl);
 	int64_t t0 = zc_real_ms();
-	int rc = transact(h, ZC_WIRE_HELLO_REQ, NULL, 0, ZC_WIRE_HELLO);
+	int rc = transact(h, ZC_WIRE_HELLO_REQ, pl, (size_t)n, ZC_WIRE_HELLO);
 	if (rc)
 		return rc;
 	int64_t t1 = zc_real_ms();
-	rc = zc_wire_hello_decode(h->f.payload, h->f.len, hello);
-	if (rc == ZC_EVERSION)
-		return fail(h, ZC_EVERSION, "the terminal speaks another protocol version (this host: %d)",
-			    ZC_WIRE_VERSION);
-	if (rc)
-		return fail(h, ZC_EMALFORMED, "the terminal's HELLO does not decode");
+	if ((rc = hello_check(h, host_nonce, hello)))
+		return rc;
 	memcpy(h->nonce, hello->nonce, ZC_WIRE_NONCE_LEN);
 	h->have_nonce = 1;
+	h->nonce_at = zc_mono_ms();
 	snprintf(h->terminal, sizeof h->terminal, "%s", hello->terminal);
 	if (local_ms)
 		*local_ms = t0 + (t1 - t0) / 2;
@@ -327,6 +393,7 @@ static int send_get(zc_hostlink *h, uint64_t from, uint16_t window, uint16_t *re
 	if (n < 0)
 		return fail(h, ZC_EARG, "cannot encode GET_RECORDS");
 	*req = next_req(h);
+	zc_wire_request_hash(ZC_WIRE_GET_RECORDS, *req, h->pl, (size_t)n, h->get_hash);
 	return send_frame(h, ZC_WIRE_GET_RECORDS, *req, h->pl, (size_t)n);
 }
 
@@ -494,6 +561,9 @@ static int on_result(pull *u)
 	zc_hostlink *h = u->h;
 	if (zc_wire_result_decode(h->f.payload, h->f.len, &r))
 		return fail(h, ZC_EMALFORMED, "the terminal's RESULT does not decode");
+	int rc = refusal_check(h, &r, h->get_hash, ZC_WIRE_GET_RECORDS);
+	if (rc)
+		return rc;
 	h->last_result = r.code;
 	return fail(h, ZC_ESTATE, "the terminal refused GET_RECORDS from seq %llu: %s%s%s",
 		    (unsigned long long)u->p.next_seq, zc_wire_result_name(r.code), r.text[0] ? ": " : "", r.text);
@@ -562,6 +632,8 @@ static int command_once(zc_hostlink *h, const char *terminal, zc_privkey *key, z
 	if (n < 0)
 		return fail(h, ZC_EARG, "cannot encode the command (body of %u bytes)", h->cmd.body_len);
 	uint16_t req = next_req(h);
+	uint8_t req_hash[ZC_HASH_LEN];
+	zc_wire_request_hash(ZC_WIRE_COMMAND, req, h->pl, (size_t)n, req_hash);
 	if ((rc = send_frame(h, ZC_WIRE_COMMAND, req, h->pl, (size_t)n)))
 		return rc;
 	for (unsigned stale = 0; stale < STALE_MAX; stale++) {
@@ -576,7 +648,13 @@ static int command_once(zc_hostlink *h, const char *terminal, zc_privkey *key, z
 		}
 		if (zc_wire_result_decode(h->f.payload, h->f.len, res))
 			return fail(h, ZC_EMALFORMED, "the terminal's RESULT does not decode");
+		if (!h->tkey || memcmp(res->req_hash, req_hash, ZC_HASH_LEN) || zc_wire_result_verify(res, h->tkey)) {
+			h->have_nonce = 0;
+			return fail(h, ZC_ESIG, "%s: answer not signed by terminal %s, refused (forged?)",
+				    zc_wire_cmd_name(h->cmd.kind), h->terminal[0] ? h->terminal : "(unprovisioned)");
+		}
 		memcpy(h->nonce, res->nonce, ZC_WIRE_NONCE_LEN);
+		h->nonce_at = zc_mono_ms();
 		h->last_result = res->code;
 		return 1;
 	}
@@ -634,6 +712,9 @@ int zc_hostlink_command(zc_hostlink *h, const char *terminal, uint8_t kind, cons
 		return ZC_EARG;
 	h->errmsg[0] = 0;
 	memset(res, 0, sizeof *res);
+	/* A nonce the terminal may already call stale: ask for a fresh one. */
+	if (h->have_nonce && zc_mono_ms() - h->nonce_at > ZC_WIRE_CMD_WINDOW_MS / 2)
+		h->have_nonce = 0;
 	if (!h->have_nonce && (rc = zc_hostlink_hello(h, &hello, NULL)))
 		return rc;
 	memset(&h->cmd, 0, sizeof h->cmd);
@@ -647,9 +728,10 @@ int zc_hostlink_command(zc_hostlink *h, const char *terminal, uint8_t kind, cons
 		if (rc < 0)
 			return rc;
 		if (rc == 1) {
-			if (res->code == ZC_WIRE_E_NONCE && !nonce_retry) {
+			if ((res->code == ZC_WIRE_E_NONCE || res->code == ZC_WIRE_E_EXPIRED) && !nonce_retry) {
 				/* The nonce moved under us (a HELLO from
-				 * elsewhere): sign over the fresh one. */
+				 * elsewhere) or went stale (a slow line):
+				 * sign over a fresh one. */
 				nonce_retry = 1;
 				if ((rc = zc_hostlink_hello(h, &hello, NULL)))
 					return rc;

@@ -341,7 +341,8 @@ static int first_ok(uint64_t first, uint64_t head)
 
 /* ---- HELLO ---- */
 
-int zc_wire_hello_encode(const zc_wire_hello *m, uint8_t *out, size_t cap)
+/* The HELLO fields before the signature. */
+static int hello_body(zc_wbuf *w, const zc_wire_hello *m)
 {
 	uint8_t fp[ZC_HASH_LEN];
 	if (!m->terminal[0] != !m->township[0])
@@ -353,22 +354,53 @@ int zc_wire_hello_encode(const zc_wire_hello *m, uint8_t *out, size_t cap)
 		return ZC_EARG;
 	if (m->collected_seq > m->head_seq || !first_ok(m->first_seq, m->head_seq))
 		return ZC_EARG;
+	zc_w_u8(w, ZC_WIRE_VERSION);
+	w_str(w, m->terminal, ZC_TERMINAL_ID_MAX, 1);
+	w_str(w, m->township, ZC_TERMINAL_ID_MAX, 1);
+	w_str(w, m->firmware, ZC_TEXT_MAX, 0);
+	zc_w_bytes(w, m->key_fp, ZC_HASH_LEN);
+	zc_w_u16(w, m->pubkey_len);
+	zc_w_bytes(w, m->pubkey, m->pubkey_len);
+	zc_w_bytes(w, m->host_fp, ZC_HASH_LEN);
+	zc_w_u64(w, m->head_seq);
+	zc_w_bytes(w, m->head_hash, ZC_HASH_LEN);
+	zc_w_u64(w, m->first_seq);
+	zc_w_u64(w, m->collected_seq);
+	zc_w_i64(w, m->utc_ms);
+	zc_w_bytes(w, m->nonce, ZC_WIRE_NONCE_LEN);
+	return w_done(w);
+}
+
+/* u8 sig_len | sig: a DER ECDSA signature, sig_len 8..72. */
+static void w_sig(zc_wbuf *w, const uint8_t *sig, uint8_t sig_len)
+{
+	if (!der_sig_valid(sig, sig_len)) {
+		w->overflow = 1;
+		return;
+	}
+	zc_w_u8(w, sig_len);
+	zc_w_bytes(w, sig, sig_len);
+}
+
+static void r_sig(zc_rbuf *r, uint8_t *sig, uint8_t *sig_len)
+{
+	size_t at = r->off;
+	*sig_len = zc_r_u8(r, "sig_len");
+	if (!r->err && (*sig_len < 8 || *sig_len > ZC_SIG_MAX))
+		zc_r_fail(r, ZC_EMALFORMED, at, "sig_len");
+	zc_r_bytes(r, sig, r->err ? 0 : *sig_len, "sig");
+	if (!r->err && !der_sig_valid(sig, *sig_len))
+		zc_r_fail(r, ZC_EMALFORMED, at + 1, "sig");
+}
+
+int zc_wire_hello_encode(const zc_wire_hello *m, uint8_t *out, size_t cap)
+{
 	zc_wbuf w;
 	zc_wbuf_init(&w, out, cap);
-	zc_w_u8(&w, ZC_WIRE_VERSION);
-	w_str(&w, m->terminal, ZC_TERMINAL_ID_MAX, 1);
-	w_str(&w, m->township, ZC_TERMINAL_ID_MAX, 1);
-	w_str(&w, m->firmware, ZC_TEXT_MAX, 0);
-	zc_w_bytes(&w, m->key_fp, ZC_HASH_LEN);
-	zc_w_u16(&w, m->pubkey_len);
-	zc_w_bytes(&w, m->pubkey, m->pubkey_len);
-	zc_w_bytes(&w, m->host_fp, ZC_HASH_LEN);
-	zc_w_u64(&w, m->head_seq);
-	zc_w_bytes(&w, m->head_hash, ZC_HASH_LEN);
-	zc_w_u64(&w, m->first_seq);
-	zc_w_u64(&w, m->collected_seq);
-	zc_w_i64(&w, m->utc_ms);
-	zc_w_bytes(&w, m->nonce, ZC_WIRE_NONCE_LEN);
+	int rc = hello_body(&w, m);
+	if (rc < 0)
+		return rc;
+	w_sig(&w, m->sig, m->sig_len);
 	return w_done(&w);
 }
 
@@ -409,6 +441,7 @@ int zc_wire_hello_decode(const uint8_t *p, size_t n, zc_wire_hello *m)
 		zc_r_fail(&r, ZC_EMALFORMED, at, "collected_seq");
 	m->utc_ms = zc_r_i64(&r, "utc_ms");
 	zc_r_bytes(&r, m->nonce, ZC_WIRE_NONCE_LEN, "nonce");
+	r_sig(&r, m->sig, &m->sig_len);
 	return r_done(&r);
 }
 
@@ -629,13 +662,20 @@ int zc_wire_command_decode(const uint8_t *p, size_t n, zc_wire_command *m)
 
 /* ---- RESULT ---- */
 
+static void result_body(zc_wbuf *w, const zc_wire_result_msg *m)
+{
+	zc_w_u8(w, m->code);
+	w_str(w, m->text, ZC_TEXT_MAX, 0);
+	zc_w_bytes(w, m->nonce, ZC_WIRE_NONCE_LEN);
+	zc_w_bytes(w, m->req_hash, ZC_HASH_LEN);
+}
+
 int zc_wire_result_encode(const zc_wire_result_msg *m, uint8_t *out, size_t cap)
 {
 	zc_wbuf w;
 	zc_wbuf_init(&w, out, cap);
-	zc_w_u8(&w, m->code);
-	w_str(&w, m->text, ZC_TEXT_MAX, 0);
-	zc_w_bytes(&w, m->nonce, ZC_WIRE_NONCE_LEN);
+	result_body(&w, m);
+	w_sig(&w, m->sig, m->sig_len);
 	return w_done(&w);
 }
 
@@ -647,6 +687,8 @@ int zc_wire_result_decode(const uint8_t *p, size_t n, zc_wire_result_msg *m)
 	m->code = zc_r_u8(&r, "code");
 	r_str(&r, m->text, ZC_TEXT_MAX, 0, 0, "text");
 	zc_r_bytes(&r, m->nonce, ZC_WIRE_NONCE_LEN, "nonce");
+	zc_r_bytes(&r, m->req_hash, ZC_HASH_LEN, "req_hash");
+	r_sig(&r, m->sig, &m->sig_len);
 	return r_done(&r);
 }
 
@@ -791,6 +833,115 @@ int zc_wire_cmd_verify(const zc_wire_command *c, const char *terminal, const uin
 	return zc_pubkey_verify(host_key, h, c->sig, c->sig_len) ? ZC_ESIG : 0;
 }
 
+/* ---- the terminal's signatures ---- */
+
+int zc_wire_hello_req_encode(const uint8_t host_nonce[ZC_WIRE_NONCE_LEN], uint8_t *out, size_t cap)
+{
+	if (cap < ZC_WIRE_NONCE_LEN)
+		return ZC_EARG;
+	memcpy(out, host_nonce, ZC_WIRE_NONCE_LEN);
+	return ZC_WIRE_NONCE_LEN;
+}
+
+void zc_wire_hello_req_decode(const uint8_t *p, size_t n, uint8_t host_nonce[ZC_WIRE_NONCE_LEN])
+{
+	if (n == ZC_WIRE_NONCE_LEN)
+		memcpy(host_nonce, p, ZC_WIRE_NONCE_LEN);
+	else
+		memset(host_nonce, 0, ZC_WIRE_NONCE_LEN);
+}
+
+/* SHA-256(domain || pre || the bytes w wrote), or ZC_EARG. */
+static int digest_of(const char *domain, const uint8_t *pre, size_t pre_len, const zc_wbuf *w, uint8_t out[ZC_HASH_LEN])
+{
+	if (w_done(w) < 0)
+		return ZC_EARG;
+	zc_sha256_ctx c;
+	zc_sha256_start(&c);
+	zc_sha256_update(&c, domain, strlen(domain));
+	if (pre_len)
+		zc_sha256_update(&c, pre, pre_len);
+	zc_sha256_update(&c, w->p, w->len);
+	zc_sha256_finish(&c, out);
+	return 0;
+}
+
+int zc_wire_hello_digest(const zc_wire_hello *m, const uint8_t host_nonce[ZC_WIRE_NONCE_LEN], uint8_t out[ZC_HASH_LEN])
+{
+	uint8_t buf[512];
+	zc_wbuf w;
+	zc_wbuf_init(&w, buf, sizeof buf);
+	if (hello_body(&w, m) < 0)
+		return ZC_EARG;
+	return digest_of("zhucun-hello-v2", host_nonce, ZC_WIRE_NONCE_LEN, &w, out);
+}
+
+int zc_wire_hello_sign(zc_wire_hello *m, const uint8_t host_nonce[ZC_WIRE_NONCE_LEN], zc_privkey *key)
+{
+	uint8_t h[ZC_HASH_LEN];
+	size_t sl = 0;
+	if (!key || zc_wire_hello_digest(m, host_nonce, h))
+		return ZC_EARG;
+	int rc = zc_privkey_sign(key, h, m->sig, &sl);
+	if (rc)
+		return rc;
+	m->sig_len = (uint8_t)sl;
+	return 0;
+}
+
+int zc_wire_hello_verify(const zc_wire_hello *m, const uint8_t host_nonce[ZC_WIRE_NONCE_LEN], zc_pubkey *key)
+{
+	uint8_t h[ZC_HASH_LEN];
+	if (!key || zc_wire_hello_digest(m, host_nonce, h))
+		return ZC_EARG;
+	if (!der_sig_valid(m->sig, m->sig_len))
+		return ZC_ESIG;
+	return zc_pubkey_verify(key, h, m->sig, m->sig_len) ? ZC_ESIG : 0;
+}
+
+void zc_wire_request_hash(uint8_t type, uint16_t req_id, const uint8_t *payload, size_t len, uint8_t out[ZC_HASH_LEN])
+{
+	uint8_t b[3] = {type, (uint8_t)req_id, (uint8_t)(req_id >> 8)};
+	zc_sha256_ctx c;
+	zc_sha256_start(&c);
+	zc_sha256_update(&c, b, sizeof b);
+	if (len)
+		zc_sha256_update(&c, payload, len);
+	zc_sha256_finish(&c, out);
+}
+
+int zc_wire_result_digest(const zc_wire_result_msg *m, uint8_t out[ZC_HASH_LEN])
+{
+	uint8_t buf[256];
+	zc_wbuf w;
+	zc_wbuf_init(&w, buf, sizeof buf);
+	result_body(&w, m);
+	return digest_of("zhucun-result-v2", NULL, 0, &w, out);
+}
+
+int zc_wire_result_sign(zc_wire_result_msg *m, zc_privkey *key)
+{
+	uint8_t h[ZC_HASH_LEN];
+	size_t sl = 0;
+	if (!key || zc_wire_result_digest(m, h))
+		return ZC_EARG;
+	int rc = zc_privkey_sign(key, h, m->sig, &sl);
+	if (rc)
+		return rc;
+	m->sig_len = (uint8_t)sl;
+	return 0;
+}
+
+int zc_wire_result_verify(const zc_wire_result_msg *m, zc_pubkey *key)
+{
+	uint8_t h[ZC_HASH_LEN];
+	if (!key || zc_wire_result_digest(m, h))
+		return ZC_EARG;
+	if (!der_sig_valid(m->sig, m->sig_len))
+		return ZC_ESIG;
+	return zc_pubkey_verify(key, h, m->sig, m->sig_len) ? ZC_ESIG : 0;
+}
+
 /* ---- names ---- */
 
 const char *zc_wire_type_name(uint8_t type)
@@ -823,6 +974,7 @@ const char *zc_wire_result_name(uint8_t code)
 	case ZC_WIRE_E_MALFORMED: return "malformed";
 	case ZC_WIRE_E_UNSUPPORTED: return "unsupported";
 	case ZC_WIRE_E_INTERNAL: return "internal";
+	case ZC_WIRE_E_EXPIRED: return "expired";
 	default: return "unknown";
 	}
 }

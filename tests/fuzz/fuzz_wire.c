@@ -8,12 +8,17 @@
  * up; a frame that comes out re-encodes to a frame that decodes to itself;
  * whatever a message decoder or the COBS decoder accepts re-encodes to
  * exactly its input (canonical form), and a rejection is one of the
- * documented codes.
+ * documented codes. Version 2's signed messages: a HELLO or RESULT that
+ * decodes is signed by a test key and verifies, and no longer verifies
+ * over another host nonce, with another clock, code or request hash; the
+ * HELLO_REQ nonce decodes from any payload; the request hash of a frame
+ * depends on its type, id and payload.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "zc/crypto.h"
 #include "zc/err.h"
 #include "zc/wire.h"
 
@@ -33,6 +38,56 @@ static void same(int n, const uint8_t *out, const uint8_t *p, size_t len)
 	check(n == (int)len && !memcmp(out, p, len));
 }
 
+/* A terminal key of the fuzzer's own, made once. */
+static zc_privkey *sk;
+static zc_pubkey *pk;
+
+static void keys(void)
+{
+	uint8_t der[ZC_WIRE_PUBKEY_MAX];
+	size_t dl;
+	if (sk)
+		return;
+	check(!zc_privkey_generate(&sk));
+	check(!zc_privkey_public_der(sk, der, sizeof der, &dl));
+	check(!zc_pubkey_parse(der, dl, &pk));
+}
+
+/* A decoded HELLO: signed over a host nonce taken from the input, it
+ * verifies; over another nonce or with another clock it does not; the
+ * signed message still encodes. */
+static void hello_signed(zc_wire_hello *m, const uint8_t *p, size_t n)
+{
+	static uint8_t out[ZC_WIRE_PAYLOAD_MAX + 16];
+	uint8_t hn[ZC_WIRE_NONCE_LEN];
+	keys();
+	zc_wire_hello_req_decode(p, n < ZC_WIRE_NONCE_LEN ? n : ZC_WIRE_NONCE_LEN, hn);
+	int v = zc_wire_hello_verify(m, hn, pk); /* a signature from the input: checked, never trusted */
+	check(v == 0 || v == ZC_ESIG);
+	check(!zc_wire_hello_sign(m, hn, sk));
+	check(!zc_wire_hello_verify(m, hn, pk));
+	check(zc_wire_hello_encode(m, out, sizeof out) > 0);
+	hn[n % ZC_WIRE_NONCE_LEN] ^= 0x20;
+	check(zc_wire_hello_verify(m, hn, pk) == ZC_ESIG);
+	hn[n % ZC_WIRE_NONCE_LEN] ^= 0x20;
+	m->utc_ms ^= 1;
+	check(zc_wire_hello_verify(m, hn, pk) == ZC_ESIG);
+}
+
+static void result_signed(zc_wire_result_msg *m)
+{
+	static uint8_t out[ZC_WIRE_PAYLOAD_MAX + 16];
+	keys();
+	check(!zc_wire_result_sign(m, sk));
+	check(!zc_wire_result_verify(m, pk));
+	check(zc_wire_result_encode(m, out, sizeof out) > 0);
+	m->req_hash[m->code % ZC_HASH_LEN] ^= 1;
+	check(zc_wire_result_verify(m, pk) == ZC_ESIG);
+	m->req_hash[m->code % ZC_HASH_LEN] ^= 1;
+	m->code ^= 1;
+	check(zc_wire_result_verify(m, pk) == ZC_ESIG);
+}
+
 /* Every decoder on p[0..n); what one accepts must re-encode to p. */
 static void messages(const uint8_t *p, size_t n)
 {
@@ -42,10 +97,21 @@ static void messages(const uint8_t *p, size_t n)
 	{
 		zc_wire_hello m;
 		rc = zc_wire_hello_decode(p, n, &m);
-		if (rc)
+		if (rc) {
 			rejected(rc);
-		else
+		} else {
 			same(zc_wire_hello_encode(&m, out, sizeof out), out, p, n);
+			hello_signed(&m, p, n);
+		}
+	}
+	{
+		uint8_t hn[ZC_WIRE_NONCE_LEN], a[ZC_HASH_LEN], b[ZC_HASH_LEN];
+		zc_wire_hello_req_decode(p, n, hn);
+		if (n == ZC_WIRE_NONCE_LEN)
+			check(!memcmp(hn, p, n));
+		zc_wire_request_hash(ZC_WIRE_COMMAND, (uint16_t)n, p, n, a);
+		zc_wire_request_hash(ZC_WIRE_COMMAND, (uint16_t)(n + 1), p, n, b);
+		check(memcmp(a, b, ZC_HASH_LEN) != 0);
 	}
 	{
 		zc_wire_status m;
@@ -106,10 +172,12 @@ static void messages(const uint8_t *p, size_t n)
 	{
 		zc_wire_result_msg m;
 		rc = zc_wire_result_decode(p, n, &m);
-		if (rc)
+		if (rc) {
 			rejected(rc);
-		else
+		} else {
 			same(zc_wire_result_encode(&m, out, sizeof out), out, p, n);
+			result_signed(&m);
+		}
 	}
 	{
 		zc_wire_provision m;

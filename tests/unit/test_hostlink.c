@@ -77,6 +77,8 @@ typedef struct fake {
 	int drop_end_once;
 	int drop_result_once;
 	int rotate_nonce_once; /* change the nonce behind the host's back once */
+	int tamper_hello;      /* a relay lowers HELLO's clock after signing */
+	int forge_result;      /* a relay answers RESULT ok with a key not the terminal's */
 	unsigned mute_after;   /* frames; then answer nothing */
 	unsigned hangup_after; /* frames; then close the link */
 	/* state */
@@ -84,6 +86,7 @@ typedef struct fake {
 	uint64_t head, collected;
 	uint8_t collected_hash[ZC_HASH_LEN];
 	uint8_t nonce[ZC_WIRE_NONCE_LEN];
+	uint8_t req_hash[ZC_HASH_LEN];	   /* of the request being answered */
 	uint8_t old[8][ZC_WIRE_NONCE_LEN]; /* earlier nonces, to tell a replay */
 	int nold, oldpos;
 	int str_active;
@@ -232,6 +235,13 @@ static void fake_result(fake *k, uint16_t req, uint8_t code, const char *text)
 	zc_wire_result_msg m = {.code = code};
 	snprintf(m.text, sizeof m.text, "%s", text);
 	memcpy(m.nonce, k->nonce, ZC_WIRE_NONCE_LEN);
+	memcpy(m.req_hash, k->req_hash, ZC_HASH_LEN);
+	if (k->forge_result) {
+		m.code = ZC_WIRE_OK;
+		assert_int_equal(zc_wire_result_sign(&m, g_other_key), 0);
+	} else {
+		assert_int_equal(zc_wire_result_sign(&m, k->key), 0);
+	}
 	int n = zc_wire_result_encode(&m, k->pl, sizeof k->pl);
 	assert_true(n > 0);
 	k->last_code = code;
@@ -242,10 +252,13 @@ static void fake_result(fake *k, uint16_t req, uint8_t code, const char *text)
 	fake_send(k, ZC_WIRE_RESULT, req, k->pl, (size_t)n, 0);
 }
 
-static void fake_hello(fake *k, uint16_t req)
+static void fake_hello(fake *k, const zc_wire_frame *f)
 {
+	uint16_t req = f->req_id;
+	uint8_t host_nonce[ZC_WIRE_NONCE_LEN];
 	zc_wire_hello h;
 	memset(&h, 0, sizeof h);
+	zc_wire_hello_req_decode(f->payload, f->len, host_nonce);
 	k->hellos++;
 	new_nonce(k);
 	snprintf(h.terminal, sizeof h.terminal, "%s", k->terminal);
@@ -266,6 +279,9 @@ static void fake_hello(fake *k, uint16_t req)
 	h.collected_seq = k->collected;
 	h.utc_ms = k->clock_ms;
 	memcpy(h.nonce, k->nonce, ZC_WIRE_NONCE_LEN);
+	assert_int_equal(zc_wire_hello_sign(&h, host_nonce, k->key), 0);
+	if (k->tamper_hello)
+		h.utc_ms -= 3600000; /* an hour back, the signature kept */
 	int n = zc_wire_hello_encode(&h, k->pl, sizeof k->pl);
 	assert_true(n > 0);
 	fake_send(k, ZC_WIRE_HELLO, req, k->pl, (size_t)n, 0);
@@ -372,10 +388,11 @@ static void fake_command(fake *k, uint16_t req)
 static void fake_handle(fake *k)
 {
 	const zc_wire_frame *f = &k->f;
+	zc_wire_request_hash(f->type, f->req_id, f->payload, f->len, k->req_hash);
 	if (f->type != ZC_WIRE_CREDIT)
 		k->str_active = 0;
 	switch (f->type) {
-	case ZC_WIRE_HELLO_REQ: fake_hello(k, f->req_id); break;
+	case ZC_WIRE_HELLO_REQ: fake_hello(k, f); break;
 	case ZC_WIRE_STATUS_REQ: fake_status(k, f->req_id); break;
 	case ZC_WIRE_GET_RECORDS: {
 		zc_wire_get g;
@@ -880,6 +897,54 @@ static void test_commands_signed_over_nonce(void **state)
 	assert_int_equal(k.hellos, hellos + 1);
 	assert_int_equal(k.cmd_kinds[ZC_CMD_SET_TIME], sets + 2);
 	assert_int_equal(k.clock_ms, T0 + 7200000 + 1000);
+	zc_hostlink_close(h);
+	fake_stop(&k);
+}
+
+/* Issue 10, item 1: a relay lowers the clock in HELLO (the terminal's
+ * signature kept): the host refuses the HELLO instead of believing it. */
+static void test_hello_altered_refused(void **state)
+{
+	(void)state;
+	static fake k;
+	fake_init(&k, "T1", 5, 64);
+	fake_set_host(&k, g_host_key);
+	k.tamper_hello = 1;
+	zc_hostlink *h = fake_start(&k);
+	zc_wire_hello he;
+	assert_int_equal(zc_hostlink_hello(h, &he, NULL), ZC_ESIG);
+	assert_non_null(strstr(zc_hostlink_errmsg(h), "HELLO is not signed by its key"));
+	/* nor will it sign a command over the nonce of that HELLO */
+	zc_wire_result_msg res;
+	assert_int_equal(zc_hostlink_set_time(h, "T1", T0, g_host_key, &res), ZC_ESIG);
+	assert_int_equal(k.cmd_kinds[ZC_CMD_SET_TIME], 0);
+	k.tamper_hello = 0;
+	assert_int_equal(zc_hostlink_hello(h, &he, NULL), 0);
+	assert_int_equal(he.utc_ms, k.clock_ms);
+	zc_hostlink_close(h);
+	fake_stop(&k);
+}
+
+/* Issue 10, item 1: a relay answers RESULT ok for the terminal (signed by
+ * another key): the host refuses the answer and
+ * reports the command's outcome as unknown. */
+static void test_result_forged_refused(void **state)
+{
+	(void)state;
+	static fake k;
+	fake_init(&k, "T1", 5, 64);
+	fake_set_host(&k, g_host_key);
+	zc_hostlink *h = fake_start(&k);
+	zc_wire_hello he;
+	zc_wire_result_msg res;
+	assert_int_equal(zc_hostlink_hello(h, &he, NULL), 0);
+	k.forge_result = 1;
+	assert_int_equal(zc_hostlink_set_time(h, "T1", T0 + 60000, g_host_key, &res), ZC_ESIG);
+	assert_non_null(strstr(zc_hostlink_errmsg(h), "not signed by terminal T1"));
+	/* the terminal's own answer is believed again */
+	k.forge_result = 0;
+	assert_int_equal(zc_hostlink_set_time(h, "T1", T0 + 60000, g_host_key, &res), 0);
+	assert_int_equal(res.code, ZC_WIRE_OK);
 	zc_hostlink_close(h);
 	fake_stop(&k);
 }
@@ -1538,6 +1603,8 @@ int main(void)
 	    cmocka_unit_test(test_rates_and_eta),
 	    cmocka_unit_test(test_commands_signed_over_nonce),
 	    cmocka_unit_test(test_command_result_lost),
+	    cmocka_unit_test(test_hello_altered_refused),
+	    cmocka_unit_test(test_result_forged_refused),
 	    cmocka_unit_test(test_provision),
 	    cmocka_unit_test(test_collect_pull_ack_settime),
 	    cmocka_unit_test(test_collect_interrupted_then_complete),

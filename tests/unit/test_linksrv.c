@@ -133,11 +133,30 @@ static void h_expect(fx *f, uint8_t type, uint16_t id)
 	assert_int_equal(f->fr.req_id, id);
 }
 
+/* The terminal's public key, to check what it signs. */
+static zc_pubkey *term_pub(fx *f)
+{
+	uint8_t der[ZC_WIRE_PUBKEY_MAX];
+	size_t dl;
+	zc_pubkey *pk = NULL;
+	assert_int_equal(zc_privkey_public_der(f->key, der, sizeof der, &dl), 0);
+	assert_int_equal(zc_pubkey_parse(der, dl, &pk), 0);
+	return pk;
+}
+
+/* HELLO over a fresh host nonce: signed by the terminal over it (version 2). */
 static void hello(fx *f, zc_wire_hello *h)
 {
-	uint16_t id = h_send(f, ZC_WIRE_HELLO_REQ, NULL, 0);
+	uint8_t hn[ZC_WIRE_NONCE_LEN];
+	assert_int_equal(zc_random(hn, sizeof hn), 0);
+	uint16_t id = h_send(f, ZC_WIRE_HELLO_REQ, hn, sizeof hn);
 	h_expect(f, ZC_WIRE_HELLO, id);
 	assert_int_equal(zc_wire_hello_decode(f->fr.payload, f->fr.len, h), 0);
+	zc_pubkey *pk = term_pub(f);
+	assert_int_equal(zc_wire_hello_verify(h, hn, pk), 0);
+	hn[0] ^= 1;
+	assert_int_equal(zc_wire_hello_verify(h, hn, pk), ZC_ESIG);
+	zc_pubkey_free(pk);
 	memcpy(f->nonce, h->nonce, ZC_WIRE_NONCE_LEN);
 	snprintf(f->tid, sizeof f->tid, "%s", h->terminal);
 }
@@ -173,6 +192,13 @@ static int command_raw(fx *f, uint8_t kind, const uint8_t *body, size_t len, zc_
 	h_expect(f, ZC_WIRE_RESULT, id);
 	zc_wire_result_msg m;
 	assert_int_equal(zc_wire_result_decode(f->fr.payload, f->fr.len, &m), 0);
+	/* signed by the terminal over this very command (version 2) */
+	uint8_t rh[ZC_HASH_LEN];
+	zc_wire_request_hash(ZC_WIRE_COMMAND, id, payload, (size_t)n, rh);
+	assert_memory_equal(m.req_hash, rh, ZC_HASH_LEN);
+	zc_pubkey *pk = term_pub(f);
+	assert_int_equal(zc_wire_result_verify(&m, pk), 0);
+	zc_pubkey_free(pk);
 	if (text)
 		snprintf(text, ZC_TEXT_MAX + 1, "%s", m.text);
 	memcpy(f->nonce, m.nonce, ZC_WIRE_NONCE_LEN);
@@ -607,6 +633,8 @@ static void test_get_records_pruned(void **state)
 	/* collect everything, then let the journal prune (capacity tiny) */
 	uint8_t body[64];
 	int n = zc_wire_ack_encode(h, hh, body, sizeof body);
+	zc_wire_hello he;
+	hello(f, &he); /* the taps took minutes: the nonce before them expired */
 	assert_int_equal(command(f, ZC_CMD_ACK_COLLECTED, body, (size_t)n, f->host, text), ZC_WIRE_OK);
 	zc_termstate_lock(f->ts);
 	zc_journal_stats js;
@@ -726,6 +754,43 @@ static void test_set_time(void **state)
 	assert_int_equal(command(f, ZC_CMD_SET_TIME, body, 8, f->host, text), ZC_WIRE_OK);
 	assert_int_equal(f->sc.utc_ms, now + 120000);
 	assert_int_equal(head(f, NULL), h0 + 3);
+}
+
+/* Issue 10, item 1: a command held back on the line past the window of the
+ * terminal's monotonic clock is refused and not applied, even over the
+ * current nonce; within the window it is applied, once. */
+static void test_command_window(void **state)
+{
+	fx *f = *state;
+	char text[ZC_TEXT_MAX + 1];
+	uint8_t body[8];
+	zc_wire_hello h;
+	uint64_t h0 = head(f, NULL);
+	int64_t t_before = f->sc.utc_ms;
+	zc_wire_set_time_encode(t_before - 3600000, body, sizeof body); /* an hour back */
+	hello(f, &h);
+	zc_simclock_advance(&f->sc, ZC_WIRE_CMD_WINDOW_MS + 1);
+	int64_t t_held = f->sc.utc_ms;
+	assert_int_equal(command(f, ZC_CMD_SET_TIME, body, 8, f->host, text), ZC_WIRE_E_EXPIRED);
+	assert_non_null(strstr(text, "stale"));
+	assert_int_equal(f->sc.utc_ms, t_held); /* the clock did not move */
+	assert_int_equal(head(f, NULL), h0);	/* no clock_set record */
+	/* the expired nonce stays dead: still refused */
+	assert_int_equal(command(f, ZC_CMD_SET_TIME, body, 8, f->host, text), ZC_WIRE_E_EXPIRED);
+	/* a fresh nonce, used just inside the window: applied, once */
+	hello(f, &h);
+	zc_simclock_advance(&f->sc, ZC_WIRE_CMD_WINDOW_MS);
+	zc_wire_command sent;
+	zc_wire_set_time_encode(t_held + 1000, body, sizeof body);
+	assert_int_equal(command_raw(f, ZC_CMD_SET_TIME, body, 8, f->host, NULL, NULL, text, &sent), ZC_WIRE_OK);
+	assert_int_equal(head(f, NULL), h0 + 1);
+	assert_int_equal(replay(f, &sent, text), ZC_WIRE_E_NONCE);
+	assert_int_equal(head(f, NULL), h0 + 1);
+	/* the nonce a RESULT brings has its own window */
+	zc_simclock_advance(&f->sc, ZC_WIRE_CMD_WINDOW_MS + 1);
+	zc_wire_set_time_encode(t_held + 2000, body, sizeof body);
+	assert_int_equal(command(f, ZC_CMD_SET_TIME, body, 8, f->host, text), ZC_WIRE_E_EXPIRED);
+	assert_int_equal(head(f, NULL), h0 + 1);
 }
 
 static void test_ack_collected(void **state)
@@ -1118,6 +1183,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_get_records_pruned, setup_prov, teardown),
 	    cmocka_unit_test_setup_teardown(test_status, setup_prov, teardown),
 	    cmocka_unit_test_setup_teardown(test_set_time, setup_prov, teardown),
+	    cmocka_unit_test_setup_teardown(test_command_window, setup_prov, teardown),
 	    cmocka_unit_test_setup_teardown(test_ack_collected, setup_prov, teardown),
 	    cmocka_unit_test_setup_teardown(test_revocations, setup_prov, teardown),
 	    cmocka_unit_test_setup_teardown(test_taps_during_pull, setup_prov, teardown),

@@ -852,6 +852,68 @@ static void test_integrity_and_binding_end(void **state)
 	world_free(&w, r);
 }
 
+/* RULES.md 10, clock_set_back (issue 10, item 1): a host's SET_TIME that
+ * moves the clock back by more than the tolerance gets the verdict
+ * ZC_CLOCK_SET_BACK and still ends a rollback window; within the tolerance,
+ * forward, or set locally it does not; reported by the engine as a warning
+ * about the terminal, dated the change's local date, with both times. */
+static void test_clock_set_back(void **state)
+{
+	(void)state;
+	const int64_t H = 3600000, tol = 300000;
+	zc_r_clockrec q[] = {
+	    {1, ZC_KIND_PROVISIONED, 1 * H, 0, 0, 0},
+	    {2, ZC_KIND_TAP, 30 * H, 0, 0, 0},
+	    {3, ZC_KIND_TAP, 20 * H, 0, 0, 0},			/* rolled back: a window */
+	    {4, ZC_KIND_CLOCK_SET, 20 * H, 1, 27 * H, 0},	/* a host sets it 3 h behind the mark */
+	    {5, ZC_KIND_TAP, 27 * H, 0, 0, 0},			/* trusted: the window ended */
+	    {6, ZC_KIND_CLOCK_SET, 27 * H, 1, 27 * H - tol, 0}, /* back by the tolerance exactly */
+	    {7, ZC_KIND_CLOCK_SET, 27 * H, 1, 28 * H, 0},	/* forward */
+	    {8, ZC_KIND_CLOCK_SET, 28 * H, 0, 2 * H, 0},	/* set locally: a rollback, not this */
+	    {9, ZC_KIND_CLOCK_SET, 40 * H, 1, 39 * H, 0},	/* the record's own reading counts too */
+	    {10, ZC_KIND_CLOCK_SET, 39 * H, 1, INT64_MIN, 0},	/* no overflow */
+	};
+	uint8_t v[10];
+	zc_rules_clock_trust(q, 10, tol, v);
+	assert_int_equal(v[2], ZC_CLOCK_ROLLBACK_WINDOW);
+	assert_int_equal(v[3], ZC_CLOCK_SET_BACK);
+	assert_string_equal(zc_clock_verdict_name(v[3]), "clock_set_back");
+	assert_int_equal(v[4], ZC_CLOCK_OK);
+	assert_int_equal(v[5], ZC_CLOCK_OK);
+	assert_int_equal(v[6], ZC_CLOCK_OK);
+	assert_int_not_equal(v[7], ZC_CLOCK_SET_BACK);
+	assert_int_equal(v[8], ZC_CLOCK_SET_BACK);
+	assert_int_equal(v[9], ZC_CLOCK_SET_BACK);
+
+	/* the finding: both times, the local date of the time set */
+	char en[200], zh[200];
+	int64_t old_ms = 1741003260000LL, new_ms = 1740992400000LL; /* 2025-03-03 20:01 -> 17:00 +08:00 */
+	zc_day d = zc_rules_clock_set_back_finding("K01", 4, old_ms, new_ms, 480, en, sizeof en, zh, sizeof zh);
+	assert_int_equal(d, D("2025-03-03"));
+	assert_string_equal(en,
+			    "K01: record 4: a host set the clock back from 2025-03-03 20:01:00 to 2025-03-03 17:00:00");
+	assert_non_null(strstr(zh, "2025-03-03 20:01:00"));
+	assert_non_null(strstr(zh, "2025-03-03 17:00:00"));
+	world w;
+	world_init(&w, "2025-01-01", "2025-12-31", "2025-03-31");
+	zc_r_integrity g[] = {{0, "clock_set_back", d, 4, en, zh}};
+	w.in.integrity = g;
+	w.in.nintegrity = 1;
+	zc_rules_result *r = eval(&w);
+	int n = 0;
+	for (size_t i = 0; i < r->nfindings; i++) {
+		if (strcmp(r->findings[i].type, "clock_set_back"))
+			continue;
+		n++;
+		assert_int_equal(r->findings[i].severity, ZC_SEV_WARNING);
+		assert_int_equal(r->findings[i].subject_kind, ZC_SUBJ_TERMINAL);
+		assert_int_equal(r->findings[i].date, D("2025-03-03"));
+		assert_string_equal(r->findings[i].detail, en);
+	}
+	assert_int_equal(n, 1);
+	world_free(&w, r);
+}
+
 /* Review fixes: findings stop at as_of; a clone's taps are its original's
  * for impossible travel; "policy zone" is the zone; rate 0 pays nothing;
  * times before 1970 are refused; a wrong clock before provisioning does not
@@ -3391,6 +3453,7 @@ int main(void)
 	    cmocka_unit_test(test_shared_scenarios),
 	    cmocka_unit_test(test_scenario_parse_errors),
 	    cmocka_unit_test(test_clock_trust),
+	    cmocka_unit_test(test_clock_set_back),
 	    cmocka_unit_test(test_integrity_and_binding_end),
 	    cmocka_unit_test(test_review_fixes),
 	    cmocka_unit_test(test_example7_pending),

@@ -507,6 +507,9 @@ static void make_hello(zc_wire_hello *h, int provisioned)
 	h->collected_seq = provisioned ? UINT64_MAX - 1 : 0;
 	h->utc_ms = -5;
 	memset(h->nonce, 0x33, ZC_WIRE_NONCE_LEN);
+	uint8_t host_nonce[ZC_WIRE_NONCE_LEN];
+	memset(host_nonce, 0x44, sizeof host_nonce);
+	assert_int_equal(zc_wire_hello_sign(h, host_nonce, key), 0);
 }
 
 /* Every prefix is refused as truncated (or malformed), a trailing byte as
@@ -584,7 +587,9 @@ static void test_hello(void **state)
 	zc_wire_hello h, d;
 	make_hello(&h, 1);
 	int n = zc_wire_hello_encode(&h, p, sizeof p);
-	p[0] = 2;
+	p[0] = 1; /* version 1: HELLO unsigned, a host must not read it as ours */
+	assert_int_equal(zc_wire_hello_decode(p, (size_t)n, &d), ZC_EVERSION);
+	p[0] = 3;
 	assert_int_equal(zc_wire_hello_decode(p, (size_t)n, &d), ZC_EVERSION);
 	p[0] = 0;
 	assert_int_equal(zc_wire_hello_decode(p, (size_t)n, &d), ZC_EVERSION);
@@ -724,6 +729,10 @@ static void test_status_get_credit_end_result(void **state)
 
 	/* RESULT: every code decodes, known or not */
 	zc_wire_result_msg r = {0}, rd;
+	static const uint8_t sig8[] = {0x30, 6, 2, 1, 1, 2, 1, 1}; /* well formed, not valid */
+	r.sig_len = sizeof sig8;
+	memcpy(r.sig, sig8, sizeof sig8);
+	memset(r.req_hash, 0x5A, ZC_HASH_LEN);
 	for (int code = 0; code < 256; code += 17) {
 		r.code = (uint8_t)code;
 		snprintf(r.text, sizeof r.text, "code %d", code);
@@ -734,8 +743,11 @@ static void test_status_get_credit_end_result(void **state)
 	}
 	memset(r.text, 'x', ZC_TEXT_MAX);
 	n = zc_wire_result_encode(&r, p, sizeof p);
-	assert_int_equal(n, 1 + 1 + ZC_TEXT_MAX + ZC_WIRE_NONCE_LEN);
+	assert_int_equal(n, 1 + 1 + ZC_TEXT_MAX + ZC_WIRE_NONCE_LEN + ZC_HASH_LEN + 1 + 8);
 	prefixes_fail(result_dec, p, (size_t)n, &rd);
+	r.sig_len = 0; /* version 2: never unsigned */
+	assert_int_equal(zc_wire_result_encode(&r, p, sizeof p), ZC_EARG);
+	r.sig_len = sizeof sig8;
 	r.text[0] = '\t';
 	assert_int_equal(zc_wire_result_encode(&r, p, sizeof p), ZC_EARG);
 }
@@ -1048,7 +1060,13 @@ static void reencode(uint8_t type, const uint8_t *p, size_t n)
 	static zc_wire_command c;
 	int k = -1;
 	switch (type) {
-	case ZC_WIRE_HELLO_REQ:
+	case ZC_WIRE_HELLO_REQ: {
+		uint8_t hn[ZC_WIRE_NONCE_LEN];
+		assert_int_equal(n, ZC_WIRE_NONCE_LEN);
+		zc_wire_hello_req_decode(p, n, hn);
+		k = zc_wire_hello_req_encode(hn, out, sizeof out);
+		break;
+	}
 	case ZC_WIRE_STATUS_REQ: k = 0; break;
 	case ZC_WIRE_HELLO: {
 		zc_wire_hello m;
@@ -1204,6 +1222,82 @@ static void test_vectors_commands(void **state)
 	zc_pubkey_free(pk);
 	zc_privkey_free(sk);
 	json_decref(m);
+}
+
+/* Decode the one frame of a vector file into frm. */
+static void vec_frame(const char *name)
+{
+	size_t len, used;
+	uint8_t *b = vec(name, &len);
+	zc_wire_decoder_init(&dec);
+	assert_int_equal(zc_wire_decoder_feed(&dec, b, len, &used, &frm), 1);
+	free(b);
+}
+
+/* Version 2: the HELLOs are signed by K01's key over the host nonce of
+ * 01-hello_req, each RESULT over the hash of the request it answers; the
+ * version-1 HELLO kept in v1/ is refused as another version. */
+static void test_vectors_terminal_signatures(void **state)
+{
+	(void)state;
+	zc_pubkey *pk, *other;
+	zc_privkey *ok;
+	assert_int_equal(zc_pubkey_load(tu_src_path("shared/vectors/vector-terminal.pub.pem"), &pk), 0);
+	assert_int_equal(zc_privkey_generate(&ok), 0);
+	uint8_t der[ZC_WIRE_PUBKEY_MAX];
+	size_t dl;
+	assert_int_equal(zc_privkey_public_der(ok, der, sizeof der, &dl), 0);
+	assert_int_equal(zc_pubkey_parse(der, dl, &other), 0);
+	uint8_t host_nonce[ZC_WIRE_NONCE_LEN];
+	vec_frame("01-hello_req.frame");
+	assert_int_equal(frm.len, ZC_WIRE_NONCE_LEN);
+	zc_wire_hello_req_decode(frm.payload, frm.len, host_nonce);
+	static const char *hellos[] = {"02-hello.frame", "03-hello-unprovisioned.frame"};
+	for (int i = 0; i < 2; i++) {
+		zc_wire_hello h;
+		vec_frame(hellos[i]);
+		assert_int_equal(zc_wire_hello_decode(frm.payload, frm.len, &h), 0);
+		assert_int_equal(zc_wire_hello_verify(&h, host_nonce, pk), 0);
+		assert_int_equal(zc_wire_hello_verify(&h, host_nonce, other), ZC_ESIG);
+		host_nonce[3] ^= 1; /* a HELLO replayed to another HELLO_REQ */
+		assert_int_equal(zc_wire_hello_verify(&h, host_nonce, pk), ZC_ESIG);
+		host_nonce[3] ^= 1;
+		h.utc_ms -= 3600000; /* the clock lowered on the line */
+		assert_int_equal(zc_wire_hello_verify(&h, host_nonce, pk), ZC_ESIG);
+	}
+	static const char *pairs[][2] = {{"10-command-set_time.frame", "11-result-ok.frame"},
+					 {"12-command-ack_collected.frame", "13-result-hash.frame"},
+					 {"15-command-revocations.frame", "16-result-nonce.frame"},
+					 {"17-unknown-type.frame", "18-result-unsupported.frame"}};
+	for (int i = 0; i < 4; i++) {
+		uint8_t rh[ZC_HASH_LEN];
+		zc_wire_result_msg r;
+		vec_frame(pairs[i][0]);
+		zc_wire_request_hash(frm.type, frm.req_id, frm.payload, frm.len, rh);
+		vec_frame(pairs[i][1]);
+		assert_int_equal(zc_wire_result_decode(frm.payload, frm.len, &r), 0);
+		assert_memory_equal(r.req_hash, rh, ZC_HASH_LEN);
+		assert_int_equal(zc_wire_result_verify(&r, pk), 0);
+		assert_int_equal(zc_wire_result_verify(&r, other), ZC_ESIG);
+		r.code = r.code ? ZC_WIRE_OK : ZC_WIRE_E_SIGNATURE; /* a forged outcome */
+		assert_int_equal(zc_wire_result_verify(&r, pk), ZC_ESIG);
+	}
+	/* the request hash is the documented concatenation */
+	uint8_t buf[3 + 5], want[ZC_HASH_LEN], got_[ZC_HASH_LEN];
+	memcpy(buf,
+	       "\x09\x34\x12"
+	       "abcde",
+	       8);
+	zc_sha256(buf, sizeof buf, want);
+	zc_wire_request_hash(ZC_WIRE_COMMAND, 0x1234, (const uint8_t *)"abcde", 5, got_);
+	assert_memory_equal(got_, want, ZC_HASH_LEN);
+	/* the version-1 vectors stay as they were: a HELLO of version 1 */
+	zc_wire_hello h;
+	vec_frame("v1/02-hello.frame");
+	assert_int_equal(zc_wire_hello_decode(frm.payload, frm.len, &h), ZC_EVERSION);
+	zc_pubkey_free(pk);
+	zc_pubkey_free(other);
+	zc_privkey_free(ok);
 }
 
 static void test_vectors_bad(void **state)
@@ -1364,6 +1458,7 @@ int main(void)
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_vectors_frames),
 	    cmocka_unit_test(test_vectors_commands),
+	    cmocka_unit_test(test_vectors_terminal_signatures),
 	    cmocka_unit_test(test_vectors_bad),
 	    cmocka_unit_test(test_vectors_stream),
 	    cmocka_unit_test(test_vectors_crc_cobs),

@@ -61,6 +61,7 @@ static void usage(FILE *f)
 	      "      重新生成串口协议测试向量 / regenerate the serial-protocol test vectors\n"
 	      "  relay --terminal PATH --link PATH [--rate BYTES_PER_S] [--noise P] [--drop P]\n"
 	      "        [--cut-after BYTES] [--seed N] [--verbose]\n"
+	      "        [--attack hello-clock|forge-result] [--hold-ms MS]\n"
 	      "      终端与主机之间的测试串口线 / a test serial line: opens the terminal's port PATH,\n"
 	      "      makes a pty for the host at --link, copies both ways paced to BYTES_PER_S each\n"
 	      "      way (115200 baud 8N1: 11520), flips a bit in a byte with probability P (--noise),\n"
@@ -234,11 +235,12 @@ static int cmd_relay(int argc, char **argv)
 	    {"rate", required_argument, 0, 'r'},     {"noise", required_argument, 0, 'n'},
 	    {"drop", required_argument, 0, 'd'},     {"cut-after", required_argument, 0, 'c'},
 	    {"seed", required_argument, 0, 's'},     {"verbose", no_argument, 0, 'v'},
+	    {"attack", required_argument, 0, 'a'},   {"hold-ms", required_argument, 0, 'H'},
 	    {"help", no_argument, 0, 'h'},	     {0, 0, 0, 0}};
-	zc_relay_opts o = {.seed = 1};
+	zc_relay_opts o = {.seed = 1, .hold_ms = 5000};
 	uint64_t v;
 	int c;
-	while ((c = getopt_long(argc, argv, "t:l:r:n:d:c:s:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:l:r:n:d:c:s:va:H:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': o.terminal = optarg; break;
 		case 'l': o.link = optarg; break;
@@ -279,6 +281,14 @@ static int cmd_relay(int argc, char **argv)
 			}
 			break;
 		case 'v': o.verbose = 1; break;
+		case 'a': o.attack = optarg; break;
+		case 'H':
+			if (parse_u64(optarg, &v) || v > 600000) {
+				fprintf(stderr, "zhucun-sim relay: --hold-ms needs 0-600000, not '%s'\n", optarg);
+				return 2;
+			}
+			o.hold_ms = (uint32_t)v;
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

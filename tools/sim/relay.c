@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "zc/crypto.h"
 #include "zc/err.h"
+#include "zc/wire.h"
 
 #define QUEUE_MAX 4096
 #define LAG_NS	  (50 * 1000000ull)  /* catch-up after a gap, at most */
@@ -136,7 +139,8 @@ size_t zc_relay_line_chunk(const zc_relay_line *l)
 /* ---- the relay ---- */
 
 typedef struct queue {
-	uint8_t buf[QUEUE_MAX];
+	/* reads stop at QUEUE_MAX; an attack may then add a whole frame */
+	uint8_t buf[QUEUE_MAX + ZC_WIRE_ENCODED_MAX];
 	size_t len;
 	int blocked; /* the receiver took less than offered: wait for POLLOUT */
 } queue;
@@ -153,6 +157,18 @@ struct zc_relay {
 	queue q[2]; /* 0: terminal to host, 1: host to terminal */
 	zc_relay_line line[2];
 	uint64_t total; /* bytes handed over, both ways */
+	/* --attack: frames of each direction, a held command */
+	int attack; /* 0 none, 1 hello-clock, 2 forge-result */
+	zc_wire_decoder adec[2];
+	zc_wire_frame af;
+	uint8_t aenc[ZC_WIRE_ENCODED_MAX];
+	uint8_t apl[ZC_WIRE_PAYLOAD_MAX];
+	int held; /* 1 holding, 2 delivered */
+	uint16_t held_req;
+	uint64_t release_at;
+	size_t held_len;
+	uint8_t held_buf[ZC_WIRE_ENCODED_MAX];
+	zc_privkey *forger;
 };
 
 static uint64_t now_ns(void)
@@ -223,6 +239,22 @@ int zc_relay_open(const zc_relay_opts *o, zc_relay **out, char *err, size_t errl
 	r->o.terminal = r->term_path;
 	r->o.link = r->link;
 	r->term = r->master = r->slave = -1;
+	if (o->attack && !strcmp(o->attack, "hello-clock")) {
+		r->attack = 1;
+	} else if (o->attack && !strcmp(o->attack, "forge-result")) {
+		r->attack = 2;
+		if (zc_privkey_generate(&r->forger)) {
+			snprintf(err, errlen, "cannot make the forger's key");
+			free(r);
+			return ZC_EIO;
+		}
+	} else if (o->attack) {
+		snprintf(err, errlen, "--attack is hello-clock or forge-result, not '%s'", o->attack);
+		free(r);
+		return ZC_EARG;
+	}
+	zc_wire_decoder_init(&r->adec[0]);
+	zc_wire_decoder_init(&r->adec[1]);
 	zc_relay_line_init(&r->line[0], o->rate, o->noise, o->drop, o->seed * 2 + 1);
 	zc_relay_line_init(&r->line[1], o->rate, o->noise, o->drop, o->seed * 2 + 2);
 
@@ -303,7 +335,112 @@ void zc_relay_close(zc_relay *r)
 		close(r->slave);
 	if (r->master >= 0)
 		close(r->master);
+	zc_privkey_free(r->forger);
 	free(r);
+}
+
+/* ---- attacks ---- */
+
+static void q_put(queue *q, const uint8_t *p, size_t n)
+{
+	if (n > sizeof q->buf - q->len)
+		n = sizeof q->buf - q->len; /* the rest is lost, as on a line */
+	memcpy(q->buf + q->len, p, n);
+	q->len += n;
+}
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("attack: ", stdout);
+	vprintf(fmt, ap);
+	fputc('\n', stdout);
+	va_end(ap);
+	fflush(stdout);
+}
+
+/* Re-encode the frame r->af with payload pl[0..n) into queue d. */
+static void put_frame(zc_relay *r, int d, uint8_t type, uint16_t req, const uint8_t *pl, size_t n)
+{
+	int k = zc_wire_encode(type, req, pl, n, r->aenc, sizeof r->aenc);
+	if (k > 0)
+		q_put(&r->q[d], r->aenc, (size_t)k);
+}
+
+/* A SET_TIME from the host: hold it, answer RESULT ok for the terminal. */
+static void forge(zc_relay *r, uint64_t now)
+{
+	zc_wire_frame *f = &r->af;
+	r->held = 1;
+	r->held_req = f->req_id;
+	r->release_at = now + (uint64_t)r->o.hold_ms * 1000000ull;
+	int k = zc_wire_encode(f->type, f->req_id, f->payload, f->len, r->held_buf, sizeof r->held_buf);
+	r->held_len = k > 0 ? (size_t)k : 0;
+	zc_wire_result_msg m;
+	memset(&m, 0, sizeof m);
+	m.code = ZC_WIRE_OK;
+	snprintf(m.text, sizeof m.text, "clock set");
+	zc_random(m.nonce, sizeof m.nonce);
+	zc_wire_request_hash(f->type, f->req_id, f->payload, f->len, m.req_hash);
+	int n = zc_wire_result_sign(&m, r->forger) ? -1 : zc_wire_result_encode(&m, r->apl, sizeof r->apl);
+	if (n > 0)
+		put_frame(r, 0, ZC_WIRE_RESULT, f->req_id, r->apl, (size_t)n);
+	say("held SET_TIME req %u for %u ms, answered RESULT ok", f->req_id, r->o.hold_ms);
+}
+
+/* One frame of direction d (0: from the terminal) on its way. */
+static void attack_frame(zc_relay *r, int d, uint64_t now)
+{
+	zc_wire_frame *f = &r->af;
+	if (d == 0 && r->attack == 1 && f->type == ZC_WIRE_HELLO) {
+		zc_wire_hello h;
+		if (!zc_wire_hello_decode(f->payload, f->len, &h)) {
+			h.utc_ms -= 3600000; /* an hour back; the signature kept */
+			int n = zc_wire_hello_encode(&h, r->apl, sizeof r->apl);
+			if (n > 0) {
+				put_frame(r, 0, f->type, f->req_id, r->apl, (size_t)n);
+				say("HELLO clock lowered by an hour");
+				return;
+			}
+		}
+	}
+	if (d == 1 && r->attack == 2 && !r->held && f->type == ZC_WIRE_COMMAND && f->len &&
+	    f->payload[0] == ZC_CMD_SET_TIME) {
+		forge(r, now);
+		return;
+	}
+	if (d == 0 && r->attack == 2 && r->held == 2 && f->type == ZC_WIRE_RESULT && f->req_id == r->held_req) {
+		zc_wire_result_msg m;
+		if (!zc_wire_result_decode(f->payload, f->len, &m))
+			say("terminal answered %s: %s", zc_wire_result_name(m.code), m.text);
+	}
+	put_frame(r, d, f->type, f->req_id, f->payload, f->len);
+}
+
+/* Bytes of direction d through the attack: whole frames pass (or not). */
+static void attack_bytes(zc_relay *r, int d, const uint8_t *p, size_t n, uint64_t now)
+{
+	while (n) {
+		size_t used = 0;
+		int got = zc_wire_decoder_feed(&r->adec[d], p, n, &used, &r->af);
+		p += used;
+		n -= used;
+		if (got != 1)
+			break;
+		attack_frame(r, d, now);
+	}
+}
+
+/* Deliver a held command once its time came. */
+static void release_held(zc_relay *r, uint64_t now)
+{
+	if (r->held != 1 || now < r->release_at)
+		return;
+	r->held = 2;
+	q_put(&r->q[1], r->held_buf, r->held_len);
+	say("delivered the held command req %u", r->held_req);
 }
 
 /* Read what the sender has into queue d (through the line). Returns -1
@@ -323,6 +460,10 @@ static int pull(zc_relay *r, int d, int fd, uint64_t now)
 		if (!q->len)
 			zc_relay_line_idle(&r->line[d], now);
 		size_t k = zc_relay_line_impair(&r->line[d], tmp, (size_t)n);
+		if (r->attack) {
+			attack_bytes(r, d, tmp, k, now);
+			continue;
+		}
 		memcpy(q->buf + q->len, tmp, k);
 		q->len += k;
 	}
@@ -379,6 +520,7 @@ int zc_relay_loop(zc_relay *r, int stop_fd)
 				r->reopen_at = now + REOPEN_NS;
 			}
 		}
+		release_held(r, now);
 		int dst[2] = {r->master, r->term};
 		for (int d = 0; d < 2; d++)
 			if (push(r, d, dst[d], now))
@@ -413,6 +555,8 @@ int zc_relay_loop(zc_relay *r, int stop_fd)
 		}
 		if (r->term < 0 && r->reopen_at < wake)
 			wake = r->reopen_at;
+		if (r->held == 1 && r->release_at < wake)
+			wake = r->release_at;
 		struct timespec ts, *tsp = NULL;
 		if (wake != UINT64_MAX) {
 			uint64_t dt = wake > now ? wake - now : 0;

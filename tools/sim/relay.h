@@ -13,6 +13,17 @@
  * without any I/O; zc_relay_open / zc_relay_loop run the real thing over
  * ptys, in a thread of a test or as the zhucun-sim subcommand.
  *
+ * Attacks (--attack, for the link's security tests; issue 10): the relay
+ * then also reads the frames going by and plays a dishonest insider:
+ *   hello-clock   lowers the clock in every HELLO by an hour, keeping the
+ *                 terminal's signature (the host must refuse the HELLO);
+ *   forge-result  holds back the first SET_TIME command, answers the host
+ *                 RESULT ok itself (signed by a key of its own, over the
+ *                 command's hash), and delivers the command to the
+ *                 terminal hold_ms later (the host must refuse the answer,
+ *                 the terminal the stale command); it prints
+ *                 "held", "delivered" and "terminal answered CODE" lines.
+ *
  * Pacing: each direction is a queue emptied at `rate` bytes per second on
  * average, in chunks of about 2 ms on a monotonic clock (a catch-up after a
  * scheduling gap is bounded to 50 ms of bytes). Unlike a real line without
@@ -69,6 +80,8 @@ typedef struct zc_relay_opts {
 	uint64_t cut_after;   /* stop after this many bytes in total; 0: never */
 	uint64_t seed;
 	int verbose;
+	const char *attack; /* NULL, "hello-clock" or "forge-result" */
+	uint32_t hold_ms;   /* forge-result: how long to hold the command */
 } zc_relay_opts;
 
 typedef struct zc_relay zc_relay;

@@ -92,6 +92,10 @@ json_t *zc_wirevec_msg_json(uint8_t type, const uint8_t *p, size_t n)
 	json_t *o = json_object();
 	switch (type) {
 	case ZC_WIRE_HELLO_REQ:
+		if (n != ZC_WIRE_NONCE_LEN)
+			goto bad;
+		json_object_set_new(o, "host_nonce", hexj(p, n));
+		break;
 	case ZC_WIRE_STATUS_REQ:
 		if (n)
 			goto bad;
@@ -112,6 +116,7 @@ json_t *zc_wirevec_msg_json(uint8_t type, const uint8_t *p, size_t n)
 		json_object_set_new(o, "collected_seq", u64j(m.collected_seq));
 		json_object_set_new(o, "utc_ms", json_integer(m.utc_ms));
 		json_object_set_new(o, "nonce", hexj(m.nonce, ZC_WIRE_NONCE_LEN));
+		json_object_set_new(o, "sig", hexj(m.sig, m.sig_len));
 		break;
 	}
 	case ZC_WIRE_STATUS: {
@@ -183,6 +188,8 @@ json_t *zc_wirevec_msg_json(uint8_t type, const uint8_t *p, size_t n)
 		json_object_set_new(o, "code_name", json_string(zc_wire_result_name(m.code)));
 		json_object_set_new(o, "text", json_string(m.text));
 		json_object_set_new(o, "nonce", hexj(m.nonce, ZC_WIRE_NONCE_LEN));
+		json_object_set_new(o, "req_hash", hexj(m.req_hash, ZC_HASH_LEN));
+		json_object_set_new(o, "sig", hexj(m.sig, m.sig_len));
 		break;
 	}
 	default: json_object_set_new(o, "raw", hexj(p, n)); break;
@@ -565,13 +572,14 @@ int zc_wirevec_write(const char *out_dir, const char *host_key)
 		goto out;
 
 	const int64_t t0 = 1735778460000; /* 2025-01-02T00:41:00Z */
-	uint8_t fp[ZC_HASH_LEN], der[ZC_WIRE_PUBKEY_MAX], nonce[3][ZC_WIRE_NONCE_LEN];
+	uint8_t fp[ZC_HASH_LEN], der[ZC_WIRE_PUBKEY_MAX], nonce[3][ZC_WIRE_NONCE_LEN], host_nonce[ZC_WIRE_NONCE_LEN];
 	size_t der_len;
 	if ((rc = zc_privkey_fingerprint(key, fp)) || (rc = zc_privkey_public_der(key, der, sizeof der, &der_len)))
 		goto out;
 	fill(nonce[0], ZC_WIRE_NONCE_LEN, 0xA0);
 	fill(nonce[1], ZC_WIRE_NONCE_LEN, 0xB0);
 	fill(nonce[2], ZC_WIRE_NONCE_LEN, 0xC0);
+	fill(host_nonce, ZC_WIRE_NONCE_LEN, 0xD0);
 
 	/* Three records of terminal K01, signed by the key. */
 	uint8_t rec[3][ZC_REC_MAX], head[ZC_HASH_LEN] = {0};
@@ -614,6 +622,8 @@ int zc_wirevec_write(const char *out_dir, const char *host_key)
 	h.utc_ms = t0 + 200000;
 	memcpy(h.nonce, nonce[0], ZC_WIRE_NONCE_LEN);
 	uint8_t hello_p[ZC_WIRE_PAYLOAD_MAX];
+	if ((rc = zc_wire_hello_sign(&h, host_nonce, key)))
+		goto out;
 	int hello_n = zc_wire_hello_encode(&h, hello_p, sizeof hello_p);
 	zc_wire_hello hu = {0};
 	memcpy(hu.key_fp, fp, ZC_HASH_LEN);
@@ -623,6 +633,8 @@ int zc_wirevec_write(const char *out_dir, const char *host_key)
 	hu.first_seq = 1;
 	hu.utc_ms = 0;
 	memcpy(hu.nonce, nonce[1], ZC_WIRE_NONCE_LEN);
+	if ((rc = zc_wire_hello_sign(&hu, host_nonce, key)))
+		goto out;
 	if (hello_n < 0 || (n = zc_wire_hello_encode(&hu, p, ZC_WIRE_PAYLOAD_MAX)) < 0) {
 		rc = ZC_ESTATE;
 		goto out;
@@ -635,7 +647,7 @@ int zc_wirevec_write(const char *out_dir, const char *host_key)
 			goto out;                                                                                      \
 	} while (0)
 	int len_any;
-	GOOD("01-hello_req.frame", ZC_WIRE_HELLO_REQ, 1, NULL, 0, f01, &len01);
+	GOOD("01-hello_req.frame", ZC_WIRE_HELLO_REQ, 1, host_nonce, ZC_WIRE_NONCE_LEN, f01, &len01);
 	GOOD("02-hello.frame", ZC_WIRE_HELLO, 1, hello_p, hello_n, f02, &len02);
 	GOOD("03-hello-unprovisioned.frame", ZC_WIRE_HELLO, 2, p, n, NULL, &len_any);
 	zc_wire_get get = {.from_seq = 1, .credit = 8};
@@ -721,6 +733,8 @@ int zc_wirevec_write(const char *out_dir, const char *host_key)
 			goto out;
 		}
 		GOOD(cv[i].name, ZC_WIRE_COMMAND, cv[i].req, p, n, NULL, &len_any);
+		uint8_t req_hash[ZC_HASH_LEN];
+		zc_wire_request_hash(ZC_WIRE_COMMAND, cv[i].req, p, (size_t)n, req_hash);
 		uint8_t dg[ZC_HASH_LEN];
 		zc_wire_cmd_digest("K01", nonce[cv[i].nonce], c->kind, c->body, c->body_len, dg);
 		json_t *o = json_object();
@@ -750,6 +764,9 @@ int zc_wirevec_write(const char *out_dir, const char *host_key)
 			rname = "16-result-nonce.frame";
 		}
 		if (rname) {
+			memcpy(res.req_hash, req_hash, ZC_HASH_LEN);
+			if ((rc = zc_wire_result_sign(&res, key)))
+				goto out;
 			n = zc_wire_result_encode(&res, p, ZC_WIRE_PAYLOAD_MAX);
 			GOOD(rname, ZC_WIRE_RESULT, cv[i].req, p, n, NULL, &len_any);
 		}
@@ -758,6 +775,9 @@ int zc_wirevec_write(const char *out_dir, const char *host_key)
 	zc_wire_result_msg un = {.code = ZC_WIRE_E_UNSUPPORTED};
 	strcpy(un.text, "unknown frame type 0x7f");
 	memcpy(un.nonce, nonce[1], ZC_WIRE_NONCE_LEN);
+	zc_wire_request_hash(0x7F, 9, (const uint8_t *)"future", 6, un.req_hash);
+	if ((rc = zc_wire_result_sign(&un, key)))
+		goto out;
 	n = zc_wire_result_encode(&un, p, ZC_WIRE_PAYLOAD_MAX);
 	GOOD("18-result-unsupported.frame", ZC_WIRE_RESULT, 9, p, n, NULL, &len_any);
 	/* The largest payload: runs of zeros, 254- and 300-byte non-zero runs. */
@@ -900,7 +920,9 @@ int zc_wirevec_write(const char *out_dir, const char *host_key)
 			goto out;                                                                                      \
 	} while (0)
 	/* HELLO offsets for K01/T01 and a 21-character firmware: see WIRE.md. */
-	BADP("hello", "version", ZC_EVERSION, q[0] = 2);
+	BADP("hello", "version", ZC_EVERSION, q[0] = 1);
+	BADP("hello", "unsigned", ZC_EMALFORMED, (q[qn - h.sig_len - 1] = 0, qn -= h.sig_len));
+	BADP("hello", "sig-not-der", ZC_EMALFORMED, q[qn - h.sig_len] = 0x31);
 	BADP("hello", "empty", ZC_ETRUNC, qn = 0);
 	BADP("hello", "truncated", ZC_ETRUNC, qn -= 1);
 	BADP("hello", "trailing", ZC_EMALFORMED, q[qn++] = 0);
@@ -988,7 +1010,10 @@ int zc_wirevec_write(const char *out_dir, const char *host_key)
 		RAWP("command", "trailing", ZC_EMALFORMED, x, sizeof cm + 1);
 	}
 	{
-		uint8_t rs[1 + 1 + 2 + ZC_WIRE_NONCE_LEN] = {ZC_WIRE_OK, 2, 'o', 'k'};
+		/* code, text "ok", nonce, req_hash, an 8-byte DER signature */
+		uint8_t rs[1 + 1 + 2 + ZC_WIRE_NONCE_LEN + ZC_HASH_LEN + 1 + 8] = {ZC_WIRE_OK, 2, 'o', 'k'};
+		static const uint8_t sig8[] = {8, 0x30, 6, 2, 1, 1, 2, 1, 1};
+		memcpy(rs + 4 + ZC_WIRE_NONCE_LEN + ZC_HASH_LEN, sig8, sizeof sig8);
 		uint8_t x[sizeof rs];
 		memcpy(x, rs, sizeof rs);
 		x[2] = 0x0A;
@@ -997,6 +1022,13 @@ int zc_wirevec_write(const char *out_dir, const char *host_key)
 		x[1] = ZC_TEXT_MAX + 1;
 		RAWP("result", "text-len", ZC_EMALFORMED, x, sizeof rs);
 		RAWP("result", "truncated", ZC_ETRUNC, rs, sizeof rs - 1);
+		memcpy(x, rs, sizeof rs);
+		x[4 + ZC_WIRE_NONCE_LEN + ZC_HASH_LEN] = 0;
+		RAWP("result", "unsigned", ZC_EMALFORMED, x, 4 + ZC_WIRE_NONCE_LEN + ZC_HASH_LEN + 1);
+		RAWP("result", "v1-layout", ZC_ETRUNC, rs, 4 + ZC_WIRE_NONCE_LEN);
+		memcpy(x, rs, sizeof rs);
+		x[sizeof rs - 8] = 0x31;
+		RAWP("result", "sig-not-der", ZC_EMALFORMED, x, sizeof rs);
 	}
 	{
 		uint8_t pv[] = {3, 'K', '0', '1', 3, 'T', '0', '1', 1, 0, 0xAA, 1, 0, 0xBB, 0, 0};

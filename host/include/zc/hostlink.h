@@ -101,11 +101,18 @@ void zc_hostlink_get_stats(const zc_hostlink *h, zc_hostlink_stats *st);
  *   ZC_EIO        the link broke
  *   ZC_EMALFORMED the terminal's answer does not decode
  *   ZC_EVERSION   (HELLO) the terminal speaks another protocol version
+ *   ZC_ESIG       the terminal's HELLO or RESULT is not signed by its key
+ *                 (over this host's nonce, over the command sent): altered
+ *                 or forged on the line; a command's outcome is unknown
  *   ZC_ESTATE     the terminal refused the request with a RESULT (code in
  *                 zc_hostlink_last_result)
  * and zc_hostlink_errmsg says more. */
 
-/* HELLO_REQ -> HELLO. Remembers the terminal's id and nonce for commands.
+/* HELLO_REQ(a fresh host nonce) -> HELLO, which must be signed over that
+ * nonce by the key it presents; the first HELLO's key is the session's (a
+ * later HELLO with another key is refused) and every RESULT must verify
+ * under it. The caller checks that key against the one it registered
+ * (zc/collect.h). Remembers the terminal's id and nonce for commands.
  * *local_ms (may be NULL) is the host's CLOCK_REALTIME at the midpoint of
  * the exchange, to compare with hello->utc_ms. */
 int zc_hostlink_hello(zc_hostlink *h, zc_wire_hello *hello, int64_t *local_ms);
@@ -174,8 +181,11 @@ int zc_hostlink_pull(zc_hostlink *h, const zc_pull_opts *opts, zc_pull_progress 
  * Otherwise it is signed again over the new nonce and resent (up to the
  * retries): for SET_TIME (with the time to set moved on by the time spent)
  * and REVOCATIONS (the same list twice is a no-op) that is harmless. On
- * ZC_WIRE_E_NONCE (a HELLO from elsewhere moved the nonce) it is signed
- * once more over a fresh nonce. */
+ * ZC_WIRE_E_NONCE (a HELLO from elsewhere moved the nonce) or
+ * ZC_WIRE_E_EXPIRED (the nonce is older than the terminal's window) it is
+ * signed once more over a fresh nonce; a nonce older than half the window
+ * is renewed (HELLO) before signing. A RESULT not signed by the session's
+ * terminal key over this command is ZC_ESIG: nothing is believed. */
 int zc_hostlink_command(zc_hostlink *h, const char *terminal, uint8_t kind, const uint8_t *body, size_t body_len,
 			zc_privkey *host_key, zc_wire_result_msg *res);
 /* The commands, with their bodies encoded as zc/wire.h describes. */

@@ -336,10 +336,23 @@ enum zc_clock_verdict {
 	ZC_CLOCK_BEFORE_PROVISIONING, /* earlier than the provisioned record, or before any */
 	ZC_CLOCK_AFTER_COLLECTION,    /* later than when the host collected it (+ tolerance) */
 	ZC_CLOCK_ROLLBACK_WINDOW,     /* after a rollback, until the clock passes its old high-water mark */
+	/* RULES.md 10: a clock_set record ordered by a host whose new_utc_ms
+	 * is more than the tolerance behind the clock it replaced (the later
+	 * of the record's own utc_ms and the highest trusted reading before
+	 * it): a warning, clock_set_back; the record is not a tap, and the
+	 * change still ends a rollback window */
+	ZC_CLOCK_SET_BACK,
 };
-const char *zc_clock_verdict_name(int v); /* "tap_before_provisioning", ... ; "" for OK */
+const char *zc_clock_verdict_name(int v); /* "tap_before_provisioning", ..., "clock_set_back"; "" for OK */
 /* Set verdict[i] for each record. Pure. */
 void zc_rules_clock_trust(const zc_r_clockrec *r, size_t n, int64_t tolerance_ms, uint8_t *verdict);
+/* For a record with the verdict ZC_CLOCK_SET_BACK: its date (the local date
+ * of the time set) and the finding's detail with both times, in English and
+ * Chinese, for an integrity finding of type "clock_set_back" (which the
+ * engine reports as a warning about the terminal). old_ms is the clock
+ * before the change (the record's old_utc_ms). */
+zc_day zc_rules_clock_set_back_finding(const char *terminal, uint64_t seq, int64_t old_ms, int64_t new_ms,
+				       int tz_offset_min, char *en, size_t en_len, char *zh, size_t zh_len);
 
 /* Section 5: the leave block that a leave of cadre from start to end would
  * belong to among in's leaves (and in's calendar): *bstart..*bend, and the

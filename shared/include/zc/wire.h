@@ -14,7 +14,9 @@
  * decoder never reads out of bounds and never stalls.
  *
  * Conversation (host speaks first; the terminal only answers):
- *   HELLO_REQ            -> HELLO (identity, journal head, clock, nonce)
+ *   HELLO_REQ(host nonce) -> HELLO (identity, journal head, clock, nonce),
+ *        signed by the terminal's journal key over the host's nonce, so
+ *        nothing on the line can alter or replay it
  *   GET_RECORDS(from, credit) -> RECORDS* ... END
  *        the terminal sends at most `credit` RECORDS frames ahead; the
  *        host grants more with CREDIT(n) as frames arrive, so the line
@@ -28,7 +30,10 @@
  *        a state-changing command, signed by the host key over the
  *        terminal's current nonce (see zc_wire_cmd_digest); the terminal
  *        draws a new nonce at every HELLO and after every command whose
- *        signature verified, so none can be replayed
+ *        signature verified, so none can be replayed; a command is valid
+ *        only within ZC_WIRE_CMD_WINDOW_MS of the terminal's monotonic
+ *        clock after its nonce was issued, so none can be held back; every
+ *        RESULT is signed by the terminal over the request's hash
  *   anything else        -> RESULT(ZC_WIRE_E_UNSUPPORTED)
  */
 #ifndef ZC_WIRE_H
@@ -44,10 +49,13 @@
 #define ZC_WIRE_FRAME_MAX    (ZC_WIRE_PAYLOAD_MAX + 9) /* type..crc */
 #define ZC_WIRE_ENCODED_MAX  (ZC_WIRE_FRAME_MAX + ZC_WIRE_FRAME_MAX / 254 + 2)
 #define ZC_WIRE_NONCE_LEN    16
-#define ZC_WIRE_VERSION	     1				 /* protocol version, first byte of HELLO; persisted */
+#define ZC_WIRE_VERSION	     2				 /* protocol version, first byte of HELLO; persisted */
 #define ZC_WIRE_RECORDS_MAX  64				 /* records in one RECORDS frame */
 #define ZC_WIRE_PUBKEY_MAX   160			 /* DER public keys in HELLO and PROVISION */
 #define ZC_WIRE_CMD_BODY_MAX (ZC_WIRE_PAYLOAD_MAX - 128) /* leaves room for kind, lengths, signature */
+/* A command is valid for this long on the terminal's monotonic clock after
+ * the nonce it is signed over was issued; persisted (WIRE.md section 6). */
+#define ZC_WIRE_CMD_WINDOW_MS 30000
 
 /* Frame types; persisted. */
 enum zc_wire_type {
@@ -83,6 +91,7 @@ enum zc_wire_result {
 	ZC_WIRE_E_MALFORMED = 7,     /* the request does not parse */
 	ZC_WIRE_E_UNSUPPORTED = 8,   /* unknown type or command */
 	ZC_WIRE_E_INTERNAL = 9,	     /* the terminal failed (storage...) */
+	ZC_WIRE_E_EXPIRED = 10,	     /* the nonce is older than ZC_WIRE_CMD_WINDOW_MS */
 };
 
 /* ---- checksums and COBS ---- */
@@ -145,6 +154,11 @@ typedef struct zc_wire_hello {
 	uint64_t collected_seq; /* watermark, <= head_seq */
 	int64_t utc_ms;		/* the terminal's clock */
 	uint8_t nonce[ZC_WIRE_NONCE_LEN];
+	/* version 2: the terminal's signature (its journal key, the one in
+	 * pubkey) over zc_wire_hello_digest: the fields above and the host's
+	 * nonce from HELLO_REQ. */
+	uint8_t sig_len;
+	uint8_t sig[ZC_SIG_MAX];
 } zc_wire_hello;
 
 typedef struct zc_wire_status {
@@ -195,6 +209,11 @@ typedef struct zc_wire_result_msg {
 	uint8_t code; /* enum zc_wire_result; unknown codes decode (failures) */
 	char text[ZC_TEXT_MAX + 1];
 	uint8_t nonce[ZC_WIRE_NONCE_LEN]; /* the terminal's next nonce */
+	/* version 2: the hash of the request answered (zc_wire_request_hash)
+	 * and the terminal's signature over zc_wire_result_digest. */
+	uint8_t req_hash[ZC_HASH_LEN];
+	uint8_t sig_len;
+	uint8_t sig[ZC_SIG_MAX];
 } zc_wire_result_msg;
 
 /* PROVISION body: tid, township, host public key (DER), badge CA
@@ -257,6 +276,29 @@ int zc_wire_cmd_sign(zc_wire_command *c, const char *terminal, const uint8_t non
 		     zc_privkey *host_key);
 int zc_wire_cmd_verify(const zc_wire_command *c, const char *terminal, const uint8_t nonce[ZC_WIRE_NONCE_LEN],
 		       zc_pubkey *host_key);
+
+/* ---- the terminal's signatures (version 2) ---- */
+
+/* HELLO_REQ's payload: the host's nonce (ZC_WIRE_NONCE_LEN bytes). A
+ * terminal takes a payload of another length as an all-zero nonce. */
+int zc_wire_hello_req_encode(const uint8_t host_nonce[ZC_WIRE_NONCE_LEN], uint8_t *out, size_t cap);
+void zc_wire_hello_req_decode(const uint8_t *p, size_t n, uint8_t host_nonce[ZC_WIRE_NONCE_LEN]);
+/* SHA-256("zhucun-hello-v2" || host_nonce[16] || the HELLO payload without
+ * its sig_len and sig). ZC_EARG when m does not encode. */
+int zc_wire_hello_digest(const zc_wire_hello *m, const uint8_t host_nonce[ZC_WIRE_NONCE_LEN], uint8_t out[ZC_HASH_LEN]);
+/* Sign m (sets sig, sig_len) with the terminal's key / verify it with the
+ * key the caller trusts for this terminal. sign: 0, ZC_EARG, ZC_ECRYPTO;
+ * verify: 0, ZC_ESIG, ZC_EARG. */
+int zc_wire_hello_sign(zc_wire_hello *m, const uint8_t host_nonce[ZC_WIRE_NONCE_LEN], zc_privkey *key);
+int zc_wire_hello_verify(const zc_wire_hello *m, const uint8_t host_nonce[ZC_WIRE_NONCE_LEN], zc_pubkey *key);
+/* The hash of a request a RESULT answers: SHA-256(u8 type || u16 req_id ||
+ * payload), over the frame as the terminal received it. */
+void zc_wire_request_hash(uint8_t type, uint16_t req_id, const uint8_t *payload, size_t len, uint8_t out[ZC_HASH_LEN]);
+/* SHA-256("zhucun-result-v2" || the RESULT payload without its sig_len and
+ * sig) — code, text, nonce and req_hash. ZC_EARG when m does not encode. */
+int zc_wire_result_digest(const zc_wire_result_msg *m, uint8_t out[ZC_HASH_LEN]);
+int zc_wire_result_sign(zc_wire_result_msg *m, zc_privkey *key);
+int zc_wire_result_verify(const zc_wire_result_msg *m, zc_pubkey *key);
 
 const char *zc_wire_type_name(uint8_t type);
 const char *zc_wire_result_name(uint8_t code);
