@@ -393,6 +393,7 @@ static void check_jobs(const zc_registry *r, vjob *jobs, size_t n)
 
 typedef struct trec {
 	zc_r_clockrec c;
+	int64_t old_utc_ms; /* clock_set: the clock before the change */
 	int is_tap;
 	int64_t tap_index; /* into priv.taps */
 } trec;
@@ -438,6 +439,13 @@ static int finish_terminal(priv *p, int term, const char *tid, trec *tr, size_t 
 	zc_rules_clock_trust(cr, n, tol_ms, v);
 	int rc = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
+		if (v[i] == ZC_CLOCK_SET_BACK) {
+			char d[200], z[200];
+			zc_day day = zc_rules_clock_set_back_finding(tid, cr[i].seq, tr[i].old_utc_ms, cr[i].new_utc_ms,
+								     tz, d, sizeof d, z, sizeof z);
+			rc = push_integ(p, term, "clock_set_back", day, cr[i].seq, d, z);
+			continue;
+		}
 		if (!tr[i].is_tap)
 			continue;
 		zc_r_tap *t = &p->taps[tr[i].tap_index];
@@ -744,6 +752,7 @@ static int on_record(void *arg, const zc_store_rec_row *row)
 		static const uint8_t zero[ZC_HASH_LEN];
 		x->c.host_set = memcmp(rec.u.clock.by_fp, zero, ZC_HASH_LEN) != 0;
 		x->c.new_utc_ms = rec.u.clock.new_utc_ms;
+		x->old_utc_ms = rec.u.clock.old_utc_ms;
 	}
 	if (x->c.kind != ZC_KIND_TAP)
 		return 0;

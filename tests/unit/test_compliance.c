@@ -1180,9 +1180,8 @@ static void test_host_clock_set(void **state)
 /* RULES.md 10: a host's SET_TIME that moves the clock back by more than
  * clock_rollback_tolerance_s is reported as clock_set_back (warning,
  * subject the terminal, dated the change's local date), with both times.
- * NOT ENABLED: neither compliance.c nor rules.c produces clock_set_back
- * (see the report of the mutation run); add it to main() once they do. */
-static void __attribute__((unused)) test_clock_set_back(void **state)
+ */
+static void test_clock_set_back(void **state)
 {
 	fx *f = *state;
 	chain h;
@@ -1867,9 +1866,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_enomem_has_a_sentence, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_allocation_failure_is_no_clone, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_records_read_error, setup, teardown),
-	    /* NOT ENABLED, failing on a bug in compliance.c (see its comment);
-	     * add it here once it is fixed:
-	     * cmocka_unit_test_setup_teardown(test_clock_set_back, setup, teardown), */
+	    cmocka_unit_test_setup_teardown(test_clock_set_back, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
