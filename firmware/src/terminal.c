@@ -517,6 +517,48 @@ static int card_sign(zc_terminal *t, zc_rec *r, zc_badge_cert *bc, int result, i
 
 /* A PIV badge; returns ZC_EIO for a reader failure, else 0 or a journal
  * error. */
+/* Write a PIV tap's record: the card signs the challenge of the record's
+ * place (unless rc, an earlier failure of the dialogue, says it cannot);
+ * the termlog lock is held only to prepare and to commit, never while the
+ * card works. When another record takes the place meanwhile, the card is
+ * asked again (SIGN_ATTEMPTS in all), then the tap is recorded unsigned.
+ * 0 with *crc the commit's result, or the reader's failure (nothing
+ * written; the lock is not held). */
+static int tap_piv_write(zc_terminal *t, const zc_rec_tap *tap, zc_badge_cert *bc, int result, int rc, double *crypto,
+			 unsigned *trips, zc_rec *r, int *crc)
+{
+	for (int attempt = 1;; attempt++) {
+		/* The lock only to read the head: not while the card signs. */
+		lock(t);
+		zc_termlog_prepare(t->log, r, ZC_KIND_TAP);
+		unlock(t);
+		r->u.tap = *tap;
+		int res = result;
+		if (!rc && (rc = card_sign(t, r, bc, result, &res, crypto, trips)))
+			return rc; /* the reader failed */
+		r->u.tap.result = (uint8_t)res;
+		lock(t);
+		*crc = append_tap(t, r);
+		if (*crc != ZC_ECHAIN)
+			break;
+		/* Another record went in while the card signed: the challenge
+		 * names a stale place. Ask the card again over the new one. */
+		if (!rc && attempt < SIGN_ATTEMPTS) {
+			unlock(t);
+			continue;
+		}
+		/* Give up asking: record the tap without the card's signature,
+		 * prepared and committed under the one lock. */
+		zc_termlog_prepare(t->log, r, ZC_KIND_TAP);
+		r->u.tap = *tap;
+		r->u.tap.result = (uint8_t)(result == ZC_TAP_OK ? ZC_TAP_CARD_ERROR : result);
+		*crc = append_tap(t, r);
+		break;
+	}
+	unlock(t);
+	return 0;
+}
+
 static int tap_piv(zc_terminal *t, const zc_target *tg)
 {
 	uint8_t uuid[ZC_PIV_UUID_LEN], cert[ZC_PIV_CERT_MAX];
@@ -608,35 +650,8 @@ static int tap_piv(zc_terminal *t, const zc_target *tg)
 	if (bc)
 		zc_badge_cert_fingerprint(bc, tap.cert_fp);
 	int crc;
-	for (int attempt = 1;; attempt++) {
-		/* The lock only to read the head: not while the card signs. */
-		lock(t);
-		zc_termlog_prepare(t->log, &r, ZC_KIND_TAP);
-		unlock(t);
-		r.u.tap = tap;
-		int res = result;
-		if (!rc && (rc = card_sign(t, &r, bc, result, &res, &crypto, &trips)))
-			goto out; /* the reader failed */
-		r.u.tap.result = (uint8_t)res;
-		lock(t);
-		crc = append_tap(t, &r);
-		if (crc != ZC_ECHAIN)
-			break;
-		/* Another record went in while the card signed: the challenge
-		 * names a stale place. Ask the card again over the new one. */
-		if (!rc && attempt < SIGN_ATTEMPTS) {
-			unlock(t);
-			continue;
-		}
-		/* Give up asking: record the tap without the card's signature,
-		 * prepared and committed under the one lock. */
-		zc_termlog_prepare(t->log, &r, ZC_KIND_TAP);
-		r.u.tap = tap;
-		r.u.tap.result = (uint8_t)(result == ZC_TAP_OK ? ZC_TAP_CARD_ERROR : result);
-		crc = append_tap(t, &r);
-		break;
-	}
-	unlock(t);
+	if ((rc = tap_piv_write(t, &tap, bc, result, rc, &crypto, &trips, &r, &crc)))
+		goto out; /* the reader failed */
 	t->st.last_crypto_ms = crypto;
 	t->st.last_reader_ms = now_ms() - t0 - crypto;
 	t->st.last_round_trips = trips;
