@@ -96,6 +96,7 @@ int zc_cmd_correction(int argc, char **argv);	  /* cmd_import.c: correction add|
 int zc_cmd_inspection(int argc, char **argv);	  /* cmd_import.c: inspection add|list|remove */
 int zc_cmd_audit(int argc, char **argv);	  /* cmd_import.c: audit log */
 int zc_cmd_ca(int argc, char **argv);		  /* cmd_import.c: ca add|revocations|show */
+int zc_cmd_trust(int argc, char **argv);	  /* cmd_trust.c: trust add|list|remove */
 int zc_cmd_report(int argc, char **argv);	  /* cmd_report.c: report --as-of ... */
 int zc_cmd_cadres(int argc, char **argv);	  /* cmd_lists.c: cadres [--search TEXT] */
 int zc_cmd_villages(int argc, char **argv);	  /* cmd_lists.c: villages|townships [--search TEXT] */

@@ -577,11 +577,18 @@ int zc_cmd_bundle_export(int argc, char **argv)
 		zc_cli_err(T("无法写入 %s：%s", "cannot write %s: %s"), outp, zc_strerror(lrc));
 		goto out;
 	}
+	if (bi.skipped)
+		fprintf(stderr,
+			T("zhucun: 注意：%u 条已存记录的终端签名无效，未导出（见 zhucun findings）\n",
+			  "zhucun: note: %u stored records fail their terminal signature and were left out (see "
+			  "zhucun findings)\n"),
+			bi.skipped);
 	if (zc_cli_json_out) {
 		json_t *o = json_object();
 		char hx[65];
 		json_object_set_new(o, "terminal", json_string(tid));
 		json_object_set_new(o, "out", json_string(outp));
+		json_object_set_new(o, "skipped", json_integer(bi.skipped));
 		json_object_set_new(o, "records", json_integer(bi.count));
 		json_object_set_new(o, "first_seq", json_integer((json_int_t)bi.first_seq));
 		json_object_set_new(o, "last_seq", json_integer((json_int_t)bi.last_seq));
@@ -620,6 +627,7 @@ static void bundle_import_report(zc_store *s, const char *path, const zc_bundle_
 		json_object_set_new(o, "terminal", json_string(bi->terminal));
 		json_object_set_new(o, "bundle", json_string(path));
 		json_object_set_new(o, "host_key_fp", json_string(zc_hex(bi->host_fp, ZC_HASH_LEN, hx)));
+		json_object_set_new(o, "host_name", json_string(bi->host_name));
 		json_object_set_new(o, "registered_now", json_boolean(registered));
 		json_object_set_new(o, "seen", json_integer((json_int_t)st->seen));
 		json_object_set_new(o, "stored", json_integer((json_int_t)st->stored));
@@ -654,6 +662,64 @@ static void bundle_import_report(zc_store *s, const char *path, const zc_bundle_
 			       bi->terminal);
 		}
 	}
+}
+
+/* Why bundle import stored nothing (or stopped), one line in the user's
+ * language; msg is the library's English line. */
+static void bundle_import_refused(const char *path, int lrc, const zc_bundle_info *bi, const char *msg)
+{
+	char f1[17], hx[65];
+	switch (bi->refused) {
+	case ZC_BUNDLE_BAD_SIGNATURE:
+		zc_cli_err(T("数据包 %s 的签名无效：导出后被改动过；拒绝导入",
+			     "bundle %s: its signature does not verify: it was changed after export; refused"),
+			   path);
+		return;
+	case ZC_BUNDLE_UNTRUSTED_HOST:
+		zc_hex(bi->host_fp, ZC_HASH_LEN, hx);
+		zc_cli_err(T("数据包 %s 由本机不信任的主机密钥 %s 导出；拒绝导入。若确认该密钥属于本区的文书电脑："
+			     "zhucun trust add %s --name 名称",
+			     "bundle %s was exported by host key %s, which this host does not trust; refused. If the "
+			     "key is one of the district's (a clerk's laptop): zhucun trust add %s --name NAME"),
+			   path, hx, hx);
+		return;
+	case ZC_BUNDLE_OTHER_HOST:
+		zc_cli_err(T("数据包不是由指定的主机导出的（%s）；拒绝导入",
+			     "the bundle was not exported by the given host (%s); refused"),
+			   msg);
+		return;
+	case ZC_BUNDLE_UNKNOWN_TERMINAL:
+		zc_cli_err(T("终端 %s 未在本机登记，且没有依据证明其公钥 %s 属实（登记数据 terminals 的 key_fp "
+			     "列，或数据包中由受信任主机完成的配置记录）；拒绝导入",
+			     "terminal %s is not registered here and nothing vouches for its key %s (the key_fp "
+			     "column of the terminals registry, or its provisioning by a trusted host in the "
+			     "bundle); refused"),
+			   bi->terminal, zc_hex(bi->terminal_fp, ZC_HASH_LEN, hx));
+		return;
+	case ZC_BUNDLE_KEY_CONFLICT:
+		zc_cli_err(T("终端 %s 已用另一把公钥登记，与数据包中的公钥 %s… 冲突；拒绝导入",
+			     "terminal %s is registered with another key; the bundle's key %s... conflicts; refused"),
+			   bi->terminal, zc_cli_fp_short(bi->terminal_fp, f1));
+		return;
+	case ZC_BUNDLE_TAMPERED:
+		if (bi->bad_seq)
+			zc_cli_err(
+			    T("数据包 %s 被篡改：记录（终端 %s，序号 %llu）的终端签名无效；整包拒收，未导入任何内容",
+			      "bundle %s was tampered with: record (terminal %s, seq %llu) fails its terminal "
+			      "signature; refused, nothing imported"),
+			    path, bi->terminal, (unsigned long long)bi->bad_seq);
+		else
+			zc_cli_err(T("数据包 %s 被篡改：第 %u 条记录（终端 %s）无法解析；整包拒收，未导入任何内容",
+				     "bundle %s was tampered with: its record #%u (terminal %s) does not decode; "
+				     "refused, nothing imported"),
+				   path, bi->bad_index, bi->terminal);
+		return;
+	default: break;
+	}
+	if (lrc == ZC_ETRUNC || lrc == ZC_EMALFORMED)
+		zc_cli_err(T("%s 不是有效的数据包（%s）", "%s is not a valid bundle (%s)"), path, msg);
+	else
+		zc_cli_err(T("导入失败：%s", "import failed: %s"), *msg ? msg : zc_strerror(lrc));
 }
 
 int zc_cmd_bundle_import(int argc, char **argv)
@@ -711,26 +777,8 @@ int zc_cmd_bundle_import(int argc, char **argv)
 	lrc = zc_bundle_import(s, buf, len, &io, &bi, &st, &registered, msg, sizeof msg);
 	if (zc_cli_progress_tty() && bi.count >= (uint32_t)batch)
 		fputc('\n', stderr);
-	if (lrc == ZC_ESIG) {
-		zc_cli_err(T("数据包 %s 的签名无效：导出后被改动过；拒绝导入",
-			     "bundle %s: its signature does not verify: it was changed after export; refused"),
-			   path);
-		goto out;
-	} else if (lrc == ZC_ETRUNC || lrc == ZC_EMALFORMED) {
-		zc_cli_err(T("%s 不是有效的数据包（%s）", "%s is not a valid bundle (%s)"), path, msg);
-		goto out;
-	} else if (lrc == ZC_ESTATE) {
-		zc_cli_err(T("数据包不是由指定的主机导出的（%s）；拒绝导入",
-			     "the bundle was not exported by the given host (%s); refused"),
-			   msg);
-		goto out;
-	} else if (lrc == ZC_EEXIST) {
-		zc_cli_err(T("终端 %s 已用另一把公钥登记，与数据包中的公钥 %s… 冲突；拒绝导入",
-			     "terminal %s is registered with another key; the bundle's key %s... conflicts; refused"),
-			   bi.terminal, zc_cli_fp_short(bi.terminal_fp, f1));
-		goto out;
-	} else if (lrc) {
-		zc_cli_err(T("导入失败：%s", "import failed: %s"), *msg ? msg : zc_strerror(lrc));
+	if (lrc) {
+		bundle_import_refused(path, lrc, &bi, msg);
 		goto out;
 	}
 	if (registered)

@@ -57,7 +57,10 @@ static void usage_en(FILE *f)
 	      "  bundle export --terminal ID --out FILE [--from SEQ]\n"
 	      "      the stored records of a terminal as a bundle signed by this host\n"
 	      "  bundle import FILE [--host-key PEM] [--json]\n"
-	      "      verify a bundle and store its records (each record verified again)\n"
+	      "      verify a bundle from a trusted host key and store its records (each verified\n"
+	      "      first: one bad record refuses the bundle); --host-key also pins the exporter\n"
+	      "  trust add KEYFILE|FINGERPRINT --name NAME | trust list [--json] | trust remove KEY\n"
+	      "      the host keys whose bundles this host imports (audited)\n"
 	      "  (--timeout MS: how long to wait for the terminal, default 3000)\n"
 	      "\n"
 	      "registry (host/doc/IMPORT.md; changes are audited as $ZHUCUN_USER, else $USER):\n"
@@ -131,7 +134,10 @@ static void usage_zh(FILE *f)
 	      "  bundle export --terminal 编号 --out 文件 [--from 序号]\n"
 	      "      把某终端已入库的记录导出为由本机签名的数据包\n"
 	      "  bundle import 文件 [--host-key 公钥PEM] [--json]\n"
-	      "      校验数据包并入库（每条记录重新校验）\n"
+	      "      校验受信任主机导出的数据包并入库（先逐条校验：一条不符即整包拒收）；\n"
+	      "      --host-key 另外限定导出主机\n"
+	      "  trust add 公钥PEM|指纹 --name 名称 | trust list [--json] | trust remove 公钥PEM|指纹\n"
+	      "      本机接受哪些主机密钥导出的数据包（记入审计日志）\n"
 	      "  （--timeout 毫秒：等待终端应答的时间，默认 3000）\n"
 	      "\n"
 	      "登记数据（见 host/doc/IMPORT.md；每次修改以 $ZHUCUN_USER 或 $USER 记入审计日志）:\n"
@@ -242,6 +248,7 @@ int main(int argc, char **argv)
 	    {NULL, "inspection", zc_cmd_inspection},
 	    {NULL, "audit", zc_cmd_audit},
 	    {NULL, "ca", zc_cmd_ca},
+	    {NULL, "trust", zc_cmd_trust},
 	    {NULL, "report", zc_cmd_report},
 	    {"journal", "export", zc_cmd_journal_export},
 	    {"journal", "show", zc_cmd_journal_show},

@@ -16,6 +16,7 @@
 
 #include "zc/bytes.h"
 #include "zc/err.h"
+#include "zc/registry.h"
 
 #define DEFAULT_BATCH 500
 
@@ -155,13 +156,30 @@ typedef struct export_ctx {
 	dyn *d;
 	uint64_t first, last;
 	uint64_t count;
+	zc_pubkey *tk; /* the terminal's key: records that fail it stay behind */
+	zc_rec *r;
+	const char *tid;
+	uint32_t skipped;
 } export_ctx;
+
+/* A record of terminal tid at seq with a valid signature of k: 1, else 0. */
+static int record_sound(zc_pubkey *k, zc_rec *r, const char *tid, uint64_t seq, const uint8_t *raw, size_t len)
+{
+	size_t body_len = 0;
+	if (zc_rec_decode(raw, len, r, &body_len, NULL) || strcmp(r->terminal, tid) || (seq && r->seq != seq))
+		return 0;
+	return zc_rec_verify(k, raw, body_len, r) == 0;
+}
 
 static int export_one(void *arg, uint64_t seq, const uint8_t *raw, size_t len)
 {
 	export_ctx *x = arg;
 	if (!len || len > ZC_REC_MAX || len > UINT16_MAX)
 		return 0; /* cannot be stored; never happens */
+	if (!record_sound(x->tk, x->r, x->tid, seq, raw, len)) {
+		x->skipped++;
+		return 0;
+	}
 	if (x->count == UINT32_MAX)
 		return ZC_EFULL;
 	if (!x->count)
@@ -236,8 +254,15 @@ int zc_bundle_export(zc_store *s, const char *terminal, uint64_t from_seq, zc_pr
 	d_u32(&d, 0);
 	if ((rc = d.err))
 		goto out;
-	export_ctx x = {.d = &d};
-	rc = zc_store_records(s, terminal, from_seq ? from_seq : 1, 0, export_one, &x);
+	export_ctx x = {.d = &d, .tid = terminal};
+	if (!(x.r = malloc(sizeof *x.r))) {
+		rc = ZC_ENOMEM;
+		goto out;
+	}
+	if (!(rc = zc_pubkey_parse(tder, tlen, &x.tk)))
+		rc = zc_store_records(s, terminal, from_seq ? from_seq : 1, 0, export_one, &x);
+	zc_pubkey_free(x.tk);
+	free(x.r);
 	if (!rc)
 		rc = d.err;
 	if (rc)
@@ -283,6 +308,7 @@ int zc_bundle_export(zc_store *s, const char *terminal, uint64_t from_seq, zc_pr
 		info->ncollections = ncoll;
 		info->collected_until_ms = cu;
 		info->size = d.len;
+		info->skipped = x.skipped;
 	}
 	*out = d.p;
 	*len = d.len;
@@ -512,15 +538,175 @@ static int import_collections(zc_store *s, const zc_bundle *b, const char *sourc
 	return rc;
 }
 
+/* ---- the trust rules (FORMAT.md section 5) ---- */
+
+typedef struct vet_ctx {
+	zc_store *s;
+	const zc_bundle *b;
+	zc_pubkey *tk;
+	zc_rec *r;
+	zc_bundle_info *info;
+	int provisioned; /* a provisioning record of this key by a trusted host */
+	char *errbuf;
+	size_t errlen;
+} vet_ctx;
+
+/* Every record, before anything is stored: it decodes, is of the bundle's
+ * terminal and carries a valid terminal signature; else the bundle is
+ * tampered. Notes a provisioning record by a trusted host of this key. */
+static int vet_one(void *arg, uint32_t index, const uint8_t *rec, size_t len)
+{
+	vet_ctx *x = arg;
+	size_t body_len = 0;
+	int ok = zc_rec_decode(rec, len, x->r, &body_len, NULL) == 0;
+	uint64_t seq = ok ? x->r->seq : 0;
+	if (ok && strcmp(x->r->terminal, x->b->info.terminal))
+		ok = 0;
+	if (ok && zc_rec_verify(x->tk, rec, body_len, x->r))
+		ok = 0;
+	if (!ok) {
+		x->info->refused = ZC_BUNDLE_TAMPERED;
+		x->info->bad_index = index;
+		x->info->bad_seq = seq;
+		if (seq)
+			set_err(x->errbuf, x->errlen,
+				"record (terminal %s, seq %" PRIu64 ") does not verify with the terminal key: the "
+				"bundle was tampered with; nothing imported",
+				x->b->info.terminal, seq);
+		else
+			set_err(x->errbuf, x->errlen,
+				"record #%" PRIu32 " of the bundle (terminal %s) is not a valid record: the bundle was "
+				"tampered with; nothing imported",
+				index, x->b->info.terminal);
+		return ZC_ESIG;
+	}
+	if (x->r->kind == ZC_KIND_PROVISIONED && !memcmp(x->r->u.prov.key_fp, x->b->info.terminal_fp, ZC_HASH_LEN)) {
+		int rc = zc_registry_trusted(x->s, x->r->u.prov.host_fp, NULL, 0);
+		if (rc && rc != ZC_ENOENT)
+			return rc;
+		if (!rc)
+			x->provisioned = 1;
+	}
+	return 0;
+}
+
+/* Refuse with reason why and code rc (errbuf already written). */
+static int refuse(zc_bundle_info *info, int why, int rc)
+{
+	info->refused = why;
+	return rc;
+}
+
+/* The exporting host key is trusted (or pinned and trusted). */
+static int check_host(zc_store *s, zc_bundle *b, const zc_bundle_import_opts *opts, char *errbuf, size_t errlen)
+{
+	char hx[65];
+	if (opts && opts->expect_host_fp && memcmp(opts->expect_host_fp, b->info.host_fp, ZC_HASH_LEN)) {
+		set_err(errbuf, errlen, "the bundle was exported by host key %s..., not the expected host key",
+			zc_hex(b->info.host_fp, 8, hx));
+		return refuse(&b->info, ZC_BUNDLE_OTHER_HOST, ZC_ESTATE);
+	}
+	int rc = zc_registry_trusted(s, b->info.host_fp, b->info.host_name, sizeof b->info.host_name);
+	if (rc == ZC_ENOENT) {
+		set_err(errbuf, errlen,
+			"the bundle was exported by host key %s, which this host does not trust; nothing imported "
+			"(to trust it: zhucun trust add %s --name NAME)",
+			zc_hex(b->info.host_fp, ZC_HASH_LEN, hx), hx);
+		return refuse(&b->info, ZC_BUNDLE_UNTRUSTED_HOST, ZC_ESTATE);
+	}
+	if (rc)
+		set_err(errbuf, errlen, "reading the trusted host keys failed: %s", zc_store_errmsg(s));
+	return rc;
+}
+
+/* The terminal key: known here with the same key, or vouched for by the
+ * registry or by a trusted host's provisioning record in the bundle. *known
+ * tells whether the store has the terminal already. */
+static int check_terminal(zc_store *s, zc_bundle *b, int provisioned, int *known, char *errbuf, size_t errlen)
+{
+	char have[ZC_PEM_MAX], hx[65];
+	uint8_t rfp[ZC_HASH_LEN];
+	*known = zc_store_terminal_key(s, b->info.terminal, have, sizeof have) == 0;
+	int rc = zc_registry_terminal_fp(s, b->info.terminal, rfp);
+	if (rc && rc != ZC_ENOENT) {
+		set_err(errbuf, errlen, "reading the registry failed: %s", zc_store_errmsg(s));
+		return rc;
+	}
+	int vouched = !rc;
+	uint8_t kder[ZC_BUNDLE_KEY_MAX], kfp[ZC_HASH_LEN];
+	size_t klen;
+	if (*known && (pem_der(have, kder, sizeof kder, &klen, kfp) || memcmp(kfp, b->info.terminal_fp, ZC_HASH_LEN))) {
+		set_err(errbuf, errlen,
+			"terminal %s is registered here with another key; the bundle's key %s... conflicts with it, "
+			"nothing imported",
+			b->info.terminal, zc_hex(b->info.terminal_fp, 8, hx));
+		return refuse(&b->info, ZC_BUNDLE_KEY_CONFLICT, ZC_EEXIST);
+	}
+	if (vouched && memcmp(rfp, b->info.terminal_fp, ZC_HASH_LEN)) {
+		set_err(errbuf, errlen,
+			"the registry gives terminal %s the key fingerprint %s..., not the bundle's %s...; nothing "
+			"imported",
+			b->info.terminal, zc_hex(rfp, 8, have), zc_hex(b->info.terminal_fp, 8, hx));
+		return refuse(&b->info, ZC_BUNDLE_KEY_CONFLICT, ZC_EEXIST);
+	}
+	if (!*known && !vouched && !provisioned) {
+		set_err(errbuf, errlen,
+			"terminal %s is not registered here and nothing vouches for its key %s: put the key's "
+			"fingerprint in the terminals CSV (column key_fp), or import a bundle that holds its "
+			"provisioning by a trusted host; nothing imported",
+			b->info.terminal, zc_hex(b->info.terminal_fp, ZC_HASH_LEN, hx));
+		return refuse(&b->info, ZC_BUNDLE_UNKNOWN_TERMINAL, ZC_ESTATE);
+	}
+	return 0;
+}
+
+/* Register the bundle's terminal key, refusing a conflicting one. */
+static int register_terminal(zc_store *s, zc_bundle *b, zc_pubkey *tk, char *errbuf, size_t errlen)
+{
+	char pem[ZC_PEM_MAX], hx[17];
+	int rc = zc_pubkey_pem(tk, pem, sizeof pem);
+	if (!rc)
+		rc = zc_store_terminal_add(s, b->info.terminal, pem);
+	if (rc == ZC_EEXIST) {
+		set_err(errbuf, errlen,
+			"terminal %s is registered here with another key; the bundle's key %s... conflicts with it, "
+			"nothing imported",
+			b->info.terminal, zc_hex(b->info.terminal_fp, 8, hx));
+		return refuse(&b->info, ZC_BUNDLE_KEY_CONFLICT, rc);
+	}
+	if (rc)
+		set_err(errbuf, errlen, "registering terminal %s failed: %s", b->info.terminal, zc_store_errmsg(s));
+	return rc;
+}
+
+/* Everything before the first write: trust, every record, the terminal. */
+static int vet_bundle(zc_store *s, zc_bundle *b, const zc_bundle_import_opts *opts, zc_pubkey **tk, int *known,
+		      char *errbuf, size_t errlen)
+{
+	int rc = check_host(s, b, opts, errbuf, errlen);
+	if (rc)
+		return rc;
+	if ((rc = zc_pubkey_parse(b->terminal_key, b->terminal_key_len, tk)))
+		return rc;
+	vet_ctx v = {.s = s, .b = b, .tk = *tk, .info = &b->info, .errbuf = errbuf, .errlen = errlen};
+	if (!(v.r = malloc(sizeof *v.r)))
+		return ZC_ENOMEM;
+	rc = zc_bundle_records(b, vet_one, &v);
+	free(v.r);
+	if (rc)
+		return rc;
+	return check_terminal(s, b, v.provisioned, known, errbuf, errlen);
+}
+
 int zc_bundle_import(zc_store *s, const uint8_t *buf, size_t len, const zc_bundle_import_opts *opts,
 		     zc_bundle_info *info, zc_ingest_stats *stats, int *registered, char *errbuf, size_t errlen)
 {
 	zc_bundle b;
 	zc_pubkey *tk = NULL;
-	char pem[ZC_PEM_MAX];
 	import_ctx x = {0};
-	int rc;
+	int rc, known = 0;
 
+	memset(&b, 0, sizeof b);
 	if (info)
 		memset(info, 0, sizeof *info);
 	if (stats)
@@ -529,33 +715,15 @@ int zc_bundle_import(zc_store *s, const uint8_t *buf, size_t len, const zc_bundl
 		*registered = 0;
 	if (!s || !buf)
 		return ZC_EARG;
-	if ((rc = zc_bundle_parse(buf, len, &b, errbuf, errlen)))
-		goto out;
-	if (opts && opts->expect_host_fp && memcmp(opts->expect_host_fp, b.info.host_fp, ZC_HASH_LEN)) {
-		char hx[17];
-		set_err(errbuf, errlen, "the bundle was exported by host key %s..., not the expected host key",
-			zc_hex(b.info.host_fp, 8, hx));
-		rc = ZC_ESTATE;
+	if ((rc = zc_bundle_parse(buf, len, &b, errbuf, errlen))) {
+		if (rc == ZC_ESIG)
+			b.info.refused = ZC_BUNDLE_BAD_SIGNATURE;
 		goto out;
 	}
-	if ((rc = zc_pubkey_parse(b.terminal_key, b.terminal_key_len, &tk)) ||
-	    (rc = zc_pubkey_pem(tk, pem, sizeof pem)))
+	if ((rc = vet_bundle(s, &b, opts, &tk, &known, errbuf, errlen)))
 		goto out;
-	char have[ZC_PEM_MAX];
-	int known = zc_store_terminal_key(s, b.info.terminal, have, sizeof have) == 0;
-	rc = zc_store_terminal_add(s, b.info.terminal, pem);
-	if (rc == ZC_EEXIST) {
-		char hx[17];
-		set_err(errbuf, errlen,
-			"terminal %s is registered here with another key; the bundle's key %s... conflicts with it, "
-			"nothing imported",
-			b.info.terminal, zc_hex(b.info.terminal_fp, 8, hx));
+	if (!known && (rc = register_terminal(s, &b, tk, errbuf, errlen)))
 		goto out;
-	}
-	if (rc) {
-		set_err(errbuf, errlen, "registering terminal %s failed: %s", b.info.terminal, zc_store_errmsg(s));
-		goto out;
-	}
 	if (registered)
 		*registered = !known;
 

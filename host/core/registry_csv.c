@@ -90,6 +90,7 @@ static const zc_csv_col c_villages[] = {
 static const zc_csv_col c_terminals[] = {
     {"id", "编号", ZC_CT_ID, 1, 1, NULL, NULL},
     {"township", "所属乡镇", ZC_CT_ID, 0, 1, NULL, NULL},
+    {"key_fp", "密钥指纹", ZC_CT_TEXT, 0, 0, NULL, NULL},
 };
 static const zc_csv_col c_cadres[] = {
     {"id", "编号", ZC_CT_ID, 1, 1, NULL, NULL},

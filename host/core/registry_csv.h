@@ -51,7 +51,7 @@ enum zc_csv_kind_id {
 enum { DI_ID, DI_NAME };
 enum { TW_ID, TW_NAME, TW_DISTRICT };
 enum { VI_ID, VI_NAME, VI_TOWNSHIP, VI_RATE };
-enum { TE_ID, TE_TOWNSHIP };
+enum { TE_ID, TE_TOWNSHIP, TE_KEYFP };
 enum { CA_ID, CA_NAME, CA_ROLE, CA_PARTY, CA_WORK, CA_UNIT };
 enum { AS_CADRE, AS_VILLAGE, AS_START, AS_END };
 enum { BA_BADGE, BA_CADRE, BA_FROM, BA_TO, BA_KIND, BA_UID, BA_CERT };

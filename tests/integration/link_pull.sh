@@ -144,11 +144,20 @@ check "exactly once with the taps during the pull" complete
 # ---- the clerk's records carried to the district host as a signed bundle ----
 run host bundle export --terminal K01 --out "$T/k01.zcb"
 expect_rc 0 "bundle export"
+# the district takes bundles only from host keys it trusts (FORMAT.md 5)
+run "$B/zhucun" --db "$T/district.db" bundle import "$T/k01.zcb" --json
+check "a bundle from an untrusted host key is refused" test "$rc" -eq 1
+contains "$err$out" "trust add" "the refusal says how to trust the key"
+run "$B/zhucun" --db "$T/district.db" trust add "$T/host/zhucun-host.pub.pem" --name "一镇文书笔记本"
+expect_rc 0 "trust the clerk's laptop"
+run "$B/zhucun" --db "$T/district.db" audit --entity trust
+contains "$out" "一镇文书笔记本" "trusting a host key is audited"
 run "$B/zhucun" --db "$T/district.db" bundle import "$T/k01.zcb" --json
 expect_rc 0 "bundle import on the district host"
 check "the district host has every record" test "$(sqlite3 "$T/district.db" "select count(*) from records where terminal_id='K01'")" = "$(stored)"
 cp "$T/k01.zcb" "$T/bad.zcb"
 printf 'X' | dd of="$T/bad.zcb" bs=1 seek=200 conv=notrunc status=none
+"$B/zhucun" --db "$T/district2.db" trust add "$T/host/zhucun-host.pub.pem" --name clerk >/dev/null
 run "$B/zhucun" --db "$T/district2.db" bundle import "$T/bad.zcb"
 check "a changed bundle is refused" test "$rc" -ne 0 -a "$rc" -lt 128
 

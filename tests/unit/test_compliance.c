@@ -54,10 +54,11 @@ typedef struct card {
 typedef struct group {
 	char *dir;
 	char cadir[PATHMAX];
-	card b1, b2, b3; /* B1 (C1), B2 (C2), B3 (C3, not in the base registry) */
-	card clone1;	 /* B1's certificate and UUID with another key */
-	card r1;	 /* R1 (C3), issued by another CA the host does not trust at first */
-	card b5;	 /* B5 (C3), a certificate valid only until 2025-03-04T00:00+08:00 */
+	card b1, b2, b3;       /* B1 (C1), B2 (C2), B3 (C3, not in the base registry) */
+	card clone1;	       /* B1's certificate and UUID with another key */
+	card r1;	       /* R1 (C3), issued by another CA the host does not trust at first */
+	card b5;	       /* B5 (C3), a certificate valid only until 2025-03-04T00:00+08:00 */
+	card b1c2, b1c3, b2c3; /* B1 issued again to C2 and to C3, B2 to C3 (a certificate names its cadre) */
 	char rogue[PATHMAX];
 	zc_privkey *term_key, *other_key;
 	char term_pem[ZC_PEM_MAX];
@@ -87,13 +88,15 @@ static void load_card(card *cd, const char *path)
 	zc_sha256(cd->c.cert_der, cd->c.cert_len, cd->fp);
 }
 
-static void issue_ex(card *cd, const char *cadir, const char *badge, const char *cadre, int64_t to_ms)
+/* Issue badge to cadre; its card and certificate files are named file. */
+static void issue_file(card *cd, const char *cadir, const char *badge, const char *cadre, int64_t to_ms,
+		       const char *file)
 {
 	char path[PATHMAX + 64], err[256];
 	zc_ca_issue_opts o;
 	memset(&o, 0, sizeof o);
-	snprintf(path, sizeof path, "%s/%s.card", cadir, badge);
-	snprintf(cd->cert, sizeof cd->cert, "%s/%s.der", g.dir, badge);
+	snprintf(path, sizeof path, "%s/%s.card", cadir, file);
+	snprintf(cd->cert, sizeof cd->cert, "%s/%s.der", g.dir, file);
 	o.dir = cadir;
 	o.badge = badge;
 	o.cadre = cadre;
@@ -107,6 +110,11 @@ static void issue_ex(card *cd, const char *cadir, const char *badge, const char 
 	assert_int_equal(zc_ca_issue(&o, &res, err, sizeof err), 0);
 	load_card(cd, path);
 	assert_memory_equal(cd->fp, res.fp, ZC_HASH_LEN);
+}
+
+static void issue_ex(card *cd, const char *cadir, const char *badge, const char *cadre, int64_t to_ms)
+{
+	issue_file(cd, cadir, badge, cadre, to_ms, badge);
 }
 
 static void issue(card *cd, const char *badge, const char *cadre)
@@ -142,6 +150,11 @@ static int group_setup(void **state)
 	snprintf(g.rogue, sizeof g.rogue, "%s/rogue", g.dir);
 	make_ca(g.cadir, "测试区工牌 CA");
 	make_ca(g.rogue, "另一个 CA");
+	/* two copies of the CA before it issues anything, to issue badge B1
+	 * again to other cadres (one CA folder issues a badge id once) */
+	char cmd[4 * PATHMAX];
+	snprintf(cmd, sizeof cmd, "cp -r '%s' '%s/ca-c2' && cp -r '%s' '%s/ca-c3'", g.cadir, g.dir, g.cadir, g.dir);
+	assert_int_equal(system(cmd), 0);
 	issue(&g.b1, "B1", "C1");
 	issue(&g.b2, "B2", "C2");
 	issue(&g.b3, "B3", "C3");
@@ -154,6 +167,11 @@ static int group_setup(void **state)
 	/* the clone really is another key behind the same certificate */
 	assert_memory_equal(g.clone1.fp, g.b1.fp, ZC_HASH_LEN);
 	assert_string_not_equal(g.clone1.c.key_pem, g.b1.c.key_pem);
+	snprintf(path, sizeof path, "%s/ca-c2", g.dir);
+	issue_file(&g.b1c2, path, "B1", "C2", 0, "B1-C2");
+	snprintf(path, sizeof path, "%s/ca-c3", g.dir);
+	issue_file(&g.b1c3, path, "B1", "C3", 0, "B1-C3");
+	issue_file(&g.b2c3, path, "B2", "C3", 0, "B2-C3");
 	assert_int_equal(zc_privkey_generate(&g.term_key), 0);
 	assert_int_equal(zc_privkey_generate(&g.other_key), 0);
 	assert_int_equal(zc_privkey_public_pem(g.term_key, g.term_pem, sizeof g.term_pem), 0);
@@ -175,6 +193,9 @@ static int group_teardown(void **state)
 	free_card(&g.clone1);
 	free_card(&g.r1);
 	free_card(&g.b5);
+	free_card(&g.b1c2);
+	free_card(&g.b1c3);
+	free_card(&g.b2c3);
 	zc_privkey_free(g.term_key);
 	zc_privkey_free(g.other_key);
 	tu_rmtree(g.dir);
@@ -772,13 +793,13 @@ static void test_certificate_chain(void **state)
 static void test_binding_over_time(void **state)
 {
 	fx *f = *state;
-	/* B1 is C1's until 2025-03-04, then C3's (one file: never two
-	 * bindings on one date) */
+	/* B1 is C1's until 2025-03-04, then C3's with a certificate issued to
+	 * C3 (one file: never two bindings on one date) */
 	char csv[2 * PATHMAX + 256];
 	snprintf(csv, sizeof csv,
 		 "badge,cadre,bound_from,bound_to,kind,uid,certificate\n"
 		 "B1,C1,2025-03-01,2025-03-04,piv,,%s\nB1,C3,2025-03-05,,piv,,%s\n",
-		 g.b1.cert, g.b1.cert);
+		 g.b1.cert, g.b1c3.cert);
 	import_ok(f, "badges", csv);
 
 	chain ch;
@@ -786,8 +807,8 @@ static void test_binding_over_time(void **state)
 	add_prov(&ch, at(2025, 3, 1, 8, 0));
 	uint64_t a = add_piv(&ch, &g.b1, at(2025, 3, 3, 9, 0));
 	uint64_t b = add_piv(&ch, &g.b1, at(2025, 3, 4, 23, 59)); /* the last local minute of D */
-	uint64_t x = add_piv(&ch, &g.b1, at(2025, 3, 5, 0, 1));	  /* the first of D+1 (still 3-04 in UTC) */
-	uint64_t y = add_piv(&ch, &g.b1, at(2025, 3, 6, 9, 0));
+	uint64_t x = add_piv(&ch, &g.b1c3, at(2025, 3, 5, 0, 1)); /* the first of D+1 (still 3-04 in UTC) */
+	uint64_t y = add_piv(&ch, &g.b1c3, at(2025, 3, 6, 9, 0));
 	ingest(f, &ch);
 	set_collected(f, "K1", at(2025, 3, 7, 18, 0));
 
@@ -1474,13 +1495,13 @@ static void test_badge_lookup_edges(void **state)
 		 "badge,cadre,bound_from,bound_to,kind,uid,certificate\n"
 		 "B1,C1,2025-03-01,2025-03-02,piv,,%s\nB1,C2,2025-03-03,2025-03-04,piv,,%s\nB1,C3,2025-03-05,,piv,,%s\n"
 		 "B2,C3,1970-01-01,1970-01-02,piv,,%s\n",
-		 g.b1.cert, g.b1.cert, g.b1.cert, g.b2.cert);
+		 g.b1.cert, g.b1c2.cert, g.b1c3.cert, g.b2c3.cert);
 	import_ok(f, "badges", csv);
 	chain ch;
 	chain_init(&ch, "K1");
 	add_prov(&ch, at(2025, 2, 20, 8, 0));
 	uint64_t early = add_piv(&ch, &g.b1, at(2025, 2, 27, 9, 0));
-	uint64_t last = add_piv(&ch, &g.b1, at(2025, 3, 4, 9, 0));
+	uint64_t last = add_piv(&ch, &g.b1c2, at(2025, 3, 4, 9, 0));
 	uint64_t nofp = add_piv(&ch, &g.b2, at(2025, 3, 4, 9, 5));
 	uint64_t b2tap = add_piv(&ch, &g.b2, at(2025, 3, 4, 9, 10));
 	ingest(f, &ch);

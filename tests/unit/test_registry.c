@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -434,7 +436,7 @@ static void test_bad_rows(void **state)
 	import_bad(f, "badges", "b.csv", "badge,cadre,bound_from,kind,uid\nU9,C1,2024-01-01,uid,0102\n",
 		   "b.csv:2:uid: invalid UID");
 	import_bad(f, "badges", "b2.csv", "badge,cadre,bound_from,kind,certificate\nB9,C1,2024-01-01,piv,nope.der\n",
-		   "b2.csv:2:certificate: certificate file");
+		   "b2.csv:2:certificate: ");
 	import_bad(f, "badges", "b3.csv", "badge,cadre,bound_from,kind,certificate\nB9,C1,2024-01-01,piv,B1.der\n",
 		   "b3.csv:2:certificate: certificate");
 	import_bad(f, "badges", "b4.csv", "badge,cadre,bound_from,kind\nB9,C1,2024-01-01,piv\n",
@@ -1400,6 +1402,114 @@ static void test_leave_import_warnings(void **state)
 	zc_import_result_free(&res);
 }
 
+/* ---- the certificate column (issue 10, items 6 and 7) ---- */
+
+static void sfx_contains(const char *hay, const char *needle)
+{
+	if (!strstr(hay, needle)) {
+		print_error("'%s' does not contain '%s'\n", hay, needle);
+		fail();
+	}
+}
+
+/* Import a badges CSV expected to fail; the first error (malloc'd). */
+static char *badge_error(fx *f, zc_lang lang, const char *csv)
+{
+	zc_import_result res;
+	char err[512];
+	const char *p = write_csv(f, "cb.csv", csv);
+	assert_int_equal(zc_registry_import(f->s, "badges", p, NULL, lang, &res, err, sizeof err), ZC_EMALFORMED);
+	assert_true(res.nerrors >= 1);
+	assert_int_equal(res.inserted + res.updated + res.unchanged, 0);
+	char *e = strdup(res.errors[0]);
+	zc_import_result_free(&res);
+	return e;
+}
+
+/* A certificate whose subject names another cadre than the row's. */
+static void test_badge_cert_other_cadre(void **state)
+{
+	fx *f = *state;
+	import_all(f);
+	int64_t audits = q_int(f, "SELECT count(*) FROM audit");
+	make_ca(f, "ca2", "B2", "C1"); /* badge B2 issued to cadre C1 */
+	char *e = badge_error(f, ZC_LANG_EN, "badge,cadre,bound_from,kind,certificate\nB2,C2,2024-01-01,piv,B2.der\n");
+	sfx_contains(e, "cb.csv:2:certificate: ");
+	sfx_contains(e, "B2.der is for cadre C1, not C2");
+	free(e);
+	e = badge_error(f, ZC_LANG_ZH, "工牌编号,干部编号,绑定日期,类型,证书\nB2,C2,2024-01-01,piv,B2.der\n");
+	sfx_contains(e, "cb.csv:2:证书: ");
+	sfx_contains(e, "属于干部 C1，不是本行的干部 C2");
+	free(e);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM badges WHERE badge_id = 'B2'"), 0);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM audit"), audits);
+	/* its own cadre: imported */
+	zc_import_result r =
+	    import_ok(f, "badges", "ok.csv", "badge,cadre,bound_from,kind,certificate\nB2,C1,2024-01-01,piv,B2.der\n");
+	assert_int_equal(r.inserted, 1);
+}
+
+/* What follows "PATH" in an error about the certificate file PATH. */
+static const char *after_path(const char *e, const char *name)
+{
+	const char *at = strstr(e, name);
+	assert_non_null(at);
+	return at + strlen(name);
+}
+
+/* A FIFO, a folder, a missing file, an unreadable one, one too big and a
+ * symbolic link: one message for all, and the FIFO does not block. */
+static void test_badge_cert_file_not_usable(void **state)
+{
+	fx *f = *state;
+	import_all(f);
+	static const char *const names[] = {"fifo.der",	      "folder.der", "missing.der",
+					    "unreadable.der", "big.der",    "link.der"};
+	char path[4400], target[4400];
+	snprintf(path, sizeof path, "%s/fifo.der", f->dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	snprintf(path, sizeof path, "%s/folder.der", f->dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	size_t blen = 0;
+	snprintf(target, sizeof target, "%s/B1.der", f->dir);
+	uint8_t *b1 = tu_read_file(target, &blen);
+	assert_non_null(b1);
+	snprintf(path, sizeof path, "%s/unreadable.der", f->dir);
+	assert_int_equal(tu_write_file(path, b1, blen), 0);
+	assert_int_equal(chmod(path, 0), 0);
+	free(b1);
+	uint8_t *big = calloc(1, 65 * 1024 + 1);
+	snprintf(path, sizeof path, "%s/big.der", f->dir);
+	assert_int_equal(tu_write_file(path, big, 65 * 1024 + 1), 0);
+	free(big);
+	snprintf(path, sizeof path, "%s/link.der", f->dir);
+	assert_int_equal(symlink(target, path), 0);
+
+	char *first = NULL;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (!strcmp(names[i], "unreadable.der") && geteuid() == 0)
+			continue; /* root reads it anyway */
+		char csv[512];
+		snprintf(csv, sizeof csv, "badge,cadre,bound_from,kind,certificate\nB9,C1,2024-01-01,piv,%s\n",
+			 names[i]);
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		char *e = badge_error(f, ZC_LANG_EN, csv);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		assert_true(t1.tv_sec - t0.tv_sec < 3); /* the FIFO returns at once */
+		sfx_contains(e, "cb.csv:2:certificate: ");
+		const char *tail = after_path(e, names[i]);
+		sfx_contains(tail, " is not a usable certificate file");
+		if (!first)
+			first = strdup(tail);
+		else
+			assert_string_equal(tail, first);
+		free(e);
+	}
+	free(first);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM badges WHERE badge_id = 'B9'"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1422,6 +1532,8 @@ int main(void)
 	    cmocka_unit_test(test_leave_block_rule),
 	    cmocka_unit_test_setup_teardown(test_leave_add_checked, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_leave_import_warnings, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_badge_cert_other_cadre, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_badge_cert_file_not_usable, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -127,7 +127,8 @@ static void test_migration_from_version_3(void **state)
 	 * and reason and the duty's place and purpose. */
 	zc_store_close(f->s);
 	f->s = NULL;
-	q_exec(f->uri, "ALTER TABLE leave DROP COLUMN type; ALTER TABLE leave DROP COLUMN reason;"
+	q_exec(f->uri, "DROP TABLE trusted_hosts; ALTER TABLE registry_terminals DROP COLUMN key_fp;"
+		       "ALTER TABLE leave DROP COLUMN type; ALTER TABLE leave DROP COLUMN reason;"
 		       "ALTER TABLE duty DROP COLUMN place; ALTER TABLE duty DROP COLUMN purpose;"
 		       "INSERT INTO districts VALUES ('D1', 'd'); INSERT INTO cadres VALUES "
 		       "('C1', 'n', 'member', NULL, '2015-03-01', 'u');"
@@ -136,7 +137,8 @@ static void test_migration_from_version_3(void **state)
 	assert_int_equal(q_int(f, "SELECT count(*) FROM pragma_table_info('leave') WHERE name = 'type'"), 0);
 	assert_int_equal(zc_store_open(f->uri, &f->s, err, sizeof err), 0);
 	assert_int_equal(zc_store_schema_version(f->s), ZC_STORE_SCHEMA_VERSION);
-	assert_int_equal(q_int(f, "PRAGMA user_version"), 4);
+	assert_int_equal(q_int(f, "PRAGMA user_version"), ZC_STORE_SCHEMA_VERSION);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM sqlite_schema WHERE name = 'trusted_hosts'"), 1);
 	assert_int_equal(q_int(f, "SELECT count(*) FROM pragma_table_info('leave') WHERE name IN ('type', 'reason')"),
 			 2);
 	assert_int_equal(q_int(f, "SELECT count(*) FROM pragma_table_info('duty') WHERE name IN ('place', 'purpose')"),
@@ -174,7 +176,7 @@ static void test_newer_schema_refused(void **state)
 	q_exec(f->uri, "PRAGMA user_version = 99");
 	assert_int_equal(zc_store_open(f->uri, &s, err, sizeof err), ZC_EVERSION);
 	assert_null(s);
-	sfx_assert_contains(err, "schema version 99 is newer than this program (4)");
+	sfx_assert_contains(err, "schema version 99 is newer than this program (5)");
 	assert_null(strchr(err, '\n'));
 	/* Nothing was changed by the refusal. */
 	assert_int_equal(q_int(f, "PRAGMA user_version"), 99);

@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * zc/bundle.h: signed record bundles ("ZCB1", shared/FORMAT.md section 5).
+ * zc/bundle.h: signed record bundles ("ZCB2", shared/FORMAT.md section 5).
  * Records pulled on a clerk's laptop travel to the district host in a
  * bundle: the terminal's id and public key, a range of raw records exactly
  * as stored, and the exporting host's public key and signature over it all.
- * The importing host checks the bundle signature, registers the terminal key
- * if it does not know the terminal (and refuses a key that conflicts with a
- * registered one), then ingests every record through the normal ingest path,
- * which verifies each record's own signature and link again. The bundle
- * signature proves who exported it and that nothing changed on the way; the
- * records' authenticity never rests on it.
+ * The importing host takes bundles only from host keys it trusts, checks
+ * every record's terminal signature before storing anything, registers a
+ * terminal key only when its registry or a trusted host's provisioning
+ * record vouches for it, then ingests every record through the normal
+ * ingest path, which verifies each record's signature and link again.
  */
 #ifndef ZC_BUNDLE_H
 #define ZC_BUNDLE_H
@@ -38,10 +37,32 @@ typedef struct zc_bundle_info {
 	uint16_t ncollections;	    /* the terminal's collections it carries (ZCB2) */
 	int64_t collected_until_ms; /* the latest of them; 0: none */
 	size_t size;		    /* bytes of the whole bundle */
+	/* zc_bundle_import: why it refused the bundle (enum zc_bundle_refusal)
+	 * and, for ZC_BUNDLE_TAMPERED, the record: its index in the bundle and
+	 * its seq (0 when it does not decode). zc_bundle_export: records
+	 * left out because they do not verify with the terminal key. */
+	int refused;
+	uint32_t bad_index;
+	uint64_t bad_seq;
+	uint32_t skipped;
+	char host_name[257]; /* the trusted name of the exporting host key */
 } zc_bundle_info;
 
+/* Why an import refused a bundle; nothing of it was stored. */
+enum zc_bundle_refusal {
+	ZC_BUNDLE_OK = 0,
+	ZC_BUNDLE_UNTRUSTED_HOST,   /* ZC_ESTATE: host_fp is not in the trust list */
+	ZC_BUNDLE_OTHER_HOST,	    /* ZC_ESTATE: not the host key expect_host_fp names */
+	ZC_BUNDLE_UNKNOWN_TERMINAL, /* ZC_ESTATE: a terminal nothing here vouches for */
+	ZC_BUNDLE_KEY_CONFLICT,	    /* ZC_EEXIST: the terminal is known under another key */
+	ZC_BUNDLE_TAMPERED,	    /* ZC_ESIG: a record fails its terminal signature */
+	ZC_BUNDLE_BAD_SIGNATURE,    /* ZC_ESIG: the bundle signature itself */
+};
+
 /* Build a bundle of every stored record of terminal with seq >= from_seq
- * (stored raw, as zc_store_records gives them), signed with host_key, in a
+ * (stored raw, as zc_store_records gives them) that verifies with the
+ * terminal's key (others are left out and counted in info->skipped: an
+ * importer refuses a bundle holding one), signed with host_key, in a
  * malloc'd buffer (*out, *len; free()). info may be NULL. ZC_ENOENT for an
  * unknown terminal, ZC_EFULL beyond 2^32-1 records or ZC_BUNDLE_MAX_SIZE. */
 int zc_bundle_export(zc_store *s, const char *terminal, uint64_t from_seq, zc_privkey *host_key, uint8_t **out,
@@ -78,9 +99,16 @@ typedef struct zc_bundle_import_opts {
 	void *arg;
 } zc_bundle_import_opts;
 
-/* Parse and verify buf, register its terminal if unknown (ZC_EEXIST if the
- * store has that terminal under another key: nothing is imported), and
- * ingest every record (each verified again) in batches. Then the bundle's
+/* Parse and verify buf and apply the trust rules of FORMAT.md section 5,
+ * refusing the whole bundle (nothing stored; info->refused says why) when:
+ * its host key is not trusted here (zc_registry_trusted); any record does
+ * not decode, belongs to another terminal or fails its terminal signature
+ * (tampered: info->bad_index, bad_seq name it); the store or the registry
+ * knows the terminal under another key (ZC_EEXIST); or the terminal is
+ * unknown here and neither the registry vouches for its key fingerprint
+ * (zc_registry_terminal_fp) nor the bundle holds its provisioning record
+ * naming its key and a trusted host key. Then it registers the terminal if
+ * unknown and ingests every record (each verified again) in batches. Then the bundle's
  * collections are recorded (via "bundle") where the store's verified head
  * reaches their sequence number, so the district knows the clerk's
  * collected-until (RULES.md section 1). info and stats

@@ -186,6 +186,41 @@ typedef struct zc_audit_row {
 typedef int (*zc_audit_fn)(void *arg, const zc_audit_row *a);
 int zc_registry_audit(zc_store *s, const char *entity, zc_audit_fn fn, void *arg);
 
+/* ---- host keys trusted for bundles (FORMAT.md section 5) ---- */
+
+/* A host key this host takes record bundles from: a clerk's laptop or
+ * another district host. Trust is by the key's fingerprint (SHA-256 of its
+ * DER SubjectPublicKeyInfo, zc_pubkey_fingerprint); the key itself is kept
+ * when it was given. Every change is audited as entity "trust", key the
+ * fingerprint in hex, source "cli". */
+typedef struct zc_trusted_host {
+	uint8_t fp[ZC_HASH_LEN];
+	const char *name;	/* what the district calls it: "某某镇文书笔记本" */
+	const char *pubkey_pem; /* NULL when trusted by fingerprint alone */
+	int64_t added_ms;
+} zc_trusted_host;
+
+/* Trust host key fp under name (1-256 bytes of UTF-8; pem may be NULL).
+ * *outcome (may be NULL): 0 inserted, 1 the name changed (updated), 2
+ * already trusted so (nothing written). ZC_EARG for an empty name. */
+int zc_registry_trust_add(zc_store *s, const uint8_t fp[ZC_HASH_LEN], const char *pem, const char *name,
+			  const char *actor, int *outcome, zc_lang lang, char *err, size_t errlen);
+/* Stop trusting fp: ZC_ENOENT when it was not trusted. Records imported
+ * from its bundles stay (each was verified on its own). */
+int zc_registry_trust_remove(zc_store *s, const uint8_t fp[ZC_HASH_LEN], const char *actor, zc_lang lang, char *err,
+			     size_t errlen);
+/* 0 if fp is trusted (its name copied to name, may be NULL), ZC_ENOENT if
+ * not, or a store error. */
+int zc_registry_trusted(zc_store *s, const uint8_t fp[ZC_HASH_LEN], char *name, size_t cap);
+/* Call fn for every trusted host key, oldest first; fn returns nonzero to
+ * stop (returned). */
+typedef int (*zc_trust_fn)(void *arg, const zc_trusted_host *h);
+int zc_registry_trust_list(zc_store *s, zc_trust_fn fn, void *arg);
+/* The fingerprint of the key the registry's terminals row vouches for
+ * (the optional key_fp column of the terminals CSV): 0, or ZC_ENOENT when
+ * the terminal has no row or its row no fingerprint. */
+int zc_registry_terminal_fp(zc_store *s, const char *terminal, uint8_t fp[ZC_HASH_LEN]);
+
 /* ---- the badge CA on the host ---- */
 
 /* Trust a badge CA certificate (PEM or DER; it must be a CA certificate,

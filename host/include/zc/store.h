@@ -24,7 +24,7 @@
 #include "zc/record.h"
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define ZC_STORE_SCHEMA_VERSION 4
+#define ZC_STORE_SCHEMA_VERSION 5
 
 /* A store handle is one database connection: use it from one thread at a
  * time, and with at most one ingest batch open. */

@@ -264,6 +264,17 @@ static const char *const migrations[] = {
 	"ALTER TABLE leave ADD COLUMN reason TEXT;\n"
 	"ALTER TABLE duty ADD COLUMN place TEXT;\n"
 	"ALTER TABLE duty ADD COLUMN purpose TEXT;\n",
+	/* 5: the host keys this host takes bundles from (store_trust.c,
+	 * audit entity "trust"), and the fingerprint of a terminal's key the
+	 * registry vouches for (hex; FORMAT.md 5, trust rules). */
+	"CREATE TABLE trusted_hosts(\n"
+	"	fp BLOB PRIMARY KEY NOT NULL CHECK(length(fp) = 32),\n"
+	"	name TEXT NOT NULL,\n"
+	"	pubkey_pem TEXT,\n"
+	"	added_ms INTEGER NOT NULL\n"
+	");\n"
+	"ALTER TABLE registry_terminals ADD COLUMN key_fp TEXT\n"
+	"	CHECK(key_fp IS NULL OR length(key_fp) = 64);\n",
 };
 /* clang-format on */
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
