@@ -35,6 +35,7 @@
 #include "zc/err.h"
 #include "zc/record.h"
 #include "zc/registry.h"
+#include "zc/utf8.h"
 
 /* the badge verdicts, as cached in the store */
 #define CHECK_OK      ZC_STORE_BADGE_OK
@@ -453,10 +454,11 @@ static int finish_terminal(priv *p, int term, const char *tid, trec *tr, size_t 
 		if (v[i] == ZC_CLOCK_BEFORE_PROVISIONING || v[i] == ZC_CLOCK_AFTER_COLLECTION) {
 			int before = v[i] == ZC_CLOCK_BEFORE_PROVISIONING;
 			char d[160], z[200];
-			snprintf(d, sizeof d, "%s: tap record %" PRIu64 " is dated %s", tid, cr[i].seq,
-				 before ? "before the terminal was provisioned" : "after the host collected it");
-			snprintf(z, sizeof z, "终端 %s 第 %" PRIu64 " 条刷卡记录的时间%s", tid, cr[i].seq,
-				 before ? "早于终端初始化" : "晚于主机收取记录的时间");
+			zc_utf8_snprintf(d, sizeof d, "%s: tap record %" PRIu64 " is dated %s", tid, cr[i].seq,
+					 before ? "before the terminal was provisioned"
+						: "after the host collected it");
+			zc_utf8_snprintf(z, sizeof z, "终端 %s 第 %" PRIu64 " 条刷卡记录的时间%s", tid, cr[i].seq,
+					 before ? "早于终端初始化" : "晚于主机收取记录的时间");
 			rc = push_integ(p, term, zc_clock_verdict_name(v[i]), zc_day_of_utc(cr[i].utc_ms, tz),
 					cr[i].seq, d, z);
 		}
@@ -814,10 +816,11 @@ static int on_finding(void *arg, const zc_finding *f)
 			return x->rc = rc;
 	}
 	char d[400];
-	snprintf(d, sizeof d, "%s: %s%s%s", f->terminal, f->detail ? f->detail : "", f->where ? " at " : "",
-		 f->where ? f->where : "");
+	zc_utf8_snprintf(d, sizeof d, "%s: %s%s%s", f->terminal, f->detail ? f->detail : "", f->where ? " at " : "",
+			 f->where ? f->where : "");
 	char z[480];
-	snprintf(z, sizeof z, "终端 %s：%s（%s）", f->terminal, finding_zh(f->kind), f->detail ? f->detail : "");
+	zc_utf8_snprintf(z, sizeof z, "终端 %s：%s（%s）", f->terminal, finding_zh(f->kind),
+			 f->detail ? f->detail : "");
 	x->rc = push_integ(x->p, term, zc_finding_name(f->kind), zc_day_of_utc(ms, x->tz), f->seq, d, z);
 	return x->rc;
 }
