@@ -665,7 +665,7 @@ int zc_cmd_provision(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
-	if (!(key = zc_cli_host_key(1, keypath, sizeof keypath, NULL)))
+	if (!(key = zc_cli_host_key(0, keypath, sizeof keypath, NULL)))
 		goto out;
 	if (!(h = open_link(port)))
 		goto out;
@@ -803,7 +803,7 @@ int zc_cmd_status(int argc, char **argv)
 	struct stat sb;
 	int registered = -1; /* unknown: no database */
 	uint64_t vhead = 0;
-	if (!stat(zc_cli_db_path, &sb) && (s = zc_cli_open_store())) {
+	if (!stat(zc_cli_db_path, &sb) && (s = zc_cli_open_store_read())) {
 		char pem[ZC_PEM_MAX];
 		registered = he.terminal[0] && !zc_store_terminal_key(s, he.terminal, pem, sizeof pem);
 		if (registered)

@@ -26,6 +26,7 @@ wait_for() { local i; for ((i = 0; i < ${3:-100}; i++)); do grep -qF -- "$2" "$1
 term() { "$B/zhucun-terminal" --board "$BOARD" "$@"; }
 reader() { "$B/zhucun-sim" reader --link "$ZHUCUN_SIM_DIR/pn532" --send "$*" >/dev/null; }
 host() { LD_PRELOAD="$SHIM" "$B/zhucun" --db "$DB" "$@"; }
+host init >/dev/null
 FB="$ZHUCUN_SIM_DIR/feedback.log"
 tap() {
   local n0; n0=$(grep -c . "$FB" 2>/dev/null || true)
@@ -144,12 +145,12 @@ check "exactly once with the taps during the pull" complete
 # ---- the clerk's records carried to the district host as a signed bundle ----
 run host bundle export --terminal K01 --out "$T/k01.zcb"
 expect_rc 0 "bundle export"
-run "$B/zhucun" --db "$T/district.db" bundle import "$T/k01.zcb" --json
+run "$B/zhucun" --create --db "$T/district.db" bundle import "$T/k01.zcb" --json
 expect_rc 0 "bundle import on the district host"
 check "the district host has every record" test "$(sqlite3 "$T/district.db" "select count(*) from records where terminal_id='K01'")" = "$(stored)"
 cp "$T/k01.zcb" "$T/bad.zcb"
 printf 'X' | dd of="$T/bad.zcb" bs=1 seek=200 conv=notrunc status=none
-run "$B/zhucun" --db "$T/district2.db" bundle import "$T/bad.zcb"
+run "$B/zhucun" --create --db "$T/district2.db" bundle import "$T/bad.zcb"
 check "a changed bundle is refused" test "$rc" -ne 0 -a "$rc" -lt 128
 
 # ---- a journal tampered with between pulls ----

@@ -140,7 +140,7 @@ tap "piv:$T/b002.card"
 contains "$(last)" '"result":"revoked"' "taps work again after the reader returns"
 
 # the whole journal verifies on the host
-run "$B/zhucun" --db "$T/host.db" ingest "$J" --terminal-key "$ZHUCUN_SIM_DIR/state/terminal.pub.pem" --json
+run "$B/zhucun" --create --db "$T/host.db" ingest "$J" --terminal-key "$ZHUCUN_SIM_DIR/state/terminal.pub.pem" --json
 expect_rc 0 "host ingests the terminal's journal without findings"
 contains "$out" '"findings":0' "no integrity findings"
 

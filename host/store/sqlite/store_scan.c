@@ -132,10 +132,17 @@ int sq_badge_verdicts_set(zc_store *s, const zc_store_badge_verdict *v, size_t n
 			return ZC_EARG;
 	if (SQ(s)->batch)
 		return ZC_ESTATE;
+	/* A cache: take the write lock only if it is free now, never wait for
+	 * another process's (a pull may hold it for a batch). */
 	sqlite3_stmt *upd = NULL;
-	int rc = exec(SQ(s)->db, "BEGIN");
-	if (rc)
+	sq_clear_err(s);
+	sqlite3_busy_timeout(SQ(s)->db, 0);
+	int rc = exec(SQ(s)->db, "BEGIN IMMEDIATE");
+	sqlite3_busy_timeout(SQ(s)->db, ZC_STORE_BUSY_TIMEOUT_MS);
+	if (rc) {
+		sq_keep_err(s, rc);
 		return rc;
+	}
 	rc = db_err(sqlite3_prepare_v2(
 	    SQ(s)->db, "UPDATE records SET badge_check = ?3 WHERE terminal_id = ?1 AND seq = ?2", -1, &upd, NULL));
 	if (!rc && !upd)
@@ -149,7 +156,9 @@ int sq_badge_verdicts_set(zc_store *s, const zc_store_badge_verdict *v, size_t n
 	sqlite3_finalize(upd);
 	if (!rc)
 		rc = exec(SQ(s)->db, "COMMIT");
-	if (rc)
+	if (rc) {
+		sq_keep_err(s, rc);
 		sqlite3_exec(SQ(s)->db, "ROLLBACK", NULL, NULL, NULL);
+	}
 	return rc;
 }
