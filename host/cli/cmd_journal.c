@@ -729,6 +729,9 @@ int zc_cmd_bundle_import(int argc, char **argv)
 			     "terminal %s is registered with another key; the bundle's key %s... conflicts; refused"),
 			   bi.terminal, zc_cli_fp_short(bi.terminal_fp, f1));
 		goto out;
+	} else if (lrc == ZC_EAGAIN) {
+		zc_cli_store_err("导入失败", "import failed", lrc, msg);
+		goto out;
 	} else if (lrc) {
 		zc_cli_err(T("导入失败：%s", "import failed: %s"), *msg ? msg : zc_strerror(lrc));
 		goto out;

@@ -321,7 +321,12 @@ static void pull_failure(zc_hostlink *h, int crc, const zc_collect_result *r, co
 			     "to go on from seq %llu"),
 			   (unsigned long long)r->ingest.stored, (unsigned long long)r->verified_head + 1);
 		break;
-	default: zc_cli_err(T("数据库写入失败：%s", "storing failed: %s"), *msg ? msg : zc_strerror(crc)); break;
+	default:
+		if (crc == ZC_EAGAIN)
+			zc_cli_store_err("数据库写入失败", "storing failed", crc, msg);
+		else
+			zc_cli_err(T("数据库写入失败：%s", "storing failed: %s"), *msg ? msg : zc_strerror(crc));
+		break;
 	}
 	if (r->error == ZC_COLLECT_LINK && r->ingest.stored)
 		fprintf(stderr,
