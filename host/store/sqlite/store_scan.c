@@ -141,6 +141,8 @@ int sq_badge_verdicts_set(zc_store *s, const zc_store_badge_verdict *v, size_t n
 	sqlite3_busy_timeout(SQ(s)->db, ZC_STORE_BUSY_TIMEOUT_MS);
 	if (rc) {
 		sq_keep_err(s, rc);
+		if (!sqlite3_get_autocommit(SQ(s)->db)) /* BEGIN ran, then failed (out of memory) */
+			sqlite3_exec(SQ(s)->db, "ROLLBACK", NULL, NULL, NULL);
 		return rc;
 	}
 	rc = db_err(sqlite3_prepare_v2(
@@ -158,7 +160,10 @@ int sq_badge_verdicts_set(zc_store *s, const zc_store_badge_verdict *v, size_t n
 		rc = exec(SQ(s)->db, "COMMIT");
 	if (rc) {
 		sq_keep_err(s, rc);
-		sqlite3_exec(SQ(s)->db, "ROLLBACK", NULL, NULL, NULL);
+		/* never leave the write lock held: a ROLLBACK that could not
+		 * run (out of memory) is tried again */
+		for (int i = 0; i < 4 && !sqlite3_get_autocommit(SQ(s)->db); i++)
+			sqlite3_exec(SQ(s)->db, "ROLLBACK", NULL, NULL, NULL);
 	}
 	return rc;
 }
