@@ -435,14 +435,16 @@ static void test_extreme_times_refused(void **state)
 	fx *f = *state;
 	static const int64_t bad[] = {INT64_MIN, INT64_MIN + 1, -62135596800001LL, 253402300800000LL, INT64_MAX};
 	enc e;
+	/* after a record at T0: each is compared with it (clock rollback) */
+	sfx_ingest_range(f, 1, 1, 0);
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		sfx_sign(&e, g_key, "T1", 1, ZC_KIND_BOOT, bad[i], NULL);
+		sfx_sign(&e, g_key, "T1", 2, ZC_KIND_TAP, bad[i], f->rec[1].hash);
 		zc_ingest_stats st = sfx_ingest_one(f->s, "T1", &e);
 		assert_int_equal(st.stored, 0);
 		assert_int_equal(st.by_kind[ZC_FIND_MALFORMED], 1);
 	}
 	/* a clock_set whose old time (utc + 10 min) is past year 9999 */
-	sfx_sign(&e, g_key, "T1", 1, ZC_KIND_CLOCK_SET, 253402300799999LL, NULL);
+	sfx_sign(&e, g_key, "T1", 2, ZC_KIND_CLOCK_SET, 253402300799999LL, f->rec[1].hash);
 	zc_ingest_stats st = sfx_ingest_one(f->s, "T1", &e);
 	assert_int_equal(st.stored, 0);
 	fnds c = sfx_findings(f);
@@ -450,10 +452,10 @@ static void test_extreme_times_refused(void **state)
 	sfx_assert_contains(fnds_detail(&c, ZC_FIND_MALFORMED, 0), "outside the storable range");
 	/* a time at the ends of the range is stored, and a later record far
 	 * earlier is compared with it without overflow */
-	f->utc[1] = 253402300799999LL;
-	f->utc[2] = -62135596800000LL;
-	sfx_build_all(f, 1);
-	st = sfx_ingest_range(f, 1, 2, 0);
+	f->utc[2] = 253402300799999LL;
+	f->utc[3] = -62135596800000LL;
+	sfx_build_all(f, 2);
+	st = sfx_ingest_range(f, 2, 3, 0);
 	assert_int_equal(st.stored, 2);
 	assert_int_equal(st.by_kind[ZC_FIND_CLOCK_ROLLBACK], 1);
 }
