@@ -449,7 +449,9 @@ static void test_extreme_times_refused(void **state)
 	assert_int_equal(st.stored, 0);
 	fnds c = sfx_findings(f);
 	assert_int_equal(fnds_count_kind(&c, ZC_FIND_MALFORMED), 6);
-	sfx_assert_contains(fnds_detail(&c, ZC_FIND_MALFORMED, 0), "outside the storable range");
+	/* the store's own check says "outside the storable range"; a decoder
+	 * that checks first names the field too */
+	sfx_assert_contains(fnds_detail(&c, ZC_FIND_MALFORMED, 0), "utc");
 	/* a time at the ends of the range is stored, and a later record far
 	 * earlier is compared with it without overflow */
 	f->utc[2] = 253402300799999LL;
