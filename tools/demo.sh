@@ -62,6 +62,8 @@ wait_line "$out/reader.out" "ready"
 pids+=($!)
 wait_line "$out/terminal.out" "ready"
 clerk() { LD_PRELOAD="$root/$build/lib/libzc_sp_pty_shim.so" "$bin/zhucun" --db "$db" "$@"; }
+echo "   文书创建数据库和主机密钥 / the clerk creates the store and the host key (only init creates them):"
+clerk init 2>&1 | sed 's/^/   /'
 echo "   文书通过串口初始化终端 / the clerk provisions the terminal over the serial link:"
 clerk provision "$ZHUCUN_SIM_DIR/link" --terminal K01 --township T01 --ca "$out/ca/ca.pem" \
   --revocations "$out/ca/revocations.zrl" | sed 's/^/   /'
@@ -107,7 +109,7 @@ echo "== 5. 篡改一条记录（改动第 100 条的时间）后再导入 / tam
 cp -r "$out/K02" "$out/K02-tampered"
 "$bin/zhucun-sim" tamper "$out/K02-tampered/journal" --seq 100 --how flip
 set +e
-"$bin/zhucun" --db "$out/tampered.db" ingest "$out/K02-tampered/journal" --terminal-key "$out/K02-tampered/terminal.pub.pem"
+"$bin/zhucun" --db "$out/tampered.db" --create ingest "$out/K02-tampered/journal" --terminal-key "$out/K02-tampered/terminal.pub.pem"
 echo "（退出码 / exit status $?: 3 = 发现完整性问题 / integrity problems found）"
 set -e
 "$bin/zhucun" --db "$out/tampered.db" findings

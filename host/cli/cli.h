@@ -25,8 +25,17 @@ extern const char *zc_cli_db_path;
 
 /* One line on stderr: "zhucun: 错误：..." / "zhucun: error: ...". */
 void zc_cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Open the selected store; on failure print why and return NULL. */
+/* --create: a missing store (and host key) may be created. */
+extern int zc_cli_create;
+/* Open the selected store to write (created only with --create); on
+ * failure print why (zh or en) and return NULL. */
 zc_store *zc_cli_open_store(void);
+/* Open it to read: no migration, no write lock (a command that only reads;
+ * the report's badge-verdict cache is written only if the lock is free). */
+zc_store *zc_cli_open_store_read(void);
+/* Print why a store call failed with rc: the busy message when another
+ * command holds the write lock, else what (English, from the store). */
+void zc_cli_store_err(const char *what_zh, const char *what_en, int rc, const char *msg);
 
 /* Ids or names a person typed, resolved against the registry, which is
  * loaded once (at the first name) for all the names of a command. */
@@ -101,6 +110,7 @@ int zc_cmd_report(int argc, char **argv);	  /* cmd_report.c: report --as-of ... 
 int zc_cmd_cadres(int argc, char **argv);	  /* cmd_lists.c: cadres [--search TEXT] */
 int zc_cmd_villages(int argc, char **argv);	  /* cmd_lists.c: villages|townships [--search TEXT] */
 int zc_cmd_terminals(int argc, char **argv);	  /* cmd_lists.c: terminals [--search TEXT] */
+int zc_cmd_init(int argc, char **argv);		  /* cmd_init.c: init */
 int zc_cmd_ingest(int argc, char **argv);	  /* cmd_journal.c: ingest JOURNAL */
 int zc_cmd_findings(int argc, char **argv);	  /* cmd_journal.c: findings */
 int zc_cmd_journal_export(int argc, char **argv); /* cmd_journal.c: journal export */

@@ -654,7 +654,7 @@ static int cmd_entry(int argc, char **argv, const entity_cmd *ec)
 		}
 		id = v;
 	}
-	if (!(a.s = zc_cli_open_store()))
+	if (!(a.s = is_list ? zc_cli_open_store_read() : zc_cli_open_store()))
 		return 1;
 	zc_cli_names_init(&a.names, a.s);
 	int rc = is_rm ? entry_remove(&a, id) : resolve_names(&a) ? 1 : is_list ? entry_list(&a) : entry_add(&a);
@@ -727,7 +727,7 @@ int zc_cmd_audit(int argc, char **argv)
 	}
 	if (optind != argc)
 		goto usage;
-	zc_store *s = zc_cli_open_store();
+	zc_store *s = zc_cli_open_store_read();
 	if (!s)
 		return 1;
 	int rc = zc_registry_audit(s, entity, print_audit, &json);
@@ -798,7 +798,7 @@ int zc_cmd_ca(int argc, char **argv)
 	if (!strcmp(sub, "list")) {
 		if (operands)
 			return ca_usage();
-		zc_store *s = zc_cli_open_store();
+		zc_store *s = zc_cli_open_store_read();
 		if (!s)
 			return 1;
 		int rc = zc_registry_cas(s, print_ca, &json);

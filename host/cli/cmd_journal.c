@@ -514,7 +514,7 @@ int zc_cmd_findings(int argc, char **argv)
 			     "usage: zhucun findings [--terminal ID] [--json]"));
 		return 2;
 	}
-	zc_store *s = zc_cli_open_store();
+	zc_store *s = zc_cli_open_store_read();
 	if (!s)
 		return 1;
 	int rc = zc_store_findings(s, tid, print_finding, NULL);
@@ -560,9 +560,9 @@ int zc_cmd_bundle_export(int argc, char **argv)
 	zc_bundle_info bi;
 	int rc = 1, lrc;
 
-	if (!(s = zc_cli_open_store()))
+	if (!(s = zc_cli_open_store_read()))
 		goto out;
-	if (!(key = zc_cli_host_key(1, keypath, sizeof keypath, NULL)))
+	if (!(key = zc_cli_host_key(0, keypath, sizeof keypath, NULL)))
 		goto out;
 	lrc = zc_bundle_export(s, tid, (uint64_t)from, key, &buf, &len, &bi);
 	if (lrc == ZC_ENOENT) {
@@ -718,6 +718,8 @@ static void bundle_import_refused(const char *path, int lrc, const zc_bundle_inf
 	}
 	if (lrc == ZC_ETRUNC || lrc == ZC_EMALFORMED)
 		zc_cli_err(T("%s 不是有效的数据包（%s）", "%s is not a valid bundle (%s)"), path, msg);
+	else if (lrc == ZC_EAGAIN)
+		zc_cli_store_err("导入失败", "import failed", lrc, msg);
 	else
 		zc_cli_err(T("导入失败：%s", "import failed: %s"), *msg ? msg : zc_strerror(lrc));
 }

@@ -321,7 +321,12 @@ static void pull_failure(zc_hostlink *h, int crc, const zc_collect_result *r, co
 			     "to go on from seq %llu"),
 			   (unsigned long long)r->ingest.stored, (unsigned long long)r->verified_head + 1);
 		break;
-	default: zc_cli_err(T("数据库写入失败：%s", "storing failed: %s"), *msg ? msg : zc_strerror(crc)); break;
+	default:
+		if (crc == ZC_EAGAIN)
+			zc_cli_store_err("数据库写入失败", "storing failed", crc, msg);
+		else
+			zc_cli_err(T("数据库写入失败：%s", "storing failed: %s"), *msg ? msg : zc_strerror(crc));
+		break;
 	}
 	if (r->error == ZC_COLLECT_LINK && r->ingest.stored)
 		fprintf(stderr,
@@ -665,7 +670,7 @@ int zc_cmd_provision(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
-	if (!(key = zc_cli_host_key(1, keypath, sizeof keypath, NULL)))
+	if (!(key = zc_cli_host_key(0, keypath, sizeof keypath, NULL)))
 		goto out;
 	if (!(h = open_link(port)))
 		goto out;
@@ -803,7 +808,7 @@ int zc_cmd_status(int argc, char **argv)
 	struct stat sb;
 	int registered = -1; /* unknown: no database */
 	uint64_t vhead = 0;
-	if (!stat(zc_cli_db_path, &sb) && (s = zc_cli_open_store())) {
+	if (!stat(zc_cli_db_path, &sb) && (s = zc_cli_open_store_read())) {
 		char pem[ZC_PEM_MAX];
 		registered = he.terminal[0] && !zc_store_terminal_key(s, he.terminal, pem, sizeof pem);
 		if (registered)

@@ -83,7 +83,7 @@ static zc_registry *load(zc_store **s)
 {
 	char err[512];
 	zc_registry *r = NULL;
-	if (!(*s = zc_cli_open_store()))
+	if (!(*s = zc_cli_open_store_read()))
 		return NULL;
 	if (zc_registry_load_l(*s, zc_lang_get(), &r, err, sizeof err)) {
 		zc_cli_err(T("无法读取登记信息：%s", "cannot read the registry: %s"), err);

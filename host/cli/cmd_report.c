@@ -331,7 +331,7 @@ int zc_cmd_report(int argc, char **argv)
 	membuf b = {0};
 	char err[512] = "";
 	int rc = 1, lrc;
-	if (!(s = zc_cli_open_store()))
+	if (!(s = zc_cli_open_store_read()))
 		goto out;
 	if ((lrc = zc_compliance_load(s, as_of, &cp, err, sizeof err))) {
 		zc_cli_err(T("无法计算考勤结果：%s", "cannot evaluate attendance: %s"),

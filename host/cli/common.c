@@ -46,17 +46,53 @@ void zc_cli_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-zc_store *zc_cli_open_store(void)
+int zc_cli_create;
+
+void zc_cli_store_err(const char *what_zh, const char *what_en, int rc, const char *msg)
+{
+	if (rc == ZC_EAGAIN)
+		zc_cli_err(T("%s：数据库忙：另一个 zhucun 命令正在写入；请稍后再试",
+			     "%s: the database is busy: another zhucun command is writing to it; try again"),
+			   T(what_zh, what_en));
+	else
+		zc_cli_err("%s: %s", T(what_zh, what_en), msg && *msg ? msg : zc_strerror(rc));
+}
+
+static zc_store *open_store(int mode)
 {
 	char msg[512] = "";
 	zc_store *s = NULL;
-	int rc = zc_store_open(zc_cli_db_path, &s, msg, sizeof msg);
-	if (rc) {
+	if (zc_cli_create)
+		mode = ZC_STORE_CREATE;
+	int rc = zc_store_open_mode(zc_cli_db_path, mode, &s, msg, sizeof msg);
+	if (rc == ZC_ENOENT)
+		zc_cli_err(T("数据库 %s 不存在（用 zhucun init 创建，或加 --create）",
+			     "no database %s (create it with `zhucun init`, or add --create)"),
+			   zc_cli_db_path);
+	else if (rc == ZC_EAGAIN)
+		zc_cli_err(T("无法打开数据库 %s：数据库忙：另一个 zhucun 命令正在写入；请稍后再试",
+			     "cannot open database %s: the database is busy: another zhucun command is writing to it; "
+			     "try again"),
+			   zc_cli_db_path);
+	else if (rc == ZC_ESTATE && mode == ZC_STORE_READ)
+		zc_cli_err(T("数据库 %s 的结构版本旧于本程序：请先运行一个写入的命令或 zhucun init 升级（%s）",
+			     "database %s has an older schema than this program: run a command that writes, or "
+			     "`zhucun init`, to migrate it (%s)"),
+			   zc_cli_db_path, msg);
+	else if (rc)
 		zc_cli_err(T("无法打开数据库 %s：%s", "cannot open database %s: %s"), zc_cli_db_path,
 			   *msg ? msg : zc_strerror(rc));
-		return NULL;
-	}
-	return s;
+	return rc ? NULL : s;
+}
+
+zc_store *zc_cli_open_store(void)
+{
+	return open_store(ZC_STORE_WRITE);
+}
+
+zc_store *zc_cli_open_store_read(void)
+{
+	return open_store(ZC_STORE_READ);
 }
 
 int zc_cli_progress_tty(void)
@@ -82,10 +118,15 @@ zc_privkey *zc_cli_host_key(int create, char *path, size_t cap, int *absent)
 		zc_cli_err(T("主机密钥路径过长", "host key path too long"));
 		return NULL;
 	}
+	create |= zc_cli_create;
 	int rc = zc_hostkey_load(path, create, &k, &created);
 	if (rc == ZC_ENOENT && !create) {
 		if (absent)
 			*absent = 1;
+		else
+			zc_cli_err(T("主机密钥 %s 不存在（用 zhucun init 创建，或加 --create）",
+				     "no host key %s (create it with `zhucun init`, or add --create)"),
+				   path);
 		return NULL;
 	}
 	if (rc == ZC_EMALFORMED) {

@@ -20,9 +20,11 @@
 
 static void usage_en(FILE *f)
 {
-	fputs("usage: zhucun [--db FILE] [--lang zh|en] COMMAND [options]\n"
+	fputs("usage: zhucun [--db FILE] [--create] [--lang zh|en] COMMAND [options]\n"
 	      "\n"
 	      "commands:\n"
+	      "  init          create the store (--db) and the host key beside it, and say where;\n"
+	      "                on an existing store: migrate it, create a missing host key\n"
 	      "  ingest JOURNAL --terminal-key PEM [--terminal ID] [--json]\n"
 	      "      verify a terminal journal (folder or segment file) and store it\n"
 	      "  journal export JOURNAL --out DIR [--terminal-key PEM]\n"
@@ -88,7 +90,8 @@ static void usage_en(FILE *f)
 	      "  ca list [--json]             trusted badge CAs and their revocation lists\n"
 	      "\n"
 	      "options:\n"
-	      "  --db FILE     database (default $ZHUCUN_DB, else ./zhucun.db)\n"
+	      "  --db FILE     database (default $ZHUCUN_DB, else ./zhucun.db); it must exist\n"
+	      "  --create      create a missing database and host key (as zhucun init does)\n"
 	      "                the host key is $ZHUCUN_HOST_KEY, else zhucun-host.key beside it\n"
 	      "  --lang zh|en  language of messages (default Chinese; also ZHUCUN_LANG)\n"
 	      "  --version     print the version\n"
@@ -100,9 +103,11 @@ static void usage_en(FILE *f)
 
 static void usage_zh(FILE *f)
 {
-	fputs("用法: zhucun [--db 文件] [--lang zh|en] 命令 [选项]\n"
+	fputs("用法: zhucun [--db 文件] [--create] [--lang zh|en] 命令 [选项]\n"
 	      "\n"
 	      "命令:\n"
+	      "  init          创建数据库（--db）及其旁的主机密钥，并显示位置；\n"
+	      "                数据库已存在时：升级其结构，补建缺少的主机密钥\n"
 	      "  ingest 日志 --terminal-key 公钥PEM [--terminal 编号] [--json]\n"
 	      "      校验终端日志（目录或段文件）并存入数据库\n"
 	      "  journal export 日志 --out 目录 [--terminal-key 公钥PEM]\n"
@@ -164,7 +169,8 @@ static void usage_zh(FILE *f)
 	      "  ca list [--json]             受信任的工牌 CA 及其吊销列表\n"
 	      "\n"
 	      "选项:\n"
-	      "  --db 文件      数据库（默认 $ZHUCUN_DB，否则 ./zhucun.db）\n"
+	      "  --db 文件      数据库（默认 $ZHUCUN_DB，否则 ./zhucun.db）；须已存在\n"
+	      "  --create       数据库或主机密钥不存在时创建（同 zhucun init）\n"
 	      "                 主机密钥为 $ZHUCUN_HOST_KEY，否则为数据库旁的 zhucun-host.key\n"
 	      "  --lang zh|en   界面语言（默认中文；亦可设 ZHUCUN_LANG）\n"
 	      "  --version      显示版本\n"
@@ -199,6 +205,8 @@ int main(int argc, char **argv)
 				zc_cli_err("--lang: zh | en");
 				return 2;
 			}
+		} else if (!strcmp(a, "--create")) {
+			zc_cli_create = 1;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
@@ -230,6 +238,7 @@ int main(int argc, char **argv)
 		const char *group, *name;
 		int (*fn)(int, char **);
 	} cmds[] = {
+	    {NULL, "init", zc_cmd_init},
 	    {NULL, "ingest", zc_cmd_ingest},
 	    {NULL, "findings", zc_cmd_findings},
 	    {NULL, "terminals", zc_cmd_terminals},

@@ -19,34 +19,79 @@
 
 #define set_err zc_errf
 
-/* ---- ingest in batches ---- */
+/* ---- ingest in batches ----
+ *
+ * Records are gathered in memory as the link delivers them and stored a
+ * batch at a time, in one transaction that is only local work (begin,
+ * verify and insert, commit): no transaction, and so no write lock, is
+ * ever held while waiting on the line, so other commands write between
+ * batches. A batch is stored when it holds o->batch records, when its
+ * first record has waited FLUSH_MS, and at the end of each pull. Only
+ * committed records count toward the verified head that ACK_COLLECTED
+ * acknowledges, as before. */
 
-#define STOPPED 1 /* a record callback's "stop": not a zc_err */
+#define STOPPED	 1    /* a record callback's "stop": not a zc_err */
+#define FLUSH_MS 1000 /* the longest a received record waits to be stored */
+
+typedef struct pending {
+	uint64_t seq;
+	uint8_t *raw;
+	size_t len;
+} pending;
 
 typedef struct sink {
 	zc_store *s;
 	const char *terminal;
 	const zc_collect_opts *o;
 	zc_ingest_opts io;
-	zc_ingest *in;
+	zc_ingest *in; /* open only inside sink_commit */
 	uint32_t in_batch, batch;
+	pending *buf;	  /* the records received and not stored yet */
+	int64_t first_ms; /* when buf[0] arrived (zc_mono_ms) */
 	zc_ingest_stats *total;
 	int store_rc; /* a store failure that stopped the pull */
 	char *errbuf;
 	size_t errlen;
 } sink;
 
+static void sink_drop(sink *k)
+{
+	for (uint32_t i = 0; i < k->in_batch; i++)
+		free(k->buf[i].raw);
+	free(k->buf);
+	k->buf = NULL;
+	k->in_batch = 0;
+}
+
+/* Store the records received so far in one transaction; 0 when there
+ * were none. On failure errbuf names the first error of the store. */
 static int sink_commit(sink *k)
 {
 	zc_ingest_stats st;
-	if (!k->in)
+	char where[48];
+	int rc = 0;
+	if (!k->in_batch)
 		return 0;
-	int rc = zc_ingest_commit(k->in, &st);
+	if ((rc = zc_ingest_begin(k->s, k->terminal, &k->io, &k->in))) {
+		set_err(k->errbuf, k->errlen, "database transaction failed: %s", zc_store_errmsg(k->s));
+		k->in = NULL;
+		goto out;
+	}
+	for (uint32_t i = 0; i < k->in_batch; i++) {
+		snprintf(where, sizeof where, "link seq %" PRIu64, k->buf[i].seq);
+		if ((rc = zc_ingest_record(k->in, k->buf[i].raw, k->buf[i].len, where))) {
+			set_err(k->errbuf, k->errlen, "storing seq %" PRIu64 " failed: %s", k->buf[i].seq,
+				zc_store_errmsg(k->s));
+			zc_ingest_abort(k->in);
+			k->in = NULL;
+			goto out;
+		}
+	}
+	rc = zc_ingest_commit(k->in, &st);
 	k->in = NULL;
-	k->in_batch = 0;
 	if (rc) {
 		set_err(k->errbuf, k->errlen, "storing the records failed: %s", zc_store_errmsg(k->s));
-		return rc;
+		goto out;
 	}
 	zc_ingest_stats *t = k->total;
 	t->seen += st.seen;
@@ -55,26 +100,31 @@ static int sink_commit(sink *k)
 	t->findings += st.findings;
 	for (int i = 0; i < 16; i++)
 		t->by_kind[i] += st.by_kind[i];
-	return 0;
+out:
+	sink_drop(k);
+	return rc;
 }
 
 static int sink_record(void *arg, uint64_t seq, const uint8_t *raw, size_t len)
 {
 	sink *k = arg;
-	char where[48];
 	int rc;
 	if (k->o->stop && *k->o->stop)
 		return STOPPED;
-	if (!k->in && (rc = zc_ingest_begin(k->s, k->terminal, &k->io, &k->in))) {
-		set_err(k->errbuf, k->errlen, "database transaction failed: %s", zc_store_errmsg(k->s));
-		return k->store_rc = rc;
+	if (!k->buf && !(k->buf = calloc(k->batch, sizeof *k->buf)))
+		return k->store_rc = ZC_ENOMEM;
+	pending *p = &k->buf[k->in_batch];
+	if (!(p->raw = malloc(len ? len : 1))) {
+		set_err(k->errbuf, k->errlen, "out of memory");
+		return k->store_rc = ZC_ENOMEM;
 	}
-	snprintf(where, sizeof where, "link seq %" PRIu64, seq);
-	if ((rc = zc_ingest_record(k->in, raw, len, where))) {
-		set_err(k->errbuf, k->errlen, "storing seq %" PRIu64 " failed: %s", seq, zc_store_errmsg(k->s));
-		return k->store_rc = rc;
-	}
-	if (++k->in_batch >= k->batch && (rc = sink_commit(k)))
+	if (len)
+		memcpy(p->raw, raw, len);
+	p->len = len;
+	p->seq = seq;
+	if (!k->in_batch++)
+		k->first_ms = zc_mono_ms();
+	if ((k->in_batch >= k->batch || zc_mono_ms() - k->first_ms >= FLUSH_MS) && (rc = sink_commit(k)))
 		return k->store_rc = rc;
 	return 0;
 }

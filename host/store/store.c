@@ -81,6 +81,11 @@ static int pick_backend(const char *uri, const struct zc_store_methods **m, cons
  * (ZC_EARG) and hands the rest to the handle's method of the same name. */
 int zc_store_open(const char *path, zc_store **out, char *errbuf, size_t errlen)
 {
+	return zc_store_open_mode(path, ZC_STORE_CREATE, out, errbuf, errlen);
+}
+
+int zc_store_open_mode(const char *path, int mode, zc_store **out, char *errbuf, size_t errlen)
+{
 	if (errbuf && errlen)
 		errbuf[0] = 0;
 	if (!path || !out) {
@@ -97,7 +102,17 @@ int zc_store_open(const char *path, zc_store **out, char *errbuf, size_t errlen)
 		zc_errf(errbuf, errlen, "no database path given after \"%s:\"", m->scheme);
 		return ZC_EARG;
 	}
-	return m->open(loc, out, errbuf, errlen);
+	if (mode != ZC_STORE_READ && mode != ZC_STORE_WRITE && mode != ZC_STORE_CREATE) {
+		zc_errf(errbuf, errlen, "unknown store open mode %d", mode);
+		return ZC_EARG;
+	}
+	if (m->version >= 2)
+		return m->open_mode(loc, mode, out, errbuf, errlen);
+	if (mode == ZC_STORE_CREATE)
+		return m->open(loc, out, errbuf, errlen);
+	zc_errf(errbuf, errlen, "the %s store cannot be opened without creating it (not supported by this store)",
+		m->scheme);
+	return ZC_ESTATE;
 }
 
 void zc_store_close(zc_store *s)

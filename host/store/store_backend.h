@@ -33,7 +33,7 @@
  * >= N (answering ZC_ESTATE, "not supported by this store", otherwise).
  * Every member of version 1 is required. A change of a member's meaning is
  * a new member, never an edit. */
-#define ZC_STORE_METHODS_VERSION 1
+#define ZC_STORE_METHODS_VERSION 2
 
 /* Every backend's connection begins with this (as every SQLite file object
  * begins with its pMethods): a backend allocates its own larger struct and
@@ -96,6 +96,13 @@ struct zc_store_methods {
 	int (*fork_points)(zc_store *s, zc_store_fork_fn fn, void *arg);
 	int (*record_utc)(zc_store *s, const char *terminal, uint64_t seq, int64_t *utc_ms);
 	int (*badge_verdicts_set)(zc_store *s, const zc_store_badge_verdict *v, size_t n);
+
+	/* ---- version 2 ---- */
+
+	/* open with a mode (enum zc_store_mode): read-only opens never migrate
+	 * or create, write opens never create. Without it (version 1) store.c
+	 * answers ZC_ESTATE for every mode but ZC_STORE_CREATE, which is open. */
+	int (*open_mode)(const char *location, int mode, zc_store **out, char *errbuf, size_t errlen);
 };
 
 /* The SQLite backend (host/store/sqlite/). */

@@ -11,12 +11,12 @@ expect_rc 0 "zhucun-sim journal writes 300 taps"
 check "terminal key is owner-only (0600)" test "$(stat -c %a "$T/k01/terminal.key")" = 600
 check "public key is PEM" grep -q "BEGIN PUBLIC KEY" "$T/k01/terminal.pub.pem"
 
-run "$Z" --db "$T/host.db" ingest "$T/k01/journal" --terminal-key "$T/k01/terminal.pub.pem" --json
+run "$Z" --create --db "$T/host.db" ingest "$T/k01/journal" --terminal-key "$T/k01/terminal.pub.pem" --json
 expect_rc 0 "ingest of a clean journal"
 contains "$out" '"stored":301' "boot record + 300 taps stored"
 contains "$out" '"findings":0' "no findings on a clean journal"
 
-run "$Z" --db "$T/host.db" ingest "$T/k01/journal" --terminal-key "$T/k01/terminal.pub.pem" --json
+run "$Z" --create --db "$T/host.db" ingest "$T/k01/journal" --terminal-key "$T/k01/terminal.pub.pem" --json
 expect_rc 0 "second ingest"
 contains "$out" '"stored":0' "second ingest stores nothing"
 contains "$out" '"duplicates":301' "second ingest sees 301 duplicates"
@@ -39,20 +39,20 @@ check "openssl rejects a changed body" bash -c "! openssl dgst -sha256 -verify '
 # Tampering between pulls: a flipped time (re-framed by the attacker).
 cp -r "$T/k01" "$T/flip"
 "$S" tamper "$T/flip/journal" --seq 120 --how flip
-run "$Z" --db "$T/flip.db" ingest "$T/flip/journal" --terminal-key "$T/flip/terminal.pub.pem" --json
+run "$Z" --create --db "$T/flip.db" ingest "$T/flip/journal" --terminal-key "$T/flip/terminal.pub.pem" --json
 expect_rc 3 "ingest of a tampered journal reports problems"
 contains "$out" '"bad_signature":1' "bad signature found"
-run "$Z" --db "$T/flip.db" findings --json
+run "$Z" --create --db "$T/flip.db" findings --json
 contains "$out" '"seq":120' "finding names record 120"
 # the same tampered journal into the clean database: a fork at 120
-run "$Z" --db "$T/host.db" ingest "$T/flip/journal" --terminal-key "$T/flip/terminal.pub.pem" --json
+run "$Z" --create --db "$T/host.db" ingest "$T/flip/journal" --terminal-key "$T/flip/terminal.pub.pem" --json
 expect_rc 3 "tampered copy against the stored chain"
 contains "$out" '"fork":1' "fork found against the stored record"
 
 # A dropped record: a gap.
 cp -r "$T/k01" "$T/drop"
 "$S" tamper "$T/drop/journal" --seq 50 --how drop
-run "$Z" --db "$T/drop.db" ingest "$T/drop/journal" --terminal-key "$T/drop/terminal.pub.pem" --json
+run "$Z" --create --db "$T/drop.db" ingest "$T/drop/journal" --terminal-key "$T/drop/terminal.pub.pem" --json
 expect_rc 3 "ingest with a dropped record"
 contains "$out" '"gap":1' "gap found"
 contains "$out" '"stored":300' "every other record stored"
@@ -60,14 +60,14 @@ contains "$out" '"stored":300' "every other record stored"
 # A torn tail: reported, and everything before it stored.
 cp -r "$T/k01" "$T/torn"
 "$S" tamper "$T/torn/journal" --seq 301 --how truncate
-run "$Z" --db "$T/torn.db" ingest "$T/torn/journal" --terminal-key "$T/torn/terminal.pub.pem" --json
+run "$Z" --create --db "$T/torn.db" ingest "$T/torn/journal" --terminal-key "$T/torn/terminal.pub.pem" --json
 expect_rc 3 "ingest with a torn last entry"
 contains "$out" '"stored":300' "all complete records stored"
 contains "$out" '"malformed":1' "torn entry reported"
 
 # Another key for a registered terminal is refused.
 "$S" journal --out "$T/other" --records 3 --terminal K01 --quiet
-run "$Z" --db "$T/host.db" ingest "$T/other/journal" --terminal-key "$T/other/terminal.pub.pem"
+run "$Z" --create --db "$T/host.db" ingest "$T/other/journal" --terminal-key "$T/other/terminal.pub.pem"
 expect_rc 1 "a second key for K01 is refused"
 contains "$err" "registered with another key" "refusal says why"
 check "refusal is one line" test "$(wc -l <<<"$err")" -eq 1

@@ -15,6 +15,7 @@ CA="$ZC_BIN/zhucun-ca"
 export ZHUCUN_USER=clerk1
 DB="$T/h.db"
 z() { "$Z" --db "$DB" "$@"; }
+z init >/dev/null
 
 w() { printf '%s' "$2" > "$T/$1"; }
 

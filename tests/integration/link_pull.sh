@@ -26,6 +26,7 @@ wait_for() { local i; for ((i = 0; i < ${3:-100}; i++)); do grep -qF -- "$2" "$1
 term() { "$B/zhucun-terminal" --board "$BOARD" "$@"; }
 reader() { "$B/zhucun-sim" reader --link "$ZHUCUN_SIM_DIR/pn532" --send "$*" >/dev/null; }
 host() { LD_PRELOAD="$SHIM" "$B/zhucun" --db "$DB" "$@"; }
+host init >/dev/null
 FB="$ZHUCUN_SIM_DIR/feedback.log"
 tap() {
   local n0; n0=$(grep -c . "$FB" 2>/dev/null || true)
@@ -145,7 +146,7 @@ check "exactly once with the taps during the pull" complete
 run host bundle export --terminal K01 --out "$T/k01.zcb"
 expect_rc 0 "bundle export"
 # the district takes bundles only from host keys it trusts (FORMAT.md 5)
-run "$B/zhucun" --db "$T/district.db" bundle import "$T/k01.zcb" --json
+run "$B/zhucun" --create --db "$T/district.db" bundle import "$T/k01.zcb" --json
 check "a bundle from an untrusted host key is refused" test "$rc" -eq 1
 contains "$err$out" "trust add" "the refusal says how to trust the key"
 run "$B/zhucun" --db "$T/district.db" trust add "$T/host/zhucun-host.pub.pem" --name "一镇文书笔记本"
@@ -157,7 +158,7 @@ expect_rc 0 "bundle import on the district host"
 check "the district host has every record" test "$(sqlite3 "$T/district.db" "select count(*) from records where terminal_id='K01'")" = "$(stored)"
 cp "$T/k01.zcb" "$T/bad.zcb"
 printf 'X' | dd of="$T/bad.zcb" bs=1 seek=200 conv=notrunc status=none
-"$B/zhucun" --db "$T/district2.db" trust add "$T/host/zhucun-host.pub.pem" --name clerk >/dev/null
+"$B/zhucun" --create --db "$T/district2.db" trust add "$T/host/zhucun-host.pub.pem" --name clerk >/dev/null
 run "$B/zhucun" --db "$T/district2.db" bundle import "$T/bad.zcb"
 check "a changed bundle is refused" test "$rc" -ne 0 -a "$rc" -lt 128
 

@@ -174,7 +174,7 @@ tap "piv:$T/x001u.card"
 contains "$(last --cert "$T/b003.card")" '"result":"bad_signature"' "impostor after the victim: bad signature"
 
 # the whole journal verifies on the host
-run "$B/zhucun" --db "$T/host.db" ingest "$J" --terminal-key "$ZHUCUN_SIM_DIR/state/terminal.pub.pem" --json
+run "$B/zhucun" --create --db "$T/host.db" ingest "$J" --terminal-key "$ZHUCUN_SIM_DIR/state/terminal.pub.pem" --json
 expect_rc 0 "host ingests the terminal's journal without findings"
 contains "$out" '"findings":0' "no integrity findings"
 

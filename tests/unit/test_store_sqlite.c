@@ -25,6 +25,12 @@
 #include "zc/err.h"
 #include "zc/record.h"
 #include "zc/store.h"
+#include "zc/timeutil.h"
+
+#include <unistd.h>
+
+/* The SQLite connection behind a store (store_internal.h, not public). */
+sqlite3 *zc_store_db(zc_store *s);
 
 /* The store is the plain path DIR/NAME.db. */
 static const char *sqlite_path(const char *dir, const char *name)
@@ -317,7 +323,7 @@ static void test_locked_by_another_connection(void **state)
 	zc_ingest *in = NULL;
 	assert_int_equal(sqlite3_open(f->uri, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
-	/* Waits for the busy timeout (5 s), then gives up: try again later. */
+	/* Waits for the busy timeout (10 s), then gives up: try again later. */
 	assert_int_equal(zc_ingest_begin(f->s, "T1", NULL, &in), ZC_EAGAIN);
 	assert_null(in);
 	/* Reading goes on beside the writer (WAL). */
@@ -326,6 +332,136 @@ static void test_locked_by_another_connection(void **state)
 	sqlite3_close(db);
 	zc_ingest_stats st = sfx_ingest_range(f, 1, N, 0);
 	assert_int_equal(st.stored, N);
+}
+
+/* ---- open modes, locks, the first error (issue 10, items 4, 5, 9) ---- */
+
+static void test_open_modes(void **state)
+{
+	fx *f = *state;
+	zc_store *s = NULL;
+	char err[512];
+	const char *missing = sqlite_path(f->dir, "TYPO");
+	assert_int_equal(zc_store_open_mode(missing, ZC_STORE_READ, &s, err, sizeof err), ZC_ENOENT);
+	sfx_assert_contains(err, "no such store");
+	sfx_assert_contains(err, missing);
+	assert_int_equal(zc_store_open_mode(missing, ZC_STORE_WRITE, &s, err, sizeof err), ZC_ENOENT);
+	assert_null(s);
+	assert_int_not_equal(access(missing, F_OK), 0); /* nothing created */
+	assert_int_equal(zc_store_open_mode(f->uri, ZC_STORE_READ, &s, err, sizeof err), 0);
+	assert_int_equal(zc_store_schema_version(s), ZC_STORE_SCHEMA_VERSION);
+	zc_store_close(s);
+	assert_int_equal(zc_store_open_mode(missing, ZC_STORE_CREATE, &s, err, sizeof err), 0);
+	zc_store_close(s);
+	assert_int_equal(access(missing, F_OK), 0);
+	assert_int_equal(zc_store_open_mode(f->uri, 7, &s, err, sizeof err), ZC_EARG);
+}
+
+static void test_read_never_migrates(void **state)
+{
+	fx *f = *state;
+	zc_store *s = NULL;
+	char err[512];
+	zc_store_close(f->s);
+	f->s = NULL;
+	q_exec(f->uri, "PRAGMA user_version = 3");
+	assert_int_equal(zc_store_open_mode(f->uri, ZC_STORE_READ, &s, err, sizeof err), ZC_ESTATE);
+	sfx_assert_contains(err, "older than this program");
+	sfx_assert_contains(err, "zhucun init");
+	assert_int_equal(q_int(f, "PRAGMA user_version"), 3);
+	q_exec(f->uri, "PRAGMA user_version = 4");
+}
+
+/* Another process holds the write lock (a pull storing a batch): opening
+ * a current store, to read or to write, does not wait for it, and the
+ * badge verdict cache gives up at once instead of waiting. */
+static void test_open_takes_no_write_lock(void **state)
+{
+	fx *f = *state;
+	sqlite3 *db = NULL;
+	zc_store *r = NULL, *w = NULL;
+	char err[512];
+	sfx_ingest_range(f, 1, N, 0);
+	assert_int_equal(sqlite3_open(f->uri, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	int64_t t0 = zc_mono_ms();
+	assert_int_equal(zc_store_open_mode(f->uri, ZC_STORE_READ, &r, err, sizeof err), 0);
+	assert_int_equal(zc_store_open_mode(f->uri, ZC_STORE_WRITE, &w, err, sizeof err), 0);
+	assert_int_equal(zc_store_record_count(r, "T1"), N);
+	zc_store_badge_verdict v = {"T1", 2, ZC_STORE_BADGE_OK};
+	assert_int_equal(zc_store_badge_verdicts_set(r, &v, 1), ZC_EAGAIN);
+	sfx_assert_contains(zc_store_errmsg(r), "another zhucun command is writing to it");
+	assert_true(zc_mono_ms() - t0 < 1000);
+	assert_int_equal(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(zc_store_badge_verdicts_set(r, &v, 1), 0); /* free now: cached */
+	assert_int_equal(q_int(f, "SELECT badge_check FROM records WHERE seq = 2"), ZC_STORE_BADGE_OK);
+	sqlite3_close(db);
+	zc_store_close(r);
+	zc_store_close(w);
+}
+
+/* A full disk (max_page_count: SQLite's own size limit) in the middle of
+ * a batch: the error, and zc_store_errmsg after the rollback, name the
+ * cause, not the rollback's "not an error". */
+static void test_disk_full_names_the_cause(void **state)
+{
+	fx *f = *state;
+	zc_ingest *in = NULL;
+	zc_ingest_stats st;
+	enc *e = calloc(2, sizeof *e);
+	assert_non_null(e);
+	sqlite3 *db = zc_store_db(f->s);
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", (long long)q_int(f, "PRAGMA page_count"));
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(zc_ingest_begin(f->s, "T1", NULL, &in), 0);
+	int rc = 0;
+	for (uint64_t seq = 1; seq <= 2000 && !rc; seq++) {
+		enc *cur = &e[seq % 2], *prev = &e[(seq + 1) % 2];
+		sfx_sign(cur, g_key, "T1", seq, seq == 1 ? ZC_KIND_BOOT : ZC_KIND_TAP, T0 + (int64_t)seq * MIN_MS,
+			 prev->hash);
+		rc = zc_ingest_record(in, cur->b, cur->len, NULL);
+	}
+	assert_int_equal(rc, ZC_ENOSPC);
+	sfx_assert_contains(zc_store_errmsg(f->s), "full");
+	assert_int_equal(zc_ingest_commit(in, &st), ZC_ENOSPC);
+	sfx_assert_contains(zc_store_errmsg(f->s), "full"); /* after the ROLLBACK */
+	assert_int_equal(zc_store_record_count(f->s, "T1"), 0);
+	free(e);
+}
+
+/* Times at the ends of int64 (a terminal's or a forger's): refused as
+ * malformed, no arithmetic overflows (run under UBSan). */
+static void test_extreme_times_refused(void **state)
+{
+	fx *f = *state;
+	static const int64_t bad[] = {INT64_MIN, INT64_MIN + 1, -62135596800001LL, 253402300800000LL, INT64_MAX};
+	enc e;
+	/* after a record at T0: each is compared with it (clock rollback) */
+	sfx_ingest_range(f, 1, 1, 0);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		sfx_sign(&e, g_key, "T1", 2, ZC_KIND_TAP, bad[i], f->rec[1].hash);
+		zc_ingest_stats st = sfx_ingest_one(f->s, "T1", &e);
+		assert_int_equal(st.stored, 0);
+		assert_int_equal(st.by_kind[ZC_FIND_MALFORMED], 1);
+	}
+	/* a clock_set whose old time (utc + 10 min) is past year 9999 */
+	sfx_sign(&e, g_key, "T1", 2, ZC_KIND_CLOCK_SET, 253402300799999LL, f->rec[1].hash);
+	zc_ingest_stats st = sfx_ingest_one(f->s, "T1", &e);
+	assert_int_equal(st.stored, 0);
+	fnds c = sfx_findings(f);
+	assert_int_equal(fnds_count_kind(&c, ZC_FIND_MALFORMED), 6);
+	/* the store's own check says "outside the storable range"; a decoder
+	 * that checks first names the field too */
+	sfx_assert_contains(fnds_detail(&c, ZC_FIND_MALFORMED, 0), "utc");
+	/* a time at the ends of the range is stored, and a later record far
+	 * earlier is compared with it without overflow */
+	f->utc[2] = 253402300799999LL;
+	f->utc[3] = -62135596800000LL;
+	sfx_build_all(f, 2);
+	st = sfx_ingest_range(f, 2, 3, 0);
+	assert_int_equal(st.stored, 2);
+	assert_int_equal(st.by_kind[ZC_FIND_CLOCK_ROLLBACK], 1);
 }
 
 /* ---- the tables behind ingest ---- */
@@ -505,6 +641,11 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_bad_signature_rows, setup, sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_signature_other_key_rows, setup, sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_link_columns, setup, sfx_teardown),
+	    cmocka_unit_test_setup_teardown(test_open_modes, setup, sfx_teardown),
+	    cmocka_unit_test_setup_teardown(test_read_never_migrates, setup, sfx_teardown),
+	    cmocka_unit_test_setup_teardown(test_open_takes_no_write_lock, setup, sfx_teardown),
+	    cmocka_unit_test_setup_teardown(test_disk_full_names_the_cause, setup, sfx_teardown),
+	    cmocka_unit_test_setup_teardown(test_extreme_times_refused, setup, sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_broken_link_columns, setup, sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_broken_link_from_successor_columns, setup, sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_fork_conflict_row, setup, sfx_teardown),

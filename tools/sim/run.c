@@ -988,6 +988,7 @@ static int host_cmd(run *r, const char *name, int shim, int timeout_ms, const ch
 	argv[n++] = exe;
 	argv[n++] = "--db";
 	argv[n++] = r->db;
+	argv[n++] = "--create"; /* the simulation's host store is its own */
 	for (; *args && n < 31; args++)
 		argv[n++] = (char *)*args;
 	argv[n] = NULL;

@@ -8,9 +8,12 @@
  *      under the key it presents (or, asked for, registered now: trust on
  *      first use);
  *   2. pull every record after the store's verified head for it, and ingest
- *      them in batches, one transaction each (so an interruption loses at
- *      most the open batch, and a rerun goes on from the verified head:
- *      every record ends up stored exactly once);
+ *      them in batches, one transaction each, gathered in memory first: a
+ *      transaction is only local work, never open while the link is
+ *      waited on, so other commands can write between batches (an
+ *      interruption loses at most the records not stored yet, and a rerun
+ *      goes on from the verified head: every record ends up stored exactly
+ *      once);
  *   3. ACK_COLLECTED up to the verified head with its hash, signed by the
  *      host key, when it covers something new that is not itself just a
  *      COLLECTED record (acknowledging an acknowledgement would add a record
@@ -40,7 +43,7 @@
 
 typedef struct zc_collect_opts {
 	const char *source;		     /* where the records came from (the port), kept with findings */
-	uint32_t batch;			     /* records per transaction; 0: 500 */
+	uint32_t batch;			     /* records per transaction (or what 1 s brought); 0: 500 */
 	uint16_t window;		     /* RECORDS frames in flight; 0: the hostlink default */
 	int64_t time_tolerance_ms;	     /* 0: 120000; negative: never set the clock */
 	int64_t clock_rollback_tolerance_ms; /* ingest policy; 0: the store's default */

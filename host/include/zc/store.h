@@ -30,19 +30,45 @@
  * time, and with at most one ingest batch open. */
 typedef struct zc_store zc_store;
 
-/* Open or create the store at path and migrate it to the current schema.
- * path is a URI: "sqlite:PATH" or a plain PATH (SQLite); another scheme
- * ("postgresql:...") is refused with ZC_EARG and errbuf naming it (not
- * built in, or unknown), except that a plain path that merely looks like
- * "word:rest" still opens when a file of that name exists.
+/* How zc_store_open_mode opens a store. */
+enum zc_store_mode {
+	/* Read: the store must exist and have this program's schema (ZC_ENOENT
+	 * for a missing file; ZC_ESTATE for an older schema: a writing command
+	 * or `zhucun init` migrates it). Never migrates, never creates, takes
+	 * no write lock; the one write it may do is the opportunistic badge
+	 * verdict cache (zc_store_badge_verdicts_set). */
+	ZC_STORE_READ = 0,
+	/* Write: the store must exist (ZC_ENOENT otherwise); an older schema is
+	 * migrated (the write lock is taken only then). */
+	ZC_STORE_WRITE = 1,
+	/* Create: as WRITE, but a missing store is created (`zhucun init`). */
+	ZC_STORE_CREATE = 2,
+};
+
+/* How long a writer waits for another process's write lock before giving
+ * up with ZC_EAGAIN (and readers for a checkpoint or recovery). */
+#define ZC_STORE_BUSY_TIMEOUT_MS 10000
+
+/* Open the store at path in mode (enum zc_store_mode). path is a URI:
+ * "sqlite:PATH" or a plain PATH (SQLite); another scheme ("postgresql:...")
+ * is refused with ZC_EARG and errbuf naming it (not built in, or unknown),
+ * except that a plain path that merely looks like "word:rest" still opens
+ * when a file of that name exists.
+ * The schema version is checked with a read; the write lock is taken only
+ * when a migration is needed.
  * On failure returns a negative zc_err and writes a one-line English
  * explanation to errbuf (e.g. "not a zhucun database", "database is
- * corrupt", "schema version 9 is newer than this program (3)"). Errors: ZC_EMALFORMED
- * (not an SQLite file, or an SQLite database of another application),
- * ZC_ECORRUPT (damage found while reading the header and schema),
- * ZC_EVERSION (newer schema), ZC_EAGAIN (locked by another process),
- * ZC_EIO / ZC_EDB otherwise. A file that is not a zhucun store is never
- * modified. Opening does not read every page; zc_store_check does. */
+ * corrupt", "schema version 9 is newer than this program (3)"). Errors:
+ * ZC_ENOENT (no such store, not ZC_STORE_CREATE), ZC_EMALFORMED (not an
+ * SQLite file, or an SQLite database of another application), ZC_ECORRUPT
+ * (damage found while reading the header and schema), ZC_EVERSION (newer
+ * schema), ZC_ESTATE (older schema, ZC_STORE_READ), ZC_EAGAIN (another
+ * process held the write lock past ZC_STORE_BUSY_TIMEOUT_MS), ZC_EIO /
+ * ZC_EDB otherwise. A file that is not a zhucun store is never modified.
+ * Opening does not read every page; zc_store_check does. */
+int zc_store_open_mode(const char *path, int mode, zc_store **out, char *errbuf, size_t errlen);
+/* zc_store_open_mode(path, ZC_STORE_CREATE, ...): open or create the store
+ * and migrate it to the current schema (tests, tools, `zhucun init`). */
 int zc_store_open(const char *path, zc_store **out, char *errbuf, size_t errlen);
 /* Close; an open ingest batch is rolled back. NULL is allowed. */
 void zc_store_close(zc_store *s);
@@ -51,7 +77,11 @@ void zc_store_close(zc_store *s);
 int zc_store_check(zc_store *s, char *errbuf, size_t errlen);
 /* Schema version of the open database. */
 int zc_store_schema_version(zc_store *s);
-/* The last SQLite error message, for diagnostics. */
+/* The last error message of the backend, for diagnostics. After a failed
+ * ingest batch (or verdict cache) it is the first error that ended it,
+ * not that of the rollback that followed ("database or disk is full", not
+ * "not an error"); after ZC_EAGAIN it names the other writer ("the database
+ * is busy: another zhucun command is writing to it; try again"). */
 const char *zc_store_errmsg(zc_store *s);
 
 /* ---- terminals ---- */
@@ -252,8 +282,10 @@ typedef struct zc_store_badge_verdict {
 } zc_store_badge_verdict;
 /* Cache n verdicts in one transaction, all or none (a record that is not
  * stored is skipped). ZC_EARG for a verdict that is not a ZC_STORE_BADGE_*
- * value, ZC_ESTATE while an ingest batch is open, ZC_EAGAIN when locked,
- * another negative zc_err otherwise (nothing is then cached). */
+ * value, ZC_ESTATE while an ingest batch is open, ZC_EAGAIN at once when
+ * another process holds the write lock (a cache never waits for a writer:
+ * the caller skips it), another negative zc_err otherwise (nothing is then
+ * cached). Allowed on a store opened ZC_STORE_READ. */
 int zc_store_badge_verdicts_set(zc_store *s, const zc_store_badge_verdict *v, size_t n);
 
 #endif

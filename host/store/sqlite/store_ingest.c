@@ -30,6 +30,11 @@
 #define DEFAULT_ROLLBACK_TOLERANCE_MS 300000
 #define DETAIL_MAX		      512
 #define UKEY_MAX		      160
+/* The times a record may carry to be stored: 0001-01-01T00:00:00.000Z to
+ * 9999-12-31T23:59:59.999Z. Inside it every difference of two times fits
+ * an int64 with room to spare, and every time prints as a date. */
+#define UTC_MIN_MS (-62135596800000LL)
+#define UTC_MAX_MS 253402300799999LL
 
 /* Statements of an ingest batch. */
 enum {
@@ -111,8 +116,17 @@ static char *short_hex(const uint8_t *h, char out[12])
 	return out;
 }
 
+static int utc_storable(int64_t ms)
+{
+	return ms >= UTC_MIN_MS && ms <= UTC_MAX_MS;
+}
+
 static void iso_utc(int64_t ms, char out[64])
 {
+	if (!utc_storable(ms)) { /* an older store may hold one */
+		snprintf(out, 64, "out of range (%" PRId64 ")", ms);
+		return;
+	}
 	int64_t s = ms >= 0 ? ms / 1000 : -((-(ms + 1)) / 1000) - 1;
 	int frac = (int)(ms - s * 1000);
 	time_t t = (time_t)s;
@@ -501,6 +515,7 @@ int sq_ingest_begin(zc_store *s, const char *terminal_id, const zc_ingest_opts *
 		goto out;
 	}
 	in->now_ms = opts && opts->now_ms > 0 ? opts->now_ms : now_ms();
+	sq_clear_err(s);
 
 	/* The commit of a batch is made durable (see the top of the file). */
 	if ((rc = exec(SQ(s)->db, "PRAGMA synchronous = FULL")))
@@ -536,6 +551,7 @@ int sq_ingest_begin(zc_store *s, const char *terminal_id, const zc_ingest_opts *
 out:
 	sqlite3_finalize(st);
 	if (in) {
+		sq_keep_err(s, rc);
 		if (in_txn)
 			exec(SQ(s)->db, "ROLLBACK");
 		exec(SQ(s)->db, "PRAGMA synchronous = NORMAL");
@@ -546,6 +562,26 @@ out:
 		free(in);
 	}
 	return rc;
+}
+
+/* Whether r's times are in the storable range; if not, detail says which
+ * one is not (the decoder checks too, but the store relies on nobody). */
+static int times_storable(const zc_rec *r, char *detail, size_t cap)
+{
+	const char *field = NULL;
+	int64_t v = 0;
+	if (!utc_storable(r->utc_ms))
+		field = "utc_ms", v = r->utc_ms;
+	else if (r->kind == ZC_KIND_CLOCK_SET && !utc_storable(r->u.clock.old_utc_ms))
+		field = "old_utc_ms", v = r->u.clock.old_utc_ms;
+	else if (r->kind == ZC_KIND_CLOCK_SET && !utc_storable(r->u.clock.new_utc_ms))
+		field = "new_utc_ms", v = r->u.clock.new_utc_ms;
+	if (!field)
+		return 1;
+	snprintf(detail, cap,
+		 "seq %" PRIu64 ": %s %" PRId64 " is outside the storable range (years 0001 to 9999, %lld to %lld)",
+		 r->seq, field, v, UTC_MIN_MS, UTC_MAX_MS);
+	return 0;
 }
 
 static int ingest_one(sq_ingest *in, const uint8_t *raw, size_t len, const char *where)
@@ -577,6 +613,8 @@ static int ingest_one(sq_ingest *in, const uint8_t *raw, size_t len, const char 
 		snprintf(detail, sizeof detail, "seq %" PRIu64 " is beyond the largest storable (2^63-1)", r->seq);
 		return reject(in, ZC_FIND_MALFORMED, 0, raw_sha, where, detail, raw, len);
 	}
+	if (!times_storable(r, detail, sizeof detail))
+		return reject(in, ZC_FIND_MALFORMED, 0, raw_sha, where, detail, raw, len);
 	zc_rec_hash_body(raw, body_len, hash);
 
 	/* Seen before, byte for byte: nothing to do, and no verification. */
@@ -659,8 +697,10 @@ int sq_ingest_record(zc_ingest *in_, const uint8_t *raw, size_t len, const char 
 		return ZC_ESTATE;
 	in->st.seen++;
 	int rc = ingest_one(in, raw ? raw : (const uint8_t *)"", len, where);
-	if (rc)
+	if (rc) {
+		sq_keep_err(in->s, rc);
 		in->failed = rc;
+	}
 	return rc;
 }
 
@@ -680,8 +720,10 @@ int sq_ingest_note(zc_ingest *in_, int kind, uint64_t seq, const char *where, co
 	zc_sha256_finish(&c, h);
 	snprintf(ukey, sizeof ukey, "note:%s", zc_hex(h, ZC_HASH_LEN, hex));
 	int rc = add_finding(in, kind, seq, ukey, where, detail, NULL, 0, NULL);
-	if (rc)
+	if (rc) {
+		sq_keep_err(in->s, rc);
 		in->failed = rc;
+	}
 	return rc;
 }
 
@@ -708,9 +750,10 @@ int sq_ingest_commit(zc_ingest *in_, zc_ingest_stats *stats)
 		sqlite3_reset(in->q[i]);
 	if (!rc)
 		rc = exec(SQ(in->s)->db, "COMMIT");
-	if (rc)
+	if (rc) {
+		sq_keep_err(in->s, rc); /* the first error stays: the ROLLBACK's is "not an error" */
 		exec(SQ(in->s)->db, "ROLLBACK");
-	else if (stats)
+	} else if (stats)
 		*stats = in->st;
 	ingest_free(in);
 	return rc;

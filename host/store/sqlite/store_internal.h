@@ -34,7 +34,12 @@ typedef struct sq_store {
 	int version;
 	zc_ingest *batch;     /* the open batch, if any */
 	sqlite3_stmt *utc_st; /* sq_record_utc's, prepared on first use */
+	int mode;	      /* enum zc_store_mode it was opened in */
+	char err[256];	      /* the first error of a failed batch (sq_keep_err) */
 } sq_store;
+
+/* What a write lock held by another process past the busy timeout says. */
+#define SQ_BUSY_MSG "the database is busy: another zhucun command is writing to it; try again"
 
 /* s as the SQLite connection it is (only for handles of this backend). */
 #define SQ(s) ((sq_store *)(s))
@@ -43,6 +48,7 @@ typedef struct sq_store {
 
 /* store_sqlite.c */
 int sq_open(const char *path, zc_store **out, char *errbuf, size_t errlen);
+int sq_open_mode(const char *path, int mode, zc_store **out, char *errbuf, size_t errlen);
 void sq_close(zc_store *s);
 int sq_check(zc_store *s, char *errbuf, size_t errlen);
 int sq_schema_version(zc_store *s);
@@ -58,6 +64,14 @@ int sq_collected_until(zc_store *s, const char *terminal, int64_t *at_ms);
 int sq_findings(zc_store *s, const char *terminal, zc_finding_fn fn, void *arg);
 int64_t sq_record_count(zc_store *s, const char *terminal);
 int sq_records(zc_store *s, const char *terminal, uint64_t from, uint64_t to, zc_store_record_fn fn, void *arg);
+/* Keep the message of the failure (rc) that ends a batch, before the
+ * ROLLBACK overwrites SQLite's: sq_errmsg returns it until the next error.
+ * Only the first is kept until sq_clear_err. */
+void sq_keep_err(zc_store *s, int rc);
+static inline void sq_clear_err(zc_store *s)
+{
+	SQ(s)->err[0] = 0;
+}
 /* store_ingest.c */
 int sq_ingest_begin(zc_store *s, const char *terminal_id, const zc_ingest_opts *opts, zc_ingest **out);
 int sq_ingest_record(zc_ingest *in, const uint8_t *raw, size_t len, const char *where);

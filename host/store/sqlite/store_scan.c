@@ -132,10 +132,19 @@ int sq_badge_verdicts_set(zc_store *s, const zc_store_badge_verdict *v, size_t n
 			return ZC_EARG;
 	if (SQ(s)->batch)
 		return ZC_ESTATE;
+	/* A cache: take the write lock only if it is free now, never wait for
+	 * another process's (a pull may hold it for a batch). */
 	sqlite3_stmt *upd = NULL;
-	int rc = exec(SQ(s)->db, "BEGIN");
-	if (rc)
+	sq_clear_err(s);
+	sqlite3_busy_timeout(SQ(s)->db, 0);
+	int rc = exec(SQ(s)->db, "BEGIN IMMEDIATE");
+	sqlite3_busy_timeout(SQ(s)->db, ZC_STORE_BUSY_TIMEOUT_MS);
+	if (rc) {
+		sq_keep_err(s, rc);
+		if (!sqlite3_get_autocommit(SQ(s)->db)) /* BEGIN ran, then failed (out of memory) */
+			sqlite3_exec(SQ(s)->db, "ROLLBACK", NULL, NULL, NULL);
 		return rc;
+	}
 	rc = db_err(sqlite3_prepare_v2(
 	    SQ(s)->db, "UPDATE records SET badge_check = ?3 WHERE terminal_id = ?1 AND seq = ?2", -1, &upd, NULL));
 	if (!rc && !upd)
@@ -149,7 +158,12 @@ int sq_badge_verdicts_set(zc_store *s, const zc_store_badge_verdict *v, size_t n
 	sqlite3_finalize(upd);
 	if (!rc)
 		rc = exec(SQ(s)->db, "COMMIT");
-	if (rc)
-		sqlite3_exec(SQ(s)->db, "ROLLBACK", NULL, NULL, NULL);
+	if (rc) {
+		sq_keep_err(s, rc);
+		/* never leave the write lock held: a ROLLBACK that could not
+		 * run (out of memory) is tried again */
+		for (int i = 0; i < 4 && !sqlite3_get_autocommit(SQ(s)->db); i++)
+			sqlite3_exec(SQ(s)->db, "ROLLBACK", NULL, NULL, NULL);
+	}
 	return rc;
 }

@@ -15,10 +15,12 @@
 #include "store_internal.h"
 
 #include <inttypes.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <sqlite3.h>
@@ -28,8 +30,7 @@
 #include "zc/record.h"
 
 /* 'ZHCN': marks a zhucun store; persisted. */
-#define APPLICATION_ID	0x5A48434E
-#define BUSY_TIMEOUT_MS 5000
+#define APPLICATION_ID 0x5A48434E
 
 /* ---- schema ---- */
 
@@ -327,7 +328,9 @@ static const char *sqlite_msg(sqlite3 *db, int rc)
 
 /* ---- open, migrate, close ---- */
 
-/* Apply migrations up to NMIGRATIONS, each in its own transaction. */
+/* Apply migrations up to NMIGRATIONS, each in its own transaction (with
+ * the write lock: sq_open_mode calls this only when the schema it read is
+ * older than this program's). */
 static int migrate(sqlite3 *db, const char *path, char *errbuf, size_t errlen, int *version)
 {
 	for (;;) {
@@ -335,7 +338,7 @@ static int migrate(sqlite3 *db, const char *path, char *errbuf, size_t errlen, i
 		int rc = db_err(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL));
 		if (rc) {
 			set_err(errbuf, errlen, "%s: cannot lock the database to migrate it: %s", path,
-				sqlite3_errmsg(db));
+				rc == ZC_EAGAIN ? SQ_BUSY_MSG : sqlite3_errmsg(db));
 			return rc;
 		}
 		/* Read again under the lock: another process may have migrated. */
@@ -385,49 +388,41 @@ static int open_failure(sqlite3 *db, int rc, const char *path, char *errbuf, siz
 			sqlite_msg(db, rc));
 		return ZC_ECORRUPT;
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		set_err(errbuf, errlen, "%s: database is locked by another process", path);
-		return ZC_EAGAIN;
+	case SQLITE_LOCKED: set_err(errbuf, errlen, "%s: %s", path, SQ_BUSY_MSG); return ZC_EAGAIN;
 	default:
 		set_err(errbuf, errlen, "%s: cannot open database: %s", path, sqlite_msg(db, rc));
 		return db_err(rc) ? db_err(rc) : ZC_EDB;
 	}
 }
 
-int sq_open(const char *path, zc_store **out, char *errbuf, size_t errlen)
+/* A store that is missing (or an empty file, not yet a store) where mode
+ * does not create one: ZC_ENOENT naming it. */
+static int need_existing(const char *path, int mode, char *errbuf, size_t errlen)
 {
-	sqlite3 *db = NULL;
-	sq_store *s = NULL;
-	int64_t app_id = 0, version = 0, objects = 0;
-	int rc, ver = 0;
-
-	if (errbuf && errlen)
-		errbuf[0] = 0;
-	if (!path || !out) {
-		set_err(errbuf, errlen, "no database path given");
-		return ZC_EARG;
+	struct stat st;
+	if (mode == ZC_STORE_CREATE)
+		return 0;
+	if (stat(path, &st) && errno == ENOENT) {
+		set_err(errbuf, errlen, "%s: no such store (`zhucun init` creates one)", path);
+		return ZC_ENOENT;
 	}
-	*out = NULL;
-	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXRESCODE, NULL);
-	if (rc != SQLITE_OK) {
-		rc = open_failure(db, rc, path, errbuf, errlen);
-		goto out;
-	}
-	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+	return 0;
+}
 
-	/* Read the header and the schema first: this is where a file that is
-	 * not a database, or whose first page is damaged, shows. Nothing has
-	 * been written yet. */
-	rc = query_int(db, "SELECT count(*) FROM sqlite_schema", &objects);
+/* Read the header and the schema (no lock but a read): where a file that
+ * is not a database, or whose first page is damaged, shows. Refuses what
+ * mode may not open. *version gets the schema version. */
+static int check_header(sqlite3 *db, const char *path, int mode, int64_t *version, char *errbuf, size_t errlen)
+{
+	int64_t app_id = 0, objects = 0;
+	int rc = query_int(db, "SELECT count(*) FROM sqlite_schema", &objects);
 	if (rc == SQLITE_OK)
 		rc = query_int(db, "PRAGMA application_id", &app_id);
 	if (rc == SQLITE_OK)
-		rc = query_int(db, "PRAGMA user_version", &version);
-	if (rc != SQLITE_OK) {
-		rc = open_failure(db, rc, path, errbuf, errlen);
-		goto out;
-	}
-	if (app_id != APPLICATION_ID && (app_id != 0 || objects != 0 || version != 0)) {
+		rc = query_int(db, "PRAGMA user_version", version);
+	if (rc != SQLITE_OK)
+		return open_failure(db, rc, path, errbuf, errlen);
+	if (app_id != APPLICATION_ID && (app_id != 0 || objects != 0 || *version != 0)) {
 		if (app_id)
 			set_err(errbuf, errlen,
 				"%s: not a zhucun database (an SQLite database of another application, "
@@ -438,17 +433,33 @@ int sq_open(const char *path, zc_store **out, char *errbuf, size_t errlen)
 				"%s: not a zhucun database (an SQLite database of another application, "
 				"with %" PRId64 " tables and indexes)",
 				path, objects);
-		rc = ZC_EMALFORMED;
-		goto out;
+		return ZC_EMALFORMED;
 	}
-	if (version > NMIGRATIONS) {
-		set_err(errbuf, errlen, "%s: schema version %" PRId64 " is newer than this program (%d)", path, version,
-			NMIGRATIONS);
-		rc = ZC_EVERSION;
-		goto out;
+	if (*version > NMIGRATIONS) {
+		set_err(errbuf, errlen, "%s: schema version %" PRId64 " is newer than this program (%d)", path,
+			*version, NMIGRATIONS);
+		return ZC_EVERSION;
 	}
+	if (*version == 0 && mode != ZC_STORE_CREATE) {
+		set_err(errbuf, errlen, "%s: an empty file, not a zhucun store yet (`zhucun init` creates one)", path);
+		return ZC_ENOENT;
+	}
+	if (*version < NMIGRATIONS && mode == ZC_STORE_READ) {
+		set_err(errbuf, errlen,
+			"%s: schema version %" PRId64 " is older than this program's (%d); a command that writes "
+			"(or `zhucun init`) migrates it",
+			path, *version, NMIGRATIONS);
+		return ZC_ESTATE;
+	}
+	return 0;
+}
 
-	{
+/* WAL mode (persistent: set once, by a writer), synchronous NORMAL,
+ * foreign keys. */
+static int configure(sqlite3 *db, const char *path, int mode, char *errbuf, size_t errlen)
+{
+	int rc;
+	if (mode != ZC_STORE_READ) {
 		sqlite3_stmt *st = NULL;
 		rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
 		if (rc == SQLITE_OK)
@@ -458,22 +469,48 @@ int sq_open(const char *path, zc_store **out, char *errbuf, size_t errlen)
 		if (!wal) {
 			if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
 				set_err(errbuf, errlen, "%s: cannot switch the database to WAL mode", path);
-				rc = ZC_EIO;
-			} else {
-				rc = open_failure(db, rc, path, errbuf, errlen);
+				return ZC_EIO;
 			}
-			goto out;
+			return open_failure(db, rc, path, errbuf, errlen);
 		}
 	}
 	rc = exec(db, "PRAGMA synchronous = NORMAL");
 	if (!rc)
 		rc = exec(db, "PRAGMA foreign_keys = ON");
-	if (rc) {
+	if (rc)
 		set_err(errbuf, errlen, "%s: cannot configure the database: %s", path, sqlite3_errmsg(db));
+	return rc;
+}
+
+int sq_open_mode(const char *path, int mode, zc_store **out, char *errbuf, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	sq_store *s = NULL;
+	int64_t version = 0;
+	int rc, ver = 0;
+
+	if (errbuf && errlen)
+		errbuf[0] = 0;
+	if (!path || !out) {
+		set_err(errbuf, errlen, "no database path given");
+		return ZC_EARG;
+	}
+	*out = NULL;
+	if ((rc = need_existing(path, mode, errbuf, errlen)))
+		return rc;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE | (mode == ZC_STORE_CREATE ? SQLITE_OPEN_CREATE : 0);
+	rc = sqlite3_open_v2(path, &db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		rc = open_failure(db, rc, path, errbuf, errlen);
 		goto out;
 	}
-	rc = migrate(db, path, errbuf, errlen, &ver);
-	if (rc)
+	sqlite3_busy_timeout(db, ZC_STORE_BUSY_TIMEOUT_MS);
+	if ((rc = check_header(db, path, mode, &version, errbuf, errlen)) ||
+	    (rc = configure(db, path, mode, errbuf, errlen)))
+		goto out;
+	/* The write lock only when there is something to migrate. */
+	ver = (int)version;
+	if (version < NMIGRATIONS && (rc = migrate(db, path, errbuf, errlen, &ver)))
 		goto out;
 
 	s = calloc(1, sizeof *s);
@@ -484,12 +521,18 @@ int sq_open(const char *path, zc_store **out, char *errbuf, size_t errlen)
 	}
 	SQ(s)->db = db;
 	SQ(s)->version = ver;
+	SQ(s)->mode = mode;
 	s->base.methods = &zc_store_sqlite_methods;
 	*out = &s->base;
 	db = NULL;
 out:
 	sqlite3_close_v2(db);
 	return rc;
+}
+
+int sq_open(const char *path, zc_store **out, char *errbuf, size_t errlen)
+{
+	return sq_open_mode(path, ZC_STORE_CREATE, out, errbuf, errlen);
 }
 
 void sq_close(zc_store *s)
@@ -508,9 +551,28 @@ int sq_schema_version(zc_store *s)
 	return s ? SQ(s)->version : ZC_EARG;
 }
 
+/* Kept: what the failure that ended a batch said (see sq_keep_err). */
 const char *sq_errmsg(zc_store *s)
 {
-	return s ? sqlite3_errmsg(SQ(s)->db) : "no store";
+	if (!s)
+		return "no store";
+	int code = sqlite3_errcode(SQ(s)->db) & 0xff;
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return SQ_BUSY_MSG;
+	if (code == SQLITE_OK && SQ(s)->err[0])
+		return SQ(s)->err; /* a ROLLBACK since then said "not an error" */
+	return sqlite3_errmsg(SQ(s)->db);
+}
+
+void sq_keep_err(zc_store *s, int rc)
+{
+	int code = sqlite3_errcode(SQ(s)->db) & 0xff;
+	if (SQ(s)->err[0])
+		return; /* the first error is the cause */
+	snprintf(SQ(s)->err, sizeof SQ(s)->err, "%s",
+		 code == SQLITE_BUSY || code == SQLITE_LOCKED ? SQ_BUSY_MSG
+		 : code != SQLITE_OK			      ? sqlite3_errmsg(SQ(s)->db)
+							      : zc_strerror(rc));
 }
 
 int sq_check(zc_store *s, char *errbuf, size_t errlen)
@@ -840,7 +902,7 @@ sqlite3 *zc_store_db(zc_store *s)
 
 /* The SQLite backend's methods (store_backend.h): version 1, all filled in. */
 const struct zc_store_methods zc_store_sqlite_methods = {
-    .version = 1,
+    .version = 2,
     .scheme = "sqlite",
     .open = sq_open,
     .close = sq_close,
@@ -866,6 +928,7 @@ const struct zc_store_methods zc_store_sqlite_methods = {
     .fork_points = sq_fork_points,
     .record_utc = sq_record_utc,
     .badge_verdicts_set = sq_badge_verdicts_set,
+    .open_mode = sq_open_mode,
 };
 
 /* ---- collections ---- */
