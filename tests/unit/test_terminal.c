@@ -544,7 +544,7 @@ static void cert_fp_of(fx *f, zc_vcard *c, uint8_t fp[ZC_HASH_LEN], zc_badge_cer
 static void test_hostile_signature_form(void **state)
 {
 	fx *f = *state;
-	hostile h;
+	static hostile h; /* static: the terminal uses it until teardown */
 	hostile_terminal(f, &h);
 	static const uint8_t zeros[] = {0x7C, 0x0A, 0x82, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0x90, 0x00};
 	/* and other answers that are no DER ECDSA signature: padded INTEGERs,
@@ -589,7 +589,7 @@ static void test_cache_poisoning(void **state)
 	cert_fp_of(f, c_other, fp_other, NULL);
 	cert_fp_of(f, f->c_foreign, fp_foreign, NULL);
 	uint8_t victim[ZC_PIV_UUID_LEN];
-	hostile h;
+	static hostile h; /* static: the terminal uses it until teardown */
 	hostile_terminal(f, &h);
 
 	/* another district's certificate under the victim's UUID, and a bad
@@ -660,7 +660,7 @@ static void test_cache_poisoning(void **state)
 static void test_slow_card(void **state)
 {
 	fx *f = *state;
-	hostile h;
+	static hostile h; /* static: the terminal uses it until teardown */
 	hostile_terminal(f, &h);
 	zc_terminal_set_card_timeout(f->term, 300);
 	h.slow_ms = 40;
@@ -685,7 +685,7 @@ static void test_slow_card(void **state)
 static void test_record_between_prepare_and_commit(void **state)
 {
 	fx *f = *state;
-	hostile h;
+	static hostile h; /* static: the terminal uses it until teardown */
 	hostile_terminal(f, &h);
 	zc_badge_cert *bc;
 	uint8_t fp[ZC_HASH_LEN], ch[ZC_HASH_LEN];
