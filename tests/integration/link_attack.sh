@@ -44,6 +44,7 @@ journal() { "$B/zhucun" journal show "$ZHUCUN_SIM_DIR/state/journal"; }
 clock_sets() { journal | grep -c clock_set || true; }
 
 # ---- a provisioned terminal, an honest pull ----
+host init >/dev/null
 "$B/zhucun-sim" reader --link "$ZHUCUN_SIM_DIR/pn532" >"$T/reader.out" 2>&1 &
 RPID=$!
 check "reader ready" wait_for "$T/reader.out" "ready "
