@@ -94,6 +94,11 @@ json_t *zc_rec_to_json(const zc_rec *r, const uint8_t *hash)
 		json_object_set_new(p, "dropped_bytes", json_integer((json_int_t)r->u.repair.dropped_bytes));
 		json_object_set_new(p, "last_good_seq", json_integer((json_int_t)r->u.repair.last_good_seq));
 		break;
+	case ZC_KIND_JOURNAL_LOST:
+		json_object_set_new(p, "last_seq", json_integer((json_int_t)r->u.lost.last_seq));
+		json_object_set_new(p, "last_hash", hexj(r->u.lost.last_hash, ZC_HASH_LEN));
+		json_object_set_new(p, "found_head", json_integer((json_int_t)r->u.lost.found_head));
+		break;
 	default: json_object_set_new(p, "raw", hexj(r->payload, r->payload_len)); break;
 	}
 	json_object_set_new(o, "payload", p);

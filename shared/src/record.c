@@ -134,6 +134,13 @@ static int encode_payload_v1(zc_rec *r)
 		zc_w_u64(&w, r->u.repair.dropped_bytes);
 		zc_w_u64(&w, r->u.repair.last_good_seq);
 		break;
+	case ZC_KIND_JOURNAL_LOST:
+		if (!r->u.lost.last_seq || r->u.lost.last_seq >= r->seq)
+			return ZC_EARG;
+		zc_w_u64(&w, r->u.lost.last_seq);
+		zc_w_bytes(&w, r->u.lost.last_hash, ZC_HASH_LEN);
+		zc_w_u64(&w, r->u.lost.found_head);
+		break;
 	case 0: return ZC_EARG;
 	default:
 		/* Unknown kind: the caller supplied payload/payload_len. */
@@ -241,6 +248,18 @@ static void decode_payload_v1(zc_rec *r, zc_rbuf *p)
 		r->u.repair.dropped_bytes = zc_r_u64(p, "repair.dropped_bytes");
 		r->u.repair.last_good_seq = zc_r_u64(p, "repair.last_good_seq");
 		break;
+	case ZC_KIND_JOURNAL_LOST: {
+		size_t at = p->off;
+		r->u.lost.last_seq = zc_r_u64(p, "lost.last_seq");
+		const uint8_t *h = zc_r_ptr(p, ZC_HASH_LEN, "lost.last_hash");
+		if (h)
+			memcpy(r->u.lost.last_hash, h, ZC_HASH_LEN);
+		r->u.lost.found_head = zc_r_u64(p, "lost.found_head");
+		/* the loss lies below this record */
+		if (!p->err && (!r->u.lost.last_seq || r->u.lost.last_seq >= r->seq))
+			zc_r_fail(p, ZC_EMALFORMED, at, "lost.last_seq");
+		break;
+	}
 	default:
 		/* unknown kind: the raw payload is all there is */
 		p->off = p->len;
@@ -482,6 +501,7 @@ const char *zc_kind_name(uint8_t kind)
 	case ZC_KIND_COLLECTED: return "collected";
 	case ZC_KIND_READER_FAULT: return "reader_fault";
 	case ZC_KIND_JOURNAL_REPAIR: return "journal_repair";
+	case ZC_KIND_JOURNAL_LOST: return "journal_lost";
 	default: return "unknown";
 	}
 }

@@ -87,6 +87,11 @@ static void make(zc_rec *r, uint8_t kind, uint64_t seq)
 		r->u.repair.dropped_bytes = 2;
 		r->u.repair.last_good_seq = 3;
 		break;
+	case ZC_KIND_JOURNAL_LOST: /* only valid above seq 1 */
+		r->u.lost.last_seq = seq - 1;
+		memset(r->u.lost.last_hash, 0xEE, ZC_HASH_LEN);
+		r->u.lost.found_head = seq > 2 ? seq - 2 : 0;
+		break;
 	default: r->payload_len = ZC_PAYLOAD_MAX; memset(r->payload, 0x77, ZC_PAYLOAD_MAX);
 	}
 }
@@ -101,10 +106,11 @@ static void test_round_trip_every_kind(void **state)
 				 ZC_KIND_COLLECTED,
 				 ZC_KIND_READER_FAULT,
 				 ZC_KIND_JOURNAL_REPAIR,
-				 8,
+				 ZC_KIND_JOURNAL_LOST,
+				 9,
 				 255};
 	for (size_t i = 0; i < sizeof kinds; i++) {
-		for (uint64_t seq = 1; seq <= 2; seq++) {
+		for (uint64_t seq = kinds[i] == ZC_KIND_JOURNAL_LOST ? 2 : 1; seq <= 3; seq++) {
 			zc_rec r, d;
 			uint8_t buf[ZC_REC_MAX], buf2[ZC_REC_MAX], h[ZC_HASH_LEN];
 			size_t len, blen;
@@ -166,6 +172,44 @@ static void test_encoder_refuses_invalid(void **state)
 	assert_int_equal(zc_rec_encode_body(&r, buf, 20), ZC_EARG); /* no room */
 	make(&r, 0, 2);
 	assert_int_equal(zc_rec_encode_body(&r, buf, sizeof buf), ZC_EARG);
+	/* journal_lost names a loss below itself, and some loss */
+	make(&r, ZC_KIND_JOURNAL_LOST, 5);
+	r.u.lost.last_seq = 5;
+	assert_int_equal(zc_rec_encode_body(&r, buf, sizeof buf), ZC_EARG);
+	r.u.lost.last_seq = 0;
+	assert_int_equal(zc_rec_encode_body(&r, buf, sizeof buf), ZC_EARG);
+	make(&r, ZC_KIND_JOURNAL_LOST, 1);
+	assert_int_equal(zc_rec_encode_body(&r, buf, sizeof buf), ZC_EARG);
+}
+
+/* The decoder refuses a journal_lost whose last_seq is not below the
+ * record's own seq, naming the field. */
+static void test_journal_lost_decode(void **state)
+{
+	(void)state;
+	zc_rec r, d;
+	uint8_t buf[ZC_REC_MAX];
+	zc_rec_error e;
+	make(&r, ZC_KIND_JOURNAL_LOST, 7);
+	int n = zc_rec_encode_body(&r, buf, sizeof buf);
+	assert_true(n > 48);
+	size_t pay = (size_t)n - 48; /* payload: last_seq, last_hash, found_head */
+	assert_int_equal(zc_get_u64(buf + pay), 6);
+	uint8_t sig[] = {0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01};
+	buf[n] = sizeof sig;
+	memcpy(buf + n + 1, sig, sizeof sig);
+	size_t len = (size_t)n + 1 + sizeof sig;
+	assert_int_equal(zc_rec_decode(buf, len, &d, NULL, NULL), 0);
+	assert_true(d.u.lost.last_seq == 6 && d.u.lost.found_head == 5);
+	assert_string_equal(zc_kind_name(d.kind), "journal_lost");
+	const uint64_t badseq[] = {7, 8, 0};
+	for (size_t i = 0; i < 3; i++) {
+		zc_put_u64(buf + pay, badseq[i]);
+		memset(&e, 0, sizeof e);
+		assert_int_equal(zc_rec_decode(buf, len, &d, NULL, &e), ZC_EMALFORMED);
+		assert_string_equal(e.field, "lost.last_seq");
+		assert_int_equal(e.offset, pay);
+	}
 }
 
 /* Every prefix of a valid record is rejected as truncated or malformed,
@@ -852,6 +896,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_round_trip_every_kind),
 	    cmocka_unit_test(test_encoder_refuses_invalid),
+	    cmocka_unit_test(test_journal_lost_decode),
 	    cmocka_unit_test(test_truncation_and_bitflips),
 	    cmocka_unit_test(test_every_rejection),
 	    cmocka_unit_test(test_vectors_good),

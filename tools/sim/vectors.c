@@ -58,9 +58,10 @@ int zc_vectors_write(const char *out_dir, const char *terminal_key, const char *
 
 	uint8_t prev[ZC_HASH_LEN] = {0};
 	const int64_t t0 = 1735778460000; /* 2025-01-02T00:41:00Z = 08:41 in UTC+8 */
-	const uint8_t kinds[] = {ZC_KIND_BOOT,	    ZC_KIND_PROVISIONED,    ZC_KIND_TAP,
-				 ZC_KIND_TAP,	    ZC_KIND_CLOCK_SET,	    ZC_KIND_READER_FAULT,
-				 ZC_KIND_COLLECTED, ZC_KIND_JOURNAL_REPAIR, 200};
+	const uint8_t kinds[] = {ZC_KIND_BOOT,	      ZC_KIND_PROVISIONED,    ZC_KIND_TAP,
+				 ZC_KIND_TAP,	      ZC_KIND_CLOCK_SET,      ZC_KIND_READER_FAULT,
+				 ZC_KIND_COLLECTED,   ZC_KIND_JOURNAL_REPAIR, 200,
+				 ZC_KIND_JOURNAL_LOST};
 	zc_jseg_header(seg, 1);
 	for (n = 0; n < (int)sizeof kinds; n++) {
 		zc_rec r;
@@ -119,6 +120,11 @@ int zc_vectors_write(const char *out_dir, const char *terminal_key, const char *
 			r.u.repair.offset = 4096;
 			r.u.repair.dropped_bytes = 57;
 			r.u.repair.last_good_seq = 7;
+			break;
+		case ZC_KIND_JOURNAL_LOST:
+			r.u.lost.last_seq = r.seq - 1;
+			memcpy(r.u.lost.last_hash, prev, ZC_HASH_LEN);
+			r.u.lost.found_head = 0;
 			break;
 		default:
 			r.payload_len = 5;

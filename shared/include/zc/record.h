@@ -58,6 +58,7 @@ enum zc_rec_kind {
 	ZC_KIND_COLLECTED = 5,
 	ZC_KIND_READER_FAULT = 6,
 	ZC_KIND_JOURNAL_REPAIR = 7,
+	ZC_KIND_JOURNAL_LOST = 8,
 };
 
 /* Badge kinds of a tap; persisted. */
@@ -122,6 +123,16 @@ typedef struct zc_rec_repair {
 	uint64_t last_good_seq; /* last intact record before the damage */
 } zc_rec_repair;
 
+/* The terminal started with a journal behind the sequence mark it keeps
+ * beside its key (the journal folder was lost, replaced or restored from an
+ * old copy): the records up to last_seq that the journal no longer holds
+ * are gone, and numbering continues after last_seq, linked to its hash. */
+typedef struct zc_rec_lost {
+	uint64_t last_seq;		/* the highest seq the terminal had written */
+	uint8_t last_hash[ZC_HASH_LEN]; /* that record's hash */
+	uint64_t found_head;		/* the head of the journal it found (0: empty) */
+} zc_rec_lost;
+
 /* A decoded record. Everything a record holds, in native form. */
 typedef struct zc_rec {
 	uint8_t version; /* format version it was (or will be) encoded in */
@@ -140,6 +151,7 @@ typedef struct zc_rec {
 		zc_rec_collected collected;
 		zc_rec_fault fault;
 		zc_rec_repair repair;
+		zc_rec_lost lost;
 	} u;
 	/* The payload as encoded; filled by the decoder for every kind and by
 	 * the encoder. For unknown kinds it is the only representation. */
