@@ -315,6 +315,15 @@ static void pull_failure(zc_hostlink *h, int crc, const zc_collect_result *r, co
 			   he->terminal, msg);
 		break;
 	}
+	case ZC_COLLECT_RESET:
+		zc_cli_err(T("终端 %s 报告的最新序号 %llu 低于本机已核验的 %llu：它丢失了记录日志和序号标记，或是另一块"
+			     "使用其密钥的主板。已记为完整性问题 terminal_reset，未拉取任何记录；请核查该终端，"
+			     "并以新的终端编号重新配置它",
+			     "terminal %s reports head seq %llu, below seq %llu verified here: it lost its journal "
+			     "and its sequence mark, or is another board with its key. Recorded as terminal_reset; "
+			     "nothing was pulled. Inspect the terminal and provision it again under a new id"),
+			   he->terminal, (unsigned long long)he->head_seq, (unsigned long long)r->verified_head);
+		break;
 	case ZC_COLLECT_STOPPED:
 		zc_cli_err(T("已中断：本次新存 %llu 条记录已保存；再次运行 zhucun pull 即可从序号 %llu 继续",
 			     "interrupted: the %llu new records of this pull are stored; run zhucun pull again "

@@ -17,6 +17,7 @@
 #include "zc/bytes.h"
 #include "zc/err.h"
 #include "zc/registry.h"
+#include "zc/reset.h"
 
 #define DEFAULT_BATCH 500
 
@@ -522,13 +523,22 @@ static int import_one(void *arg, uint32_t index, const uint8_t *rec, size_t len)
 /* The bundle's collections, where this store's verified head reaches them
  * (a collection vouches for every record before it: without them here, it
  * would make days look complete that are not). */
-static int import_collections(zc_store *s, const zc_bundle *b, const char *source, char *errbuf, size_t errlen)
+static int import_collections(zc_store *s, const zc_bundle *b, const char *source, zc_ingest_stats *st, char *errbuf,
+			      size_t errlen)
 {
 	uint64_t head;
+	int reset = 0;
 	int rc = zc_store_terminal_head(s, b->info.terminal, &head, NULL);
 	for (uint16_t i = 0; !rc && i < b->info.ncollections; i++) {
 		int64_t at = (int64_t)zc_get_u64(b->collections + 16 * i);
 		uint64_t upto = zc_get_u64(b->collections + 16 * i + 8);
+		/* a head lower than an earlier collection's: terminal_reset */
+		if ((rc = zc_reset_check_collection(s, b->info.terminal, at, upto, source, &reset)))
+			break;
+		if (reset == ZC_RESET_NEW) {
+			st->findings++;
+			st->by_kind[ZC_FIND_TERMINAL_RESET]++;
+		}
 		if (upto <= head)
 			rc = zc_store_collection_add(s, b->info.terminal, at, upto, "bundle", source, NULL);
 	}
@@ -739,7 +749,7 @@ int zc_bundle_import(zc_store *s, const uint8_t *buf, size_t len, const zc_bundl
 	if (!rc && x.in)
 		rc = import_commit(&x, b.info.count);
 	if (!rc)
-		rc = import_collections(s, &b, x.io.source, errbuf, errlen);
+		rc = import_collections(s, &b, x.io.source, &x.total, errbuf, errlen);
 out:
 	if (x.in)
 		zc_ingest_abort(x.in);

@@ -16,6 +16,7 @@
 #include "zc/err.h"
 #include "zc/timeutil.h"
 #include "zc/record.h"
+#include "zc/reset.h"
 
 #define set_err zc_errf
 
@@ -213,6 +214,33 @@ out:
 	return rc;
 }
 
+/* A terminal whose head went below what is verified here would hand out
+ * numbers the store holds: record terminal_reset and pull nothing. */
+static int reset_check(zc_store *s, const zc_collect_opts *o, zc_collect_result *r, int64_t local_ms, char *errbuf,
+		       size_t errlen)
+{
+	const zc_wire_hello *he = &r->hello;
+	uint64_t vh = 0;
+	int reset = 0;
+	int rc = zc_reset_check_head(s, he->terminal, he->head_seq, he->head_hash, local_ms, o->source, &reset, &vh);
+	if (rc) {
+		r->error = ZC_COLLECT_STORE;
+		set_err(errbuf, errlen, "checking the head of terminal %s failed: %s", he->terminal,
+			zc_store_errmsg(s));
+		return rc;
+	}
+	if (!reset)
+		return 0;
+	r->error = ZC_COLLECT_RESET;
+	r->verified_head = vh;
+	set_err(errbuf, errlen,
+		"terminal %s reports head seq %" PRIu64 ", below seq %" PRIu64
+		" verified here: it lost its journal and its sequence mark, or is another board with its key "
+		"(recorded as terminal_reset); nothing was pulled",
+		he->terminal, he->head_seq, vh);
+	return ZC_ESTATE;
+}
+
 /* ---- 2. pull after the verified head ---- */
 
 static int pull_main(zc_store *s, zc_hostlink *h, sink *k, zc_collect_result *r, char *errbuf, size_t errlen)
@@ -400,7 +428,7 @@ int zc_collect(zc_store *s, zc_hostlink *h, const zc_collect_opts *opts, zc_coll
 	if (o.host_time_ms > 0)
 		local_ms = o.host_time_ms;
 	r->clock_offset_ms = r->hello.utc_ms - local_ms;
-	if ((rc = identify(s, &o, r, errbuf, errlen)))
+	if ((rc = identify(s, &o, r, errbuf, errlen)) || (rc = reset_check(s, &o, r, local_ms, errbuf, errlen)))
 		goto out;
 	sink k = {.s = s,
 		  .terminal = r->hello.terminal,

@@ -480,6 +480,8 @@ static const char *finding_zh(int kind)
 	case ZC_FIND_GAP: return "记录缺号";
 	case ZC_FIND_FORK: return "同一序号出现两条不同记录（分叉）";
 	case ZC_FIND_CLOCK_ROLLBACK: return "终端时钟回拨";
+	case ZC_FIND_JOURNAL_LOST: return "终端记录日志丢失，此前未收取的记录已不可取回";
+	case ZC_FIND_TERMINAL_RESET: return "终端记录序号低于本机已核验的序号（日志与序号标记被重置或更换）";
 	default: return "完整性问题";
 	}
 }

@@ -16,6 +16,8 @@ const char *zc_finding_name(int kind)
 	case ZC_FIND_GAP: return "gap";
 	case ZC_FIND_FORK: return "fork";
 	case ZC_FIND_CLOCK_ROLLBACK: return "clock_rollback";
+	case ZC_FIND_JOURNAL_LOST: return "journal_lost";
+	case ZC_FIND_TERMINAL_RESET: return "terminal_reset";
 	default: return "unknown";
 	}
 }
@@ -30,6 +32,8 @@ const char *zc_finding_label(int kind, zc_lang lang)
 	case ZC_FIND_GAP: return L("序号缺失", "sequence gap");
 	case ZC_FIND_FORK: return L("记录分叉", "fork");
 	case ZC_FIND_CLOCK_ROLLBACK: return L("时钟回拨", "clock rollback");
+	case ZC_FIND_JOURNAL_LOST: return L("终端日志丢失", "journal lost");
+	case ZC_FIND_TERMINAL_RESET: return L("终端序号倒退", "terminal reset");
 	default: return L("未知问题", "unknown finding");
 	}
 }

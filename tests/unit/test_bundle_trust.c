@@ -131,8 +131,16 @@ static void put_u(out *o, uint64_t v, int bytes)
 	put(o, b, (size_t)bytes);
 }
 
-/* Records from..to of j, claiming tkey as the terminal key, signed by hk. */
-static out make_bundle(const journal *j, uint64_t from, uint64_t to, zc_privkey *tkey, zc_privkey *hk)
+/* A collection a bundle carries: at at_ms the terminal's head was up_to. */
+typedef struct coll {
+	int64_t at_ms;
+	uint64_t up_to;
+} coll;
+
+/* Records from..to of j, claiming tkey as the terminal key, with the
+ * collections c[0..nc), signed by hk. */
+static out make_bundle_c(const journal *j, uint64_t from, uint64_t to, zc_privkey *tkey, zc_privkey *hk, const coll *c,
+			 uint16_t nc)
 {
 	out o = {0};
 	uint8_t der[256], digest[ZC_HASH_LEN], sig[ZC_SIG_MAX];
@@ -151,7 +159,11 @@ static out make_bundle(const journal *j, uint64_t from, uint64_t to, zc_privkey 
 		put_u(&o, j->rec[s].len, 2);
 		put(&o, j->rec[s].b, j->rec[s].len);
 	}
-	put_u(&o, 0, 2); /* no collections */
+	put_u(&o, nc, 2);
+	for (uint16_t i = 0; i < nc; i++) {
+		put_u(&o, (uint64_t)c[i].at_ms, 8);
+		put_u(&o, c[i].up_to, 8);
+	}
 	assert_int_equal(zc_privkey_public_der(hk, der, sizeof der, &dl), 0);
 	put_u(&o, dl, 2);
 	put(&o, der, dl);
@@ -160,6 +172,12 @@ static out make_bundle(const journal *j, uint64_t from, uint64_t to, zc_privkey 
 	put_u(&o, sl, 1);
 	put(&o, sig, sl);
 	return o;
+}
+
+/* The same without collections. */
+static out make_bundle(const journal *j, uint64_t from, uint64_t to, zc_privkey *tkey, zc_privkey *hk)
+{
+	return make_bundle_c(j, from, to, tkey, hk, NULL, 0);
 }
 
 /* ---- the district host's store ---- */
@@ -408,6 +426,48 @@ static void test_trusted_provisioning_imports_idempotently(void **state)
 	free(b.p);
 }
 
+/* A clerk's laptop collected K01 at 12 records; a later collection (by
+ * another laptop that had never seen it) found its head at 4: the board
+ * lost its journal and its sequence mark. The import records
+ * terminal_reset once, dated at that collection, and stores what it can. */
+static void test_bundle_terminal_reset(void **state)
+{
+	fx *f = *state;
+	static journal j;
+	journal_init(&j, "K01", g_term, g_clerk, NREC);
+	trust(f, g_clerk, "一镇文书笔记本");
+	coll c1 = {T0 + 3600000, NREC};
+	out b = make_bundle_c(&j, 1, NREC, g_term, g_clerk, &c1, 1);
+	result r = import(f, &b);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.st.findings, 0);
+	free(b.p);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM collections"), 1);
+
+	journal_init(&j, "K01", g_term, g_clerk, 4);
+	coll c2[] = {{T0 + 2 * 3600000, 4}};
+	b = make_bundle_c(&j, 1, 4, g_term, g_clerk, c2, 1);
+	r = import(f, &b);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.st.findings, 1);
+	assert_int_equal(r.st.by_kind[ZC_FIND_TERMINAL_RESET], 1);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM findings WHERE kind = 9 AND terminal_id = 'K01'"), 1);
+	assert_int_equal(q_int(f, "SELECT created_ms FROM findings WHERE kind = 9"), T0 + 2 * 3600000);
+	/* the same bundle again: reported already */
+	r = import(f, &b);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.st.findings, 0);
+	assert_int_equal(q_int(f, "SELECT count(*) FROM findings"), 1);
+	free(b.p);
+	/* an old collection arriving late is no reset */
+	coll c0 = {T0 + 1800000, 6};
+	b = make_bundle_c(&j, 1, 4, g_term, g_clerk, &c0, 1);
+	r = import(f, &b);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.st.findings, 0);
+	free(b.p);
+}
+
 /* The registry's key_fp vouches for a terminal whose bundle holds no
  * provisioning record (exported from seq 3). */
 static void test_registry_fingerprint_imports(void **state)
@@ -544,6 +604,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_attack_untrusted_host_key, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_attack_new_terminal_attacker_key, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_attack_bad_signature_at_next_seq, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bundle_terminal_reset, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_trusted_provisioning_imports_idempotently, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_registry_fingerprint_imports, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_trust_list_audited, setup, teardown),

@@ -1273,6 +1273,80 @@ static void test_collect_after_pruning(void **state)
 	store_close(&f);
 }
 
+static int count_kind_fn(void *arg, const zc_finding *fi)
+{
+	int64_t *c = arg;
+	c[0] += fi->kind == (int)c[1];
+	return 0;
+}
+
+static int64_t count_kind(zc_store *s, const char *terminal, int kind)
+{
+	int64_t c[2] = {0, kind};
+	assert_int_equal(zc_store_findings(s, terminal, count_kind_fn, c), 0);
+	return c[0];
+}
+
+/* A board that comes back with its key but neither its journal nor its
+ * sequence mark: its head is below what the store verified. The pull
+ * records terminal_reset once and stores nothing of it. */
+static void test_collect_terminal_reset(void **state)
+{
+	(void)state;
+	static fake k;
+	sfx f;
+	store_open(&f, "collect-reset");
+	fake_init(&k, "T1", 20, 16);
+	fake_set_host(&k, g_host_key);
+	register_term(f.s, "T1", g_term_key);
+	zc_hostlink *h = fake_start(&k);
+	zc_collect_opts o = {.host_key = g_host_key, .time_tolerance_ms = -1};
+	zc_collect_result r;
+	char msg[512];
+	assert_int_equal(zc_collect(f.s, h, &o, &r, msg, sizeof msg), 0);
+	uint64_t vh = r.verified_head;
+	assert_true(vh >= 20);
+	int64_t stored = zc_store_record_count(f.s, "T1");
+	zc_hostlink_close(h);
+	fake_stop(&k);
+
+	fake_init(&k, "T1", 5, 16);
+	fake_set_host(&k, g_host_key);
+	h = fake_start(&k);
+	assert_int_equal(zc_collect(f.s, h, &o, &r, msg, sizeof msg), ZC_ESTATE);
+	assert_int_equal(r.error, ZC_COLLECT_RESET);
+	assert_int_equal(r.verified_head, vh);
+	assert_non_null(strstr(msg, "terminal_reset"));
+	assert_int_equal(zc_store_record_count(f.s, "T1"), stored);
+	assert_int_equal(count_kind(f.s, "T1", ZC_FIND_TERMINAL_RESET), 1);
+	assert_int_equal(count_kind(f.s, "T1", ZC_FIND_FORK), 0);
+	/* it goes on tapping; the next pull says so again, one finding */
+	pthread_mutex_lock(&k.mu);
+	add_records(&k, 3);
+	pthread_mutex_unlock(&k.mu);
+	assert_int_equal(zc_collect(f.s, h, &o, &r, msg, sizeof msg), ZC_ESTATE);
+	assert_int_equal(r.error, ZC_COLLECT_RESET);
+	assert_int_equal(count_kind(f.s, "T1", ZC_FIND_TERMINAL_RESET), 1);
+	assert_int_equal(zc_store_record_count(f.s, "T1"), stored);
+	zc_hostlink_close(h);
+	fake_stop(&k);
+
+	/* as many records as verified, but other ones: replaced too */
+	fake_init(&k, "T1", 1, 16);
+	fake_set_host(&k, g_host_key);
+	k.clock_ms = T0 + 777;
+	add_records(&k, (unsigned)vh - 1);
+	assert_int_equal(k.head, vh);
+	h = fake_start(&k);
+	assert_int_equal(zc_collect(f.s, h, &o, &r, msg, sizeof msg), ZC_ESTATE);
+	assert_int_equal(r.error, ZC_COLLECT_RESET);
+	assert_int_equal(count_kind(f.s, "T1", ZC_FIND_TERMINAL_RESET), 2);
+	zc_hostlink_close(h);
+	fake_stop(&k);
+
+	store_close(&f);
+}
+
 /* ---- tests: bundles ---- */
 
 static int64_t q_int(const char *path, const char *sql)
@@ -1644,6 +1718,7 @@ int main(void)
 	    cmocka_unit_test(test_collect_interrupted_then_complete),
 	    cmocka_unit_test(test_collect_refusals),
 	    cmocka_unit_test(test_collect_after_pruning),
+	    cmocka_unit_test(test_collect_terminal_reset),
 	    cmocka_unit_test(test_bundle_round_trip),
 	    cmocka_unit_test(test_store_records_range),
 	    cmocka_unit_test(test_hostkey_paths),

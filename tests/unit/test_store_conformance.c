@@ -574,6 +574,48 @@ static void test_finding_gap(void **state)
 	assert_int_equal(head_of(f, "T2"), 0);
 }
 
+/* A terminal's journal_lost record is reported as such (naming what it had
+ * written); when the host had not collected all of it, the gap too. */
+static void test_finding_journal_lost(void **state)
+{
+	fx *f = *state;
+	sfx_ingest_range(f, 1, 3, 0);
+	enc lost;
+	sfx_sign(&lost, g_key, "T1", 4, ZC_KIND_JOURNAL_LOST, T0 + 60 * MIN_MS, f->rec[3].hash);
+	zc_ingest_stats st = sfx_ingest_one(f->s, "T1", &lost);
+	assert_int_equal(st.stored, 1);
+	assert_int_equal(st.findings, 1);
+	assert_int_equal(st.by_kind[ZC_FIND_JOURNAL_LOST], 1);
+	fnds c = sfx_findings(f);
+	const char *d = fnds_detail(&c, ZC_FIND_JOURNAL_LOST, 4);
+	assert_non_null(strstr(d, "it had written up to seq 3"));
+	assert_non_null(strstr(d, "numbering goes on at seq 4"));
+	/* it links: the head goes on through it; the same record again adds nothing */
+	assert_int_equal(head_of(f, "T1"), 4);
+	st = sfx_ingest_one(f->s, "T1", &lost);
+	assert_int_equal(st.findings, 0);
+
+	/* T2 lost records the host never saw (4..6): the gap and the loss */
+	assert_int_equal(zc_store_terminal_add(f->s, "T2", g_pem), 0);
+	enc t2[4];
+	uint8_t zero[ZC_HASH_LEN] = {0};
+	for (uint64_t i = 1; i <= 3; i++) {
+		sfx_sign(&t2[i], g_key, "T2", i, ZC_KIND_TAP, T0 + (int64_t)i * MIN_MS, i > 1 ? t2[i - 1].hash : zero);
+		sfx_ingest_one(f->s, "T2", &t2[i]);
+	}
+	uint8_t h6[ZC_HASH_LEN];
+	memset(h6, 0x66, sizeof h6);
+	sfx_sign(&lost, g_key, "T2", 7, ZC_KIND_JOURNAL_LOST, T0 + 90 * MIN_MS, h6);
+	st = sfx_ingest_one(f->s, "T2", &lost);
+	assert_int_equal(st.by_kind[ZC_FIND_GAP], 1);
+	assert_int_equal(st.by_kind[ZC_FIND_JOURNAL_LOST], 1);
+	c = sfx_findings_of(f, "T2");
+	assert_non_null(strstr(fnds_detail(&c, ZC_FIND_JOURNAL_LOST, 7), "up to seq 6 (hash 66666666..)"));
+	assert_string_equal(fnds_detail(&c, ZC_FIND_GAP, 7),
+			    "seq 4-6 missing (3 records) between stored seq 3 and seq 7");
+	assert_int_equal(head_of(f, "T2"), 3);
+}
+
 static void test_finding_fork(void **state)
 {
 	fx *f = *state;
@@ -1005,6 +1047,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test_setup_teardown(test_finding_broken_link, setup, sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_finding_broken_link_found_from_successor, setup, sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_finding_gap, setup, sfx_teardown),
+	    cmocka_unit_test_setup_teardown(test_finding_journal_lost, setup, sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_finding_fork, setup, sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_finding_clock_rollback, setup, sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_clock_rollback_within_tolerance, setup, sfx_teardown),

@@ -50,6 +50,12 @@ void sfx_sign(enc *e, zc_privkey *k, const char *term, uint64_t seq, uint8_t kin
 		r.u.clock.old_utc_ms = utc + 10 * MIN_MS;
 		r.u.clock.new_utc_ms = utc;
 		break;
+	case ZC_KIND_JOURNAL_LOST: /* everything up to seq - 1 was written */
+		r.u.lost.last_seq = seq - 1;
+		if (seq > 1)
+			memcpy(r.u.lost.last_hash, prev, ZC_HASH_LEN);
+		r.u.lost.found_head = 0;
+		break;
 	default: break;
 	}
 	assert_int_equal(zc_rec_sign(&r, k, e->b, sizeof e->b, &e->len, e->hash), 0);

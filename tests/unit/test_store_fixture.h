@@ -54,7 +54,8 @@ typedef struct fx {
 /* ---- building records ---- */
 
 /* Sign one record of terminal term into e: kind ZC_KIND_TAP (a PIV tap),
- * ZC_KIND_BOOT or ZC_KIND_CLOCK_SET (set back by ten minutes to utc),
+ * ZC_KIND_BOOT, ZC_KIND_CLOCK_SET (set back by ten minutes to utc) or
+ * ZC_KIND_JOURNAL_LOST (naming seq - 1 and prev as the last written),
  * linked to prev (ignored for seq 1). */
 void sfx_sign(enc *e, zc_privkey *k, const char *term, uint64_t seq, uint8_t kind, int64_t utc, const uint8_t *prev);
 /* (Re)sign rec[seq] from kind[seq], utc[seq], linked to rec[seq-1]. */

@@ -65,6 +65,7 @@ enum zc_collect_error {
 	ZC_COLLECT_KEY_MISMATCH,  /* registered under another key */
 	ZC_COLLECT_STORE,	  /* the store failed */
 	ZC_COLLECT_STOPPED,	  /* *stop was set */
+	ZC_COLLECT_RESET,	  /* its head is below the verified one (terminal_reset) */
 };
 
 /* What became of a signed command. */

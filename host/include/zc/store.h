@@ -126,6 +126,9 @@ enum zc_finding_kind {
 	ZC_FIND_GAP,		/* sequence numbers missing before this one */
 	ZC_FIND_FORK,		/* a different record with a stored seq */
 	ZC_FIND_CLOCK_ROLLBACK, /* earlier than the previous record by > tolerance */
+	ZC_FIND_JOURNAL_LOST,	/* the terminal recorded that it lost its journal */
+	ZC_FIND_TERMINAL_RESET, /* its head went below what was verified or collected */
+	ZC_FIND_LAST = ZC_FIND_TERMINAL_RESET
 };
 const char *zc_finding_name(int kind);
 /* Human-readable label in lang. */

@@ -373,6 +373,27 @@ static int gap(sq_ingest *in, uint64_t seq, const char *where)
 	return add_finding(in, ZC_FIND_GAP, seq, ukey, where, detail, NULL, 0, NULL);
 }
 
+/* The terminal says, under its own key, that it restarted with a journal
+ * behind the sequence mark it keeps beside its key: what it had written up
+ * to last_seq and not delivered is gone (a gap below shows how much). */
+static int journal_lost(sq_ingest *in, const zc_rec *r, const uint8_t hash[ZC_HASH_LEN], const char *where)
+{
+	char detail[DETAIL_MAX], ukey[UKEY_MAX], s1[12], hex[2 * ZC_HASH_LEN + 1];
+	const zc_rec_lost *l = &r->u.lost;
+	int m = snprintf(detail, sizeof detail,
+			 "the terminal restarted without its journal: it had written up to seq %" PRIu64
+			 " (hash %s), its journal then held ",
+			 l->last_seq, short_hex(l->last_hash, s1));
+	if (l->found_head)
+		snprintf(detail + m, sizeof detail - (size_t)m,
+			 "records only up to seq %" PRIu64 "; numbering goes on at seq %" PRIu64, l->found_head,
+			 r->seq);
+	else
+		snprintf(detail + m, sizeof detail - (size_t)m, "nothing; numbering goes on at seq %" PRIu64, r->seq);
+	snprintf(ukey, sizeof ukey, "lost:%s", zc_hex(hash, ZC_HASH_LEN, hex));
+	return add_finding(in, ZC_FIND_JOURNAL_LOST, r->seq, ukey, where, detail, NULL, 0, NULL);
+}
+
 /* Store a record whose seq has no row, with its link and clock checks in
  * both directions (a predecessor or successor may already be stored). */
 static int store_new(sq_ingest *in, const zc_rec *r, const uint8_t *raw, size_t len, const uint8_t hash[ZC_HASH_LEN],
@@ -447,6 +468,8 @@ static int store_new(sq_ingest *in, const zc_rec *r, const uint8_t *raw, size_t 
 		sqlite3_bind_text(st, 22, where, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 23, in->now_ms);
 	if ((rc = step_done(st)))
+		return rc;
+	if (sig_ok && r->kind == ZC_KIND_JOURNAL_LOST && (rc = journal_lost(in, r, hash, where)))
 		return rc;
 
 	/* A successor stored earlier links to this record or not. */
@@ -710,7 +733,7 @@ int sq_ingest_note(zc_ingest *in_, int kind, uint64_t seq, const char *where, co
 	uint8_t h[ZC_HASH_LEN];
 	char ukey[UKEY_MAX], hex[2 * ZC_HASH_LEN + 1];
 	zc_sha256_ctx c;
-	if (!in || !detail || kind < ZC_FIND_MALFORMED || kind > ZC_FIND_CLOCK_ROLLBACK || seq > (uint64_t)INT64_MAX)
+	if (!in || !detail || kind < ZC_FIND_MALFORMED || kind > ZC_FIND_LAST || seq > (uint64_t)INT64_MAX)
 		return ZC_EARG;
 	if (in->failed)
 		return ZC_ESTATE;
